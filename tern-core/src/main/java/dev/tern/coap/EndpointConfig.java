@@ -1,0 +1,233 @@
+package dev.tern.coap;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Transmission parameters and bounds of one endpoint. The defaults are RFC 7252 §4.8's; every
+ * derived time (§4.8.2) is computed from them. Immutable; change with {@link #toBuilder()}.
+ *
+ * @param ackTimeout ACK_TIMEOUT, 2 s (§4.8)
+ * @param ackRandomFactor ACK_RANDOM_FACTOR, 1.5 (§4.8)
+ * @param maxRetransmit MAX_RETRANSMIT, 4 (§4.8)
+ * @param nstart NSTART, outstanding interactions per peer, 1 (§4.7)
+ * @param maxLatency MAX_LATENCY, 100 s (§4.8.2)
+ * @param separateResponseDelay how long a server waits for its handler before it sends an empty
+ *        ACK and answers separately (§5.2.2), 1 s; zero always acknowledges first
+ * @param requestTimeout how long a client waits for a response when the request sets no timeout,
+ *        MAX_TRANSMIT_WAIT (93 s with the defaults)
+ * @param tokenLength length of the random tokens the client generates, 8 bytes (§5.3.1)
+ * @param maxPayload the largest request payload a server accepts without block-wise transfer
+ *        (larger: 4.13 with Size1, §5.9.2.9), 8192 bytes
+ * @param maxDeduplicationEntries bound of the duplicate-detection cache (§4.5), 100 000
+ * @param maxPeers bound of per-peer state (Message ID counters, NSTART queues), 100 000
+ * @param maxClientExchanges bound of requests a client has waiting or in flight, 100 000
+ */
+public record EndpointConfig(Duration ackTimeout, double ackRandomFactor, int maxRetransmit, int nstart,
+                             Duration maxLatency, Duration separateResponseDelay, Duration requestTimeout,
+                             int tokenLength, int maxPayload, int maxDeduplicationEntries, int maxPeers,
+                             int maxClientExchanges) {
+    private static final EndpointConfig DEFAULTS = new Builder().build();
+
+    /** Validates every field. */
+    public EndpointConfig {
+        Objects.requireNonNull(ackTimeout, "ackTimeout");
+        Objects.requireNonNull(maxLatency, "maxLatency");
+        Objects.requireNonNull(separateResponseDelay, "separateResponseDelay");
+        Objects.requireNonNull(requestTimeout, "requestTimeout");
+        positive(ackTimeout, "ackTimeout");
+        positive(requestTimeout, "requestTimeout");
+        if (ackRandomFactor < 1.0) {
+            throw new IllegalArgumentException("ackRandomFactor must be >= 1 (RFC 7252 §4.8): " + ackRandomFactor);
+        }
+        if (maxRetransmit < 0 || maxRetransmit > 20) {
+            throw new IllegalArgumentException("maxRetransmit must be 0..20: " + maxRetransmit);
+        }
+        if (nstart < 1) {
+            throw new IllegalArgumentException("nstart must be >= 1: " + nstart);
+        }
+        if (tokenLength < 0 || tokenLength > 8) {
+            throw new IllegalArgumentException("tokenLength must be 0..8: " + tokenLength);
+        }
+        if (separateResponseDelay.isNegative() || maxLatency.isNegative()) {
+            throw new IllegalArgumentException("durations must not be negative");
+        }
+        atLeastOne(maxPayload, "maxPayload");
+        atLeastOne(maxDeduplicationEntries, "maxDeduplicationEntries");
+        atLeastOne(maxPeers, "maxPeers");
+        atLeastOne(maxClientExchanges, "maxClientExchanges");
+    }
+
+    private static void positive(Duration d, String name) {
+        if (d.isZero() || d.isNegative()) {
+            throw new IllegalArgumentException(name + " must be positive: " + d);
+        }
+    }
+
+    private static void atLeastOne(int v, String name) {
+        if (v < 1) {
+            throw new IllegalArgumentException(name + " must be >= 1: " + v);
+        }
+    }
+
+    /** The RFC 7252 §4.8 defaults. */
+    public static EndpointConfig defaults() {
+        return DEFAULTS;
+    }
+
+    /** A builder with the defaults. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder starting from this configuration. */
+    public Builder toBuilder() {
+        return new Builder(this);
+    }
+
+    /** MAX_TRANSMIT_SPAN = ACK_TIMEOUT * (2^MAX_RETRANSMIT - 1) * ACK_RANDOM_FACTOR, 45 s (§4.8.2). */
+    public Duration maxTransmitSpan() {
+        return scaled(ackTimeout, ((1L << maxRetransmit) - 1) * ackRandomFactor);
+    }
+
+    /** MAX_TRANSMIT_WAIT = ACK_TIMEOUT * (2^(MAX_RETRANSMIT + 1) - 1) * ACK_RANDOM_FACTOR, 93 s (§4.8.2). */
+    public Duration maxTransmitWait() {
+        return scaled(ackTimeout, ((1L << (maxRetransmit + 1)) - 1) * ackRandomFactor);
+    }
+
+    /** PROCESSING_DELAY = ACK_TIMEOUT (§4.8.2). */
+    public Duration processingDelay() {
+        return ackTimeout;
+    }
+
+    /** EXCHANGE_LIFETIME = MAX_TRANSMIT_SPAN + 2 * MAX_LATENCY + PROCESSING_DELAY, 247 s (§4.8.2). */
+    public Duration exchangeLifetime() {
+        return maxTransmitSpan().plus(maxLatency.multipliedBy(2)).plus(processingDelay());
+    }
+
+    /** NON_LIFETIME = MAX_TRANSMIT_SPAN + MAX_LATENCY, 145 s (§4.8.2). */
+    public Duration nonLifetime() {
+        return maxTransmitSpan().plus(maxLatency);
+    }
+
+    private static Duration scaled(Duration d, double factor) {
+        return Duration.ofNanos(Math.round(d.toNanos() * factor));
+    }
+
+    /** Builds an {@link EndpointConfig}; unset fields keep the defaults. */
+    public static final class Builder {
+        private Duration ackTimeout = Duration.ofSeconds(2);
+        private double ackRandomFactor = 1.5;
+        private int maxRetransmit = 4;
+        private int nstart = 1;
+        private Duration maxLatency = Duration.ofSeconds(100);
+        private Duration separateResponseDelay = Duration.ofSeconds(1);
+        private Duration requestTimeout;
+        private int tokenLength = 8;
+        private int maxPayload = 8192;
+        private int maxDeduplicationEntries = 100_000;
+        private int maxPeers = 100_000;
+        private int maxClientExchanges = 100_000;
+
+        private Builder() {
+        }
+
+        private Builder(EndpointConfig c) {
+            ackTimeout = c.ackTimeout;
+            ackRandomFactor = c.ackRandomFactor;
+            maxRetransmit = c.maxRetransmit;
+            nstart = c.nstart;
+            maxLatency = c.maxLatency;
+            separateResponseDelay = c.separateResponseDelay;
+            requestTimeout = c.requestTimeout;
+            tokenLength = c.tokenLength;
+            maxPayload = c.maxPayload;
+            maxDeduplicationEntries = c.maxDeduplicationEntries;
+            maxPeers = c.maxPeers;
+            maxClientExchanges = c.maxClientExchanges;
+        }
+
+        /** ACK_TIMEOUT. */
+        public Builder ackTimeout(Duration v) {
+            ackTimeout = v;
+            return this;
+        }
+
+        /** ACK_RANDOM_FACTOR. */
+        public Builder ackRandomFactor(double v) {
+            ackRandomFactor = v;
+            return this;
+        }
+
+        /** MAX_RETRANSMIT. */
+        public Builder maxRetransmit(int v) {
+            maxRetransmit = v;
+            return this;
+        }
+
+        /** NSTART. */
+        public Builder nstart(int v) {
+            nstart = v;
+            return this;
+        }
+
+        /** MAX_LATENCY. */
+        public Builder maxLatency(Duration v) {
+            maxLatency = v;
+            return this;
+        }
+
+        /** Delay before a server acknowledges and answers separately. */
+        public Builder separateResponseDelay(Duration v) {
+            separateResponseDelay = v;
+            return this;
+        }
+
+        /** Default client request timeout; unset means MAX_TRANSMIT_WAIT. */
+        public Builder requestTimeout(Duration v) {
+            requestTimeout = v;
+            return this;
+        }
+
+        /** Token length of generated tokens. */
+        public Builder tokenLength(int v) {
+            tokenLength = v;
+            return this;
+        }
+
+        /** Largest accepted request payload. */
+        public Builder maxPayload(int v) {
+            maxPayload = v;
+            return this;
+        }
+
+        /** Deduplication cache bound. */
+        public Builder maxDeduplicationEntries(int v) {
+            maxDeduplicationEntries = v;
+            return this;
+        }
+
+        /** Peer table bound. */
+        public Builder maxPeers(int v) {
+            maxPeers = v;
+            return this;
+        }
+
+        /** Client exchange bound. */
+        public Builder maxClientExchanges(int v) {
+            maxClientExchanges = v;
+            return this;
+        }
+
+        /** The validated configuration. */
+        public EndpointConfig build() {
+            Duration timeout = requestTimeout;
+            if (timeout == null) {
+                timeout = scaled(ackTimeout, ((1L << (maxRetransmit + 1)) - 1) * ackRandomFactor);
+            }
+            return new EndpointConfig(ackTimeout, ackRandomFactor, maxRetransmit, nstart, maxLatency,
+                    separateResponseDelay, timeout, tokenLength, maxPayload, maxDeduplicationEntries, maxPeers,
+                    maxClientExchanges);
+        }
+    }
+}

@@ -1,0 +1,386 @@
+package dev.tern.coap;
+
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+/**
+ * An immutable CoAP request (RFC 7252 §5.8): method, options, payload, and the peer — the
+ * destination when a client sends it, the source when a server receives it.
+ *
+ * <pre>{@code
+ * Request r = Request.post("coap://localhost/echo").payload("hi").contentFormat(ContentFormat.TEXT_PLAIN).build();
+ * }</pre>
+ */
+public final class Request {
+    private static final InetSocketAddress UNSET_PEER = InetSocketAddress.createUnresolved("localhost", 5683);
+    private static final Runnable NO_ACK = () -> { };
+
+    private final Method method;
+    private final Options options;
+    private final Bytes payload;
+    private final boolean confirmable;
+    private final InetSocketAddress peer;
+    private final String scheme;
+    private final Duration timeout;
+    private final Bytes token;
+    private final Map<String, String> pathParams;
+    private final Runnable acknowledger;
+    private final boolean multicast;
+
+    private Request(Builder b) {
+        this.method = b.method;
+        this.options = b.options.build();
+        this.payload = b.payload;
+        this.confirmable = b.confirmable;
+        this.peer = b.peer;
+        this.scheme = b.scheme;
+        this.timeout = b.timeout;
+        this.token = b.token;
+        this.pathParams = Map.copyOf(b.pathParams);
+        this.acknowledger = b.acknowledger;
+        this.multicast = b.multicast;
+    }
+
+    /** A builder for {@code method} with no URI yet. */
+    public static Builder builder(Method method) {
+        return new Builder(method);
+    }
+
+    /** A builder for {@code method} to {@code uri} (RFC 7252 §6.4). */
+    public static Builder builder(Method method, String uri) {
+        return new Builder(method).uri(uri);
+    }
+
+    /** GET {@code uri}. */
+    public static Builder get(String uri) {
+        return builder(Method.GET, uri);
+    }
+
+    /** POST {@code uri}. */
+    public static Builder post(String uri) {
+        return builder(Method.POST, uri);
+    }
+
+    /** PUT {@code uri}. */
+    public static Builder put(String uri) {
+        return builder(Method.PUT, uri);
+    }
+
+    /** DELETE {@code uri}. */
+    public static Builder delete(String uri) {
+        return builder(Method.DELETE, uri);
+    }
+
+    /** FETCH {@code uri} (RFC 8132). */
+    public static Builder fetch(String uri) {
+        return builder(Method.FETCH, uri);
+    }
+
+    /** PATCH {@code uri} (RFC 8132). */
+    public static Builder patch(String uri) {
+        return builder(Method.PATCH, uri);
+    }
+
+    /** iPATCH {@code uri} (RFC 8132). */
+    public static Builder ipatch(String uri) {
+        return builder(Method.IPATCH, uri);
+    }
+
+    /** A builder initialised from this request. */
+    public Builder toBuilder() {
+        Builder b = new Builder(method);
+        b.options = options.toBuilder();
+        b.payload = payload;
+        b.confirmable = confirmable;
+        b.peer = peer;
+        b.scheme = scheme;
+        b.timeout = timeout;
+        b.token = token;
+        b.pathParams = pathParams;
+        b.acknowledger = acknowledger;
+        b.multicast = multicast;
+        return b;
+    }
+
+    /** The method. */
+    public Method method() {
+        return method;
+    }
+
+    /** All options, including Uri-* options. */
+    public Options options() {
+        return options;
+    }
+
+    /** The payload; empty when there is none. */
+    public Bytes payload() {
+        return payload;
+    }
+
+    /** The payload decoded as UTF-8. */
+    public String payloadString() {
+        return payload.utf8();
+    }
+
+    /** CON (true) or NON (false), RFC 7252 §4.2/§4.3. */
+    public boolean isConfirmable() {
+        return confirmable;
+    }
+
+    /** The destination (client side) or the source (server side) of the request. */
+    public InetSocketAddress peer() {
+        return peer;
+    }
+
+    /** {@code coap} or {@code coaps}. */
+    public String scheme() {
+        return scheme;
+    }
+
+    /** The time this request may take before it fails with {@link CoapTimeoutException}; default from the client. */
+    public Optional<Duration> timeout() {
+        return Optional.ofNullable(timeout);
+    }
+
+    /** The token to use; empty lets the client pick a random one (RFC 7252 §5.3.1). */
+    public Optional<Bytes> token() {
+        return Optional.ofNullable(token);
+    }
+
+    /** The path, e.g. {@code /sensors/temp}; {@code /} when there are no Uri-Path options. */
+    public String path() {
+        return options.uriPathString();
+    }
+
+    /** The Uri-Path segments. */
+    public List<String> pathSegments() {
+        return options.uriPath();
+    }
+
+    /** The value a route's path template bound to {@code {name}}. */
+    public Optional<String> pathParam(String name) {
+        return Optional.ofNullable(pathParams.get(name));
+    }
+
+    /** All bound path parameters. */
+    public Map<String, String> pathParams() {
+        return pathParams;
+    }
+
+    /** The Uri-Query arguments. */
+    public List<String> query() {
+        return options.uriQuery();
+    }
+
+    /** The value of the first {@code name=value} query argument; an argument {@code name} alone gives "". */
+    public Optional<String> queryParam(String name) {
+        for (String q : options.uriQuery()) {
+            int eq = q.indexOf('=');
+            String k = eq < 0 ? q : q.substring(0, eq);
+            if (k.equals(name)) {
+                return Optional.of(eq < 0 ? "" : q.substring(eq + 1));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Content-Format of the payload. */
+    public OptionalInt contentFormat() {
+        return options.contentFormat();
+    }
+
+    /** Whether the server received it on a multicast address (RFC 7252 §8). */
+    public boolean isMulticast() {
+        return multicast;
+    }
+
+    /** The full URI, composed from the peer and the options (RFC 7252 §6.5). */
+    public String uri() {
+        return CoapUri.of(scheme, peer.getHostString(), peer.getPort(), options).toString();
+    }
+
+    /**
+     * Server side: sends the empty ACK now, so that the response follows as a separate message
+     * (RFC 7252 §5.2.2). Call it before long work; a no-op for NON requests and on the client side.
+     */
+    public void acknowledge() {
+        acknowledger.run();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return this == o || (o instanceof Request r && method == r.method && confirmable == r.confirmable
+                && options.equals(r.options) && payload.equals(r.payload) && peer.equals(r.peer)
+                && scheme.equals(r.scheme) && Objects.equals(timeout, r.timeout) && Objects.equals(token, r.token)
+                && pathParams.equals(r.pathParams) && multicast == r.multicast);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(method, options, payload, confirmable, peer, token);
+    }
+
+    /** {@code CON GET /path [options] n B}. */
+    @Override
+    public String toString() {
+        return (confirmable ? "CON " : "NON ") + method.wireName() + " " + path() + " " + options
+                + (payload.isEmpty() ? "" : " " + payload.length() + " B");
+    }
+
+    /** Builds a {@link Request}. */
+    public static final class Builder {
+        private final Method method;
+        private Options.Builder options = Options.builder();
+        private Bytes payload = Bytes.EMPTY;
+        private boolean confirmable = true;
+        private InetSocketAddress peer = UNSET_PEER;
+        private String scheme = "coap";
+        private Duration timeout;
+        private Bytes token;
+        private Map<String, String> pathParams = Map.of();
+        private Runnable acknowledger = NO_ACK;
+        private boolean multicast;
+
+        private Builder(Method method) {
+            this.method = Objects.requireNonNull(method, "method");
+        }
+
+        /**
+         * Sets the destination and the Uri-* options from a {@code coap://} or {@code coaps://} URI
+         * (RFC 7252 §6.4). The host is resolved when the request is sent.
+         */
+        public Builder uri(String uri) {
+            CoapUri u = CoapUri.parse(uri);
+            options.remove(OptionNumber.URI_HOST).remove(OptionNumber.URI_PORT).remove(OptionNumber.URI_PATH)
+                    .remove(OptionNumber.URI_QUERY).addAll(u.toOptions());
+            scheme = u.scheme();
+            peer = InetSocketAddress.createUnresolved(u.host(), u.port());
+            return this;
+        }
+
+        /** Sets the destination (client) or source (server). */
+        public Builder peer(InetSocketAddress peer) {
+            this.peer = Objects.requireNonNull(peer, "peer");
+            return this;
+        }
+
+        /** Sets the scheme, {@code coap} or {@code coaps}. */
+        public Builder scheme(String scheme) {
+            this.scheme = Objects.requireNonNull(scheme, "scheme");
+            return this;
+        }
+
+        /** Sets the path (Uri-Path options from {@code /a/b}). */
+        public Builder path(String path) {
+            options.uriPath(path);
+            return this;
+        }
+
+        /** Adds a Uri-Query argument. */
+        public Builder query(String argument) {
+            options.uriQuery(argument);
+            return this;
+        }
+
+        /** Replaces all options. */
+        public Builder options(Options all) {
+            options = all.toBuilder();
+            return this;
+        }
+
+        /** Adds an option. */
+        public Builder option(Option option) {
+            options.add(option);
+            return this;
+        }
+
+        /** Edits options in place. */
+        public Builder options(java.util.function.Consumer<Options.Builder> editor) {
+            editor.accept(options);
+            return this;
+        }
+
+        /** Sets Content-Format. */
+        public Builder contentFormat(int format) {
+            options.contentFormat(format);
+            return this;
+        }
+
+        /** Sets Accept. */
+        public Builder accept(int format) {
+            options.accept(format);
+            return this;
+        }
+
+        /** Sets the payload. */
+        public Builder payload(Bytes payload) {
+            this.payload = Objects.requireNonNull(payload, "payload");
+            return this;
+        }
+
+        /** Sets the payload (copied). */
+        public Builder payload(byte[] payload) {
+            return payload(Bytes.of(payload));
+        }
+
+        /** Sets a UTF-8 text payload. */
+        public Builder payload(String text) {
+            return payload(Bytes.wrap(text.getBytes(StandardCharsets.UTF_8)));
+        }
+
+        /** CON (default) or NON. */
+        public Builder confirmable(boolean confirmable) {
+            this.confirmable = confirmable;
+            return this;
+        }
+
+        /** Sends as a Non-confirmable message (RFC 7252 §4.3). */
+        public Builder nonConfirmable() {
+            return confirmable(false);
+        }
+
+        /** Fails the request with {@link CoapTimeoutException} when no response arrives within {@code timeout}. */
+        public Builder timeout(Duration timeout) {
+            this.timeout = Objects.requireNonNull(timeout, "timeout");
+            return this;
+        }
+
+        /** Uses this token instead of a random one (0..8 bytes). */
+        public Builder token(Bytes token) {
+            if (token.length() > 8) {
+                throw new IllegalArgumentException("token longer than 8 bytes");
+            }
+            this.token = token;
+            return this;
+        }
+
+        /** Binds path template parameters; set by the {@link Router}. */
+        public Builder pathParams(Map<String, String> params) {
+            this.pathParams = Map.copyOf(params);
+            return this;
+        }
+
+        /** The action of {@link Request#acknowledge()}; set by the server engine. */
+        public Builder acknowledger(Runnable acknowledger) {
+            this.acknowledger = Objects.requireNonNull(acknowledger, "acknowledger");
+            return this;
+        }
+
+        /** Marks a request received on a multicast address; set by the server engine. */
+        public Builder multicast(boolean multicast) {
+            this.multicast = multicast;
+            return this;
+        }
+
+        /** The immutable request. */
+        public Request build() {
+            return new Request(this);
+        }
+    }
+}
