@@ -56,6 +56,15 @@ public final class Options {
         return options.length;
     }
 
+    /**
+     * The option instance at {@code index} in wire order, without copying the array.
+     *
+     * @throws IndexOutOfBoundsException unless {@code 0 <= index < size()}
+     */
+    public Option get(int index) {
+        return options[index];
+    }
+
     /** Whether there are no options. */
     public boolean isEmpty() {
         return options.length == 0;
