@@ -1,12 +1,22 @@
 package dev.tern.coap;
 
+import dev.tern.coap.internal.engine.CoapEndpoint;
+import dev.tern.coap.internal.transport.udp.UdpEventLoop;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 
 /**
  * A CoAP client: sends requests from one UDP socket and matches responses by token (RFC 7252
  * §5.3.2). Thread-safe; thousands of requests can be outstanding without a thread each.
+ * Futures complete on the client's I/O thread: use the {@code ...Async} methods of
+ * {@link CompletableFuture} for slow follow-up work.
  *
  * <pre>{@code
  * try (CoapClient client = CoapClient.create()) {
@@ -16,7 +26,18 @@ import java.util.concurrent.CompletableFuture;
  * }</pre>
  */
 public final class CoapClient implements AutoCloseable {
-    private CoapClient() {
+    private final CoapEndpoint endpoint;
+
+    private CoapClient(Builder b) {
+        InetSocketAddress bind = b.bind == null ? new InetSocketAddress(0) : b.bind;
+        UdpEventLoop loop = new UdpEventLoop(bind, 0, "tern-client");
+        try {
+            endpoint = CoapEndpoint.assemble(loop, loop, b.config, null, Runnable::run, "coap", b.tracer,
+                    new SecureRandom());
+        } catch (RuntimeException e) {
+            loop.close();
+            throw e;
+        }
     }
 
     /** A client with the default configuration on an ephemeral port. */
@@ -34,12 +55,18 @@ public final class CoapClient implements AutoCloseable {
      * {@link CoapTimeoutException}, {@link CoapResetException} or {@link CoapTransportException}.
      */
     public CompletableFuture<Response> send(Request request) {
-        throw new UnsupportedOperationException("TEMPORARY");
+        InetSocketAddress destination;
+        try {
+            destination = resolve(request.peer());
+        } catch (CoapTransportException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return endpoint.send(request, destination);
     }
 
     /** Sends {@code request} and waits for the response; throws the {@link CoapException} of a failure. */
     public Response call(Request request) {
-        throw new UnsupportedOperationException("TEMPORARY");
+        return await(send(request));
     }
 
     /** GET {@code uri} and wait for the response. */
@@ -49,43 +76,82 @@ public final class CoapClient implements AutoCloseable {
 
     /** CoAP ping (RFC 7252 §4.3): an empty CON that the peer answers with RST; completes with the round-trip time. */
     public CompletableFuture<Duration> ping(String uri) {
-        throw new UnsupportedOperationException("TEMPORARY");
+        CoapUri u = CoapUri.parse(uri);
+        try {
+            return endpoint.ping(resolve(InetSocketAddress.createUnresolved(u.host(), u.port())));
+        } catch (CoapTransportException e) {
+            return CompletableFuture.failedFuture(e);
+        }
     }
 
     /** The bound local address. */
     public InetSocketAddress localAddress() {
-        throw new UnsupportedOperationException("TEMPORARY");
+        return endpoint.localAddress();
     }
 
     /** Fails outstanding requests with {@link CoapTransportException} and releases the socket. */
     @Override
     public void close() {
-        throw new UnsupportedOperationException("TEMPORARY");
+        endpoint.close();
+    }
+
+    private static InetSocketAddress resolve(InetSocketAddress peer) {
+        if (!peer.isUnresolved()) {
+            return peer;
+        }
+        try {
+            return new InetSocketAddress(InetAddress.getByName(peer.getHostString()), peer.getPort());
+        } catch (UnknownHostException e) {
+            throw new CoapTransportException("cannot resolve host " + peer.getHostString(), e);
+        }
+    }
+
+    /** Waits for {@code future}, rethrowing a {@link CoapException} as itself. */
+    static <T> T await(CompletableFuture<T> future) {
+        try {
+            return future.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CoapTransportException("interrupted while waiting for a response", e);
+        } catch (ExecutionException | CompletionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new CoapTransportException("request failed", cause);
+        }
     }
 
     /** Builds a {@link CoapClient}. */
     public static final class Builder {
+        private EndpointConfig config = EndpointConfig.defaults();
+        private InetSocketAddress bind;
+        private MessageTracer tracer;
+
         private Builder() {
         }
 
         /** Transmission parameters and bounds. */
         public Builder config(EndpointConfig config) {
+            this.config = Objects.requireNonNull(config, "config");
             return this;
         }
 
         /** Local address to bind; default an ephemeral port on all interfaces. */
         public Builder bind(InetSocketAddress address) {
+            this.bind = Objects.requireNonNull(address, "address");
             return this;
         }
 
         /** Sees every message sent and received. */
         public Builder tracer(MessageTracer tracer) {
+            this.tracer = Objects.requireNonNull(tracer, "tracer");
             return this;
         }
 
         /** The client; its socket is bound now. */
         public CoapClient build() {
-            return new CoapClient();
+            return new CoapClient(this);
         }
     }
 }

@@ -1,11 +1,22 @@
 package dev.tern.coap;
 
+import dev.tern.coap.internal.engine.CoapEndpoint;
+import dev.tern.coap.internal.transport.udp.UdpEventLoop;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.security.SecureRandom;
+import java.util.Objects;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executor;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A CoAP server on UDP: binds a port, runs the RFC 7252 message and exchange layers on one I/O
+ * A CoAP server on UDP (RFC 7252): binds a port, runs the message and exchange layers on one I/O
  * thread, and hands requests to a {@link Service} (usually a {@link Router}) on an executor.
  *
  * <pre>{@code
@@ -17,7 +28,12 @@ import java.util.concurrent.Executor;
  * }</pre>
  */
 public final class CoapServer implements AutoCloseable {
-    private CoapServer() {
+    private final Builder builder;
+    private CoapEndpoint endpoint;
+    private ExecutorService ownExecutor;
+
+    private CoapServer(Builder builder) {
+        this.builder = builder;
     }
 
     /** A new builder: port 5683 on all interfaces, default configuration. */
@@ -26,13 +42,48 @@ public final class CoapServer implements AutoCloseable {
     }
 
     /** Binds the socket and starts serving; throws {@link CoapTransportException} when binding fails. */
-    public CoapServer start() {
-        throw new UnsupportedOperationException("TEMPORARY");
+    public synchronized CoapServer start() {
+        if (endpoint != null) {
+            throw new IllegalStateException("already started");
+        }
+        Executor executor = builder.executor;
+        if (executor == null) {
+            ownExecutor = defaultExecutor();
+            executor = ownExecutor;
+        }
+        InetSocketAddress bind = builder.address == null ? new InetSocketAddress(builder.port)
+                : new InetSocketAddress(builder.address, builder.port);
+        UdpEventLoop loop = new UdpEventLoop(bind, builder.receiveBufferSize, "tern-server-" + builder.port);
+        try {
+            endpoint = CoapEndpoint.assemble(loop, loop, builder.config, builder.service, executor, "coap",
+                    builder.tracer, new SecureRandom());
+        } catch (RuntimeException e) {
+            loop.close();
+            shutdownExecutor();
+            throw e;
+        }
+        return this;
+    }
+
+    /** A bounded pool of daemon threads; a full queue makes the server answer 5.03 (RFC 7252 §5.9.3.4). */
+    private static ExecutorService defaultExecutor() {
+        int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
+        AtomicInteger n = new AtomicInteger();
+        ThreadFactory factory = r -> {
+            Thread t = new Thread(r, "tern-handler-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+        return new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(10_000),
+                factory);
     }
 
     /** The bound address (after {@link #start()}). */
     public InetSocketAddress localAddress() {
-        throw new UnsupportedOperationException("TEMPORARY");
+        if (endpoint == null) {
+            throw new IllegalStateException("not started");
+        }
+        return endpoint.localAddress();
     }
 
     /** The bound port (after {@link #start()}); useful with port 0. */
@@ -40,55 +91,93 @@ public final class CoapServer implements AutoCloseable {
         return localAddress().getPort();
     }
 
-    /** Stops serving and releases the socket and threads. */
+    /** Stops serving and releases the socket and threads. Idempotent. */
     @Override
-    public void close() {
-        throw new UnsupportedOperationException("TEMPORARY");
+    public synchronized void close() {
+        if (endpoint != null) {
+            endpoint.close();
+        }
+        shutdownExecutor();
+    }
+
+    private void shutdownExecutor() {
+        if (ownExecutor != null) {
+            ownExecutor.shutdownNow();
+            ownExecutor = null;
+        }
     }
 
     /** Builds a {@link CoapServer}. */
     public static final class Builder {
+        private int port = 5683;
+        private InetAddress address;
+        private EndpointConfig config = EndpointConfig.defaults();
+        private Service service = request -> java.util.concurrent.CompletableFuture.completedFuture(
+                Response.of(Code.NOT_FOUND));
+        private Executor executor;
+        private MessageTracer tracer;
+        private int receiveBufferSize = 2 * 1024 * 1024;
+
         private Builder() {
         }
 
-        /** UDP port; 0 picks an ephemeral port. Default 5683. */
+        /** UDP port; 0 picks an ephemeral port. Default 5683 (RFC 7252 §12.6). */
         public Builder port(int port) {
+            if (port < 0 || port > 0xFFFF) {
+                throw new IllegalArgumentException("port out of range: " + port);
+            }
+            this.port = port;
             return this;
         }
 
         /** Local address to bind; default all interfaces (IPv6 and IPv4). */
         public Builder bind(InetAddress address) {
+            this.address = Objects.requireNonNull(address, "address");
             return this;
         }
 
-        /** Local address to bind, as a host name or literal. */
+        /** Local address to bind, as a host name or literal; throws {@link CoapTransportException} if unknown. */
         public Builder bind(String host) {
-            return this;
+            try {
+                return bind(InetAddress.getByName(host));
+            } catch (UnknownHostException e) {
+                throw new CoapTransportException("unknown bind address " + host, e);
+            }
         }
 
         /** Transmission parameters and bounds. */
         public Builder config(EndpointConfig config) {
+            this.config = Objects.requireNonNull(config, "config");
             return this;
         }
 
-        /** The service that answers requests. */
+        /** The service that answers requests; default answers 4.04 to everything. */
         public Builder service(Service service) {
+            this.service = Objects.requireNonNull(service, "service");
             return this;
         }
 
-        /** Where handlers run; default a small pool of daemon threads. */
+        /** Where handlers run; default a bounded pool of daemon threads, one per core (at least two). */
         public Builder executor(Executor executor) {
+            this.executor = Objects.requireNonNull(executor, "executor");
             return this;
         }
 
         /** Sees every message sent and received. */
         public Builder tracer(MessageTracer tracer) {
+            this.tracer = Objects.requireNonNull(tracer, "tracer");
+            return this;
+        }
+
+        /** SO_RCVBUF of the socket in bytes (default 2 MiB; the OS may cap it), 0 for the OS default. */
+        public Builder receiveBufferSize(int bytes) {
+            this.receiveBufferSize = bytes;
             return this;
         }
 
         /** The server, not yet started. */
         public CoapServer build() {
-            return new CoapServer();
+            return new CoapServer(this);
         }
     }
 }

@@ -49,8 +49,8 @@ import java.util.OptionalInt;
  *   <li>Percent-encoded octets must form valid UTF-8 (option values are Net-Unicode strings,
  *       RFC 7252 §3.2), and each decoded host, segment and argument must fit its option
  *       (at most 255 bytes, RFC 7252 §5.10).</li>
- *   <li>A Uri-Host option is produced only for a registered name, and a Uri-Port option only for
- *       a port other than the scheme's default (see {@link #toOptions()}).</li>
+ *   <li>A Uri-Host option is produced only for a registered name, and never a Uri-Port option:
+ *       the request goes to the URI's own port (see {@link #toOptions()}).</li>
  * </ul>
  */
 public final class CoapUri {
@@ -570,9 +570,8 @@ public final class CoapUri {
      * <ul>
      *   <li>Uri-Host only when the host is a registered name: a client sends to the address the
      *       host resolves to, so an IP literal is already implied by the destination (step 5).</li>
-     *   <li>Uri-Port only when the port differs from the scheme's default (step 7 compares with
-     *       the destination port; Tern sends to {@link #port()} and includes Uri-Port only for
-     *       non-default ports).</li>
+     *   <li>No Uri-Port: step 6 includes it only when the port differs from the destination
+     *       port, and a client sends to {@link #port()} itself.</li>
      *   <li>One Uri-Path per path segment and one Uri-Query per query argument, in order
      *       (steps 8 and 9).</li>
      * </ul>
@@ -600,9 +599,8 @@ public final class CoapUri {
         if (hostKind == HostKind.REG_NAME) {
             builder.add(OptionNumber.URI_HOST, host);
         }
-        if (port != defaultPortOrMinusOne(scheme)) {
-            builder.add(OptionNumber.URI_PORT, port);
-        }
+        // §6.4 step 6: Uri-Port only when the port differs from the destination's; the client
+        // sends to this URI's own port, so it is never needed here.
         for (String segment : path) {
             builder.add(OptionNumber.URI_PATH, segment);
         }

@@ -97,7 +97,7 @@ class CoapUriTest {
         void coapPortOnCoapsIsNotDefault() {
             CoapUri uri = CoapUri.parse("coaps://h:5683");
             assertThat(uri.port()).isEqualTo(5683);
-            assertThat(uri.toOptions().uriPort()).hasValue(5683);
+            assertThat(uri.toOptions().has(OptionNumber.URI_PORT)).isFalse(); // §6.4: destination port is the URI's
             assertThat(uri.toString()).isEqualTo("coaps://h:5683/");
         }
     }
@@ -120,7 +120,7 @@ class CoapUriTest {
             CoapUri uri = CoapUri.parse("coap://[2001:DB8::1]:61616/x");
             assertThat(uri.host()).isEqualTo("2001:db8::1");
             assertThat(uri.port()).isEqualTo(61616);
-            assertThat(uri.toOptions()).isEqualTo(opts(port(61616), path("x")));
+            assertThat(uri.toOptions()).isEqualTo(opts(path("x")));
             assertThat(uri.toString()).isEqualTo("coap://[2001:db8::1]:61616/x");
         }
 
@@ -154,7 +154,7 @@ class CoapUriTest {
             assertThat(uri.hostIsLiteral()).isTrue();
             assertThat(uri.toString()).isEqualTo("coap://[fe80::1%25eth0]:1234/a");
             assertThat(CoapUri.parse(uri.toString())).isEqualTo(uri);
-            assertThat(uri.toOptions()).isEqualTo(opts(port(1234), path("a")));
+            assertThat(uri.toOptions()).isEqualTo(opts(path("a")));
         }
 
         @ParameterizedTest
@@ -239,10 +239,12 @@ class CoapUriTest {
     @Nested
     class Ports {
         @Test
-        void nonDefaultPortEmitsUriPort() {
+        void portIsTheDestinationNotAnOption() {
+            // RFC 7252 §6.4 step 6: Uri-Port only when the port differs from the destination port,
+            // and the client sends to the URI's own port.
             CoapUri uri = CoapUri.parse("coap://example.com:61616/a");
             assertThat(uri.port()).isEqualTo(61616);
-            assertThat(uri.toOptions()).isEqualTo(opts(host("example.com"), port(61616), path("a")));
+            assertThat(uri.toOptions()).isEqualTo(opts(host("example.com"), path("a")));
         }
 
         @ParameterizedTest
@@ -530,7 +532,9 @@ class CoapUriTest {
         void optionsRoundTripThroughParse() {
             Options options = opts(host("example.com"), port(1234), path("a"), path("b c"), query("x=1&2"));
             CoapUri uri = CoapUri.of("coap", "192.0.2.1", 5683, options);
-            assertThat(CoapUri.parse(uri.toString()).toOptions()).isEqualTo(options);
+            CoapUri parsed = CoapUri.parse(uri.toString());
+            assertThat(parsed.port()).isEqualTo(1234);
+            assertThat(parsed.toOptions()).isEqualTo(opts(host("example.com"), path("a"), path("b c"), query("x=1&2")));
         }
 
         @Test
@@ -572,7 +576,7 @@ class CoapUriTest {
             Options.Builder builder = Options.builder()
                     .uriPath("/old").uriQuery("old").add(OptionNumber.URI_HOST, "old").contentFormat(0);
             Options options = CoapUri.parse("coap://new:1/n?q").addTo(builder).build();
-            assertThat(options).isEqualTo(opts(host("new"), port(1), path("n"),
+            assertThat(options).isEqualTo(opts(host("new"), path("n"),
                     Option.ofUint(OptionNumber.CONTENT_FORMAT, 0), query("q")));
         }
     }

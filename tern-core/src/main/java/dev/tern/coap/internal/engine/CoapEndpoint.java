@@ -1,0 +1,177 @@
+package dev.tern.coap.internal.engine;
+
+import dev.tern.coap.CoapTransportException;
+import dev.tern.coap.EndpointConfig;
+import dev.tern.coap.MessageTracer;
+import dev.tern.coap.Request;
+import dev.tern.coap.Response;
+import dev.tern.coap.Service;
+import dev.tern.coap.internal.codec.DecodeResult;
+import dev.tern.coap.internal.codec.Message;
+import dev.tern.coap.internal.codec.MessageDecoder;
+import dev.tern.coap.internal.codec.MessageFormatError;
+import dev.tern.coap.internal.exchange.ClientExchanges;
+import dev.tern.coap.internal.exchange.ServerExchanges;
+import dev.tern.coap.internal.message.DeduplicationCache;
+import dev.tern.coap.internal.message.MessageLayer;
+import dev.tern.coap.spi.Scheduler;
+import dev.tern.coap.spi.Transport;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.random.RandomGenerator;
+
+/**
+ * One CoAP endpoint: the whole protocol stack over one transport. {@link #assemble} is the one
+ * place that lists the stages, bottom to top:
+ *
+ * <ol>
+ *   <li>transport — UDP, or in-memory in tests; optionally traced ({@link TracingTransport})</li>
+ *   <li>codec — {@link MessageDecoder} (RFC 7252 §3); malformed datagrams end here</li>
+ *   <li>message layer — types, Message IDs, deduplication, retransmission, ping ({@link MessageLayer}, §4)</li>
+ *   <li>exchange layer — server: request checks, handler dispatch, piggybacked/separate responses
+ *       ({@link ServerExchanges}, §5); client: tokens and matching ({@link ClientExchanges}, §5.3)</li>
+ *   <li>application — the {@link Service} (a Router with its filters)</li>
+ * </ol>
+ *
+ * All protocol state is confined to the {@link Scheduler} thread.
+ */
+public final class CoapEndpoint implements AutoCloseable {
+    private final Transport transport;
+    private final Scheduler scheduler;
+    private final MessageLayer messages;
+    private final ClientExchanges client;
+    private final ServerExchanges server;
+    private volatile boolean closed;
+
+    private CoapEndpoint(Transport transport, Scheduler scheduler, MessageLayer messages, ClientExchanges client,
+                         ServerExchanges server) {
+        this.transport = transport;
+        this.scheduler = scheduler;
+        this.messages = messages;
+        this.client = client;
+        this.server = server;
+    }
+
+    /**
+     * Assembles and starts the stack.
+     *
+     * @param transport the datagram transport
+     * @param scheduler the endpoint's single thread and clock
+     * @param config transmission parameters and bounds
+     * @param service the application, or null for a client-only endpoint
+     * @param executor where the service runs
+     * @param scheme {@code coap} or {@code coaps}
+     * @param tracer sees every message, or null
+     * @param random tokens, initial Message IDs and retransmission jitter
+     */
+    public static CoapEndpoint assemble(Transport transport, Scheduler scheduler, EndpointConfig config,
+                                        Service service, Executor executor, String scheme, MessageTracer tracer,
+                                        RandomGenerator random) {
+        Transport wire = tracer == null ? transport : new TracingTransport(transport, tracer);
+        MessageLayer messages = new MessageLayer(wire, scheduler, config, random);
+        ClientExchanges client = new ClientExchanges(messages, scheduler, config, random);
+        ServerExchanges server = service == null ? null
+                : new ServerExchanges(messages, scheduler, config, service, executor, scheme);
+        CoapEndpoint endpoint = new CoapEndpoint(wire, scheduler, messages, client, server);
+        messages.setUpper(endpoint.new Upper());
+        wire.start(endpoint::onDatagram);
+        return endpoint;
+    }
+
+    /** Stage 2: decode; hand valid messages to the message layer. Runs on the scheduler thread. */
+    private void onDatagram(byte[] data, int length, InetSocketAddress source, boolean multicast) {
+        DecodeResult decoded = MessageDecoder.decode(data, 0, length);
+        if (decoded instanceof Message m) {
+            messages.receive(m, source, multicast);
+        } else {
+            messages.rejectMalformed((MessageFormatError) decoded, source, multicast);
+        }
+    }
+
+    /** Stage 4: requests to the server half, responses to the client half. */
+    private final class Upper implements MessageLayer.Upper {
+        @Override
+        public void onRequest(Message request, InetSocketAddress peer, DeduplicationCache.Entry entry,
+                              boolean multicast) {
+            if (server != null) {
+                server.onRequest(request, peer, entry, multicast);
+            } else if (request.type() == dev.tern.coap.MessageType.CON) {
+                entry.reply(messages.sendReset(request.messageId(), peer)); // a client serves nothing
+            }
+        }
+
+        @Override
+        public void onResponse(Message response, InetSocketAddress peer, DeduplicationCache.Entry entry) {
+            client.onResponse(response, peer, entry);
+        }
+    }
+
+    /** Sends a request to its resolved peer. Thread-safe. */
+    public CompletableFuture<Response> send(Request request, InetSocketAddress destination) {
+        CompletableFuture<Response> future = new CompletableFuture<>();
+        if (closed) {
+            future.completeExceptionally(new CoapTransportException("endpoint is closed"));
+            return future;
+        }
+        scheduler.execute(() -> client.start(request, destination, future));
+        return future;
+    }
+
+    /** CoAP ping. Thread-safe. */
+    public CompletableFuture<Duration> ping(InetSocketAddress destination) {
+        CompletableFuture<Duration> future = new CompletableFuture<>();
+        if (closed) {
+            future.completeExceptionally(new CoapTransportException("endpoint is closed"));
+            return future;
+        }
+        scheduler.execute(() -> client.ping(destination, future));
+        return future;
+    }
+
+    /** The bound local address. */
+    public InetSocketAddress localAddress() {
+        return transport.localAddress();
+    }
+
+    /** The scheduler (for tests and the facades). */
+    public Scheduler scheduler() {
+        return scheduler;
+    }
+
+    /** Current sizes of the bounded tables, for tests and metrics. */
+    public String stateSummary() {
+        return "dedup=" + messages.deduplicationEntries() + " outstandingCon=" + messages.outstandingConfirmables()
+                + " clientExchanges=" + client.pending();
+    }
+
+    /** Deduplication cache entries (read on the scheduler thread). */
+    public int deduplicationEntries() {
+        return messages.deduplicationEntries();
+    }
+
+    /** Fails outstanding requests and closes the transport. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        CompletableFuture<Void> drained = new CompletableFuture<>();
+        scheduler.execute(() -> {
+            client.failAll(new CoapTransportException("endpoint closed"));
+            drained.complete(null);
+        });
+        if (!scheduler.inSchedulerThread()) {
+            try {
+                drained.get(2, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                // closing anyway
+            }
+        }
+        transport.close();
+    }
+}

@@ -1,0 +1,223 @@
+package dev.tern.coap.internal.exchange;
+
+import dev.tern.coap.Code;
+import dev.tern.coap.EndpointConfig;
+import dev.tern.coap.Method;
+import dev.tern.coap.MessageType;
+import dev.tern.coap.OptionNumber;
+import dev.tern.coap.Options;
+import dev.tern.coap.Request;
+import dev.tern.coap.Response;
+import dev.tern.coap.Service;
+import dev.tern.coap.internal.codec.Message;
+import dev.tern.coap.internal.codec.OptionValidator;
+import dev.tern.coap.internal.message.DeduplicationCache;
+import dev.tern.coap.internal.message.MessageLayer;
+import dev.tern.coap.internal.message.Retransmitter;
+import dev.tern.coap.spi.Scheduler;
+import java.net.InetSocketAddress;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The server half of the exchange layer (RFC 7252 §5): checks each new request (§5.4 options,
+ * §5.10.2 proxying, §4.6 size), hands it to the {@link Service} on the handler executor, and sends
+ * the response piggybacked in the ACK, or — when the handler takes longer than the separate
+ * response delay or calls {@link Request#acknowledge()} — as a separate response (§5.2.2).
+ * All state is touched on the scheduler thread only.
+ */
+public final class ServerExchanges {
+    private static final Logger LOG = LoggerFactory.getLogger(ServerExchanges.class);
+
+    private final MessageLayer messages;
+    private final Scheduler scheduler;
+    private final EndpointConfig config;
+    private final Service service;
+    private final Executor executor;
+    private final String scheme;
+    private final long separateDelayNanos;
+
+    /** Creates the server exchange layer. */
+    public ServerExchanges(MessageLayer messages, Scheduler scheduler, EndpointConfig config, Service service,
+                           Executor executor, String scheme) {
+        this.messages = messages;
+        this.scheduler = scheduler;
+        this.config = config;
+        this.service = service;
+        this.executor = executor;
+        this.scheme = scheme;
+        this.separateDelayNanos = config.separateResponseDelay().toNanos();
+    }
+
+    /** A new request from the message layer. */
+    public void onRequest(Message m, InetSocketAddress peer, DeduplicationCache.Entry entry, boolean multicast) {
+        Exchange ex = new Exchange(m, peer, entry, multicast);
+        Optional<Method> method = Method.of(m.code());
+        if (method.isEmpty()) {
+            respond(ex, Response.of(Code.METHOD_NOT_ALLOWED)); // §5.8: unknown method code
+            return;
+        }
+        Optional<String> badCritical = OptionValidator.firstBadCriticalOption(m.options());
+        if (badCritical.isPresent()) {
+            // §5.4.1: a CON gets 4.02 with a diagnostic; a NON is rejected silently.
+            if (m.type() == MessageType.CON) {
+                respond(ex, Response.of(Code.BAD_OPTION, badCritical.get()));
+            }
+            return;
+        }
+        Options options = OptionValidator.withoutBadElectiveOptions(m.options());
+        Response early = check(options, m);
+        if (early != null) {
+            respond(ex, early);
+            return;
+        }
+        Request request = Request.builder(method.get()).options(options).payload(m.payload())
+                .confirmable(m.type() == MessageType.CON).peer(peer).scheme(scheme).token(m.token())
+                .multicast(multicast).acknowledger(() -> scheduler.execute(() -> acknowledge(ex))).build();
+        if (m.type() == MessageType.CON) {
+            if (separateDelayNanos == 0) {
+                acknowledge(ex);
+            } else {
+                ex.separateTimer = scheduler.schedule(() -> acknowledge(ex), separateDelayNanos);
+            }
+        }
+        try {
+            executor.execute(() -> invoke(ex, request));
+        } catch (RejectedExecutionException e) {
+            // Saturated: tell the client to come back later instead of queueing without bound.
+            respond(ex, Response.builder(Code.SERVICE_UNAVAILABLE).maxAge(2).build());
+        }
+    }
+
+    /** The checks that answer before any handler runs; null when the request may proceed. */
+    private Response check(Options options, Message m) {
+        if (OptionValidator.hasInvalidUtf8(options)) {
+            return Response.of(Code.BAD_REQUEST, "Uri options are not valid UTF-8");
+        }
+        for (String segment : options.uriPath()) {
+            if (segment.equals(".") || segment.equals("..")) {
+                return Response.of(Code.BAD_REQUEST, "dot segments are not allowed in Uri-Path");
+            }
+        }
+        if (options.has(OptionNumber.PROXY_URI) || options.has(OptionNumber.PROXY_SCHEME)) {
+            if (options.has(OptionNumber.PROXY_URI) && (options.has(OptionNumber.URI_HOST)
+                    || options.has(OptionNumber.URI_PORT) || options.has(OptionNumber.URI_PATH)
+                    || options.has(OptionNumber.URI_QUERY))) {
+                return Response.of(Code.BAD_REQUEST, "Proxy-Uri must not be combined with Uri-* options");
+            }
+            return Response.of(Code.PROXYING_NOT_SUPPORTED);
+        }
+        if (m.payload().length() > config.maxPayload()) {
+            return Response.builder(Code.REQUEST_ENTITY_TOO_LARGE)
+                    .option(dev.tern.coap.Option.ofUint(OptionNumber.SIZE1, config.maxPayload())).build();
+        }
+        return null;
+    }
+
+    private void invoke(Exchange ex, Request request) {
+        CompletableFuture<Response> future;
+        try {
+            future = service.handle(request);
+            if (future == null) {
+                future = CompletableFuture.failedFuture(new NullPointerException("service returned null"));
+            }
+        } catch (RuntimeException | Error e) {
+            future = CompletableFuture.failedFuture(e);
+        }
+        future.whenComplete((response, failure) -> scheduler.execute(() -> complete(ex, request, response, failure)));
+    }
+
+    private void complete(Exchange ex, Request request, Response response, Throwable failure) {
+        Response r = response;
+        if (failure != null || r == null) {
+            LOG.warn("handler failed for {} from {}", request, ex.peer,
+                    failure != null ? failure : new NullPointerException("handler returned null"));
+            r = Response.of(Code.INTERNAL_SERVER_ERROR);
+        }
+        respond(ex, r);
+    }
+
+    /** Sends the empty ACK now so that the response follows separately (§5.2.2). */
+    private void acknowledge(Exchange ex) {
+        if (ex.done || ex.acked || ex.request.type() != MessageType.CON) {
+            return;
+        }
+        ex.acked = true;
+        ex.entry.reply(messages.sendEmptyAck(ex.request.messageId(), ex.peer));
+    }
+
+    private void respond(Exchange ex, Response r) {
+        if (ex.done) {
+            return;
+        }
+        ex.done = true;
+        if (ex.separateTimer != null) {
+            ex.separateTimer.cancel();
+        }
+        Message req = ex.request;
+        if (suppressed(req.options(), r.code()) || (ex.multicast && !r.isSuccess())) {
+            // RFC 7967 No-Response, or §8.1: no error responses to multicast requests.
+            if (req.type() == MessageType.CON && !ex.acked) {
+                ex.entry.reply(messages.sendEmptyAck(req.messageId(), ex.peer));
+            }
+            return;
+        }
+        if (req.type() == MessageType.CON && !ex.acked) {
+            Message ack = new Message(MessageType.ACK, r.code(), req.messageId(), req.token(), r.options(),
+                    r.payload());
+            ex.entry.reply(messages.sendReply(ack, ex.peer));
+            return;
+        }
+        MessageType type = req.type() == MessageType.CON ? MessageType.CON : MessageType.NON;
+        Message separate = new Message(type, r.code(), 0, req.token(), r.options(), r.payload());
+        messages.sendNew(separate, ex.peer, SEPARATE_RESPONSE);
+    }
+
+    /** RFC 7967 §2.1: bit 2 suppresses 2.xx, bit 8 4.xx, bit 16 5.xx. */
+    private static boolean suppressed(Options options, Code code) {
+        var mask = options.noResponse();
+        if (mask.isEmpty()) {
+            return false;
+        }
+        int bits = mask.getAsInt();
+        return (code.codeClass() == 2 && (bits & 2) != 0) || (code.codeClass() == 4 && (bits & 8) != 0)
+                || (code.codeClass() == 5 && (bits & 16) != 0);
+    }
+
+    private static final Retransmitter.Listener SEPARATE_RESPONSE = new Retransmitter.Listener() {
+        @Override
+        public void onAcknowledged(Message ack) {
+        }
+
+        @Override
+        public void onReset(Message rst) {
+            LOG.debug("separate response rejected with RST");
+        }
+
+        @Override
+        public void onTimeout() {
+            LOG.debug("separate response not acknowledged");
+        }
+    };
+
+    private static final class Exchange {
+        final Message request;
+        final InetSocketAddress peer;
+        final DeduplicationCache.Entry entry;
+        final boolean multicast;
+        Scheduler.Cancellable separateTimer;
+        boolean acked;
+        boolean done;
+
+        Exchange(Message request, InetSocketAddress peer, DeduplicationCache.Entry entry, boolean multicast) {
+            this.request = request;
+            this.peer = peer;
+            this.entry = entry;
+            this.multicast = multicast;
+        }
+    }
+}

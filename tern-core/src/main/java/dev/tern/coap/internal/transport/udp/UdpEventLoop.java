@@ -1,0 +1,273 @@
+package dev.tern.coap.internal.transport.udp;
+
+import dev.tern.coap.CoapTransportException;
+import dev.tern.coap.spi.Scheduler;
+import dev.tern.coap.spi.Transport;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.StandardProtocolFamily;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.util.PriorityQueue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A UDP socket and the one thread that serves it: received datagrams, queued tasks and timers all
+ * run on this thread (a selector loop), so the CoAP engine above needs no locks and pays no
+ * hand-off per datagram. One instance per endpoint; no thread per peer.
+ */
+public final class UdpEventLoop implements Scheduler, Transport {
+    private static final Logger LOG = LoggerFactory.getLogger(UdpEventLoop.class);
+    /** Datagrams read per wake-up before timers and tasks get their turn. */
+    private static final int READ_BATCH = 64;
+
+    private final DatagramChannel channel;
+    private final Selector selector;
+    private final InetSocketAddress localAddress;
+    private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+    private final PriorityQueue<Timer> timers = new PriorityQueue<>();
+    private final AtomicBoolean wakeupPending = new AtomicBoolean();
+    private final ByteBuffer receiveBuffer = ByteBuffer.allocate(65536);
+    private final Thread thread;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private volatile boolean running = true;
+    private Receiver receiver;
+    private long timerSequence;
+
+    /**
+     * Opens and binds the socket.
+     *
+     * @param bind the local address; a wildcard address serves IPv4 and IPv6
+     * @param receiveBufferSize SO_RCVBUF in bytes, 0 for the OS default
+     * @param threadName the name of the I/O thread
+     */
+    public UdpEventLoop(InetSocketAddress bind, int receiveBufferSize, String threadName) {
+        try {
+            DatagramChannel ch = bind.getAddress() instanceof java.net.Inet4Address
+                    ? DatagramChannel.open(StandardProtocolFamily.INET) : DatagramChannel.open();
+            try {
+                ch.setOption(StandardSocketOptions.SO_REUSEADDR, false);
+                if (receiveBufferSize > 0) {
+                    ch.setOption(StandardSocketOptions.SO_RCVBUF, receiveBufferSize);
+                }
+                ch.bind(bind);
+                ch.configureBlocking(false);
+                this.selector = Selector.open();
+                ch.register(selector, SelectionKey.OP_READ);
+            } catch (IOException | RuntimeException e) {
+                ch.close();
+                throw e;
+            }
+            this.channel = ch;
+            this.localAddress = (InetSocketAddress) ch.getLocalAddress();
+        } catch (IOException e) {
+            throw new CoapTransportException("cannot bind UDP " + describe(bind) + ": " + e.getMessage(), e);
+        }
+        this.thread = new Thread(this::run, threadName);
+        this.thread.setDaemon(true);
+    }
+
+    private static String describe(InetSocketAddress a) {
+        return (a.getAddress() == null ? a.getHostString() : a.getAddress().getHostAddress()) + ":" + a.getPort();
+    }
+
+    @Override
+    public void start(Receiver r) {
+        this.receiver = r;
+        thread.start();
+    }
+
+    @Override
+    public void send(byte[] data, int length, InetSocketAddress destination) {
+        try {
+            channel.send(ByteBuffer.wrap(data, 0, length), destination);
+        } catch (IOException | RuntimeException e) {
+            // UDP semantics: a datagram that cannot be sent is lost; retransmission recovers CONs.
+            LOG.debug("send to {} failed: {}", destination, e.toString());
+        }
+    }
+
+    @Override
+    public InetSocketAddress localAddress() {
+        return localAddress;
+    }
+
+    @Override
+    public long nanoTime() {
+        return System.nanoTime();
+    }
+
+    @Override
+    public void execute(Runnable task) {
+        tasks.add(task);
+        if (Thread.currentThread() != thread && wakeupPending.compareAndSet(false, true)) {
+            selector.wakeup();
+        }
+    }
+
+    @Override
+    public Cancellable schedule(Runnable task, long delayNanos) {
+        Timer t = new Timer(task, System.nanoTime() + Math.max(0, delayNanos));
+        if (Thread.currentThread() == thread) {
+            addTimer(t);
+        } else {
+            execute(() -> addTimer(t));
+        }
+        return t;
+    }
+
+    private void addTimer(Timer t) {
+        t.sequence = timerSequence++;
+        timers.add(t);
+    }
+
+    @Override
+    public boolean inSchedulerThread() {
+        return Thread.currentThread() == thread;
+    }
+
+    private void run() {
+        try {
+            while (running) {
+                runTasks();
+                long waitNanos = runDueTimers();
+                if (!running) {
+                    break;
+                }
+                wakeupPending.set(false);
+                if (!tasks.isEmpty()) {
+                    selector.selectNow();
+                } else if (waitNanos < 0) {
+                    selector.select();
+                } else {
+                    selector.select(Math.max(1, TimeUnit.NANOSECONDS.toMillis(waitNanos + 999_999)));
+                }
+                selector.selectedKeys().clear();
+                readDatagrams();
+            }
+        } catch (IOException | RuntimeException e) {
+            if (running) {
+                LOG.error("I/O loop of {} failed", localAddress, e);
+            }
+        } finally {
+            running = false;
+            closeQuietly();
+            stopped.countDown();
+        }
+    }
+
+    private void readDatagrams() throws IOException {
+        byte[] array = receiveBuffer.array();
+        for (int i = 0; i < READ_BATCH; i++) {
+            receiveBuffer.clear();
+            InetSocketAddress source = (InetSocketAddress) channel.receive(receiveBuffer);
+            if (source == null) {
+                return;
+            }
+            try {
+                receiver.onDatagram(array, receiveBuffer.position(), source, false);
+            } catch (RuntimeException e) {
+                LOG.error("unexpected failure handling a datagram from {}", source, e);
+            }
+        }
+    }
+
+    private void runTasks() {
+        Runnable task;
+        int budget = 4096;
+        while (budget-- > 0 && (task = tasks.poll()) != null) {
+            try {
+                task.run();
+            } catch (RuntimeException e) {
+                LOG.error("unexpected failure in a task", e);
+            }
+        }
+    }
+
+    /** Runs due timers; returns nanoseconds until the next one, or -1 when there is none. */
+    private long runDueTimers() {
+        long now = System.nanoTime();
+        Timer t;
+        while ((t = timers.peek()) != null) {
+            if (t.cancelled) {
+                timers.poll();
+                continue;
+            }
+            long wait = t.deadline - now;
+            if (wait > 0) {
+                return wait;
+            }
+            timers.poll();
+            try {
+                t.task.run();
+            } catch (RuntimeException e) {
+                LOG.error("unexpected failure in a timer", e);
+            }
+            now = System.nanoTime();
+        }
+        return -1;
+    }
+
+    @Override
+    public void close() {
+        if (!running && stopped.getCount() == 0) {
+            return;
+        }
+        running = false;
+        selector.wakeup();
+        if (thread.isAlive() && Thread.currentThread() != thread) {
+            try {
+                stopped.await(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        } else if (!thread.isAlive()) {
+            closeQuietly();
+            stopped.countDown();
+        }
+    }
+
+    private void closeQuietly() {
+        try {
+            selector.close();
+        } catch (IOException e) {
+            LOG.debug("closing selector", e);
+        }
+        try {
+            channel.close();
+        } catch (IOException e) {
+            LOG.debug("closing channel", e);
+        }
+    }
+
+    private static final class Timer implements Comparable<Timer>, Cancellable {
+        final Runnable task;
+        final long deadline;
+        long sequence;
+        volatile boolean cancelled;
+
+        Timer(Runnable task, long deadline) {
+            this.task = task;
+            this.deadline = deadline;
+        }
+
+        @Override
+        public void cancel() {
+            cancelled = true;
+        }
+
+        @Override
+        public int compareTo(Timer o) {
+            int c = Long.compare(deadline - o.deadline, 0);
+            return c != 0 ? c : Long.compare(sequence, o.sequence);
+        }
+    }
+}
