@@ -1,40 +1,586 @@
 package dev.tern.coap;
 
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.OptionalInt;
+import java.util.Set;
+import java.util.StringJoiner;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Routes requests to handlers by path template and method; itself a {@link Service}.
- * Unknown paths give 4.04, known paths without a handler for the method 4.05 (RFC 7252 §5.9.2).
+ * Routes requests to handlers by path template and method (RFC 7252 §5.7, §5.8); itself a
+ * {@link Service}.
  *
  * <pre>{@code
  * Router router = Router.builder()
  *     .get("/hello", req -> Response.content("Hello World!"))
  *     .put("/sensors/{id}", req -> Response.of(Code.CHANGED))
+ *     .get("/files/{path*}", req -> Response.content(req.pathParam("path").orElseThrow()))
+ *     .get("/temp", handler, RouteOptions.create().produces(ContentFormat.JSON).observable())
+ *     .filter(loggingFilter)
  *     .build();
  * }</pre>
+ *
+ * <h2>Path templates</h2>
+ * A template is a path of {@code /}-separated segments matched against the Uri-Path options
+ * (RFC 7252 §5.10.1, §6.4):
+ * <ul>
+ *   <li>a literal segment matches itself exactly (case-sensitive, as Uri-Path values are not
+ *       percent-encoded, no decoding takes place);</li>
+ *   <li>{@code {name}} matches any one segment and binds it, see {@link Request#pathParam(String)};</li>
+ *   <li>a last segment {@code {name*}} matches the rest of the path, zero or more segments, and binds
+ *       them joined with {@code /} (an empty string when nothing is left); a last segment {@code **}
+ *       does the same without binding anything.</li>
+ * </ul>
+ * Empty segments are ignored, both in templates and in requests: {@code /a/}, {@code /a} and
+ * {@code a} are the same template, and a request for {@code /a/} (Uri-Path {@code "a"}, {@code ""})
+ * or {@code //a} matches it. The template {@code /} matches a request without Uri-Path.
+ *
+ * <h2>Selection</h2>
+ * Of the templates that match the path, the most specific one that has a handler for the method
+ * wins: templates are compared segment by segment from the left, and at the first difference a
+ * literal beats {@code {name}}, which beats a rest segment; a template that ends beats one whose rest
+ * segment matches nothing. A handler registered for the method beats one registered with
+ * {@link Builder#any}. When some template matches the path but none has a handler for the method,
+ * the answer is 4.05 Method Not Allowed (RFC 7252 §5.9.2.6); when no template matches, 4.04 Not
+ * Found (RFC 7252 §5.9.2.5). Neither calls a handler, and both are seen by the filters.
+ *
+ * <h2>Failures</h2>
+ * The router never turns a handler's failure into a response: an exception thrown by a handler or a
+ * filter, or a failed future, comes back as a failed future, which the server engine answers with
+ * 5.00 (RFC 7252 §5.9.3.1). {@link #handle} never throws (except a {@link VirtualMachineError}) and
+ * never returns {@code null}.
  */
 public final class Router implements Service {
-    private Router() {
+    private static final int LITERAL = 0;
+    private static final int PARAM = 1;
+    private static final int REST = 2;
+    private static final Method[] METHODS = Method.values();
+
+    private final Map<List<String>, Resource> literals;
+    private final Resource[] patterns;
+    private final Service chain;
+    private final List<RouteInfo> routes;
+
+    private Router(Map<List<String>, Resource> literals, Resource[] patterns, List<Filter> filters,
+                   List<RouteInfo> routes) {
+        this.literals = literals;
+        this.patterns = patterns;
+        this.routes = routes;
+        Service s = this::dispatch;
+        for (int i = filters.size() - 1; i >= 0; i--) {
+            s = filters.get(i).then(s);
+        }
+        this.chain = s;
     }
 
-    /** A new builder. */
+    /** A new builder (RFC 7252 §5.7.2: a server routes requests to its resources). */
     public static Builder builder() {
         return new Builder();
     }
 
+    /**
+     * Routes {@code request} through the filters to the handler of the matching route, or answers
+     * 4.04 (RFC 7252 §5.9.2.5), 4.05 (§5.9.2.6), 4.06 (§5.9.2.7, §5.10.4) or 4.15 (§5.9.2.10) by
+     * itself. Never returns {@code null}; failures of handlers and filters come back as a failed future.
+     */
     @Override
     public CompletableFuture<Response> handle(Request request) {
-        throw new UnsupportedOperationException("TEMPORARY: implemented on the router branch");
+        try {
+            CompletableFuture<Response> f = chain.handle(request);
+            return f != null ? f : CompletableFuture.failedFuture(new NullPointerException("filter returned null"));
+        } catch (VirtualMachineError e) {
+            throw e;
+        } catch (Throwable e) {
+            return CompletableFuture.failedFuture(e);
+        }
     }
 
-    /** Builds a {@link Router}. */
+    /**
+     * The resources in the order they were first registered, with their methods and link-format
+     * attributes (RFC 6690 §2, RFC 7252 §7.2).
+     */
+    public List<RouteInfo> routes() {
+        return routes;
+    }
+
+    /** {@code Router[/a GET, /b/{id} GET PUT]}. */
+    @Override
+    public String toString() {
+        StringJoiner j = new StringJoiner(", ", "Router[", "]");
+        for (RouteInfo r : routes) {
+            StringJoiner m = new StringJoiner(" ", r.pathTemplate() + " ", "");
+            r.methods().forEach(x -> m.add(x.wireName()));
+            j.add(m.toString());
+        }
+        return j.toString();
+    }
+
+    private CompletableFuture<Response> dispatch(Request request) {
+        List<String> path = withoutEmptySegments(request.pathSegments());
+        Method method = request.method();
+        boolean pathKnown = false;
+        Resource literal = literals.get(path);
+        if (literal != null) {
+            Endpoint e = literal.endpoint(method);
+            if (e != null) {
+                return e.invoke(request, path);
+            }
+            pathKnown = true;
+        }
+        for (Resource r : patterns) {
+            if (r.template.matches(path)) {
+                Endpoint e = r.endpoint(method);
+                if (e != null) {
+                    return e.invoke(request, path);
+                }
+                pathKnown = true;
+            }
+        }
+        return answer(pathKnown ? Code.METHOD_NOT_ALLOWED : Code.NOT_FOUND);
+    }
+
+    private static CompletableFuture<Response> answer(Code code) {
+        return CompletableFuture.completedFuture(Response.of(code));
+    }
+
+    private static List<String> withoutEmptySegments(List<String> path) {
+        for (int i = 0; i < path.size(); i++) {
+            if (path.get(i).isEmpty()) {
+                List<String> r = new ArrayList<>(path.size() - 1);
+                for (String s : path) {
+                    if (!s.isEmpty()) {
+                        r.add(s);
+                    }
+                }
+                return r;
+            }
+        }
+        return path;
+    }
+
+    private static boolean contains(int[] formats, int format) {
+        for (int f : formats) {
+            if (f == format) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** A compiled path template. */
+    private static final class Template implements Comparable<Template> {
+        final String source;
+        final int[] kinds;        // LITERAL, PARAM or REST per segment; REST only last
+        final String[] segments;  // the literal, the parameter name, or null for ** and literal-free kinds
+        final int fixed;          // segments before a rest segment
+        final boolean rest;
+        final boolean binds;
+
+        private Template(String source, int[] kinds, String[] segments) {
+            this.source = source;
+            this.kinds = kinds;
+            this.segments = segments;
+            this.rest = kinds.length > 0 && kinds[kinds.length - 1] == REST;
+            this.fixed = rest ? kinds.length - 1 : kinds.length;
+            boolean b = false;
+            for (int i = 0; i < kinds.length; i++) {
+                b |= kinds[i] != LITERAL && segments[i] != null;
+            }
+            this.binds = b;
+        }
+
+        static Template parse(String source) {
+            Objects.requireNonNull(source, "pathTemplate");
+            List<String> parts = new ArrayList<>();
+            for (String s : source.split("/")) {
+                if (!s.isEmpty()) {
+                    parts.add(s);
+                }
+            }
+            int n = parts.size();
+            int[] kinds = new int[n];
+            String[] segments = new String[n];
+            Set<String> names = new HashSet<>();
+            for (int i = 0; i < n; i++) {
+                String s = parts.get(i);
+                if (s.equals("**") || (s.startsWith("{") && s.endsWith("*}"))) {
+                    if (i != n - 1) {
+                        throw new IllegalArgumentException("a rest segment must be last: " + source);
+                    }
+                    kinds[i] = REST;
+                    segments[i] = s.equals("**") ? null : name(s.substring(1, s.length() - 2), source, names);
+                } else if (s.startsWith("{") && s.endsWith("}")) {
+                    kinds[i] = PARAM;
+                    segments[i] = name(s.substring(1, s.length() - 1), source, names);
+                } else if (s.indexOf('{') >= 0 || s.indexOf('}') >= 0 || s.equals("**")) {
+                    throw new IllegalArgumentException("malformed segment '" + s + "' in " + source);
+                } else {
+                    kinds[i] = LITERAL;
+                    segments[i] = s;
+                }
+            }
+            return new Template(source, kinds, segments);
+        }
+
+        private static String name(String name, String source, Set<String> seen) {
+            if (name.isEmpty()) {
+                throw new IllegalArgumentException("empty parameter name in " + source);
+            }
+            for (int i = 0; i < name.length(); i++) {
+                char c = name.charAt(i);
+                if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+                        || c == '_' || c == '-' || c == '.')) {
+                    throw new IllegalArgumentException("bad parameter name '" + name + "' in " + source);
+                }
+            }
+            if (!seen.add(name)) {
+                throw new IllegalArgumentException("duplicate parameter '" + name + "' in " + source);
+            }
+            return name;
+        }
+
+        boolean isLiteral() {
+            for (int k : kinds) {
+                if (k != LITERAL) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        /** The shape, equal for templates that match the same paths, e.g. {@code /a/{}/**}. */
+        String shape() {
+            StringBuilder b = new StringBuilder();
+            for (int i = 0; i < kinds.length; i++) {
+                b.append('/').append(kinds[i] == LITERAL ? segments[i] : kinds[i] == PARAM ? "{}" : "**");
+            }
+            return b.length() == 0 ? "/" : b.toString();
+        }
+
+        boolean matches(List<String> path) {
+            int n = path.size();
+            if (rest ? n < fixed : n != fixed) {
+                return false;
+            }
+            for (int i = 0; i < fixed; i++) {
+                if (kinds[i] == LITERAL && !segments[i].equals(path.get(i))) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        Map<String, String> bind(List<String> path) {
+            Map<String, String> params = new HashMap<>();
+            for (int i = 0; i < fixed; i++) {
+                if (kinds[i] == PARAM) {
+                    params.put(segments[i], path.get(i));
+                }
+            }
+            if (rest && segments[fixed] != null) {
+                params.put(segments[fixed], String.join("/", path.subList(fixed, path.size())));
+            }
+            return params;
+        }
+
+        /** Most specific first; a total order consistent with {@link #shape()}. */
+        @Override
+        public int compareTo(Template o) {
+            int n = Math.min(kinds.length, o.kinds.length);
+            for (int i = 0; i < n; i++) {
+                int c = Integer.compare(kinds[i], o.kinds[i]);
+                if (c == 0 && kinds[i] == LITERAL) {
+                    c = segments[i].compareTo(o.segments[i]);
+                }
+                if (c != 0) {
+                    return c;
+                }
+            }
+            return Integer.compare(kinds.length, o.kinds.length);
+        }
+    }
+
+    /** One registered handler with its own template (for parameter names) and negotiation. */
+    private static final class Endpoint {
+        final Template template;
+        final Service service;
+        final int[] produces;
+        final int[] consumes;
+
+        Endpoint(Template template, Service service, RouteOptions options) {
+            this.template = template;
+            this.service = service;
+            this.produces = options.producesShared();
+            this.consumes = options.consumesShared();
+        }
+
+        CompletableFuture<Response> invoke(Request request, List<String> path) {
+            if (consumes.length > 0) {
+                OptionalInt cf = request.contentFormat();
+                if (cf.isPresent() ? !contains(consumes, cf.getAsInt()) : !request.payload().isEmpty()) {
+                    return answer(Code.UNSUPPORTED_CONTENT_FORMAT);
+                }
+            }
+            if (produces.length > 0) {
+                OptionalInt accept = request.options().accept();
+                if (accept.isPresent() && !contains(produces, accept.getAsInt())) {
+                    return answer(Code.NOT_ACCEPTABLE);
+                }
+            }
+            Request routed = request;
+            if (template.binds || !request.pathParams().isEmpty()) {
+                routed = request.toBuilder().pathParams(template.bind(path)).build();
+            }
+            CompletableFuture<Response> f;
+            try {
+                f = service.handle(routed);
+            } catch (VirtualMachineError e) {
+                throw e;
+            } catch (Throwable e) {
+                return CompletableFuture.failedFuture(e);
+            }
+            return f != null ? f : CompletableFuture.failedFuture(new NullPointerException("handler returned null"));
+        }
+    }
+
+    /** The handlers of one template shape, by method. */
+    private static final class Resource {
+        final Template template;
+        final Endpoint[] byMethod;
+        final Endpoint any;
+
+        Resource(Template template, Endpoint[] byMethod, Endpoint any) {
+            this.template = template;
+            this.byMethod = byMethod;
+            this.any = any;
+        }
+
+        Endpoint endpoint(Method m) {
+            Endpoint e = byMethod[m.ordinal()];
+            return e != null ? e : any;
+        }
+    }
+
+    /** Collects the registrations of one shape while building. */
+    private static final class Draft {
+        final Template template;
+        final Endpoint[] byMethod = new Endpoint[METHODS.length];
+        Endpoint any;
+        final Map<String, String> attributes = new LinkedHashMap<>();
+        final Set<Integer> produced = new LinkedHashSet<>();
+
+        Draft(Template template) {
+            this.template = template;
+        }
+
+        void add(Method method, Endpoint e, RouteOptions options) {
+            if (method == null ? any != null : byMethod[method.ordinal()] != null) {
+                throw new IllegalArgumentException((method == null ? "any" : method.wireName())
+                        + " is already routed for " + template.source + " (as " + e.template.source + " or similar)");
+            }
+            for (Map.Entry<String, String> a : options.attributes().entrySet()) {
+                String old = attributes.get(a.getKey());
+                if (old != null && !old.equals(a.getValue())) {
+                    throw new IllegalArgumentException("conflicting values for attribute '" + a.getKey()
+                            + "' of " + template.source + ": '" + old + "' and '" + a.getValue() + "'");
+                }
+            }
+            attributes.putAll(options.attributes());
+            for (int f : options.producesShared()) {
+                produced.add(f);
+            }
+            if (method == null) {
+                any = e;
+            } else {
+                byMethod[method.ordinal()] = e;
+            }
+        }
+
+        Resource resource() {
+            return new Resource(template, byMethod.clone(), any);
+        }
+
+        RouteInfo info() {
+            Set<Method> methods = EnumSet.noneOf(Method.class);
+            for (Method m : METHODS) {
+                if (any != null || byMethod[m.ordinal()] != null) {
+                    methods.add(m);
+                }
+            }
+            Map<String, String> attrs = new LinkedHashMap<>(attributes);
+            if (!attrs.containsKey("ct") && !produced.isEmpty()) {
+                StringJoiner j = new StringJoiner(" ");
+                produced.forEach(f -> j.add(f.toString()));
+                attrs.put("ct", j.toString());
+            }
+            return new RouteInfo(template.source, methods, attrs);
+        }
+    }
+
+    /**
+     * Builds a {@link Router}. Registration methods fail with {@link IllegalArgumentException} on a
+     * malformed template, on a second handler for the same method and template shape (templates that
+     * differ only in parameter names have the same shape), and on conflicting attribute values.
+     */
     public static final class Builder {
+        private final Map<String, Draft> drafts = new LinkedHashMap<>();
+        private final List<Filter> filters = new ArrayList<>();
+
         private Builder() {
         }
 
-        /** The router. */
+        /** Routes GET, which retrieves a representation (RFC 7252 §5.8.1), to a synchronous handler. */
+        public Builder get(String pathTemplate, Service.Handler handler) {
+            return get(pathTemplate, handler, RouteOptions.create());
+        }
+
+        /** Routes GET (RFC 7252 §5.8.1) to a synchronous handler, with content negotiation and attributes. */
+        public Builder get(String pathTemplate, Service.Handler handler, RouteOptions options) {
+            return route(Method.GET, pathTemplate, sync(handler), options);
+        }
+
+        /** Routes POST, which processes the payload (RFC 7252 §5.8.2), to a synchronous handler. */
+        public Builder post(String pathTemplate, Service.Handler handler) {
+            return post(pathTemplate, handler, RouteOptions.create());
+        }
+
+        /** Routes POST (RFC 7252 §5.8.2) to a synchronous handler, with content negotiation and attributes. */
+        public Builder post(String pathTemplate, Service.Handler handler, RouteOptions options) {
+            return route(Method.POST, pathTemplate, sync(handler), options);
+        }
+
+        /** Routes PUT, which creates or replaces the resource (RFC 7252 §5.8.3), to a synchronous handler. */
+        public Builder put(String pathTemplate, Service.Handler handler) {
+            return put(pathTemplate, handler, RouteOptions.create());
+        }
+
+        /** Routes PUT (RFC 7252 §5.8.3) to a synchronous handler, with content negotiation and attributes. */
+        public Builder put(String pathTemplate, Service.Handler handler, RouteOptions options) {
+            return route(Method.PUT, pathTemplate, sync(handler), options);
+        }
+
+        /** Routes DELETE, which deletes the resource (RFC 7252 §5.8.4), to a synchronous handler. */
+        public Builder delete(String pathTemplate, Service.Handler handler) {
+            return delete(pathTemplate, handler, RouteOptions.create());
+        }
+
+        /** Routes DELETE (RFC 7252 §5.8.4) to a synchronous handler, with content negotiation and attributes. */
+        public Builder delete(String pathTemplate, Service.Handler handler, RouteOptions options) {
+            return route(Method.DELETE, pathTemplate, sync(handler), options);
+        }
+
+        /** Routes FETCH, a GET with a request body (RFC 8132 §2), to a synchronous handler. */
+        public Builder fetch(String pathTemplate, Service.Handler handler) {
+            return fetch(pathTemplate, handler, RouteOptions.create());
+        }
+
+        /** Routes FETCH (RFC 8132 §2) to a synchronous handler, with content negotiation and attributes. */
+        public Builder fetch(String pathTemplate, Service.Handler handler, RouteOptions options) {
+            return route(Method.FETCH, pathTemplate, sync(handler), options);
+        }
+
+        /** Routes PATCH, a partial update (RFC 8132 §3), to a synchronous handler. */
+        public Builder patch(String pathTemplate, Service.Handler handler) {
+            return patch(pathTemplate, handler, RouteOptions.create());
+        }
+
+        /** Routes PATCH (RFC 8132 §3) to a synchronous handler, with content negotiation and attributes. */
+        public Builder patch(String pathTemplate, Service.Handler handler, RouteOptions options) {
+            return route(Method.PATCH, pathTemplate, sync(handler), options);
+        }
+
+        /** Routes iPATCH, an idempotent partial update (RFC 8132 §3), to a synchronous handler. */
+        public Builder ipatch(String pathTemplate, Service.Handler handler) {
+            return ipatch(pathTemplate, handler, RouteOptions.create());
+        }
+
+        /** Routes iPATCH (RFC 8132 §3) to a synchronous handler, with content negotiation and attributes. */
+        public Builder ipatch(String pathTemplate, Service.Handler handler, RouteOptions options) {
+            return route(Method.IPATCH, pathTemplate, sync(handler), options);
+        }
+
+        /** Routes {@code method} (RFC 7252 §5.8, RFC 8132) to an asynchronous service. */
+        public Builder route(Method method, String pathTemplate, Service service) {
+            return route(method, pathTemplate, service, RouteOptions.create());
+        }
+
+        /**
+         * Routes {@code method} (RFC 7252 §5.8, RFC 8132) to an asynchronous service, with content
+         * negotiation (RFC 7252 §5.10.3, §5.10.4) and link-format attributes (RFC 6690 §3).
+         */
+        public Builder route(Method method, String pathTemplate, Service service, RouteOptions options) {
+            Objects.requireNonNull(method, "method");
+            return add(method, pathTemplate, service, options);
+        }
+
+        /**
+         * Routes every method (RFC 7252 §5.8, RFC 8132) of a template to an asynchronous service; a
+         * handler registered for a specific method of the same template takes precedence.
+         */
+        public Builder any(String pathTemplate, Service service) {
+            return any(pathTemplate, service, RouteOptions.create());
+        }
+
+        /**
+         * Routes every method (RFC 7252 §5.8, RFC 8132) to an asynchronous service, with content
+         * negotiation (RFC 7252 §5.10.3, §5.10.4) and link-format attributes (RFC 6690 §3).
+         */
+        public Builder any(String pathTemplate, Service service, RouteOptions options) {
+            return add(null, pathTemplate, service, options);
+        }
+
+        /**
+         * Wraps the whole router, including its 4.04/4.05 answers (RFC 7252 §5.9.2), in {@code filter};
+         * the first filter added is the outermost.
+         */
+        public Builder filter(Filter filter) {
+            filters.add(Objects.requireNonNull(filter, "filter"));
+            return this;
+        }
+
+        /** The router (RFC 7252 §5.7.2); the builder can be used further without affecting it. */
         public Router build() {
-            return new Router();
+            Map<List<String>, Resource> literals = new HashMap<>();
+            List<Resource> patterns = new ArrayList<>();
+            List<RouteInfo> routes = new ArrayList<>();
+            for (Draft d : drafts.values()) {
+                Resource r = d.resource();
+                if (d.template.isLiteral()) {
+                    literals.put(List.of(d.template.segments), r);
+                } else {
+                    patterns.add(r);
+                }
+                routes.add(d.info());
+            }
+            patterns.sort((a, b) -> a.template.compareTo(b.template));
+            return new Router(literals, patterns.toArray(new Resource[0]), List.copyOf(filters),
+                    Collections.unmodifiableList(routes));
+        }
+
+        private Builder add(Method method, String pathTemplate, Service service, RouteOptions options) {
+            Objects.requireNonNull(service, "service");
+            Objects.requireNonNull(options, "options");
+            Template t = Template.parse(pathTemplate);
+            Draft d = drafts.computeIfAbsent(t.shape(), k -> new Draft(t));
+            d.add(method, new Endpoint(t, service, options), options);
+            return this;
+        }
+
+        private static Service sync(Service.Handler handler) {
+            Objects.requireNonNull(handler, "handler");
+            return request -> {
+                Response r = handler.handle(request); // a throw becomes a failed future in Endpoint.invoke
+                return r != null ? CompletableFuture.completedFuture(r) : null;
+            };
         }
     }
 }

@@ -1,0 +1,155 @@
+package dev.tern.coap;
+
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.StringJoiner;
+
+/**
+ * Per-route metadata for a {@link Router}: content negotiation (RFC 7252 §5.10.3, §5.10.4) and
+ * link-format attributes kept for resource discovery (RFC 6690 §3, RFC 7252 §7.2).
+ *
+ * <p>Immutable; every method returns a changed copy, so one value can be shared between routes.
+ *
+ * <pre>{@code
+ * Router.builder()
+ *     .get("/temp", handler, RouteOptions.create()
+ *         .produces(ContentFormat.TEXT_PLAIN, ContentFormat.JSON)
+ *         .title("Temperature").resourceType("temperature-c").observable())
+ *     .build();
+ * }</pre>
+ */
+public final class RouteOptions {
+    private static final int[] NONE = new int[0];
+    private static final RouteOptions EMPTY = new RouteOptions(NONE, NONE, Map.of());
+
+    private final int[] produces;
+    private final int[] consumes;
+    private final Map<String, String> attributes;
+
+    private RouteOptions(int[] produces, int[] consumes, Map<String, String> attributes) {
+        this.produces = produces;
+        this.consumes = consumes;
+        this.attributes = attributes;
+    }
+
+    /** Options without any restriction or attribute (RFC 7252 §5.10.4: no Accept check). */
+    public static RouteOptions create() {
+        return EMPTY;
+    }
+
+    /**
+     * Content-Formats the route can answer with. When the request has an Accept option that is not
+     * one of them, the router answers 4.06 Not Acceptable without calling the handler
+     * (RFC 7252 §5.10.4, §5.9.2.7). Replaces earlier values; no formats means no check.
+     */
+    public RouteOptions produces(int... contentFormats) {
+        return new RouteOptions(formats(contentFormats), consumes, attributes);
+    }
+
+    /**
+     * Content-Formats the route accepts in a request payload. When the request has a Content-Format
+     * not among them, or a payload without Content-Format, the router answers 4.15 Unsupported
+     * Content-Format without calling the handler (RFC 7252 §5.10.3, §5.9.2.10). Replaces earlier
+     * values; no formats means no check.
+     */
+    public RouteOptions consumes(int... contentFormats) {
+        return new RouteOptions(produces, formats(contentFormats), attributes);
+    }
+
+    /** The {@code title} link attribute, a human-readable label (RFC 6690 §3.1 via RFC 8288). */
+    public RouteOptions title(String title) {
+        return attribute("title", title);
+    }
+
+    /** The {@code rt} (Resource Type) link attribute, values joined by spaces (RFC 6690 §3.1). */
+    public RouteOptions resourceType(String... resourceTypes) {
+        return attribute("rt", join(resourceTypes));
+    }
+
+    /** The {@code if} (Interface Description) link attribute, values joined by spaces (RFC 6690 §3.2). */
+    public RouteOptions interfaceDescription(String... interfaces) {
+        return attribute("if", join(interfaces));
+    }
+
+    /**
+     * The {@code ct} (Content-Format) link attribute (RFC 7252 §7.2.1). When it is not set, the
+     * router lists the {@link #produces(int...)} formats as {@code ct}.
+     */
+    public RouteOptions contentType(int... contentFormats) {
+        StringJoiner j = new StringJoiner(" ");
+        for (int f : formats(contentFormats)) {
+            j.add(Integer.toString(f));
+        }
+        return attribute("ct", j.toString());
+    }
+
+    /** The {@code obs} link attribute: the resource is observable (RFC 7641 §6). Its value is empty. */
+    public RouteOptions observable() {
+        return attribute("obs", "");
+    }
+
+    /**
+     * Any target attribute (RFC 6690 §2, §3); an empty value stands for an attribute without a
+     * value. Setting a name again replaces its value.
+     */
+    public RouteOptions attribute(String name, String value) {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(value, "value");
+        if (name.isEmpty()) {
+            throw new IllegalArgumentException("empty attribute name");
+        }
+        Map<String, String> copy = new LinkedHashMap<>(attributes);
+        copy.put(name, value);
+        return new RouteOptions(produces, consumes, Collections.unmodifiableMap(copy));
+    }
+
+    /** The Content-Formats for the Accept check (RFC 7252 §5.10.4); empty means none. */
+    public int[] produces() {
+        return produces.clone();
+    }
+
+    /** The Content-Formats for the Content-Format check (RFC 7252 §5.10.3); empty means none. */
+    public int[] consumes() {
+        return consumes.clone();
+    }
+
+    /** The link-format attributes in the order set (RFC 6690 §3). */
+    public Map<String, String> attributes() {
+        return attributes;
+    }
+
+    int[] producesShared() {
+        return produces;
+    }
+
+    int[] consumesShared() {
+        return consumes;
+    }
+
+    private static int[] formats(int[] contentFormats) {
+        for (int f : contentFormats) {
+            if (f < 0 || f > 0xFFFF) {
+                throw new IllegalArgumentException("Content-Format out of range: " + f);
+            }
+        }
+        return Arrays.stream(contentFormats).distinct().toArray();
+    }
+
+    private static String join(String[] values) {
+        StringJoiner j = new StringJoiner(" ");
+        for (String v : values) {
+            j.add(Objects.requireNonNull(v, "value"));
+        }
+        return j.toString();
+    }
+
+    /** {@code RouteOptions[produces=[0], consumes=[], attributes={title=...}]}. */
+    @Override
+    public String toString() {
+        return "RouteOptions[produces=" + Arrays.toString(produces) + ", consumes=" + Arrays.toString(consumes)
+                + ", attributes=" + attributes + "]";
+    }
+}
