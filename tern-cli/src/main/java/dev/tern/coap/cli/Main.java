@@ -25,13 +25,18 @@ public final class Main {
 
     /** The configured command line: subcommands, streams, exit statuses and error messages. */
     public static CommandLine commandLine(Io io) {
+        return commandLine(io, Exchanger::coap);
+    }
+
+    /** The command line with the client commands sending through {@code exchangers}. */
+    static CommandLine commandLine(Io io, Exchanger.Factory exchangers) {
         CommandLine cl = new CommandLine(new TernCommand(io));
         for (Method m : Method.values()) {
-            CommandLine sub = new CommandLine(new RequestCommand(io, m));
+            CommandLine sub = new CommandLine(new RequestCommand(io, m, exchangers));
             sub.getCommandSpec().usageMessage().description(description(m));
             cl.addSubcommand(m.name().toLowerCase(Locale.ROOT), sub);
         }
-        cl.addSubcommand("ping", new CommandLine(new PingCommand(io)));
+        cl.addSubcommand("ping", new CommandLine(new PingCommand(io, exchangers)));
         cl.addSubcommand("serve", new CommandLine(new ServeCommand(io)));
         Charset cs = Charset.defaultCharset();
         cl.setOut(new PrintWriter(new java.io.OutputStreamWriter(io.out(), cs), true));

@@ -1,6 +1,5 @@
 package dev.tern.coap.cli;
 
-import dev.tern.coap.CoapClient;
 import dev.tern.coap.EndpointConfig;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -19,6 +18,7 @@ import picocli.CommandLine.Parameters;
         footer = {"", "Exit status: 0 on pong, 3 when none came in time, 1 for other failures, 2 for usage errors."})
 public final class PingCommand implements Callable<Integer> {
     private final Io io;
+    private final Exchanger.Factory exchangers;
 
     @Parameters(index = "0", paramLabel = "URI", description = "coap://host[:port]; the path is ignored")
     String uri;
@@ -35,7 +35,12 @@ public final class PingCommand implements Callable<Integer> {
 
     /** A ping command talking to {@code io}. */
     public PingCommand(Io io) {
+        this(io, Exchanger::coap);
+    }
+
+    PingCommand(Io io, Exchanger.Factory exchangers) {
         this.io = io;
+        this.exchangers = exchangers;
     }
 
     @Override
@@ -51,11 +56,7 @@ public final class PingCommand implements Callable<Integer> {
             return ExitCodes.ERROR;
         }
         Duration timeout = maxTime != null ? maxTime : EndpointConfig.defaults().requestTimeout();
-        CoapClient.Builder b = CoapClient.builder();
-        if (verbose) {
-            b.tracer(new TraceWriter(io.err(), false));
-        }
-        try (CoapClient client = b.build()) {
+        try (Exchanger client = exchangers.open(verbose ? new TraceWriter(io.err(), false) : null)) {
             Duration rtt = client.ping(target.uri()).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             if (!quiet) {
                 io.out().println("pong from " + Addresses.format(address) + " in " + Addresses.millis(rtt));

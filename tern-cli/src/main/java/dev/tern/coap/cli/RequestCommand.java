@@ -1,7 +1,6 @@
 package dev.tern.coap.cli;
 
 import dev.tern.coap.Bytes;
-import dev.tern.coap.CoapClient;
 import dev.tern.coap.EndpointConfig;
 import dev.tern.coap.Method;
 import dev.tern.coap.Option;
@@ -37,6 +36,7 @@ public final class RequestCommand implements Callable<Integer> {
 
     private final Io io;
     private final Method method;
+    private final Exchanger.Factory exchangers;
 
     @Parameters(index = "0", paramLabel = "URI", description = "coap://host[:port]/path[?query]; coap:// is assumed when missing")
     String uri;
@@ -89,10 +89,15 @@ public final class RequestCommand implements Callable<Integer> {
     @picocli.CommandLine.Option(names = {"-q", "--quiet"}, description = "no diagnostics on stderr; only the exit status tells")
     boolean quiet;
 
-    /** A command for {@code method} talking to {@code io}. */
+    /** A command for {@code method} talking to {@code io}, sending with a {@link dev.tern.coap.CoapClient}. */
     public RequestCommand(Io io, Method method) {
+        this(io, method, Exchanger::coap);
+    }
+
+    RequestCommand(Io io, Method method, Exchanger.Factory exchangers) {
         this.io = io;
         this.method = method;
+        this.exchangers = exchangers;
     }
 
     /** The method this command sends. */
@@ -113,7 +118,7 @@ public final class RequestCommand implements Callable<Integer> {
         request = request.toBuilder().peer(address).build();
         Duration timeout = maxTime != null ? maxTime : EndpointConfig.defaults().requestTimeout();
         Response response;
-        try (CoapClient client = newClient()) {
+        try (Exchanger client = exchangers.open(verbose ? new TraceWriter(io.err(), false) : null)) {
             CompletableFuture<Response> future = client.send(request);
             response = future.get(timeout.plus(GRACE).toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException | TimeoutException | RuntimeException e) {
@@ -123,14 +128,6 @@ public final class RequestCommand implements Callable<Integer> {
             return Failures.report(e, target.uri(), timeout, io.err(), quiet);
         }
         return print(response);
-    }
-
-    private CoapClient newClient() {
-        CoapClient.Builder b = CoapClient.builder();
-        if (verbose) {
-            b.tracer(new TraceWriter(io.err(), false));
-        }
-        return b.build();
     }
 
     /** The request the flags describe, to {@code uri} (not yet resolved). */

@@ -7,10 +7,14 @@ import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
 
 /**
  * The {@code tern} command against a real {@link CoapServer} over UDP on the loopback interface.
@@ -140,6 +144,23 @@ class CliEndToEndTest {
         Captured c = new Captured(false);
         assertThat(c.run("post", "--format", "json", plugtest("/location-query"))).isZero();
         assertThat(c.out()).contains("\"code\":\"2.01\"").contains("\"value\":\"first=1\"").contains("\"value\":\"second=2\"");
+    }
+
+    @Test
+    void serveCommandServesAndStops() throws Exception {
+        Captured c = new Captured(false);
+        CommandLine cl = Main.commandLine(c.io);
+        ServeCommand serve = (ServeCommand) cl.getSubcommands().get("serve").getCommand();
+        CompletableFuture<Integer> status = CompletableFuture.supplyAsync(
+                () -> cl.execute("serve", "--port", "0", "--bind", "127.0.0.1"));
+        Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> serve.address() != null);
+        int port = serve.address().getPort();
+        assertThat(c.err()).startsWith("tern: serving coap://127.0.0.1:" + port + "/ (hello, time, echo, counter)");
+        Captured get = new Captured(false);
+        assertThat(get.run("get", "-B", "5", "coap://127.0.0.1:" + port + "/hello")).isZero();
+        assertThat(get.out()).isEqualTo("Hello World!");
+        serve.stop();
+        assertThat(status.get(5, TimeUnit.SECONDS)).isZero();
     }
 
     @Test
