@@ -13,9 +13,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code tern ping URI}: a CoAP ping (empty CON answered by RST, RFC 7252 §4.3) and its round-trip time. */
-@Command(name = "ping", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+@Command(name = "ping", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class, sortOptions = false,
         description = "CoAP ping: send an empty Confirmable message and wait for the Reset (RFC 7252 §4.3).",
-        footer = {"", "Exit status: 0 on pong, 3 when none came in time, 1 for other failures, 2 for usage errors."})
+        footer = {"", "Exit status: 0 on pong, 3 when none came in time, 1 for other failures,",
+            "2 for usage errors."})
 public final class PingCommand implements Callable<Integer> {
     private final Io io;
     private final Exchanger.Factory exchangers;

@@ -29,8 +29,9 @@ import picocli.CommandLine.Parameters;
  */
 @Command(mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         sortOptions = false, usageHelpAutoWidth = true,
-        footer = {"", "Exit status: 0 for 2.xx, 4 for 4.xx, 5 for 5.xx, 3 when no response came in time,",
-            "1 for other failures (Reset, transport error, unknown host), 2 for usage errors."})
+        footer = {"", "Exit status: 0 for 2.xx, 4 for 4.xx, 5 for 5.xx, 3 when no response came",
+            "in time, 1 for other failures (Reset, transport error, unknown host),",
+            "2 for usage errors."})
 public final class RequestCommand implements Callable<Integer> {
     private static final Duration GRACE = Duration.ofSeconds(2);
 
@@ -186,7 +187,7 @@ public final class RequestCommand implements Callable<Integer> {
         int status = ExitCodes.of(response.code());
         if (verbose) {
             printer.printHead(response);
-        } else if (status != ExitCodes.OK && !quiet) {
+        } else if (status != ExitCodes.OK && !quiet && format != OutputFormat.json) {
             io.err().println("tern: " + response.code() + " " + response.code().reason());
         }
         if (format == OutputFormat.json) {

@@ -3,6 +3,7 @@ package dev.tern.coap.cli;
 import dev.tern.coap.Bytes;
 import dev.tern.coap.ContentFormat;
 import dev.tern.coap.Option;
+import dev.tern.coap.OptionNumber;
 import dev.tern.coap.Response;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -25,8 +26,16 @@ final class ResponsePrinter {
     void printHead(Response response) {
         io.err().println(response.code() + " " + response.code().reason());
         for (Option o : response.options().all()) {
-            io.err().println("  " + o);
+            io.err().println("  " + describe(o));
         }
+    }
+
+    /** {@code Content-Format:50 (application/json)}; other options as {@link Option#toString()}. */
+    static String describe(Option o) {
+        if ((o.number() == OptionNumber.CONTENT_FORMAT || o.number() == OptionNumber.ACCEPT) && o.value().length() <= 2) {
+            return ContentFormat.mediaType((int) o.uintValue()).map(t -> o + " (" + t + ")").orElse(o.toString());
+        }
+        return o.toString();
     }
 
     /** {@code --format json}: one object and a newline on stdout. */

@@ -103,7 +103,7 @@ class CommandPipelineTest {
         assertThat(run(c, DemoResources.router(), "get", "-v", "coap://127.0.0.1/hello")).isZero();
         assertThat(c.out()).isEqualTo("Hello World!");
         assertThat(c.err()).isEqualTo(String.join(System.lineSeparator(),
-                "> CON-GET /hello", "< ACK-2.05", "2.05 Content", "  Content-Format:0", ""));
+                "> CON-GET /hello", "< ACK-2.05", "2.05 Content", "  Content-Format:0 (text/plain;charset=utf-8)", ""));
     }
 
     @Test
@@ -123,6 +123,14 @@ class CommandPipelineTest {
         assertThat(c.out()).isEqualTo("{\"code\":\"2.04\",\"reason\":\"Changed\",\"options\":[{\"number\":12,"
                 + "\"name\":\"Content-Format\",\"value\":0}],\"contentFormat\":0,\"payload\":\"1\","
                 + "\"payloadEncoding\":\"text\"}" + System.lineSeparator());
+    }
+
+    @Test
+    void jsonFormatKeepsStderrQuietOnErrors() {
+        Captured c = new Captured(false);
+        assertThat(run(c, DemoResources.router(), "get", "--format", "json", "coap://127.0.0.1/nope")).isEqualTo(4);
+        assertThat(c.out()).startsWith("{\"code\":\"4.04\",\"reason\":\"Not Found\"");
+        assertThat(c.err()).isEmpty();
     }
 
     @Test

@@ -56,7 +56,7 @@ class ResponsePrinterTest {
     void headShowsCodeAndOptions() {
         Captured c = new Captured(false);
         new ResponsePrinter(c.io).printHead(Response.builder(Code.CONTENT).maxAge(30).contentFormat(0).build());
-        assertThat(c.err()).isEqualTo(String.join(System.lineSeparator(), "2.05 Content", "  Content-Format:0",
+        assertThat(c.err()).isEqualTo(String.join(System.lineSeparator(), "2.05 Content", "  Content-Format:0 (text/plain;charset=utf-8)",
                 "  Max-Age:30", ""));
         assertThat(c.out()).isEmpty();
     }
