@@ -1,5 +1,13 @@
 package dev.tern.coap.cli;
 
+import dev.tern.coap.Method;
+import java.io.PrintWriter;
+import java.nio.charset.Charset;
+import java.util.Locale;
+import picocli.CommandLine;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.UnmatchedArgumentException;
+
 /** Entry point of the {@code tern} command. */
 public final class Main {
     private Main() {
@@ -7,6 +15,70 @@ public final class Main {
 
     /** Runs the command line and exits with its status. */
     public static void main(String[] args) {
-        System.exit(0);
+        System.exit(execute(Io.system(), args));
+    }
+
+    /** Runs the command line against {@code io} and returns the exit status (for tests and embedding). */
+    public static int execute(Io io, String... args) {
+        return commandLine(io).execute(args);
+    }
+
+    /** The configured command line: subcommands, streams, exit statuses and error messages. */
+    public static CommandLine commandLine(Io io) {
+        return commandLine(io, Exchanger::coap);
+    }
+
+    /** The command line with the client commands sending through {@code exchangers}. */
+    static CommandLine commandLine(Io io, Exchanger.Factory exchangers) {
+        CommandLine cl = new CommandLine(new TernCommand(io));
+        for (Method m : Method.values()) {
+            CommandLine sub = new CommandLine(new RequestCommand(io, m, exchangers));
+            sub.getCommandSpec().usageMessage().description(description(m));
+            cl.addSubcommand(m.name().toLowerCase(Locale.ROOT), sub);
+        }
+        cl.addSubcommand("ping", new CommandLine(new PingCommand(io, exchangers)));
+        cl.addSubcommand("serve", new CommandLine(new ServeCommand(io)));
+        Charset cs = Charset.defaultCharset();
+        cl.setOut(new PrintWriter(new java.io.OutputStreamWriter(io.out(), cs), true));
+        cl.setErr(new PrintWriter(new java.io.OutputStreamWriter(io.err(), cs), true));
+        cl.setCaseInsensitiveEnumValuesAllowed(true);
+        cl.setParameterExceptionHandler(Main::usageError);
+        cl.setExecutionExceptionHandler((e, line, parsed) -> {
+            if (e instanceof UsageException) {
+                line.getErr().println("tern: " + e.getMessage());
+                return ExitCodes.USAGE;
+            }
+            line.getErr().println("tern: " + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()));
+            return ExitCodes.ERROR;
+        });
+        return cl;
+    }
+
+    private static int usageError(ParameterException e, String[] args) {
+        CommandLine line = e.getCommandLine();
+        PrintWriter err = line.getErr();
+        err.println("tern: " + e.getMessage());
+        UnmatchedArgumentException.printSuggestions(e, err);
+        err.println("Try '" + line.getCommandSpec().qualifiedName() + " --help' for more information.");
+        return ExitCodes.USAGE;
+    }
+
+    private static String description(Method m) {
+        switch (m) {
+            case GET:
+                return "Send a GET request and print the response payload.";
+            case POST:
+                return "Send a POST request with a payload and print the response payload.";
+            case PUT:
+                return "Send a PUT request with a payload and print the response payload.";
+            case DELETE:
+                return "Send a DELETE request and print the response payload.";
+            case FETCH:
+                return "Send a FETCH request (RFC 8132) with a payload and print the response payload.";
+            case PATCH:
+                return "Send a PATCH request (RFC 8132) with a payload and print the response payload.";
+            default:
+                return "Send an iPATCH request (RFC 8132) with a payload and print the response payload.";
+        }
     }
 }

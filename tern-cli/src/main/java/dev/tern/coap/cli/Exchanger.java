@@ -1,0 +1,55 @@
+package dev.tern.coap.cli;
+
+import dev.tern.coap.CoapClient;
+import dev.tern.coap.MessageTracer;
+import dev.tern.coap.Request;
+import dev.tern.coap.Response;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * What the client commands need from a CoAP client. {@link #coap} is the real one; tests plug in
+ * a {@link dev.tern.coap.Service} directly, so the whole command runs without a network.
+ */
+interface Exchanger extends AutoCloseable {
+    /** Sends a request (see {@link CoapClient#send}). */
+    CompletableFuture<Response> send(Request request);
+
+    /** CoAP ping (see {@link CoapClient#ping}). */
+    CompletableFuture<Duration> ping(String uri);
+
+    @Override
+    void close();
+
+    /** Makes an exchanger; {@code tracer} is null unless {@code -v} was given. */
+    @FunctionalInterface
+    interface Factory {
+        /** A new exchanger. */
+        Exchanger open(MessageTracer tracer);
+    }
+
+    /** A {@link CoapClient} on an ephemeral port. */
+    static Exchanger coap(MessageTracer tracer) {
+        CoapClient.Builder b = CoapClient.builder();
+        if (tracer != null) {
+            b.tracer(tracer);
+        }
+        CoapClient client = b.build();
+        return new Exchanger() {
+            @Override
+            public CompletableFuture<Response> send(Request request) {
+                return client.send(request);
+            }
+
+            @Override
+            public CompletableFuture<Duration> ping(String uri) {
+                return client.ping(uri);
+            }
+
+            @Override
+            public void close() {
+                client.close();
+            }
+        };
+    }
+}

@@ -1,0 +1,74 @@
+package dev.tern.coap.cli;
+
+import dev.tern.coap.EndpointConfig;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code tern ping URI}: a CoAP ping (empty CON answered by RST, RFC 7252 §4.3) and its round-trip time. */
+@Command(name = "ping", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class, sortOptions = false,
+        description = "CoAP ping: send an empty Confirmable message and wait for the Reset (RFC 7252 §4.3).",
+        footer = {"", "Exit status: 0 on pong, 3 when none came in time, 1 for other failures,",
+            "2 for usage errors."})
+public final class PingCommand implements Callable<Integer> {
+    private final Io io;
+    private final Exchanger.Factory exchangers;
+
+    @Parameters(index = "0", paramLabel = "URI", description = "coap://host[:port]; the path is ignored")
+    String uri;
+
+    @Option(names = {"-B", "--max-time"}, paramLabel = "SECONDS", converter = SecondsConverter.class,
+            description = "give up after SECONDS (default: MAX_TRANSMIT_WAIT, 93 s)")
+    Duration maxTime;
+
+    @Option(names = {"-v", "--verbose"}, description = "show the messages sent (>) and received (<) on stderr")
+    boolean verbose;
+
+    @Option(names = {"-q", "--quiet"}, description = "print nothing; only the exit status tells")
+    boolean quiet;
+
+    /** A ping command talking to {@code io}. */
+    public PingCommand(Io io) {
+        this(io, Exchanger::coap);
+    }
+
+    PingCommand(Io io, Exchanger.Factory exchangers) {
+        this.io = io;
+        this.exchangers = exchangers;
+    }
+
+    @Override
+    public Integer call() {
+        Target target = Target.parse(uri);
+        InetSocketAddress address;
+        try {
+            address = target.resolve();
+        } catch (UnknownHostException e) {
+            if (!quiet) {
+                io.err().println("tern: cannot resolve host '" + target.host() + "'");
+            }
+            return ExitCodes.ERROR;
+        }
+        Duration timeout = maxTime != null ? maxTime : EndpointConfig.defaults().requestTimeout();
+        try (Exchanger client = exchangers.open(verbose ? new TraceWriter(io.err(), false) : null)) {
+            Duration rtt = client.ping(target.uri()).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            if (!quiet) {
+                io.out().println("pong from " + Addresses.format(address) + " in " + Addresses.millis(rtt));
+                io.out().flush();
+            }
+            return ExitCodes.OK;
+        } catch (ExecutionException | TimeoutException | RuntimeException e) {
+            return Failures.report(e, target.uri(), timeout, io.err(), quiet);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Failures.report(e, target.uri(), timeout, io.err(), quiet);
+        }
+    }
+}

@@ -1,0 +1,213 @@
+package dev.tern.coap.cli;
+
+import dev.tern.coap.Bytes;
+import dev.tern.coap.EndpointConfig;
+import dev.tern.coap.Method;
+import dev.tern.coap.Option;
+import dev.tern.coap.Request;
+import dev.tern.coap.Response;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code tern get|post|put|delete|fetch|patch|ipatch URI [PAYLOAD]}: sends one request and prints
+ * the response payload. The flags follow libcoap's coap-client where it has them.
+ */
+@Command(mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        sortOptions = false, usageHelpAutoWidth = true,
+        footer = {"", "Exit status: 0 for 2.xx, 4 for 4.xx, 5 for 5.xx, 3 when no response came",
+            "in time, 1 for other failures (Reset, transport error, unknown host),",
+            "2 for usage errors."})
+public final class RequestCommand implements Callable<Integer> {
+    private static final Duration GRACE = Duration.ofSeconds(2);
+
+    private final Io io;
+    private final Method method;
+    private final Exchanger.Factory exchangers;
+
+    @Parameters(index = "0", paramLabel = "URI", description = "coap://host[:port]/path[?query]; coap:// is assumed when missing")
+    String uri;
+
+    @Parameters(index = "1", arity = "0..1", paramLabel = "PAYLOAD", description = "payload text (or use -e / -f)")
+    String payloadArgument;
+
+    @picocli.CommandLine.Option(names = {"-t", "--content-format"}, paramLabel = "TYPE",
+            converter = ContentFormatConverter.class,
+            description = "Content-Format of the payload: a number or text, json, cbor, link, xml, binary, ...")
+    Integer contentFormat;
+
+    @picocli.CommandLine.Option(names = {"-A", "--accept"}, paramLabel = "TYPE", converter = ContentFormatConverter.class,
+            description = "Accept: the Content-Format wanted in the response")
+    Integer accept;
+
+    @picocli.CommandLine.Option(names = {"-O", "--option"}, paramLabel = "NUM,VALUE", converter = OptionArgument.class,
+            description = "add an option (repeatable); VALUE is text, 0x-hex, or a number for uint options;"
+                    + " NUM may be a name such as If-None-Match")
+    List<Option> options = new ArrayList<>();
+
+    @picocli.CommandLine.Option(names = {"-N", "--non"}, description = "send a Non-confirmable message (NON)")
+    boolean nonConfirmable;
+
+    @picocli.CommandLine.Option(names = {"-T", "--token"}, paramLabel = "HEX", converter = TokenConverter.class,
+            description = "the token, 0 to 8 bytes in hex")
+    Bytes token;
+
+    @picocli.CommandLine.Option(names = {"-B", "--max-time"}, paramLabel = "SECONDS", converter = SecondsConverter.class,
+            description = "give up when no response came within SECONDS (default: MAX_TRANSMIT_WAIT, 93 s)")
+    Duration maxTime;
+
+    @picocli.CommandLine.Option(names = {"-e", "--payload"}, paramLabel = "TEXT", description = "payload text")
+    String payloadText;
+
+    @picocli.CommandLine.Option(names = {"-f", "--file"}, paramLabel = "FILE", description = "read the payload from FILE ('-' for stdin)")
+    String payloadFile;
+
+    @picocli.CommandLine.Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "write the response payload to FILE")
+    Path output;
+
+    @picocli.CommandLine.Option(names = "--format", paramLabel = "FORMAT",
+            description = "text (the payload, default) or json (code, options and payload as one object)")
+    OutputFormat format = OutputFormat.text;
+
+    @picocli.CommandLine.Option(names = {"-v", "--verbose"},
+            description = "show the messages sent (>) and received (<) and the response code on stderr")
+    boolean verbose;
+
+    @picocli.CommandLine.Option(names = {"-q", "--quiet"}, description = "no diagnostics on stderr; only the exit status tells")
+    boolean quiet;
+
+    /** A command for {@code method} talking to {@code io}, sending with a {@link dev.tern.coap.CoapClient}. */
+    public RequestCommand(Io io, Method method) {
+        this(io, method, Exchanger::coap);
+    }
+
+    RequestCommand(Io io, Method method, Exchanger.Factory exchangers) {
+        this.io = io;
+        this.method = method;
+        this.exchangers = exchangers;
+    }
+
+    /** The method this command sends. */
+    public Method method() {
+        return method;
+    }
+
+    @Override
+    public Integer call() {
+        Target target = Target.parse(uri);
+        Request request = buildRequest(target.uri());
+        InetSocketAddress address;
+        try {
+            address = target.resolve();
+        } catch (UnknownHostException e) {
+            return fail("cannot resolve host '" + target.host() + "'");
+        }
+        request = request.toBuilder().peer(address).build();
+        Duration timeout = maxTime != null ? maxTime : EndpointConfig.defaults().requestTimeout();
+        Response response;
+        try (Exchanger client = exchangers.open(verbose ? new TraceWriter(io.err(), false) : null)) {
+            CompletableFuture<Response> future = client.send(request);
+            response = future.get(timeout.plus(GRACE).toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException | TimeoutException | RuntimeException e) {
+            return Failures.report(e, target.uri(), timeout, io.err(), quiet);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Failures.report(e, target.uri(), timeout, io.err(), quiet);
+        }
+        return print(response);
+    }
+
+    /** The request the flags describe, to {@code uri} (not yet resolved). */
+    Request buildRequest(String uri) {
+        Request.Builder b = Request.builder(method, uri);
+        for (Option o : options) {
+            b.option(o);
+        }
+        if (contentFormat != null) {
+            b.contentFormat(contentFormat);
+        }
+        if (accept != null) {
+            b.accept(accept);
+        }
+        if (nonConfirmable) {
+            b.nonConfirmable();
+        }
+        if (token != null) {
+            b.token(token);
+        }
+        if (maxTime != null) {
+            b.timeout(maxTime);
+        }
+        Bytes payload = payload();
+        if (!payload.isEmpty()) {
+            b.payload(payload);
+        }
+        return b.build();
+    }
+
+    private Bytes payload() {
+        int sources = (payloadArgument != null ? 1 : 0) + (payloadText != null ? 1 : 0) + (payloadFile != null ? 1 : 0);
+        if (sources > 1) {
+            throw new UsageException("give the payload once: as an argument, with -e, or with -f");
+        }
+        if (payloadArgument != null) {
+            return Bytes.utf8(payloadArgument);
+        }
+        if (payloadText != null) {
+            return Bytes.utf8(payloadText);
+        }
+        if (payloadFile == null) {
+            return Bytes.EMPTY;
+        }
+        try {
+            return Bytes.wrap(payloadFile.equals("-") ? io.in().readAllBytes() : Files.readAllBytes(Path.of(payloadFile)));
+        } catch (NoSuchFileException e) {
+            throw new UsageException("no such file: " + payloadFile);
+        } catch (IOException e) {
+            throw new UsageException("cannot read " + payloadFile + ": " + e.getMessage());
+        }
+    }
+
+    private int print(Response response) {
+        ResponsePrinter printer = new ResponsePrinter(io);
+        int status = ExitCodes.of(response.code());
+        if (verbose) {
+            printer.printHead(response);
+        } else if (status != ExitCodes.OK && !quiet && format != OutputFormat.json) {
+            io.err().println("tern: " + response.code() + " " + response.code().reason());
+        }
+        if (format == OutputFormat.json) {
+            printer.printJson(response);
+        } else if (output != null) {
+            try {
+                printer.writeTo(output, response);
+            } catch (IOException e) {
+                return fail("cannot write " + output + ": " + e.getMessage());
+            }
+        } else {
+            printer.printPayload(response);
+        }
+        return status;
+    }
+
+    private int fail(String message) {
+        if (!quiet) {
+            io.err().println("tern: " + message);
+        }
+        return ExitCodes.ERROR;
+    }
+}

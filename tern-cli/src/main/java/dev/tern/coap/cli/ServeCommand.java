@@ -1,0 +1,106 @@
+package dev.tern.coap.cli;
+
+import dev.tern.coap.CoapException;
+import dev.tern.coap.CoapServer;
+import dev.tern.coap.Router;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code tern serve}: a CoAP server with the demo resources ({@link DemoResources}) or, with
+ * {@code --plugtest}, the ETSI plugtest resources ({@link PlugtestResources}). Runs until SIGTERM
+ * or Ctrl-C, which close the server through a shutdown hook.
+ */
+@Command(name = "serve", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class, sortOptions = false,
+        description = {"Serve demo resources: /hello, /time, /echo, /counter and /.well-known/core.",
+            "With --plugtest, the ETSI CoAP plugtest resources instead. Stop with Ctrl-C."})
+public final class ServeCommand implements Callable<Integer> {
+    private final Io io;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private volatile CoapServer server;
+    private boolean closed;
+
+    @Option(names = {"-p", "--port"}, paramLabel = "PORT", description = "UDP port (default: ${DEFAULT-VALUE}; 0 picks one)")
+    int port = 5683;
+
+    @Option(names = {"-b", "--bind"}, paramLabel = "ADDR", description = "local address to bind (default: all interfaces)")
+    String bind;
+
+    @Option(names = "--plugtest", description = "serve the ETSI plugtest resources (/test, /separate, /validate, ...)")
+    boolean plugtest;
+
+    @Option(names = {"-v", "--verbose"}, description = "show every message received (<) and sent (>) on stderr")
+    boolean verbose;
+
+    /** A serve command talking to {@code io}. */
+    public ServeCommand(Io io) {
+        this.io = io;
+    }
+
+    @Override
+    public Integer call() throws InterruptedException {
+        if (port < 0 || port > 65535) {
+            throw new UsageException("port must be 0..65535: " + port);
+        }
+        Router router = plugtest ? PlugtestResources.router() : DemoResources.router();
+        CoapServer.Builder b = CoapServer.builder().port(port).service(router);
+        if (bind != null) {
+            try {
+                b.bind(InetAddress.getByName(bind));
+            } catch (UnknownHostException e) {
+                io.err().println("tern: cannot resolve bind address '" + bind + "'");
+                return ExitCodes.ERROR;
+            }
+        }
+        if (verbose) {
+            b.tracer(new TraceWriter(io.err(), true));
+        }
+        try {
+            server = b.build().start();
+        } catch (CoapException e) {
+            io.err().println("tern: cannot serve on " + (bind == null ? "port " : bind + " port ") + port + ": "
+                    + e.getMessage());
+            return ExitCodes.ERROR;
+        }
+        Thread hook = new Thread(this::shutDown, "tern-serve-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        String names = String.join(", ", plugtest ? PlugtestResources.NAMES : DemoResources.NAMES);
+        io.err().println("tern: serving coap://" + Addresses.format(server.localAddress()) + "/ (" + names + ")");
+        io.err().flush();
+        try {
+            stopped.await();
+        } finally {
+            shutDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException e) {
+                // the JVM is already shutting down: the hook is running or has run
+            }
+        }
+        return ExitCodes.OK;
+    }
+
+    /** The bound address once serving, else null. */
+    InetSocketAddress address() {
+        CoapServer s = server;
+        return s == null || stopped.getCount() == 0 ? null : s.localAddress();
+    }
+
+    /** Stops serving and lets {@link #call()} return 0, as SIGTERM does. */
+    void stop() {
+        stopped.countDown();
+    }
+
+    private synchronized void shutDown() {
+        if (!closed && server != null) {
+            closed = true;
+            server.close();
+        }
+        stopped.countDown();
+    }
+}

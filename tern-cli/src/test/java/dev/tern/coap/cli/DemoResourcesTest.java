@@ -1,0 +1,99 @@
+package dev.tern.coap.cli;
+
+import static dev.tern.coap.cli.Services.call;
+import static dev.tern.coap.cli.Services.req;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tern.coap.Code;
+import dev.tern.coap.ContentFormat;
+import dev.tern.coap.Method;
+import dev.tern.coap.Response;
+import dev.tern.coap.Router;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import org.junit.jupiter.api.Test;
+
+class DemoResourcesTest {
+    private final Router router = DemoResources.router(
+            Clock.fixed(Instant.parse("2025-03-04T05:06:07.123456Z"), ZoneOffset.UTC));
+
+    @Test
+    void helloIsTextContent() {
+        Response r = call(router, req(Method.GET, "/hello").build());
+        assertThat(r.code()).isEqualTo(Code.CONTENT);
+        assertThat(r.payloadString()).isEqualTo("Hello World!");
+        assertThat(r.contentFormat()).hasValue(ContentFormat.TEXT_PLAIN);
+    }
+
+    @Test
+    void timeIsIsoUtc() {
+        Response r = call(router, req(Method.GET, "/time").build());
+        assertThat(r.code()).isEqualTo(Code.CONTENT);
+        assertThat(r.payloadString()).isEqualTo("2025-03-04T05:06:07.123Z");
+        assertThat(r.contentFormat()).hasValue(ContentFormat.TEXT_PLAIN);
+    }
+
+    @Test
+    void timeWithSystemClockParses() {
+        Response r = call(DemoResources.router(), req(Method.GET, "/time").build());
+        assertThat(Instant.parse(r.payloadString())).isNotNull();
+    }
+
+    @Test
+    void echoReturnsAndKeepsPayloadAndFormat() {
+        Response empty = call(router, req(Method.GET, "/echo").build());
+        assertThat(empty.code()).isEqualTo(Code.CONTENT);
+        assertThat(empty.payload().isEmpty()).isTrue();
+
+        Response post = call(router, req(Method.POST, "/echo").payload("{\"a\":1}").contentFormat(ContentFormat.JSON).build());
+        assertThat(post.code()).isEqualTo(Code.CHANGED);
+        assertThat(post.payloadString()).isEqualTo("{\"a\":1}");
+        assertThat(post.contentFormat()).hasValue(ContentFormat.JSON);
+
+        Response get = call(router, req(Method.GET, "/echo").build());
+        assertThat(get.code()).isEqualTo(Code.CONTENT);
+        assertThat(get.payloadString()).isEqualTo("{\"a\":1}");
+        assertThat(get.contentFormat()).hasValue(ContentFormat.JSON);
+
+        Response put = call(router, req(Method.PUT, "/echo").payload("plain").build());
+        assertThat(put.code()).isEqualTo(Code.CHANGED);
+        assertThat(put.payloadString()).isEqualTo("plain");
+        assertThat(put.contentFormat()).isEmpty();
+        assertThat(call(router, req(Method.GET, "/echo").build()).payloadString()).isEqualTo("plain");
+    }
+
+    @Test
+    void counterCountsPosts() {
+        assertThat(call(router, req(Method.GET, "/counter").build()).payloadString()).isEqualTo("0");
+        Response first = call(router, req(Method.POST, "/counter").build());
+        assertThat(first.code()).isEqualTo(Code.CHANGED);
+        assertThat(first.payloadString()).isEqualTo("1");
+        assertThat(call(router, req(Method.POST, "/counter").build()).payloadString()).isEqualTo("2");
+        Response get = call(router, req(Method.GET, "/counter").build());
+        assertThat(get.code()).isEqualTo(Code.CONTENT);
+        assertThat(get.payloadString()).isEqualTo("2");
+    }
+
+    @Test
+    void eachRouterHasItsOwnState() {
+        call(router, req(Method.POST, "/counter").build());
+        assertThat(call(DemoResources.router(), req(Method.GET, "/counter").build()).payloadString()).isEqualTo("0");
+    }
+
+    @Test
+    void wellKnownCoreListsTheResources() {
+        Response r = call(router, req(Method.GET, "/.well-known/core").build());
+        assertThat(r.code()).isEqualTo(Code.CONTENT);
+        assertThat(r.contentFormat()).hasValue(ContentFormat.LINK_FORMAT);
+        assertThat(Pretty.links(r.payloadString())).hasSize(4)
+                .allSatisfy(l -> assertThat(l).startsWith("</"));
+    }
+
+    @Test
+    void unknownPathIsNotFoundAndWrongMethodNotAllowed() {
+        assertThat(call(router, req(Method.GET, "/nope").build()).code()).isEqualTo(Code.NOT_FOUND);
+        assertThat(call(router, req(Method.DELETE, "/hello").build()).code()).isEqualTo(Code.METHOD_NOT_ALLOWED);
+        assertThat(call(router, req(Method.PUT, "/counter").build()).code()).isEqualTo(Code.METHOD_NOT_ALLOWED);
+    }
+}
