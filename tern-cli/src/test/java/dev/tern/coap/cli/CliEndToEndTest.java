@@ -12,16 +12,12 @@ import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
 /**
  * The {@code tern} command against a real {@link CoapServer} over UDP on the loopback interface.
- * Tagged {@code e2e}: it needs the client and server engine. Run with
- * {@code mvn test -pl tern-cli -Dtern.test.exclude=none}.
  */
-@Tag("e2e")
 class CliEndToEndTest {
     private static CoapServer demo;
     private static CoapServer plugtest;

@@ -127,7 +127,8 @@ class CommandLineTest {
         assertThat(r.options().ifNoneMatch()).isTrue();
         assertThat(r.contentFormat()).hasValue(ContentFormat.JSON);
         assertThat(r.payloadString()).isEqualTo("{\"x\":1}");
-        assertThat(r.options().uriPort()).hasValue(6000);
+        assertThat(r.options().has(OptionNumber.URI_PORT)).isFalse(); // RFC 7252 §6.4: the port is the destination
+        assertThat(r.peer().getPort()).isEqualTo(6000);
     }
 
     @Test

@@ -51,8 +51,10 @@ public final class UdpEventLoop implements Scheduler, Transport {
      */
     public UdpEventLoop(InetSocketAddress bind, int receiveBufferSize, String threadName) {
         try {
-            DatagramChannel ch = bind.getAddress() instanceof java.net.Inet4Address
-                    ? DatagramChannel.open(StandardProtocolFamily.INET) : DatagramChannel.open();
+            // A specific IPv4 address gets an IPv4 socket; a wildcard or IPv6 address a dual-stack one.
+            boolean ipv4Only = bind.getAddress() instanceof java.net.Inet4Address
+                    && !bind.getAddress().isAnyLocalAddress();
+            DatagramChannel ch = ipv4Only ? DatagramChannel.open(StandardProtocolFamily.INET) : DatagramChannel.open();
             try {
                 ch.setOption(StandardSocketOptions.SO_REUSEADDR, false);
                 if (receiveBufferSize > 0) {
