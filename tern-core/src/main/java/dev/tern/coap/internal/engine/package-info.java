@@ -1,0 +1,12 @@
+/**
+ * Internal. Assembles the protocol stack in one place,
+ * {@link dev.tern.coap.internal.engine.CoapEndpoint#assemble}, bottom to top:
+ * <pre>
+ *   transport (UDP | in-memory)  [-&gt; TracingTransport]
+ *   codec           MessageDecoder / MessageEncoder        RFC 7252 §3
+ *   message layer   MessageLayer: dedup, MIDs, retransmit   RFC 7252 §4
+ *   exchange layer  ServerExchanges | ClientExchanges      RFC 7252 §5
+ *   application     Service (Router + Filters)
+ * </pre>
+ */
+package dev.tern.coap.internal.engine;

@@ -1,0 +1,83 @@
+package dev.tern.coap;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+
+/** The library examples of README.md, compiled and run. Keep the two in step. */
+class ReadmeExamplesTest {
+    @Test
+    void serverAndClientQuickStart() {
+        // --- README: server ---
+        Router router = Router.builder()
+                .get("/hello", req -> Response.content("Hello World!"))
+                .put("/sensors/{id}", req -> {
+                    String id = req.pathParam("id").orElseThrow();
+                    return Response.of(Code.CHANGED, "sensor " + id + " = " + req.payloadString());
+                })
+                .route(Method.GET, "/slow", req -> CompletableFuture.supplyAsync(() -> Response.content("done")))
+                .build();
+
+        CoapServer server = CoapServer.builder()
+                .port(0)                      // 5683 by default
+                .service(router)
+                .build()
+                .start();
+        // --- end ---
+        int port = server.port();
+
+        // --- README: client ---
+        try (CoapClient client = CoapClient.create()) {
+            Response hello = client.get("coap://localhost:" + port + "/hello");
+            System.out.println(hello.code() + " " + hello.payloadString());   // 2.05 Hello World!
+
+            Request put = Request.put("coap://localhost:" + port + "/sensors/7")
+                    .payload("21.5")
+                    .contentFormat(ContentFormat.TEXT_PLAIN)
+                    .timeout(Duration.ofSeconds(5))
+                    .build();
+            CompletableFuture<Response> async = client.send(put);           // no thread per request
+            Response changed = async.join();
+            // --- end ---
+            assertThat(hello.payloadString()).isEqualTo("Hello World!");
+            assertThat(changed.code()).isEqualTo(Code.CHANGED);
+            assertThat(changed.payloadString()).isEqualTo("sensor 7 = 21.5");
+            assertThat(client.get("coap://localhost:" + port + "/slow").payloadString()).isEqualTo("done");
+        } finally {
+            server.close();
+        }
+    }
+
+    @Test
+    void filtersAndConfig() {
+        // --- README: filters and configuration ---
+        Filter logging = (request, next) -> {
+            long start = System.nanoTime();
+            return next.handle(request).whenComplete((response, error) ->
+                    System.out.printf("%s %s -> %s in %d us%n", request.method(), request.path(),
+                            response == null ? error : response.code(), (System.nanoTime() - start) / 1000));
+        };
+        EndpointConfig config = EndpointConfig.builder()
+                .ackTimeout(Duration.ofSeconds(3))                 // RFC 7252 §4.8 ACK_TIMEOUT
+                .maxRetransmit(2)                                  // MAX_RETRANSMIT
+                .nstart(8)                                         // outstanding requests per server
+                .maxDeduplicationEntries(50_000)
+                .build();
+        CoapServer server = CoapServer.builder()
+                .port(0)
+                .config(config)
+                .service(logging.then(Router.builder().get("/hello", r -> Response.content("hi")).build()))
+                .build()
+                .start();
+        // --- end ---
+        try (CoapClient client = CoapClient.builder().config(config).build()) {
+            assertThat(client.get("coap://127.0.0.1:" + server.port() + "/hello").payloadString()).isEqualTo("hi");
+            assertThat(config.exchangeLifetime()).isEqualTo(Duration.ofMillis(13_500 + 2 * 100_000 + 3_000)); // §4.8.2: span + 2 x MAX_LATENCY + PROCESSING_DELAY
+            assertThat(config.maxTransmitSpan()).isEqualTo(Duration.ofMillis(13_500));
+        } finally {
+            server.close();
+        }
+    }
+}
