@@ -44,7 +44,10 @@ final class Peers {
         if (required()) {
             fail(missing + " (" + REQUIRED_ENV + "=1)");
         }
-        Assumptions.abort(missing + "; skipped (set " + REQUIRED_ENV + "=1 to make this a failure)");
+        String message = missing + "; skipped (set " + REQUIRED_ENV + "=1 to make this a failure)";
+        // An aborted @BeforeAll shows in surefire's summary as zero tests run; say why in the log.
+        System.err.println("[tern-interop] " + message);
+        Assumptions.abort(message);
     }
 
     /** The executable {@code name} on the PATH, if any. */
