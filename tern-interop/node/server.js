@@ -1,0 +1,45 @@
+'use strict';
+// node-coap peer for the Tern interop tests.
+// Usage: node server.js PORT
+// Serves, on 127.0.0.1:PORT:
+//   GET  /hello -> 2.05 "Hello from node"
+//   POST /echo  -> 2.04 with the request payload
+// anything else -> 4.04. Prints "ready" on stdout once listening.
+const coap = require('coap');
+
+const port = Number.parseInt(process.argv[2] || '', 10);
+if (!Number.isInteger(port) || port < 1 || port > 65535) {
+  console.error('usage: node server.js PORT');
+  process.exit(2);
+}
+
+const server = coap.createServer({ type: 'udp4' }, (req, res) => {
+  const path = req.url.split('?')[0];
+  if (path === '/hello' && req.method === 'GET') {
+    res.code = '2.05';
+    res.setOption('Content-Format', 'text/plain');
+    res.end('Hello from node');
+  } else if (path === '/echo' && req.method === 'POST') {
+    res.code = '2.04';
+    res.end(req.payload);
+  } else if (path === '/hello' || path === '/echo') {
+    res.code = '4.05';
+    res.end();
+  } else {
+    res.code = '4.04';
+    res.end();
+  }
+});
+
+server.on('error', (err) => {
+  console.error('server error: ' + err.message);
+  process.exit(1);
+});
+
+server.listen(port, '127.0.0.1', () => {
+  console.log('ready');
+});
+
+const stop = () => server.close(() => process.exit(0));
+process.on('SIGTERM', stop);
+process.on('SIGINT', stop);

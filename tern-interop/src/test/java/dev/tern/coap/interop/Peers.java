@@ -1,0 +1,219 @@
+package dev.tern.coap.interop;
+
+import static org.assertj.core.api.Assertions.fail;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
+
+/**
+ * Finding and running the external CoAP peers: executables on the PATH, processes with bounded
+ * run times, free loopback ports, and the "skip unless required" rule.
+ */
+final class Peers {
+    /** Set to {@code 1} (CI does) to make a missing peer a failure instead of a skip. */
+    static final String REQUIRED_ENV = "TERN_INTEROP_REQUIRED";
+
+    private Peers() {
+    }
+
+    /** Whether the interop tests must run (CI), rather than be skipped when a peer is missing. */
+    static boolean required() {
+        return "1".equals(System.getenv(REQUIRED_ENV));
+    }
+
+    /**
+     * Passes when {@code available}; otherwise fails the calling test (or class, from
+     * {@code @BeforeAll}) if {@link #required()}, else aborts it as skipped.
+     */
+    static void requirePeer(boolean available, String missing) {
+        if (available) {
+            return;
+        }
+        if (required()) {
+            fail(missing + " (" + REQUIRED_ENV + "=1)");
+        }
+        String message = missing + "; skipped (set " + REQUIRED_ENV + "=1 to make this a failure)";
+        // An aborted @BeforeAll shows in surefire's summary as zero tests run; say why in the log.
+        System.err.println("[tern-interop] " + message);
+        Assumptions.abort(message);
+    }
+
+    /** The executable {@code name} on the PATH, if any. */
+    static Optional<Path> onPath(String name) {
+        String path = System.getenv("PATH");
+        if (path == null) {
+            return Optional.empty();
+        }
+        for (String dir : path.split(java.io.File.pathSeparator)) {
+            if (dir.isEmpty()) {
+                continue;
+            }
+            Path candidate = Path.of(dir, name);
+            if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
+                return Optional.of(candidate);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** This module's directory (surefire runs in it and sets {@code basedir}). */
+    static Path moduleDir() {
+        return Path.of(System.getProperty("basedir", "")).toAbsolutePath();
+    }
+
+    /** The repository root, the parent of this module. */
+    static Path repoRoot() {
+        return moduleDir().getParent();
+    }
+
+    /**
+     * A UDP port on 127.0.0.1 that was free a moment ago, for peers that cannot be told to pick
+     * one themselves. Another process could take it in between; on loopback in a test run that is
+     * unlikely enough.
+     */
+    static int freeUdpPort() {
+        try (DatagramSocket s = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** What a finished process left behind. */
+    record Result(int exitCode, String out, String err) {
+        @Override
+        public String toString() {
+            return "exit " + exitCode + "\n--- stdout ---\n" + out + "\n--- stderr ---\n" + err;
+        }
+    }
+
+    /**
+     * Runs {@code command} to completion, or kills it after {@code timeout} and fails. Standard
+     * input is empty; standard output and error are captured through temporary files (so a chatty
+     * process can never block on a full pipe).
+     */
+    static Result run(Duration timeout, Path workDir, List<String> command) {
+        try {
+            Path out = Files.createTempFile("tern-interop-", ".out");
+            Path err = Files.createTempFile("tern-interop-", ".err");
+            try {
+                ProcessBuilder pb = new ProcessBuilder(command)
+                        .redirectInput(ProcessBuilder.Redirect.from(nullFile()))
+                        .redirectOutput(out.toFile())
+                        .redirectError(err.toFile());
+                if (workDir != null) {
+                    pb.directory(workDir.toFile());
+                }
+                Process p = pb.start();
+                if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                    p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+                    fail("timed out after " + timeout + ": " + String.join(" ", command)
+                            + "\n--- stdout ---\n" + read(out) + "\n--- stderr ---\n" + read(err));
+                }
+                return new Result(p.exitValue(), read(out), read(err));
+            } finally {
+                Files.deleteIfExists(out);
+                Files.deleteIfExists(err);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    static Result run(Duration timeout, List<String> command) {
+        return run(timeout, null, command);
+    }
+
+    private static java.io.File nullFile() {
+        return new java.io.File(System.getProperty("os.name").startsWith("Windows") ? "NUL" : "/dev/null");
+    }
+
+    private static String read(Path file) throws IOException {
+        return Files.readString(file, StandardCharsets.UTF_8);
+    }
+
+    /**
+     * A long-running peer process (a server) whose output goes to a temporary file. Closing it
+     * stops the process (SIGTERM, then SIGKILL after 5 s) and removes the file.
+     */
+    static final class Daemon implements AutoCloseable {
+        private final Process process;
+        private final Path output;
+        private final List<String> command;
+
+        private Daemon(Process process, Path output, List<String> command) {
+            this.process = process;
+            this.output = output;
+            this.command = command;
+        }
+
+        static Daemon start(Path workDir, List<String> command) {
+            try {
+                Path output = Files.createTempFile("tern-interop-daemon-", ".log");
+                ProcessBuilder pb = new ProcessBuilder(new ArrayList<>(command))
+                        .redirectInput(ProcessBuilder.Redirect.from(nullFile()))
+                        .redirectErrorStream(true)
+                        .redirectOutput(output.toFile());
+                if (workDir != null) {
+                    pb.directory(workDir.toFile());
+                }
+                return new Daemon(pb.start(), output, List.copyOf(command));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        /** Everything the process printed so far (stdout and stderr). */
+        String output() {
+            try {
+                return Files.readString(output, StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        boolean isAlive() {
+            return process.isAlive();
+        }
+
+        @Override
+        public String toString() {
+            return String.join(" ", command) + (process.isAlive() ? " (running)" : " (exited " + process.exitValue() + ")")
+                    + "\n--- output ---\n" + output();
+        }
+
+        @Override
+        public void close() {
+            try {
+                process.destroy();
+                if (!process.waitFor(5, TimeUnit.SECONDS)) {
+                    process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+                }
+            } catch (InterruptedException e) {
+                process.destroyForcibly();
+                Thread.currentThread().interrupt();
+            } finally {
+                try {
+                    Files.deleteIfExists(output);
+                } catch (IOException ignored) {
+                    // a leftover temporary file is harmless
+                }
+            }
+        }
+    }
+}
