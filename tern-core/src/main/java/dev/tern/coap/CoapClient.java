@@ -74,6 +74,33 @@ public final class CoapClient implements AutoCloseable {
         return call(Request.get(uri).build());
     }
 
+    /**
+     * Observes a resource (RFC 7641): sends {@code request} (a GET) with Observe=0 and hands the
+     * first response and every fresh notification to {@code listener}, in order, on the client's
+     * I/O thread. Notifications that arrive out of order are dropped (§3.4); the registration is
+     * renewed when Max-Age passes without a notification (§3.3.1).
+     *
+     * <pre>{@code
+     * Observation obs = client.observe(Request.get("coap://localhost/obs").build(),
+     *         r -> System.out.println(r.payloadString()));
+     * obs.registered().join();   // the first response
+     * obs.cancel();              // GET with Observe=1
+     * }</pre>
+     */
+    public Observation observe(Request request, java.util.function.Consumer<Response> listener) {
+        if (request.method() != Method.GET && request.method() != Method.FETCH) {
+            throw new IllegalArgumentException("observe needs a GET or FETCH request (RFC 7641 §2, RFC 8132)");
+        }
+        Observation observation = new Observation();
+        try {
+            endpoint.observe(request, resolve(request.peer()), observation, listener);
+        } catch (CoapTransportException e) {
+            observation.registered().completeExceptionally(e);
+            observation.ended().completeExceptionally(e);
+        }
+        return observation;
+    }
+
     /** CoAP ping (RFC 7252 §4.3): an empty CON that the peer answers with RST; completes with the round-trip time. */
     public CompletableFuture<Duration> ping(String uri) {
         CoapUri u = CoapUri.parse(uri);

@@ -22,11 +22,15 @@ import java.util.Objects;
  * @param maxDeduplicationEntries bound of the duplicate-detection cache (§4.5), 100 000
  * @param maxPeers bound of per-peer state (Message ID counters, NSTART queues), 100 000
  * @param maxClientExchanges bound of requests a client has waiting or in flight, 100 000
+ * @param maxObservers bound of observe relations a server keeps (RFC 7641 §4.1), 50 000; beyond it
+ *        a registration is served as a plain GET
+ * @param conNotificationInterval a NON observable sends every n-th notification as CON (RFC 7641
+ *        §4.5), 20; it also sends one at least every 24 hours
  */
 public record EndpointConfig(Duration ackTimeout, double ackRandomFactor, int maxRetransmit, int nstart,
                              Duration maxLatency, Duration separateResponseDelay, Duration requestTimeout,
                              int tokenLength, int maxPayload, int maxDeduplicationEntries, int maxPeers,
-                             int maxClientExchanges) {
+                             int maxClientExchanges, int maxObservers, int conNotificationInterval) {
     private static final EndpointConfig DEFAULTS = new Builder().build();
 
     /** Validates every field. */
@@ -56,6 +60,8 @@ public record EndpointConfig(Duration ackTimeout, double ackRandomFactor, int ma
         atLeastOne(maxDeduplicationEntries, "maxDeduplicationEntries");
         atLeastOne(maxPeers, "maxPeers");
         atLeastOne(maxClientExchanges, "maxClientExchanges");
+        atLeastOne(maxObservers, "maxObservers");
+        atLeastOne(conNotificationInterval, "conNotificationInterval");
     }
 
     private static void positive(Duration d, String name) {
@@ -128,6 +134,8 @@ public record EndpointConfig(Duration ackTimeout, double ackRandomFactor, int ma
         private int maxDeduplicationEntries = 100_000;
         private int maxPeers = 100_000;
         private int maxClientExchanges = 100_000;
+        private int maxObservers = 50_000;
+        private int conNotificationInterval = 20;
 
         private Builder() {
         }
@@ -145,6 +153,8 @@ public record EndpointConfig(Duration ackTimeout, double ackRandomFactor, int ma
             maxDeduplicationEntries = c.maxDeduplicationEntries;
             maxPeers = c.maxPeers;
             maxClientExchanges = c.maxClientExchanges;
+            maxObservers = c.maxObservers;
+            conNotificationInterval = c.conNotificationInterval;
         }
 
         /** ACK_TIMEOUT. */
@@ -219,6 +229,18 @@ public record EndpointConfig(Duration ackTimeout, double ackRandomFactor, int ma
             return this;
         }
 
+        /** Observe relation bound (RFC 7641 §4.1). */
+        public Builder maxObservers(int v) {
+            maxObservers = v;
+            return this;
+        }
+
+        /** Every n-th NON notification goes as CON (RFC 7641 §4.5). */
+        public Builder conNotificationInterval(int v) {
+            conNotificationInterval = v;
+            return this;
+        }
+
         /** The validated configuration. */
         public EndpointConfig build() {
             Duration timeout = requestTimeout;
@@ -227,7 +249,7 @@ public record EndpointConfig(Duration ackTimeout, double ackRandomFactor, int ma
             }
             return new EndpointConfig(ackTimeout, ackRandomFactor, maxRetransmit, nstart, maxLatency,
                     separateResponseDelay, timeout, tokenLength, maxPayload, maxDeduplicationEntries, maxPeers,
-                    maxClientExchanges);
+                    maxClientExchanges, maxObservers, conNotificationInterval);
         }
     }
 }

@@ -20,6 +20,7 @@ import java.util.OptionalInt;
 public final class Request {
     private static final InetSocketAddress UNSET_PEER = InetSocketAddress.createUnresolved("localhost", 5683);
     private static final Runnable NO_ACK = () -> { };
+    private static final java.util.function.Predicate<Observable> NO_OBSERVE = source -> false;
 
     private final Method method;
     private final Options options;
@@ -31,6 +32,7 @@ public final class Request {
     private final Bytes token;
     private final Map<String, String> pathParams;
     private final Runnable acknowledger;
+    private final java.util.function.Predicate<Observable> observeHandler;
     private final boolean multicast;
 
     private Request(Builder b) {
@@ -44,6 +46,7 @@ public final class Request {
         this.token = b.token;
         this.pathParams = Map.copyOf(b.pathParams);
         this.acknowledger = b.acknowledger;
+        this.observeHandler = b.observeHandler;
         this.multicast = b.multicast;
     }
 
@@ -104,6 +107,7 @@ public final class Request {
         b.token = token;
         b.pathParams = pathParams;
         b.acknowledger = acknowledger;
+        b.observeHandler = observeHandler;
         b.multicast = multicast;
         return b;
     }
@@ -213,6 +217,22 @@ public final class Request {
         acknowledger.run();
     }
 
+    /**
+     * Server side: registers the requester as an observer of {@code source} when this is a GET
+     * with Observe=0 (RFC 7641 §4.1). The registration takes effect when the handler answers with
+     * a 2.xx response, which then carries the Observe option. Returns false — and the request is
+     * served as a plain GET — when it is not an observe registration, on the client side, or when
+     * the server's observer limit is reached.
+     */
+    public boolean observe(Observable source) {
+        return observeHandler.test(Objects.requireNonNull(source, "source"));
+    }
+
+    /** Whether the request carries Observe=0, asking to register (RFC 7641 §2). */
+    public boolean isObserveRegistration() {
+        return method == Method.GET && options.observe().orElse(-1) == 0;
+    }
+
     @Override
     public boolean equals(Object o) {
         return this == o || (o instanceof Request r && method == r.method && confirmable == r.confirmable
@@ -245,6 +265,7 @@ public final class Request {
         private Bytes token;
         private Map<String, String> pathParams = Map.of();
         private Runnable acknowledger = NO_ACK;
+        private java.util.function.Predicate<Observable> observeHandler = NO_OBSERVE;
         private boolean multicast;
 
         private Builder(Method method) {
@@ -369,6 +390,18 @@ public final class Request {
         /** The action of {@link Request#acknowledge()}; set by the server engine. */
         public Builder acknowledger(Runnable acknowledger) {
             this.acknowledger = Objects.requireNonNull(acknowledger, "acknowledger");
+            return this;
+        }
+
+        /** The action of {@link Request#observe(Observable)}; set by the server engine. */
+        public Builder observeHandler(java.util.function.Predicate<Observable> handler) {
+            this.observeHandler = Objects.requireNonNull(handler, "handler");
+            return this;
+        }
+
+        /** Sets Observe=0 to register as an observer (RFC 7641 §3.1); {@code CoapClient.observe} does this. */
+        public Builder observe() {
+            options.observe(0);
             return this;
         }
 

@@ -36,6 +36,7 @@ public final class Main {
             sub.getCommandSpec().usageMessage().description(description(m));
             cl.addSubcommand(m.name().toLowerCase(Locale.ROOT), sub);
         }
+        cl.addSubcommand("observe", new CommandLine(new ObserveCommand(io)));
         cl.addSubcommand("ping", new CommandLine(new PingCommand(io, exchangers)));
         cl.addSubcommand("serve", new CommandLine(new ServeCommand(io)));
         Charset cs = Charset.defaultCharset();

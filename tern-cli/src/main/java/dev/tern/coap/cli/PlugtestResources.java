@@ -39,7 +39,7 @@ import java.util.concurrent.TimeUnit;
 public final class PlugtestResources {
     /** The resource names, as listed at startup. */
     public static final List<String> NAMES = List.of("test", "seg1/seg2/seg3", "query", "separate",
-            "multi-format", "location-query", "validate", "create1");
+            "multi-format", "location-query", "validate", "create1", "obs", "obs-non");
 
     /** How long {@code /separate} takes by default. */
     public static final Duration SEPARATE_DELAY = Duration.ofSeconds(1);
@@ -52,7 +52,9 @@ public final class PlugtestResources {
             + "</location-query>;title=\"Perform POST transaction with responses containing several"
             + " Location-Query options\","
             + "</validate>;title=\"Resource which varies\";ct=0,"
-            + "</create1>;title=\"Resource which does not exist yet (to perform atomic PUT)\"";
+            + "</create1>;title=\"Resource which does not exist yet (to perform atomic PUT)\","
+            + "</obs>;title=\"Observable resource which changes every 2 seconds\";rt=\"observe\";obs;ct=0,"
+            + "</obs-non>;title=\"Observable resource which changes every 2 seconds\";rt=\"observe\";obs;ct=0";
 
     private final Duration separateDelay;
     private Representation validate = Representation.of(Bytes.utf8("Validate resource, version 1"),
@@ -84,7 +86,7 @@ public final class PlugtestResources {
     /** The plugtest resources; {@code /separate} answers after {@code separateDelay}. */
     public static Router router(Duration separateDelay) {
         PlugtestResources r = new PlugtestResources(separateDelay);
-        return Router.builder()
+        return ObservePlugtest.addTo(Router.builder(), java.time.Clock.systemUTC())
                 .get("/test", req -> Response.builder(Code.CONTENT).payload(describe(req))
                         .contentFormat(ContentFormat.TEXT_PLAIN).maxAge(30).build())
                 .post("/test", req -> Response.builder(Code.CREATED)

@@ -106,6 +106,13 @@ public final class CoapEndpoint implements AutoCloseable {
         public void onResponse(Message response, InetSocketAddress peer, DeduplicationCache.Entry entry) {
             client.onResponse(response, peer, entry);
         }
+
+        @Override
+        public void onUnmatchedReset(dev.tern.coap.internal.message.MessageKey key) {
+            if (server != null) {
+                server.onUnmatchedReset(key);
+            }
+        }
     }
 
     /** Sends a request to its resolved peer. Thread-safe. */
@@ -117,6 +124,17 @@ public final class CoapEndpoint implements AutoCloseable {
         }
         scheduler.execute(() -> client.start(request, destination, future));
         return future;
+    }
+
+    /** Starts an observation (RFC 7641). Thread-safe. */
+    public void observe(Request request, InetSocketAddress destination, dev.tern.coap.Observation observation,
+                        java.util.function.Consumer<Response> listener) {
+        if (closed) {
+            observation.registered().completeExceptionally(new CoapTransportException("endpoint is closed"));
+            observation.ended().completeExceptionally(new CoapTransportException("endpoint is closed"));
+            return;
+        }
+        scheduler.execute(() -> client.observe(request, destination, observation, listener));
     }
 
     /** CoAP ping. Thread-safe. */
@@ -146,6 +164,11 @@ public final class CoapEndpoint implements AutoCloseable {
                 + " clientExchanges=" + client.pending();
     }
 
+    /** Observe relations held by the server half; 0 for a client. */
+    public int observers() {
+        return server == null ? 0 : server.observers();
+    }
+
     /** Deduplication cache entries (read on the scheduler thread). */
     public int deduplicationEntries() {
         return messages.deduplicationEntries();
@@ -161,6 +184,9 @@ public final class CoapEndpoint implements AutoCloseable {
         CompletableFuture<Void> drained = new CompletableFuture<>();
         scheduler.execute(() -> {
             client.failAll(new CoapTransportException("endpoint closed"));
+            if (server != null) {
+                server.close();
+            }
             drained.complete(null);
         });
         if (!scheduler.inSchedulerThread()) {

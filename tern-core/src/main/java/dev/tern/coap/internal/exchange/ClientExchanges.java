@@ -8,6 +8,7 @@ import dev.tern.coap.CoapTimeoutException;
 import dev.tern.coap.CoapTransportException;
 import dev.tern.coap.EndpointConfig;
 import dev.tern.coap.MessageType;
+import dev.tern.coap.Observation;
 import dev.tern.coap.Request;
 import dev.tern.coap.Response;
 import dev.tern.coap.internal.codec.Message;
@@ -24,6 +25,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 import java.util.random.RandomGenerator;
 
 /**
@@ -51,6 +53,20 @@ public final class ClientExchanges {
 
     /** Starts a request to the resolved {@code destination}; completes {@code future}. */
     public void start(Request request, InetSocketAddress destination, CompletableFuture<Response> future) {
+        start(request, destination, future, null, null);
+    }
+
+    /**
+     * Starts an observation (RFC 7641 §3.1): a GET with Observe=0 whose token stays open for
+     * notifications, each handed to {@code listener} on this thread, in order.
+     */
+    public void observe(Request request, InetSocketAddress destination, Observation observation,
+                        Consumer<Response> listener) {
+        start(request.toBuilder().observe().build(), destination, observation.registered(), observation, listener);
+    }
+
+    private void start(Request request, InetSocketAddress destination, CompletableFuture<Response> future,
+                       Observation observation, Consumer<Response> listener) {
         if (pending >= config.maxClientExchanges()) {
             future.completeExceptionally(new CoapTransportException(
                     "too many outstanding requests (maxClientExchanges " + config.maxClientExchanges() + ")"));
@@ -64,6 +80,10 @@ public final class ClientExchanges {
             return;
         }
         Exchange ex = new Exchange(request, destination, token, future);
+        if (observation != null) {
+            ex.observation = new ObservationState(observation, listener);
+            observation.canceller(() -> scheduler.execute(() -> ex.cancelObservation()));
+        }
         byToken.put(token, ex);
         pending++;
         Duration timeout = request.timeout().orElse(config.requestTimeout());
@@ -148,6 +168,88 @@ public final class ClientExchanges {
                 : a.getAddress().getHostAddress() + ":" + a.getPort();
     }
 
+    /** Client side of one observation: ordering (RFC 7641 §3.4) and re-registration (§3.3.1). */
+    private final class ObservationState {
+        private static final long ORDER_WINDOW = 1L << 23;
+        private static final long FRESHNESS_NANOS = 128L * 1_000_000_000L;
+        final Observation handle;
+        final Consumer<Response> listener;
+        boolean active;
+        long lastSequence = -1;
+        long lastNanos;
+        Scheduler.Cancellable reregisterTimer;
+
+        ObservationState(Observation handle, Consumer<Response> listener) {
+            this.handle = handle;
+            this.listener = listener;
+        }
+
+        void deliver(Exchange ex, Response r) {
+            java.util.OptionalInt seq = r.options().observe();
+            long now = scheduler.nanoTime();
+            if (!r.isSuccess() || seq.isEmpty()) {
+                // Not (or no longer) observed: a plain response or an error ends it (§3.2, §4.2).
+                ex.finish();
+                handle.registered().complete(r);
+                emit(r);
+                end(null);
+                return;
+            }
+            long v = seq.getAsInt();
+            if (active && !fresher(v, now)) {
+                return; // §3.4: an older notification arrived late
+            }
+            lastSequence = v;
+            lastNanos = now;
+            if (!active) {
+                active = true;
+                ex.established();
+                handle.registered().complete(r);
+            }
+            emit(r);
+            scheduleReregistration(ex, r);
+        }
+
+        private boolean fresher(long v2, long now) {
+            long v1 = lastSequence;
+            return (v1 < v2 && v2 - v1 < ORDER_WINDOW) || (v1 > v2 && v1 - v2 > ORDER_WINDOW)
+                    || now - lastNanos > FRESHNESS_NANOS;
+        }
+
+        private void emit(Response r) {
+            try {
+                listener.accept(r);
+            } catch (RuntimeException e) {
+                org.slf4j.LoggerFactory.getLogger(ClientExchanges.class).warn("observe listener failed", e);
+            }
+        }
+
+        private void scheduleReregistration(Exchange ex, Response r) {
+            stopTimer();
+            long maxAge = r.options().maxAge().orElse(60);
+            // A little after Max-Age, so that a notification sent right at expiry wins the race.
+            long delay = (maxAge + 2) * 1_000_000_000L + Math.min(maxAge, 10) * 100_000_000L;
+            reregisterTimer = scheduler.schedule(ex::reregister, delay);
+        }
+
+        void stopTimer() {
+            if (reregisterTimer != null) {
+                reregisterTimer.cancel();
+                reregisterTimer = null;
+            }
+        }
+
+        void end(CoapException failure) {
+            stopTimer();
+            if (failure == null) {
+                handle.ended().complete(null);
+            } else {
+                handle.registered().completeExceptionally(failure);
+                handle.ended().completeExceptionally(failure);
+            }
+        }
+    }
+
     private static final class PeerQueue {
         int active;
         final ArrayDeque<Exchange> waiting = new ArrayDeque<>();
@@ -162,6 +264,8 @@ public final class ClientExchanges {
         Message sent;
         boolean transmitted;
         boolean finished;
+        boolean slotReleased;
+        ObservationState observation;
 
         Exchange(Request request, InetSocketAddress destination, Bytes token, CompletableFuture<Response> future) {
             this.request = request;
@@ -183,9 +287,48 @@ public final class ClientExchanges {
                 return;
             }
             Response r = Response.builder(m.code()).options(m.options()).payload(m.payload()).peer(destination).build();
+            if (observation != null) {
+                observation.deliver(this, r);
+                return;
+            }
             if (finish()) {
                 future.complete(r);
             }
+        }
+
+        /** The first response of an observation arrived with Observe: free the NSTART slot, keep the token. */
+        void established() {
+            timeoutTimer.cancel();
+            if (transmitted && !slotReleased) {
+                slotReleased = true;
+                releaseSlot();
+            }
+        }
+
+        /** Sends the registration again (RFC 7641 §3.3.1: Max-Age ran out without a notification). */
+        void reregister() {
+            if (!finished) {
+                transmitted = true;
+                MessageType type = request.isConfirmable() ? MessageType.CON : MessageType.NON;
+                sent = messages.sendNew(new Message(type, request.method().code(), 0, token, request.options(),
+                        request.payload()), destination, this);
+            }
+        }
+
+        void cancelObservation() {
+            if (finished) {
+                return;
+            }
+            ObservationState o = observation;
+            finish();
+            if (sent != null && sent.type() == MessageType.CON) {
+                messages.cancel(new MessageKey(destination, sent.messageId()));
+            }
+            // §3.6: proactive deregistration with the same token and Observe=1.
+            Request deregister = request.toBuilder().options(b -> b.observe(1)).token(token).build();
+            CompletableFuture<Response> done = new CompletableFuture<>();
+            done.whenComplete((resp, err) -> o.end(null));
+            start(deregister, destination, done);
         }
 
         void fail(CoapException e) {
@@ -194,6 +337,9 @@ public final class ClientExchanges {
                     messages.cancel(new MessageKey(destination, sent.messageId()));
                 }
                 future.completeExceptionally(e);
+                if (observation != null) {
+                    observation.end(e);
+                }
             }
         }
 
@@ -204,8 +350,19 @@ public final class ClientExchanges {
             }
             finished = true;
             timeoutTimer.cancel();
+            if (observation != null) {
+                observation.stopTimer();
+            }
             byToken.remove(token, this);
             pending--;
+            if (!slotReleased) {
+                slotReleased = true;
+                releaseSlot();
+            }
+            return true;
+        }
+
+        private void releaseSlot() {
             PeerQueue q = peers.get(destination);
             if (q != null) {
                 if (transmitted) {
@@ -221,7 +378,6 @@ public final class ClientExchanges {
                     peers.remove(destination);
                 }
             }
-            return true;
         }
 
         @Override

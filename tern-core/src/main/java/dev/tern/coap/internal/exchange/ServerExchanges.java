@@ -12,8 +12,10 @@ import dev.tern.coap.Service;
 import dev.tern.coap.internal.codec.Message;
 import dev.tern.coap.internal.codec.OptionValidator;
 import dev.tern.coap.internal.message.DeduplicationCache;
+import dev.tern.coap.internal.message.MessageKey;
 import dev.tern.coap.internal.message.MessageLayer;
 import dev.tern.coap.internal.message.Retransmitter;
+import dev.tern.coap.internal.observe.ObserveRelations;
 import dev.tern.coap.spi.Scheduler;
 import java.net.InetSocketAddress;
 import java.util.Optional;
@@ -40,6 +42,7 @@ public final class ServerExchanges {
     private final Executor executor;
     private final String scheme;
     private final long separateDelayNanos;
+    private final ObserveRelations observers;
 
     /** Creates the server exchange layer. */
     public ServerExchanges(MessageLayer messages, Scheduler scheduler, EndpointConfig config, Service service,
@@ -51,6 +54,22 @@ public final class ServerExchanges {
         this.executor = executor;
         this.scheme = scheme;
         this.separateDelayNanos = config.separateResponseDelay().toNanos();
+        this.observers = new ObserveRelations(messages, scheduler, config, service, executor);
+    }
+
+    /** An RST that matched no CON: perhaps a rejected NON notification (RFC 7641 §3.6). */
+    public void onUnmatchedReset(MessageKey key) {
+        observers.onReset(key);
+    }
+
+    /** Observe relations currently held (RFC 7641). */
+    public int observers() {
+        return observers.size();
+    }
+
+    /** Ends every observe relation. */
+    public void close() {
+        observers.clear();
     }
 
     /** A new request from the message layer. */
@@ -75,9 +94,25 @@ public final class ServerExchanges {
             respond(ex, early);
             return;
         }
+        boolean registration = false;
+        if (method.get() == Method.GET && options.has(OptionNumber.OBSERVE)) {
+            long observe = options.observe().orElse(-1);
+            if (observe == 1) {
+                observers.deregister(peer, m.token()); // RFC 7641 §3.6; then served as a plain GET
+            }
+            registration = observe == 0 && !multicast;
+        }
+        boolean mayObserve = registration;
         Request request = Request.builder(method.get()).options(options).payload(m.payload())
                 .confirmable(m.type() == MessageType.CON).peer(peer).scheme(scheme).token(m.token())
-                .multicast(multicast).acknowledger(() -> scheduler.execute(() -> acknowledge(ex))).build();
+                .multicast(multicast).acknowledger(() -> scheduler.execute(() -> acknowledge(ex)))
+                .observeHandler(source -> {
+                    if (!mayObserve || !observers.hasRoom()) {
+                        return false; // RFC 7641 §4.1: served as a plain GET
+                    }
+                    ex.observeSource = source;
+                    return true;
+                }).build();
         if (m.type() == MessageType.CON) {
             if (separateDelayNanos == 0) {
                 acknowledge(ex);
@@ -137,6 +172,9 @@ public final class ServerExchanges {
             LOG.warn("handler failed for {} from {}", request, ex.peer,
                     failure != null ? failure : new NullPointerException("handler returned null"));
             r = Response.of(Code.INTERNAL_SERVER_ERROR);
+        }
+        if (ex.observeSource != null && r.isSuccess() && !ex.done) {
+            r = observers.register(ex.peer, ex.request.token(), request, ex.observeSource, r);
         }
         respond(ex, r);
     }
@@ -210,6 +248,7 @@ public final class ServerExchanges {
         final DeduplicationCache.Entry entry;
         final boolean multicast;
         Scheduler.Cancellable separateTimer;
+        volatile dev.tern.coap.Observable observeSource;
         boolean acked;
         boolean done;
 

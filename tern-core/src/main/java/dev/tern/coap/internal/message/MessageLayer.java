@@ -23,6 +23,10 @@ public final class MessageLayer {
 
         /** A new CON or NON response (a separate response, RFC 7252 §5.2.2). */
         void onResponse(Message response, InetSocketAddress peer, DeduplicationCache.Entry entry);
+
+        /** An RST that matched no outstanding CON, e.g. one rejecting a NON notification (RFC 7641 §3.6). */
+        default void onUnmatchedReset(MessageKey key) {
+        }
     }
 
     private final Transport transport;
@@ -75,7 +79,10 @@ public final class MessageLayer {
             default:
                 // §4.2: an RST must be empty; a non-empty one is ignored.
                 if (m.isEmpty()) {
-                    retransmitter.reset(new MessageKey(peer, m.messageId()), m);
+                    MessageKey key = new MessageKey(peer, m.messageId());
+                    if (!retransmitter.reset(key, m)) {
+                        upper.onUnmatchedReset(key);
+                    }
                 }
                 break;
         }

@@ -1,0 +1,178 @@
+package dev.tern.coap.cli;
+
+import dev.tern.coap.CoapClient;
+import dev.tern.coap.Observation;
+import dev.tern.coap.Option;
+import dev.tern.coap.Request;
+import dev.tern.coap.Response;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code tern observe URI}: registers as an observer (RFC 7641) and prints one notification per
+ * line (or one JSON object per line), until {@code --count} notifications, {@code --duration},
+ * the end of the observation, or Ctrl-C — which deregisters before exiting.
+ */
+@Command(name = "observe", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        description = "Observe a resource (RFC 7641): print each notification on its own line.")
+public final class ObserveCommand implements java.util.concurrent.Callable<Integer> {
+    private final Io io;
+
+    @Parameters(index = "0", paramLabel = "URI", description = "coap://host[:port]/path[?query]")
+    String uri;
+
+    @picocli.CommandLine.Option(names = {"-c", "--count"}, paramLabel = "N",
+            description = "stop after N notifications (the first response counts)")
+    Integer count;
+
+    @picocli.CommandLine.Option(names = {"-d", "--duration"}, paramLabel = "D", converter = DurationConverter.class,
+            description = "stop after D (30s, 2m, 1h, 500ms)")
+    Duration duration;
+
+    @picocli.CommandLine.Option(names = {"-A", "--accept"}, paramLabel = "TYPE", converter = ContentFormatConverter.class,
+            description = "Accept option")
+    Integer accept;
+
+    @picocli.CommandLine.Option(names = {"-O", "--option"}, paramLabel = "NUM,VALUE", converter = OptionArgument.class,
+            description = "add an option (repeatable)")
+    List<Option> options = new ArrayList<>();
+
+    @picocli.CommandLine.Option(names = {"-T", "--token"}, paramLabel = "HEX", converter = TokenConverter.class,
+            description = "token (0-8 bytes hex)")
+    dev.tern.coap.Bytes token;
+
+    @picocli.CommandLine.Option(names = {"-N", "--non"}, description = "register with a NON request")
+    boolean nonConfirmable;
+
+    @picocli.CommandLine.Option(names = "--format", paramLabel = "FORMAT", description = "text (default) or json")
+    OutputFormat format = OutputFormat.text;
+
+    @picocli.CommandLine.Option(names = {"-v", "--verbose"}, description = "show messages on stderr")
+    boolean verbose;
+
+    @picocli.CommandLine.Option(names = {"-q", "--quiet"}, description = "no diagnostics on stderr")
+    boolean quiet;
+
+    ObserveCommand(Io io) {
+        this.io = io;
+    }
+
+    @Override
+    public Integer call() throws InterruptedException {
+        if (count != null && count < 1) {
+            throw new UsageException("--count must be at least 1");
+        }
+        Target target = Target.parse(uri);
+        InetSocketAddress address;
+        try {
+            address = target.resolve();
+        } catch (UnknownHostException e) {
+            io.err().println("tern: cannot resolve host '" + target.host() + "'");
+            return ExitCodes.ERROR;
+        }
+        Request.Builder b = Request.get(target.uri()).peer(address);
+        options.forEach(b::option);
+        if (accept != null) {
+            b.accept(accept);
+        }
+        if (token != null) {
+            b.token(token);
+        }
+        if (nonConfirmable) {
+            b.nonConfirmable();
+        }
+        CoapClient.Builder cb = CoapClient.builder();
+        if (verbose) {
+            cb.tracer(new TraceWriter(io.err(), false));
+        }
+        ResponsePrinter printer = new ResponsePrinter(io);
+        AtomicInteger seen = new AtomicInteger();
+        AtomicReference<Response> last = new AtomicReference<>();
+        CountDownLatch done = new CountDownLatch(1);
+        try (CoapClient client = cb.build()) {
+            Observation obs = client.observe(b.build(), r -> {
+                if (count != null && seen.get() >= count) {
+                    return;
+                }
+                last.set(r);
+                print(printer, r);
+                if (count != null && seen.incrementAndGet() >= count) {
+                    done.countDown();
+                }
+            });
+            obs.ended().whenComplete((v, e) -> done.countDown());
+            Thread hook = new Thread(() -> deregister(obs), "tern-observe-cancel");
+            Runtime.getRuntime().addShutdownHook(hook);
+            boolean finished = duration == null ? awaitForever(done) : done.await(duration.toMillis(), TimeUnit.MILLISECONDS);
+            deregister(obs);
+            removeHook(hook);
+            if (obs.ended().isCompletedExceptionally()) {
+                return Failures.report(unwrap(obs), target.uri(), dev.tern.coap.EndpointConfig.defaults().requestTimeout(), io.err(), quiet);
+            }
+            Response r = last.get();
+            if (!finished && r == null) {
+                return ExitCodes.TIMEOUT;
+            }
+            return r == null ? ExitCodes.OK : ExitCodes.of(r.code());
+        }
+    }
+
+    private static boolean awaitForever(CountDownLatch done) throws InterruptedException {
+        done.await();
+        return true;
+    }
+
+    private static Throwable unwrap(Observation obs) {
+        try {
+            obs.ended().join();
+            return new IllegalStateException("observation ended");
+        } catch (java.util.concurrent.CompletionException e) {
+            return e.getCause() == null ? e : e.getCause();
+        }
+    }
+
+    private static void deregister(Observation obs) {
+        if (obs.isActive()) {
+            obs.cancel();
+            try {
+                obs.ended().get(2, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                // leaving anyway; the server forgets us when a notification goes unanswered
+            }
+        }
+    }
+
+    private static void removeHook(Thread hook) {
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException e) {
+            // already shutting down: the hook runs
+        }
+    }
+
+    private void print(ResponsePrinter printer, Response r) {
+        if (format == OutputFormat.json) {
+            printer.printJson(r);
+            return;
+        }
+        if (verbose) {
+            printer.printHead(r);
+        }
+        if (io.terminal()) {
+            printer.printPayload(r);
+        } else {
+            io.out().write(r.payload().toArray(), 0, r.payload().length());
+            io.out().println();
+            io.out().flush();
+        }
+    }
+}

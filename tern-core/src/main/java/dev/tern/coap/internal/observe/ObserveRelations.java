@@ -1,0 +1,263 @@
+package dev.tern.coap.internal.observe;
+
+import dev.tern.coap.Bytes;
+import dev.tern.coap.Code;
+import dev.tern.coap.EndpointConfig;
+import dev.tern.coap.MessageType;
+import dev.tern.coap.Observable;
+import dev.tern.coap.Request;
+import dev.tern.coap.Response;
+import dev.tern.coap.Service;
+import dev.tern.coap.internal.codec.Message;
+import dev.tern.coap.internal.message.MessageKey;
+import dev.tern.coap.internal.message.MessageLayer;
+import dev.tern.coap.internal.message.Retransmitter;
+import dev.tern.coap.spi.Scheduler;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The server's observe relations (RFC 7641 §4): registration, notification, deregistration by
+ * Observe=1 (§3.6), by RST (§3.6, §4.5), by a CON notification that is never acknowledged (§4.5)
+ * and by an error notification (§4.2). At most one CON notification per relation is in flight; a
+ * newer one replaces it (§4.5.2). Bounded by {@link EndpointConfig#maxObservers()}. All state is on
+ * the scheduler thread, except {@link #size()}, which handler threads read.
+ */
+public final class ObserveRelations {
+    private static final Logger LOG = LoggerFactory.getLogger(ObserveRelations.class);
+    private static final long DAY_NANOS = 24L * 3600 * 1_000_000_000L;
+
+    private final MessageLayer messages;
+    private final Scheduler scheduler;
+    private final EndpointConfig config;
+    private final Service service;
+    private final Executor executor;
+    private final HashMap<Key, Relation> relations = new HashMap<>();
+    private final HashMap<MessageKey, Relation> nonNotifications = new HashMap<>();
+    private volatile int size;
+
+    /** Creates the relation table. */
+    public ObserveRelations(MessageLayer messages, Scheduler scheduler, EndpointConfig config, Service service,
+                            Executor executor) {
+        this.messages = messages;
+        this.scheduler = scheduler;
+        this.config = config;
+        this.service = service;
+        this.executor = executor;
+    }
+
+    private record Key(InetSocketAddress peer, Bytes token) {
+    }
+
+    /** The number of relations; safe from any thread. */
+    public int size() {
+        return size;
+    }
+
+    /** Whether one more relation fits under the bound; safe from any thread. */
+    public boolean hasRoom() {
+        return size < config.maxObservers();
+    }
+
+    /**
+     * Registers (or replaces) the relation of {@code peer}/{@code token} with {@code source} and
+     * returns {@code first} with the Observe option (RFC 7641 §4.1); returns {@code first} unchanged
+     * when the bound is reached.
+     */
+    public Response register(InetSocketAddress peer, Bytes token, Request request, Observable source,
+                             Response first) {
+        Key key = new Key(peer, token);
+        Relation old = relations.remove(key);
+        if (old != null) {
+            old.end();
+        } else if (relations.size() >= config.maxObservers()) {
+            return first; // §4.1: served as a plain GET
+        }
+        Request replay = request.toBuilder().acknowledger(() -> { }).observeHandler(s -> true).build();
+        Relation r = new Relation(key, replay, source);
+        relations.put(key, r);
+        size = relations.size();
+        source.addListener(r);
+        return r.withObserve(first);
+    }
+
+    /** GET with Observe=1, or any other reason to forget a relation (RFC 7641 §3.6). */
+    public void deregister(InetSocketAddress peer, Bytes token) {
+        Relation r = relations.get(new Key(peer, token));
+        if (r != null) {
+            r.end();
+        }
+    }
+
+    /** An RST that matched no outstanding CON: it may answer a NON notification (RFC 7641 §3.6). */
+    public void onReset(MessageKey key) {
+        Relation r = nonNotifications.remove(key);
+        if (r != null) {
+            r.end();
+        }
+    }
+
+    /** Ends every relation, e.g. when the server closes. */
+    public void clear() {
+        for (Relation r : new ArrayList<>(relations.values())) {
+            r.end();
+        }
+    }
+
+    private final class Relation implements Observable.Listener, Retransmitter.Listener {
+        final Key key;
+        final Request request;
+        final Observable source;
+        int sequence = 2;
+        long notifications;
+        long lastConNanos = scheduler.nanoTime();
+        MessageKey conInFlight;
+        MessageKey lastNon;
+        boolean computing;
+        boolean dirty;
+        boolean ended;
+
+        Relation(Key key, Request request, Observable source) {
+            this.key = key;
+            this.request = request;
+            this.source = source;
+        }
+
+        Response withObserve(Response r) {
+            int seq = sequence;
+            sequence = (sequence + 1) & 0xFFFFFF;
+            return r.toBuilder().options(o -> o.observe(seq)).build();
+        }
+
+        @Override
+        public void changed() {
+            scheduler.execute(this::refresh);
+        }
+
+        @Override
+        public void terminate(Response response) {
+            scheduler.execute(() -> notify(response));
+        }
+
+        private void refresh() {
+            if (ended) {
+                return;
+            }
+            if (computing) {
+                dirty = true; // coalesce: one more run after the current one (§4.5: latest state wins)
+                return;
+            }
+            computing = true;
+            try {
+                executor.execute(this::run);
+            } catch (RejectedExecutionException e) {
+                computing = false;
+                LOG.debug("notification for {} dropped: handler executor saturated", key.peer);
+            }
+        }
+
+        private void run() {
+            CompletableFuture<Response> f;
+            try {
+                f = service.handle(request);
+            } catch (RuntimeException e) {
+                f = CompletableFuture.failedFuture(e);
+            }
+            f.whenComplete((response, failure) -> scheduler.execute(() -> {
+                computing = false;
+                notify(failure == null && response != null ? response : Response.of(Code.INTERNAL_SERVER_ERROR));
+                if (dirty) {
+                    dirty = false;
+                    refresh();
+                }
+            }));
+        }
+
+        private void notify(Response response) {
+            if (ended) {
+                return;
+            }
+            boolean keep = response.isSuccess();
+            Response r = keep ? withObserve(response) : response;
+            long now = scheduler.nanoTime();
+            notifications++;
+            boolean con = source.isConfirmable() || !keep
+                    || notifications % config.conNotificationInterval() == 0 || now - lastConNanos >= DAY_NANOS;
+            if (conInFlight != null) {
+                messages.cancel(conInFlight); // §4.5.2: the newer notification replaces the older one
+                conInFlight = null;
+            }
+            Message m = new Message(con ? MessageType.CON : MessageType.NON, r.code(), 0, key.token, r.options(),
+                    r.payload());
+            Message sent = messages.sendNew(m, key.peer, keep ? this : NO_LISTENER);
+            if (lastNon != null) {
+                nonNotifications.remove(lastNon);
+                lastNon = null;
+            }
+            if (con) {
+                lastConNanos = now;
+                conInFlight = new MessageKey(key.peer, sent.messageId());
+            } else if (keep) {
+                lastNon = new MessageKey(key.peer, sent.messageId());
+                nonNotifications.put(lastNon, this);
+            }
+            if (!keep) {
+                conInFlight = null;
+                end(); // §4.2: an error response ends the observation
+            }
+        }
+
+        void end() {
+            if (ended) {
+                return;
+            }
+            ended = true;
+            relations.remove(key, this);
+            size = relations.size();
+            source.removeListener(this);
+            if (conInFlight != null) {
+                messages.cancel(conInFlight);
+            }
+            if (lastNon != null) {
+                nonNotifications.remove(lastNon);
+            }
+        }
+
+        @Override
+        public void onAcknowledged(Message ack) {
+            conInFlight = null;
+        }
+
+        @Override
+        public void onReset(Message rst) {
+            conInFlight = null;
+            end(); // §3.6: RST to a notification cancels
+        }
+
+        @Override
+        public void onTimeout() {
+            conInFlight = null;
+            end(); // §4.5: the client is gone
+        }
+    }
+
+    private static final Retransmitter.Listener NO_LISTENER = new Retransmitter.Listener() {
+        @Override
+        public void onAcknowledged(Message ack) {
+        }
+
+        @Override
+        public void onReset(Message rst) {
+        }
+
+        @Override
+        public void onTimeout() {
+        }
+    };
+}

@@ -1,0 +1,2 @@
+/** Internal. Observe (RFC 7641): server relations and notifications, client notification ordering. */
+package dev.tern.coap.internal.observe;
