@@ -50,6 +50,42 @@ class ReadmeExamplesTest {
         }
     }
 
+    /** Stands in for a device driver in the README's observe example. */
+    private static final class Sensor {
+        private double value = 20.0;
+
+        double read() {
+            return value;
+        }
+    }
+
+    @Test
+    void observeExample() {
+        Sensor sensor = new Sensor();
+        // --- README: observe ---
+        Observable temperature = Observable.create();                    // NON notifications, a CON every 20th
+        Router router = Router.builder()
+                .get("/temp", temperature.handler(req -> Response.content(Double.toString(sensor.read()))),
+                        RouteOptions.create().observable())
+                .build();
+        // --- end ---
+        CoapServer server = CoapServer.builder().port(0).service(router).build().start();
+        int port = server.port();
+        java.util.List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (CoapClient client = CoapClient.create()) {
+            Observation obs = client.observe(Request.get("coap://localhost:" + port + "/temp").build(),
+                    notification -> seen.add(notification.payloadString()));
+            obs.registered().join();                                     // the first response
+            sensor.value = 21.5;
+            temperature.changed();                                       // every observer gets the new GET response
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> seen.size() == 2);
+            obs.cancel();                                                // GET with Observe=1
+            assertThat(seen).containsExactly("20.0", "21.5");
+        } finally {
+            server.close();
+        }
+    }
+
     @Test
     void filtersAndConfig() {
         // --- README: filters and configuration ---
