@@ -37,7 +37,7 @@ public final class Request {
 
     private Request(Builder b) {
         this.method = b.method;
-        this.options = b.options.build();
+        this.options = b.builtOptions();
         this.payload = b.payload;
         this.confirmable = b.confirmable;
         this.peer = b.peer;
@@ -98,7 +98,7 @@ public final class Request {
     /** A builder initialised from this request. */
     public Builder toBuilder() {
         Builder b = new Builder(method);
-        b.options = options.toBuilder();
+        b.base = options;
         b.payload = payload;
         b.confirmable = confirmable;
         b.peer = peer;
@@ -256,7 +256,8 @@ public final class Request {
     /** Builds a {@link Request}. */
     public static final class Builder {
         private final Method method;
-        private Options.Builder options = Options.builder();
+        private Options base = Options.EMPTY;
+        private Options.Builder edits;
         private Bytes payload = Bytes.EMPTY;
         private boolean confirmable = true;
         private InetSocketAddress peer = UNSET_PEER;
@@ -278,7 +279,7 @@ public final class Request {
          */
         public Builder uri(String uri) {
             CoapUri u = CoapUri.parse(uri);
-            options.remove(OptionNumber.URI_HOST).remove(OptionNumber.URI_PORT).remove(OptionNumber.URI_PATH)
+            edit().remove(OptionNumber.URI_HOST).remove(OptionNumber.URI_PORT).remove(OptionNumber.URI_PATH)
                     .remove(OptionNumber.URI_QUERY).addAll(u.toOptions());
             scheme = u.scheme();
             peer = InetSocketAddress.createUnresolved(u.host(), u.port());
@@ -299,43 +300,44 @@ public final class Request {
 
         /** Sets the path (Uri-Path options from {@code /a/b}). */
         public Builder path(String path) {
-            options.uriPath(path);
+            edit().uriPath(path);
             return this;
         }
 
         /** Adds a Uri-Query argument. */
         public Builder query(String argument) {
-            options.uriQuery(argument);
+            edit().uriQuery(argument);
             return this;
         }
 
         /** Replaces all options. */
         public Builder options(Options all) {
-            options = all.toBuilder();
+            base = Objects.requireNonNull(all, "options");
+            edits = null;
             return this;
         }
 
         /** Adds an option. */
         public Builder option(Option option) {
-            options.add(option);
+            edit().add(option);
             return this;
         }
 
         /** Edits options in place. */
         public Builder options(java.util.function.Consumer<Options.Builder> editor) {
-            editor.accept(options);
+            editor.accept(edit());
             return this;
         }
 
         /** Sets Content-Format. */
         public Builder contentFormat(int format) {
-            options.contentFormat(format);
+            edit().contentFormat(format);
             return this;
         }
 
         /** Sets Accept. */
         public Builder accept(int format) {
-            options.accept(format);
+            edit().accept(format);
             return this;
         }
 
@@ -401,7 +403,7 @@ public final class Request {
 
         /** Sets Observe=0 to register as an observer (RFC 7641 §3.1); {@code CoapClient.observe} does this. */
         public Builder observe() {
-            options.observe(0);
+            edit().observe(0);
             return this;
         }
 
@@ -409,6 +411,18 @@ public final class Request {
         public Builder multicast(boolean multicast) {
             this.multicast = multicast;
             return this;
+        }
+
+        /** Options are copied into a builder only when edited, so passing a ready set costs nothing. */
+        private Options.Builder edit() {
+            if (edits == null) {
+                edits = base.toBuilder();
+            }
+            return edits;
+        }
+
+        private Options builtOptions() {
+            return edits == null ? base : edits.build();
         }
 
         /** The immutable request. */

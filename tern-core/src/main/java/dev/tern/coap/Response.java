@@ -23,7 +23,7 @@ public final class Response {
 
     private Response(Builder b) {
         this.code = b.code;
-        this.options = b.options.build();
+        this.options = b.builtOptions();
         this.payload = b.payload;
         this.peer = b.peer;
     }
@@ -56,7 +56,7 @@ public final class Response {
     /** A builder initialised from this response. */
     public Builder toBuilder() {
         Builder b = new Builder(code);
-        b.options = options.toBuilder();
+        b.base = options;
         b.payload = payload;
         b.peer = peer;
         return b;
@@ -117,7 +117,8 @@ public final class Response {
     /** Builds a {@link Response}. */
     public static final class Builder {
         private final Code code;
-        private Options.Builder options = Options.builder();
+        private Options base = Options.EMPTY;
+        private Options.Builder edits;
         private Bytes payload = Bytes.EMPTY;
         private InetSocketAddress peer;
 
@@ -146,46 +147,47 @@ public final class Response {
 
         /** Replaces all options. */
         public Builder options(Options all) {
-            options = all.toBuilder();
+            base = Objects.requireNonNull(all, "options");
+            edits = null;
             return this;
         }
 
         /** Edits options in place. */
         public Builder options(java.util.function.Consumer<Options.Builder> editor) {
-            editor.accept(options);
+            editor.accept(edit());
             return this;
         }
 
         /** Adds an option. */
         public Builder option(Option option) {
-            options.add(option);
+            edit().add(option);
             return this;
         }
 
         /** Sets Content-Format (RFC 7252 §5.10.3). */
         public Builder contentFormat(int format) {
-            options.contentFormat(format);
+            edit().contentFormat(format);
             return this;
         }
 
         /** Sets Max-Age in seconds (RFC 7252 §5.10.5). */
         public Builder maxAge(long seconds) {
-            options.maxAge(seconds);
+            edit().maxAge(seconds);
             return this;
         }
 
         /** Sets the ETag (RFC 7252 §5.10.6). */
         public Builder etag(Bytes etag) {
-            options.etag(etag);
+            edit().etag(etag);
             return this;
         }
 
         /** Sets Location-Path options from a path such as {@code /items/7} (RFC 7252 §5.10.7). */
         public Builder locationPath(String path) {
-            options.remove(OptionNumber.LOCATION_PATH);
+            edit().remove(OptionNumber.LOCATION_PATH);
             for (String s : path.split("/")) {
                 if (!s.isEmpty()) {
-                    options.locationPath(s);
+                    edit().locationPath(s);
                 }
             }
             return this;
@@ -193,7 +195,7 @@ public final class Response {
 
         /** Adds a Location-Query argument (RFC 7252 §5.10.7). */
         public Builder locationQuery(String argument) {
-            options.locationQuery(argument);
+            edit().locationQuery(argument);
             return this;
         }
 
@@ -201,6 +203,18 @@ public final class Response {
         public Builder peer(InetSocketAddress peer) {
             this.peer = peer;
             return this;
+        }
+
+        /** Options are copied into a builder only when edited, so passing a ready set costs nothing. */
+        private Options.Builder edit() {
+            if (edits == null) {
+                edits = base.toBuilder();
+            }
+            return edits;
+        }
+
+        private Options builtOptions() {
+            return edits == null ? base : edits.build();
         }
 
         /** The immutable response. */

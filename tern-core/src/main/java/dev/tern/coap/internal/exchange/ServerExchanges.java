@@ -113,18 +113,19 @@ public final class ServerExchanges {
                     ex.observeSource = source;
                     return true;
                 }).build();
-        if (m.type() == MessageType.CON) {
-            if (separateDelayNanos == 0) {
-                acknowledge(ex);
-            } else {
-                ex.separateTimer = scheduler.schedule(() -> acknowledge(ex), separateDelayNanos);
-            }
+        if (m.type() == MessageType.CON && separateDelayNanos == 0) {
+            acknowledge(ex);
         }
         try {
             executor.execute(() -> invoke(ex, request));
         } catch (RejectedExecutionException e) {
             // Saturated: tell the client to come back later instead of queueing without bound.
             respond(ex, Response.builder(Code.SERVICE_UNAVAILABLE).maxAge(2).build());
+            return;
+        }
+        // A handler that answered inline needs no timer; one still running gets the §5.2.2 deadline.
+        if (!ex.done && !ex.acked && m.type() == MessageType.CON) {
+            ex.separateTimer = scheduler.schedule(() -> acknowledge(ex), separateDelayNanos);
         }
     }
 
@@ -162,6 +163,18 @@ public final class ServerExchanges {
             }
         } catch (RuntimeException | Error e) {
             future = CompletableFuture.failedFuture(e);
+        }
+        if (future.isDone() && scheduler.inSchedulerThread()) {
+            // Inline executor and a synchronous answer: respond now, without a task hand-off.
+            Response response = null;
+            Throwable failure = null;
+            try {
+                response = future.join();
+            } catch (RuntimeException e) {
+                failure = e.getCause() != null ? e.getCause() : e;
+            }
+            complete(ex, request, response, failure);
+            return;
         }
         future.whenComplete((response, failure) -> scheduler.execute(() -> complete(ex, request, response, failure)));
     }
