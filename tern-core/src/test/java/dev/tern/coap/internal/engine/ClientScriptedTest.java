@@ -267,6 +267,43 @@ class ClientScriptedTest {
         assertThat(h.scheduler.activeTimers()).isZero();
     }
 
+    @Test
+    void piggybackedResponseWithAnotherTokenIsNotMatched() {
+        // §5.3.2: in a piggybacked response both the Message ID and the token must match.
+        CompletableFuture<Response> f = get(server, "/temp");
+        Message req = server.expect();
+        server.send(response(ACK, Code.CONTENT, req.messageId(), Bytes.fromHex("0badc0de"), "wrong"));
+        assertThat(f).isNotDone();
+        advance(3_000);
+        assertThat(server.expect()).isEqualTo(req); // not acknowledged: still retransmitting
+        server.send(response(ACK, Code.CONTENT, req.messageId(), req.token(), "right"));
+        assertThat(f.join().payloadString()).isEqualTo("right");
+    }
+
+    @Test
+    void requestTimeoutShorterThanRetransmissionStopsRetransmitting() {
+        CompletableFuture<Response> f = h.endpoint.send(Request.builder(Method.GET).path("/x")
+                .timeout(Duration.ofSeconds(5)).build(), server.address());
+        server.expect();
+        advance(5_000);
+        assertThat(failure(f)).isInstanceOf(CoapTimeoutException.class);
+        int sent = server.receivedCount();
+        advance(300_000);
+        assertThat(server.receivedCount()).isEqualTo(sent);
+        assertThat(h.scheduler.activeTimers()).isZero();
+    }
+
+    @Test
+    void separateResponseWithUnknownCriticalOptionIsRejectedWithReset() {
+        CompletableFuture<Response> f = get(server, "/temp");
+        Message req = server.expect();
+        server.send(empty(ACK, req.messageId()));
+        server.send(new Message(CON, Code.CONTENT, 0x4444, req.token(),
+                dev.tern.coap.Options.builder().add(2049, "x").build(), Bytes.EMPTY));
+        assertEmpty(server.expect(), RST, 0x4444);
+        assertThat(failure(f)).isInstanceOf(dev.tern.coap.CoapMessageFormatException.class);
+    }
+
     // 21
     @Test
     void pingIsAnEmptyConCompletedByReset() {
