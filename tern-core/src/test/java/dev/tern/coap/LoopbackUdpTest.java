@@ -86,7 +86,7 @@ class LoopbackUdpTest {
             for (int i = 0; i < 2000; i++) {
                 fs.add(c.send(Request.post(base + "/counter").build()));
             }
-            CompletableFuture.allOf(fs.toArray(new CompletableFuture[0])).join();
+            CompletableFuture.allOf(fs.toArray(new CompletableFuture<?>[0])).join();
             assertThat(counter.get()).isEqualTo(2000);
         }
     }
