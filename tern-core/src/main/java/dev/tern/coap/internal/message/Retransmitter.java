@@ -1,5 +1,6 @@
 package dev.tern.coap.internal.message;
 
+import dev.tern.coap.Bytes;
 import dev.tern.coap.EndpointConfig;
 import dev.tern.coap.internal.codec.Message;
 import dev.tern.coap.spi.Scheduler;
@@ -43,7 +44,7 @@ public final class Retransmitter {
     /** Sends the encoded CON {@code message} to {@code peer} now and retransmits it until it ends. */
     public void send(Message message, byte[] encoded, InetSocketAddress peer, Listener listener) {
         MessageKey key = new MessageKey(peer, message.messageId());
-        Outstanding o = new Outstanding(key, encoded, listener);
+        Outstanding o = new Outstanding(key, message.token(), encoded, listener);
         Outstanding previous = outstanding.put(key, o);
         if (previous != null) {
             previous.stop();
@@ -54,12 +55,17 @@ public final class Retransmitter {
         o.arm();
     }
 
-    /** Ends the CON with this key because an ACK arrived; false when none was outstanding. */
+    /**
+     * Ends the CON with this key because an ACK arrived; false when none was outstanding, or when the
+     * ACK carries a piggybacked response whose token is not the CON's (§5.3.2: both must match), which
+     * is ignored.
+     */
     public boolean acknowledged(MessageKey key, Message ack) {
-        Outstanding o = outstanding.remove(key);
-        if (o == null) {
+        Outstanding o = outstanding.get(key);
+        if (o == null || (!ack.isEmpty() && !ack.token().equals(o.token))) {
             return false;
         }
+        outstanding.remove(key);
         o.stop();
         o.listener.onAcknowledged(ack);
         return true;
@@ -91,14 +97,16 @@ public final class Retransmitter {
 
     private final class Outstanding implements Runnable {
         final MessageKey key;
+        final Bytes token;
         final byte[] encoded;
         final Listener listener;
         long timeoutNanos;
         int retransmissions;
         Scheduler.Cancellable timer;
 
-        Outstanding(MessageKey key, byte[] encoded, Listener listener) {
+        Outstanding(MessageKey key, Bytes token, byte[] encoded, Listener listener) {
             this.key = key;
+            this.token = token;
             this.encoded = encoded;
             this.listener = listener;
         }
