@@ -105,7 +105,13 @@ public final class ServerExchanges {
         boolean mayObserve = registration;
         Request request = Request.builder(method.get()).options(options).payload(m.payload())
                 .confirmable(m.type() == MessageType.CON).peer(peer).scheme(scheme).token(m.token())
-                .multicast(multicast).acknowledger(() -> scheduler.execute(() -> acknowledge(ex)))
+                .multicast(multicast).acknowledger(() -> {
+                    if (scheduler.inSchedulerThread()) {
+                        acknowledge(ex); // an inline handler: before its response goes out
+                    } else {
+                        scheduler.execute(() -> acknowledge(ex));
+                    }
+                })
                 .observeHandler(source -> {
                     if (!mayObserve || !observers.hasRoom()) {
                         return false; // RFC 7641 §4.1: served as a plain GET
