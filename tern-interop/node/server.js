@@ -4,6 +4,7 @@
 // Serves, on 127.0.0.1:PORT:
 //   GET  /hello -> 2.05 "Hello from node"
 //   POST /echo  -> 2.04 with the request payload
+//   GET  /obs   -> observable (RFC 7641): a counter, a notification every 200 ms
 // anything else -> 4.04. Prints "ready" on stdout once listening.
 const coap = require('coap');
 
@@ -15,7 +16,21 @@ if (!Number.isInteger(port) || port < 1 || port > 65535) {
 
 const server = coap.createServer({ type: 'udp4' }, (req, res) => {
   const path = req.url.split('?')[0];
-  if (path === '/hello' && req.method === 'GET') {
+  if (path === '/obs' && req.method === 'GET') {
+    res.code = '2.05';
+    res.setOption('Content-Format', 'text/plain');
+    if (req.headers.Observe !== 0) {
+      res.end('0');
+      return;
+    }
+    let n = 0;
+    res.write(String(n));
+    const timer = setInterval(() => { n += 1; res.write(String(n)); }, 200);
+    const stopTimer = () => clearInterval(timer);
+    res.on('finish', stopTimer);
+    res.on('close', stopTimer);
+    res.on('error', stopTimer);
+  } else if (path === '/hello' && req.method === 'GET') {
     res.code = '2.05';
     res.setOption('Content-Format', 'text/plain');
     res.end('Hello from node');
