@@ -22,11 +22,23 @@ import java.util.Objects;
  * @param maxDeduplicationEntries bound of the duplicate-detection cache (§4.5), 100 000
  * @param maxPeers bound of per-peer state (Message ID counters, NSTART queues), 100 000
  * @param maxClientExchanges bound of requests a client has waiting or in flight, 100 000
+ * @param preferredBlockSize the block size (RFC 7959 §2.2) a client uses for request bodies and a
+ *        server for response bodies unless the peer asks for less, 1024 bytes (SZX 6): the largest
+ *        block that keeps a message within the 1152 bytes RFC 7252 §4.6 recommends
+ * @param maxBodySize the largest body assembled from blocks (RFC 7959 §2.9.3): a server answers
+ *        4.13 with Size1 beyond it, a client fails with {@link CoapBlockwiseException}, 65 536 bytes
+ * @param maxBlockwiseTransfers bound of a server's block-wise state: request bodies being
+ *        assembled (a new one beyond it gets 5.03 with Max-Age) and, separately, response bodies
+ *        kept for their remaining blocks (least recently used evicted), 256; with
+ *        {@code maxBodySize} it bounds the memory: 256 x 64 KiB = 16 MiB each
+ * @param blockwiseLifetime how long a server keeps an idle block-wise transfer (RFC 7959 §2.4,
+ *        §2.5), 5 minutes
  */
 public record EndpointConfig(Duration ackTimeout, double ackRandomFactor, int maxRetransmit, int nstart,
                              Duration maxLatency, Duration separateResponseDelay, Duration requestTimeout,
                              int tokenLength, int maxPayload, int maxDeduplicationEntries, int maxPeers,
-                             int maxClientExchanges) {
+                             int maxClientExchanges, int preferredBlockSize, int maxBodySize,
+                             int maxBlockwiseTransfers, Duration blockwiseLifetime) {
     private static final EndpointConfig DEFAULTS = new Builder().build();
 
     /** Validates every field. */
@@ -35,6 +47,12 @@ public record EndpointConfig(Duration ackTimeout, double ackRandomFactor, int ma
         Objects.requireNonNull(maxLatency, "maxLatency");
         Objects.requireNonNull(separateResponseDelay, "separateResponseDelay");
         Objects.requireNonNull(requestTimeout, "requestTimeout");
+        Objects.requireNonNull(blockwiseLifetime, "blockwiseLifetime");
+        positive(blockwiseLifetime, "blockwiseLifetime");
+        if (!Block.isValidSize(preferredBlockSize)) {
+            throw new IllegalArgumentException(
+                    "preferredBlockSize must be a power of two from 16 to 1024 (RFC 7959 §2.2): " + preferredBlockSize);
+        }
         positive(ackTimeout, "ackTimeout");
         positive(requestTimeout, "requestTimeout");
         if (ackRandomFactor < 1.0) {
@@ -56,6 +74,8 @@ public record EndpointConfig(Duration ackTimeout, double ackRandomFactor, int ma
         atLeastOne(maxDeduplicationEntries, "maxDeduplicationEntries");
         atLeastOne(maxPeers, "maxPeers");
         atLeastOne(maxClientExchanges, "maxClientExchanges");
+        atLeastOne(maxBodySize, "maxBodySize");
+        atLeastOne(maxBlockwiseTransfers, "maxBlockwiseTransfers");
     }
 
     private static void positive(Duration d, String name) {
@@ -128,6 +148,10 @@ public record EndpointConfig(Duration ackTimeout, double ackRandomFactor, int ma
         private int maxDeduplicationEntries = 100_000;
         private int maxPeers = 100_000;
         private int maxClientExchanges = 100_000;
+        private int preferredBlockSize = 1024;
+        private int maxBodySize = 65_536;
+        private int maxBlockwiseTransfers = 256;
+        private Duration blockwiseLifetime = Duration.ofMinutes(5);
 
         private Builder() {
         }
@@ -145,6 +169,10 @@ public record EndpointConfig(Duration ackTimeout, double ackRandomFactor, int ma
             maxDeduplicationEntries = c.maxDeduplicationEntries;
             maxPeers = c.maxPeers;
             maxClientExchanges = c.maxClientExchanges;
+            preferredBlockSize = c.preferredBlockSize;
+            maxBodySize = c.maxBodySize;
+            maxBlockwiseTransfers = c.maxBlockwiseTransfers;
+            blockwiseLifetime = c.blockwiseLifetime;
         }
 
         /** ACK_TIMEOUT. */
@@ -219,6 +247,30 @@ public record EndpointConfig(Duration ackTimeout, double ackRandomFactor, int ma
             return this;
         }
 
+        /** Block size for block-wise transfers, a power of two from 16 to 1024 (RFC 7959 §2.2). */
+        public Builder preferredBlockSize(int v) {
+            preferredBlockSize = v;
+            return this;
+        }
+
+        /** Largest body assembled from blocks (RFC 7959 §2.9.3). */
+        public Builder maxBodySize(int v) {
+            maxBodySize = v;
+            return this;
+        }
+
+        /** Bound of a server's block-wise transfer state (RFC 7959 §2.4, §2.5). */
+        public Builder maxBlockwiseTransfers(int v) {
+            maxBlockwiseTransfers = v;
+            return this;
+        }
+
+        /** How long a server keeps an idle block-wise transfer. */
+        public Builder blockwiseLifetime(Duration v) {
+            blockwiseLifetime = v;
+            return this;
+        }
+
         /** The validated configuration. */
         public EndpointConfig build() {
             Duration timeout = requestTimeout;
@@ -227,7 +279,7 @@ public record EndpointConfig(Duration ackTimeout, double ackRandomFactor, int ma
             }
             return new EndpointConfig(ackTimeout, ackRandomFactor, maxRetransmit, nstart, maxLatency,
                     separateResponseDelay, timeout, tokenLength, maxPayload, maxDeduplicationEntries, maxPeers,
-                    maxClientExchanges);
+                    maxClientExchanges, preferredBlockSize, maxBodySize, maxBlockwiseTransfers, blockwiseLifetime);
         }
     }
 }

@@ -32,6 +32,7 @@ public final class Request {
     private final Map<String, String> pathParams;
     private final Runnable acknowledger;
     private final boolean multicast;
+    private final int blockSize;
 
     private Request(Builder b) {
         this.method = b.method;
@@ -45,6 +46,7 @@ public final class Request {
         this.pathParams = Map.copyOf(b.pathParams);
         this.acknowledger = b.acknowledger;
         this.multicast = b.multicast;
+        this.blockSize = b.blockSize;
     }
 
     /** A builder for {@code method} with no URI yet. */
@@ -105,6 +107,7 @@ public final class Request {
         b.pathParams = pathParams;
         b.acknowledger = acknowledger;
         b.multicast = multicast;
+        b.blockSize = blockSize;
         return b;
     }
 
@@ -200,6 +203,14 @@ public final class Request {
         return multicast;
     }
 
+    /**
+     * Client side: the block size chosen for this request with {@link Builder#blockSize(int)}
+     * (RFC 7959 §2.2); empty means the client's {@link EndpointConfig#preferredBlockSize()}.
+     */
+    public OptionalInt blockSize() {
+        return blockSize == 0 ? OptionalInt.empty() : OptionalInt.of(blockSize);
+    }
+
     /** The full URI, composed from the peer and the options (RFC 7252 §6.5). */
     public String uri() {
         return CoapUri.of(scheme, peer.getHostString(), peer.getPort(), options).toString();
@@ -218,7 +229,7 @@ public final class Request {
         return this == o || (o instanceof Request r && method == r.method && confirmable == r.confirmable
                 && options.equals(r.options) && payload.equals(r.payload) && peer.equals(r.peer)
                 && scheme.equals(r.scheme) && Objects.equals(timeout, r.timeout) && Objects.equals(token, r.token)
-                && pathParams.equals(r.pathParams) && multicast == r.multicast);
+                && pathParams.equals(r.pathParams) && multicast == r.multicast && blockSize == r.blockSize);
     }
 
     @Override
@@ -246,6 +257,7 @@ public final class Request {
         private Map<String, String> pathParams = Map.of();
         private Runnable acknowledger = NO_ACK;
         private boolean multicast;
+        private int blockSize;
 
         private Builder(Method method) {
             this.method = Objects.requireNonNull(method, "method");
@@ -375,6 +387,30 @@ public final class Request {
         /** Marks a request received on a multicast address; set by the server engine. */
         public Builder multicast(boolean multicast) {
             this.multicast = multicast;
+            return this;
+        }
+
+        /**
+         * Client side: the block size for this request (RFC 7959 §2.2), a power of two from 16 to
+         * 1024. A body larger than it is sent as a Block1 sequence (§2.5), and the first request
+         * asks the server for response blocks of this size with Block2 NUM 0 (early negotiation,
+         * §2.4). Without it the client uses {@link EndpointConfig#preferredBlockSize()} and
+         * negotiates late. The transfer stays transparent: the response carries the whole body.
+         */
+        public Builder blockSize(int size) {
+            Block.szx(size);
+            this.blockSize = size;
+            return this;
+        }
+
+        /**
+         * Client side: asks for block {@code num} of the response body in blocks of {@code size}
+         * bytes (a Block2 option, RFC 7959 §2.4). The response is that one block, with its Block2
+         * and Size2 options; the client fetches no further blocks. Any request that carries a
+         * Block1 or Block2 option of its own is sent as it is, without automatic block-wise transfer.
+         */
+        public Builder block2(int num, int size) {
+            options.set(OptionNumber.BLOCK2, Block.ofSize(num, false, size).value());
             return this;
         }
 
