@@ -114,6 +114,26 @@ class BlockwiseLoopbackTest {
     }
 
     @Test
+    void concurrentUploadsToOneResourceStayApart() {
+        start(64, 64);
+        Bytes other = pattern(3000).slice(1, 2999);
+        var first = client.send(Request.put(base + "/big").payload(BIG).timeout(Duration.ofSeconds(20)).build());
+        var second = client.send(Request.put(base + "/big").payload(other).timeout(Duration.ofSeconds(20)).build());
+        assertThat(first.join().payloadString()).isEqualTo("got 5000");
+        assertThat(second.join().payloadString()).isEqualTo("got 2999");
+        assertThat(bodies).containsExactlyInAnyOrder(BIG, other);
+    }
+
+    @Test
+    void aBodyAboveTheServersLimitGets413() {
+        start(1024, 1024);
+        Response r = client.call(Request.put(base + "/big").payload(pattern(70_000)).build());
+        assertThat(r.code()).isEqualTo(Code.REQUEST_ENTITY_TOO_LARGE);
+        assertThat(r.options().size1()).hasValue(65_536);
+        assertThat(bodies).isEmpty();
+    }
+
+    @Test
     void smallExchangesAreUnchanged() {
         start(1024, 1024);
         Response r = client.call(Request.put(base + "/big").payload("small").build());

@@ -180,9 +180,12 @@ public final class BlockwiseClient {
 
         CompletableFuture<Response> accept(Response first) {
             Block block = first.options().block2().orElse(null);
-            if (block == null || block.num() != 0 || !block.more()) {
-                // One block only, or not the start of a body: nothing to fetch.
-                return CompletableFuture.completedFuture(withoutBlockOptions(first, null));
+            if (block != null && block.num() != 0 && first.isSuccess()) {
+                fail("the server answered with block " + block.num() + " instead of block 0");
+                return result;
+            }
+            if (block == null || !block.more()) {
+                return CompletableFuture.completedFuture(withoutBlockOptions(first, null)); // the whole body
             }
             long announced = first.options().size2().orElse(4L * block.size());
             buffer = new byte[(int) Math.max(block.size(), Math.min(announced, maxBodySize))];
