@@ -24,7 +24,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *       from then on (late negotiation, §2.3); 4.13 with a smaller Block1 SZX to block 0 restarts
  *       with that size (§2.9.3); any other answer ends the transfer and is the response;</li>
  *   <li>a response with Block2 M=1 is completed by asking for the following blocks with the same
- *       request (without Block1 and its body, §2.6) and Block2 NUM+1 in the size the server chose
+ *       request (without Block1 and its body, §2.6, and without Observe) and Block2 NUM+1 in the size the server chose
  *       (§2.4); the ETag must stay the same, else the future fails with
  *       {@link dev.tern.coap.CoapBlockwiseException} (no silent restart);</li>
  *   <li>the final response has the whole body and no Block1, Block2 or Size2 option.</li>
@@ -67,7 +67,7 @@ public final class BlockwiseClient {
         Request first = early ? request.toBuilder()
                 .options(b -> b.set(OptionNumber.BLOCK2, new Block(0, false, Block.szx(size)).value())).build()
                 : request;
-        return next.exchange(first, destination).thenCompose(r -> download(request, destination, r));
+        return next.exchange(first, destination).thenCompose(r -> download(withoutObserve(request), destination, r));
     }
 
     /** Completes a response that started a Block2 transfer; other responses pass through. */
@@ -135,7 +135,7 @@ public final class BlockwiseClient {
             Block control = r.options().block1().orElse(null);
             if (!more) {
                 Request again = request.toBuilder().payload(Bytes.EMPTY).options(o -> o.remove(OptionNumber.SIZE1)
-                        .remove(OptionNumber.REQUEST_TAG)).build();
+                        .remove(OptionNumber.REQUEST_TAG).remove(OptionNumber.OBSERVE)).build();
                 download(again, destination, r).whenComplete((whole, failure) -> {
                     if (failure != null) {
                         result.completeExceptionally(failure);
@@ -243,6 +243,12 @@ public final class BlockwiseClient {
         private void fail(String why) {
             result.completeExceptionally(new dev.tern.coap.CoapBlockwiseException(why));
         }
+    }
+
+    /** Later blocks are asked for without Observe (RFC 7959 §2.6 with RFC 7641). */
+    private static Request withoutObserve(Request request) {
+        return request.options().has(OptionNumber.OBSERVE)
+                ? request.toBuilder().options(o -> o.remove(OptionNumber.OBSERVE)).build() : request;
     }
 
     /** The response as the application sees it: the whole body, no Block1, Block2 or Size2. */

@@ -47,6 +47,8 @@ public final class BlockwiseServer implements Service {
     private final RepresentationCache representations;
 
     /**
+     * Wraps {@code next}.
+     *
      * @param next the application
      * @param config block size, body limit, state bounds and lifetime
      * @param nanoClock the endpoint's monotonic clock (the scheduler's), for state lifetimes
@@ -85,6 +87,11 @@ public final class BlockwiseServer implements Service {
     /** Bodies being assembled, for tests and metrics. */
     public int bodiesInProgress() {
         return bodies.transfers();
+    }
+
+    /** Bytes of buffer held for request bodies being assembled, for tests and metrics. */
+    public long bodyBytesHeld() {
+        return bodies.bytesHeld();
     }
 
     /** Response bodies kept for block-wise retrieval, for tests and metrics. */

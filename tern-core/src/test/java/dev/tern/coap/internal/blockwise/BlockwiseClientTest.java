@@ -125,6 +125,24 @@ class BlockwiseClientTest {
     }
 
     @Test
+    void laterBlocksAreAskedForWithoutObserve() {
+        BlockwiseServer server = new BlockwiseServer(q -> CompletableFuture.completedFuture(Response.content(BODY, 42)),
+                EndpointConfig.builder().preferredBlockSize(64).build(), () -> 0L);
+        Request observe = Request.get("coap://h/r").options(o -> o.observe(0)).build();
+        assertThat(against(server, 1024).send(observe, SERVER).join().payload()).isEqualTo(BODY);
+        assertThat(sent.get(0).options().has(OptionNumber.OBSERVE)).isTrue();
+        assertThat(sent.get(1).options().has(OptionNumber.OBSERVE)).isFalse();
+    }
+
+    @Test
+    void aFirstBlockOtherThanZeroFails() {
+        Response wrong = Response.builder(Code.CONTENT).payload(BODY.slice(0, 16))
+                .option(new Block(1, true, 0).toOption(OptionNumber.BLOCK2)).build();
+        assertThatThrownBy(client(1024, q -> wrong).send(Request.get("coap://h/r").build(), SERVER)::join)
+                .hasCauseInstanceOf(CoapBlockwiseException.class);
+    }
+
+    @Test
     void anEtagChangeFailsTheTransfer() {
         Function<Request, Response> changing = q -> {
             int num = q.options().block2().map(Block::num).orElse(0);

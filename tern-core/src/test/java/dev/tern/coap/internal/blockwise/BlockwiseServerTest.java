@@ -101,6 +101,7 @@ class BlockwiseServerTest {
         assertThat(seen.get(0).payload()).isEqualTo(body);
         assertThat(seen.get(0).options().has(OptionNumber.BLOCK1)).isFalse();
         assertThat(server.bodiesInProgress()).isZero();
+        assertThat(server.bodyBytesHeld()).isZero();
     }
 
     @Test
@@ -232,9 +233,11 @@ class BlockwiseServerTest {
         assertThat(third.code()).isEqualTo(Code.SERVICE_UNAVAILABLE);
         assertThat(third.options().maxAge()).isPresent();
         assertThat(s.bodiesInProgress()).isEqualTo(2);
+        assertThat(s.bodyBytesHeld()).isPositive().isLessThanOrEqualTo(2L * 64);
         // The lifetime passes without a block: the state is freed, and the old bodies are gone.
         clock.addAndGet(Duration.ofSeconds(10).toNanos());
         assertThat(s.bodiesInProgress()).isZero();
+        assertThat(s.bodyBytesHeld()).isZero();
         assertThat(s.handle(put(peerC, 0, true, 16, pattern(16))).join().code()).isEqualTo(Code.CONTINUE);
         assertThat(s.handle(put(PEER_A, 1, false, 16, pattern(3))).join().code())
                 .isEqualTo(Code.REQUEST_ENTITY_INCOMPLETE);
