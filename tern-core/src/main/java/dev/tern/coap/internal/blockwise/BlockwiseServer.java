@@ -51,7 +51,8 @@ public final class BlockwiseServer implements Service {
      *
      * @param next the application
      * @param config block size, body limit, state bounds and lifetime
-     * @param nanoClock the endpoint's monotonic clock (the scheduler's), for state lifetimes
+     * @param nanoClock the endpoint's monotonic clock (the scheduler's), for state lifetimes; read on
+     *        handler threads, so it must be thread-safe
      */
     public BlockwiseServer(Service next, EndpointConfig config, LongSupplier nanoClock) {
         this.next = next;
