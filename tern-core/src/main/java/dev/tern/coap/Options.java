@@ -216,28 +216,14 @@ public final class Options {
         return uint(OptionNumber.SIZE2);
     }
 
-    /**
-     * Block1: the block of a request body this request carries, or the server's control answer
-     * (RFC 7959 §2.1, §2.3).
-     *
-     * @return empty when absent or invalid (SZX 7, RFC 7959 §2.2); check {@link #has} to tell apart
-     */
+    /** Block1 (RFC 7959 §2.1, §2.3); empty when absent or invalid (SZX 7, §2.2): see {@link #has}. */
     public Optional<Block> block1() {
-        return block(OptionNumber.BLOCK1);
+        return first(OptionNumber.BLOCK1).flatMap(Block::fromOption);
     }
 
-    /**
-     * Block2: the block of a response body, or in a request the block asked for (RFC 7959 §2.1, §2.4).
-     *
-     * @return empty when absent or invalid (SZX 7, RFC 7959 §2.2); check {@link #has} to tell apart
-     */
+    /** Block2 (RFC 7959 §2.1, §2.4); empty when absent or invalid (SZX 7, §2.2): see {@link #has}. */
     public Optional<Block> block2() {
-        return block(OptionNumber.BLOCK2);
-    }
-
-    private Optional<Block> block(int number) {
-        Optional<Option> o = first(number);
-        return o.isPresent() ? Block.fromOption(o.get()) : Optional.empty();
+        return first(OptionNumber.BLOCK2).flatMap(Block::fromOption);
     }
 
     /** Proxy-Uri (RFC 7252 §5.10.2). */

@@ -203,10 +203,7 @@ public final class Request {
         return multicast;
     }
 
-    /**
-     * Client side: the block size chosen for this request with {@link Builder#blockSize(int)}
-     * (RFC 7959 §2.2); empty means the client's {@link EndpointConfig#preferredBlockSize()}.
-     */
+    /** Client side: the block size set by {@link Builder#blockSize(int)} (RFC 7959 §2.2), if any. */
     public OptionalInt blockSize() {
         return blockSize == 0 ? OptionalInt.empty() : OptionalInt.of(blockSize);
     }
@@ -391,11 +388,9 @@ public final class Request {
         }
 
         /**
-         * Client side: the block size for this request (RFC 7959 §2.2), a power of two from 16 to
-         * 1024. A body larger than it is sent as a Block1 sequence (§2.5), and the first request
-         * asks the server for response blocks of this size with Block2 NUM 0 (early negotiation,
-         * §2.4). Without it the client uses {@link EndpointConfig#preferredBlockSize()} and
-         * negotiates late. The transfer stays transparent: the response carries the whole body.
+         * Client side: the block size (RFC 7959 §2.2; 16..1024, a power of two) instead of
+         * {@link EndpointConfig#preferredBlockSize()}, for a Block1 body (§2.5) and asked for up front
+         * with Block2 NUM 0 (early negotiation, §2.4). The response still carries the whole body.
          */
         public Builder blockSize(int size) {
             Block.szx(size);
@@ -403,12 +398,7 @@ public final class Request {
             return this;
         }
 
-        /**
-         * Client side: asks for block {@code num} of the response body in blocks of {@code size}
-         * bytes (a Block2 option, RFC 7959 §2.4). The response is that one block, with its Block2
-         * and Size2 options; the client fetches no further blocks. Any request that carries a
-         * Block1 or Block2 option of its own is sent as it is, without automatic block-wise transfer.
-         */
+        /** Client side: asks for block {@code num} of {@code size} bytes (Block2, RFC 7959 §2.4), and gets only it. */
         public Builder block2(int num, int size) {
             options.set(OptionNumber.BLOCK2, Block.ofSize(num, false, size).value());
             return this;
