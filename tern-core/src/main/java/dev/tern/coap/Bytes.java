@@ -66,6 +66,14 @@ public final class Bytes implements Comparable<Bytes> {
         return data.clone();
     }
 
+    /** A copy of {@code length} bytes from {@code offset}. */
+    public Bytes slice(int offset, int length) {
+        if (offset == 0 && length == data.length) {
+            return this;
+        }
+        return of(data, offset, length);
+    }
+
     /** Copies the bytes into {@code target} at {@code offset}. */
     public void copyTo(byte[] target, int offset) {
         System.arraycopy(data, 0, target, offset, data.length);

@@ -5,7 +5,8 @@ package dev.tern.coap;
  * normal {@link Response}s. Unchecked, like every exception of this library.
  */
 public abstract sealed class CoapException extends RuntimeException
-        permits CoapTimeoutException, CoapResetException, CoapMessageFormatException, CoapTransportException {
+        permits CoapTimeoutException, CoapResetException, CoapMessageFormatException, CoapTransportException,
+        CoapBlockwiseException {
     private static final long serialVersionUID = 1L;
 
     /** With a message. */

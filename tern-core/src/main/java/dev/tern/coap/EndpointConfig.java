@@ -26,11 +26,24 @@ import java.util.Objects;
  *        a registration is served as a plain GET
  * @param conNotificationInterval a NON observable sends every n-th notification as CON (RFC 7641
  *        §4.5), 20; it also sends one at least every 24 hours
+ * @param preferredBlockSize the block size (RFC 7959 §2.2) a client uses for request bodies and a
+ *        server for response bodies unless the peer asks for less, 1024 bytes (SZX 6): the largest
+ *        block that keeps a message within the 1152 bytes RFC 7252 §4.6 recommends
+ * @param maxBodySize the largest body assembled from blocks (RFC 7959 §2.9.3): a server answers
+ *        4.13 with Size1 beyond it, a client fails with {@link CoapBlockwiseException}, 65 536 bytes
+ * @param maxBlockwiseTransfers bound of a server's block-wise state: request bodies being
+ *        assembled (a new one beyond it gets 5.03 with Max-Age) and, separately, response bodies
+ *        kept for their remaining blocks (least recently used evicted), 256; with
+ *        {@code maxBodySize} it bounds the memory: 256 x 64 KiB = 16 MiB each
+ * @param blockwiseLifetime how long a server keeps an idle block-wise transfer (RFC 7959 §2.4,
+ *        §2.5), 5 minutes
  */
 public record EndpointConfig(Duration ackTimeout, double ackRandomFactor, int maxRetransmit, int nstart,
                              Duration maxLatency, Duration separateResponseDelay, Duration requestTimeout,
                              int tokenLength, int maxPayload, int maxDeduplicationEntries, int maxPeers,
-                             int maxClientExchanges, int maxObservers, int conNotificationInterval) {
+                             int maxClientExchanges, int maxObservers, int conNotificationInterval,
+                             int preferredBlockSize, int maxBodySize, int maxBlockwiseTransfers,
+                             Duration blockwiseLifetime) {
     private static final EndpointConfig DEFAULTS = new Builder().build();
 
     /** Validates every field. */
@@ -39,6 +52,12 @@ public record EndpointConfig(Duration ackTimeout, double ackRandomFactor, int ma
         Objects.requireNonNull(maxLatency, "maxLatency");
         Objects.requireNonNull(separateResponseDelay, "separateResponseDelay");
         Objects.requireNonNull(requestTimeout, "requestTimeout");
+        Objects.requireNonNull(blockwiseLifetime, "blockwiseLifetime");
+        positive(blockwiseLifetime, "blockwiseLifetime");
+        if (!Block.isValidSize(preferredBlockSize)) {
+            throw new IllegalArgumentException(
+                    "preferredBlockSize must be a power of two from 16 to 1024 (RFC 7959 §2.2): " + preferredBlockSize);
+        }
         positive(ackTimeout, "ackTimeout");
         positive(requestTimeout, "requestTimeout");
         if (ackRandomFactor < 1.0) {
@@ -62,6 +81,8 @@ public record EndpointConfig(Duration ackTimeout, double ackRandomFactor, int ma
         atLeastOne(maxClientExchanges, "maxClientExchanges");
         atLeastOne(maxObservers, "maxObservers");
         atLeastOne(conNotificationInterval, "conNotificationInterval");
+        atLeastOne(maxBodySize, "maxBodySize");
+        atLeastOne(maxBlockwiseTransfers, "maxBlockwiseTransfers");
     }
 
     private static void positive(Duration d, String name) {
@@ -136,6 +157,10 @@ public record EndpointConfig(Duration ackTimeout, double ackRandomFactor, int ma
         private int maxClientExchanges = 100_000;
         private int maxObservers = 50_000;
         private int conNotificationInterval = 20;
+        private int preferredBlockSize = 1024;
+        private int maxBodySize = 65_536;
+        private int maxBlockwiseTransfers = 256;
+        private Duration blockwiseLifetime = Duration.ofMinutes(5);
 
         private Builder() {
         }
@@ -155,6 +180,10 @@ public record EndpointConfig(Duration ackTimeout, double ackRandomFactor, int ma
             maxClientExchanges = c.maxClientExchanges;
             maxObservers = c.maxObservers;
             conNotificationInterval = c.conNotificationInterval;
+            preferredBlockSize = c.preferredBlockSize;
+            maxBodySize = c.maxBodySize;
+            maxBlockwiseTransfers = c.maxBlockwiseTransfers;
+            blockwiseLifetime = c.blockwiseLifetime;
         }
 
         /** ACK_TIMEOUT. */
@@ -241,6 +270,30 @@ public record EndpointConfig(Duration ackTimeout, double ackRandomFactor, int ma
             return this;
         }
 
+        /** Block size for block-wise transfers, a power of two from 16 to 1024 (RFC 7959 §2.2). */
+        public Builder preferredBlockSize(int v) {
+            preferredBlockSize = v;
+            return this;
+        }
+
+        /** Largest body assembled from blocks (RFC 7959 §2.9.3). */
+        public Builder maxBodySize(int v) {
+            maxBodySize = v;
+            return this;
+        }
+
+        /** Bound of a server's block-wise transfer state (RFC 7959 §2.4, §2.5). */
+        public Builder maxBlockwiseTransfers(int v) {
+            maxBlockwiseTransfers = v;
+            return this;
+        }
+
+        /** How long a server keeps an idle block-wise transfer. */
+        public Builder blockwiseLifetime(Duration v) {
+            blockwiseLifetime = v;
+            return this;
+        }
+
         /** The validated configuration. */
         public EndpointConfig build() {
             Duration timeout = requestTimeout;
@@ -249,7 +302,8 @@ public record EndpointConfig(Duration ackTimeout, double ackRandomFactor, int ma
             }
             return new EndpointConfig(ackTimeout, ackRandomFactor, maxRetransmit, nstart, maxLatency,
                     separateResponseDelay, timeout, tokenLength, maxPayload, maxDeduplicationEntries, maxPeers,
-                    maxClientExchanges, maxObservers, conNotificationInterval);
+                    maxClientExchanges, maxObservers, conNotificationInterval,
+                    preferredBlockSize, maxBodySize, maxBlockwiseTransfers, blockwiseLifetime);
         }
     }
 }

@@ -216,6 +216,16 @@ public final class Options {
         return uint(OptionNumber.SIZE2);
     }
 
+    /** Block1 (RFC 7959 §2.1, §2.3); empty when absent or invalid (SZX 7, §2.2): see {@link #has}. */
+    public Optional<Block> block1() {
+        return first(OptionNumber.BLOCK1).flatMap(Block::fromOption);
+    }
+
+    /** Block2 (RFC 7959 §2.1, §2.4); empty when absent or invalid (SZX 7, §2.2): see {@link #has}. */
+    public Optional<Block> block2() {
+        return first(OptionNumber.BLOCK2).flatMap(Block::fromOption);
+    }
+
     /** Proxy-Uri (RFC 7252 §5.10.2). */
     public Optional<String> proxyUri() {
         return string(OptionNumber.PROXY_URI);

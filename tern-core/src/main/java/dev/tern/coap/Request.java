@@ -34,6 +34,7 @@ public final class Request {
     private final Runnable acknowledger;
     private final java.util.function.Predicate<Observable> observeHandler;
     private final boolean multicast;
+    private final int blockSize;
 
     private Request(Builder b) {
         this.method = b.method;
@@ -48,6 +49,7 @@ public final class Request {
         this.acknowledger = b.acknowledger;
         this.observeHandler = b.observeHandler;
         this.multicast = b.multicast;
+        this.blockSize = b.blockSize;
     }
 
     /** A builder for {@code method} with no URI yet. */
@@ -109,6 +111,7 @@ public final class Request {
         b.acknowledger = acknowledger;
         b.observeHandler = observeHandler;
         b.multicast = multicast;
+        b.blockSize = blockSize;
         return b;
     }
 
@@ -204,6 +207,11 @@ public final class Request {
         return multicast;
     }
 
+    /** Client side: the block size set by {@link Builder#blockSize(int)} (RFC 7959 §2.2), if any. */
+    public OptionalInt blockSize() {
+        return blockSize == 0 ? OptionalInt.empty() : OptionalInt.of(blockSize);
+    }
+
     /** The full URI, composed from the peer and the options (RFC 7252 §6.5). */
     public String uri() {
         return CoapUri.of(scheme, peer.getHostString(), peer.getPort(), options).toString();
@@ -238,7 +246,7 @@ public final class Request {
         return this == o || (o instanceof Request r && method == r.method && confirmable == r.confirmable
                 && options.equals(r.options) && payload.equals(r.payload) && peer.equals(r.peer)
                 && scheme.equals(r.scheme) && Objects.equals(timeout, r.timeout) && Objects.equals(token, r.token)
-                && pathParams.equals(r.pathParams) && multicast == r.multicast);
+                && pathParams.equals(r.pathParams) && multicast == r.multicast && blockSize == r.blockSize);
     }
 
     @Override
@@ -268,6 +276,7 @@ public final class Request {
         private Runnable acknowledger = NO_ACK;
         private java.util.function.Predicate<Observable> observeHandler = NO_OBSERVE;
         private boolean multicast;
+        private int blockSize;
 
         private Builder(Method method) {
             this.method = Objects.requireNonNull(method, "method");
@@ -423,6 +432,23 @@ public final class Request {
 
         private Options builtOptions() {
             return edits == null ? base : edits.build();
+        }
+
+        /**
+         * Client side: the block size (RFC 7959 §2.2; 16..1024, a power of two) instead of
+         * {@link EndpointConfig#preferredBlockSize()}, for a Block1 body (§2.5) and asked for up front
+         * with Block2 NUM 0 (early negotiation, §2.4). The response still carries the whole body.
+         */
+        public Builder blockSize(int size) {
+            Block.szx(size);
+            this.blockSize = size;
+            return this;
+        }
+
+        /** Client side: asks for block {@code num} of {@code size} bytes (Block2, RFC 7959 §2.4), and gets only it. */
+        public Builder block2(int num, int size) {
+            edit().set(OptionNumber.BLOCK2, Block.ofSize(num, false, size).value());
+            return this;
         }
 
         /** The immutable request. */

@@ -6,6 +6,8 @@ import dev.tern.coap.MessageTracer;
 import dev.tern.coap.Request;
 import dev.tern.coap.Response;
 import dev.tern.coap.Service;
+import dev.tern.coap.internal.blockwise.BlockwiseClient;
+import dev.tern.coap.internal.blockwise.BlockwiseServer;
 import dev.tern.coap.internal.codec.DecodeResult;
 import dev.tern.coap.internal.codec.Message;
 import dev.tern.coap.internal.codec.MessageDecoder;
@@ -32,6 +34,8 @@ import java.util.random.RandomGenerator;
  *   <li>message layer — types, Message IDs, deduplication, retransmission, ping ({@link MessageLayer}, §4)</li>
  *   <li>exchange layer — server: request checks, handler dispatch, piggybacked/separate responses
  *       ({@link ServerExchanges}, §5); client: tokens and matching ({@link ClientExchanges}, §5.3)</li>
+ *   <li>block-wise transfer — server: {@link BlockwiseServer} wraps the application; client:
+ *       {@link BlockwiseClient} above the client exchanges (RFC 7959)</li>
  *   <li>application — the {@link Service} (a Router with its filters)</li>
  * </ol>
  *
@@ -43,15 +47,17 @@ public final class CoapEndpoint implements AutoCloseable {
     private final MessageLayer messages;
     private final ClientExchanges client;
     private final ServerExchanges server;
+    private final BlockwiseClient blockwise;
     private volatile boolean closed;
 
     private CoapEndpoint(Transport transport, Scheduler scheduler, MessageLayer messages, ClientExchanges client,
-                         ServerExchanges server) {
+                         ServerExchanges server, EndpointConfig config) {
         this.transport = transport;
         this.scheduler = scheduler;
         this.messages = messages;
         this.client = client;
         this.server = server;
+        this.blockwise = new BlockwiseClient(this::sendOne, config);
     }
 
     /**
@@ -72,9 +78,9 @@ public final class CoapEndpoint implements AutoCloseable {
         Transport wire = tracer == null ? transport : new TracingTransport(transport, tracer);
         MessageLayer messages = new MessageLayer(wire, scheduler, config, random);
         ClientExchanges client = new ClientExchanges(messages, scheduler, config, random);
-        ServerExchanges server = service == null ? null
-                : new ServerExchanges(messages, scheduler, config, service, executor, scheme);
-        CoapEndpoint endpoint = new CoapEndpoint(wire, scheduler, messages, client, server);
+        ServerExchanges server = service == null ? null : new ServerExchanges(messages, scheduler, config,
+                new BlockwiseServer(service, config, scheduler::nanoTime), executor, scheme);
+        CoapEndpoint endpoint = new CoapEndpoint(wire, scheduler, messages, client, server, config);
         messages.setUpper(endpoint.new Upper());
         wire.start(endpoint::onDatagram);
         return endpoint;
@@ -115,8 +121,13 @@ public final class CoapEndpoint implements AutoCloseable {
         }
     }
 
-    /** Sends a request to its resolved peer. Thread-safe. */
+    /** Sends a request to its resolved peer, block-wise where needed (RFC 7959). Thread-safe. */
     public CompletableFuture<Response> send(Request request, InetSocketAddress destination) {
+        return blockwise.send(request, destination);
+    }
+
+    /** Stage 4, client: one request, one response. */
+    private CompletableFuture<Response> sendOne(Request request, InetSocketAddress destination) {
         CompletableFuture<Response> future = new CompletableFuture<>();
         if (closed) {
             future.completeExceptionally(new CoapTransportException("endpoint is closed"));

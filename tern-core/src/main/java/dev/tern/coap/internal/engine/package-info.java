@@ -6,6 +6,7 @@
  *   codec           MessageDecoder / MessageEncoder        RFC 7252 §3
  *   message layer   MessageLayer: dedup, MIDs, retransmit   RFC 7252 §4
  *   exchange layer  ServerExchanges | ClientExchanges      RFC 7252 §5
+ *   block-wise      BlockwiseServer | BlockwiseClient      RFC 7959
  *   application     Service (Router + Filters)
  * </pre>
  */

@@ -1,0 +1,264 @@
+package dev.tern.coap.internal.blockwise;
+
+import dev.tern.coap.Block;
+import dev.tern.coap.Bytes;
+import dev.tern.coap.Code;
+import dev.tern.coap.EndpointConfig;
+import dev.tern.coap.Option;
+import dev.tern.coap.OptionNumber;
+import dev.tern.coap.Options;
+import dev.tern.coap.Request;
+import dev.tern.coap.Response;
+import java.net.InetSocketAddress;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Client side of block-wise transfer (RFC 7959), above the client exchange layer; transparent:
+ *
+ * <ul>
+ *   <li>a request body larger than the block size ({@link Request#blockSize()}, else
+ *       {@code preferredBlockSize}) goes as a Block1 sequence (§2.5) with Size1 (§4) and a
+ *       Request-Tag (RFC 9175 §3) in every block; each non-final block waits for 2.31 Continue
+ *       (or a 2.xx with Block1 from a non-atomic server) and a smaller SZX in the answer is used
+ *       from then on (late negotiation, §2.3); 4.13 with a smaller Block1 SZX to block 0 restarts
+ *       with that size (§2.9.3); any other answer ends the transfer and is the response;</li>
+ *   <li>a response with Block2 M=1 is completed by asking for the following blocks with the same
+ *       request (without Block1 and its body, §2.6, and without Observe) and Block2 NUM+1 in the size the server chose
+ *       (§2.4); the ETag must stay the same, else the future fails with
+ *       {@link dev.tern.coap.CoapBlockwiseException} (no silent restart);</li>
+ *   <li>the final response has the whole body and no Block1, Block2 or Size2 option.</li>
+ * </ul>
+ *
+ * A request that already carries a Block1 or Block2 option (e.g. {@link Request.Builder#block2})
+ * is sent as it is. A request timeout applies to each block exchange.
+ */
+public final class BlockwiseClient {
+    /** The exchange layer below: one request, one response. */
+    @FunctionalInterface
+    public interface Exchanger {
+        /** Sends one request and completes with its response. */
+        CompletableFuture<Response> exchange(Request request, InetSocketAddress destination);
+    }
+
+    private final Exchanger next;
+    private final int preferredSize;
+    private final int maxBodySize;
+    private final AtomicLong tags = new AtomicLong();
+
+    /** A client stage over {@code next}. */
+    public BlockwiseClient(Exchanger next, EndpointConfig config) {
+        this.next = next;
+        this.preferredSize = config.preferredBlockSize();
+        this.maxBodySize = config.maxBodySize();
+    }
+
+    /** Sends {@code request}, block-wise where needed; completes with the whole response. */
+    public CompletableFuture<Response> send(Request request, InetSocketAddress destination) {
+        Options o = request.options();
+        if (o.has(OptionNumber.BLOCK1) || o.has(OptionNumber.BLOCK2)) {
+            return next.exchange(request, destination); // the caller drives the blocks itself
+        }
+        boolean early = request.blockSize().isPresent();
+        int size = request.blockSize().orElse(preferredSize);
+        if (request.payload().length() > size) {
+            return new Upload(request, destination, Block.szx(size), early).start();
+        }
+        Request first = early ? request.toBuilder()
+                .options(b -> b.set(OptionNumber.BLOCK2, new Block(0, false, Block.szx(size)).value())).build()
+                : request;
+        return next.exchange(first, destination).thenCompose(r -> download(withoutObserve(request), destination, r));
+    }
+
+    /** Completes a response that started a Block2 transfer; other responses pass through. */
+    private CompletableFuture<Response> download(Request again, InetSocketAddress destination, Response first) {
+        if (!first.options().has(OptionNumber.BLOCK2)) {
+            return CompletableFuture.completedFuture(withoutBlockOptions(first, null));
+        }
+        return new Download(again, destination).accept(first);
+    }
+
+    /** Sends one body block by block (RFC 7959 §2.5). */
+    private final class Upload {
+        private final Request request;
+        private final InetSocketAddress destination;
+        private final Bytes body;
+        private final Bytes tag;
+        private final boolean early;
+        private final CompletableFuture<Response> result = new CompletableFuture<>();
+        private int szx;
+        private int offset;
+        private boolean shrunk;
+
+        Upload(Request request, InetSocketAddress destination, int szx, boolean early) {
+            this.request = request;
+            this.destination = destination;
+            this.body = request.payload();
+            this.szx = szx;
+            this.early = early;
+            this.tag = request.options().has(OptionNumber.REQUEST_TAG) ? null
+                    : Bytes.wrap(Option.encodeUint(tags.incrementAndGet()));
+        }
+
+        CompletableFuture<Response> start() {
+            sendBlock();
+            return result;
+        }
+
+        private void sendBlock() {
+            int size = 1 << (szx + 4);
+            int num = offset / size;
+            int end = Math.min(offset + size, body.length());
+            boolean more = end < body.length();
+            Request block = request.toBuilder().payload(body.slice(offset, end - offset)).options(o -> {
+                o.set(OptionNumber.BLOCK1, new Block(num, more, szx).value());
+                if (num == 0) {
+                    o.set(OptionNumber.SIZE1, body.length());
+                }
+                if (tag != null) {
+                    o.set(OptionNumber.REQUEST_TAG, tag);
+                }
+                if (!more && early) {
+                    o.set(OptionNumber.BLOCK2, new Block(0, false, szx).value()); // §2.6
+                }
+            }).build();
+            next.exchange(block, destination).whenComplete((r, failure) -> {
+                if (failure != null) {
+                    result.completeExceptionally(failure);
+                } else {
+                    onResponse(r, num, more, end);
+                }
+            });
+        }
+
+        private void onResponse(Response r, int num, boolean more, int end) {
+            Block control = r.options().block1().orElse(null);
+            if (!more) {
+                Request again = request.toBuilder().payload(Bytes.EMPTY).options(o -> o.remove(OptionNumber.SIZE1)
+                        .remove(OptionNumber.REQUEST_TAG).remove(OptionNumber.OBSERVE)).build();
+                download(again, destination, r).whenComplete((whole, failure) -> {
+                    if (failure != null) {
+                        result.completeExceptionally(failure);
+                    } else {
+                        result.complete(whole);
+                    }
+                });
+                return;
+            }
+            boolean goOn = r.code().equals(Code.CONTINUE) || (r.isSuccess() && control != null);
+            if (goOn) {
+                if (control != null && control.szx() < szx) {
+                    szx = control.szx(); // late negotiation (§2.3)
+                }
+                offset = end;
+                sendBlock();
+            } else if (r.code().equals(Code.REQUEST_ENTITY_TOO_LARGE) && num == 0 && !shrunk && control != null
+                    && control.szx() < szx) {
+                shrunk = true; // §2.9.3: the server asks for smaller blocks
+                szx = control.szx();
+                offset = 0;
+                sendBlock();
+            } else {
+                result.complete(withoutBlockOptions(r, null));
+            }
+        }
+    }
+
+    /** Retrieves the remaining blocks of a response body (RFC 7959 §2.4). */
+    private final class Download {
+        private final Request again;
+        private final InetSocketAddress destination;
+        private final CompletableFuture<Response> result = new CompletableFuture<>();
+        private byte[] buffer;
+        private int length;
+        private Bytes etag;
+
+        Download(Request again, InetSocketAddress destination) {
+            this.again = again;
+            this.destination = destination;
+        }
+
+        CompletableFuture<Response> accept(Response first) {
+            Block block = first.options().block2().orElse(null);
+            if (block != null && block.num() != 0 && first.isSuccess()) {
+                fail("the server answered with block " + block.num() + " instead of block 0");
+                return result;
+            }
+            if (block == null || !block.more()) {
+                return CompletableFuture.completedFuture(withoutBlockOptions(first, null)); // the whole body
+            }
+            long announced = first.options().size2().orElse(4L * block.size());
+            buffer = new byte[(int) Math.max(block.size(), Math.min(announced, maxBodySize))];
+            etag = first.options().etag().orElse(null);
+            onBlock(first);
+            return result;
+        }
+
+        private void onBlock(Response r) {
+            Block block = r.options().block2().orElse(null);
+            if (block == null || !r.isSuccess()) {
+                result.complete(withoutBlockOptions(r, null)); // the server answered otherwise: that is the answer
+                return;
+            }
+            if (block.offset() != length) {
+                fail("the server sent the block at offset " + block.offset() + ", expected " + length);
+                return;
+            }
+            Bytes e = r.options().etag().orElse(null);
+            if (!java.util.Objects.equals(e, etag)) {
+                fail("the representation changed during the block-wise transfer (ETag " + etag + " -> " + e + ")");
+                return;
+            }
+            Bytes p = r.payload();
+            if ((long) length + p.length() > maxBodySize) {
+                fail("the response body exceeds maxBodySize (" + maxBodySize + " bytes)");
+                return;
+            }
+            if (block.more() && p.length() != block.size()) {
+                fail("block " + block.num() + " has " + p.length() + " bytes, not its size " + block.size());
+                return;
+            }
+            if (length + p.length() > buffer.length) {
+                buffer = java.util.Arrays.copyOf(buffer,
+                        (int) Math.min(maxBodySize, Math.max(length + p.length(), 2L * buffer.length)));
+            }
+            p.copyTo(buffer, length);
+            length += p.length();
+            if (!block.more()) {
+                result.complete(withoutBlockOptions(r, Bytes.of(buffer, 0, length)));
+                return;
+            }
+            int nextNum = length / block.size();
+            Request ask = again.toBuilder()
+                    .options(o -> o.set(OptionNumber.BLOCK2, new Block(nextNum, false, block.szx()).value())).build();
+            next.exchange(ask, destination).whenComplete((resp, failure) -> {
+                if (failure != null) {
+                    result.completeExceptionally(failure);
+                } else {
+                    onBlock(resp);
+                }
+            });
+        }
+
+        private void fail(String why) {
+            result.completeExceptionally(new dev.tern.coap.CoapBlockwiseException(why));
+        }
+    }
+
+    /** Later blocks are asked for without Observe (RFC 7959 §2.6 with RFC 7641). */
+    private static Request withoutObserve(Request request) {
+        return request.options().has(OptionNumber.OBSERVE)
+                ? request.toBuilder().options(o -> o.remove(OptionNumber.OBSERVE)).build() : request;
+    }
+
+    /** The response as the application sees it: the whole body, no Block1, Block2 or Size2. */
+    private static Response withoutBlockOptions(Response r, Bytes body) {
+        Options o = r.options();
+        if (body == null && !o.has(OptionNumber.BLOCK1) && !o.has(OptionNumber.BLOCK2) && !o.has(OptionNumber.SIZE2)) {
+            return r;
+        }
+        Response.Builder b = r.toBuilder().options(x -> x.remove(OptionNumber.BLOCK1).remove(OptionNumber.BLOCK2)
+                .remove(OptionNumber.SIZE2));
+        return body == null ? b.build() : b.payload(body).build();
+    }
+}
