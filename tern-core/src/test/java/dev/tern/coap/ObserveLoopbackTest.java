@@ -119,6 +119,27 @@ class ObserveLoopbackTest {
     }
 
     @Test
+    void largeNotificationsArriveWholeThroughBlock2() {
+        // RFC 7959 §2.6: each notification carries block 0; the client fetches the rest.
+        Observable big = Observable.create();
+        try (CoapServer s = CoapServer.builder().port(0).bind("127.0.0.1").service(Router.builder()
+                .get("/big", big.handler(req -> Response.content(Integer.toString(value.get()).repeat(1500))))
+                .build()).build().start()) {
+            List<String> seen = new CopyOnWriteArrayList<>();
+            Observation obs = client.observe(Request.get("coap://127.0.0.1:" + s.port() + "/big").build(),
+                    r -> seen.add(r.payloadString()));
+            Response first = obs.registered().orTimeout(5, TimeUnit.SECONDS).join();
+            assertThat(first.payloadString()).hasSize(1500).isEqualTo("0".repeat(1500));
+            assertThat(first.options().observe()).isPresent();
+            value.set(42);
+            big.changed();
+            await().atMost(Duration.ofSeconds(5)).until(() -> seen.size() == 2);
+            assertThat(seen.get(1)).hasSize(3000).isEqualTo("42".repeat(1500));
+            obs.cancel();
+        }
+    }
+
+    @Test
     void observeIsRefusedForPlainGet() {
         assertThat(client.get(base + "/peek").payloadString()).isEqualTo("false");
         assertThat(con.observerCount()).isZero();

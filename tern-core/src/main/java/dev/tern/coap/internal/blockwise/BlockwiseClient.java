@@ -70,6 +70,15 @@ public final class BlockwiseClient {
         return next.exchange(first, destination).thenCompose(r -> download(withoutObserve(request), destination, r));
     }
 
+    /**
+     * Completes a notification that carries only the first block of its representation (RFC 7959
+     * §2.6): the rest is fetched with {@code request} without Observe, block by block.
+     */
+    public CompletableFuture<Response> completeNotification(Request request, InetSocketAddress destination,
+                                                            Response first) {
+        return download(withoutObserve(request), destination, first);
+    }
+
     /** Completes a response that started a Block2 transfer; other responses pass through. */
     private CompletableFuture<Response> download(Request again, InetSocketAddress destination, Response first) {
         if (!first.options().has(OptionNumber.BLOCK2)) {

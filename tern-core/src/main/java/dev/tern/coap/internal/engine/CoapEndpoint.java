@@ -145,7 +145,8 @@ public final class CoapEndpoint implements AutoCloseable {
             observation.ended().completeExceptionally(new CoapTransportException("endpoint is closed"));
             return;
         }
-        scheduler.execute(() -> client.observe(request, destination, observation, listener));
+        scheduler.execute(() -> client.observe(request, destination, observation, listener,
+                blockwise::completeNotification));
     }
 
     /** CoAP ping. Thread-safe. */

@@ -53,7 +53,7 @@ public final class ClientExchanges {
 
     /** Starts a request to the resolved {@code destination}; completes {@code future}. */
     public void start(Request request, InetSocketAddress destination, CompletableFuture<Response> future) {
-        start(request, destination, future, null, null);
+        start(request, destination, future, null, null, null);
     }
 
     /**
@@ -61,12 +61,20 @@ public final class ClientExchanges {
      * notifications, each handed to {@code listener} on this thread, in order.
      */
     public void observe(Request request, InetSocketAddress destination, Observation observation,
-                        Consumer<Response> listener) {
-        start(request.toBuilder().observe().build(), destination, observation.registered(), observation, listener);
+                        Consumer<Response> listener, BlockCompleter blocks) {
+        start(request.toBuilder().observe().build(), destination, observation.registered(), observation, listener,
+                blocks);
+    }
+
+    /** Fetches the remaining blocks of a notification that carries Block2 with M=1 (RFC 7959 §2.6). */
+    @FunctionalInterface
+    public interface BlockCompleter {
+        /** The whole representation, starting from {@code first}. */
+        CompletableFuture<Response> complete(Request request, InetSocketAddress destination, Response first);
     }
 
     private void start(Request request, InetSocketAddress destination, CompletableFuture<Response> future,
-                       Observation observation, Consumer<Response> listener) {
+                       Observation observation, Consumer<Response> listener, BlockCompleter blocks) {
         if (pending >= config.maxClientExchanges()) {
             future.completeExceptionally(new CoapTransportException(
                     "too many outstanding requests (maxClientExchanges " + config.maxClientExchanges() + ")"));
@@ -81,7 +89,7 @@ public final class ClientExchanges {
         }
         Exchange ex = new Exchange(request, destination, token, future);
         if (observation != null) {
-            ex.observation = new ObservationState(observation, listener);
+            ex.observation = new ObservationState(observation, listener, blocks);
             observation.canceller(() -> scheduler.execute(() -> ex.cancelObservation()));
         }
         byToken.put(token, ex);
@@ -174,14 +182,16 @@ public final class ClientExchanges {
         private static final long FRESHNESS_NANOS = 128L * 1_000_000_000L;
         final Observation handle;
         final Consumer<Response> listener;
+        final BlockCompleter blocks;
         boolean active;
         long lastSequence = -1;
         long lastNanos;
         Scheduler.Cancellable reregisterTimer;
 
-        ObservationState(Observation handle, Consumer<Response> listener) {
+        ObservationState(Observation handle, Consumer<Response> listener, BlockCompleter blocks) {
             this.handle = handle;
             this.listener = listener;
+            this.blocks = blocks;
         }
 
         void deliver(Exchange ex, Response r) {
@@ -201,13 +211,33 @@ public final class ClientExchanges {
             }
             lastSequence = v;
             lastNanos = now;
-            if (!active) {
+            boolean first = !active;
+            if (first) {
                 active = true;
                 ex.established();
+            }
+            scheduleReregistration(ex, r);
+            boolean partial = r.options().block2().map(dev.tern.coap.Block::more).orElse(false);
+            if (!partial || blocks == null) {
+                publish(r, first);
+                return;
+            }
+            // §2.6 of RFC 7959: fetch the rest; publish only if no newer notification came meanwhile.
+            blocks.complete(ex.request, ex.destination, r).whenComplete((whole, failure) -> scheduler.execute(() -> {
+                if (failure == null && lastSequence == v && !handle.ended().isDone()) {
+                    publish(whole.toBuilder().options(o -> o.observe(v)).build(), first);
+                } else if (failure != null && first) {
+                    ex.fail(failure instanceof CoapException ce ? ce
+                            : new dev.tern.coap.CoapTransportException("notification blocks failed", failure));
+                }
+            }));
+        }
+
+        private void publish(Response r, boolean first) {
+            if (first) {
                 handle.registered().complete(r);
             }
             emit(r);
-            scheduleReregistration(ex, r);
         }
 
         private boolean fresher(long v2, long now) {
