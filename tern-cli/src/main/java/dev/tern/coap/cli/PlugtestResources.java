@@ -39,7 +39,7 @@ import java.util.concurrent.TimeUnit;
 public final class PlugtestResources {
     /** The resource names, as listed at startup. */
     public static final List<String> NAMES = List.of("test", "seg1/seg2/seg3", "query", "separate",
-            "multi-format", "location-query", "validate", "create1", "obs", "obs-non");
+            "multi-format", "location-query", "validate", "create1", "obs", "obs-non", "large", "large-update", "large-create", "large-post");
 
     /** How long {@code /separate} takes by default. */
     public static final Duration SEPARATE_DELAY = Duration.ofSeconds(1);
@@ -54,7 +54,11 @@ public final class PlugtestResources {
             + "</validate>;title=\"Resource which varies\";ct=0,"
             + "</create1>;title=\"Resource which does not exist yet (to perform atomic PUT)\","
             + "</obs>;title=\"Observable resource which changes every 2 seconds\";rt=\"observe\";obs;ct=0,"
-            + "</obs-non>;title=\"Observable resource which changes every 2 seconds\";rt=\"observe\";obs;ct=0";
+            + "</obs-non>;title=\"Observable resource which changes every 2 seconds\";rt=\"observe\";obs;ct=0,"
+            + "</large>;title=\"Large resource\";rt=\"block\";sz=1280;ct=0,"
+            + "</large-update>;title=\"Large resource that can be updated using PUT method\";rt=\"block\","
+            + "</large-create>;title=\"Large resource that can be created using POST method\";rt=\"block\","
+            + "</large-post>;title=\"Handle POST with two-way blockwise transfer\";rt=\"block\"";
 
     private final Duration separateDelay;
     private Representation validate = Representation.of(Bytes.utf8("Validate resource, version 1"),
@@ -86,7 +90,7 @@ public final class PlugtestResources {
     /** The plugtest resources; {@code /separate} answers after {@code separateDelay}. */
     public static Router router(Duration separateDelay) {
         PlugtestResources r = new PlugtestResources(separateDelay);
-        return ObservePlugtest.addTo(Router.builder(), java.time.Clock.systemUTC())
+        return LargePlugtest.addTo(ObservePlugtest.addTo(Router.builder(), java.time.Clock.systemUTC()))
                 .get("/test", req -> Response.builder(Code.CONTENT).payload(describe(req))
                         .contentFormat(ContentFormat.TEXT_PLAIN).maxAge(30).build())
                 .post("/test", req -> Response.builder(Code.CREATED)

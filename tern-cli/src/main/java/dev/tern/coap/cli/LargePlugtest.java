@@ -1,0 +1,102 @@
+package dev.tern.coap.cli;
+
+import dev.tern.coap.Bytes;
+import dev.tern.coap.Code;
+import dev.tern.coap.ContentFormat;
+import dev.tern.coap.Request;
+import dev.tern.coap.Response;
+import dev.tern.coap.RouteOptions;
+import dev.tern.coap.Router;
+import java.util.Locale;
+import java.util.Map;
+import java.util.OptionalInt;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The block-wise plugtest resources (ETSI TD_COAP_BLOCK): {@code /large}, {@code /large-update},
+ * {@code /large-create} and {@code /large-post}. The server's block-wise stage (RFC 7959) cuts
+ * and reassembles the bodies; these handlers only ever see whole representations.
+ */
+final class LargePlugtest {
+    /** The body of {@code /large}: 1280 bytes of text, more than one 1024-byte block. */
+    static final String LARGE = large();
+
+    private volatile Representation update = new Representation(Bytes.utf8(LARGE), OptionalInt.of(ContentFormat.TEXT_PLAIN));
+    private final Map<Integer, Representation> created = new ConcurrentHashMap<>();
+    private final AtomicInteger nextId = new AtomicInteger();
+
+    private record Representation(Bytes body, OptionalInt format) {
+        Response respond(Code code) {
+            Response.Builder b = Response.builder(code).payload(body);
+            format.ifPresent(b::contentFormat);
+            return b.build();
+        }
+    }
+
+    private LargePlugtest() {
+    }
+
+    private static String large() {
+        StringBuilder sb = new StringBuilder();
+        String line = "/-------------------------------------------------------------\\\n";
+        sb.append(line);
+        for (int i = 1; sb.length() < 1280 - 2 * line.length(); i++) {
+            String text = String.format(Locale.ROOT, "|               RESOURCE BLOCK NO. %2d OF 19               |", i);
+            sb.append(text, 0, Math.min(text.length(), line.length() - 1)).append('\n');
+        }
+        sb.append("\\-------------------------------------------------------------/\n");
+        while (sb.length() < 1280) {
+            sb.append(' ');
+        }
+        return sb.substring(0, 1280);
+    }
+
+    /** Adds the four resources (and {@code /large-create/{n}}) to {@code router}. */
+    static Router.Builder addTo(Router.Builder router) {
+        LargePlugtest r = new LargePlugtest();
+        return router
+                .get("/large", req -> Response.content(LARGE),
+                        RouteOptions.create().title("Large resource").resourceType("block")
+                                .attribute("sz", Integer.toString(LARGE.length())).contentType(ContentFormat.TEXT_PLAIN))
+                .get("/large-update", req -> r.update.respond(Code.CONTENT),
+                        RouteOptions.create().title("Large resource that can be updated using PUT method")
+                                .resourceType("block"))
+                .put("/large-update", r::putUpdate)
+                .post("/large-create", r::create,
+                        RouteOptions.create().title("Large resource that can be created using POST method")
+                                .resourceType("block"))
+                .get("/large-create/{n}", req -> r.created(req).map(c -> c.respond(Code.CONTENT))
+                        .orElseGet(() -> Response.of(Code.NOT_FOUND)))
+                .delete("/large-create/{n}", r::deleteCreated)
+                .post("/large-post", req -> Response.builder(Code.CHANGED)
+                                .payload(req.payloadString().toUpperCase(Locale.ROOT))
+                                .contentFormat(ContentFormat.TEXT_PLAIN).build(),
+                        RouteOptions.create().title("Handle POST with two-way blockwise transfer")
+                                .resourceType("block"));
+    }
+
+    private Response putUpdate(Request request) {
+        update = new Representation(request.payload(), request.contentFormat());
+        return Response.of(Code.CHANGED);
+    }
+
+    private Response create(Request request) {
+        int n = nextId.incrementAndGet();
+        created.put(n, new Representation(request.payload(), request.contentFormat()));
+        return Response.builder(Code.CREATED).locationPath("/large-create/" + n).build();
+    }
+
+    private java.util.Optional<Representation> created(Request request) {
+        try {
+            return java.util.Optional.ofNullable(created.get(Integer.parseInt(request.pathParam("n").orElse(""))));
+        } catch (NumberFormatException e) {
+            return java.util.Optional.empty();
+        }
+    }
+
+    private Response deleteCreated(Request request) {
+        return created(request).isPresent() && created.remove(Integer.parseInt(request.pathParam("n").orElseThrow())) != null
+                ? Response.of(Code.DELETED) : Response.of(Code.NOT_FOUND);
+    }
+}
