@@ -22,11 +22,15 @@ import java.util.Objects;
  * @param maxDeduplicationEntries bound of the duplicate-detection cache (§4.5), 100 000
  * @param maxPeers bound of per-peer state (Message ID counters, NSTART queues), 100 000
  * @param maxClientExchanges bound of requests a client has waiting or in flight, 100 000
+ * @param multicastLeisure how long a server may wait, at most, before it answers a request that
+ *        came to a multicast group: each response is sent after a random delay in
+ *        {@code [0, multicastLeisure)}, spreading the answers of many servers (§8.2,
+ *        DEFAULT_LEISURE 5 s); zero answers at once
  */
 public record EndpointConfig(Duration ackTimeout, double ackRandomFactor, int maxRetransmit, int nstart,
                              Duration maxLatency, Duration separateResponseDelay, Duration requestTimeout,
                              int tokenLength, int maxPayload, int maxDeduplicationEntries, int maxPeers,
-                             int maxClientExchanges) {
+                             int maxClientExchanges, Duration multicastLeisure) {
     private static final EndpointConfig DEFAULTS = new Builder().build();
 
     /** Validates every field. */
@@ -35,6 +39,7 @@ public record EndpointConfig(Duration ackTimeout, double ackRandomFactor, int ma
         Objects.requireNonNull(maxLatency, "maxLatency");
         Objects.requireNonNull(separateResponseDelay, "separateResponseDelay");
         Objects.requireNonNull(requestTimeout, "requestTimeout");
+        Objects.requireNonNull(multicastLeisure, "multicastLeisure");
         positive(ackTimeout, "ackTimeout");
         positive(requestTimeout, "requestTimeout");
         if (ackRandomFactor < 1.0) {
@@ -49,7 +54,7 @@ public record EndpointConfig(Duration ackTimeout, double ackRandomFactor, int ma
         if (tokenLength < 0 || tokenLength > 8) {
             throw new IllegalArgumentException("tokenLength must be 0..8: " + tokenLength);
         }
-        if (separateResponseDelay.isNegative() || maxLatency.isNegative()) {
+        if (separateResponseDelay.isNegative() || maxLatency.isNegative() || multicastLeisure.isNegative()) {
             throw new IllegalArgumentException("durations must not be negative");
         }
         atLeastOne(maxPayload, "maxPayload");
@@ -128,6 +133,7 @@ public record EndpointConfig(Duration ackTimeout, double ackRandomFactor, int ma
         private int maxDeduplicationEntries = 100_000;
         private int maxPeers = 100_000;
         private int maxClientExchanges = 100_000;
+        private Duration multicastLeisure = Duration.ofSeconds(5);
 
         private Builder() {
         }
@@ -145,6 +151,7 @@ public record EndpointConfig(Duration ackTimeout, double ackRandomFactor, int ma
             maxDeduplicationEntries = c.maxDeduplicationEntries;
             maxPeers = c.maxPeers;
             maxClientExchanges = c.maxClientExchanges;
+            multicastLeisure = c.multicastLeisure;
         }
 
         /** ACK_TIMEOUT. */
@@ -219,6 +226,12 @@ public record EndpointConfig(Duration ackTimeout, double ackRandomFactor, int ma
             return this;
         }
 
+        /** Longest random delay before answering a multicast request (RFC 7252 §8.2 Leisure). */
+        public Builder multicastLeisure(Duration v) {
+            multicastLeisure = v;
+            return this;
+        }
+
         /** The validated configuration. */
         public EndpointConfig build() {
             Duration timeout = requestTimeout;
@@ -227,7 +240,7 @@ public record EndpointConfig(Duration ackTimeout, double ackRandomFactor, int ma
             }
             return new EndpointConfig(ackTimeout, ackRandomFactor, maxRetransmit, nstart, maxLatency,
                     separateResponseDelay, timeout, tokenLength, maxPayload, maxDeduplicationEntries, maxPeers,
-                    maxClientExchanges);
+                    maxClientExchanges, multicastLeisure);
         }
     }
 }

@@ -25,10 +25,18 @@ final class WellKnownCore implements Service {
         return b.build();
     }
 
-    /** 2.05 with the links that pass the request's query filter (RFC 6690 §4.1). */
+    /**
+     * 2.05 with the links that pass the request's query filter (RFC 6690 §4.1). A request to a
+     * multicast group whose filter matches nothing gets 4.04, which the server does not send
+     * (RFC 7252 §8.2: no response when there is nothing useful to say; §8.1: no error responses).
+     */
     @Override
     public CompletableFuture<Response> handle(Request request) {
-        String doc = LinkFormat.format(LinkFormat.filter(links, request.query()));
+        List<Link> matching = LinkFormat.filter(links, request.query());
+        if (matching.isEmpty() && request.isMulticast()) {
+            return CompletableFuture.completedFuture(Response.of(Code.NOT_FOUND));
+        }
+        String doc = LinkFormat.format(matching);
         return CompletableFuture.completedFuture(Response.content(Bytes.utf8(doc), ContentFormat.LINK_FORMAT));
     }
 }

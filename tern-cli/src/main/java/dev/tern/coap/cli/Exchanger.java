@@ -52,6 +52,11 @@ interface Exchanger extends AutoCloseable {
             }
 
             @Override
+            public CompletableFuture<List<Response>> multicast(Request request, Duration deadline) {
+                return client.multicast(request, deadline);
+            }
+
+            @Override
             public CompletableFuture<Duration> ping(String uri) {
                 return client.ping(uri);
             }

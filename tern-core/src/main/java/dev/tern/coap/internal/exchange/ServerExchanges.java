@@ -20,6 +20,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -174,7 +175,14 @@ public final class ServerExchanges {
         }
         MessageType type = req.type() == MessageType.CON ? MessageType.CON : MessageType.NON;
         Message separate = new Message(type, r.code(), 0, req.token(), r.options(), r.payload());
-        messages.sendNew(separate, ex.peer, SEPARATE_RESPONSE);
+        long leisure = ex.multicast ? config.multicastLeisure().toNanos() : 0;
+        if (leisure > 0) {
+            // §8.2: answer a group request after a random delay within the Leisure.
+            long delay = ThreadLocalRandom.current().nextLong(leisure);
+            scheduler.schedule(() -> messages.sendNew(separate, ex.peer, SEPARATE_RESPONSE), delay);
+        } else {
+            messages.sendNew(separate, ex.peer, SEPARATE_RESPONSE);
+        }
     }
 
     /** RFC 7967 §2.1: bit 2 suppresses 2.xx, bit 8 4.xx, bit 16 5.xx. */
