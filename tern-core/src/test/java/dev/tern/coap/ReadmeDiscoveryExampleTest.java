@@ -2,6 +2,7 @@ package dev.tern.coap;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -27,5 +28,23 @@ class ReadmeDiscoveryExampleTest {
             // --- end ---
             assertThat(doc).isEqualTo("</sensors/temp>;rt=\"temperature-c\";if=\"sensor\";ct=0");
         }
+    }
+
+    /** The multicast example of README.md: compiled, not run (it binds port 5683 and waits 6 s). */
+    static void multicastExample(Router router) {
+        // --- README: multicast ---
+        CoapServer server = CoapServer.builder()
+                .joinAllCoapNodes()                    // 224.0.1.187, ff02::fd, ff05::fd on every multicast interface
+                // .joinMulticast(group) or .joinMulticast(group, networkInterface)
+                .service(router)
+                .build().start();
+
+        try (CoapClient client = CoapClient.create()) {
+            List<Response> answers = client.multicast(Request.get("coap://224.0.1.187/.well-known/core").build(),
+                    Duration.ofSeconds(6)).join();     // every response until the deadline
+            answers.forEach(r -> System.out.println(r.peer().orElseThrow() + " " + r.payloadString()));
+        }
+        // --- end ---
+        server.close();
     }
 }

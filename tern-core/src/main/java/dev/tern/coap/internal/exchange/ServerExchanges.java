@@ -29,6 +29,8 @@ import org.slf4j.LoggerFactory;
  * §5.10.2 proxying, §4.6 size), hands it to the {@link Service} on the handler executor, and sends
  * the response piggybacked in the ACK, or — when the handler takes longer than the separate
  * response delay or calls {@link Request#acknowledge()} — as a separate response (§5.2.2).
+ * Requests that came to a multicast group get only 2.xx answers (§8.1), sent after a random delay
+ * below {@link EndpointConfig#multicastLeisure()} (§8.2).
  * All state is touched on the scheduler thread only.
  */
 public final class ServerExchanges {
