@@ -7,6 +7,7 @@ import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -99,6 +100,34 @@ public final class CoapClient implements AutoCloseable {
             observation.ended().completeExceptionally(e);
         }
         return observation;
+    }
+
+    /**
+     * Sends {@code request} to a multicast group (RFC 7252 §8.1), such as All-CoAP-Nodes
+     * ({@code coap://224.0.1.187/.well-known/core}, {@code coap://[ff02::fd]/...}), and collects the
+     * responses of every server that answers until {@code deadline} has passed. The request goes out
+     * once, as NON, whatever {@link Request#isConfirmable()} says; servers answer from their unicast
+     * addresses, after a random delay of up to their Leisure (§8.2, 5 s by default, so a deadline
+     * above that is advisable), and never with errors (§8.1). Each {@link Response#peer()} is the
+     * server that sent it.
+     *
+     * @return completes at the deadline with the responses in arrival order, possibly none; fails
+     *     with {@link CoapTransportException} when the host cannot be resolved, is not a multicast
+     *     address, or the client is closed
+     */
+    public CompletableFuture<List<Response>> multicast(Request request, Duration deadline) {
+        Objects.requireNonNull(deadline, "deadline");
+        InetSocketAddress group;
+        try {
+            group = resolve(request.peer());
+        } catch (CoapTransportException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        if (!group.getAddress().isMulticastAddress()) {
+            return CompletableFuture.failedFuture(new CoapTransportException(
+                    group.getAddress().getHostAddress() + " is not a multicast address"));
+        }
+        return endpoint.multicast(request, group, deadline);
     }
 
     /** CoAP ping (RFC 7252 §4.3): an empty CON that the peer answers with RST; completes with the round-trip time. */

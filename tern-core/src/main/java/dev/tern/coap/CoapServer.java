@@ -6,6 +6,9 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.security.SecureRandom;
+import java.net.NetworkInterface;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executor;
@@ -28,6 +31,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * }</pre>
  */
 public final class CoapServer implements AutoCloseable {
+    /** The IPv4 All-CoAP-Nodes group (RFC 7252 §12.8). */
+    public static final String ALL_COAP_NODES_IPV4 = "224.0.1.187";
+    /** The link-local IPv6 All-CoAP-Nodes group (RFC 7252 §12.8). */
+    public static final String ALL_COAP_NODES_IPV6_LINK_LOCAL = "ff02::fd";
+    /** The site-local IPv6 All-CoAP-Nodes group (RFC 7252 §12.8). */
+    public static final String ALL_COAP_NODES_IPV6_SITE_LOCAL = "ff05::fd";
+
     private final Builder builder;
     private CoapEndpoint endpoint;
     private ExecutorService ownExecutor;
@@ -53,7 +63,14 @@ public final class CoapServer implements AutoCloseable {
         }
         InetSocketAddress bind = builder.address == null ? new InetSocketAddress(builder.port)
                 : new InetSocketAddress(builder.address, builder.port);
-        UdpEventLoop loop = new UdpEventLoop(bind, builder.receiveBufferSize, "tern-server-" + builder.port);
+        UdpEventLoop loop;
+        try {
+            loop = new UdpEventLoop(bind, builder.receiveBufferSize, "tern-server-" + builder.port,
+                    MulticastJoins.memberships(builder.joins));
+        } catch (RuntimeException e) {
+            shutdownExecutor();
+            throw e;
+        }
         try {
             endpoint = CoapEndpoint.assemble(loop, loop, builder.config, builder.service, executor, "coap",
                     builder.tracer, new SecureRandom());
@@ -117,8 +134,45 @@ public final class CoapServer implements AutoCloseable {
         private Executor executor;
         private MessageTracer tracer;
         private int receiveBufferSize = 2 * 1024 * 1024;
+        private final List<MulticastJoins.Join> joins = new ArrayList<>();
 
         private Builder() {
+        }
+
+        /**
+         * Also serves requests sent to the multicast {@code group} (RFC 7252 §8), joined on every
+         * interface that is up, supports multicast and has an address of the group's family; at
+         * {@link #start()} there must be one. Group requests are answered from the unicast socket
+         * after a random delay of up to {@link EndpointConfig#multicastLeisure()} (§8.2), only with
+         * 2.xx responses and never with RST (§8.1); a CON sent to a group is ignored.
+         *
+         * <p>Each group gets its own socket bound to the group address and the server's port, so
+         * that group datagrams can be told from unicast ones; the server's unicast socket is then
+         * bound with SO_REUSEADDR. Works on Linux; other systems may refuse to bind a socket to a
+         * multicast address.
+         */
+        public Builder joinMulticast(InetAddress group) {
+            joins.add(MulticastJoins.join(group, null, true));
+            return this;
+        }
+
+        /** Like {@link #joinMulticast(InetAddress)}, on {@code networkInterface} only (RFC 7252 §8). */
+        public Builder joinMulticast(InetAddress group, NetworkInterface networkInterface) {
+            joins.add(MulticastJoins.join(group, Objects.requireNonNull(networkInterface, "networkInterface"), true));
+            return this;
+        }
+
+        /**
+         * Joins the All-CoAP-Nodes groups (RFC 7252 §12.8) — {@value CoapServer#ALL_COAP_NODES_IPV4},
+         * {@value CoapServer#ALL_COAP_NODES_IPV6_LINK_LOCAL} and
+         * {@value CoapServer#ALL_COAP_NODES_IPV6_SITE_LOCAL} — on every suitable interface, skipping a
+         * family no interface has; see {@link #joinMulticast(InetAddress)}.
+         */
+        public Builder joinAllCoapNodes() {
+            for (String g : List.of(ALL_COAP_NODES_IPV4, ALL_COAP_NODES_IPV6_LINK_LOCAL, ALL_COAP_NODES_IPV6_SITE_LOCAL)) {
+                joins.add(MulticastJoins.join(MulticastJoins.literal(g), null, false));
+            }
+            return this;
         }
 
         /** UDP port; 0 picks an ephemeral port. Default 5683 (RFC 7252 §12.6). */

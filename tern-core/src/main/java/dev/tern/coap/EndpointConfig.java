@@ -37,13 +37,17 @@ import java.util.Objects;
  *        {@code maxBodySize} it bounds the memory: 256 x 64 KiB = 16 MiB each
  * @param blockwiseLifetime how long a server keeps an idle block-wise transfer (RFC 7959 §2.4,
  *        §2.5), 5 minutes
+ * @param multicastLeisure how long a server may wait, at most, before it answers a request that
+ *        came to a multicast group: each response is sent after a random delay in
+ *        {@code [0, multicastLeisure)}, spreading the answers of many servers (§8.2,
+ *        DEFAULT_LEISURE 5 s); zero answers at once
  */
 public record EndpointConfig(Duration ackTimeout, double ackRandomFactor, int maxRetransmit, int nstart,
                              Duration maxLatency, Duration separateResponseDelay, Duration requestTimeout,
                              int tokenLength, int maxPayload, int maxDeduplicationEntries, int maxPeers,
                              int maxClientExchanges, int maxObservers, int conNotificationInterval,
                              int preferredBlockSize, int maxBodySize, int maxBlockwiseTransfers,
-                             Duration blockwiseLifetime) {
+                             Duration blockwiseLifetime, Duration multicastLeisure) {
     private static final EndpointConfig DEFAULTS = new Builder().build();
 
     /** Validates every field. */
@@ -58,6 +62,7 @@ public record EndpointConfig(Duration ackTimeout, double ackRandomFactor, int ma
             throw new IllegalArgumentException(
                     "preferredBlockSize must be a power of two from 16 to 1024 (RFC 7959 §2.2): " + preferredBlockSize);
         }
+        Objects.requireNonNull(multicastLeisure, "multicastLeisure");
         positive(ackTimeout, "ackTimeout");
         positive(requestTimeout, "requestTimeout");
         if (ackRandomFactor < 1.0) {
@@ -72,7 +77,7 @@ public record EndpointConfig(Duration ackTimeout, double ackRandomFactor, int ma
         if (tokenLength < 0 || tokenLength > 8) {
             throw new IllegalArgumentException("tokenLength must be 0..8: " + tokenLength);
         }
-        if (separateResponseDelay.isNegative() || maxLatency.isNegative()) {
+        if (separateResponseDelay.isNegative() || maxLatency.isNegative() || multicastLeisure.isNegative()) {
             throw new IllegalArgumentException("durations must not be negative");
         }
         atLeastOne(maxPayload, "maxPayload");
@@ -161,6 +166,7 @@ public record EndpointConfig(Duration ackTimeout, double ackRandomFactor, int ma
         private int maxBodySize = 65_536;
         private int maxBlockwiseTransfers = 256;
         private Duration blockwiseLifetime = Duration.ofMinutes(5);
+        private Duration multicastLeisure = Duration.ofSeconds(5);
 
         private Builder() {
         }
@@ -184,6 +190,7 @@ public record EndpointConfig(Duration ackTimeout, double ackRandomFactor, int ma
             maxBodySize = c.maxBodySize;
             maxBlockwiseTransfers = c.maxBlockwiseTransfers;
             blockwiseLifetime = c.blockwiseLifetime;
+            multicastLeisure = c.multicastLeisure;
         }
 
         /** ACK_TIMEOUT. */
@@ -294,6 +301,12 @@ public record EndpointConfig(Duration ackTimeout, double ackRandomFactor, int ma
             return this;
         }
 
+        /** Longest random delay before answering a multicast request (RFC 7252 §8.2 Leisure). */
+        public Builder multicastLeisure(Duration v) {
+            multicastLeisure = v;
+            return this;
+        }
+
         /** The validated configuration. */
         public EndpointConfig build() {
             Duration timeout = requestTimeout;
@@ -303,7 +316,8 @@ public record EndpointConfig(Duration ackTimeout, double ackRandomFactor, int ma
             return new EndpointConfig(ackTimeout, ackRandomFactor, maxRetransmit, nstart, maxLatency,
                     separateResponseDelay, timeout, tokenLength, maxPayload, maxDeduplicationEntries, maxPeers,
                     maxClientExchanges, maxObservers, conNotificationInterval,
-                    preferredBlockSize, maxBodySize, maxBlockwiseTransfers, blockwiseLifetime);
+                    preferredBlockSize, maxBodySize, maxBlockwiseTransfers, blockwiseLifetime,
+                    multicastLeisure);
         }
     }
 }

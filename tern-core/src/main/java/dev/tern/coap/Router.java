@@ -53,6 +53,16 @@ import java.util.concurrent.CompletableFuture;
  * the answer is 4.05 Method Not Allowed (RFC 7252 §5.9.2.6); when no template matches, 4.04 Not
  * Found (RFC 7252 §5.9.2.5). Neither calls a handler, and both are seen by the filters.
  *
+ * <h2>Resource discovery</h2>
+ * Unless turned off with {@link Builder#wellKnownCore(boolean)}, the router answers
+ * {@code GET /.well-known/core} itself (RFC 6690 §4, RFC 7252 §7.2) with 2.05 and an
+ * {@code application/link-format} document listing every route whose template is a concrete path
+ * (templates with {@code {name}}, {@code {name*}} or {@code **} are left out, as they name no single
+ * resource), with the attributes of its {@link RouteOptions}, in registration order; the query
+ * filter of RFC 6690 §4.1 applies ({@code ?rt=temperature-c}, {@code ?href=/sensors*}, see
+ * {@link LinkFormat#matches}). {@code /.well-known/core} does not list itself, and does not appear
+ * in {@link #routes()}. A route registered for {@code /.well-known/core} replaces the generated one.
+ *
  * <h2>Failures</h2>
  * The router never turns a handler's failure into a response: an exception thrown by a handler or a
  * filter, or a failed future, comes back as a failed future, which the server engine answers with
@@ -69,12 +79,14 @@ public final class Router implements Service {
     private final Resource[] patterns;
     private final Service chain;
     private final List<RouteInfo> routes;
+    private final List<Link> links;
 
     private Router(Map<List<String>, Resource> literals, Resource[] patterns, List<Filter> filters,
-                   List<RouteInfo> routes) {
+                   List<RouteInfo> routes, List<Link> links) {
         this.literals = literals;
         this.patterns = patterns;
         this.routes = routes;
+        this.links = links;
         Service s = this::dispatch;
         for (int i = filters.size() - 1; i >= 0; i--) {
             s = filters.get(i).then(s);
@@ -110,6 +122,15 @@ public final class Router implements Service {
      */
     public List<RouteInfo> routes() {
         return routes;
+    }
+
+    /**
+     * The links {@code /.well-known/core} lists (RFC 6690 §4, RFC 7252 §7.2): one per route whose
+     * template has only literal segments, in registration order, with the route's attributes; see
+     * {@link Builder#wellKnownCore(boolean)}. Empty when discovery is off or served by an own route.
+     */
+    public List<Link> links() {
+        return links;
     }
 
     /** {@code Router[/a GET, /b/{id} GET PUT]}. */
@@ -434,8 +455,18 @@ public final class Router implements Service {
     public static final class Builder {
         private final Map<String, Draft> drafts = new LinkedHashMap<>();
         private final List<Filter> filters = new ArrayList<>();
+        private boolean wellKnownCore = true;
 
         private Builder() {
+        }
+
+        /**
+         * Whether the router serves {@code GET /.well-known/core} from its routes (RFC 6690 §4,
+         * RFC 7252 §7.2); on by default. See "Resource discovery" in {@link Router}.
+         */
+        public Builder wellKnownCore(boolean enabled) {
+            this.wellKnownCore = enabled;
+            return this;
         }
 
         /** Routes GET, which retrieves a representation (RFC 7252 §5.8.1), to a synchronous handler. */
@@ -552,18 +583,31 @@ public final class Router implements Service {
             Map<List<String>, Resource> literals = new HashMap<>();
             List<Resource> patterns = new ArrayList<>();
             List<RouteInfo> routes = new ArrayList<>();
+            List<Link> links = new ArrayList<>();
             for (Draft d : drafts.values()) {
                 Resource r = d.resource();
+                RouteInfo info = d.info();
                 if (d.template.isLiteral()) {
                     literals.put(List.of(d.template.segments), r);
+                    links.add(WellKnownCore.link(d.template.segments, info));
                 } else {
                     patterns.add(r);
                 }
-                routes.add(d.info());
+                routes.add(info);
             }
             patterns.sort((a, b) -> a.template.compareTo(b.template));
+            Template core = Template.parse(LinkFormat.WELL_KNOWN_CORE);
+            if (!wellKnownCore || drafts.containsKey(core.shape())) {
+                links.clear();
+            } else {
+                Service s = new WellKnownCore(List.copyOf(links));
+                Endpoint[] byMethod = new Endpoint[METHODS.length];
+                byMethod[Method.GET.ordinal()] = new Endpoint(core, s,
+                        RouteOptions.create().produces(ContentFormat.LINK_FORMAT));
+                literals.put(List.of(core.segments), new Resource(core, byMethod, null));
+            }
             return new Router(literals, patterns.toArray(new Resource[0]), List.copyOf(filters),
-                    Collections.unmodifiableList(routes));
+                    Collections.unmodifiableList(routes), List.copyOf(links));
         }
 
         private Builder add(Method method, String pathTemplate, Service service, RouteOptions options) {

@@ -869,17 +869,17 @@ class FaultTableTest {
         }
 
         /**
-         * Multicast reception is not implemented in the UDP transport yet (issue 3), so no datagram
-         * can arrive "on a multicast address" over real UDP. The engine's rule is pinned through the
-         * scripted path instead: the full stack ({@link CoapEndpoint#assemble}) over an in-memory
-         * transport that delivers datagrams flagged as multicast.
+         * The engine's rule, pinned without multicast networking: the full stack
+         * ({@link CoapEndpoint#assemble}) over an in-memory transport that delivers datagrams flagged
+         * as multicast. Leisure is zero so the group NON is answered at once (RFC 7252 §8.2).
          */
         @Test
         @DisplayName("row 47: CON request on a multicast address: ignored, no RST (engine, scripted transport)")
         void row47_conOnMulticastIgnored() {
             ScriptedTransport wire = new ScriptedTransport();
             InetSocketAddress sender = new InetSocketAddress(LOOPBACK, 40000);
-            try (CoapEndpoint endpoint = CoapEndpoint.assemble(wire, new InlineScheduler(), EndpointConfig.defaults(),
+            EndpointConfig noLeisure = EndpointConfig.builder().multicastLeisure(Duration.ZERO).build();
+            try (CoapEndpoint endpoint = CoapEndpoint.assemble(wire, new InlineScheduler(), noLeisure,
                     router(), Runnable::run, "coap", null, new Random(1))) {
                 wire.deliver(getHello(MessageType.CON, 0x100), sender, true);
                 wire.deliver(header(0, 0, 0, 0x101), sender, true); // CoAP ping to the group

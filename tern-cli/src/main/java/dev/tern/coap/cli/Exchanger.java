@@ -5,6 +5,7 @@ import dev.tern.coap.MessageTracer;
 import dev.tern.coap.Request;
 import dev.tern.coap.Response;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -14,6 +15,15 @@ import java.util.concurrent.CompletableFuture;
 interface Exchanger extends AutoCloseable {
     /** Sends a request (see {@link CoapClient#send}). */
     CompletableFuture<Response> send(Request request);
+
+    /**
+     * Sends a NON request to a multicast group and collects every response until {@code deadline}
+     * (see {@link CoapClient#multicast}). An exchanger that cannot multicast treats the group as one
+     * peer.
+     */
+    default CompletableFuture<List<Response>> multicast(Request request, Duration deadline) {
+        return send(request).thenApply(List::of);
+    }
 
     /** CoAP ping (see {@link CoapClient#ping}). */
     CompletableFuture<Duration> ping(String uri);
@@ -39,6 +49,11 @@ interface Exchanger extends AutoCloseable {
             @Override
             public CompletableFuture<Response> send(Request request) {
                 return client.send(request);
+            }
+
+            @Override
+            public CompletableFuture<List<Response>> multicast(Request request, Duration deadline) {
+                return client.multicast(request, deadline);
             }
 
             @Override

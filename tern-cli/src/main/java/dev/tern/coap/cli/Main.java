@@ -38,6 +38,7 @@ public final class Main {
         }
         cl.addSubcommand("observe", new CommandLine(new ObserveCommand(io)));
         cl.addSubcommand("ping", new CommandLine(new PingCommand(io, exchangers)));
+        cl.addSubcommand("discover", new CommandLine(new DiscoverCommand(io, exchangers)));
         cl.addSubcommand("serve", new CommandLine(new ServeCommand(io)));
         Charset cs = Charset.defaultCharset();
         cl.setOut(new PrintWriter(new java.io.OutputStreamWriter(io.out(), cs), true));

@@ -34,6 +34,10 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--plugtest", description = "serve the ETSI plugtest resources (/test, /separate, /validate, ...)")
     boolean plugtest;
 
+    @Option(names = {"-m", "--multicast"},
+            description = "also answer requests to the All-CoAP-Nodes groups 224.0.1.187, ff02::fd and ff05::fd (RFC 7252 §8)")
+    boolean multicast;
+
     @Option(names = {"-v", "--verbose"}, description = "show every message received (<) and sent (>) on stderr")
     boolean verbose;
 
@@ -62,6 +66,9 @@ public final class ServeCommand implements Callable<Integer> {
         if (verbose) {
             b.tracer(new TraceWriter(io.err(), true));
         }
+        if (multicast) {
+            b.joinAllCoapNodes();
+        }
         try {
             server = b.build().start();
         } catch (CoapException e) {
@@ -72,7 +79,8 @@ public final class ServeCommand implements Callable<Integer> {
         Thread hook = new Thread(this::shutDown, "tern-serve-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         String names = String.join(", ", plugtest ? PlugtestResources.NAMES : DemoResources.NAMES);
-        io.err().println("tern: serving coap://" + Addresses.format(server.localAddress()) + "/ (" + names + ")");
+        io.err().println("tern: serving coap://" + Addresses.format(server.localAddress()) + "/ (" + names + ")"
+                + (multicast ? " and All-CoAP-Nodes" : ""));
         io.err().flush();
         try {
             stopped.await();

@@ -13,6 +13,8 @@ import picocli.CommandLine.Spec;
             "  tern post -t json coap://localhost/echo '{\"on\":true}'",
             "  tern get -v -O 15,a=1 coap://[::1]/query",
             "  tern ping coap://localhost",
+            "  tern discover --rt temperature-c coap://localhost",
+            "  tern discover coap://224.0.1.187",
             "  tern serve --plugtest"})
 public final class TernCommand implements Callable<Integer> {
     private final Io io;
@@ -28,7 +30,7 @@ public final class TernCommand implements Callable<Integer> {
     /** Without a subcommand: usage on stderr and status 2. */
     @Override
     public Integer call() {
-        io.err().println("tern: missing command (get, post, put, delete, fetch, patch, ipatch, ping, serve)");
+        io.err().println("tern: missing command (get, post, put, delete, fetch, patch, ipatch, ping, discover, serve)");
         spec.commandLine().usage(io.err());
         return ExitCodes.USAGE;
     }

@@ -88,6 +88,7 @@ class DemoResourcesTest {
         assertThat(r.contentFormat()).hasValue(ContentFormat.LINK_FORMAT);
         assertThat(Pretty.links(r.payloadString())).hasSize(4)
                 .allSatisfy(l -> assertThat(l).startsWith("</"));
+        assertThat(r.payloadString()).startsWith("</hello>;title=\"Hello World\";ct=0,</time>;");
     }
 
     @Test

@@ -7,6 +7,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.tern.coap.Bytes;
 import dev.tern.coap.Code;
 import dev.tern.coap.ContentFormat;
+import dev.tern.coap.Link;
+import dev.tern.coap.LinkFormat;
 import dev.tern.coap.Method;
 import dev.tern.coap.Option;
 import dev.tern.coap.OptionNumber;
@@ -14,6 +16,7 @@ import dev.tern.coap.Request;
 import dev.tern.coap.Response;
 import dev.tern.coap.Router;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -187,5 +190,52 @@ class PlugtestResourcesTest {
         Response r = call(router, req(Method.GET, "/.well-known/core").build());
         assertThat(r.contentFormat()).hasValue(ContentFormat.LINK_FORMAT);
         assertThat(Pretty.links(r.payloadString())).hasSize(PlugtestResources.NAMES.size());
+    }
+
+    private List<Link> discover(String query) {
+        Response r = call(router, req(Method.GET, "/.well-known/core" + query).build());
+        assertThat(r.code()).isEqualTo(Code.CONTENT);
+        assertThat(r.contentFormat()).hasValue(ContentFormat.LINK_FORMAT);
+        return LinkFormat.parse(r.payloadString());
+    }
+
+    @Test
+    void wellKnownCoreHasThePlugtestAttributes() {
+        List<Link> links = discover("");
+        assertThat(links).extracting(Link::target).containsExactlyElementsOf(
+                PlugtestResources.NAMES.stream().map(n -> "/" + n).toList());
+        assertThat(links).filteredOn(l -> l.target().equals("/link1")).singleElement().satisfies(l -> {
+            assertThat(l.resourceTypes()).containsExactly("Type1", "Type2");
+            assertThat(l.interfaceDescriptions()).containsExactly("If1");
+        });
+        assertThat(links).filteredOn(l -> l.target().equals("/path")).singleElement()
+                .satisfies(l -> assertThat(l.contentFormats()).containsExactly(ContentFormat.LINK_FORMAT));
+        assertThat(links).filteredOn(l -> l.target().equals("/multi-format")).singleElement()
+                .satisfies(l -> assertThat(l.contentFormats()).containsExactly(0, 41));
+    }
+
+    @Test
+    void wellKnownCoreFiltersAsTdCoapLinkExpects() {
+        assertThat(discover("?rt=Type1")).extracting(Link::target).containsExactly("/link1", "/link3");
+        assertThat(discover("?rt=Type2")).extracting(Link::target).containsExactly("/link1", "/link2");
+        assertThat(discover("?rt=*")).extracting(Link::target).containsExactly("/test", "/link1", "/link2", "/link3",
+                "/obs", "/obs-non", "/large", "/large-update", "/large-create", "/large-post");
+        assertThat(discover("?if=If*")).extracting(Link::target).containsExactly("/link1", "/link2");
+        assertThat(discover("?href=/link*")).extracting(Link::target).containsExactly("/link1", "/link2", "/link3");
+        assertThat(discover("?ct=40")).extracting(Link::target).containsExactly("/path");
+    }
+
+    @Test
+    void pathListsItsSubResources() {
+        Response r = call(router, req(Method.GET, "/path").build());
+        assertThat(r.contentFormat()).hasValue(ContentFormat.LINK_FORMAT);
+        assertThat(LinkFormat.parse(r.payloadString())).extracting(Link::target)
+                .containsExactly("/path/sub1", "/path/sub2", "/path/sub3");
+        for (int i = 1; i <= 3; i++) {
+            Response sub = call(router, req(Method.GET, "/path/sub" + i).build());
+            assertThat(sub.code()).isEqualTo(Code.CONTENT);
+            assertThat(sub.payloadString()).isEqualTo("sub" + i);
+        }
+        assertThat(call(router, req(Method.GET, "/link2").build()).code()).isEqualTo(Code.CONTENT);
     }
 }

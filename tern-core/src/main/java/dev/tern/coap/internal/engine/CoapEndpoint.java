@@ -20,6 +20,7 @@ import dev.tern.coap.spi.Scheduler;
 import dev.tern.coap.spi.Transport;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.random.RandomGenerator;
@@ -147,6 +148,20 @@ public final class CoapEndpoint implements AutoCloseable {
         }
         scheduler.execute(() -> client.observe(request, destination, observation, listener,
                 blockwise::completeNotification));
+    }
+
+    /**
+     * Sends a NON request to a multicast group and collects the responses until {@code deadline}
+     * (RFC 7252 §8.1). Thread-safe.
+     */
+    public CompletableFuture<List<Response>> multicast(Request request, InetSocketAddress group, Duration deadline) {
+        CompletableFuture<List<Response>> future = new CompletableFuture<>();
+        if (closed) {
+            future.completeExceptionally(new CoapTransportException("endpoint is closed"));
+            return future;
+        }
+        scheduler.execute(() -> client.startMulticast(request, group, deadline, future));
+        return future;
     }
 
     /** CoAP ping. Thread-safe. */

@@ -23,6 +23,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
@@ -41,6 +42,7 @@ public final class ClientExchanges {
     private final RandomGenerator random;
     private final HashMap<Bytes, Exchange> byToken = new HashMap<>();
     private final HashMap<InetSocketAddress, PeerQueue> peers = new HashMap<>();
+    private final MulticastRequests multicast;
     private int pending;
 
     /** Creates the client exchange layer. */
@@ -49,6 +51,28 @@ public final class ClientExchanges {
         this.scheduler = scheduler;
         this.config = config;
         this.random = random;
+        this.multicast = new MulticastRequests(messages, scheduler);
+    }
+
+    /**
+     * Sends {@code request} as NON to the multicast {@code group} and completes {@code future} at
+     * {@code deadline} with every response received, from any source (RFC 7252 §8.1).
+     */
+    public void startMulticast(Request request, InetSocketAddress group, Duration deadline,
+                               CompletableFuture<List<Response>> future) {
+        if (pending + multicast.pending() >= config.maxClientExchanges()) {
+            future.completeExceptionally(new CoapTransportException(
+                    "too many outstanding requests (maxClientExchanges " + config.maxClientExchanges() + ")"));
+            return;
+        }
+        Bytes token = request.token().orElse(null);
+        if (token == null) {
+            token = newToken();
+        } else if (byToken.containsKey(token) || multicast.usesToken(token)) {
+            future.completeExceptionally(new IllegalArgumentException("token " + token + " is already in use"));
+            return;
+        }
+        multicast.start(request, token, group, deadline, future);
     }
 
     /** Starts a request to the resolved {@code destination}; completes {@code future}. */
@@ -83,7 +107,7 @@ public final class ClientExchanges {
         Bytes token = request.token().orElse(null);
         if (token == null) {
             token = newToken();
-        } else if (byToken.containsKey(token)) {
+        } else if (byToken.containsKey(token) || multicast.usesToken(token)) {
             future.completeExceptionally(new IllegalArgumentException("token " + token + " is already in use"));
             return;
         }
@@ -130,6 +154,9 @@ public final class ClientExchanges {
 
     /** A CON or NON response from the message layer (separate or NON response, §5.2.2, §5.2.3). */
     public void onResponse(Message m, InetSocketAddress peer, DeduplicationCache.Entry entry) {
+        if (multicast.onResponse(m, peer, entry)) {
+            return;
+        }
         Exchange ex = byToken.get(m.token());
         if (ex == null || !ex.destination.equals(peer)) {
             // §5.3.2: a response we did not ask for; reject a CON with RST, ignore a NON.
@@ -154,6 +181,7 @@ public final class ClientExchanges {
         for (Exchange ex : new ArrayList<>(byToken.values())) {
             ex.fail(cause);
         }
+        multicast.failAll(cause);
     }
 
     /** Requests waiting or in flight. */
@@ -167,7 +195,7 @@ public final class ClientExchanges {
         do {
             random.nextBytes(t);
             token = Bytes.of(t);
-        } while (byToken.containsKey(token));
+        } while (byToken.containsKey(token) || multicast.usesToken(token));
         return token;
     }
 

@@ -22,6 +22,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,6 +31,8 @@ import org.slf4j.LoggerFactory;
  * §5.10.2 proxying, §4.6 size), hands it to the {@link Service} on the handler executor, and sends
  * the response piggybacked in the ACK, or — when the handler takes longer than the separate
  * response delay or calls {@link Request#acknowledge()} — as a separate response (§5.2.2).
+ * Requests that came to a multicast group get only 2.xx answers (§8.1), sent after a random delay
+ * below {@link EndpointConfig#multicastLeisure()} (§8.2).
  * All state is touched on the scheduler thread only.
  */
 public final class ServerExchanges {
@@ -231,7 +234,14 @@ public final class ServerExchanges {
         }
         MessageType type = req.type() == MessageType.CON ? MessageType.CON : MessageType.NON;
         Message separate = new Message(type, r.code(), 0, req.token(), r.options(), r.payload());
-        messages.sendNew(separate, ex.peer, SEPARATE_RESPONSE);
+        long leisure = ex.multicast ? config.multicastLeisure().toNanos() : 0;
+        if (leisure > 0) {
+            // §8.2: answer a group request after a random delay within the Leisure.
+            long delay = ThreadLocalRandom.current().nextLong(leisure);
+            scheduler.schedule(() -> messages.sendNew(separate, ex.peer, SEPARATE_RESPONSE), delay);
+        } else {
+            messages.sendNew(separate, ex.peer, SEPARATE_RESPONSE);
+        }
     }
 
     /** RFC 7967 §2.1: bit 2 suppresses 2.xx, bit 8 4.xx, bit 16 5.xx. */

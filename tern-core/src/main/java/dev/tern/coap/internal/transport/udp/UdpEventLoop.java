@@ -11,6 +11,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
+import java.util.List;
 import java.util.PriorityQueue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
@@ -30,6 +31,7 @@ public final class UdpEventLoop implements Scheduler, Transport {
     private static final int READ_BATCH = 64;
 
     private final DatagramChannel channel;
+    private final MulticastChannels groups;
     private final Selector selector;
     private final InetSocketAddress localAddress;
     private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
@@ -50,13 +52,28 @@ public final class UdpEventLoop implements Scheduler, Transport {
      * @param threadName the name of the I/O thread
      */
     public UdpEventLoop(InetSocketAddress bind, int receiveBufferSize, String threadName) {
+        this(bind, receiveBufferSize, threadName, List.of());
+    }
+
+    /**
+     * Opens and binds the socket and joins multicast groups (RFC 7252 §8.1) on the same port; see
+     * {@link MulticastChannels} for how group datagrams are told from unicast ones. With groups, the
+     * unicast socket is bound with SO_REUSEADDR, which the group sockets on its port require.
+     *
+     * @param bind the local address; a wildcard address serves IPv4 and IPv6
+     * @param receiveBufferSize SO_RCVBUF in bytes, 0 for the OS default
+     * @param threadName the name of the I/O thread
+     * @param memberships the groups to join, on which interfaces; empty for none
+     */
+    public UdpEventLoop(InetSocketAddress bind, int receiveBufferSize, String threadName,
+                        List<MulticastMembership> memberships) {
         try {
             // A specific IPv4 address gets an IPv4 socket; a wildcard or IPv6 address a dual-stack one.
             boolean ipv4Only = bind.getAddress() instanceof java.net.Inet4Address
                     && !bind.getAddress().isAnyLocalAddress();
             DatagramChannel ch = ipv4Only ? DatagramChannel.open(StandardProtocolFamily.INET) : DatagramChannel.open();
             try {
-                ch.setOption(StandardSocketOptions.SO_REUSEADDR, false);
+                ch.setOption(StandardSocketOptions.SO_REUSEADDR, !memberships.isEmpty());
                 if (receiveBufferSize > 0) {
                     ch.setOption(StandardSocketOptions.SO_RCVBUF, receiveBufferSize);
                 }
@@ -70,6 +87,12 @@ public final class UdpEventLoop implements Scheduler, Transport {
             }
             this.channel = ch;
             this.localAddress = (InetSocketAddress) ch.getLocalAddress();
+            try {
+                this.groups = MulticastChannels.open(memberships, localAddress.getPort(), selector, receiveBufferSize);
+            } catch (IOException | RuntimeException e) {
+                closeQuietly();
+                throw e;
+            }
         } catch (IOException e) {
             throw new CoapTransportException("cannot bind UDP " + describe(bind) + ": " + e.getMessage(), e);
         }
@@ -169,10 +192,16 @@ public final class UdpEventLoop implements Scheduler, Transport {
     private void readDatagrams() throws IOException {
         byte[] array = receiveBuffer.array();
         for (int i = 0; i < READ_BATCH; i++) {
+            if (!groups.isEmpty()) {
+                groups.drain(receiveBuffer, receiver, System.nanoTime()); // before their copies on the unicast socket
+            }
             receiveBuffer.clear();
             InetSocketAddress source = (InetSocketAddress) channel.receive(receiveBuffer);
             if (source == null) {
                 return;
+            }
+            if (groups.isCopy(array, receiveBuffer.position(), source, System.nanoTime())) {
+                continue;
             }
             try {
                 receiver.onDatagram(array, receiveBuffer.position(), source, false);
@@ -238,6 +267,9 @@ public final class UdpEventLoop implements Scheduler, Transport {
     }
 
     private void closeQuietly() {
+        if (groups != null) {
+            groups.close();
+        }
         try {
             selector.close();
         } catch (IOException e) {
