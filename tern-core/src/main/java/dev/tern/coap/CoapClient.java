@@ -33,6 +33,9 @@ public final class CoapClient implements AutoCloseable {
         InetSocketAddress bind = b.bind == null ? new InetSocketAddress(0) : b.bind;
         UdpEventLoop loop = new UdpEventLoop(bind, 0, "tern-client");
         try {
+            if (b.multicastInterface != null) {
+                loop.multicastInterface(b.multicastInterface);
+            }
             endpoint = CoapEndpoint.assemble(loop, loop, b.config, null, Runnable::run, "coap", b.tracer,
                     new SecureRandom());
         } catch (RuntimeException e) {
@@ -183,6 +186,7 @@ public final class CoapClient implements AutoCloseable {
         private EndpointConfig config = EndpointConfig.defaults();
         private InetSocketAddress bind;
         private MessageTracer tracer;
+        private java.net.NetworkInterface multicastInterface;
 
         private Builder() {
         }
@@ -196,6 +200,15 @@ public final class CoapClient implements AutoCloseable {
         /** Local address to bind; default an ephemeral port on all interfaces. */
         public Builder bind(InetSocketAddress address) {
             this.bind = Objects.requireNonNull(address, "address");
+            return this;
+        }
+
+        /**
+         * The interface group requests ({@link #multicast}) go out of (IP_MULTICAST_IF); default the
+         * one the routing table picks.
+         */
+        public Builder multicastInterface(java.net.NetworkInterface nif) {
+            this.multicastInterface = Objects.requireNonNull(nif, "nif");
             return this;
         }
 

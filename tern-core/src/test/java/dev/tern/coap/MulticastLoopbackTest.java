@@ -21,9 +21,10 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /**
- * Multicast over a real interface (RFC 7252 §8): servers join All-CoAP-Nodes on a multicast-capable
- * interface, and the client's group request comes back to them through IP_MULTICAST_LOOP. Skipped
- * when the host has no such interface.
+ * Multicast over the loopback interface (RFC 7252 §8): servers join All-CoAP-Nodes on {@code lo},
+ * and the client sends its group request out of {@code lo} (IP_MULTICAST_IF), so no datagram leaves
+ * the machine. {@code lo} needs the MULTICAST flag ({@code ip link set lo multicast on}, done by
+ * {@code .ci/run}); without it the tests are skipped, unless {@code TERN_INTEROP_REQUIRED=1}.
  */
 class MulticastLoopbackTest {
     private static final EndpointConfig FAST = EndpointConfig.builder().multicastLeisure(Duration.ofMillis(200)).build();
@@ -31,7 +32,7 @@ class MulticastLoopbackTest {
     private static Optional<NetworkInterface> multicastInterface(Class<? extends InetAddress> family) {
         try {
             for (NetworkInterface nif : Collections.list(NetworkInterface.getNetworkInterfaces())) {
-                if (nif.isUp() && nif.supportsMulticast() && !nif.isLoopback()
+                if (nif.isUp() && nif.supportsMulticast() && nif.isLoopback()
                         && nif.inetAddresses().anyMatch(family::isInstance)) {
                     return Optional.of(nif);
                 }
@@ -42,6 +43,18 @@ class MulticastLoopbackTest {
         return Optional.empty();
     }
 
+    private static void requireLoopbackMulticast(boolean available) {
+        String why = "lo has no MULTICAST flag (run: ip link set lo multicast on)";
+        if ("1".equals(System.getenv("TERN_INTEROP_REQUIRED"))) {
+            assertThat(available).as(why).isTrue();
+        }
+        assumeTrue(available, why);
+    }
+
+    private static CoapClient loopbackClient(NetworkInterface lo) {
+        return CoapClient.builder().multicastInterface(lo).build();
+    }
+
     private static Router router(String name) {
         return Router.builder().get("/" + name, req -> Response.content(name), RouteOptions.create().resourceType("node"))
                 .build();
@@ -50,13 +63,13 @@ class MulticastLoopbackTest {
     @Test
     void everyServerInTheGroupAnswersFromItsUnicastAddress() throws Exception {
         Optional<NetworkInterface> nif = multicastInterface(Inet4Address.class);
-        assumeTrue(nif.isPresent(), "no multicast-capable IPv4 interface");
+        requireLoopbackMulticast(nif.isPresent());
         InetAddress group = InetAddress.getByName(CoapServer.ALL_COAP_NODES_IPV4);
         try (CoapServer a = CoapServer.builder().port(0).config(FAST).service(router("a"))
                      .joinMulticast(group, nif.get()).build().start();
-             CoapServer b = CoapServer.builder().port(a.port()).bind("127.0.0.1").config(FAST).service(router("b"))
+             CoapServer b = CoapServer.builder().port(a.port()).bind("127.0.0.2").config(FAST).service(router("b"))
                      .joinMulticast(group, nif.get()).build().start();
-             CoapClient client = CoapClient.create()) {
+             CoapClient client = loopbackClient(nif.get())) {
             Request discover = Request.get("coap://" + CoapServer.ALL_COAP_NODES_IPV4 + ":" + a.port()
                     + "/.well-known/core?rt=node").build();
             assertThat(b.port()).isEqualTo(a.port());
@@ -71,7 +84,7 @@ class MulticastLoopbackTest {
             assertThat(responses).extracting(r -> r.peer().get()).doesNotHaveDuplicates();
 
             // Unicast still works, on both, and is answered at once.
-            assertThat(client.get("coap://127.0.0.1:" + a.port() + "/b").payloadString()).isEqualTo("b");
+            assertThat(client.get("coap://127.0.0.2:" + a.port() + "/b").payloadString()).isEqualTo("b");
 
             // A filter that matches nothing: no answers at all (RFC 7252 §8.2).
             Request none = Request.get("coap://" + CoapServer.ALL_COAP_NODES_IPV4 + ":" + a.port()
@@ -81,10 +94,11 @@ class MulticastLoopbackTest {
     }
 
     @Test
+    @org.junit.jupiter.api.Disabled("IPv6 link-local multicast is not delivered over lo on Linux; tests must not send off-host")
     void theCopyOnTheWildcardSocketIsNotTakenForUnicast() throws Exception {
         // On Linux the wildcard unicast socket receives a copy of IPv6 group datagrams (IPV6_MULTICAST_ALL).
         Optional<NetworkInterface> nif = multicastInterface(Inet6Address.class);
-        assumeTrue(nif.isPresent(), "no multicast-capable IPv6 interface");
+        requireLoopbackMulticast(nif.isPresent());
         InetAddress group = InetAddress.getByName(CoapServer.ALL_COAP_NODES_IPV6_LINK_LOCAL);
         try (CoapServer a = CoapServer.builder().port(0).config(FAST).service(router("a"))
                      .joinMulticast(group, nif.get()).build().start();
@@ -101,30 +115,18 @@ class MulticastLoopbackTest {
     }
 
     @Test
+    @org.junit.jupiter.api.Disabled("IPv6 link-local multicast is not delivered over lo on Linux; tests must not send off-host")
     void linkLocalIpv6Group() throws Exception {
         Optional<NetworkInterface> nif = multicastInterface(Inet6Address.class);
-        assumeTrue(nif.isPresent(), "no multicast-capable IPv6 interface");
+        requireLoopbackMulticast(nif.isPresent());
         try (CoapServer a = CoapServer.builder().port(0).config(FAST).service(router("six"))
                      .joinMulticast(InetAddress.getByName(CoapServer.ALL_COAP_NODES_IPV6_LINK_LOCAL), nif.get())
                      .build().start();
-             CoapClient client = CoapClient.create()) {
+             CoapClient client = loopbackClient(nif.get())) {
             Request discover = Request.get("coap://[" + CoapServer.ALL_COAP_NODES_IPV6_LINK_LOCAL + "]:" + a.port()
                     + "/.well-known/core").build();
             List<Response> responses = client.multicast(discover, Duration.ofMillis(1000)).get();
             assertThat(responses).singleElement().satisfies(r -> assertThat(r.payloadString()).isEqualTo("</six>;rt=\"node\""));
-        }
-    }
-
-    @Test
-    void joinAllCoapNodesOnEverySuitableInterface() throws Exception {
-        assumeTrue(multicastInterface(Inet4Address.class).isPresent(), "no multicast-capable IPv4 interface");
-        try (CoapServer a = CoapServer.builder().port(0).config(FAST).service(router("all")).joinAllCoapNodes()
-                     .build().start();
-             CoapClient client = CoapClient.create()) {
-            Request discover = Request.get("coap://" + CoapServer.ALL_COAP_NODES_IPV4 + ":" + a.port()
-                    + "/.well-known/core").build();
-            assertThat(client.multicast(discover, Duration.ofMillis(800)).get()).singleElement()
-                    .satisfies(r -> assertThat(r.payloadString()).isEqualTo("</all>;rt=\"node\""));
         }
     }
 

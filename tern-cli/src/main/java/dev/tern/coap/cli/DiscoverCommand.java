@@ -6,6 +6,7 @@ import dev.tern.coap.LinkFormat;
 import dev.tern.coap.LinkFormatException;
 import dev.tern.coap.Method;
 import dev.tern.coap.OptionNumber;
+import dev.tern.coap.MessageTracer;
 import dev.tern.coap.Request;
 import dev.tern.coap.Response;
 import java.net.InetSocketAddress;
@@ -55,6 +56,10 @@ public final class DiscoverCommand implements Callable<Integer> {
     @Option(names = "--href", paramLabel = "PATH", description = "only links to this target; a trailing * matches a prefix")
     String href;
 
+    @Option(names = {"-I", "--interface"}, paramLabel = "NAME",
+            description = "send a multicast request out of this network interface (e.g. lo, eth0)")
+    String interfaceName;
+
     @Option(names = {"-B", "--max-time"}, paramLabel = "SECONDS", converter = SecondsConverter.class,
             description = "give up after SECONDS (default: 93 s; for multicast, listen for 6 s)")
     Duration maxTime;
@@ -93,7 +98,19 @@ public final class DiscoverCommand implements Callable<Integer> {
         boolean multicast = address.getAddress().isMulticastAddress();
         Duration timeout = maxTime != null ? maxTime
                 : multicast ? MULTICAST_WAIT : EndpointConfig.defaults().requestTimeout();
-        try (Exchanger client = exchangers.open(verbose ? new TraceWriter(io.err(), multicast) : null)) {
+        java.net.NetworkInterface nif = null;
+        if (interfaceName != null) {
+            try {
+                nif = java.net.NetworkInterface.getByName(interfaceName);
+            } catch (java.net.SocketException e) {
+                nif = null;
+            }
+            if (nif == null) {
+                throw new UsageException("no such network interface: " + interfaceName);
+            }
+        }
+        MessageTracer tracer = verbose ? new TraceWriter(io.err(), multicast) : null;
+        try (Exchanger client = nif != null ? Exchanger.coap(tracer, nif) : exchangers.open(tracer)) {
             if (multicast) {
                 List<Response> responses = client.multicast(request, timeout)
                         .get(timeout.plus(GRACE).toMillis(), TimeUnit.MILLISECONDS);

@@ -40,7 +40,15 @@ interface Exchanger extends AutoCloseable {
 
     /** A {@link CoapClient} on an ephemeral port. */
     static Exchanger coap(MessageTracer tracer) {
+        return coap(tracer, null);
+    }
+
+    /** A {@link CoapClient} whose group requests go out of {@code multicastInterface} (null: the routing table's choice). */
+    static Exchanger coap(MessageTracer tracer, java.net.NetworkInterface multicastInterface) {
         CoapClient.Builder b = CoapClient.builder();
+        if (multicastInterface != null) {
+            b.multicastInterface(multicastInterface);
+        }
         if (tracer != null) {
             b.tracer(tracer);
         }

@@ -104,6 +104,15 @@ public final class UdpEventLoop implements Scheduler, Transport {
         return (a.getAddress() == null ? a.getHostString() : a.getAddress().getHostAddress()) + ":" + a.getPort();
     }
 
+    /** Sends multicast datagrams out of {@code nif} instead of the interface the routing table picks. */
+    public void multicastInterface(java.net.NetworkInterface nif) {
+        try {
+            channel.setOption(StandardSocketOptions.IP_MULTICAST_IF, nif);
+        } catch (IOException e) {
+            throw new CoapTransportException("cannot send multicast on " + nif.getName() + ": " + e.getMessage(), e);
+        }
+    }
+
     @Override
     public void start(Receiver r) {
         this.receiver = r;
