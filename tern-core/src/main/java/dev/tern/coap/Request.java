@@ -35,6 +35,7 @@ public final class Request {
     private final java.util.function.Predicate<Observable> observeHandler;
     private final boolean multicast;
     private final int blockSize;
+    private final TransferProgress progress;
 
     private Request(Builder b) {
         this.method = b.method;
@@ -50,6 +51,7 @@ public final class Request {
         this.observeHandler = b.observeHandler;
         this.multicast = b.multicast;
         this.blockSize = b.blockSize;
+        this.progress = b.progress;
     }
 
     /** A builder for {@code method} with no URI yet. */
@@ -112,6 +114,7 @@ public final class Request {
         b.observeHandler = observeHandler;
         b.multicast = multicast;
         b.blockSize = blockSize;
+        b.progress = progress;
         return b;
     }
 
@@ -212,6 +215,11 @@ public final class Request {
         return blockSize == 0 ? OptionalInt.empty() : OptionalInt.of(blockSize);
     }
 
+    /** Told after each block of a block-wise transfer (RFC 7959); empty when nobody listens. */
+    public Optional<TransferProgress> progress() {
+        return Optional.ofNullable(progress);
+    }
+
     /** The full URI, composed from the peer and the options (RFC 7252 §6.5). */
     public String uri() {
         return CoapUri.of(scheme, peer.getHostString(), peer.getPort(), options).toString();
@@ -277,6 +285,7 @@ public final class Request {
         private java.util.function.Predicate<Observable> observeHandler = NO_OBSERVE;
         private boolean multicast;
         private int blockSize;
+        private TransferProgress progress;
 
         private Builder(Method method) {
             this.method = Objects.requireNonNull(method, "method");
@@ -442,6 +451,12 @@ public final class Request {
         public Builder blockSize(int size) {
             Block.szx(size);
             this.blockSize = size;
+            return this;
+        }
+
+        /** Client side: told after each block of a block-wise transfer, e.g. to draw a progress bar. */
+        public Builder progress(TransferProgress listener) {
+            this.progress = Objects.requireNonNull(listener, "listener");
             return this;
         }
 

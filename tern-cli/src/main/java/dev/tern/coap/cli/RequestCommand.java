@@ -66,6 +66,11 @@ public final class RequestCommand implements Callable<Integer> {
             description = "the token, 0 to 8 bytes in hex")
     Bytes token;
 
+    @picocli.CommandLine.Option(names = {"-b", "--block-size"}, paramLabel = "[NUM,]SIZE",
+            converter = BlockArgument.Converter.class,
+            description = "block-wise transfer (RFC 7959) with blocks of SIZE bytes (16..1024); NUM,SIZE asks only for block NUM")
+    BlockArgument block;
+
     @picocli.CommandLine.Option(names = {"-B", "--max-time"}, paramLabel = "SECONDS", converter = SecondsConverter.class,
             description = "give up when no response came within SECONDS (default: MAX_TRANSMIT_WAIT, 93 s)")
     Duration maxTime;
@@ -116,12 +121,20 @@ public final class RequestCommand implements Callable<Integer> {
         } catch (UnknownHostException e) {
             return fail("cannot resolve host '" + target.host() + "'");
         }
-        request = request.toBuilder().peer(address).build();
+        ProgressBar bar = io.terminal() && !quiet && format != OutputFormat.json ? new ProgressBar(io.err()) : null;
+        Request.Builder withPeer = request.toBuilder().peer(address);
+        if (bar != null) {
+            withPeer.progress(bar);
+        }
+        request = withPeer.build();
         Duration timeout = maxTime != null ? maxTime : EndpointConfig.defaults().requestTimeout();
         Response response;
         try (Exchanger client = exchangers.open(verbose ? new TraceWriter(io.err(), false) : null)) {
             CompletableFuture<Response> future = client.send(request);
             response = future.get(timeout.plus(GRACE).toMillis(), TimeUnit.MILLISECONDS);
+            if (bar != null) {
+                bar.finish();
+            }
         } catch (ExecutionException | TimeoutException | RuntimeException e) {
             return Failures.report(e, target.uri(), timeout, io.err(), quiet);
         } catch (InterruptedException e) {
@@ -151,6 +164,13 @@ public final class RequestCommand implements Callable<Integer> {
         }
         if (maxTime != null) {
             b.timeout(maxTime);
+        }
+        if (block != null) {
+            if (block.num() < 0) {
+                b.blockSize(block.size());
+            } else {
+                b.block2(block.num(), block.size());
+            }
         }
         Bytes payload = payload();
         if (!payload.isEmpty()) {

@@ -156,6 +156,7 @@ public final class BlockwiseClient {
             }
             boolean goOn = r.code().equals(Code.CONTINUE) || (r.isSuccess() && control != null);
             if (goOn) {
+                request.progress().ifPresent(p -> p.progress(end, body.length()));
                 if (control != null && control.szx() < szx) {
                     szx = control.szx(); // late negotiation (§2.3)
                 }
@@ -181,6 +182,7 @@ public final class BlockwiseClient {
         private byte[] buffer;
         private int length;
         private Bytes etag;
+        private long announcedTotal = -1;
 
         Download(Request again, InetSocketAddress destination) {
             this.again = again;
@@ -196,6 +198,7 @@ public final class BlockwiseClient {
             if (block == null || !block.more()) {
                 return CompletableFuture.completedFuture(withoutBlockOptions(first, null)); // the whole body
             }
+            announcedTotal = first.options().size2().orElse(-1);
             long announced = first.options().size2().orElse(4L * block.size());
             buffer = new byte[(int) Math.max(block.size(), Math.min(announced, maxBodySize))];
             etag = first.options().etag().orElse(null);
@@ -233,6 +236,7 @@ public final class BlockwiseClient {
             }
             p.copyTo(buffer, length);
             length += p.length();
+            again.progress().ifPresent(l -> l.progress(length, announcedTotal));
             if (!block.more()) {
                 result.complete(withoutBlockOptions(r, Bytes.of(buffer, 0, length)));
                 return;
