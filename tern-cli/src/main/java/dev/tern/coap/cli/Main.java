@@ -40,6 +40,8 @@ public final class Main {
         cl.addSubcommand("ping", new CommandLine(new PingCommand(io, exchangers)));
         cl.addSubcommand("discover", new CommandLine(new DiscoverCommand(io, exchangers)));
         cl.addSubcommand("serve", new CommandLine(new ServeCommand(io)));
+        // bash/zsh completion script: source <(bin/tern generate-completion)
+        cl.addSubcommand("generate-completion", new picocli.AutoComplete.GenerateCompletion());
         Charset cs = Charset.defaultCharset();
         cl.setOut(new PrintWriter(new java.io.OutputStreamWriter(io.out(), cs), true));
         cl.setErr(new PrintWriter(new java.io.OutputStreamWriter(io.err(), cs), true));

@@ -186,4 +186,11 @@ class CommandLineTest {
     void usageExitCodeIsPicocliDefault() {
         assertThat(CommandLine.ExitCode.USAGE).isEqualTo(ExitCodes.USAGE);
     }
+
+    @Test
+    void shellCompletionScriptNamesTheSubcommands() {
+        Captured c = new Captured(false);
+        assertThat(c.run("generate-completion")).isZero();
+        assertThat(c.out()).contains("tern Bash Completion").contains("observe").contains("discover");
+    }
 }
