@@ -60,19 +60,10 @@ public final class ClientExchanges {
      */
     public void startMulticast(Request request, InetSocketAddress group, Duration deadline,
                                CompletableFuture<List<Response>> future) {
-        if (pending + multicast.pending() >= config.maxClientExchanges()) {
-            future.completeExceptionally(new CoapTransportException(
-                    "too many outstanding requests (maxClientExchanges " + config.maxClientExchanges() + ")"));
-            return;
+        Bytes token = admit(request, future);
+        if (token != null) {
+            multicast.start(request, token, group, deadline, future);
         }
-        Bytes token = request.token().orElse(null);
-        if (token == null) {
-            token = newToken();
-        } else if (byToken.containsKey(token) || multicast.usesToken(token)) {
-            future.completeExceptionally(new IllegalArgumentException("token " + token + " is already in use"));
-            return;
-        }
-        multicast.start(request, token, group, deadline, future);
     }
 
     /** Starts a request to the resolved {@code destination}; completes {@code future}. */
@@ -99,16 +90,8 @@ public final class ClientExchanges {
 
     private void start(Request request, InetSocketAddress destination, CompletableFuture<Response> future,
                        Observation observation, Consumer<Response> listener, BlockCompleter blocks) {
-        if (pending >= config.maxClientExchanges()) {
-            future.completeExceptionally(new CoapTransportException(
-                    "too many outstanding requests (maxClientExchanges " + config.maxClientExchanges() + ")"));
-            return;
-        }
-        Bytes token = request.token().orElse(null);
+        Bytes token = admit(request, future);
         if (token == null) {
-            token = newToken();
-        } else if (byToken.containsKey(token) || multicast.usesToken(token)) {
-            future.completeExceptionally(new IllegalArgumentException("token " + token + " is already in use"));
             return;
         }
         Exchange ex = new Exchange(request, destination, token, future);
@@ -187,6 +170,28 @@ public final class ClientExchanges {
     /** Requests waiting or in flight. */
     public int pending() {
         return pending;
+    }
+
+    /**
+     * Admits one more request under {@code maxClientExchanges} (unicast and multicast together) and
+     * picks its token: the request's own if free, else a new random one. Null, with {@code future}
+     * failed, when it cannot be admitted.
+     */
+    private Bytes admit(Request request, CompletableFuture<?> future) {
+        if (pending + multicast.pending() >= config.maxClientExchanges()) {
+            future.completeExceptionally(new CoapTransportException(
+                    "too many outstanding requests (maxClientExchanges " + config.maxClientExchanges() + ")"));
+            return null;
+        }
+        Bytes token = request.token().orElse(null);
+        if (token == null) {
+            return newToken();
+        }
+        if (byToken.containsKey(token) || multicast.usesToken(token)) {
+            future.completeExceptionally(new IllegalArgumentException("token " + token + " is already in use"));
+            return null;
+        }
+        return token;
     }
 
     private Bytes newToken() {

@@ -53,7 +53,7 @@ final class MulticastRequests {
         c.timer = scheduler.schedule(() -> finish(token, c), Math.max(0, deadline.toNanos()));
         Message m = new Message(MessageType.NON, request.method().code(), 0, token, request.options(),
                 request.payload());
-        messages.sendNew(m, group, NO_LISTENER);
+        messages.sendNew(m, group, Retransmitter.Listener.NONE);
     }
 
     /**
@@ -100,17 +100,4 @@ final class MulticastRequests {
         }
     }
 
-    private static final Retransmitter.Listener NO_LISTENER = new Retransmitter.Listener() {
-        @Override
-        public void onAcknowledged(Message ack) {
-        }
-
-        @Override
-        public void onReset(Message rst) {
-        }
-
-        @Override
-        public void onTimeout() {
-        }
-    };
 }

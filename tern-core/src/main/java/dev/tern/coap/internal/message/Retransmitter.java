@@ -25,6 +25,21 @@ public final class Retransmitter {
 
         /** No ACK or RST after MAX_RETRANSMIT retransmissions (MAX_TRANSMIT_WAIT). */
         void onTimeout();
+
+        /** For CONs whose outcome nobody needs. */
+        Listener NONE = new Listener() {
+            @Override
+            public void onAcknowledged(Message ack) {
+            }
+
+            @Override
+            public void onReset(Message rst) {
+            }
+
+            @Override
+            public void onTimeout() {
+            }
+        };
     }
 
     private final Transport transport;

@@ -195,7 +195,7 @@ public final class ObserveRelations {
             }
             Message m = new Message(con ? MessageType.CON : MessageType.NON, r.code(), 0, key.token, r.options(),
                     r.payload());
-            Message sent = messages.sendNew(m, key.peer, keep ? this : NO_LISTENER);
+            Message sent = messages.sendNew(m, key.peer, keep ? this : Retransmitter.Listener.NONE);
             if (lastNon != null) {
                 nonNotifications.remove(lastNon);
                 lastNon = null;
@@ -247,17 +247,4 @@ public final class ObserveRelations {
         }
     }
 
-    private static final Retransmitter.Listener NO_LISTENER = new Retransmitter.Listener() {
-        @Override
-        public void onAcknowledged(Message ack) {
-        }
-
-        @Override
-        public void onReset(Message rst) {
-        }
-
-        @Override
-        public void onTimeout() {
-        }
-    };
 }
