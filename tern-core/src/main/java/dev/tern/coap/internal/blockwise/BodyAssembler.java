@@ -48,7 +48,9 @@ final class BodyAssembler {
             return new Step(tooLarge("announced body of " + size1.getAsLong() + " bytes is too large"), null);
         }
         if ((long) block.offset() + payload.length() > maxBodySize) {
-            // Judged from the option alone (§2.9.3), before any state is looked up or allocated.
+            // Judged from the option alone (§2.9.3), before anything is allocated; a body in
+            // progress for this resource could not be completed within the limit either.
+            bodies.remove(key);
             return new Step(tooLarge("block " + block.num() + " ends beyond the " + maxBodySize + "-byte limit"),
                     null);
         }
