@@ -24,8 +24,9 @@ import java.util.function.LongSupplier;
  *       Request-Tag); each non-final block gets 2.31 Continue with Block1 (NUM echoed, M=1, the
  *       server's SZX when smaller: late negotiation); the final one runs the application with the
  *       whole body and its response carries Block1 (NUM, M=0). 4.08 for a missing, out-of-order or
- *       interleaved block or a Content-Format change; 4.13 with Size1 for a body too large,
- *       announced (Size1) or accumulated; 5.03 with Max-Age when {@code maxBlockwiseTransfers}
+ *       interleaved block or a Content-Format change (a late block of a body that a newer one replaced,
+ *       recognised by its token, is never mixed in); 4.13 with Size1 for a body too large,
+ *       announced (Size1), implied by the block's offset or accumulated; 5.03 with Max-Age when {@code maxBlockwiseTransfers}
  *       bodies are already being assembled.</li>
  *   <li>Block2 (§2.4): a response body larger than the block size (the client's Block2 SZX in the
  *       request, else {@code preferredBlockSize}) is sent as block 0 with Block2 (M=1) and Size2, and
@@ -111,7 +112,7 @@ public final class BlockwiseServer implements Service {
             return deliver(request, payload, new Block(0, false, szx), block2, szx2);
         }
         BodyAssembler.Step step = bodies.offer(ResourceKey.ofBody(request), block, payload,
-                request.contentFormat(), request.options().size1());
+                request.contentFormat(), request.options().size1(), request.token().orElse(Bytes.EMPTY));
         if (step.reply() != null) {
             return done(step.reply());
         }

@@ -7,6 +7,7 @@ import dev.tern.coap.Option;
 import dev.tern.coap.OptionNumber;
 import dev.tern.coap.Response;
 import java.util.Arrays;
+import java.util.LinkedHashSet;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.function.LongSupplier;
@@ -36,22 +37,36 @@ final class BodyAssembler {
      *
      * @param contentFormat the block's Content-Format; must not change within a body (RFC 7959 §2.5)
      * @param size1 the announced body size (RFC 7959 §4)
+     * @param token the block's token: a block carrying a token of a body that another one replaced
+     *        (interleaved bodies without Request-Tag, RFC 9175 §3) gets 4.08 and is never mixed in
      */
     synchronized Step offer(ResourceKey key, Block block, Bytes payload, OptionalInt contentFormat,
-                            OptionalLong size1) {
+                            OptionalLong size1, Bytes token) {
         int format = contentFormat.orElse(-1);
         if (size1.isPresent() && size1.getAsLong() > maxBodySize) {
             bodies.remove(key);
             return new Step(tooLarge("announced body of " + size1.getAsLong() + " bytes is too large"), null);
         }
+        if ((long) block.offset() + payload.length() > maxBodySize) {
+            // Judged from the option alone (§2.9.3), before anything is allocated; a body in
+            // progress for this resource could not be completed within the limit either.
+            bodies.remove(key);
+            return new Step(tooLarge("block " + block.num() + " ends beyond the " + maxBodySize + "-byte limit"),
+                    null);
+        }
         if (block.num() == 0) {
-            bodies.remove(key); // a body restarting at block 0 replaces an unfinished one (§2.5)
+            // A body restarting at block 0 replaces an unfinished one (§2.5); the tokens of the
+            // replaced body are remembered, so that its late blocks cannot join the new one.
+            Body replaced = bodies.remove(key);
             if (!bodies.hasRoom()) {
                 return new Step(Response.builder(Code.SERVICE_UNAVAILABLE).maxAge(5)
                         .payload("too many block-wise transfers in progress").build(), null);
             }
             int expected = size1.isPresent() ? (int) size1.getAsLong() : 4 * block.size();
-            Body body = new Body(format, Math.max(payload.length(), Math.min(expected, maxBodySize)));
+            Body body = new Body(format, Math.max(payload.length(), Math.min(expected, maxBodySize)), token);
+            if (replaced != null) {
+                body.supersede(replaced);
+            }
             bytesHeld += body.buffer.length;
             body.append(payload);
             bodies.put(key, body);
@@ -60,6 +75,10 @@ final class BodyAssembler {
         Body body = bodies.get(key);
         if (body == null) {
             return new Step(incomplete("no body in progress: block " + block.num() + " without block 0, or expired"),
+                    null);
+        }
+        if (body.superseded.contains(token)) {
+            return new Step(incomplete("block of a body that a newer one (same resource, no Request-Tag) replaced"),
                     null);
         }
         if (block.offset() != body.length) {
@@ -77,6 +96,7 @@ final class BodyAssembler {
         }
         bytesHeld += body.ensure(body.length + payload.length(), maxBodySize);
         body.append(payload);
+        body.token = token;
         if (block.more()) {
             return Step.CONTINUE;
         }
@@ -107,13 +127,28 @@ final class BodyAssembler {
 
     /** One body being assembled; its buffer grows by doubling up to the body limit, never beyond. */
     private static final class Body {
+        /** How many tokens of replaced bodies are remembered. */
+        private static final int MAX_SUPERSEDED = 8;
         final int contentFormat;
+        final LinkedHashSet<Bytes> superseded = new LinkedHashSet<>();
         byte[] buffer;
         int length;
+        Bytes token;
 
-        Body(int contentFormat, int capacity) {
+        Body(int contentFormat, int capacity, Bytes token) {
             this.contentFormat = contentFormat;
             this.buffer = new byte[capacity];
+            this.token = token;
+        }
+
+        /** Remembers the tokens of {@code old}, which this body replaced, except this body's own. */
+        void supersede(Body old) {
+            superseded.addAll(old.superseded);
+            superseded.add(old.token);
+            superseded.remove(token);
+            while (superseded.size() > MAX_SUPERSEDED) {
+                superseded.remove(superseded.iterator().next());
+            }
         }
 
         /** Grows the buffer to hold {@code needed} bytes; returns the bytes added. */

@@ -189,13 +189,20 @@ public final class ObserveRelations {
             notifications++;
             boolean con = source.isConfirmable() || !keep
                     || notifications % config.conNotificationInterval() == 0 || now - lastConNanos >= DAY_NANOS;
+            Message m = new Message(con ? MessageType.CON : MessageType.NON, r.code(), 0, key.token, r.options(),
+                    r.payload());
+            if (!keep) {
+                // §4.2: an error response ends the observation; the relation is gone before the
+                // client can see the notification (and, say, ask the server how many observe it).
+                end();
+                messages.sendNew(m, key.peer, Retransmitter.Listener.NONE);
+                return;
+            }
             if (conInFlight != null) {
                 messages.cancel(conInFlight); // §4.5.2: the newer notification replaces the older one
                 conInFlight = null;
             }
-            Message m = new Message(con ? MessageType.CON : MessageType.NON, r.code(), 0, key.token, r.options(),
-                    r.payload());
-            Message sent = messages.sendNew(m, key.peer, keep ? this : Retransmitter.Listener.NONE);
+            Message sent = messages.sendNew(m, key.peer, this);
             if (lastNon != null) {
                 nonNotifications.remove(lastNon);
                 lastNon = null;
@@ -203,13 +210,9 @@ public final class ObserveRelations {
             if (con) {
                 lastConNanos = now;
                 conInFlight = new MessageKey(key.peer, sent.messageId());
-            } else if (keep) {
+            } else {
                 lastNon = new MessageKey(key.peer, sent.messageId());
                 nonNotifications.put(lastNon, this);
-            }
-            if (!keep) {
-                conInFlight = null;
-                end(); // §4.2: an error response ends the observation
             }
         }
 
