@@ -18,7 +18,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicReference;
-import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -50,16 +49,13 @@ class BlockwiseInteropTest {
         return sb.substring(0, length);
     }
 
-    private static Path nodeDir() {
-        return Peers.moduleDir().resolve("node");
-    }
 
     private static void requireLibcoapClient() {
         Peers.requirePeer(Peers.onPath("coap-client-notls").isPresent(), "coap-client-notls is not on the PATH");
     }
 
     private static void requireNode() {
-        Peers.requirePeer(Files.isRegularFile(nodeDir().resolve("node_modules/coap/package.json")),
+        Peers.requirePeer(Files.isRegularFile(Peers.nodeDir().resolve("node_modules/coap/package.json")),
                 "node-coap is not installed (run: cd tern-interop/node && npm ci)");
     }
 
@@ -168,7 +164,7 @@ class BlockwiseInteropTest {
         @Test
         void nodeGetsLarge() {
             requireNode();
-            Peers.Result r = Peers.run(PROCESS_TIMEOUT, nodeDir(), List.of("node", "client.js", uri("/large")));
+            Peers.Result r = Peers.run(PROCESS_TIMEOUT, Peers.nodeDir(), List.of("node", "client.js", uri("/large")));
             assertThat(r.exitCode()).as("%s", r).isZero();
             assertThat(r.out()).isEqualTo(LARGE);
             assertThat(trace.sent()).as("%s", trace).filteredOn(s -> s.contains("Block2")).hasSizeGreaterThan(1);
@@ -183,14 +179,9 @@ class BlockwiseInteropTest {
             Peers.requirePeer(Peers.onPath("coap-server-notls").isPresent(), "coap-server-notls is not on the PATH");
             int port = Peers.freeUdpPort();
             Trace trace = new Trace();
-            try (Peers.Daemon server = Peers.Daemon.start(null,
-                    List.of("coap-server-notls", "-A", "127.0.0.1", "-p", Integer.toString(port)));
+            try (Peers.Daemon server = Peers.startLibcoapServer(port);
                  CoapClient client = CoapClient.builder().tracer(trace).build()) {
                 String uri = "coap://127.0.0.1:" + port + "/example_data";
-                Awaitility.await("coap-server-notls answering").atMost(Duration.ofSeconds(10)).ignoreExceptions()
-                        .failFast("coap-server-notls exited", () -> !server.isAlive())
-                        .until(() -> client.call(Request.get(uri).timeout(Duration.ofMillis(500)).build()).isSuccess());
-                trace.clear(); // the readiness GETs fetched the server's initial 1500-byte body
                 String upload = text(3000).replace('|', '/');
                 Response put = client.call(Request.put(uri).payload(upload).blockSize(64).timeout(REQUEST_TIMEOUT)
                         .build());
@@ -208,11 +199,8 @@ class BlockwiseInteropTest {
             requireNode();
             int port = Peers.freeUdpPort();
             Trace trace = new Trace();
-            try (Peers.Daemon server = Peers.Daemon.start(nodeDir(), List.of("node", "server.js", Integer.toString(port)));
+            try (Peers.Daemon server = Peers.startNodeServer(port);
                  CoapClient client = CoapClient.builder().tracer(trace).build()) {
-                Awaitility.await("node server.js ready").atMost(Duration.ofSeconds(15))
-                        .failFast("node server.js exited: " + server, () -> !server.isAlive())
-                        .until(() -> server.output().lines().anyMatch("ready"::equals));
                 Response r = client.call(Request.get("coap://127.0.0.1:" + port + "/large").timeout(REQUEST_TIMEOUT)
                         .build());
                 assertThat(r.code()).isEqualTo(Code.CONTENT);

@@ -219,15 +219,8 @@ class LibcoapInteropTest {
         @BeforeAll
         void startServer() {
             port = Peers.freeUdpPort();
-            server = Peers.Daemon.start(null, List.of(SERVER, "-A", "127.0.0.1", "-p", Integer.toString(port)));
+            server = Peers.startLibcoapServer(port);
             client = CoapClient.create();
-            Awaitility.await("coap-server-notls answering on port " + port)
-                    .atMost(Duration.ofSeconds(10))
-                    .pollInterval(Duration.ofMillis(100))
-                    .ignoreExceptions()
-                    .failFast("coap-server-notls exited", () -> !server.isAlive())
-                    .until(() -> client.call(Request.get(uri("/")).timeout(Duration.ofMillis(500)).build())
-                            .code().equals(Code.CONTENT));
         }
 
         @AfterAll

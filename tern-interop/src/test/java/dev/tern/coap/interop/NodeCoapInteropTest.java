@@ -9,11 +9,9 @@ import dev.tern.coap.Request;
 import dev.tern.coap.Response;
 import dev.tern.coap.cli.DemoResources;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -32,14 +30,11 @@ class NodeCoapInteropTest {
     private static final Duration PROCESS_TIMEOUT = Duration.ofSeconds(20);
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(5);
 
-    private static Path nodeDir() {
-        return Peers.moduleDir().resolve("node");
-    }
 
     @BeforeAll
     static void nodeCoapPresent() {
         Peers.requirePeer(Peers.onPath("node").isPresent(), "node is not on the PATH");
-        Peers.requirePeer(Files.isRegularFile(nodeDir().resolve("node_modules/coap/package.json")),
+        Peers.requirePeer(Files.isRegularFile(Peers.nodeDir().resolve("node_modules/coap/package.json")),
                 "node-coap is not installed (run: cd tern-interop/node && npm ci)");
     }
 
@@ -54,12 +49,7 @@ class NodeCoapInteropTest {
         @BeforeAll
         void startServer() {
             port = Peers.freeUdpPort();
-            server = Peers.Daemon.start(nodeDir(), List.of("node", "server.js", Integer.toString(port)));
-            Awaitility.await("node server.js printing ready")
-                    .atMost(Duration.ofSeconds(15))
-                    .pollInterval(Duration.ofMillis(50))
-                    .failFast("node server.js exited: " + server, () -> !server.isAlive())
-                    .until(() -> server.output().lines().anyMatch("ready"::equals));
+            server = Peers.startNodeServer(port);
             client = CoapClient.create();
         }
 
@@ -188,6 +178,6 @@ class NodeCoapInteropTest {
     private static Peers.Result nodeClient(String... args) {
         List<String> command = new ArrayList<>(List.of("node", "client.js"));
         command.addAll(List.of(args));
-        return Peers.run(PROCESS_TIMEOUT, nodeDir(), command);
+        return Peers.run(PROCESS_TIMEOUT, Peers.nodeDir(), command);
     }
 }

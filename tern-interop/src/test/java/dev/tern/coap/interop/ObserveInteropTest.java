@@ -10,7 +10,6 @@ import dev.tern.coap.Request;
 import dev.tern.coap.Response;
 import dev.tern.coap.cli.PlugtestResources;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -34,9 +33,6 @@ class ObserveInteropTest {
     private final Trace trace = new Trace();
     private CoapServer plugtest;
 
-    private static Path nodeDir() {
-        return Peers.moduleDir().resolve("node");
-    }
 
     @BeforeAll
     void start() {
@@ -79,13 +75,9 @@ class ObserveInteropTest {
     void ternObservesLibcoapTime() {
         Peers.requirePeer(Peers.onPath("coap-server-notls").isPresent(), "coap-server-notls is not on the PATH");
         int port = Peers.freeUdpPort();
-        try (Peers.Daemon server = Peers.Daemon.start(null,
-                List.of("coap-server-notls", "-A", "127.0.0.1", "-p", Integer.toString(port)));
+        try (Peers.Daemon server = Peers.startLibcoapServer(port);
              CoapClient client = CoapClient.create()) {
             String uri = "coap://127.0.0.1:" + port + "/time";
-            Awaitility.await("coap-server-notls answering").atMost(Duration.ofSeconds(10)).ignoreExceptions()
-                    .failFast("coap-server-notls exited", () -> !server.isAlive())
-                    .until(() -> client.call(Request.get(uri).timeout(Duration.ofMillis(500)).build()).isSuccess());
             List<Response> seen = new CopyOnWriteArrayList<>();
             Observation obs = client.observe(Request.get(uri).build(), seen::add);
             Response first = obs.registered().orTimeout(5, TimeUnit.SECONDS).join();
@@ -100,23 +92,20 @@ class ObserveInteropTest {
 
     @Test
     void nodeObservesTern() {
-        Peers.requirePeer(Files.isRegularFile(nodeDir().resolve("node_modules/coap/package.json")),
+        Peers.requirePeer(Files.isRegularFile(Peers.nodeDir().resolve("node_modules/coap/package.json")),
                 "node-coap is not installed (run: cd tern-interop/node && npm ci)");
-        Peers.Result r = Peers.run(PROCESS_TIMEOUT, nodeDir(), List.of("node", "observe.js", tern("/obs-non"), "2"));
+        Peers.Result r = Peers.run(PROCESS_TIMEOUT, Peers.nodeDir(), List.of("node", "observe.js", tern("/obs-non"), "2"));
         assertThat(r.exitCode()).as("%s", r).isZero();
         assertThat(r.out().lines().toList()).as("%s", r).hasSize(2).allMatch(v -> v.matches("\\d\\d:\\d\\d:\\d\\d"));
     }
 
     @Test
     void ternObservesNode() {
-        Peers.requirePeer(Files.isRegularFile(nodeDir().resolve("node_modules/coap/package.json")),
+        Peers.requirePeer(Files.isRegularFile(Peers.nodeDir().resolve("node_modules/coap/package.json")),
                 "node-coap is not installed (run: cd tern-interop/node && npm ci)");
         int port = Peers.freeUdpPort();
-        try (Peers.Daemon server = Peers.Daemon.start(nodeDir(), List.of("node", "server.js", Integer.toString(port)));
+        try (Peers.Daemon server = Peers.startNodeServer(port);
              CoapClient client = CoapClient.create()) {
-            Awaitility.await("node server.js ready").atMost(Duration.ofSeconds(15))
-                    .failFast("node server.js exited: " + server, () -> !server.isAlive())
-                    .until(() -> server.output().lines().anyMatch("ready"::equals));
             List<String> seen = new CopyOnWriteArrayList<>();
             Observation obs = client.observe(Request.get("coap://127.0.0.1:" + port + "/obs").build(),
                     r -> seen.add(r.payloadString()));

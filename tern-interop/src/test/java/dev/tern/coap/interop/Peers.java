@@ -91,6 +91,45 @@ final class Peers {
         }
     }
 
+    /** The node-coap peer's directory (package.json, server.js, client.js, observe.js). */
+    static Path nodeDir() {
+        return moduleDir().resolve("node");
+    }
+
+    /** Starts libcoap's {@code coap-server-notls} on 127.0.0.1:{@code port}; returns once it answers GET /. */
+    static Daemon startLibcoapServer(int port) {
+        Daemon server = Daemon.start(null, List.of("coap-server-notls", "-A", "127.0.0.1", "-p", Integer.toString(port)));
+        try (dev.tern.coap.CoapClient probe = dev.tern.coap.CoapClient.create()) {
+            org.awaitility.Awaitility.await("coap-server-notls answering on port " + port)
+                    .atMost(Duration.ofSeconds(10))
+                    .pollInterval(Duration.ofMillis(100))
+                    .ignoreExceptions()
+                    .failFast("coap-server-notls exited", () -> !server.isAlive())
+                    .until(() -> probe.call(dev.tern.coap.Request.get("coap://127.0.0.1:" + port + "/")
+                            .timeout(Duration.ofMillis(500)).build()).isSuccess());
+        } catch (RuntimeException | Error e) {
+            server.close();
+            throw e;
+        }
+        return server;
+    }
+
+    /** Starts node-coap's {@code server.js} on 127.0.0.1:{@code port}; returns once it prints "ready". */
+    static Daemon startNodeServer(int port) {
+        Daemon server = Daemon.start(nodeDir(), List.of("node", "server.js", Integer.toString(port)));
+        try {
+            org.awaitility.Awaitility.await("node server.js printing ready")
+                    .atMost(Duration.ofSeconds(15))
+                    .pollInterval(Duration.ofMillis(50))
+                    .failFast("node server.js exited: " + server, () -> !server.isAlive())
+                    .until(() -> server.output().lines().anyMatch("ready"::equals));
+        } catch (RuntimeException | Error e) {
+            server.close();
+            throw e;
+        }
+        return server;
+    }
+
     /** What a finished process left behind. */
     record Result(int exitCode, String out, String err) {
         @Override
