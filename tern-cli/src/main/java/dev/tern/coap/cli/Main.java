@@ -38,6 +38,7 @@ public final class Main {
         }
         cl.addSubcommand("observe", new CommandLine(new ObserveCommand(io)));
         cl.addSubcommand("ping", new CommandLine(new PingCommand(io, exchangers)));
+        cl.addSubcommand("bench", new CommandLine(new BenchCommand(io)));
         cl.addSubcommand("discover", new CommandLine(new DiscoverCommand(io, exchangers)));
         cl.addSubcommand("serve", new CommandLine(new ServeCommand(io)));
         // bash/zsh completion script: source <(bin/tern generate-completion)
