@@ -40,7 +40,8 @@ public final class CoapServer implements AutoCloseable {
     public static final String ALL_COAP_NODES_IPV6_SITE_LOCAL = "ff05::fd";
 
     private final Builder builder;
-    private final List<CoapEndpoint> endpoints = new ArrayList<>();
+    /** Empty until started; then one endpoint per I/O thread, the first with the multicast groups. */
+    private volatile List<CoapEndpoint> endpoints = List.of();
     private ExecutorService ownExecutor;
 
     private CoapServer(Builder builder) {
@@ -69,18 +70,19 @@ public final class CoapServer implements AutoCloseable {
         InetSocketAddress bind = builder.address == null ? new InetSocketAddress(builder.port)
                 : new InetSocketAddress(builder.address, builder.port);
         boolean reusePort = builder.ioThreads > 1;
+        List<CoapEndpoint> started = new ArrayList<>();
         try {
             for (int i = 0; i < builder.ioThreads; i++) {
-                // The first loop picks the port (when 0) and alone serves the multicast groups; the
+                // The first loop picks the port (when 0) and holds the multicast groups (one loop only); the
                 // others bind to the same port, and the kernel hashes each peer to one socket.
                 InetSocketAddress at = i == 0 ? bind : new InetSocketAddress(bind.getAddress(),
-                        endpoints.get(0).localAddress().getPort());
+                        started.get(0).localAddress().getPort());
                 String name = "tern-server-" + builder.port + (reusePort ? "-" + i : "");
                 UdpEventLoop loop = new UdpEventLoop(at, builder.receiveBufferSize, name,
                         i == 0 ? MulticastJoins.memberships(builder.joins) : List.of(), reusePort,
                         !builder.joins.isEmpty());
                 try {
-                    endpoints.add(CoapEndpoint.assemble(loop, loop, builder.config, builder.service, executor, "coap",
+                    started.add(CoapEndpoint.assemble(loop, loop, builder.config, builder.service, executor, "coap",
                             builder.tracer, new SecureRandom()));
                 } catch (RuntimeException e) {
                     loop.close();
@@ -88,11 +90,11 @@ public final class CoapServer implements AutoCloseable {
                 }
             }
         } catch (RuntimeException e) {
-            closeEndpoints();
-            endpoints.clear();
+            started.forEach(CoapEndpoint::close);
             shutdownExecutor();
             throw e;
         }
+        endpoints = List.copyOf(started);
         return this;
     }
 
@@ -110,11 +112,12 @@ public final class CoapServer implements AutoCloseable {
     }
 
     /** The bound address (after {@link #start()}). */
-    public synchronized InetSocketAddress localAddress() {
-        if (endpoints.isEmpty()) {
+    public InetSocketAddress localAddress() {
+        List<CoapEndpoint> e = endpoints;
+        if (e.isEmpty()) {
             throw new IllegalStateException("not started");
         }
-        return endpoints.get(0).localAddress();
+        return e.get(0).localAddress();
     }
 
     /** The bound port (after {@link #start()}); useful with port 0. */
@@ -125,14 +128,8 @@ public final class CoapServer implements AutoCloseable {
     /** Stops serving and releases the sockets and threads. Idempotent. */
     @Override
     public synchronized void close() {
-        closeEndpoints();
+        endpoints.forEach(CoapEndpoint::close);
         shutdownExecutor();
-    }
-
-    private void closeEndpoints() {
-        for (CoapEndpoint e : endpoints) {
-            e.close();
-        }
     }
 
     private void shutdownExecutor() {
