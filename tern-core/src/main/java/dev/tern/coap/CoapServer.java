@@ -20,7 +20,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A CoAP server on UDP (RFC 7252): binds a port, runs the message and exchange layers on one I/O
- * thread, and hands requests to a {@link Service} (usually a {@link Router}) on an executor.
+ * thread (or several, see {@link Builder#ioThreads(int)}), and hands requests to a {@link Service}
+ * (usually a {@link Router}) on an executor.
  *
  * <pre>{@code
  * CoapServer server = CoapServer.builder()
@@ -39,7 +40,8 @@ public final class CoapServer implements AutoCloseable {
     public static final String ALL_COAP_NODES_IPV6_SITE_LOCAL = "ff05::fd";
 
     private final Builder builder;
-    private CoapEndpoint endpoint;
+    /** Empty until started; then one endpoint per I/O thread, the first with the multicast groups. */
+    private volatile List<CoapEndpoint> endpoints = List.of();
     private ExecutorService ownExecutor;
 
     private CoapServer(Builder builder) {
@@ -53,8 +55,12 @@ public final class CoapServer implements AutoCloseable {
 
     /** Binds the socket and starts serving; throws {@link CoapTransportException} when binding fails. */
     public synchronized CoapServer start() {
-        if (endpoint != null) {
+        if (!endpoints.isEmpty()) {
             throw new IllegalStateException("already started");
+        }
+        if (builder.ioThreads > 1 && !builder.joins.isEmpty()) {
+            throw new IllegalStateException("joinMulticast needs ioThreads(1): every SO_REUSEPORT socket on the port"
+                    + " gets a copy of each group datagram, which the other loops could not tell from unicast");
         }
         Executor executor = builder.executor;
         if (executor == null) {
@@ -63,22 +69,32 @@ public final class CoapServer implements AutoCloseable {
         }
         InetSocketAddress bind = builder.address == null ? new InetSocketAddress(builder.port)
                 : new InetSocketAddress(builder.address, builder.port);
-        UdpEventLoop loop;
+        boolean reusePort = builder.ioThreads > 1;
+        List<CoapEndpoint> started = new ArrayList<>();
         try {
-            loop = new UdpEventLoop(bind, builder.receiveBufferSize, "tern-server-" + builder.port,
-                    MulticastJoins.memberships(builder.joins));
+            for (int i = 0; i < builder.ioThreads; i++) {
+                // The first loop picks the port (when 0) and holds the multicast groups (one loop only); the
+                // others bind to the same port, and the kernel hashes each peer to one socket.
+                InetSocketAddress at = i == 0 ? bind : new InetSocketAddress(bind.getAddress(),
+                        started.get(0).localAddress().getPort());
+                String name = "tern-server-" + builder.port + (reusePort ? "-" + i : "");
+                UdpEventLoop loop = new UdpEventLoop(at, builder.receiveBufferSize, name,
+                        i == 0 ? MulticastJoins.memberships(builder.joins) : List.of(), reusePort,
+                        !builder.joins.isEmpty());
+                try {
+                    started.add(CoapEndpoint.assemble(loop, loop, builder.config, builder.service, executor, "coap",
+                            builder.tracer, new SecureRandom()));
+                } catch (RuntimeException e) {
+                    loop.close();
+                    throw e;
+                }
+            }
         } catch (RuntimeException e) {
+            started.forEach(CoapEndpoint::close);
             shutdownExecutor();
             throw e;
         }
-        try {
-            endpoint = CoapEndpoint.assemble(loop, loop, builder.config, builder.service, executor, "coap",
-                    builder.tracer, new SecureRandom());
-        } catch (RuntimeException e) {
-            loop.close();
-            shutdownExecutor();
-            throw e;
-        }
+        endpoints = List.copyOf(started);
         return this;
     }
 
@@ -97,10 +113,11 @@ public final class CoapServer implements AutoCloseable {
 
     /** The bound address (after {@link #start()}). */
     public InetSocketAddress localAddress() {
-        if (endpoint == null) {
+        List<CoapEndpoint> e = endpoints;
+        if (e.isEmpty()) {
             throw new IllegalStateException("not started");
         }
-        return endpoint.localAddress();
+        return e.get(0).localAddress();
     }
 
     /** The bound port (after {@link #start()}); useful with port 0. */
@@ -108,12 +125,10 @@ public final class CoapServer implements AutoCloseable {
         return localAddress().getPort();
     }
 
-    /** Stops serving and releases the socket and threads. Idempotent. */
+    /** Stops serving and releases the sockets and threads. Idempotent. */
     @Override
     public synchronized void close() {
-        if (endpoint != null) {
-            endpoint.close();
-        }
+        endpoints.forEach(CoapEndpoint::close);
         shutdownExecutor();
     }
 
@@ -134,6 +149,7 @@ public final class CoapServer implements AutoCloseable {
         private Executor executor;
         private MessageTracer tracer;
         private int receiveBufferSize = 2 * 1024 * 1024;
+        private int ioThreads = 1;
         private final List<MulticastJoins.Join> joins = new ArrayList<>();
 
         private Builder() {
@@ -223,7 +239,25 @@ public final class CoapServer implements AutoCloseable {
             return this;
         }
 
-        /** SO_RCVBUF of the socket in bytes (default 2 MiB; the OS may cap it), 0 for the OS default. */
+        /**
+         * The number of I/O threads, default 1. With {@code n > 1} the server opens {@code n} sockets
+         * on the same address and port with SO_REUSEPORT, each served by its own thread and its own
+         * protocol stack; the kernel hashes each peer (its address and port) to one socket, so a
+         * peer's deduplication, Message IDs, exchanges and observe relations stay on one thread. The
+         * {@link Service} and the executor are shared. Needs SO_REUSEPORT (Linux; {@link #start()}
+         * throws {@link CoapTransportException} where it is not supported) and cannot be combined
+         * with {@link #joinMulticast(InetAddress)} or {@link #joinAllCoapNodes()}. Bounds in the
+         * {@link EndpointConfig} (e.g. maximum observers) apply per thread.
+         */
+        public Builder ioThreads(int n) {
+            if (n < 1) {
+                throw new IllegalArgumentException("ioThreads must be at least 1: " + n);
+            }
+            this.ioThreads = n;
+            return this;
+        }
+
+        /** SO_RCVBUF of each socket in bytes (default 2 MiB; the OS may cap it), 0 for the OS default. */
         public Builder receiveBufferSize(int bytes) {
             this.receiveBufferSize = bytes;
             return this;

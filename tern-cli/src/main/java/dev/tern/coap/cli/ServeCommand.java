@@ -38,6 +38,10 @@ public final class ServeCommand implements Callable<Integer> {
             description = "also answer requests to the All-CoAP-Nodes groups 224.0.1.187, ff02::fd and ff05::fd (RFC 7252 §8)")
     boolean multicast;
 
+    @Option(names = "--io-threads", paramLabel = "N",
+            description = "I/O threads sharing the port with SO_REUSEPORT, each peer served by one (default: ${DEFAULT-VALUE}; Linux)")
+    int ioThreads = 1;
+
     @Option(names = {"-v", "--verbose"}, description = "show every message received (<) and sent (>) on stderr")
     boolean verbose;
 
@@ -51,10 +55,17 @@ public final class ServeCommand implements Callable<Integer> {
         if (port < 0 || port > 65535) {
             throw new UsageException("port must be 0..65535: " + port);
         }
+        if (ioThreads < 1) {
+            throw new UsageException("--io-threads must be at least 1: " + ioThreads);
+        }
+        if (ioThreads > 1 && multicast) {
+            throw new UsageException("--multicast needs --io-threads 1");
+        }
         Router router = plugtest ? PlugtestResources.router() : DemoResources.router();
         // Every demo and plugtest handler is non-blocking (/separate and /obs use timers), so they run
         // on the I/O thread: no hand-off per request.
-        CoapServer.Builder b = CoapServer.builder().port(port).service(router).executor(Runnable::run);
+        CoapServer.Builder b = CoapServer.builder().port(port).service(router).executor(Runnable::run)
+                .ioThreads(ioThreads);
         if (bind != null) {
             try {
                 b.bind(InetAddress.getByName(bind));

@@ -160,6 +160,24 @@ class CliEndToEndTest {
     }
 
     @Test
+    void serveWithTwoIoThreads() throws Exception {
+        Captured c = new Captured(false);
+        CommandLine cl = Main.commandLine(c.io);
+        ServeCommand serve = (ServeCommand) cl.getSubcommands().get("serve").getCommand();
+        CompletableFuture<Integer> status = CompletableFuture.supplyAsync(
+                () -> cl.execute("serve", "--io-threads", "2", "--port", "0", "--bind", "127.0.0.1"));
+        Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> serve.address() != null);
+        int port = serve.address().getPort();
+        for (int i = 0; i < 4; i++) {
+            Captured get = new Captured(false);
+            assertThat(get.run("get", "-B", "5", "coap://127.0.0.1:" + port + "/hello")).isZero();
+            assertThat(get.out()).isEqualTo("Hello World!");
+        }
+        serve.stop();
+        assertThat(status.get(5, TimeUnit.SECONDS)).isZero();
+    }
+
+    @Test
     void plugtestCreateWithIfNoneMatch() {
         Captured c = new Captured(false);
         assertThat(c.run("put", "-O", "5", plugtest("/create1"), "x")).isZero();

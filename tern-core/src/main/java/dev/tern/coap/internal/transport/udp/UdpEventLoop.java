@@ -67,13 +67,37 @@ public final class UdpEventLoop implements Scheduler, Transport {
      */
     public UdpEventLoop(InetSocketAddress bind, int receiveBufferSize, String threadName,
                         List<MulticastMembership> memberships) {
+        this(bind, receiveBufferSize, threadName, memberships, false, !memberships.isEmpty());
+    }
+
+    /**
+     * Opens and binds the socket, optionally with SO_REUSEPORT so that several loops can share one
+     * port (the kernel then spreads peers over the sockets by their address and port), and joins
+     * multicast groups (RFC 7252 §8.1) on the same port.
+     *
+     * @param bind the local address; a wildcard address serves IPv4 and IPv6
+     * @param receiveBufferSize SO_RCVBUF in bytes, 0 for the OS default
+     * @param threadName the name of the I/O thread
+     * @param memberships the groups to join, on which interfaces; empty for none
+     * @param reusePort bind with SO_REUSEPORT; throws {@link CoapTransportException} where the
+     *        platform does not support it
+     * @param reuseAddress bind with SO_REUSEADDR (needed beside multicast group sockets on the port)
+     */
+    public UdpEventLoop(InetSocketAddress bind, int receiveBufferSize, String threadName,
+                        List<MulticastMembership> memberships, boolean reusePort, boolean reuseAddress) {
         try {
             // A specific IPv4 address gets an IPv4 socket; a wildcard or IPv6 address a dual-stack one.
             boolean ipv4Only = bind.getAddress() instanceof java.net.Inet4Address
                     && !bind.getAddress().isAnyLocalAddress();
             DatagramChannel ch = ipv4Only ? DatagramChannel.open(StandardProtocolFamily.INET) : DatagramChannel.open();
             try {
-                ch.setOption(StandardSocketOptions.SO_REUSEADDR, !memberships.isEmpty());
+                ch.setOption(StandardSocketOptions.SO_REUSEADDR, reuseAddress || !memberships.isEmpty());
+                if (reusePort) {
+                    if (!ch.supportedOptions().contains(StandardSocketOptions.SO_REUSEPORT)) {
+                        throw new UnsupportedOperationException("SO_REUSEPORT is not supported on this platform");
+                    }
+                    ch.setOption(StandardSocketOptions.SO_REUSEPORT, true);
+                }
                 if (receiveBufferSize > 0) {
                     ch.setOption(StandardSocketOptions.SO_RCVBUF, receiveBufferSize);
                 }
@@ -93,7 +117,7 @@ public final class UdpEventLoop implements Scheduler, Transport {
                 closeQuietly();
                 throw e;
             }
-        } catch (IOException e) {
+        } catch (IOException | UnsupportedOperationException e) {
             throw new CoapTransportException("cannot bind UDP " + describe(bind) + ": " + e.getMessage(), e);
         }
         this.thread = new Thread(this::run, threadName);
