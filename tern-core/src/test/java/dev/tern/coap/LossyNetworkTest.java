@@ -109,7 +109,7 @@ class LossyNetworkTest {
     /** TD_COAP_CORE_15-like: piggybacked CON GETs through 20 % loss both ways. */
     @Test
     void conGetPiggybackedThroughLoss() throws IOException {
-        start(new Impairment(0.20, 0, 0), 15, 1024);
+        start(new Impairment(0.20, 0, 0, 3), 15, 1024);
         List<CompletableFuture<Response>> fs = new ArrayList<>();
         for (int i = 0; i < 200; i++) {
             fs.add(client.send(Request.get(base + "/hello?id=" + i).timeout(GENEROUS).build()));
@@ -126,7 +126,7 @@ class LossyNetworkTest {
     /** TD_COAP_CORE_16-like: separate responses through loss and duplication; one handler run per request. */
     @Test
     void separateResponseThroughLoss() throws IOException {
-        start(new Impairment(0.20, 0.05, 10), 16, 1024);
+        start(new Impairment(0.20, 0.05, 10, 3), 16, 1024);
         List<CompletableFuture<Response>> fs = new ArrayList<>();
         for (int i = 0; i < 100; i++) {
             fs.add(client.send(Request.get(base + "/slow?id=" + i).timeout(GENEROUS).build()));
@@ -144,7 +144,7 @@ class LossyNetworkTest {
     /** TD_COAP_OBS_11-like: CON notifications through loss arrive in order and converge on the last value. */
     @Test
     void confirmableNotificationsThroughLossConverge() throws Exception {
-        start(new Impairment(0.20, 0.05, 10), 11, 1024);
+        start(new Impairment(0.20, 0.05, 10, 3), 11, 1024);
         List<Integer> seen = new CopyOnWriteArrayList<>();
         Observation obs = client.observe(Request.get(base + "/obs").timeout(GENEROUS).build(),
                 r -> seen.add(Integer.parseInt(r.payloadString())));
@@ -165,7 +165,7 @@ class LossyNetworkTest {
     /** Block-wise GET (Block2) and PUT (Block1) of 20 KB through loss, duplication and reordering. */
     @Test
     void blockwiseBothDirectionsThroughLoss() throws IOException {
-        start(new Impairment(0.20, 0.05, 10), 7959, 512);
+        start(new Impairment(0.20, 0.05, 10, 3), 7959, 512);
         Response get = client.send(Request.get(base + "/big").timeout(GENEROUS).build())
                 .orTimeout(40, TimeUnit.SECONDS).join();
         assertThat(get.code()).isEqualTo(Code.CONTENT);
@@ -184,7 +184,7 @@ class LossyNetworkTest {
      */
     @Test
     void nonIdempotentPostsRunExactlyOnce() throws IOException {
-        start(new Impairment(0.20, 0.05, 20), 7252, 1024);
+        start(new Impairment(0.20, 0.05, 20, 3), 7252, 1024);
         List<CompletableFuture<Response>> fs = new ArrayList<>();
         for (int i = 0; i < 1000; i++) {
             fs.add(client.send(Request.post(base + "/counter").payload("id-" + i)

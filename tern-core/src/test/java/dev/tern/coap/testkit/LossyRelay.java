@@ -6,7 +6,10 @@ import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.nio.ByteBuffer;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -27,18 +30,29 @@ import java.util.concurrent.atomic.AtomicLong;
  * stops all three.
  */
 public final class LossyRelay implements AutoCloseable {
-    /** What happens to datagrams in one direction. */
-    public record Impairment(double drop, double duplicate, int maxDelayMillis) {
+    /**
+     * What happens to datagrams in one direction.
+     *
+     * @param drop probability of discarding a datagram
+     * @param duplicate probability of sending a datagram twice
+     * @param maxDelayMillis each copy is held a uniformly random 0..maxDelayMillis ms
+     * @param maxDropsInARow the relay delivers a datagram whose identical bytes it already dropped this many
+     *        times in a row (a retransmission, or the same cached ACK sent again); this bounds the loss tail
+     *        so a test finishes within its timers, at a negligible cost to the loss rate (drop^(n+1)).
+     *        0 means no bound
+     */
+    public record Impairment(double drop, double duplicate, int maxDelayMillis, int maxDropsInARow) {
         /** Validates the probabilities and the delay. */
         public Impairment {
-            if (drop < 0 || drop >= 1 || duplicate < 0 || duplicate > 1 || maxDelayMillis < 0) {
-                throw new IllegalArgumentException("bad impairment " + drop + "/" + duplicate + "/" + maxDelayMillis);
+            if (drop < 0 || drop >= 1 || duplicate < 0 || duplicate > 1 || maxDelayMillis < 0 || maxDropsInARow < 0) {
+                throw new IllegalArgumentException("bad impairment " + drop + "/" + duplicate + "/" + maxDelayMillis
+                        + "/" + maxDropsInARow);
             }
         }
 
         /** A perfect path. */
         public static Impairment none() {
-            return new Impairment(0, 0, 0);
+            return new Impairment(0, 0, 0, 0);
         }
     }
 
@@ -49,6 +63,7 @@ public final class LossyRelay implements AutoCloseable {
         private final AtomicLong duplicated = new AtomicLong();
         private final AtomicLong delayed = new AtomicLong();
         private final AtomicLong forwarded = new AtomicLong();
+        private final AtomicLong rescued = new AtomicLong();
 
         /** Datagrams that reached the relay. */
         public long received() {
@@ -70,6 +85,11 @@ public final class LossyRelay implements AutoCloseable {
             return delayed.get();
         }
 
+        /** Datagrams the dice said to drop but that were delivered because of {@code maxDropsInARow}. */
+        public long rescued() {
+            return rescued.get();
+        }
+
         /** Copies the relay sent on. */
         public long forwarded() {
             return forwarded.get();
@@ -78,7 +98,7 @@ public final class LossyRelay implements AutoCloseable {
         @Override
         public String toString() {
             return "received " + received() + ", dropped " + dropped() + ", duplicated " + duplicated()
-                    + ", delayed " + delayed() + ", forwarded " + forwarded();
+                    + ", delayed " + delayed() + ", forwarded " + forwarded() + ", rescued " + rescued();
         }
     }
 
@@ -141,6 +161,14 @@ public final class LossyRelay implements AutoCloseable {
 
     private void pump(DatagramSocket in, DatagramSocket out, Impairment imp, Random random, Stats stats,
                       boolean fromClient) {
+        Map<ByteBuffer, Integer> dropsInARow = new LinkedHashMap<>(64, 0.75f, true) {
+            private static final long serialVersionUID = 1L;
+
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<ByteBuffer, Integer> eldest) {
+                return size() > 4096;
+            }
+        };
         byte[] buf = new byte[65_535];
         DatagramPacket p = new DatagramPacket(buf, buf.length);
         while (!closed) {
@@ -166,11 +194,18 @@ public final class LossyRelay implements AutoCloseable {
             boolean twice = random.nextDouble() < imp.duplicate();
             int delay1 = imp.maxDelayMillis() == 0 ? 0 : random.nextInt(imp.maxDelayMillis() + 1);
             int delay2 = imp.maxDelayMillis() == 0 ? 0 : random.nextInt(imp.maxDelayMillis() + 1);
-            if (drop) {
-                stats.dropped.incrementAndGet();
-                continue;
-            }
             byte[] data = Arrays.copyOf(p.getData(), p.getLength());
+            ByteBuffer key = ByteBuffer.wrap(data);
+            if (drop) {
+                int before = dropsInARow.getOrDefault(key, 0);
+                if (imp.maxDropsInARow() == 0 || before < imp.maxDropsInARow()) {
+                    dropsInARow.put(key, before + 1);
+                    stats.dropped.incrementAndGet();
+                    continue;
+                }
+                stats.rescued.incrementAndGet();
+            }
+            dropsInARow.remove(key);
             forward(out, data, to, delay1, stats);
             if (twice) {
                 stats.duplicated.incrementAndGet();
