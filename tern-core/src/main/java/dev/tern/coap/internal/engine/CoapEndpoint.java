@@ -127,8 +127,28 @@ public final class CoapEndpoint implements AutoCloseable {
         return blockwise.send(request, destination);
     }
 
-    /** Stage 4, client: one request, one response. */
+    /**
+     * Stage 4, client: one request, one response. A 4.01 carrying an Echo option (RFC 9175 §2.4, a
+     * server's amplification mitigation) is answered once, transparently, by sending the request
+     * again with that Echo value.
+     */
     private CompletableFuture<Response> sendOne(Request request, InetSocketAddress destination) {
+        CompletableFuture<Response> first = exchangeOnce(request, destination);
+        if (request.options().echo().isPresent()) {
+            return first;
+        }
+        return first.thenCompose(response -> {
+            var echo = response.options().echo();
+            if (response.code().equals(dev.tern.coap.Code.UNAUTHORIZED) && echo.isPresent()) {
+                Request retry = request.toBuilder()
+                        .option(new dev.tern.coap.Option(dev.tern.coap.OptionNumber.ECHO, echo.get())).build();
+                return exchangeOnce(retry, destination);
+            }
+            return CompletableFuture.completedFuture(response);
+        });
+    }
+
+    private CompletableFuture<Response> exchangeOnce(Request request, InetSocketAddress destination) {
         CompletableFuture<Response> future = new CompletableFuture<>();
         if (closed) {
             future.completeExceptionally(new CoapTransportException("endpoint is closed"));
@@ -194,6 +214,11 @@ public final class CoapEndpoint implements AutoCloseable {
     /** Observe relations held by the server half; 0 for a client. */
     public int observers() {
         return server == null ? 0 : server.observers();
+    }
+
+    /** Peers the server half verified by an Echo round trip; 0 for a client. */
+    public int verifiedPeers() {
+        return server == null ? 0 : server.verifiedPeers();
     }
 
     /** Deduplication cache entries (read on the scheduler thread). */
