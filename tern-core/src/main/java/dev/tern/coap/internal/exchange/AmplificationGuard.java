@@ -17,9 +17,10 @@ import javax.crypto.spec.SecretKeySpec;
  * Amplification mitigation (RFC 7252 §11.3, RFC 9175 §2.4): decides whether a response may go to
  * a peer unverified so far, and makes and checks the Echo values that verify it.
  *
- * <p>An Echo value is stateless: 8 bytes of time (the scheduler clock), 8 random bytes and the
- * first 16 bytes of an HMAC-SHA256 over the peer's address, port, time and random bytes, keyed by a
- * per-endpoint random secret. It is valid for {@link #ECHO_FRESHNESS_NANOS} and only for the peer it
+ * <p>An Echo value is stateless and 16 bytes long, so that the 4.01 carrying it stays small: 4 bytes
+ * of time (the scheduler clock in milliseconds, modulo 2^32), 4 random bytes and the first 8 bytes
+ * of an HMAC-SHA256 over the peer's address, port, time and random bytes, keyed by a per-endpoint
+ * random secret. It is valid for {@link #ECHO_FRESHNESS_NANOS} and only for the peer it
  * was sent to; comparison is constant-time. Verified peers are kept in an LRU table bounded by
  * {@link EndpointConfig#maxPeers()}, each for {@link EndpointConfig#verifiedPeerLifetime()}.
  * Confined to the scheduler thread.
@@ -27,8 +28,9 @@ import javax.crypto.spec.SecretKeySpec;
 public final class AmplificationGuard {
     /** How long an Echo value is accepted after it was issued: 60 s. */
     public static final long ECHO_FRESHNESS_NANOS = 60_000_000_000L;
-    private static final int MAC_LENGTH = 16;
-    private static final int ECHO_LENGTH = 8 + 8 + MAC_LENGTH;
+    private static final int MAC_LENGTH = 8;
+    private static final int HEAD_LENGTH = 8;
+    private static final int ECHO_LENGTH = HEAD_LENGTH + MAC_LENGTH;
 
     private final int factor;
     private final long lifetimeNanos;
@@ -89,12 +91,12 @@ public final class AmplificationGuard {
         if (value.length != ECHO_LENGTH) {
             return false;
         }
-        long issued = ByteBuffer.wrap(value, 0, 8).getLong();
-        long age = clock.getAsLong() - issued;
+        int issued = ByteBuffer.wrap(value, 0, 4).getInt();
+        long age = (long) (millis() - issued); // modulo 2^32
         byte[] expected = mac(peer, value);
         byte[] actual = new byte[MAC_LENGTH];
-        System.arraycopy(value, 16, actual, 0, MAC_LENGTH);
-        if (!MessageDigest.isEqual(expected, actual) || age < 0 || age > ECHO_FRESHNESS_NANOS) {
+        System.arraycopy(value, HEAD_LENGTH, actual, 0, MAC_LENGTH);
+        if (!MessageDigest.isEqual(expected, actual) || age < 0 || age * 1_000_000L > ECHO_FRESHNESS_NANOS) {
             return false;
         }
         verified.put(peer, clock.getAsLong() + lifetimeNanos);
@@ -104,12 +106,16 @@ public final class AmplificationGuard {
     /** A fresh Echo value for the peer. */
     public Bytes newEcho(InetSocketAddress peer) {
         byte[] value = new byte[ECHO_LENGTH];
-        ByteBuffer.wrap(value).putLong(clock.getAsLong());
-        byte[] nonce = new byte[8];
+        ByteBuffer.wrap(value).putInt(millis());
+        byte[] nonce = new byte[4];
         random.nextBytes(nonce);
-        System.arraycopy(nonce, 0, value, 8, 8);
-        System.arraycopy(mac(peer, value), 0, value, 16, MAC_LENGTH);
+        System.arraycopy(nonce, 0, value, 4, 4);
+        System.arraycopy(mac(peer, value), 0, value, HEAD_LENGTH, MAC_LENGTH);
         return Bytes.wrap(value);
+    }
+
+    private int millis() {
+        return (int) (clock.getAsLong() / 1_000_000L);
     }
 
     /** Verified peers currently remembered. */
@@ -125,7 +131,7 @@ public final class AmplificationGuard {
                     : peer.getHostString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
             mac.update((byte) (peer.getPort() >>> 8));
             mac.update((byte) peer.getPort());
-            mac.update(value, 0, 16);
+            mac.update(value, 0, HEAD_LENGTH);
             byte[] full = mac.doFinal();
             byte[] out = new byte[MAC_LENGTH];
             System.arraycopy(full, 0, out, 0, MAC_LENGTH);
