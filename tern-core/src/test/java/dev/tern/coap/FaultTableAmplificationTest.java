@@ -22,13 +22,16 @@ import org.junit.jupiter.api.Test;
  */
 class FaultTableAmplificationTest {
     private static final String BIG = "x".repeat(800);
+    private final Observable observable = Observable.create();
+    private final Service.Handler observed = observable.handler(r -> Response.content(BIG));
     private CoapServer server;
     private DatagramSocket socket;
 
     @BeforeEach
     void start() throws Exception {
         Service service = request -> CompletableFuture.completedFuture(
-                request.path().equals("/big") ? Response.content(BIG) : Response.content("Hello World!"));
+                request.path().equals("/big") ? Response.content(BIG)
+                        : request.path().equals("/obs") ? observed.handle(request) : Response.content("Hello World!"));
         server = CoapServer.builder().port(0).bind("127.0.0.1").service(service)
                 .config(EndpointConfig.builder().amplificationLimit(3).build()).build().start();
         socket = new DatagramSocket(0, InetAddress.getLoopbackAddress());
@@ -118,6 +121,15 @@ class FaultTableAmplificationTest {
             assertThat(r.payloadString()).isEqualTo(BIG);
         }
         assertThat(Tables.read(server.endpoint(), CoapEndpoint::verifiedPeers)).isEqualTo(1);
+    }
+
+    @Test
+    void unverifiedObserverGets401AndNoRelation() throws Exception {
+        Message reg = new Message(MessageType.CON, Code.GET, 1, Bytes.fromHex("0102"),
+                Options.builder().uriPath("/obs").add(Option.ofUint(OptionNumber.OBSERVE, 0)).build(), Bytes.EMPTY);
+        Message r = exchange(reg);
+        assertThat(r.code()).isEqualTo(Code.UNAUTHORIZED);
+        assertThat(Tables.read(server.endpoint(), CoapEndpoint::observers)).isZero();
     }
 
     @Test

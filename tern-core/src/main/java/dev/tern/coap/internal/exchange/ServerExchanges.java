@@ -218,6 +218,9 @@ public final class ServerExchanges {
                     failure != null ? failure : new NullPointerException("handler returned null"));
             r = Response.of(Code.INTERNAL_SERVER_ERROR);
         }
+        if (amplification.enabled() && !ex.multicast && !ex.done) {
+            r = limitAmplification(ex.request, ex.peer, r); // before registering: no relation for a 4.01
+        }
         if (ex.observeSource != null && r.isSuccess() && !ex.done) {
             r = observers.register(ex.peer, ex.request.token(), request, ex.observeSource, r);
         }
