@@ -223,4 +223,9 @@ public final class CoapClient implements AutoCloseable {
             return new CoapClient(this);
         }
     }
+
+    /** The protocol stack, for tests in this package (its table sizes); null before start. */
+    dev.tern.coap.internal.engine.CoapEndpoint endpoint() {
+        return endpoint;
+    }
 }

@@ -111,6 +111,11 @@ public final class CoapServer implements AutoCloseable {
                 factory);
     }
 
+    /** The protocol stack, for tests in this package (its table sizes); null before start. */
+    dev.tern.coap.internal.engine.CoapEndpoint endpoint() {
+        return endpoint;
+    }
+
     /** The bound address (after {@link #start()}). */
     public InetSocketAddress localAddress() {
         List<CoapEndpoint> e = endpoints;

@@ -41,13 +41,29 @@ import java.util.Objects;
  *        came to a multicast group: each response is sent after a random delay in
  *        {@code [0, multicastLeisure)}, spreading the answers of many servers (§8.2,
  *        DEFAULT_LEISURE 5 s); zero answers at once
+ * @param handlerTimeout how long a server waits for its handler's future, 30 s; beyond it the
+ *        client gets 5.03 Service Unavailable with Max-Age 2, the exchange is freed and a late
+ *        completion is ignored. 5.03 rather than 5.00: the handler has not failed, the server is
+ *        (momentarily) too busy, and Max-Age tells the client when it may retry (§5.9.3.4)
+ * @param amplificationLimit amplification mitigation (RFC 7252 §11.3, RFC 9175 §2.4): a factor; a
+ *        response to a peer that has not yet completed an Echo round trip may be at most this many
+ *        times the size of its request datagram, a larger one is replaced by 4.01 Unauthorized
+ *        with a fresh Echo option; a retry carrying that Echo verifies the peer. 0 (the default)
+ *        disables it; 3 is the value RFC 9175 §2.4 suggests. Off by default because a client
+ *        without Echo support (node-coap, for one) would get 4.01 for every response that exceeds
+ *        the limit (with factor 3 and a ~20-byte GET, anything beyond ~60 bytes), and because the
+ *        block-wise stage already keeps every response to one block, at most ~1.1 KiB. An
+ *        Internet-facing server that anyone can spoof requests to should set 3 (see SECURITY.md)
+ * @param verifiedPeerLifetime how long a peer stays verified after an Echo round trip, 10 minutes;
+ *        at most {@code maxPeers} verified peers are remembered (least recently used evicted)
  */
 public record EndpointConfig(Duration ackTimeout, double ackRandomFactor, int maxRetransmit, int nstart,
                              Duration maxLatency, Duration separateResponseDelay, Duration requestTimeout,
                              int tokenLength, int maxPayload, int maxDeduplicationEntries, int maxPeers,
                              int maxClientExchanges, int maxObservers, int conNotificationInterval,
                              int preferredBlockSize, int maxBodySize, int maxBlockwiseTransfers,
-                             Duration blockwiseLifetime, Duration multicastLeisure) {
+                             Duration blockwiseLifetime, Duration multicastLeisure, Duration handlerTimeout,
+                             int amplificationLimit, Duration verifiedPeerLifetime) {
     private static final EndpointConfig DEFAULTS = new Builder().build();
 
     /** Validates every field. */
@@ -64,6 +80,13 @@ public record EndpointConfig(Duration ackTimeout, double ackRandomFactor, int ma
         }
         Objects.requireNonNull(multicastLeisure, "multicastLeisure");
         positive(ackTimeout, "ackTimeout");
+        Objects.requireNonNull(handlerTimeout, "handlerTimeout");
+        positive(handlerTimeout, "handlerTimeout");
+        Objects.requireNonNull(verifiedPeerLifetime, "verifiedPeerLifetime");
+        positive(verifiedPeerLifetime, "verifiedPeerLifetime");
+        if (amplificationLimit < 0) {
+            throw new IllegalArgumentException("amplificationLimit must be >= 0 (0 disables): " + amplificationLimit);
+        }
         positive(requestTimeout, "requestTimeout");
         if (ackRandomFactor < 1.0) {
             throw new IllegalArgumentException("ackRandomFactor must be >= 1 (RFC 7252 §4.8): " + ackRandomFactor);
@@ -167,6 +190,9 @@ public record EndpointConfig(Duration ackTimeout, double ackRandomFactor, int ma
         private int maxBlockwiseTransfers = 256;
         private Duration blockwiseLifetime = Duration.ofMinutes(5);
         private Duration multicastLeisure = Duration.ofSeconds(5);
+        private Duration handlerTimeout = Duration.ofSeconds(30);
+        private int amplificationLimit = 0;
+        private Duration verifiedPeerLifetime = Duration.ofMinutes(10);
 
         private Builder() {
         }
@@ -191,6 +217,9 @@ public record EndpointConfig(Duration ackTimeout, double ackRandomFactor, int ma
             maxBlockwiseTransfers = c.maxBlockwiseTransfers;
             blockwiseLifetime = c.blockwiseLifetime;
             multicastLeisure = c.multicastLeisure;
+            handlerTimeout = c.handlerTimeout;
+            amplificationLimit = c.amplificationLimit;
+            verifiedPeerLifetime = c.verifiedPeerLifetime;
         }
 
         /** ACK_TIMEOUT. */
@@ -307,6 +336,27 @@ public record EndpointConfig(Duration ackTimeout, double ackRandomFactor, int ma
             return this;
         }
 
+        /** How long a server waits for a handler before it answers 5.03; must be positive. */
+        public Builder handlerTimeout(Duration v) {
+            handlerTimeout = v;
+            return this;
+        }
+
+        /**
+         * Amplification factor for unverified peers (RFC 9175 §2.4); 0 disables (the default), 3 is
+         * the recommended value for a server reachable from the Internet.
+         */
+        public Builder amplificationLimit(int v) {
+            amplificationLimit = v;
+            return this;
+        }
+
+        /** How long a peer stays verified after an Echo round trip. */
+        public Builder verifiedPeerLifetime(Duration v) {
+            verifiedPeerLifetime = v;
+            return this;
+        }
+
         /** The validated configuration. */
         public EndpointConfig build() {
             Duration timeout = requestTimeout;
@@ -317,7 +367,7 @@ public record EndpointConfig(Duration ackTimeout, double ackRandomFactor, int ma
                     separateResponseDelay, timeout, tokenLength, maxPayload, maxDeduplicationEntries, maxPeers,
                     maxClientExchanges, maxObservers, conNotificationInterval,
                     preferredBlockSize, maxBodySize, maxBlockwiseTransfers, blockwiseLifetime,
-                    multicastLeisure);
+                    multicastLeisure, handlerTimeout, amplificationLimit, verifiedPeerLifetime);
         }
     }
 }

@@ -49,10 +49,12 @@ public final class CoapEndpoint implements AutoCloseable {
     private final ClientExchanges client;
     private final ServerExchanges server;
     private final BlockwiseClient blockwise;
+    private final BlockwiseServer blockwiseServer;
     private volatile boolean closed;
 
     private CoapEndpoint(Transport transport, Scheduler scheduler, MessageLayer messages, ClientExchanges client,
-                         ServerExchanges server, EndpointConfig config) {
+                         ServerExchanges server, BlockwiseServer blockwiseServer, EndpointConfig config) {
+        this.blockwiseServer = blockwiseServer;
         this.transport = transport;
         this.scheduler = scheduler;
         this.messages = messages;
@@ -79,9 +81,12 @@ public final class CoapEndpoint implements AutoCloseable {
         Transport wire = tracer == null ? transport : new TracingTransport(transport, tracer);
         MessageLayer messages = new MessageLayer(wire, scheduler, config, random);
         ClientExchanges client = new ClientExchanges(messages, scheduler, config, random);
+        BlockwiseServer blockwiseServer = service == null ? null
+                : new BlockwiseServer(service, config, scheduler::nanoTime);
         ServerExchanges server = service == null ? null : new ServerExchanges(messages, scheduler, config,
-                new BlockwiseServer(service, config, scheduler::nanoTime), executor, scheme);
-        CoapEndpoint endpoint = new CoapEndpoint(wire, scheduler, messages, client, server, config);
+                blockwiseServer, executor, scheme);
+        CoapEndpoint endpoint = new CoapEndpoint(wire, scheduler, messages, client, server, blockwiseServer,
+                config);
         messages.setUpper(endpoint.new Upper());
         wire.start(endpoint::onDatagram);
         return endpoint;
@@ -127,8 +132,28 @@ public final class CoapEndpoint implements AutoCloseable {
         return blockwise.send(request, destination);
     }
 
-    /** Stage 4, client: one request, one response. */
+    /**
+     * Stage 4, client: one request, one response. A 4.01 carrying an Echo option (RFC 9175 §2.4, a
+     * server's amplification mitigation) is answered once, transparently, by sending the request
+     * again with that Echo value.
+     */
     private CompletableFuture<Response> sendOne(Request request, InetSocketAddress destination) {
+        CompletableFuture<Response> first = exchangeOnce(request, destination);
+        if (request.options().echo().isPresent()) {
+            return first;
+        }
+        return first.thenCompose(response -> {
+            var echo = response.options().echo();
+            if (response.code().equals(dev.tern.coap.Code.UNAUTHORIZED) && echo.isPresent()) {
+                Request retry = request.toBuilder()
+                        .option(new dev.tern.coap.Option(dev.tern.coap.OptionNumber.ECHO, echo.get())).build();
+                return exchangeOnce(retry, destination);
+            }
+            return CompletableFuture.completedFuture(response);
+        });
+    }
+
+    private CompletableFuture<Response> exchangeOnce(Request request, InetSocketAddress destination) {
         CompletableFuture<Response> future = new CompletableFuture<>();
         if (closed) {
             future.completeExceptionally(new CoapTransportException("endpoint is closed"));
@@ -194,6 +219,31 @@ public final class CoapEndpoint implements AutoCloseable {
     /** Observe relations held by the server half; 0 for a client. */
     public int observers() {
         return server == null ? 0 : server.observers();
+    }
+
+    /** Peers the server half verified by an Echo round trip; 0 for a client. */
+    public int verifiedPeers() {
+        return server == null ? 0 : server.verifiedPeers();
+    }
+
+    /** Peers with Message ID state ({@code maxPeers}; read on the scheduler thread). */
+    public int peers() {
+        return messages.peers();
+    }
+
+    /** Client requests waiting or in flight ({@code maxClientExchanges}; read on the scheduler thread). */
+    public int clientExchanges() {
+        return client.pending();
+    }
+
+    /** Block1 request bodies being assembled by the server half ({@code maxBlockwiseTransfers}). */
+    public int blockwiseBodies() {
+        return blockwiseServer == null ? 0 : blockwiseServer.bodiesInProgress();
+    }
+
+    /** Block2 response bodies kept for their remaining blocks ({@code maxBlockwiseTransfers}). */
+    public int blockwiseRepresentations() {
+        return blockwiseServer == null ? 0 : blockwiseServer.representationsKept();
     }
 
     /** Deduplication cache entries (read on the scheduler thread). */

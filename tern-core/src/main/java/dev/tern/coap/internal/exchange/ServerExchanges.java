@@ -10,6 +10,7 @@ import dev.tern.coap.Request;
 import dev.tern.coap.Response;
 import dev.tern.coap.Service;
 import dev.tern.coap.internal.codec.Message;
+import dev.tern.coap.internal.codec.MessageEncoder;
 import dev.tern.coap.internal.codec.OptionValidator;
 import dev.tern.coap.internal.message.DeduplicationCache;
 import dev.tern.coap.internal.message.MessageKey;
@@ -46,6 +47,8 @@ public final class ServerExchanges {
     private final String scheme;
     private final long separateDelayNanos;
     private final ObserveRelations observers;
+    private final long handlerTimeoutNanos;
+    private final AmplificationGuard amplification;
 
     /** Creates the server exchange layer. */
     public ServerExchanges(MessageLayer messages, Scheduler scheduler, EndpointConfig config, Service service,
@@ -58,6 +61,8 @@ public final class ServerExchanges {
         this.scheme = scheme;
         this.separateDelayNanos = config.separateResponseDelay().toNanos();
         this.observers = new ObserveRelations(messages, scheduler, config, service, executor);
+        this.handlerTimeoutNanos = config.handlerTimeout().toNanos();
+        this.amplification = new AmplificationGuard(config, scheduler::nanoTime);
     }
 
     /** An RST that matched no CON: perhaps a rejected NON notification (RFC 7641 §3.6). */
@@ -68,6 +73,11 @@ public final class ServerExchanges {
     /** Observe relations currently held (RFC 7641). */
     public int observers() {
         return observers.size();
+    }
+
+    /** Peers verified by an Echo round trip (RFC 9175 §2.4). */
+    public int verifiedPeers() {
+        return amplification.verifiedPeers();
     }
 
     /** Ends every observe relation. */
@@ -92,6 +102,9 @@ public final class ServerExchanges {
             return;
         }
         Options options = OptionValidator.withoutBadElectiveOptions(m.options());
+        if (amplification.enabled() && !multicast) {
+            options.echo().ifPresent(echo -> amplification.verify(peer, echo)); // RFC 9175 §2.4
+        }
         Response early = check(options, m);
         if (early != null) {
             respond(ex, early);
@@ -135,6 +148,16 @@ public final class ServerExchanges {
         // A handler that answered inline needs no timer; one still running gets the §5.2.2 deadline.
         if (!ex.done && !ex.acked && m.type() == MessageType.CON) {
             ex.separateTimer = scheduler.schedule(() -> acknowledge(ex), separateDelayNanos);
+        }
+        if (!ex.done) {
+            // A handler that never completes must not hold the exchange: 5.03, a late answer is ignored.
+            ex.handlerTimer = scheduler.schedule(() -> {
+                if (!ex.done) {
+                    LOG.warn("handler for {} from {} did not complete within {}", request, peer,
+                            config.handlerTimeout());
+                    respond(ex, Response.builder(Code.SERVICE_UNAVAILABLE).maxAge(2).build());
+                }
+            }, handlerTimeoutNanos);
         }
     }
 
@@ -195,6 +218,9 @@ public final class ServerExchanges {
                     failure != null ? failure : new NullPointerException("handler returned null"));
             r = Response.of(Code.INTERNAL_SERVER_ERROR);
         }
+        if (amplification.enabled() && !ex.multicast && !ex.done) {
+            r = limitAmplification(ex.request, ex.peer, r); // before registering: no relation for a 4.01
+        }
         if (ex.observeSource != null && r.isSuccess() && !ex.done) {
             r = observers.register(ex.peer, ex.request.token(), request, ex.observeSource, r);
         }
@@ -210,7 +236,23 @@ public final class ServerExchanges {
         ex.entry.reply(messages.sendEmptyAck(ex.request.messageId(), ex.peer));
     }
 
-    private void respond(Exchange ex, Response r) {
+    /**
+     * RFC 9175 §2.4: a response to an unverified peer larger than the factor times the request
+     * becomes 4.01 with a fresh Echo option and no payload.
+     */
+    private Response limitAmplification(Message req, InetSocketAddress peer, Response r) {
+        int requestSize = MessageEncoder.encodedSize(req);
+        int responseSize = MessageEncoder.encodedSize(
+                new Message(MessageType.ACK, r.code(), req.messageId(), req.token(), r.options(), r.payload()));
+        if (amplification.allows(peer, requestSize, responseSize)) {
+            return r;
+        }
+        return Response.builder(Code.UNAUTHORIZED)
+                .option(new dev.tern.coap.Option(OptionNumber.ECHO, amplification.newEcho(peer))).build();
+    }
+
+    private void respond(Exchange ex, Response response) {
+        Response r = response;
         if (ex.done) {
             return;
         }
@@ -218,7 +260,13 @@ public final class ServerExchanges {
         if (ex.separateTimer != null) {
             ex.separateTimer.cancel();
         }
+        if (ex.handlerTimer != null) {
+            ex.handlerTimer.cancel();
+        }
         Message req = ex.request;
+        if (amplification.enabled() && !ex.multicast) {
+            r = limitAmplification(req, ex.peer, r);
+        }
         if (suppressed(req.options(), r.code()) || (ex.multicast && !r.isSuccess())) {
             // RFC 7967 No-Response, or §8.1: no error responses to multicast requests.
             if (req.type() == MessageType.CON && !ex.acked) {
@@ -277,6 +325,7 @@ public final class ServerExchanges {
         final DeduplicationCache.Entry entry;
         final boolean multicast;
         Scheduler.Cancellable separateTimer;
+        Scheduler.Cancellable handlerTimer;
         volatile dev.tern.coap.Observable observeSource;
         boolean acked;
         boolean done;

@@ -166,7 +166,12 @@ public final class MessageLayer {
         retransmitter.cancel(key);
     }
 
-    /** Entries in the deduplication cache. */
+    /** Peers with Message ID state (bounded by maxPeers). */
+    public int peers() {
+        return messageIds.peers();
+    }
+
+    /** Deduplication cache entries. */
     public int deduplicationEntries() {
         return deduplication.size();
     }

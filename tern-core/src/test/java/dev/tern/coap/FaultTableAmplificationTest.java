@@ -1,0 +1,140 @@
+package dev.tern.coap;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tern.coap.internal.codec.Message;
+import dev.tern.coap.internal.engine.CoapEndpoint;
+import dev.tern.coap.internal.codec.MessageDecoder;
+import dev.tern.coap.internal.codec.MessageEncoder;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * faults.md row 66: a small unauthenticated request for a large resource (an amplification probe)
+ * gets a first answer of at most 3x the request, here 4.01 with an Echo option (RFC 7252 §11.3,
+ * RFC 9175 §2.4), when {@link EndpointConfig#amplificationLimit()} is on.
+ */
+class FaultTableAmplificationTest {
+    private static final String BIG = "x".repeat(800);
+    private final Observable observable = Observable.create();
+    private final Service.Handler observed = observable.handler(r -> Response.content(BIG));
+    private CoapServer server;
+    private DatagramSocket socket;
+
+    @BeforeEach
+    void start() throws Exception {
+        Service service = request -> CompletableFuture.completedFuture(
+                request.path().equals("/big") ? Response.content(BIG)
+                        : request.path().equals("/obs") ? observed.handle(request) : Response.content("Hello World!"));
+        server = CoapServer.builder().port(0).bind("127.0.0.1").service(service)
+                .config(EndpointConfig.builder().amplificationLimit(3).build()).build().start();
+        socket = new DatagramSocket(0, InetAddress.getLoopbackAddress());
+        socket.setSoTimeout(5000);
+    }
+
+    @AfterEach
+    void stop() {
+        socket.close();
+        server.close();
+    }
+
+    private Message exchange(Message request) throws Exception {
+        byte[] out = MessageEncoder.encode(request);
+        socket.send(new DatagramPacket(out, out.length, InetAddress.getLoopbackAddress(), server.port()));
+        byte[] buf = new byte[2048];
+        DatagramPacket p = new DatagramPacket(buf, buf.length);
+        socket.receive(p);
+        lastResponseSize = p.getLength();
+        return (Message) MessageDecoder.decode(buf, 0, p.getLength());
+    }
+
+    private int lastResponseSize;
+
+    private static Message get(int mid, String path, Bytes echo) {
+        Options.Builder o = Options.builder().uriPath(path);
+        if (echo != null) {
+            o.add(OptionNumber.ECHO, echo);
+        }
+        return new Message(MessageType.CON, Code.GET, mid, Bytes.fromHex("0102"), o.build(), Bytes.EMPTY);
+    }
+
+    @Test
+    void row66_probeGets401WithEchoWithinThreeTimesTheRequest_thenEchoRoundTripServes() throws Exception {
+        Message probe = get(1, "/big", null);
+        int requestSize = MessageEncoder.encodedSize(probe);
+        Message first = exchange(probe);
+        assertThat(first.code()).isEqualTo(Code.UNAUTHORIZED);
+        assertThat(first.options().echo()).isPresent();
+        assertThat(first.payload().length()).isZero();
+        assertThat(lastResponseSize).isLessThanOrEqualTo(3 * requestSize).isLessThanOrEqualTo(136);
+
+        Message verified = exchange(get(2, "/big", first.options().echo().get()));
+        assertThat(verified.code()).isEqualTo(Code.CONTENT);
+        assertThat(verified.payload().length()).isEqualTo(800);
+
+        // Verified: the next request needs no Echo.
+        assertThat(exchange(get(3, "/big", null)).code()).isEqualTo(Code.CONTENT);
+    }
+
+    @Test
+    void smallResponsesNeedNoEcho() throws Exception {
+        Message r = exchange(get(1, "/hello", null));
+        assertThat(r.code()).isEqualTo(Code.CONTENT);
+        assertThat(r.payload().length()).isEqualTo("Hello World!".length());
+    }
+
+    @Test
+    void forgedEchoIs401Again() throws Exception {
+        Message first = exchange(get(1, "/big", null));
+        byte[] echo = first.options().echo().get().toArray();
+        echo[echo.length - 1] ^= 1;
+        Message forged = exchange(get(2, "/big", Bytes.wrap(echo)));
+        assertThat(forged.code()).isEqualTo(Code.UNAUTHORIZED);
+        assertThat(exchange(get(3, "/big", Bytes.fromHex("0011223344556677"))).code()).isEqualTo(Code.UNAUTHORIZED);
+    }
+
+    @Test
+    void echoIssuedToAnotherPeerIsRejected() throws Exception {
+        Message first = exchange(get(1, "/big", null));
+        try (DatagramSocket other = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            other.setSoTimeout(5000);
+            byte[] out = MessageEncoder.encode(get(2, "/big", first.options().echo().get()));
+            other.send(new DatagramPacket(out, out.length, InetAddress.getLoopbackAddress(), server.port()));
+            byte[] buf = new byte[2048];
+            DatagramPacket p = new DatagramPacket(buf, buf.length);
+            other.receive(p);
+            assertThat(((Message) MessageDecoder.decode(buf, 0, p.getLength())).code()).isEqualTo(Code.UNAUTHORIZED);
+        }
+    }
+
+    @Test
+    void ternClientAnswersEchoTransparently() {
+        try (CoapClient client = CoapClient.create()) {
+            Response r = client.get("coap://127.0.0.1:" + server.port() + "/big");
+            assertThat(r.code()).isEqualTo(Code.CONTENT);
+            assertThat(r.payloadString()).isEqualTo(BIG);
+        }
+        assertThat(Tables.read(server.endpoint(), CoapEndpoint::verifiedPeers)).isEqualTo(1);
+    }
+
+    @Test
+    void unverifiedObserverGets401AndNoRelation() throws Exception {
+        Message reg = new Message(MessageType.CON, Code.GET, 1, Bytes.fromHex("0102"),
+                Options.builder().uriPath("/obs").add(Option.ofUint(OptionNumber.OBSERVE, 0)).build(), Bytes.EMPTY);
+        Message r = exchange(reg);
+        assertThat(r.code()).isEqualTo(Code.UNAUTHORIZED);
+        assertThat(Tables.read(server.endpoint(), CoapEndpoint::observers)).isZero();
+    }
+
+    @Test
+    void offByDefault() {
+        assertThat(EndpointConfig.defaults().amplificationLimit()).isZero();
+        assertThat(EndpointConfig.defaults().verifiedPeerLifetime()).isEqualTo(Duration.ofMinutes(10));
+    }
+}
