@@ -453,6 +453,24 @@ public final class CoapUri {
         }
     }
 
+    /**
+     * A registered name: as {@link #encode}, and an upper-case ASCII letter (from a percent-encoding
+     * such as {@code %50}, kept as decoded by RFC 7252 §6.4 step 5) percent-encoded too, since a
+     * literal one would be lower-cased when parsed again.
+     */
+    private static void encodeRegName(StringBuilder sb, String host) {
+        int from = 0;
+        for (int i = 0; i < host.length(); i++) {
+            char c = host.charAt(i);
+            if (c >= 'A' && c <= 'Z') {
+                encode(sb, host.substring(from, i), "", false);
+                sb.append('%').append(HEX_DIGITS[c >> 4]).append(HEX_DIGITS[c & 0xF]);
+                from = i + 1;
+            }
+        }
+        encode(sb, host.substring(from), "", false);
+    }
+
     // ------------------------------------------------------------------------------------------
     // Accessors
     // ------------------------------------------------------------------------------------------
@@ -701,7 +719,7 @@ public final class CoapUri {
                 sb.append(host);
                 break;
             default:
-                encode(sb, host, "", false);
+                encodeRegName(sb, host);
                 break;
         }
         if (port != defaultPortOrMinusOne(scheme)) {
