@@ -201,6 +201,14 @@ class CoapUriTest {
         }
 
         @Test
+        void subDelimInZoneIdentifierStaysEncoded() {
+            // found by UriFuzzTest: RFC 6874 ZoneID allows no sub-delims, so '!' must print as %21
+            CoapUri uri = CoapUri.parse("coap://[fe80::1%25e%21t]/");
+            assertThat(uri.toString()).isEqualTo("coap://[fe80::1%25e%21t]/");
+            assertThat(CoapUri.parse(uri.toString())).isEqualTo(uri);
+        }
+
+        @Test
         void upperCaseLetterFromPercentEncodingSurvivesPrinting() {
             // found by UriFuzzTest: %50 decodes to 'P' after lower-casing; printed literally it would
             // be lower-cased when parsed again
