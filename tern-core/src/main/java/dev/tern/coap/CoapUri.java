@@ -453,6 +453,36 @@ public final class CoapUri {
         }
     }
 
+    /** An IPv6 zone identifier (RFC 6874: unreserved or percent-encoded only, no sub-delims). */
+    private static void encodeZone(StringBuilder sb, String zone) {
+        for (byte b : zone.getBytes(StandardCharsets.UTF_8)) {
+            int c = b & 0xFF;
+            if (c < 0x80 && is((char) c, UNRESERVED)) {
+                sb.append((char) c);
+            } else {
+                sb.append('%').append(HEX_DIGITS[c >> 4]).append(HEX_DIGITS[c & 0xF]);
+            }
+        }
+    }
+
+    /**
+     * A registered name: as {@link #encode}, and an upper-case ASCII letter (from a percent-encoding
+     * such as {@code %50}, kept as decoded by RFC 7252 §6.4 step 5) percent-encoded too, since a
+     * literal one would be lower-cased when parsed again.
+     */
+    private static void encodeRegName(StringBuilder sb, String host) {
+        int from = 0;
+        for (int i = 0; i < host.length(); i++) {
+            char c = host.charAt(i);
+            if (c >= 'A' && c <= 'Z') {
+                encode(sb, host.substring(from, i), "", false);
+                sb.append('%').append(HEX_DIGITS[c >> 4]).append(HEX_DIGITS[c & 0xF]);
+                from = i + 1;
+            }
+        }
+        encode(sb, host.substring(from), "", false);
+    }
+
     // ------------------------------------------------------------------------------------------
     // Accessors
     // ------------------------------------------------------------------------------------------
@@ -692,7 +722,7 @@ public final class CoapUri {
                 sb.append('[').append(zone < 0 ? host : host.substring(0, zone));
                 if (zone >= 0) {
                     sb.append("%25");
-                    encode(sb, host.substring(zone + 1), "", false);
+                    encodeZone(sb, host.substring(zone + 1));
                 }
                 sb.append(']');
                 break;
@@ -701,7 +731,7 @@ public final class CoapUri {
                 sb.append(host);
                 break;
             default:
-                encode(sb, host, "", false);
+                encodeRegName(sb, host);
                 break;
         }
         if (port != defaultPortOrMinusOne(scheme)) {

@@ -200,6 +200,24 @@ class CoapUriTest {
             assertThat(CoapUri.parse("coap://A%C3%89/").host()).isEqualTo("aÉ");
         }
 
+        @Test
+        void subDelimInZoneIdentifierStaysEncoded() {
+            // found by UriFuzzTest: RFC 6874 ZoneID allows no sub-delims, so '!' must print as %21
+            CoapUri uri = CoapUri.parse("coap://[fe80::1%25e%21t]/");
+            assertThat(uri.toString()).isEqualTo("coap://[fe80::1%25e%21t]/");
+            assertThat(CoapUri.parse(uri.toString())).isEqualTo(uri);
+        }
+
+        @Test
+        void upperCaseLetterFromPercentEncodingSurvivesPrinting() {
+            // found by UriFuzzTest: %50 decodes to 'P' after lower-casing; printed literally it would
+            // be lower-cased when parsed again
+            CoapUri uri = CoapUri.parse("coap://ex%50am/");
+            assertThat(uri.host()).isEqualTo("exPam");
+            assertThat(uri.toString()).isEqualTo("coap://ex%50am/");
+            assertThat(CoapUri.parse(uri.toString())).isEqualTo(uri);
+        }
+
         @ParameterizedTest
         @ValueSource(strings = {"coap:///path", "coap://:5683/", "coap://?q", "coap://", "coap://[]/"})
         void missingHostIsRejected(String text) {
