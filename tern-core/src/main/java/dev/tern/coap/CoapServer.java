@@ -111,9 +111,10 @@ public final class CoapServer implements AutoCloseable {
                 factory);
     }
 
-    /** The protocol stack, for tests in this package (its table sizes); null before start. */
+    /** The first I/O thread's protocol stack, for tests in this package (its table sizes); null before start. */
     dev.tern.coap.internal.engine.CoapEndpoint endpoint() {
-        return endpoint;
+        List<CoapEndpoint> e = endpoints;
+        return e.isEmpty() ? null : e.get(0);
     }
 
     /** The bound address (after {@link #start()}). */
