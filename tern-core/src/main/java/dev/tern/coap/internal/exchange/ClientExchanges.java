@@ -371,10 +371,7 @@ public final class ClientExchanges {
         /** Sends the registration again (RFC 7641 §3.3.1: Max-Age ran out without a notification). */
         void reregister() {
             if (!finished) {
-                transmitted = true;
-                MessageType type = request.isConfirmable() ? MessageType.CON : MessageType.NON;
-                sent = messages.sendNew(new Message(type, request.method().code(), 0, token, request.options(),
-                        request.payload()), destination, this);
+                transmit();
             }
         }
 
