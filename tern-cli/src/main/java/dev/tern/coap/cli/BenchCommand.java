@@ -7,7 +7,6 @@ import dev.tern.coap.Request;
 import dev.tern.coap.Response;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -74,13 +73,11 @@ public final class BenchCommand implements Callable<Integer> {
             throw new UsageException("--window must be 1..1000000: " + window);
         }
         Target target = Target.parse(uri);
-        InetSocketAddress address;
-        try {
-            address = target.resolve();
-        } catch (UnknownHostException e) {
-            io.err().println("tern: cannot resolve host '" + target.host() + "'");
+        java.util.Optional<InetSocketAddress> resolved = target.resolveOrReport(io.err(), false);
+        if (resolved.isEmpty()) {
             return ExitCodes.ERROR;
         }
+        InetSocketAddress address = resolved.get();
         Request request = Request.get(target.uri()).peer(address).confirmable(!non).build();
         long start = System.nanoTime();
         Window measured = new Window(start + warmup.toNanos(), start + warmup.toNanos() + duration.toNanos());

@@ -10,7 +10,6 @@ import dev.tern.coap.MessageTracer;
 import dev.tern.coap.Request;
 import dev.tern.coap.Response;
 import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -87,12 +86,11 @@ public final class DiscoverCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Target target = Target.parse(uri);
-        InetSocketAddress address;
-        try {
-            address = target.resolve();
-        } catch (UnknownHostException e) {
-            return fail("cannot resolve host '" + target.host() + "'");
+        java.util.Optional<InetSocketAddress> resolved = target.resolveOrReport(io.err(), quiet);
+        if (resolved.isEmpty()) {
+            return ExitCodes.ERROR;
         }
+        InetSocketAddress address = resolved.get();
         Request request = request(target.uri(), address);
         String shown = request.uri();
         boolean multicast = address.getAddress().isMulticastAddress();

@@ -6,7 +6,6 @@ import dev.tern.coap.Option;
 import dev.tern.coap.Request;
 import dev.tern.coap.Response;
 import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -72,13 +71,11 @@ public final class ObserveCommand implements java.util.concurrent.Callable<Integ
             throw new UsageException("--count must be at least 1");
         }
         Target target = Target.parse(uri);
-        InetSocketAddress address;
-        try {
-            address = target.resolve();
-        } catch (UnknownHostException e) {
-            io.err().println("tern: cannot resolve host '" + target.host() + "'");
+        java.util.Optional<InetSocketAddress> resolved = target.resolveOrReport(io.err(), quiet);
+        if (resolved.isEmpty()) {
             return ExitCodes.ERROR;
         }
+        InetSocketAddress address = resolved.get();
         Request.Builder b = Request.get(target.uri()).peer(address);
         options.forEach(b::option);
         if (accept != null) {

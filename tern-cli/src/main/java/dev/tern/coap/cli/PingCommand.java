@@ -2,7 +2,6 @@ package dev.tern.coap.cli;
 
 import dev.tern.coap.EndpointConfig;
 import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
@@ -47,15 +46,11 @@ public final class PingCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Target target = Target.parse(uri);
-        InetSocketAddress address;
-        try {
-            address = target.resolve();
-        } catch (UnknownHostException e) {
-            if (!quiet) {
-                io.err().println("tern: cannot resolve host '" + target.host() + "'");
-            }
+        java.util.Optional<InetSocketAddress> resolved = target.resolveOrReport(io.err(), quiet);
+        if (resolved.isEmpty()) {
             return ExitCodes.ERROR;
         }
+        InetSocketAddress address = resolved.get();
         Duration timeout = maxTime != null ? maxTime : EndpointConfig.defaults().requestTimeout();
         try (Exchanger client = exchangers.open(verbose ? new TraceWriter(io.err(), false) : null)) {
             Duration rtt = client.ping(target.uri()).get(timeout.toMillis(), TimeUnit.MILLISECONDS);

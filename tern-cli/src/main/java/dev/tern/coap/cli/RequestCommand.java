@@ -8,7 +8,6 @@ import dev.tern.coap.Request;
 import dev.tern.coap.Response;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -115,12 +114,11 @@ public final class RequestCommand implements Callable<Integer> {
     public Integer call() {
         Target target = Target.parse(uri);
         Request request = buildRequest(target.uri());
-        InetSocketAddress address;
-        try {
-            address = target.resolve();
-        } catch (UnknownHostException e) {
-            return fail("cannot resolve host '" + target.host() + "'");
+        java.util.Optional<InetSocketAddress> resolved = target.resolveOrReport(io.err(), quiet);
+        if (resolved.isEmpty()) {
+            return ExitCodes.ERROR;
         }
+        InetSocketAddress address = resolved.get();
         ProgressBar bar = io.terminal() && !quiet && format != OutputFormat.json ? new ProgressBar(io.err()) : null;
         Request.Builder withPeer = request.toBuilder().peer(address);
         if (bar != null) {

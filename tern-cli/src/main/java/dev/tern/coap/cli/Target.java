@@ -52,4 +52,19 @@ final class Target {
     InetSocketAddress resolve() throws UnknownHostException {
         return new InetSocketAddress(InetAddress.getByName(parsed.host()), parsed.port());
     }
+
+    /**
+     * Resolves the host, or says {@code tern: cannot resolve host '...'} on {@code err} (unless
+     * {@code quiet}) and returns empty; the commands then exit with {@link ExitCodes#ERROR}.
+     */
+    java.util.Optional<InetSocketAddress> resolveOrReport(java.io.PrintStream err, boolean quiet) {
+        try {
+            return java.util.Optional.of(resolve());
+        } catch (UnknownHostException e) {
+            if (!quiet) {
+                err.println("tern: cannot resolve host '" + host() + "'");
+            }
+            return java.util.Optional.empty();
+        }
+    }
 }
