@@ -28,6 +28,8 @@ import java.util.concurrent.ExecutionException;
  */
 public final class CoapClient implements AutoCloseable {
     private final CoapEndpoint endpoint;
+    /** {@code coap}, or the security layer's scheme ({@code coaps}). */
+    private final String scheme;
 
     private CoapClient(Builder b) {
         InetSocketAddress bind = b.bind == null ? new InetSocketAddress(0) : b.bind;
@@ -36,7 +38,9 @@ public final class CoapClient implements AutoCloseable {
             if (b.multicastInterface != null) {
                 loop.multicastInterface(b.multicastInterface);
             }
-            endpoint = CoapEndpoint.assemble(loop, loop, b.config, null, Runnable::run, "coap", b.tracer,
+            scheme = b.security == null ? CoapUri.COAP : b.security.scheme();
+            dev.tern.coap.spi.Transport wire = b.security == null ? loop : b.security.wrap(loop, loop);
+            endpoint = CoapEndpoint.assemble(wire, loop, b.config, null, Runnable::run, scheme, b.tracer,
                     new SecureRandom());
         } catch (RuntimeException e) {
             loop.close();
@@ -61,8 +65,9 @@ public final class CoapClient implements AutoCloseable {
     public CompletableFuture<Response> send(Request request) {
         InetSocketAddress destination;
         try {
+            checkScheme(request.scheme());
             destination = resolve(request.peer());
-        } catch (CoapTransportException e) {
+        } catch (CoapTransportException | CoapSecurityException e) {
             return CompletableFuture.failedFuture(e);
         }
         return endpoint.send(request, destination);
@@ -97,8 +102,9 @@ public final class CoapClient implements AutoCloseable {
         }
         Observation observation = new Observation();
         try {
+            checkScheme(request.scheme());
             endpoint.observe(request, resolve(request.peer()), observation, listener);
-        } catch (CoapTransportException e) {
+        } catch (CoapTransportException | CoapSecurityException e) {
             observation.registered().completeExceptionally(e);
             observation.ended().completeExceptionally(e);
         }
@@ -137,8 +143,9 @@ public final class CoapClient implements AutoCloseable {
     public CompletableFuture<Duration> ping(String uri) {
         CoapUri u = CoapUri.parse(uri);
         try {
+            checkScheme(u.scheme());
             return endpoint.ping(resolve(InetSocketAddress.createUnresolved(u.host(), u.port())));
-        } catch (CoapTransportException e) {
+        } catch (CoapTransportException | CoapSecurityException e) {
             return CompletableFuture.failedFuture(e);
         }
     }
@@ -152,6 +159,19 @@ public final class CoapClient implements AutoCloseable {
     @Override
     public void close() {
         endpoint.close();
+    }
+
+    /** A client speaks one scheme: coaps only with a security layer, and then never plain coap. */
+    private void checkScheme(String requested) {
+        if (requested.equalsIgnoreCase(scheme)) {
+            return;
+        }
+        if (scheme.equals(CoapUri.COAP)) {
+            throw new CoapSecurityException(requested + ":// needs a client with a security layer, e.g. "
+                    + "CoapClient.builder().security(Dtls.client(...)) from tern-dtls");
+        }
+        throw new CoapSecurityException("this client speaks " + scheme + "://; a " + requested
+                + ":// request would go unprotected; use a plain CoapClient for it");
     }
 
     private static InetSocketAddress resolve(InetSocketAddress peer) {
@@ -187,8 +207,19 @@ public final class CoapClient implements AutoCloseable {
         private InetSocketAddress bind;
         private MessageTracer tracer;
         private java.net.NetworkInterface multicastInterface;
+        private dev.tern.coap.spi.SecurityLayer security;
 
         private Builder() {
+        }
+
+        /**
+         * Protects every request with {@code layer} (DTLS from {@code tern-dtls}); the client then
+         * sends {@code coaps://} requests only. Sessions are set up on the first request to a server
+         * and kept; a failed handshake fails the waiting requests with {@link CoapSecurityException}.
+         */
+        public Builder security(dev.tern.coap.spi.SecurityLayer layer) {
+            this.security = Objects.requireNonNull(layer, "layer");
+            return this;
         }
 
         /** Transmission parameters and bounds. */

@@ -6,7 +6,7 @@ package dev.tern.coap;
  */
 public abstract sealed class CoapException extends RuntimeException
         permits CoapTimeoutException, CoapResetException, CoapMessageFormatException, CoapTransportException,
-        CoapBlockwiseException {
+        CoapBlockwiseException, CoapSecurityException {
     private static final long serialVersionUID = 1L;
 
     /** With a message. */

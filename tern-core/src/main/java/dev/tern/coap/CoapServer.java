@@ -67,8 +67,15 @@ public final class CoapServer implements AutoCloseable {
             ownExecutor = defaultExecutor();
             executor = ownExecutor;
         }
-        InetSocketAddress bind = builder.address == null ? new InetSocketAddress(builder.port)
-                : new InetSocketAddress(builder.address, builder.port);
+        if (builder.security != null && !builder.joins.isEmpty()) {
+            throw new IllegalStateException("multicast groups cannot be joined with a security layer: DTLS has no"
+                    + " group sessions (RFC 7252 §9.1)");
+        }
+        int port = builder.port >= 0 ? builder.port
+                : builder.security != null ? builder.security.defaultPort() : CoapUri.DEFAULT_PORT;
+        InetSocketAddress bind = builder.address == null ? new InetSocketAddress(port)
+                : new InetSocketAddress(builder.address, port);
+        String scheme = builder.security == null ? CoapUri.COAP : builder.security.scheme();
         boolean reusePort = builder.ioThreads > 1;
         List<CoapEndpoint> started = new ArrayList<>();
         try {
@@ -77,12 +84,14 @@ public final class CoapServer implements AutoCloseable {
                 // others bind to the same port, and the kernel hashes each peer to one socket.
                 InetSocketAddress at = i == 0 ? bind : new InetSocketAddress(bind.getAddress(),
                         started.get(0).localAddress().getPort());
-                String name = "tern-server-" + builder.port + (reusePort ? "-" + i : "");
+                String name = "tern-server-" + port + (reusePort ? "-" + i : "");
                 UdpEventLoop loop = new UdpEventLoop(at, builder.receiveBufferSize, name,
                         i == 0 ? MulticastJoins.memberships(builder.joins) : List.of(), reusePort,
                         !builder.joins.isEmpty());
                 try {
-                    started.add(CoapEndpoint.assemble(loop, loop, builder.config, builder.service, executor, "coap",
+                    dev.tern.coap.spi.Transport wire = builder.security == null ? loop
+                            : builder.security.wrap(loop, loop);
+                    started.add(CoapEndpoint.assemble(wire, loop, builder.config, builder.service, executor, scheme,
                             builder.tracer, new SecureRandom()));
                 } catch (RuntimeException e) {
                     loop.close();
@@ -147,7 +156,8 @@ public final class CoapServer implements AutoCloseable {
 
     /** Builds a {@link CoapServer}. */
     public static final class Builder {
-        private int port = 5683;
+        /** -1: the scheme's default (5683, or 5684 with DTLS). */
+        private int port = -1;
         private InetAddress address;
         private EndpointConfig config = EndpointConfig.defaults();
         private Service service = request -> java.util.concurrent.CompletableFuture.completedFuture(
@@ -157,8 +167,19 @@ public final class CoapServer implements AutoCloseable {
         private int receiveBufferSize = 2 * 1024 * 1024;
         private int ioThreads = 1;
         private final List<MulticastJoins.Join> joins = new ArrayList<>();
+        private dev.tern.coap.spi.SecurityLayer security;
 
         private Builder() {
+        }
+
+        /**
+         * Serves {@code coaps} through {@code layer} (DTLS from {@code tern-dtls}) instead of plain
+         * {@code coap}; the default port becomes the layer's (5684). Requests carry the peer's
+         * authenticated identity ({@link Request#peerIdentity()}).
+         */
+        public Builder security(dev.tern.coap.spi.SecurityLayer layer) {
+            this.security = Objects.requireNonNull(layer, "layer");
+            return this;
         }
 
         /**
@@ -197,7 +218,7 @@ public final class CoapServer implements AutoCloseable {
             return this;
         }
 
-        /** UDP port; 0 picks an ephemeral port. Default 5683 (RFC 7252 §12.6). */
+        /** UDP port; 0 picks an ephemeral port. Default 5683 (RFC 7252 §12.6), 5684 with a security layer. */
         public Builder port(int port) {
             if (port < 0 || port > 0xFFFF) {
                 throw new IllegalArgumentException("port out of range: " + port);

@@ -36,6 +36,7 @@ public final class Request {
     private final boolean multicast;
     private final int blockSize;
     private final TransferProgress progress;
+    private final PeerIdentity peerIdentity;
 
     private Request(Builder b) {
         this.method = b.method;
@@ -52,6 +53,7 @@ public final class Request {
         this.multicast = b.multicast;
         this.blockSize = b.blockSize;
         this.progress = b.progress;
+        this.peerIdentity = b.peerIdentity;
     }
 
     /** A builder for {@code method} with no URI yet. */
@@ -115,6 +117,7 @@ public final class Request {
         b.multicast = multicast;
         b.blockSize = blockSize;
         b.progress = progress;
+        b.peerIdentity = peerIdentity;
         return b;
     }
 
@@ -151,6 +154,14 @@ public final class Request {
     /** {@code coap} or {@code coaps}. */
     public String scheme() {
         return scheme;
+    }
+
+    /**
+     * Server side: who the requester authenticated as in the DTLS handshake (PSK identity, raw
+     * public key or certificate), so that a handler can authorize by it; empty over plain UDP.
+     */
+    public Optional<PeerIdentity> peerIdentity() {
+        return Optional.ofNullable(peerIdentity);
     }
 
     /** The time this request may take before it fails with {@link CoapTimeoutException}; default from the client. */
@@ -286,6 +297,7 @@ public final class Request {
         private boolean multicast;
         private int blockSize;
         private TransferProgress progress;
+        private PeerIdentity peerIdentity;
 
         private Builder(Method method) {
             this.method = Objects.requireNonNull(method, "method");
@@ -313,6 +325,12 @@ public final class Request {
         /** Sets the scheme, {@code coap} or {@code coaps}. */
         public Builder scheme(String scheme) {
             this.scheme = Objects.requireNonNull(scheme, "scheme");
+            return this;
+        }
+
+        /** Sets the authenticated peer (the server engine does this for DTLS requests; null for none). */
+        public Builder peerIdentity(PeerIdentity identity) {
+            this.peerIdentity = identity;
             return this;
         }
 

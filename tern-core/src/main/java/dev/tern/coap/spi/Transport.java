@@ -1,5 +1,7 @@
 package dev.tern.coap.spi;
 
+import dev.tern.coap.CoapException;
+import dev.tern.coap.PeerIdentity;
 import java.net.InetSocketAddress;
 
 /**
@@ -16,6 +18,14 @@ public interface Transport extends AutoCloseable {
     /** The bound local address. */
     InetSocketAddress localAddress();
 
+    /**
+     * Who {@code peer} authenticated as, for a secure transport with an established session to it;
+     * null otherwise (always null for plain UDP). Called on the scheduler thread.
+     */
+    default PeerIdentity peerIdentity(InetSocketAddress peer) {
+        return null;
+    }
+
     /** Stops receiving and releases the socket. */
     @Override
     void close();
@@ -29,5 +39,13 @@ public interface Transport extends AutoCloseable {
          * @param multicast whether it arrived on a multicast group address
          */
         void onDatagram(byte[] data, int length, InetSocketAddress source, boolean multicast);
+
+        /**
+         * The transport cannot reach {@code peer} securely (for example its DTLS handshake failed);
+         * the engine fails the requests waiting for that peer with {@code cause} instead of letting
+         * them time out. Called on the scheduler thread.
+         */
+        default void onPeerFailure(InetSocketAddress peer, CoapException cause) {
+        }
     }
 }

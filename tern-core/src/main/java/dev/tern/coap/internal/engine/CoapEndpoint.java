@@ -84,12 +84,25 @@ public final class CoapEndpoint implements AutoCloseable {
         BlockwiseServer blockwiseServer = service == null ? null
                 : new BlockwiseServer(service, config, scheduler::nanoTime);
         ServerExchanges server = service == null ? null : new ServerExchanges(messages, scheduler, config,
-                blockwiseServer, executor, scheme);
+                blockwiseServer, executor, scheme, wire::peerIdentity);
         CoapEndpoint endpoint = new CoapEndpoint(wire, scheduler, messages, client, server, blockwiseServer,
                 config);
         messages.setUpper(endpoint.new Upper());
-        wire.start(endpoint::onDatagram);
+        wire.start(endpoint.new Lower());
         return endpoint;
+    }
+
+    /** Stage 1 to 2: datagrams from the transport, and peers it cannot reach securely. */
+    private final class Lower implements Transport.Receiver {
+        @Override
+        public void onDatagram(byte[] data, int length, InetSocketAddress source, boolean multicast) {
+            CoapEndpoint.this.onDatagram(data, length, source, multicast);
+        }
+
+        @Override
+        public void onPeerFailure(InetSocketAddress peer, dev.tern.coap.CoapException cause) {
+            client.failPeer(peer, cause);
+        }
     }
 
     /** Stage 2: decode; hand valid messages to the message layer. Runs on the scheduler thread. */

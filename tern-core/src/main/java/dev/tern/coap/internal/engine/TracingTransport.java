@@ -24,10 +24,23 @@ final class TracingTransport implements Transport {
 
     @Override
     public void start(Receiver receiver) {
-        delegate.start((data, length, source, multicast) -> {
-            tracer.received(source, summarize(data, length));
-            receiver.onDatagram(data, length, source, multicast);
+        delegate.start(new Receiver() {
+            @Override
+            public void onDatagram(byte[] data, int length, InetSocketAddress source, boolean multicast) {
+                tracer.received(source, summarize(data, length));
+                receiver.onDatagram(data, length, source, multicast);
+            }
+
+            @Override
+            public void onPeerFailure(InetSocketAddress peer, dev.tern.coap.CoapException cause) {
+                receiver.onPeerFailure(peer, cause);
+            }
         });
+    }
+
+    @Override
+    public dev.tern.coap.PeerIdentity peerIdentity(InetSocketAddress peer) {
+        return delegate.peerIdentity(peer);
     }
 
     @Override

@@ -167,6 +167,24 @@ public final class ClientExchanges {
         multicast.failAll(cause);
     }
 
+    /**
+     * Fails every request to {@code peer}, waiting or in flight, and its observations: the
+     * transport cannot reach it (e.g. the DTLS handshake failed).
+     */
+    public void failPeer(InetSocketAddress peer, CoapException cause) {
+        List<Exchange> toPeer = new ArrayList<>();
+        for (Exchange ex : byToken.values()) {
+            if (ex.destination.equals(peer)) {
+                toPeer.add(ex);
+            }
+        }
+        // the waiting ones first, so that failing those in flight does not transmit the next in line
+        toPeer.sort((a, b) -> Boolean.compare(a.transmitted, b.transmitted));
+        for (Exchange ex : toPeer) {
+            ex.fail(cause);
+        }
+    }
+
     /** Requests waiting or in flight. */
     public int pending() {
         return pending;
@@ -427,14 +445,16 @@ public final class ClientExchanges {
             if (q != null) {
                 if (transmitted) {
                     q.active--;
+                    Exchange next = q.waiting.poll(); // the freed NSTART slot goes to the next in line
+                    if (next != null) {
+                        q.active++;
+                        next.transmit();
+                        return;
+                    }
                 } else {
-                    q.waiting.remove(this);
+                    q.waiting.remove(this); // it never held a slot
                 }
-                Exchange next = q.waiting.poll();
-                if (next != null) {
-                    q.active++;
-                    next.transmit();
-                } else if (q.active == 0) {
+                if (q.active == 0 && q.waiting.isEmpty()) {
                     peers.remove(destination);
                 }
             }

@@ -45,6 +45,8 @@ public final class ServerExchanges {
     private final Service service;
     private final Executor executor;
     private final String scheme;
+    /** Who a peer authenticated as over DTLS (null over UDP), for {@link Request#peerIdentity()}. */
+    private final java.util.function.Function<InetSocketAddress, dev.tern.coap.PeerIdentity> identities;
     private final long separateDelayNanos;
     private final ObserveRelations observers;
     private final long handlerTimeoutNanos;
@@ -52,13 +54,15 @@ public final class ServerExchanges {
 
     /** Creates the server exchange layer. */
     public ServerExchanges(MessageLayer messages, Scheduler scheduler, EndpointConfig config, Service service,
-                           Executor executor, String scheme) {
+                           Executor executor, String scheme,
+                           java.util.function.Function<InetSocketAddress, dev.tern.coap.PeerIdentity> identities) {
         this.messages = messages;
         this.scheduler = scheduler;
         this.config = config;
         this.service = service;
         this.executor = executor;
         this.scheme = scheme;
+        this.identities = identities;
         this.separateDelayNanos = config.separateResponseDelay().toNanos();
         this.observers = new ObserveRelations(messages, scheduler, config, service, executor);
         this.handlerTimeoutNanos = config.handlerTimeout().toNanos();
@@ -121,6 +125,7 @@ public final class ServerExchanges {
         boolean mayObserve = registration;
         Request request = Request.builder(method.get()).options(options).payload(m.payload())
                 .confirmable(m.type() == MessageType.CON).peer(peer).scheme(scheme).token(m.token())
+                .peerIdentity(identities.apply(peer))
                 .multicast(multicast).acknowledger(() -> {
                     if (scheduler.inSchedulerThread()) {
                         acknowledge(ex); // an inline handler: before its response goes out
