@@ -11,6 +11,8 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -27,9 +29,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * datagrams). Every decision comes from a per-direction {@link Random} with a fixed seed, drawn on
  * that direction's receive thread in arrival order, so the decisions depend only on the order of
  * the datagrams. The relay owns two receive threads and one scheduler thread; {@link #close()}
- * stops all three.
+ * stops all three. {@link LossyRelayMain} runs the same relay as a separate OS process.
  */
-public final class LossyRelay implements AutoCloseable {
+public final class LossyRelay implements LossyPath {
     /**
      * What happens to datagrams in one direction.
      *
@@ -95,10 +97,58 @@ public final class LossyRelay implements AutoCloseable {
             return forwarded.get();
         }
 
+        /** The counters as they are now. */
+        public Counts snapshot() {
+            return new Counts(received(), dropped(), duplicated(), delayed(), forwarded(), rescued());
+        }
+
         @Override
         public String toString() {
-            return "received " + received() + ", dropped " + dropped() + ", duplicated " + duplicated()
-                    + ", delayed " + delayed() + ", forwarded " + forwarded() + ", rescued " + rescued();
+            return snapshot().toString();
+        }
+    }
+
+    /** A snapshot of one direction's counters; see {@link Stats} for what each counts. */
+    public record Counts(long received, long dropped, long duplicated, long delayed, long forwarded, long rescued) {
+        private static final Pattern FORMAT = Pattern.compile("received (\\d+), dropped (\\d+), duplicated (\\d+), "
+                + "delayed (\\d+), forwarded (\\d+), rescued (\\d+)");
+
+        /** Reads the form {@link #toString()} writes. */
+        public static Counts parse(String text) {
+            Matcher m = FORMAT.matcher(text.strip());
+            if (!m.matches()) {
+                throw new IllegalArgumentException("not relay counts: " + text);
+            }
+            return new Counts(Long.parseLong(m.group(1)), Long.parseLong(m.group(2)), Long.parseLong(m.group(3)),
+                    Long.parseLong(m.group(4)), Long.parseLong(m.group(5)), Long.parseLong(m.group(6)));
+        }
+
+        @Override
+        public String toString() {
+            return "received " + received + ", dropped " + dropped + ", duplicated " + duplicated
+                    + ", delayed " + delayed + ", forwarded " + forwarded + ", rescued " + rescued;
+        }
+    }
+
+    /** A snapshot of both directions. */
+    public record Counters(Counts toServer, Counts toClient) {
+        private static final String TO_SERVER = "to server: ";
+        private static final String TO_CLIENT = "; to client: ";
+
+        /** Reads the form {@link #toString()} writes. */
+        public static Counters parse(String text) {
+            String t = text.strip();
+            int split = t.indexOf(TO_CLIENT);
+            if (!t.startsWith(TO_SERVER) || split < 0) {
+                throw new IllegalArgumentException("not relay counters: " + text);
+            }
+            return new Counters(Counts.parse(t.substring(TO_SERVER.length(), split)),
+                    Counts.parse(t.substring(split + TO_CLIENT.length())));
+        }
+
+        @Override
+        public String toString() {
+            return TO_SERVER + toServer + TO_CLIENT + toClient;
         }
     }
 
@@ -113,19 +163,20 @@ public final class LossyRelay implements AutoCloseable {
     private volatile SocketAddress client;
     private volatile boolean closed;
 
-    private LossyRelay(InetSocketAddress server, Impairment up, Impairment down, long seed) throws IOException {
+    private LossyRelay(int listenPort, InetSocketAddress server, Impairment up, Impairment down, long upSeed,
+                       long downSeed) throws IOException {
         this.server = server;
         InetAddress loopback = InetAddress.getByName("127.0.0.1");
-        clientSide = new DatagramSocket(new InetSocketAddress(loopback, 0));
+        clientSide = new DatagramSocket(new InetSocketAddress(loopback, listenPort));
         serverSide = new DatagramSocket(new InetSocketAddress(loopback, 0));
         delays = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "lossy-relay-delay");
             t.setDaemon(true);
             return t;
         });
-        upstream = new Thread(() -> pump(clientSide, serverSide, up, new Random(seed), toServer, true),
+        upstream = new Thread(() -> pump(clientSide, serverSide, up, new Random(upSeed), toServer, true),
                 "lossy-relay-to-server");
-        downstream = new Thread(() -> pump(serverSide, clientSide, down, new Random(seed * 31 + 17), toClient, false),
+        downstream = new Thread(() -> pump(serverSide, clientSide, down, new Random(downSeed), toClient, false),
                 "lossy-relay-to-client");
         upstream.setDaemon(true);
         downstream.setDaemon(true);
@@ -133,20 +184,42 @@ public final class LossyRelay implements AutoCloseable {
         downstream.start();
     }
 
-    /** A relay to {@code server} impairing each direction as given, its decisions seeded by {@code seed}. */
+    /**
+     * A relay listening on 127.0.0.1:{@code listenPort} (0: any free port) to {@code server}, impairing each
+     * direction as given, each direction's decisions seeded by its own seed.
+     */
+    public static LossyRelay start(int listenPort, InetSocketAddress server, Impairment toServer, Impairment toClient,
+                                   long toServerSeed, long toClientSeed) throws IOException {
+        return new LossyRelay(listenPort, server, toServer, toClient, toServerSeed, toClientSeed);
+    }
+
+    /**
+     * A relay to {@code server} impairing each direction as given, its decisions seeded by {@code seed}
+     * (client to server) and {@link #toClientSeed(long) toClientSeed(seed)} (server to client).
+     */
     public static LossyRelay start(InetSocketAddress server, Impairment toServer, Impairment toClient, long seed)
             throws IOException {
-        return new LossyRelay(server, toServer, toClient, seed);
+        return new LossyRelay(0, server, toServer, toClient, seed, toClientSeed(seed));
     }
 
     /** The same impairment both ways. */
     public static LossyRelay start(InetSocketAddress server, Impairment both, long seed) throws IOException {
-        return new LossyRelay(server, both, both, seed);
+        return start(server, both, both, seed);
     }
 
-    /** Where the client sends. */
+    /** The server-to-client seed derived from a relay's single seed. */
+    public static long toClientSeed(long seed) {
+        return seed * 31 + 17;
+    }
+
+    @Override
     public InetSocketAddress address() {
         return (InetSocketAddress) clientSide.getLocalSocketAddress();
+    }
+
+    @Override
+    public Counters counters() {
+        return new Counters(toServer.snapshot(), toClient.snapshot());
     }
 
     /** Client-to-server counters. */
@@ -256,6 +329,6 @@ public final class LossyRelay implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "to server: " + toServer + "; to client: " + toClient;
+        return counters().toString();
     }
 }
