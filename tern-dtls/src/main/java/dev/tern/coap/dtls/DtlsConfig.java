@@ -1,0 +1,478 @@
+package dev.tern.coap.dtls;
+
+import java.nio.charset.StandardCharsets;
+import java.security.KeyPair;
+import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Credentials and bounds of a DTLS endpoint. Immutable; build one with {@link #builder()}.
+ *
+ * <p>Credentials: a client names one PSK ({@link Builder#psk}), a server looks keys up in a
+ * {@link PskStore}; either side may hold an X.509 chain ({@link Builder#certificate}) or a raw
+ * public key pair ({@link Builder#rawPublicKey}) and trusts certificates
+ * ({@link Builder#trustedCertificates}) or keys ({@link Builder#trustedKeys}). The cipher suites
+ * offered follow from the credentials: the PSK ones (TLS_PSK_WITH_AES_128_CCM_8 first, as RFC 7252
+ * §9.1.3.1 mandates) with a PSK, the ECDHE_ECDSA ones (TLS_ECDHE_ECDSA_WITH_AES_128_CCM_8 first,
+ * §9.1.3.2) with an EC key; {@link Builder#cipherSuites} narrows them.
+ *
+ * <p>Bounds (each has a default and is enforced before BouncyCastle sees a datagram):
+ * concurrent handshakes, sessions, idle time, handshake time, handshake message size and fragments.
+ */
+public final class DtlsConfig {
+    private final String pskIdentity;
+    private final byte[] pskKey;
+    private final PskStore pskStore;
+    private final PrivateKey privateKey;
+    private final List<X509Certificate> certificateChain;
+    private final PublicKey rawPublicKey;
+    private final List<X509Certificate> trustedCertificates;
+    private final List<PublicKey> trustedKeys;
+    private final boolean trustAll;
+    private final String serverName;
+    private final ClientAuth clientAuth;
+    private final List<String> cipherSuites;
+    private final int connectionIdLength;
+    private final boolean connectionId;
+    private final boolean resumption;
+    private final int maxHandshakes;
+    private final int maxSessions;
+    private final Duration sessionIdleTimeout;
+    private final Duration handshakeTimeout;
+    private final Duration staleHandshake;
+    private final int maxHandshakeMessageSize;
+    private final int maxHandshakeFragments;
+    private final int maxPendingMessages;
+    private final int maxDatagramSize;
+    private final int sessionCacheSize;
+
+    private DtlsConfig(Builder b) {
+        pskIdentity = b.pskIdentity;
+        pskKey = b.pskKey;
+        pskStore = b.pskStore;
+        privateKey = b.privateKey;
+        certificateChain = List.copyOf(b.certificateChain);
+        rawPublicKey = b.rawPublicKey;
+        trustedCertificates = List.copyOf(b.trustedCertificates);
+        trustedKeys = List.copyOf(b.trustedKeys);
+        trustAll = b.trustAll;
+        serverName = b.serverName;
+        clientAuth = b.clientAuth != null ? b.clientAuth
+                : (trustedCertificates.isEmpty() && trustedKeys.isEmpty() && !trustAll) ? ClientAuth.NONE
+                : ClientAuth.NEEDED;
+        cipherSuites = List.copyOf(b.cipherSuites);
+        connectionIdLength = b.connectionIdLength;
+        connectionId = b.connectionId;
+        resumption = b.resumption;
+        maxHandshakes = b.maxHandshakes;
+        maxSessions = b.maxSessions;
+        sessionIdleTimeout = b.sessionIdleTimeout;
+        handshakeTimeout = b.handshakeTimeout;
+        staleHandshake = b.staleHandshake;
+        maxHandshakeMessageSize = b.maxHandshakeMessageSize;
+        maxHandshakeFragments = b.maxHandshakeFragments;
+        maxPendingMessages = b.maxPendingMessages;
+        maxDatagramSize = b.maxDatagramSize;
+        sessionCacheSize = b.sessionCacheSize;
+    }
+
+    /** A builder with no credentials and the default bounds. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Client: the PSK identity, or null. */
+    public String pskIdentity() {
+        return pskIdentity;
+    }
+
+    /** Client: a copy of the PSK, or null. */
+    public byte[] pskKey() {
+        return pskKey == null ? null : pskKey.clone();
+    }
+
+    /** Server: the PSK lookup, or null. */
+    public PskStore pskStore() {
+        return pskStore;
+    }
+
+    /** The own private key (certificate or raw public key modes), or null. */
+    public PrivateKey privateKey() {
+        return privateKey;
+    }
+
+    /** The own certificate chain, leaf first; empty unless X.509. */
+    public List<X509Certificate> certificateChain() {
+        return certificateChain;
+    }
+
+    /** The own raw public key (RFC 7250), or null. */
+    public PublicKey rawPublicKey() {
+        return rawPublicKey;
+    }
+
+    /** Trust anchors for the peer's certificate chain. */
+    public List<X509Certificate> trustedCertificates() {
+        return trustedCertificates;
+    }
+
+    /** Raw public keys the peer may present. */
+    public List<PublicKey> trustedKeys() {
+        return trustedKeys;
+    }
+
+    /** Whether any peer certificate or key is accepted unverified ({@code tern -n}); for testing only. */
+    public boolean trustAll() {
+        return trustAll;
+    }
+
+    /** Client: the name the server certificate must carry; null for the host of the request URI. */
+    public String serverName() {
+        return serverName;
+    }
+
+    /** Server: whether clients are asked for a certificate or raw public key. */
+    public ClientAuth clientAuth() {
+        return clientAuth;
+    }
+
+    /** The cipher suites to offer or accept, by IANA name; empty for all that fit the credentials. */
+    public List<String> cipherSuites() {
+        return cipherSuites;
+    }
+
+    /** Server: the length of the Connection IDs it issues (RFC 9146), 0 for none. Default 6. */
+    public int connectionIdLength() {
+        return connectionIdLength;
+    }
+
+    /** Client: whether it offers to use the server's Connection ID (RFC 9146). Default false. */
+    public boolean connectionId() {
+        return connectionId;
+    }
+
+    /** Whether sessions are resumed (abbreviated handshake, RFC 5246 §7.3). Default true. */
+    public boolean resumption() {
+        return resumption;
+    }
+
+    /** Handshakes in progress at once; a new one beyond replaces a stale one or is dropped. Default 100. */
+    public int maxHandshakes() {
+        return maxHandshakes;
+    }
+
+    /** Established sessions; beyond, the longest idle one is evicted. Default 10 000. */
+    public int maxSessions() {
+        return maxSessions;
+    }
+
+    /** A session idle this long is removed. Default 30 min. */
+    public Duration sessionIdleTimeout() {
+        return sessionIdleTimeout;
+    }
+
+    /** A handshake that has not completed after this fails. Default 30 s. */
+    public Duration handshakeTimeout() {
+        return handshakeTimeout;
+    }
+
+    /** At the handshake cap, a handshake with no datagram for this long may be replaced. Default 5 s. */
+    public Duration staleHandshake() {
+        return staleHandshake;
+    }
+
+    /** The largest declared handshake message accepted; larger ones drop their datagram. Default 8192. */
+    public int maxHandshakeMessageSize() {
+        return maxHandshakeMessageSize;
+    }
+
+    /** Handshake fragments one handshake may receive before it is aborted. Default 256. */
+    public int maxHandshakeFragments() {
+        return maxHandshakeFragments;
+    }
+
+    /** Client: messages held per server while its handshake runs. Default 32. */
+    public int maxPendingMessages() {
+        return maxPendingMessages;
+    }
+
+    /** The largest datagram sent (handshake messages are fragmented to fit). Default 1400. */
+    public int maxDatagramSize() {
+        return maxDatagramSize;
+    }
+
+    /** Server: sessions kept for resumption. Default 1000. */
+    public int sessionCacheSize() {
+        return sessionCacheSize;
+    }
+
+    /** Whether a pre-shared key is configured (client identity and key, or a server store). */
+    public boolean hasPsk() {
+        return pskKey != null || pskStore != null;
+    }
+
+    /** Whether a certificate chain or raw public key is configured. */
+    public boolean hasKeyPair() {
+        return privateKey != null;
+    }
+
+    @Override
+    public String toString() {
+        // never the key material
+        return "DtlsConfig[psk=" + (pskIdentity != null ? "identity " + pskIdentity : pskStore != null ? "store" : "none")
+                + ", x509=" + !certificateChain.isEmpty() + ", rpk=" + (rawPublicKey != null)
+                + ", trusted=" + trustedCertificates.size() + " certificates/" + trustedKeys.size() + " keys"
+                + (trustAll ? ", trust-all" : "") + ", clientAuth=" + clientAuth
+                + ", cid=" + connectionIdLength + "/" + connectionId + ", maxHandshakes=" + maxHandshakes
+                + ", maxSessions=" + maxSessions + "]";
+    }
+
+    /** Builds a {@link DtlsConfig}. */
+    public static final class Builder {
+        private String pskIdentity;
+        private byte[] pskKey;
+        private PskStore pskStore;
+        private PrivateKey privateKey;
+        private List<X509Certificate> certificateChain = List.of();
+        private PublicKey rawPublicKey;
+        private final List<X509Certificate> trustedCertificates = new ArrayList<>();
+        private final List<PublicKey> trustedKeys = new ArrayList<>();
+        private boolean trustAll;
+        private String serverName;
+        private ClientAuth clientAuth;
+        private List<String> cipherSuites = List.of();
+        private int connectionIdLength = 6;
+        private boolean connectionId;
+        private boolean resumption = true;
+        private int maxHandshakes = 100;
+        private int maxSessions = 10_000;
+        private Duration sessionIdleTimeout = Duration.ofMinutes(30);
+        private Duration handshakeTimeout = Duration.ofSeconds(30);
+        private Duration staleHandshake = Duration.ofSeconds(5);
+        private int maxHandshakeMessageSize = 8192;
+        private int maxHandshakeFragments = 256;
+        private int maxPendingMessages = 32;
+        private int maxDatagramSize = 1400;
+        private int sessionCacheSize = 1000;
+
+        private Builder() {
+        }
+
+        /** Client: the PSK identity and key to present (RFC 7252 §9.1.3.1). */
+        public Builder psk(String identity, byte[] key) {
+            Objects.requireNonNull(identity, "identity");
+            Objects.requireNonNull(key, "key");
+            if (key.length == 0) {
+                throw new IllegalArgumentException("empty pre-shared key");
+            }
+            this.pskIdentity = identity;
+            this.pskKey = key.clone();
+            return this;
+        }
+
+        /** Client: a PSK given as text (its UTF-8 bytes are the key, as in {@code coap-client -k}). */
+        public Builder psk(String identity, String key) {
+            return psk(identity, key.getBytes(StandardCharsets.UTF_8));
+        }
+
+        /** Server: where keys are looked up by identity. */
+        public Builder pskStore(PskStore store) {
+            this.pskStore = Objects.requireNonNull(store, "store");
+            return this;
+        }
+
+        /**
+         * Server: a single identity and key (a convenience over {@link #pskStore}); the identity is
+         * compared in constant time.
+         */
+        public Builder pskStore(String identity, byte[] key) {
+            byte[] id = identity.getBytes(StandardCharsets.UTF_8);
+            byte[] k = key.clone();
+            return pskStore(requested -> java.security.MessageDigest.isEqual(id,
+                    requested.getBytes(StandardCharsets.UTF_8)) ? k.clone() : null);
+        }
+
+        /** Own X.509 credentials: the private key and its chain, leaf first (RFC 7252 §9.1.3.3). */
+        public Builder certificate(PrivateKey key, List<X509Certificate> chain) {
+            Objects.requireNonNull(key, "key");
+            if (chain.isEmpty()) {
+                throw new IllegalArgumentException("empty certificate chain");
+            }
+            this.privateKey = key;
+            this.certificateChain = List.copyOf(chain);
+            this.rawPublicKey = null;
+            return this;
+        }
+
+        /** Own raw public key credentials (RFC 7250, RFC 7252 §9.1.3.2): an EC secp256r1 key pair. */
+        public Builder rawPublicKey(KeyPair keyPair) {
+            this.privateKey = Objects.requireNonNull(keyPair.getPrivate(), "private key");
+            this.rawPublicKey = Objects.requireNonNull(keyPair.getPublic(), "public key");
+            this.certificateChain = List.of();
+            return this;
+        }
+
+        /** Trust anchors for peer certificates (added to those given before). */
+        public Builder trustedCertificates(List<X509Certificate> anchors) {
+            this.trustedCertificates.addAll(anchors);
+            return this;
+        }
+
+        /** Raw public keys peers may present (added to those given before). */
+        public Builder trustedKeys(List<PublicKey> keys) {
+            this.trustedKeys.addAll(keys);
+            return this;
+        }
+
+        /** Accepts any peer certificate or raw public key without verification. For testing only. */
+        public Builder trustAll(boolean trustAll) {
+            this.trustAll = trustAll;
+            return this;
+        }
+
+        /** Client: the name the server certificate must carry, instead of the URI host. */
+        public Builder serverName(String name) {
+            this.serverName = Objects.requireNonNull(name, "name");
+            return this;
+        }
+
+        /** Server: whether to ask clients for a certificate; default NEEDED when trust is configured. */
+        public Builder clientAuth(ClientAuth auth) {
+            this.clientAuth = Objects.requireNonNull(auth, "auth");
+            return this;
+        }
+
+        /** Restricts the cipher suites, by IANA name (e.g. {@code TLS_PSK_WITH_AES_128_CCM_8}). */
+        public Builder cipherSuites(List<String> names) {
+            for (String n : names) {
+                if (dev.tern.coap.dtls.internal.CipherSuites.code(n) < 0) {
+                    throw new IllegalArgumentException("unsupported cipher suite " + n + "; supported: "
+                            + dev.tern.coap.dtls.internal.CipherSuites.names());
+                }
+            }
+            this.cipherSuites = List.copyOf(names);
+            return this;
+        }
+
+        /** Server: length of the Connection IDs it issues (RFC 9146), 0..32; 0 disables. Default 6. */
+        public Builder connectionIdLength(int length) {
+            if (length < 0 || length > 32) {
+                throw new IllegalArgumentException("connectionIdLength must be 0..32: " + length);
+            }
+            this.connectionIdLength = length;
+            return this;
+        }
+
+        /** Client: offer to use the server's Connection ID (RFC 9146), so a changed address keeps the session. */
+        public Builder connectionId(boolean use) {
+            this.connectionId = use;
+            return this;
+        }
+
+        /** Whether sessions are resumed with an abbreviated handshake. Default true. */
+        public Builder resumption(boolean resume) {
+            this.resumption = resume;
+            return this;
+        }
+
+        /** Concurrent handshakes (at least 1). Default 100. */
+        public Builder maxHandshakes(int n) {
+            this.maxHandshakes = positive(n, "maxHandshakes");
+            return this;
+        }
+
+        /** Established sessions (at least 1). Default 10 000. */
+        public Builder maxSessions(int n) {
+            this.maxSessions = positive(n, "maxSessions");
+            return this;
+        }
+
+        /** Idle time after which a session is removed. Default 30 min. */
+        public Builder sessionIdleTimeout(Duration d) {
+            this.sessionIdleTimeout = positive(d, "sessionIdleTimeout");
+            return this;
+        }
+
+        /** Time a handshake may take. Default 30 s. */
+        public Builder handshakeTimeout(Duration d) {
+            this.handshakeTimeout = positive(d, "handshakeTimeout");
+            return this;
+        }
+
+        /** Silence after which a handshake may be replaced at the cap. Default 5 s. */
+        public Builder staleHandshake(Duration d) {
+            this.staleHandshake = positive(d, "staleHandshake");
+            return this;
+        }
+
+        /** Largest declared handshake message, 256..65536. Default 8192. */
+        public Builder maxHandshakeMessageSize(int bytes) {
+            if (bytes < 256 || bytes > 65536) {
+                throw new IllegalArgumentException("maxHandshakeMessageSize must be 256..65536: " + bytes);
+            }
+            this.maxHandshakeMessageSize = bytes;
+            return this;
+        }
+
+        /** Handshake fragments per handshake. Default 256. */
+        public Builder maxHandshakeFragments(int n) {
+            this.maxHandshakeFragments = positive(n, "maxHandshakeFragments");
+            return this;
+        }
+
+        /** Client: messages held per server during its handshake. Default 32. */
+        public Builder maxPendingMessages(int n) {
+            this.maxPendingMessages = positive(n, "maxPendingMessages");
+            return this;
+        }
+
+        /** Largest datagram sent, 256..16384. Default 1400. */
+        public Builder maxDatagramSize(int bytes) {
+            if (bytes < 256 || bytes > 16384) {
+                throw new IllegalArgumentException("maxDatagramSize must be 256..16384: " + bytes);
+            }
+            this.maxDatagramSize = bytes;
+            return this;
+        }
+
+        /** Server: sessions kept for resumption (0 disables). Default 1000. */
+        public Builder sessionCacheSize(int n) {
+            if (n < 0) {
+                throw new IllegalArgumentException("sessionCacheSize must not be negative: " + n);
+            }
+            this.sessionCacheSize = n;
+            return this;
+        }
+
+        private static int positive(int n, String what) {
+            if (n < 1) {
+                throw new IllegalArgumentException(what + " must be at least 1: " + n);
+            }
+            return n;
+        }
+
+        private static Duration positive(Duration d, String what) {
+            if (d.isNegative() || d.isZero()) {
+                throw new IllegalArgumentException(what + " must be positive: " + d);
+            }
+            return d;
+        }
+
+        /** The configuration. */
+        public DtlsConfig build() {
+            if (rawPublicKey != null && !"EC".equals(rawPublicKey.getAlgorithm())) {
+                throw new IllegalArgumentException("raw public keys must be EC (secp256r1), not "
+                        + rawPublicKey.getAlgorithm());
+            }
+            if (pskKey != null && pskStore != null) {
+                throw new IllegalArgumentException("psk (client) and pskStore (server) are exclusive");
+            }
+            return new DtlsConfig(this);
+        }
+    }
+}

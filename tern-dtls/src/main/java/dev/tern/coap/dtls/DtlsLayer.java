@@ -1,0 +1,75 @@
+package dev.tern.coap.dtls;
+
+import dev.tern.coap.dtls.internal.DtlsContext;
+import dev.tern.coap.dtls.internal.DtlsTransport;
+import dev.tern.coap.spi.Scheduler;
+import dev.tern.coap.spi.SecurityLayer;
+import dev.tern.coap.spi.Transport;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * DTLS as a {@link SecurityLayer}: give it to {@code CoapServer.builder().security(...)} or
+ * {@code CoapClient.builder().security(...)}. One layer may serve several endpoints (a server with
+ * several I/O threads); they share its credentials, cookie secret and resumption cache. Create
+ * one with {@link Dtls#server} or {@link Dtls#client}.
+ */
+public final class DtlsLayer implements SecurityLayer {
+    private final DtlsContext context;
+    private final List<DtlsTransport> transports = new CopyOnWriteArrayList<>();
+
+    DtlsLayer(DtlsConfig config, boolean server) {
+        this.context = new DtlsContext(config, server);
+    }
+
+    @Override
+    public String scheme() {
+        return "coaps";
+    }
+
+    @Override
+    public int defaultPort() {
+        return 5684;
+    }
+
+    @Override
+    public Transport wrap(Transport datagrams, Scheduler scheduler) {
+        DtlsTransport t = new DtlsTransport(context, datagrams, scheduler);
+        transports.add(t);
+        return t;
+    }
+
+    /** The established session with {@code peer} (the address requests go to or come from), if any. */
+    public java.util.Optional<DtlsSession> session(InetSocketAddress peer) {
+        for (DtlsTransport t : transports) {
+            DtlsSession s = t.session(peer);
+            if (s != null) {
+                return java.util.Optional.of(s);
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
+    /** Every established session of every endpoint of this layer. */
+    public List<DtlsSession> sessions() {
+        List<DtlsSession> all = new ArrayList<>();
+        transports.forEach(t -> all.addAll(t.sessions()));
+        return all;
+    }
+
+    /** Handshakes in progress, over all endpoints. */
+    public int handshakesInProgress() {
+        int n = 0;
+        for (DtlsTransport t : transports) {
+            n += t.counts()[0];
+        }
+        return n;
+    }
+
+    /** Counters since the layer was created. */
+    public DtlsStatistics statistics() {
+        return context.statistics();
+    }
+}

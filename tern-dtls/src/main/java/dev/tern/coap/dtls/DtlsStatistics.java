@@ -1,0 +1,14 @@
+package dev.tern.coap.dtls;
+
+/**
+ * Counters of a {@link DtlsLayer} since it was created.
+ *
+ * @param helloVerifyRequests cookies sent (ClientHellos without a valid cookie; no state kept)
+ * @param handshakesCompleted handshakes that established a session
+ * @param handshakesFailed handshakes that failed (wrong credentials, alerts, timeouts, aborts)
+ * @param handshakesRejected verified ClientHellos dropped at the handshake cap
+ * @param datagramsDropped datagrams the record filter or the session tables discarded
+ */
+public record DtlsStatistics(long helloVerifyRequests, long handshakesCompleted, long handshakesFailed,
+                             long handshakesRejected, long datagramsDropped) {
+}

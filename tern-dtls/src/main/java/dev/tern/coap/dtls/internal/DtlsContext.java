@@ -1,0 +1,186 @@
+package dev.tern.coap.dtls.internal;
+
+import dev.tern.coap.dtls.DtlsConfig;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.security.SecureRandom;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.bouncycastle.tls.DTLSRequest;
+import org.bouncycastle.tls.DTLSVerifier;
+import org.bouncycastle.tls.DatagramSender;
+import org.bouncycastle.tls.TlsSession;
+import org.bouncycastle.tls.crypto.impl.bc.BcTlsCrypto;
+import org.bouncycastle.util.encoders.Hex;
+
+/**
+ * What the transports of one {@link dev.tern.coap.dtls.DtlsLayer} share: the configuration and
+ * credentials, the crypto, the cookie secret (RFC 6347 §4.2.1, rotated), the session caches for
+ * resumption, the handshake threads and the counters. Thread-safe.
+ */
+public final class DtlsContext {
+    /** The cookie secret changes this often; a cookie from the previous secret is still accepted. */
+    private static final long COOKIE_ROTATION_NANOS = TimeUnit.MINUTES.toNanos(5);
+
+    final DtlsConfig config;
+    final boolean server;
+    final BcTlsCrypto crypto;
+    final Credentials credentials;
+    final ExecutorService handshakeThreads;
+    private final Map<String, TlsSession> serverSessions;
+    private final Map<InetSocketAddress, TlsSession> clientSessions;
+    private volatile DTLSVerifier cookies;
+    private volatile DTLSVerifier previousCookies;
+    private volatile long cookiesSince = System.nanoTime();
+
+    /** Counters, for tests and metrics. */
+    final AtomicLong helloVerifyRequests = new AtomicLong();
+    final AtomicLong handshakesCompleted = new AtomicLong();
+    final AtomicLong handshakesFailed = new AtomicLong();
+    final AtomicLong handshakesRejected = new AtomicLong();
+    final AtomicLong datagramsDropped = new AtomicLong();
+
+    public DtlsContext(DtlsConfig config, boolean server) {
+        this.config = config;
+        this.server = server;
+        this.crypto = new BcTlsCrypto(new SecureRandom());
+        this.credentials = new Credentials(config, crypto);
+        this.cookies = new DTLSVerifier(crypto);
+        AtomicInteger n = new AtomicInteger();
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 10, TimeUnit.SECONDS,
+                new SynchronousQueue<>(), r -> {
+                    Thread t = new Thread(r, "tern-dtls-handshake-" + n.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
+        this.handshakeThreads = pool;
+        int cache = config.sessionCacheSize();
+        this.serverSessions = lru(cache);
+        this.clientSessions = lru(Math.max(cache, 16));
+    }
+
+    private static <K> Map<K, TlsSession> lru(int capacity) {
+        return java.util.Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true) {
+            private static final long serialVersionUID = 1L;
+
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<K, TlsSession> eldest) {
+                return size() > capacity;
+            }
+        });
+    }
+
+    /**
+     * The stateless cookie exchange: a ClientHello with a valid cookie (from the current or the
+     * previous secret) gives a request to start a handshake with; otherwise a HelloVerifyRequest
+     * goes to {@code out} (unless the datagram is not a ClientHello at all) and nothing is kept.
+     */
+    DTLSRequest verifyCookie(InetSocketAddress peer, byte[] data, int length, DatagramSender out) {
+        rotateCookieSecret();
+        byte[] clientId = clientId(peer);
+        int limit;
+        try {
+            limit = out.getSendLimit();
+        } catch (IOException e) {
+            limit = config.maxDatagramSize();
+        }
+        Captured hvr = new Captured(limit);
+        DTLSRequest request = cookies.verifyRequest(clientId, data, 0, length, hvr);
+        if (request != null || hvr.data == null) {
+            return request;
+        }
+        DTLSVerifier previous = previousCookies;
+        if (previous != null) {
+            request = previous.verifyRequest(clientId, data, 0, length, new Captured(limit));
+            if (request != null) {
+                return request;
+            }
+        }
+        try {
+            out.send(hvr.data, 0, hvr.data.length);
+            helloVerifyRequests.incrementAndGet();
+        } catch (IOException e) {
+            // lost like any datagram
+        }
+        return null;
+    }
+
+    private void rotateCookieSecret() {
+        long now = System.nanoTime();
+        if (now - cookiesSince > COOKIE_ROTATION_NANOS) {
+            synchronized (this) {
+                if (now - cookiesSince > COOKIE_ROTATION_NANOS) {
+                    previousCookies = cookies;
+                    cookies = new DTLSVerifier(crypto);
+                    cookiesSince = now;
+                }
+            }
+        }
+    }
+
+    private static byte[] clientId(InetSocketAddress peer) {
+        byte[] ip = peer.getAddress().getAddress();
+        byte[] id = new byte[ip.length + 2];
+        System.arraycopy(ip, 0, id, 0, ip.length);
+        id[ip.length] = (byte) (peer.getPort() >> 8);
+        id[ip.length + 1] = (byte) peer.getPort();
+        return id;
+    }
+
+    /** A snapshot of the counters. */
+    public dev.tern.coap.dtls.DtlsStatistics statistics() {
+        return new dev.tern.coap.dtls.DtlsStatistics(helloVerifyRequests.get(), handshakesCompleted.get(),
+                handshakesFailed.get(), handshakesRejected.get(), datagramsDropped.get());
+    }
+
+    /** Server: a session to resume by its ID, or null. */
+    TlsSession serverSession(byte[] sessionId) {
+        return sessionId == null || sessionId.length == 0 ? null : serverSessions.get(Hex.toHexString(sessionId));
+    }
+
+    /** Server: keeps {@code session} for resumption. */
+    void keepServerSession(TlsSession session) {
+        if (config.sessionCacheSize() > 0 && session != null && session.isResumable()) {
+            serverSessions.put(Hex.toHexString(session.getSessionID()), session);
+        }
+    }
+
+    /** Client: the session to offer for resumption with {@code peer}, or null. */
+    TlsSession clientSession(InetSocketAddress peer) {
+        TlsSession s = config.resumption() ? clientSessions.get(peer) : null;
+        return s != null && s.isResumable() ? s : null;
+    }
+
+    /** Client: keeps the session with {@code peer} for resumption. */
+    void keepClientSession(InetSocketAddress peer, TlsSession session) {
+        if (config.resumption() && session != null && session.isResumable()) {
+            clientSessions.put(peer, session);
+        }
+    }
+
+    /** Captures the HelloVerifyRequest the verifier would send. */
+    private static final class Captured implements DatagramSender {
+        private final int limit;
+        byte[] data;
+
+        Captured(int limit) {
+            this.limit = limit;
+        }
+
+        @Override
+        public int getSendLimit() {
+            return limit;
+        }
+
+        @Override
+        public void send(byte[] buf, int off, int len) {
+            data = java.util.Arrays.copyOfRange(buf, off, off + len);
+        }
+    }
+}

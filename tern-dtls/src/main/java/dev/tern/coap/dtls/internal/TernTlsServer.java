@@ -1,0 +1,169 @@
+package dev.tern.coap.dtls.internal;
+
+import dev.tern.coap.PeerIdentity;
+import dev.tern.coap.dtls.ClientAuth;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.function.Supplier;
+import org.bouncycastle.tls.AbstractTlsServer;
+import org.bouncycastle.tls.AlertDescription;
+import org.bouncycastle.tls.Certificate;
+import org.bouncycastle.tls.CertificateRequest;
+import org.bouncycastle.tls.CertificateType;
+import org.bouncycastle.tls.ClientCertificateType;
+import org.bouncycastle.tls.KeyExchangeAlgorithm;
+import org.bouncycastle.tls.ProtocolVersion;
+import org.bouncycastle.tls.SecurityParameters;
+import org.bouncycastle.tls.TlsCredentials;
+import org.bouncycastle.tls.TlsFatalAlert;
+import org.bouncycastle.tls.TlsPSKIdentityManager;
+import org.bouncycastle.tls.TlsSession;
+import org.bouncycastle.tls.TlsUtils;
+
+/** The BouncyCastle server peer of one handshake, configured from a {@link DtlsContext}. */
+final class TernTlsServer extends AbstractTlsServer {
+    private final DtlsContext shared;
+    private final HandshakeCrypto handshakeCrypto;
+    private final Supplier<byte[]> connectionIds;
+    private volatile PeerIdentity verifiedClient;
+    private volatile HandshakeResult result;
+
+    TernTlsServer(DtlsContext shared, Supplier<byte[]> connectionIds) {
+        this(shared, connectionIds, new HandshakeCrypto(shared.crypto.getSecureRandom()));
+    }
+
+    private TernTlsServer(DtlsContext shared, Supplier<byte[]> connectionIds, HandshakeCrypto crypto) {
+        super(crypto);
+        this.handshakeCrypto = crypto;
+        this.shared = shared;
+        this.connectionIds = connectionIds;
+    }
+
+    HandshakeResult result() {
+        return result;
+    }
+
+    @Override
+    protected ProtocolVersion[] getSupportedVersions() {
+        return ProtocolVersion.DTLSv12.only();
+    }
+
+    @Override
+    protected int[] getSupportedCipherSuites() {
+        int[] wanted = CipherSuites.select(shared.config.pskStore() != null, shared.credentials.keyAlgorithm(), false,
+                shared.config.cipherSuites());
+        return TlsUtils.getSupportedCipherSuites(getCrypto(), wanted);
+    }
+
+    @Override
+    public TlsCredentials getCredentials() throws IOException {
+        int kx = context.getSecurityParametersHandshake().getKeyExchangeAlgorithm();
+        switch (kx) {
+            case KeyExchangeAlgorithm.PSK:
+            case KeyExchangeAlgorithm.ECDHE_PSK:
+                return null;
+            case KeyExchangeAlgorithm.ECDHE_ECDSA:
+            case KeyExchangeAlgorithm.ECDHE_RSA:
+                return shared.credentials.signer(context);
+            default:
+                throw new TlsFatalAlert(AlertDescription.internal_error);
+        }
+    }
+
+    @Override
+    public TlsPSKIdentityManager getPSKIdentityManager() {
+        if (shared.config.pskStore() == null) {
+            return null;
+        }
+        return new TlsPSKIdentityManager() {
+            @Override
+            public byte[] getHint() {
+                return null;
+            }
+
+            @Override
+            public byte[] getPSK(byte[] identity) {
+                return shared.config.pskStore().key(new String(identity, StandardCharsets.UTF_8));
+            }
+        };
+    }
+
+    @Override
+    public CertificateRequest getCertificateRequest() {
+        int kx = context.getSecurityParametersHandshake().getKeyExchangeAlgorithm();
+        if (shared.config.clientAuth() == ClientAuth.NONE
+                || kx == KeyExchangeAlgorithm.PSK || kx == KeyExchangeAlgorithm.ECDHE_PSK) {
+            return null;
+        }
+        short[] types = {ClientCertificateType.ecdsa_sign, ClientCertificateType.rsa_sign};
+        return new CertificateRequest(types, TlsUtils.getDefaultSupportedSignatureAlgorithms(context), null);
+    }
+
+    @Override
+    protected short[] getAllowedClientCertificateTypes() {
+        boolean rpk = !shared.config.trustedKeys().isEmpty() || shared.config.trustAll();
+        boolean x509 = !shared.config.trustedCertificates().isEmpty() || shared.config.trustAll();
+        if (rpk && x509) {
+            return shared.credentials.rawPublicKey()
+                    ? new short[] {CertificateType.RawPublicKey, CertificateType.X509}
+                    : new short[] {CertificateType.X509, CertificateType.RawPublicKey};
+        }
+        return rpk ? new short[] {CertificateType.RawPublicKey} : null;
+    }
+
+    @Override
+    public void notifyClientCertificate(Certificate clientCertificate) throws IOException {
+        if (clientCertificate == null || clientCertificate.isEmpty()) {
+            if (shared.config.clientAuth() == ClientAuth.NEEDED) {
+                throw new TlsFatalAlert(AlertDescription.handshake_failure, "client sent no certificate or key");
+            }
+            return;
+        }
+        String suite = CipherSuites.name(context.getSecurityParametersHandshake().getCipherSuite());
+        verifiedClient = shared.credentials.verify(clientCertificate, null, suite);
+    }
+
+    @Override
+    protected byte[] getNewConnectionID() {
+        return shared.config.connectionIdLength() == 0 ? null : connectionIds.get();
+    }
+
+    @Override
+    public TlsSession getSessionToResume(byte[] sessionID) {
+        return shared.serverSession(sessionID);
+    }
+
+    @Override
+    public byte[] getNewSessionID() {
+        if (shared.config.sessionCacheSize() == 0) {
+            return null;
+        }
+        byte[] id = new byte[32];
+        getCrypto().getSecureRandom().nextBytes(id);
+        return id;
+    }
+
+    @Override
+    public int getHandshakeTimeoutMillis() {
+        return (int) Math.min(Integer.MAX_VALUE, shared.config.handshakeTimeout().toMillis());
+    }
+
+    @Override
+    public void notifyHandshakeComplete() throws IOException {
+        super.notifyHandshakeComplete();
+        handshakeCrypto.handshakeComplete();
+        SecurityParameters sp = context.getSecurityParametersConnection();
+        String suite = CipherSuites.name(sp.getCipherSuite());
+        PeerIdentity identity = verifiedClient;
+        if (identity == null && sp.getPSKIdentity() != null) {
+            identity = PeerIdentity.preSharedKey(new String(sp.getPSKIdentity(), StandardCharsets.UTF_8), suite);
+        }
+        if (identity == null && sp.isResumedSession() && sp.getPeerCertificate() != null
+                && !sp.getPeerCertificate().isEmpty()) {
+            identity = Credentials.unverified(sp.getPeerCertificate(), suite); // verified in the full handshake
+        }
+        byte[] cid = sp.getConnectionIDPeer();
+        result = new HandshakeResult(identity, suite, cid == null ? new byte[0] : cid, sp.isResumedSession());
+        shared.keepServerSession(context.getResumableSession());
+    }
+}
