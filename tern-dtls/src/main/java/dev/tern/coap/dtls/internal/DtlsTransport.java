@@ -542,8 +542,8 @@ public final class DtlsTransport implements Transport {
             if (f.getAlertDescription() == AlertDescription.decrypt_error) {
                 return "the peer's Finished did not verify: " + text + " (wrong pre-shared key?)";
             }
-            return m != null && !m.equals(text) && !m.startsWith(AlertDescription.getName(f.getAlertDescription()))
-                    ? m + " (" + text + ")" : text;
+            String detail = m != null && m.startsWith(text + "; ") ? m.substring(text.length() + 2) : null;
+            return detail != null ? detail + " (" + text + ")" : text;
         }
         if (e instanceof TlsTimeoutException) {
             return "no handshake response within " + e.getMessage();
