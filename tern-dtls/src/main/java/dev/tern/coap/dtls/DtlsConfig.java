@@ -50,6 +50,7 @@ public final class DtlsConfig {
     private final int maxPendingMessages;
     private final int maxDatagramSize;
     private final int sessionCacheSize;
+    private final Duration resumeAfterIdle;
 
     private DtlsConfig(Builder b) {
         pskIdentity = b.pskIdentity;
@@ -79,6 +80,7 @@ public final class DtlsConfig {
         maxPendingMessages = b.maxPendingMessages;
         maxDatagramSize = b.maxDatagramSize;
         sessionCacheSize = b.sessionCacheSize;
+        resumeAfterIdle = b.resumeAfterIdle;
     }
 
     /** A builder with no credentials and the default bounds. */
@@ -211,6 +213,15 @@ public final class DtlsConfig {
         return sessionCacheSize;
     }
 
+    /**
+     * Client: a session with no record from the server for this long is set up again (resumed when
+     * possible) before the next request, since the server may have dropped it. Default 4 min
+     * (libcoap servers drop idle sessions after 300 s).
+     */
+    public Duration resumeAfterIdle() {
+        return resumeAfterIdle;
+    }
+
     /** Whether a pre-shared key is configured (client identity and key, or a server store). */
     public boolean hasPsk() {
         return pskKey != null || pskStore != null;
@@ -259,6 +270,7 @@ public final class DtlsConfig {
         private int maxPendingMessages = 32;
         private int maxDatagramSize = 1400;
         private int sessionCacheSize = 1000;
+        private Duration resumeAfterIdle = Duration.ofMinutes(4);
 
         private Builder() {
         }
@@ -446,6 +458,12 @@ public final class DtlsConfig {
                 throw new IllegalArgumentException("sessionCacheSize must not be negative: " + n);
             }
             this.sessionCacheSize = n;
+            return this;
+        }
+
+        /** Client: idle time after which the session is set up again before sending. Default 4 min. */
+        public Builder resumeAfterIdle(Duration d) {
+            this.resumeAfterIdle = positive(d, "resumeAfterIdle");
             return this;
         }
 

@@ -8,7 +8,9 @@ package dev.tern.coap.dtls;
  * @param handshakesFailed handshakes that failed (wrong credentials, alerts, timeouts, aborts)
  * @param handshakesRejected verified ClientHellos dropped at the handshake cap
  * @param datagramsDropped datagrams the record filter or the session tables discarded
+ * @param recordsDelivered application records decrypted and handed to CoAP (replays and records
+ *     with a bad MAC are not)
  */
 public record DtlsStatistics(long helloVerifyRequests, long handshakesCompleted, long handshakesFailed,
-                             long handshakesRejected, long datagramsDropped) {
+                             long handshakesRejected, long datagramsDropped, long recordsDelivered) {
 }

@@ -45,6 +45,7 @@ public final class DtlsContext {
     final AtomicLong handshakesFailed = new AtomicLong();
     final AtomicLong handshakesRejected = new AtomicLong();
     final AtomicLong datagramsDropped = new AtomicLong();
+    final java.util.concurrent.atomic.LongAdder recordsDelivered = new java.util.concurrent.atomic.LongAdder();
 
     public DtlsContext(DtlsConfig config, boolean server) {
         this.config = config;
@@ -136,7 +137,7 @@ public final class DtlsContext {
     /** A snapshot of the counters. */
     public dev.tern.coap.dtls.DtlsStatistics statistics() {
         return new dev.tern.coap.dtls.DtlsStatistics(helloVerifyRequests.get(), handshakesCompleted.get(),
-                handshakesFailed.get(), handshakesRejected.get(), datagramsDropped.get());
+                handshakesFailed.get(), handshakesRejected.get(), datagramsDropped.get(), recordsDelivered.sum());
     }
 
     /** Server: a session to resume by its ID, or null. */

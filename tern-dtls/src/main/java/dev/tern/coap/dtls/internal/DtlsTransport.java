@@ -156,6 +156,8 @@ public final class DtlsTransport implements Transport {
             int n = s.dtls.receive(plain, 0, plain.length, 1, s);
             while (n >= 0) {
                 s.lastActivity = scheduler.nanoTime();
+                s.lastReceived = s.lastActivity;
+                shared.recordsDelivered.increment();
                 receiver.onDatagram(plain, n, s.address, false);
                 if (s.dtls == null) {
                     return; // removed meanwhile
@@ -186,6 +188,13 @@ public final class DtlsTransport implements Transport {
             return;
         }
         Session s = byAddress.get(destination);
+        if (s != null && !shared.server && s.dtls != null
+                && scheduler.nanoTime() - s.lastReceived > shared.config.resumeAfterIdle().toNanos()) {
+            // the server may have dropped a session this quiet (libcoap after 300 s): start over, resuming
+            LOG.debug("DTLS session with {} idle for long: new handshake before sending", destination);
+            remove(s);
+            s = null;
+        }
         if (s == null) {
             if (shared.server) {
                 shared.datagramsDropped.incrementAndGet(); // no session (expired or evicted): the client re-handshakes
@@ -317,6 +326,7 @@ public final class DtlsTransport implements Transport {
         shared.handshakesCompleted.incrementAndGet();
         s.result = result;
         s.lastActivity = scheduler.nanoTime();
+        s.lastReceived = s.lastActivity;
         s.info = new DtlsSession(s.address, result.identity(), result.cipherSuite(),
                 Hex.toHexString(result.connectionId()), result.resumed());
         s.dtls = t;
@@ -570,6 +580,7 @@ public final class DtlsTransport implements Transport {
         volatile byte[] issuedCid;
         int fragments;
         long lastActivity;
+        long lastReceived;
         volatile long lastHandshakeDatagram;
         byte[] slot;
         int slotLength;

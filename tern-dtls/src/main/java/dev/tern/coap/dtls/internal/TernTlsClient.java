@@ -120,6 +120,15 @@ final class TernTlsClient extends AbstractTlsClient {
         return shared.clientSession(server);
     }
 
+    /**
+     * Peers without the RFC 5746 renegotiation indication (constrained stacks such as tinydtls) are
+     * accepted: the attack it prevents needs a renegotiation, and DTLS here never renegotiates.
+     */
+    @Override
+    public void notifySecureRenegotiation(boolean secureRenegotiation) {
+        // accepted either way
+    }
+
     @Override
     public int getHandshakeTimeoutMillis() {
         return (int) Math.min(Integer.MAX_VALUE, shared.config.handshakeTimeout().toMillis());

@@ -14,6 +14,9 @@ import org.bouncycastle.tls.ClientCertificateType;
 import org.bouncycastle.tls.KeyExchangeAlgorithm;
 import org.bouncycastle.tls.ProtocolVersion;
 import org.bouncycastle.tls.SecurityParameters;
+import org.bouncycastle.tls.SessionParameters;
+import org.bouncycastle.tls.TlsExtensionsUtils;
+import org.bouncycastle.util.Arrays;
 import org.bouncycastle.tls.TlsCredentials;
 import org.bouncycastle.tls.TlsFatalAlert;
 import org.bouncycastle.tls.TlsPSKIdentityManager;
@@ -128,9 +131,36 @@ final class TernTlsServer extends AbstractTlsServer {
         return shared.config.connectionIdLength() == 0 ? null : connectionIds.get();
     }
 
+    /**
+     * A cached session is resumed only when the new ClientHello could have negotiated it: its
+     * cipher suite is among those offered, it used Extended Master Secret only if the client offers
+     * it again (RFC 7627 §5.3), and it carries a client certificate when one is needed. Otherwise
+     * the client gets a full handshake rather than a resumption with mismatched parameters
+     * (BouncyCastle leaves the suite check to the server; cf. CVE-2022-2576) or an abort.
+     */
     @Override
     public TlsSession getSessionToResume(byte[] sessionID) {
-        return shared.serverSession(sessionID);
+        TlsSession session = shared.serverSession(sessionID);
+        if (session == null) {
+            return null;
+        }
+        SessionParameters p = session.exportSessionParameters();
+        if (p == null || offeredCipherSuites == null || !Arrays.contains(offeredCipherSuites, p.getCipherSuite())) {
+            return null;
+        }
+        try {
+            if (p.isExtendedMasterSecret()
+                    && !TlsExtensionsUtils.hasExtendedMasterSecretExtension(clientExtensions)) {
+                return null;
+            }
+        } catch (IOException e) {
+            return null; // a malformed extension: no resumption
+        }
+        if (shared.config.clientAuth() == ClientAuth.NEEDED && p.getPSKIdentity() == null
+                && (p.getPeerCertificate() == null || p.getPeerCertificate().isEmpty())) {
+            return null;
+        }
+        return session;
     }
 
     @Override
@@ -141,6 +171,15 @@ final class TernTlsServer extends AbstractTlsServer {
         byte[] id = new byte[32];
         getCrypto().getSecureRandom().nextBytes(id);
         return id;
+    }
+
+    /**
+     * Peers without the RFC 5746 renegotiation indication (constrained stacks such as tinydtls) are
+     * accepted: the attack it prevents needs a renegotiation, and DTLS here never renegotiates.
+     */
+    @Override
+    public void notifySecureRenegotiation(boolean secureRenegotiation) {
+        // accepted either way
     }
 
     @Override
