@@ -36,9 +36,10 @@ public final class DtlsLayer implements SecurityLayer {
 
     @Override
     public Transport wrap(Transport datagrams, Scheduler scheduler) {
-        DtlsTransport t = new DtlsTransport(context, datagrams, scheduler);
-        transports.add(t);
-        return t;
+        DtlsTransport[] self = new DtlsTransport[1];
+        self[0] = new DtlsTransport(context, datagrams, scheduler, () -> transports.remove(self[0]));
+        transports.add(self[0]);
+        return self[0];
     }
 
     /** The established session with {@code peer} (the address requests go to or come from), if any. */

@@ -78,10 +78,14 @@ public final class DtlsTransport implements Transport {
     private Scheduler.Cancellable sweeper;
     private volatile boolean closed;
 
-    public DtlsTransport(DtlsContext shared, Transport datagrams, Scheduler scheduler) {
+    private final Runnable onClose;
+
+    /** A transport over {@code datagrams}; {@code onClose} runs once when it is closed. */
+    public DtlsTransport(DtlsContext shared, Transport datagrams, Scheduler scheduler, Runnable onClose) {
         this.shared = shared;
         this.datagrams = datagrams;
         this.scheduler = scheduler;
+        this.onClose = onClose;
     }
 
     @Override
@@ -506,6 +510,7 @@ public final class DtlsTransport implements Transport {
             return;
         }
         closed = true;
+        onClose.run();
         java.util.concurrent.CompletableFuture<Void> done = new java.util.concurrent.CompletableFuture<>();
         Runnable closeAll = () -> {
             if (sweeper != null) {

@@ -1,0 +1,137 @@
+package dev.tern.coap.dtls;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.tern.coap.CoapClient;
+import dev.tern.coap.CoapServer;
+import dev.tern.coap.Response;
+import dev.tern.coap.Router;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Session life: Connection ID across a NAT rebinding, resumption, idle eviction, the session cap. */
+class DtlsSessionTest {
+    private CoapServer server;
+    private DtlsLayer layer;
+
+    private void start(DtlsConfig.Builder config) {
+        layer = Dtls.server(config.pskStore("dev1", "secret".getBytes(StandardCharsets.UTF_8)).build());
+        server = CoapServer.builder().port(0).bind("127.0.0.1").security(layer)
+                .service(Router.builder().get("/hello", r -> Response.content("Hello World!")).build())
+                .build().start();
+    }
+
+    @AfterEach
+    void stop() {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    private InetSocketAddress address() {
+        return new InetSocketAddress("127.0.0.1", server.port());
+    }
+
+    /** The server's one session, once its side of the handshake has completed too. */
+    private DtlsSession serverSession() {
+        await().atMost(Duration.ofSeconds(2)).until(() -> !layer.sessions().isEmpty());
+        return layer.sessions().get(0);
+    }
+
+    private static String text(byte[] coap) {
+        assertThat(coap).isNotNull();
+        return new String(coap, StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void connectionIdKeepsTheSessionAcrossANatRebinding() throws Exception {
+        start(DtlsConfig.builder());
+        try (BcTestClient client = new BcTestClient(address())) {
+            client.connect("dev1", "secret", true);
+            client.send(BcTestClient.coapGet("hello", 1));
+            assertThat(text(client.receive(2000))).endsWith("Hello World!");
+            DtlsSession before = serverSession();
+            assertThat(before.connectionId()).hasSize(12); // 6 bytes in hex
+            client.rebind();
+            client.send(BcTestClient.coapGet("hello", 2));
+            assertThat(text(client.receive(2000))).endsWith("Hello World!");
+            assertThat(layer.sessions()).hasSize(1);
+            DtlsSession after = layer.sessions().get(0);
+            assertThat(after.peer().getPort()).isEqualTo(client.localPort()).isNotEqualTo(before.peer().getPort());
+            assertThat(after.connectionId()).isEqualTo(before.connectionId());
+            assertThat(layer.statistics().handshakesCompleted()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void withoutConnectionIdARebindingNeedsANewHandshake() throws Exception {
+        start(DtlsConfig.builder().connectionIdLength(0));
+        try (BcTestClient client = new BcTestClient(address())) {
+            client.connect("dev1", "secret", true);
+            assertThat(serverSession().connectionId()).isEmpty();
+            client.rebind();
+            client.send(BcTestClient.coapGet("hello", 2));
+            assertThat(client.receive(500)).isNull(); // records from an unknown address are dropped
+        }
+    }
+
+    @Test
+    void aSecondClientOfTheSameLayerResumesTheSession() {
+        start(DtlsConfig.builder());
+        DtlsLayer clientLayer = Dtls.client(DtlsConfig.builder().psk("dev1", "secret").build());
+        String uri = "coaps://127.0.0.1:" + server.port() + "/hello";
+        try (CoapClient c = CoapClient.builder().security(clientLayer).build()) {
+            assertThat(c.get(uri).payloadString()).isEqualTo("Hello World!");
+            assertThat(clientLayer.sessions().get(0).resumed()).isFalse();
+        }
+        try (CoapClient c = CoapClient.builder().security(clientLayer).build()) {
+            assertThat(c.get(uri).payloadString()).isEqualTo("Hello World!");
+            assertThat(clientLayer.sessions().get(0).resumed()).isTrue();
+        }
+        await().atMost(Duration.ofSeconds(2)).until(() -> layer.statistics().handshakesCompleted() == 2);
+    }
+
+    @Test
+    void idleSessionsAreEvictedAndAQuietClientStartsOver() {
+        start(DtlsConfig.builder().sessionIdleTimeout(Duration.ofMillis(300)));
+        DtlsLayer clientLayer = Dtls.client(DtlsConfig.builder().psk("dev1", "secret")
+                .resumeAfterIdle(Duration.ofMillis(200)).build());
+        String uri = "coaps://127.0.0.1:" + server.port() + "/hello";
+        try (CoapClient c = CoapClient.builder().security(clientLayer).build()) {
+            assertThat(c.get(uri).payloadString()).isEqualTo("Hello World!");
+            assertThat(layer.sessions()).hasSize(1);
+            await().atMost(Duration.ofSeconds(3)).until(() -> layer.sessions().isEmpty());
+            assertThat(c.get(uri).payloadString()).isEqualTo("Hello World!");
+            assertThat(clientLayer.sessions().get(0).resumed()).isTrue();
+        }
+    }
+
+    @Test
+    void sessionFloodAtTwiceTheCapEvictsTheIdlestAndServesTheNewest() throws Exception {
+        start(DtlsConfig.builder().maxSessions(5));
+        List<BcTestClient> clients = new ArrayList<>();
+        try {
+            for (int i = 0; i < 10; i++) {
+                BcTestClient c = new BcTestClient(address()).connect("dev1", "secret", false);
+                clients.add(c);
+                await().atMost(Duration.ofSeconds(2)).until(() -> layer.statistics().handshakesCompleted()
+                        == clients.size());
+                assertThat(layer.sessions().size()).isLessThanOrEqualTo(5);
+            }
+            BcTestClient newest = clients.get(9);
+            newest.send(BcTestClient.coapGet("hello", 1));
+            assertThat(text(newest.receive(2000))).endsWith("Hello World!");
+            BcTestClient oldest = clients.get(0);
+            oldest.send(BcTestClient.coapGet("hello", 1));
+            assertThat(oldest.receive(300)).as("evicted").isNull();
+        } finally {
+            clients.forEach(BcTestClient::close);
+        }
+    }
+}

@@ -1,0 +1,151 @@
+package dev.tern.coap.dtls.fuzz;
+
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import dev.tern.coap.dtls.DtlsConfig;
+import dev.tern.coap.dtls.internal.DtlsContext;
+import dev.tern.coap.dtls.internal.DtlsTransport;
+import dev.tern.coap.dtls.internal.RecordFilter;
+import dev.tern.coap.spi.Scheduler;
+import dev.tern.coap.spi.Transport;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+
+/**
+ * The DTLS record pre-filter and the server's stateless front (filter, cookie check on
+ * BouncyCastle's ClientHello parser, HelloVerifyRequest) on arbitrary datagrams: nothing throws,
+ * what the filter accepts is well-formed by its own rules, and no datagram without a valid cookie
+ * creates a handshake or a session.
+ */
+class RecordFilterFuzzTest {
+    private static final int CAP = 8192;
+    private static final int CID = 6;
+
+    @FuzzTest
+    void inspect(byte[] datagram) {
+        int verdict = RecordFilter.inspect(datagram, 0, datagram.length, CAP, CID);
+        if (verdict == RecordFilter.DROP) {
+            return;
+        }
+        // accepted: the records tile the datagram, and every plaintext handshake fragment is within the cap
+        int pos = 0;
+        int fragments = 0;
+        boolean clientHello = false;
+        while (pos < datagram.length) {
+            int type = datagram[pos] & 0xFF;
+            int epoch = u16(datagram, pos + 3);
+            int header = type == 25 ? 13 + CID : 13;
+            check(pos + header <= datagram.length, "record header past the end", datagram);
+            check(epoch <= 1, "epoch above 1", datagram);
+            int length = u16(datagram, pos + header - 2);
+            check(pos + header + length <= datagram.length, "record past the end", datagram);
+            if (type == 22 && epoch == 0) {
+                int p = pos + header;
+                while (p < pos + header + length) {
+                    int declared = u24(datagram, p + 1);
+                    int offset = u24(datagram, p + 6);
+                    int fragment = u24(datagram, p + 9);
+                    check(declared <= CAP && offset + fragment <= declared, "fragment outside its message", datagram);
+                    clientHello |= datagram[p] == 1;
+                    fragments++;
+                    p += 12 + fragment;
+                }
+                check(p == pos + header + length, "fragments do not tile the record", datagram);
+            }
+            pos += header + length;
+        }
+        check(RecordFilter.fragments(verdict) == fragments, "fragment count", datagram);
+        check(((verdict & RecordFilter.CLIENT_HELLO) != 0) == clientHello, "ClientHello flag", datagram);
+        check(((verdict & RecordFilter.CID) != 0) == ((datagram[0] & 0xFF) == 25), "CID flag", datagram);
+    }
+
+    /** Datagrams (each: a source byte, a length byte, that many bytes) into a PSK server's front. */
+    @FuzzTest
+    void serverFront(byte[] input) {
+        DtlsContext context = new DtlsContext(DtlsConfig.builder()
+                .pskStore("dev1", "secret".getBytes(StandardCharsets.UTF_8)).maxHandshakes(4).build(), true);
+        Wire wire = new Wire();
+        DtlsTransport transport = new DtlsTransport(context, wire, new Inline(), () -> { });
+        List<byte[]> delivered = new ArrayList<>();
+        transport.start((data, length, source, multicast) -> delivered.add(Arrays.copyOf(data, length)));
+        int i = 0;
+        while (i + 2 <= input.length) {
+            int port = 40000 + (input[i] & 0x07);
+            int length = Math.min(input[i + 1] & 0xFF, input.length - i - 2);
+            byte[] datagram = Arrays.copyOfRange(input, i + 2, i + 2 + length);
+            wire.receiver.onDatagram(datagram, datagram.length, new InetSocketAddress("127.0.0.1", port), false);
+            i += 2 + length;
+        }
+        int[] counts = transport.counts();
+        check(counts[0] == 0 && counts[1] == 0, "state without a cookie", input);
+        check(delivered.isEmpty(), "plaintext without a session", input);
+        for (byte[] out : wire.sent) {
+            check(out.length > 25 && out[0] == 22 && out[13] == 3, "only HelloVerifyRequests go out", input);
+        }
+    }
+
+    private static void check(boolean ok, String what, byte[] input) {
+        if (!ok) {
+            throw new AssertionError(what + ": " + HexFormat.of().formatHex(input));
+        }
+    }
+
+    private static int u16(byte[] d, int i) {
+        return (d[i] & 0xFF) << 8 | (d[i + 1] & 0xFF);
+    }
+
+    private static int u24(byte[] d, int i) {
+        return (d[i] & 0xFF) << 16 | (d[i + 1] & 0xFF) << 8 | (d[i + 2] & 0xFF);
+    }
+
+    /** Everything runs at once on the calling thread; timers never fire. */
+    private static final class Inline implements Scheduler {
+        @Override
+        public long nanoTime() {
+            return 0;
+        }
+
+        @Override
+        public void execute(Runnable task) {
+            task.run();
+        }
+
+        @Override
+        public Cancellable schedule(Runnable task, long delayNanos) {
+            return () -> { };
+        }
+
+        @Override
+        public boolean inSchedulerThread() {
+            return true;
+        }
+    }
+
+    /** Records what the server sends. */
+    private static final class Wire implements Transport {
+        final List<byte[]> sent = new ArrayList<>();
+        Receiver receiver;
+
+        @Override
+        public void start(Receiver r) {
+            receiver = r;
+        }
+
+        @Override
+        public void send(byte[] data, int length, InetSocketAddress destination) {
+            sent.add(Arrays.copyOf(data, length));
+        }
+
+        @Override
+        public InetSocketAddress localAddress() {
+            return new InetSocketAddress("127.0.0.1", 5684);
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+}
