@@ -125,7 +125,12 @@ public final class DtlsTransport implements Transport {
             s = byAddress.get(source);
         }
         boolean clientHello = (verdict & RecordFilter.CLIENT_HELLO) != 0;
-        if (s == null || (s.dtls != null && clientHello && s.address.equals(source))) {
+        if (s != null && s.dtls != null && clientHello && !s.address.equals(source)) {
+            s.aliases.remove(source); // a new peer on an address a moved session used to have
+            byAddress.remove(source, s);
+            s = null;
+        }
+        if (s == null || (s.dtls != null && clientHello)) {
             // a new peer, or one that starts over on the same address (RFC 6347 §4.2.8)
             if (shared.server && clientHello) {
                 startServerHandshake(data, length, source, s);
