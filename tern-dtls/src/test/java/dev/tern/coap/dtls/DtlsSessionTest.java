@@ -70,6 +70,25 @@ class DtlsSessionTest {
     }
 
     @Test
+    void connectionIdFollowsTheClientAcrossIoThreads() throws Exception {
+        layer = Dtls.server(DtlsConfig.builder().pskStore("dev1", "secret".getBytes(StandardCharsets.UTF_8)).build());
+        server = CoapServer.builder().port(0).bind("127.0.0.1").ioThreads(2).security(layer)
+                .service(Router.builder().get("/hello", r -> Response.content("Hello World!")).build())
+                .build().start();
+        try (BcTestClient client = new BcTestClient(address())) {
+            client.connect("dev1", "secret", true);
+            // each new port is hashed to one of the two sockets: some land on the other I/O thread
+            for (int i = 0; i < 12; i++) {
+                client.rebind();
+                client.send(BcTestClient.coapGet("hello", 10 + i));
+                assertThat(text(client.receive(2000))).endsWith("Hello World!");
+            }
+            assertThat(layer.sessions()).hasSize(1);
+            assertThat(layer.statistics().handshakesCompleted()).isEqualTo(1);
+        }
+    }
+
+    @Test
     void withoutConnectionIdARebindingNeedsANewHandshake() throws Exception {
         start(DtlsConfig.builder().connectionIdLength(0));
         try (BcTestClient client = new BcTestClient(address())) {

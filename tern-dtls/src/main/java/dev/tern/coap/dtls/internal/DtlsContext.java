@@ -33,6 +33,8 @@ public final class DtlsContext {
     final BcTlsCrypto crypto;
     final Credentials credentials;
     final ExecutorService handshakeThreads;
+    private final java.util.concurrent.ConcurrentHashMap<java.nio.ByteBuffer, DtlsTransport.Session> sessionsByCid =
+            new java.util.concurrent.ConcurrentHashMap<>();
     private final Map<String, TlsSession> serverSessions;
     private final Map<InetSocketAddress, TlsSession> clientSessions;
     private volatile DTLSVerifier cookies;
@@ -132,6 +134,11 @@ public final class DtlsContext {
         id[ip.length] = (byte) (peer.getPort() >> 8);
         id[ip.length + 1] = (byte) peer.getPort();
         return id;
+    }
+
+    /** Sessions by issued Connection ID, across the layer's endpoints. */
+    java.util.concurrent.ConcurrentHashMap<java.nio.ByteBuffer, DtlsTransport.Session> sessionsByCid() {
+        return sessionsByCid;
     }
 
     /** A snapshot of the counters. */

@@ -69,8 +69,12 @@ public final class DtlsTransport implements Transport {
     private final Transport datagrams;
     private final Scheduler scheduler;
     private final HashMap<InetSocketAddress, Session> byAddress = new HashMap<>();
-    /** Written by handshake threads when they issue a CID (before the ServerHello leaves), read here. */
-    private final ConcurrentHashMap<ByteBuffer, Session> byCid = new ConcurrentHashMap<>();
+    /**
+     * Sessions by the CID they were issued, shared by the endpoints of a layer (so that a session
+     * found on another I/O thread's socket after a NAT rebinding is handed to its owner); written by
+     * handshake threads when they issue a CID, before the ServerHello carrying it leaves.
+     */
+    private final ConcurrentHashMap<ByteBuffer, Session> byCid;
     private final byte[] plain = new byte[RecordFilter.MAX_RECORD + 256];
     private int handshakes;
     private int sessions;
@@ -86,6 +90,7 @@ public final class DtlsTransport implements Transport {
         this.datagrams = datagrams;
         this.scheduler = scheduler;
         this.onClose = onClose;
+        this.byCid = shared.sessionsByCid();
     }
 
     @Override
@@ -121,6 +126,13 @@ public final class DtlsTransport implements Transport {
         Session s;
         if ((verdict & RecordFilter.CID) != 0) {
             s = byCid.get(ByteBuffer.wrap(data, 11, shared.config.connectionIdLength()).slice());
+            if (s != null && s.owner() != this) {
+                // SO_REUSEPORT hashed the peer's new address to another I/O thread: hand the datagram over
+                DtlsTransport owner = s.owner();
+                byte[] copy = java.util.Arrays.copyOf(data, length);
+                owner.scheduler.execute(() -> owner.onDatagram(copy, copy.length, source, false));
+                return;
+            }
         } else {
             s = byAddress.get(source);
         }
@@ -575,7 +587,7 @@ public final class DtlsTransport implements Transport {
     }
 
     /** A session's datagram source and sink given to BouncyCastle during a handshake and after. */
-    private final class Session implements DatagramTransport, DTLSRecordCallback {
+    final class Session implements DatagramTransport, DTLSRecordCallback {
         /** Where the handshake came from; stays the key of the session in the address table. */
         final InetSocketAddress home;
         volatile InetSocketAddress address;
@@ -599,6 +611,10 @@ public final class DtlsTransport implements Transport {
         Session(InetSocketAddress address) {
             this.home = address;
             this.address = address;
+        }
+
+        DtlsTransport owner() {
+            return DtlsTransport.this;
         }
 
         @Override
