@@ -74,6 +74,15 @@ class DtlsFaultTableTest {
         }
     }
 
+    /** A BouncyCastle client on its own socket with a session, after one GET /hello answered. */
+    private BcTestClient servedClient() throws Exception {
+        BcTestClient client = closeLater(new BcTestClient(address()));
+        client.connect("dev1", "secret", false);
+        client.send(BcTestClient.coapGet("hello", 1));
+        assertThat(hello(client.receive(2000))).endsWith("Hello World!");
+        return client;
+    }
+
     private void assertNoState() {
         assertThat(layer.handshakesInProgress()).isZero();
         assertThat(layer.sessions()).isEmpty();
@@ -208,37 +217,29 @@ class DtlsFaultTableTest {
     @Test
     void d8BadMacIsDiscardedSilently() throws Exception {
         startPsk();
-        try (BcTestClient client = new BcTestClient(address())) {
-            client.connect("dev1", "secret", false);
-            client.send(BcTestClient.coapGet("hello", 1));
-            assertThat(hello(client.receive(2000))).endsWith("Hello World!");
-            long delivered = layer.statistics().recordsDelivered();
-            byte[] tampered = client.sent.get(client.sent.size() - 1).clone();
-            tampered[tampered.length - 1] ^= 0x55;
-            tampered[0] = RawDtls.APPLICATION_DATA;
-            // a fresh sequence number, so that only the MAC can reject it
-            tampered[10] = (byte) 0x7F;
-            client.sendRaw(tampered);
-            assertThat(client.receive(300)).isNull();
-            assertThat(layer.statistics().recordsDelivered()).isEqualTo(delivered);
-            client.send(BcTestClient.coapGet("hello", 2));
-            assertThat(hello(client.receive(2000))).endsWith("Hello World!");
-            assertThat(layer.sessions()).hasSize(1);
-        }
+        BcTestClient client = servedClient();
+        long delivered = layer.statistics().recordsDelivered();
+        byte[] tampered = client.sent.get(client.sent.size() - 1).clone();
+        tampered[tampered.length - 1] ^= 0x55;
+        tampered[0] = RawDtls.APPLICATION_DATA;
+        // a fresh sequence number, so that only the MAC can reject it
+        tampered[10] = (byte) 0x7F;
+        client.sendRaw(tampered);
+        assertThat(client.receive(300)).isNull();
+        assertThat(layer.statistics().recordsDelivered()).isEqualTo(delivered);
+        client.send(BcTestClient.coapGet("hello", 2));
+        assertThat(hello(client.receive(2000))).endsWith("Hello World!");
+        assertThat(layer.sessions()).hasSize(1);
     }
 
     @Test
     void d9ReplayedRecordIsDropped() throws Exception {
         startPsk();
-        try (BcTestClient client = new BcTestClient(address())) {
-            client.connect("dev1", "secret", false);
-            client.send(BcTestClient.coapGet("hello", 1));
-            assertThat(hello(client.receive(2000))).endsWith("Hello World!");
-            long delivered = layer.statistics().recordsDelivered();
-            client.sendRaw(client.sent.get(client.sent.size() - 1));
-            assertThat(client.receive(300)).isNull();
-            assertThat(layer.statistics().recordsDelivered()).isEqualTo(delivered);
-        }
+        BcTestClient client = servedClient();
+        long delivered = layer.statistics().recordsDelivered();
+        client.sendRaw(client.sent.get(client.sent.size() - 1));
+        assertThat(client.receive(300)).isNull();
+        assertThat(layer.statistics().recordsDelivered()).isEqualTo(delivered);
     }
 
     @Test

@@ -156,7 +156,7 @@ public final class DtlsTransport implements Transport {
             if (s.fragments > shared.config.maxHandshakeFragments()) {
                 LOG.debug("DTLS handshake with {} aborted: more than {} handshake fragments", s.address,
                         shared.config.maxHandshakeFragments());
-                abort(s);
+                remove(s);
                 return;
             }
             s.lastHandshakeDatagram = scheduler.nanoTime();
@@ -390,7 +390,7 @@ public final class DtlsTransport implements Transport {
             return false;
         }
         LOG.debug("stale DTLS handshake with {} replaced", stalest.address);
-        abort(stalest);
+        remove(stalest);
         return true;
     }
 
@@ -405,10 +405,6 @@ public final class DtlsTransport implements Transport {
             LOG.debug("DTLS session with {} evicted for a new one ({} sessions)", idlest.address, sessions);
             remove(idlest);
         }
-    }
-
-    private void abort(Session s) {
-        remove(s);
     }
 
     /** Forgets {@code s} everywhere; a handshake thread working on it fails at its next receive. */

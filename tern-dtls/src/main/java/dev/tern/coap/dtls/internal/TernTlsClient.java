@@ -139,16 +139,7 @@ final class TernTlsClient extends AbstractTlsClient {
         super.notifyHandshakeComplete();
         handshakeCrypto.handshakeComplete();
         SecurityParameters sp = context.getSecurityParametersConnection();
-        String suite = CipherSuites.name(sp.getCipherSuite());
-        PeerIdentity identity = verifiedServer;
-        if (identity == null && sp.getPSKIdentity() != null) {
-            identity = PeerIdentity.preSharedKey(new String(sp.getPSKIdentity(), StandardCharsets.UTF_8), suite);
-        }
-        if (identity == null && sp.getPeerCertificate() != null && !sp.getPeerCertificate().isEmpty()) {
-            identity = Credentials.unverified(sp.getPeerCertificate(), suite); // resumed: verified before
-        }
-        byte[] cid = sp.getConnectionIDLocal();
-        result = new HandshakeResult(identity, suite, cid == null ? new byte[0] : cid, sp.isResumedSession());
+        result = HandshakeResult.of(sp, verifiedServer, sp.getConnectionIDLocal());
         shared.keepClientSession(server, context.getResumableSession());
     }
 }

@@ -192,17 +192,7 @@ final class TernTlsServer extends AbstractTlsServer {
         super.notifyHandshakeComplete();
         handshakeCrypto.handshakeComplete();
         SecurityParameters sp = context.getSecurityParametersConnection();
-        String suite = CipherSuites.name(sp.getCipherSuite());
-        PeerIdentity identity = verifiedClient;
-        if (identity == null && sp.getPSKIdentity() != null) {
-            identity = PeerIdentity.preSharedKey(new String(sp.getPSKIdentity(), StandardCharsets.UTF_8), suite);
-        }
-        if (identity == null && sp.isResumedSession() && sp.getPeerCertificate() != null
-                && !sp.getPeerCertificate().isEmpty()) {
-            identity = Credentials.unverified(sp.getPeerCertificate(), suite); // verified in the full handshake
-        }
-        byte[] cid = sp.getConnectionIDPeer();
-        result = new HandshakeResult(identity, suite, cid == null ? new byte[0] : cid, sp.isResumedSession());
+        result = HandshakeResult.of(sp, verifiedClient, sp.getConnectionIDPeer());
         shared.keepServerSession(context.getResumableSession());
     }
 }
