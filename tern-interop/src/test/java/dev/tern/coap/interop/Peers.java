@@ -102,8 +102,8 @@ final class Peers {
                 if (p >= 65535) {
                     continue;
                 }
-                try (DatagramSocket second = new DatagramSocket(
-                        new InetSocketAddress(InetAddress.getLoopbackAddress(), p + 1))) {
+                try {
+                    new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), p + 1)).close();
                     return p;
                 } catch (IOException taken) {
                     // try another pair
