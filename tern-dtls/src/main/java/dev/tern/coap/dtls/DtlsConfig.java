@@ -19,7 +19,8 @@ import java.util.Objects;
  * ({@link Builder#trustedCertificates}) or keys ({@link Builder#trustedKeys}). The cipher suites
  * offered follow from the credentials: the PSK ones (TLS_PSK_WITH_AES_128_CCM_8 first, as RFC 7252
  * §9.1.3.1 mandates) with a PSK, the ECDHE_ECDSA ones (TLS_ECDHE_ECDSA_WITH_AES_128_CCM_8 first,
- * §9.1.3.2) with an EC key; {@link Builder#cipherSuites} narrows them.
+ * §9.1.3.2) with an EC key; {@link Builder#cipherSuites} narrows them. A client offers them in that
+ * order; a server picks the first in that order that the client offers, whatever the client's order.
  *
  * <p>Bounds (each has a default and is enforced before BouncyCastle sees a datagram):
  * concurrent handshakes, sessions, idle time, handshake time, handshake message size and fragments.
@@ -359,7 +360,11 @@ public final class DtlsConfig {
             return this;
         }
 
-        /** Restricts the cipher suites, by IANA name (e.g. {@code TLS_PSK_WITH_AES_128_CCM_8}). */
+        /**
+         * Restricts the cipher suites, by IANA name (e.g. {@code TLS_PSK_WITH_AES_128_CCM_8}), in
+         * order of preference: a client offers them in this order, a server picks the first the
+         * client offers.
+         */
         public Builder cipherSuites(List<String> names) {
             for (String n : names) {
                 if (dev.tern.coap.dtls.internal.CipherSuites.code(n) < 0) {

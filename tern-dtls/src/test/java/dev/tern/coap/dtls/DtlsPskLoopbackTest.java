@@ -56,6 +56,19 @@ class DtlsPskLoopbackTest {
         }
     }
 
+    /** The server picks by its own order (CCM_8 first), not by the client's (GnuTLS lists CBC first). */
+    @Test
+    void serverPrefersItsOwnCipherSuiteOrder() {
+        DtlsLayer layer = Dtls.client(DtlsConfig.builder().psk("dev1", "secret")
+                .cipherSuites(java.util.List.of("TLS_PSK_WITH_AES_128_CBC_SHA256", "TLS_PSK_WITH_AES_128_GCM_SHA256",
+                        "TLS_PSK_WITH_AES_128_CCM_8"))
+                .build());
+        try (CoapClient client = CoapClient.builder().security(layer).build()) {
+            assertThat(client.get(uri("/whoami")).payloadString()).isEqualTo("dev1");
+            assertThat(layer.sessions().get(0).cipherSuite()).isEqualTo("TLS_PSK_WITH_AES_128_CCM_8");
+        }
+    }
+
     @Test
     void wrongKeyFailsWithASecurityException() {
         DtlsLayer layer = Dtls.client(DtlsConfig.builder().psk("dev1", "wrong").build());

@@ -91,6 +91,71 @@ final class Peers {
         }
     }
 
+    /**
+     * Two consecutive UDP ports on 127.0.0.1, {@code p} and {@code p + 1}, that were free a moment
+     * ago: libcoap's servers take {@code -p p} for CoAP and listen on {@code p + 1} for DTLS.
+     */
+    static int freeUdpPortPair() {
+        for (int attempt = 0; attempt < 50; attempt++) {
+            try (DatagramSocket first = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+                int p = first.getLocalPort();
+                if (p >= 65535) {
+                    continue;
+                }
+                try {
+                    new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), p + 1)).close();
+                    return p;
+                } catch (IOException taken) {
+                    // try another pair
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        throw new IllegalStateException("no two consecutive free UDP ports on loopback");
+    }
+
+    /** A libcoap example server with DTLS: plain CoAP on {@code port}, coaps on {@code dtlsPort}. */
+    record LibcoapServer(Daemon daemon, int port, int dtlsPort) implements AutoCloseable {
+        @Override
+        public void close() {
+            daemon.close();
+        }
+    }
+
+    /**
+     * Starts {@code binary} (e.g. {@code coap-server-gnutls}) on 127.0.0.1 with the DTLS
+     * {@code credentials} options ({@code -k key}, {@code -c/-j/-C}, {@code -M}); returns once it
+     * answers a plain GET / on its CoAP port. Retries on other ports when it exits at once (a port
+     * of the pair, UDP or TCP, taken meanwhile).
+     */
+    static LibcoapServer startLibcoapDtlsServer(String binary, List<String> credentials) {
+        AssertionError last = null;
+        for (int attempt = 0; attempt < 3; attempt++) {
+            int port = freeUdpPortPair();
+            List<String> command = new ArrayList<>(List.of(binary, "-A", "127.0.0.1", "-p", Integer.toString(port)));
+            command.addAll(credentials);
+            Daemon server = Daemon.start(null, command);
+            try (dev.tern.coap.CoapClient probe = dev.tern.coap.CoapClient.create()) {
+                org.awaitility.Awaitility.await(binary + " answering on port " + port)
+                        .atMost(Duration.ofSeconds(10))
+                        .pollInterval(Duration.ofMillis(100))
+                        .ignoreExceptions()
+                        .failFast(binary + " exited", () -> !server.isAlive())
+                        .until(() -> probe.call(dev.tern.coap.Request.get("coap://127.0.0.1:" + port + "/")
+                                .timeout(Duration.ofMillis(500)).build()).isSuccess());
+                return new LibcoapServer(server, port, port + 1);
+            } catch (org.awaitility.core.TerminalFailureException e) {
+                last = new AssertionError(server.toString(), e);
+                server.close();
+            } catch (RuntimeException | Error e) {
+                server.close();
+                throw e;
+            }
+        }
+        throw last;
+    }
+
     /** The node-coap peer's directory (package.json, server.js, client.js, observe.js). */
     static Path nodeDir() {
         return moduleDir().resolve("node");

@@ -58,6 +58,17 @@ final class TernTlsServer extends AbstractTlsServer {
         return TlsUtils.getSupportedCipherSuites(getCrypto(), wanted);
     }
 
+    /**
+     * The server picks by its own order ({@link CipherSuites}: CCM_8 first, RFC 7252 §9.1.3,
+     * RFC 7925 §4), not by the client's. BouncyCastle's default is the client's order: GnuTLS
+     * clients (libcoap) list ECDHE_PSK CBC first and CCM_8 last, OpenSSL clients AES_256_GCM first,
+     * so Tern servers ended up on those although both offer the mandatory CCM_8.
+     */
+    @Override
+    protected boolean preferLocalCipherSuites() {
+        return true;
+    }
+
     @Override
     public TlsCredentials getCredentials() throws IOException {
         int kx = context.getSecurityParametersHandshake().getKeyExchangeAlgorithm();
