@@ -201,6 +201,7 @@ class BlockwiseInteropTest {
             Trace trace = new Trace();
             try (Peers.Daemon server = Peers.startNodeServer(port);
                  CoapClient client = CoapClient.builder().tracer(trace).build()) {
+                assertThat(server.isAlive()).as("%s", server).isTrue();
                 Response r = client.call(Request.get("coap://127.0.0.1:" + port + "/large").timeout(REQUEST_TIMEOUT)
                         .build());
                 assertThat(r.code()).isEqualTo(Code.CONTENT);

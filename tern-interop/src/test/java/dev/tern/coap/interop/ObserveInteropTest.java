@@ -77,6 +77,7 @@ class ObserveInteropTest {
         int port = Peers.freeUdpPort();
         try (Peers.Daemon server = Peers.startLibcoapServer(port);
              CoapClient client = CoapClient.create()) {
+            assertThat(server.isAlive()).as("%s", server).isTrue();
             String uri = "coap://127.0.0.1:" + port + "/time";
             List<Response> seen = new CopyOnWriteArrayList<>();
             Observation obs = client.observe(Request.get(uri).build(), seen::add);
@@ -106,6 +107,7 @@ class ObserveInteropTest {
         int port = Peers.freeUdpPort();
         try (Peers.Daemon server = Peers.startNodeServer(port);
              CoapClient client = CoapClient.create()) {
+            assertThat(server.isAlive()).as("%s", server).isTrue();
             List<String> seen = new CopyOnWriteArrayList<>();
             Observation obs = client.observe(Request.get("coap://127.0.0.1:" + port + "/obs").build(),
                     r -> seen.add(r.payloadString()));
