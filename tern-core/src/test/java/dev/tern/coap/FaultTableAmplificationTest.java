@@ -133,6 +133,23 @@ class FaultTableAmplificationTest {
     }
 
     @Test
+    void ternObserverAnswersEchoTransparently() throws Exception {
+        try (CoapClient client = CoapClient.create()) {
+            java.util.List<Response> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+            Observation obs = client.observe(Request.get("coap://127.0.0.1:" + server.port() + "/obs").build(),
+                    seen::add);
+            Response first = obs.registered().get(5, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(first.code()).isEqualTo(Code.CONTENT);
+            assertThat(first.options().observe()).isPresent();
+            assertThat(Tables.read(server.endpoint(), CoapEndpoint::observers)).isEqualTo(1);
+            observable.changed();
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> seen.size() >= 2);
+            assertThat(seen).allSatisfy(r -> assertThat(r.payloadString()).isEqualTo(BIG));
+            obs.cancel();
+        }
+    }
+
+    @Test
     void offByDefault() {
         assertThat(EndpointConfig.defaults().amplificationLimit()).isZero();
         assertThat(EndpointConfig.defaults().verifiedPeerLifetime()).isEqualTo(Duration.ofMinutes(10));

@@ -237,6 +237,7 @@ public final class ClientExchanges {
         boolean active;
         long lastSequence = -1;
         long lastNanos;
+        boolean echoRetried;
         Scheduler.Cancellable reregisterTimer;
 
         ObservationState(Observation handle, Consumer<Response> listener, BlockCompleter blocks) {
@@ -248,6 +249,17 @@ public final class ClientExchanges {
         void deliver(Exchange ex, Response r) {
             java.util.OptionalInt seq = r.options().observe();
             long now = scheduler.nanoTime();
+            java.util.Optional<Bytes> echo = r.options().echo();
+            if (r.code().equals(dev.tern.coap.Code.UNAUTHORIZED) && echo.isPresent() && !echoRetried) {
+                // RFC 9175 §2.4: the server wants the Echo value back before it serves us (amplification
+                // mitigation); register (or re-register) again with it, once per transmission
+                echoRetried = true;
+                ex.request = ex.request.toBuilder().options(o -> o.remove(dev.tern.coap.OptionNumber.ECHO))
+                        .option(new dev.tern.coap.Option(dev.tern.coap.OptionNumber.ECHO, echo.get())).build();
+                ex.transmit();
+                return;
+            }
+            echoRetried = false;
             if (!r.isSuccess() || seq.isEmpty()) {
                 // Not (or no longer) observed: a plain response or an error ends it (§3.2, §4.2).
                 ex.finish();
@@ -337,7 +349,8 @@ public final class ClientExchanges {
     }
 
     private final class Exchange implements Retransmitter.Listener {
-        final Request request;
+        /** Replaced only to carry a server's Echo value (RFC 9175 §2.4) on an observe registration. */
+        Request request;
         final InetSocketAddress destination;
         final Bytes token;
         final CompletableFuture<Response> future;
