@@ -3,9 +3,13 @@ package dev.tern.coap.cli;
 import dev.tern.coap.Method;
 import java.io.PrintWriter;
 import java.nio.charset.Charset;
+import java.util.List;
 import java.util.Locale;
 import picocli.CommandLine;
+import picocli.CommandLine.Model.ArgGroupSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.UnmatchedArgumentException;
 
 /** Entry point of the {@code tern} command. */
@@ -47,6 +51,10 @@ public final class Main {
         cl.setOut(new PrintWriter(new java.io.OutputStreamWriter(io.out(), cs), true));
         cl.setErr(new PrintWriter(new java.io.OutputStreamWriter(io.err(), cs), true));
         cl.setCaseInsensitiveEnumValuesAllowed(true);
+        cl.setExecutionStrategy(parsed -> {
+            rejectRepeatedGroupOptions(parsed);
+            return new CommandLine.RunLast().execute(parsed);
+        });
         cl.setParameterExceptionHandler(Main::usageError);
         cl.setExecutionExceptionHandler((e, line, parsed) -> {
             if (e instanceof UsageException) {
@@ -57,6 +65,30 @@ public final class Main {
             return ExitCodes.ERROR;
         });
         return cl;
+    }
+
+    /**
+     * A single-valued option given twice is a usage error (picocli's default). Inside an argument
+     * group (the DTLS flags) picocli instead starts a second match of the group and keeps only one;
+     * this makes that the same error.
+     */
+    private static void rejectRepeatedGroupOptions(ParseResult parsed) {
+        ParseResult last = parsed;
+        while (last.subcommand() != null) {
+            last = last.subcommand();
+        }
+        for (ArgGroupSpec group : last.commandSpec().argGroups()) {
+            List<ParseResult.GroupMatch> matches = last.findMatches(group).stream()
+                    .flatMap(container -> container.matches().stream()).toList();
+            for (OptionSpec option : group.options()) {
+                long matched = matches.stream().filter(m -> !m.matchedValues(option).isEmpty()).count();
+                if (matched > 1 && !option.isMultiValue()) {
+                    throw new ParameterException(last.commandSpec().commandLine(), "option '" + option.longestName()
+                            + "'" + (option.arity().max() > 0 ? " (" + option.paramLabel() + ")" : "")
+                            + " should be specified only once");
+                }
+            }
+        }
     }
 
     private static int usageError(ParameterException e, String[] args) {

@@ -48,12 +48,28 @@ class DtlsUsageTest {
         "serve --dtls -c c.pem -j k.pem --client-auth needed | --client-auth needed needs -C FILE or --trusted-key FILE",
         "serve --dtls -u dev1 -k secret --psk-file /no/such/file | --psk-file: no such file: /no/such/file",
         "serve --dtls -c /no/such/cert.pem | --cert: no such file: /no/such/cert.pem",
+        "get coaps://127.0.0.1/x -u a -k b -u c | option '--psk-identity' (ID) should be specified only once",
+        "get coaps://127.0.0.1/x -n -u a -k b -n | option '--insecure' should be specified only once",
+        "observe coaps://127.0.0.1/x -n --cert a -j b --cert c | option '--cert' (FILE) should be specified only once",
+        "serve --dtls -u a -k b --rpk -u c | option '--psk-identity' (ID) should be specified only once",
     })
     void usageErrors(String line, String message) {
         Captured c = new Captured(false);
         assertThat(c.run(line.split(" "))).as(line).isEqualTo(ExitCodes.USAGE);
         assertThat(c.err()).as(line).startsWith("tern: ").contains(message);
         assertThat(c.out()).isEmpty();
+    }
+
+    @Test
+    void repeatableFlagsCollectEveryValue() {
+        RequestCommand get = (RequestCommand) Main.commandLine(new Captured(false).io)
+                .parseArgs("get", "-C", "a.pem", "-u", "dev1", "--trusted-key", "k1.pem", "-k", "x", "-C", "b.pem",
+                        "--trusted-key", "k2.pem", "coaps://h/")
+                .subcommand().commandSpec().userObject();
+        assertThat(get.dtls.caCerts).containsExactly(Path.of("a.pem"), Path.of("b.pem"));
+        assertThat(get.dtls.trustedKeys).containsExactly(Path.of("k1.pem"), Path.of("k2.pem"));
+        assertThat(get.dtls.pskIdentity).isEqualTo("dev1");
+        assertThat(get.dtls.pskKey).isEqualTo("x");
     }
 
     @Test
