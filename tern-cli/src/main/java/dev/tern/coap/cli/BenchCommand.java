@@ -73,6 +73,9 @@ public final class BenchCommand implements Callable<Integer> {
             throw new UsageException("--window must be 1..1000000: " + window);
         }
         Target target = Target.parse(uri);
+        if (target.secure()) {
+            throw new UsageException("tern bench speaks coap:// only, not coaps://");
+        }
         java.util.Optional<InetSocketAddress> resolved = target.resolveOrReport(io.err(), false);
         if (resolved.isEmpty()) {
             return ExitCodes.ERROR;

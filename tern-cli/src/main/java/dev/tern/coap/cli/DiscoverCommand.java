@@ -9,6 +9,7 @@ import dev.tern.coap.OptionNumber;
 import dev.tern.coap.MessageTracer;
 import dev.tern.coap.Request;
 import dev.tern.coap.Response;
+import dev.tern.coap.spi.SecurityLayer;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,6 +18,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -33,7 +35,8 @@ import picocli.CommandLine.Parameters;
         footer = {"", "On a terminal each link is one line with its attributes; piped, the link-format",
             "payload is written as received (one line per responder for multicast).",
             "", "Exit status: 0 for 2.xx, 4 for 4.xx, 5 for 5.xx, 3 when no response came in time,",
-            "1 for other failures (Reset, transport error, malformed link-format), 2 for usage errors."})
+            "1 for other failures (Reset, transport error, malformed link-format, DTLS handshake",
+            "failure), 2 for usage errors. coaps:// (DTLS) works for a unicast host only."})
 public final class DiscoverCommand implements Callable<Integer> {
     /** How long a multicast discovery listens by default. */
     static final Duration MULTICAST_WAIT = Duration.ofSeconds(6);
@@ -43,7 +46,7 @@ public final class DiscoverCommand implements Callable<Integer> {
     private final Exchanger.Factory exchangers;
 
     @Parameters(index = "0", paramLabel = "URI",
-            description = "coap://host[:port]; the path is ignored; coap:// is assumed when missing")
+            description = "coap://host[:port] or coaps://host[:port]; the path is ignored; coap:// is assumed when missing")
     String uri;
 
     @Option(names = "--rt", paramLabel = "TYPE", description = "only links with this resource type (rt); a trailing * matches a prefix")
@@ -73,6 +76,9 @@ public final class DiscoverCommand implements Callable<Integer> {
     @Option(names = {"-q", "--quiet"}, description = "no diagnostics on stderr; only the exit status tells")
     boolean quiet;
 
+    @ArgGroup(validate = false, heading = DtlsClientFlags.HEADING)
+    DtlsClientFlags.Standard dtls = new DtlsClientFlags.Standard();
+
     /** A discover command talking to {@code io}. */
     public DiscoverCommand(Io io) {
         this(io, Exchanger::coap);
@@ -86,14 +92,19 @@ public final class DiscoverCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Target target = Target.parse(uri);
+        DtlsClientFlags flags = dtls != null ? dtls : new DtlsClientFlags.Standard();
+        SecurityLayer security = flags.layer(target);
         java.util.Optional<InetSocketAddress> resolved = target.resolveOrReport(io.err(), quiet);
         if (resolved.isEmpty()) {
             return ExitCodes.ERROR;
         }
         InetSocketAddress address = resolved.get();
+        boolean multicast = address.getAddress().isMulticastAddress();
+        if (multicast && target.secure()) {
+            throw new UsageException("multicast discovery is coap:// only: DTLS has no group sessions (RFC 7252 §9.1)");
+        }
         Request request = request(target.uri(), address);
         String shown = request.uri();
-        boolean multicast = address.getAddress().isMulticastAddress();
         Duration timeout = maxTime != null ? maxTime
                 : multicast ? MULTICAST_WAIT : EndpointConfig.defaults().requestTimeout();
         java.net.NetworkInterface nif = null;
@@ -107,8 +118,8 @@ public final class DiscoverCommand implements Callable<Integer> {
                 throw new UsageException("no such network interface: " + interfaceName);
             }
         }
-        MessageTracer tracer = verbose ? new TraceWriter(io.err(), multicast) : null;
-        try (Exchanger client = nif != null ? Exchanger.coap(tracer, nif) : exchangers.open(tracer)) {
+        MessageTracer tracer = verbose ? flags.verbose(new TraceWriter(io.err(), multicast), security, io.err()) : null;
+        try (Exchanger client = nif != null ? Exchanger.coap(tracer, nif, security) : exchangers.open(tracer, security)) {
             if (multicast) {
                 List<Response> responses = client.multicast(request, timeout)
                         .get(timeout.plus(GRACE).toMillis(), TimeUnit.MILLISECONDS);

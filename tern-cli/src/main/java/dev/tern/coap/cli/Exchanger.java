@@ -4,6 +4,7 @@ import dev.tern.coap.CoapClient;
 import dev.tern.coap.MessageTracer;
 import dev.tern.coap.Request;
 import dev.tern.coap.Response;
+import dev.tern.coap.spi.SecurityLayer;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -31,23 +32,29 @@ interface Exchanger extends AutoCloseable {
     @Override
     void close();
 
-    /** Makes an exchanger; {@code tracer} is null unless {@code -v} was given. */
+    /**
+     * Makes an exchanger; {@code tracer} is null unless {@code -v} was given, {@code security} is
+     * null for {@code coap://} and the DTLS layer for {@code coaps://}.
+     */
     @FunctionalInterface
     interface Factory {
         /** A new exchanger. */
-        Exchanger open(MessageTracer tracer);
+        Exchanger open(MessageTracer tracer, SecurityLayer security);
     }
 
-    /** A {@link CoapClient} on an ephemeral port. */
-    static Exchanger coap(MessageTracer tracer) {
-        return coap(tracer, null);
+    /** A {@link CoapClient} on an ephemeral port, protected by {@code security} unless it is null. */
+    static Exchanger coap(MessageTracer tracer, SecurityLayer security) {
+        return coap(tracer, null, security);
     }
 
     /** A {@link CoapClient} whose group requests go out of {@code multicastInterface} (null: the routing table's choice). */
-    static Exchanger coap(MessageTracer tracer, java.net.NetworkInterface multicastInterface) {
+    static Exchanger coap(MessageTracer tracer, java.net.NetworkInterface multicastInterface, SecurityLayer security) {
         CoapClient.Builder b = CoapClient.builder();
         if (multicastInterface != null) {
             b.multicastInterface(multicastInterface);
+        }
+        if (security != null) {
+            b.security(security);
         }
         if (tracer != null) {
             b.tracer(tracer);

@@ -2,6 +2,7 @@ package dev.tern.coap.cli;
 
 import dev.tern.coap.CoapMessageFormatException;
 import dev.tern.coap.CoapResetException;
+import dev.tern.coap.CoapSecurityException;
 import dev.tern.coap.CoapTimeoutException;
 import dev.tern.coap.CoapTransportException;
 import java.io.PrintStream;
@@ -18,7 +19,7 @@ final class Failures {
 
     /**
      * Reports {@code failure} of the exchange with {@code uri} (unless {@code quiet}) and returns
-     * the exit status: 3 for a timeout, 1 otherwise.
+     * the exit status: 3 for a timeout, 1 otherwise (a failed DTLS handshake included).
      */
     static int report(Throwable failure, String uri, Duration timeout, PrintStream err, boolean quiet) {
         Throwable t = unwrap(failure);
@@ -29,6 +30,10 @@ final class Failures {
             status = ExitCodes.TIMEOUT;
         } else if (t instanceof CoapResetException) {
             message = uri + " answered with Reset: it could not process the request";
+            status = ExitCodes.ERROR;
+        } else if (t instanceof CoapSecurityException) {
+            // e.g. "DTLS handshake with 127.0.0.1:5684 failed: the peer sent alert decrypt_error (...)"
+            message = t.getMessage();
             status = ExitCodes.ERROR;
         } else if (t instanceof CoapTransportException) {
             message = "transport error talking to " + uri + ": " + t.getMessage();

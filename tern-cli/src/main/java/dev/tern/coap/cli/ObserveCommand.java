@@ -5,6 +5,7 @@ import dev.tern.coap.Observation;
 import dev.tern.coap.Option;
 import dev.tern.coap.Request;
 import dev.tern.coap.Response;
+import dev.tern.coap.spi.SecurityLayer;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,11 +23,12 @@ import picocli.CommandLine.Parameters;
  * the end of the observation, or Ctrl-C — which deregisters before exiting.
  */
 @Command(name = "observe", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
-        description = "Observe a resource (RFC 7641): print each notification on its own line.")
+        description = "Observe a resource (RFC 7641): print each notification on its own line.",
+        footer = {"", "The DTLS certificate flag is --cert only: -c is --count here."})
 public final class ObserveCommand implements java.util.concurrent.Callable<Integer> {
     private final Io io;
 
-    @Parameters(index = "0", paramLabel = "URI", description = "coap://host[:port]/path[?query]")
+    @Parameters(index = "0", paramLabel = "URI", description = "coap://host[:port]/path[?query] or coaps://... (DTLS)")
     String uri;
 
     @picocli.CommandLine.Option(names = {"-c", "--count"}, paramLabel = "N",
@@ -61,6 +63,9 @@ public final class ObserveCommand implements java.util.concurrent.Callable<Integ
     @picocli.CommandLine.Option(names = {"-q", "--quiet"}, description = "no diagnostics on stderr")
     boolean quiet;
 
+    @picocli.CommandLine.ArgGroup(validate = false, heading = DtlsClientFlags.HEADING)
+    DtlsClientFlags.LongCert dtls = new DtlsClientFlags.LongCert();
+
     ObserveCommand(Io io) {
         this.io = io;
     }
@@ -71,6 +76,8 @@ public final class ObserveCommand implements java.util.concurrent.Callable<Integ
             throw new UsageException("--count must be at least 1");
         }
         Target target = Target.parse(uri);
+        DtlsClientFlags flags = dtls != null ? dtls : new DtlsClientFlags.LongCert();
+        SecurityLayer security = flags.layer(target);
         java.util.Optional<InetSocketAddress> resolved = target.resolveOrReport(io.err(), quiet);
         if (resolved.isEmpty()) {
             return ExitCodes.ERROR;
@@ -88,8 +95,11 @@ public final class ObserveCommand implements java.util.concurrent.Callable<Integ
             b.nonConfirmable();
         }
         CoapClient.Builder cb = CoapClient.builder();
+        if (security != null) {
+            cb.security(security);
+        }
         if (verbose) {
-            cb.tracer(new TraceWriter(io.err(), false));
+            cb.tracer(flags.verbose(new TraceWriter(io.err(), false), security, io.err()));
         }
         ResponsePrinter printer = new ResponsePrinter(io);
         AtomicInteger seen = new AtomicInteger();

@@ -2,10 +2,12 @@ package dev.tern.coap.cli;
 
 import dev.tern.coap.Bytes;
 import dev.tern.coap.EndpointConfig;
+import dev.tern.coap.MessageTracer;
 import dev.tern.coap.Method;
 import dev.tern.coap.Option;
 import dev.tern.coap.Request;
 import dev.tern.coap.Response;
+import dev.tern.coap.spi.SecurityLayer;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -19,6 +21,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
@@ -29,8 +32,8 @@ import picocli.CommandLine.Parameters;
 @Command(mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         sortOptions = false, usageHelpAutoWidth = true,
         footer = {"", "Exit status: 0 for 2.xx, 4 for 4.xx, 5 for 5.xx, 3 when no response came",
-            "in time, 1 for other failures (Reset, transport error, unknown host),",
-            "2 for usage errors."})
+            "in time, 1 for other failures (Reset, transport error, unknown host, DTLS",
+            "handshake failure), 2 for usage errors."})
 public final class RequestCommand implements Callable<Integer> {
     private static final Duration GRACE = Duration.ofSeconds(2);
 
@@ -38,7 +41,8 @@ public final class RequestCommand implements Callable<Integer> {
     private final Method method;
     private final Exchanger.Factory exchangers;
 
-    @Parameters(index = "0", paramLabel = "URI", description = "coap://host[:port]/path[?query]; coap:// is assumed when missing")
+    @Parameters(index = "0", paramLabel = "URI",
+            description = "coap://host[:port]/path[?query] or coaps://... (DTLS); coap:// is assumed when missing")
     String uri;
 
     @Parameters(index = "1", arity = "0..1", paramLabel = "PAYLOAD", description = "payload text (or use -e / -f)")
@@ -94,6 +98,9 @@ public final class RequestCommand implements Callable<Integer> {
     @picocli.CommandLine.Option(names = {"-q", "--quiet"}, description = "no diagnostics on stderr; only the exit status tells")
     boolean quiet;
 
+    @ArgGroup(validate = false, heading = DtlsClientFlags.HEADING)
+    DtlsClientFlags.Standard dtls = new DtlsClientFlags.Standard();
+
     /** A command for {@code method} talking to {@code io}, sending with a {@link dev.tern.coap.CoapClient}. */
     public RequestCommand(Io io, Method method) {
         this(io, method, Exchanger::coap);
@@ -114,6 +121,7 @@ public final class RequestCommand implements Callable<Integer> {
     public Integer call() {
         Target target = Target.parse(uri);
         Request request = buildRequest(target.uri());
+        SecurityLayer security = dtls().layer(target);
         java.util.Optional<InetSocketAddress> resolved = target.resolveOrReport(io.err(), quiet);
         if (resolved.isEmpty()) {
             return ExitCodes.ERROR;
@@ -127,7 +135,8 @@ public final class RequestCommand implements Callable<Integer> {
         request = withPeer.build();
         Duration timeout = maxTime != null ? maxTime : EndpointConfig.defaults().requestTimeout();
         Response response;
-        try (Exchanger client = exchangers.open(verbose ? new TraceWriter(io.err(), false) : null)) {
+        MessageTracer tracer = verbose ? dtls().verbose(new TraceWriter(io.err(), false), security, io.err()) : null;
+        try (Exchanger client = exchangers.open(tracer, security)) {
             CompletableFuture<Response> future = client.send(request);
             response = future.get(timeout.plus(GRACE).toMillis(), TimeUnit.MILLISECONDS);
             if (bar != null) {
@@ -140,6 +149,11 @@ public final class RequestCommand implements Callable<Integer> {
             return Failures.report(e, target.uri(), timeout, io.err(), quiet);
         }
         return print(response);
+    }
+
+    /** The DTLS flags (picocli leaves the group null when none was given, in some versions). */
+    private DtlsClientFlags dtls() {
+        return dtls != null ? dtls : new DtlsClientFlags.Standard();
     }
 
     /** The request the flags describe, to {@code uri} (not yet resolved). */

@@ -8,21 +8,29 @@ import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
  * {@code tern serve}: a CoAP server with the demo resources ({@link DemoResources}) or, with
- * {@code --plugtest}, the ETSI plugtest resources ({@link PlugtestResources}). Runs until SIGTERM
- * or Ctrl-C, which close the server through a shutdown hook.
+ * {@code --plugtest}, the ETSI plugtest resources ({@link PlugtestResources}); with {@code --dtls}
+ * a second server answers {@code coaps://} with the same resources. Runs until SIGTERM or Ctrl-C,
+ * which close the servers through a shutdown hook.
  */
 @Command(name = "serve", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class, sortOptions = false,
-        description = {"Serve demo resources: /hello, /time, /echo, /counter and /.well-known/core.",
-            "With --plugtest, the ETSI CoAP plugtest resources instead. Stop with Ctrl-C."})
+        description = {"Serve demo resources: /hello, /time, /echo, /counter, /whoami and /.well-known/core.",
+            "With --plugtest, the ETSI CoAP plugtest resources instead. With --dtls, also over",
+            "coaps:// (DTLS 1.2) on port 5684. Stop with Ctrl-C."},
+        footer = {"", "Examples:",
+            "  tern serve --dtls --psk-identity dev1 --psk-key secret",
+            "  tern serve --dtls -c server.crt -j server.key -C ca.crt",
+            "  tern serve --dtls --rpk -j server.key --trusted-key client.pub"})
 public final class ServeCommand implements Callable<Integer> {
     private final Io io;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile CoapServer server;
+    private volatile CoapServer secureServer;
     private boolean closed;
 
     @Option(names = {"-p", "--port"}, paramLabel = "PORT", description = "UDP port (default: ${DEFAULT-VALUE}; 0 picks one)")
@@ -45,6 +53,9 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = {"-v", "--verbose"}, description = "show every message received (<) and sent (>) on stderr")
     boolean verbose;
 
+    @ArgGroup(validate = false, heading = DtlsServerFlags.HEADING)
+    DtlsServerFlags dtls = new DtlsServerFlags();
+
     /** A serve command talking to {@code io}. */
     public ServeCommand(Io io) {
         this.io = io;
@@ -61,18 +72,26 @@ public final class ServeCommand implements Callable<Integer> {
         if (ioThreads > 1 && multicast) {
             throw new UsageException("--multicast needs --io-threads 1");
         }
+        DtlsServerFlags secure = dtls != null ? dtls : new DtlsServerFlags();
+        secure.check();
+        InetAddress bindAddress = null;
+        if (bind != null) {
+            try {
+                bindAddress = InetAddress.getByName(bind);
+            } catch (UnknownHostException e) {
+                io.err().println("tern: cannot resolve bind address '" + bind + "'");
+                return ExitCodes.ERROR;
+            }
+        }
+        // Builds the DTLS layer (reading keys and certificates) before anything is bound.
+        DtlsSetup.Server dtlsServer = secure.enabled ? DtlsSetup.server(secure) : null;
         Router router = plugtest ? PlugtestResources.router() : DemoResources.router();
         // Every demo and plugtest handler is non-blocking (/separate and /obs use timers), so they run
         // on the I/O thread: no hand-off per request.
         CoapServer.Builder b = CoapServer.builder().port(port).service(router).executor(Runnable::run)
                 .ioThreads(ioThreads);
-        if (bind != null) {
-            try {
-                b.bind(InetAddress.getByName(bind));
-            } catch (UnknownHostException e) {
-                io.err().println("tern: cannot resolve bind address '" + bind + "'");
-                return ExitCodes.ERROR;
-            }
+        if (bindAddress != null) {
+            b.bind(bindAddress);
         }
         if (verbose) {
             b.tracer(new TraceWriter(io.err(), true));
@@ -87,11 +106,34 @@ public final class ServeCommand implements Callable<Integer> {
                     + e.getMessage());
             return ExitCodes.ERROR;
         }
+        if (dtlsServer != null) {
+            // The same router, so coap:// and coaps:// share the resources and their state; one I/O thread.
+            CoapServer.Builder sb = CoapServer.builder().port(secure.port()).service(router).executor(Runnable::run)
+                    .security(dtlsServer.layer());
+            if (bindAddress != null) {
+                sb.bind(bindAddress);
+            }
+            if (verbose) {
+                sb.tracer(new TraceWriter(io.err(), true));
+            }
+            try {
+                secureServer = sb.build().start();
+            } catch (CoapException e) {
+                server.close();
+                io.err().println("tern: cannot serve coaps on " + (bind == null ? "port " : bind + " port ")
+                        + secure.port() + ": " + e.getMessage());
+                return ExitCodes.ERROR;
+            }
+        }
         Thread hook = new Thread(this::shutDown, "tern-serve-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         String names = String.join(", ", plugtest ? PlugtestResources.NAMES : DemoResources.NAMES);
         io.err().println("tern: serving coap://" + Addresses.format(server.localAddress()) + "/ (" + names + ")"
                 + (multicast ? " and All-CoAP-Nodes" : ""));
+        if (secureServer != null) {
+            io.err().println("tern: serving coaps://" + Addresses.format(secureServer.localAddress()) + "/ ("
+                    + dtlsServer.description() + ")");
+        }
         io.err().flush();
         try {
             stopped.await();
@@ -112,6 +154,12 @@ public final class ServeCommand implements Callable<Integer> {
         return s == null || stopped.getCount() == 0 ? null : s.localAddress();
     }
 
+    /** The bound address of the coaps server once serving, else null. */
+    InetSocketAddress secureAddress() {
+        CoapServer s = secureServer;
+        return s == null || stopped.getCount() == 0 ? null : s.localAddress();
+    }
+
     /** Stops serving and lets {@link #call()} return 0, as SIGTERM does. */
     void stop() {
         stopped.countDown();
@@ -121,6 +169,9 @@ public final class ServeCommand implements Callable<Integer> {
         if (!closed && server != null) {
             closed = true;
             server.close();
+            if (secureServer != null) {
+                secureServer.close();
+            }
         }
         stopped.countDown();
     }

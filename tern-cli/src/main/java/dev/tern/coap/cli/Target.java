@@ -33,7 +33,7 @@ final class Target {
         }
         String scheme = parsed.scheme();
         if (!scheme.equals("coap") && !scheme.equals("coaps")) {
-            throw new UsageException("unsupported scheme '" + scheme + "' in '" + argument + "' (use coap://)");
+            throw new UsageException("unsupported scheme '" + scheme + "' in '" + argument + "' (use coap:// or coaps://)");
         }
         return new Target(uri, parsed);
     }
@@ -41,6 +41,11 @@ final class Target {
     /** The URI, with the scheme added when it was missing. */
     String uri() {
         return uri;
+    }
+
+    /** Whether the URI is {@code coaps://} (CoAP over DTLS, RFC 7252 §9). */
+    boolean secure() {
+        return parsed.scheme().equals("coaps");
     }
 
     /** The host as written in the URI (without brackets). */

@@ -7,7 +7,7 @@ import picocli.CommandLine.Spec;
 
 /** The top-level {@code tern} command; its subcommands are registered by {@link Main}. */
 @Command(name = "tern", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
-        description = "curl for CoAP (RFC 7252): send requests, ping, and serve demo resources.",
+        description = "curl for CoAP (RFC 7252): send requests, ping, and serve demo resources, over coap:// or coaps:// (DTLS).",
         footer = {"", "Examples:",
             "  tern get coap://localhost/hello",
             "  tern post -t json coap://localhost/echo '{\"on\":true}'",
@@ -15,7 +15,9 @@ import picocli.CommandLine.Spec;
             "  tern ping coap://localhost",
             "  tern discover --rt temperature-c coap://localhost",
             "  tern discover coap://224.0.1.187",
-            "  tern serve --plugtest"})
+            "  tern serve --plugtest",
+            "  tern serve --dtls --psk-identity dev1 --psk-key secret",
+            "  tern get coaps://localhost/hello -u dev1 -k secret"})
 public final class TernCommand implements Callable<Integer> {
     private final Io io;
 

@@ -151,7 +151,7 @@ class CliEndToEndTest {
                 () -> cl.execute("serve", "--port", "0", "--bind", "127.0.0.1"));
         Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> serve.address() != null);
         int port = serve.address().getPort();
-        assertThat(c.err()).startsWith("tern: serving coap://127.0.0.1:" + port + "/ (hello, time, echo, counter)");
+        assertThat(c.err()).startsWith("tern: serving coap://127.0.0.1:" + port + "/ (hello, time, echo, counter, whoami)");
         Captured get = new Captured(false);
         assertThat(get.run("get", "-B", "5", "coap://127.0.0.1:" + port + "/hello")).isZero();
         assertThat(get.out()).isEqualTo("Hello World!");

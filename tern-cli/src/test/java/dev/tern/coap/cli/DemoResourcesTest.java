@@ -86,7 +86,7 @@ class DemoResourcesTest {
         Response r = call(router, req(Method.GET, "/.well-known/core").build());
         assertThat(r.code()).isEqualTo(Code.CONTENT);
         assertThat(r.contentFormat()).hasValue(ContentFormat.LINK_FORMAT);
-        assertThat(Pretty.links(r.payloadString())).hasSize(4)
+        assertThat(Pretty.links(r.payloadString())).hasSize(5)
                 .allSatisfy(l -> assertThat(l).startsWith("</"));
         assertThat(r.payloadString()).startsWith("</hello>;title=\"Hello World\";ct=0,</time>;");
     }

@@ -3,6 +3,7 @@ package dev.tern.coap.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tern.coap.CoapResetException;
+import dev.tern.coap.CoapSecurityException;
 import dev.tern.coap.CoapTimeoutException;
 import dev.tern.coap.CoapTransportException;
 import java.time.Duration;
@@ -34,6 +35,16 @@ class FailuresTest {
         assertThat(Failures.report(new CoapTransportException("closed"), URI, Duration.ofSeconds(1), c.io.err(), false))
                 .isEqualTo(ExitCodes.ERROR);
         assertThat(c.err()).contains("transport error talking to " + URI + ": closed");
+    }
+
+    @Test
+    void securityFailureIs1WithTheReason() {
+        Captured c = new Captured(false);
+        String why = "DTLS handshake with 127.0.0.1:5684 failed: the peer sent alert decrypt_error(51)"
+                + " (wrong pre-shared key or identity?)";
+        assertThat(Failures.report(new ExecutionException(new CoapSecurityException(why)), "coaps://127.0.0.1/hello",
+                Duration.ofSeconds(1), c.io.err(), false)).isEqualTo(ExitCodes.ERROR);
+        assertThat(c.err()).isEqualTo("tern: " + why + System.lineSeparator());
     }
 
     @Test

@@ -1,0 +1,192 @@
+package dev.tern.coap.cli;
+
+import dev.tern.coap.MessageTracer;
+import dev.tern.coap.PeerIdentity;
+import dev.tern.coap.dtls.ClientAuth;
+import dev.tern.coap.dtls.Dtls;
+import dev.tern.coap.dtls.DtlsConfig;
+import dev.tern.coap.dtls.DtlsLayer;
+import dev.tern.coap.dtls.DtlsSession;
+import dev.tern.coap.dtls.Pem;
+import dev.tern.coap.spi.SecurityLayer;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.PublicKey;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Turns the DTLS flags into {@code tern-dtls} layers. The one class of the command that uses
+ * {@code tern-dtls} (and so BouncyCastle); it is loaded only for {@code coaps://}.
+ */
+final class DtlsSetup {
+    private DtlsSetup() {
+    }
+
+    /** A DTLS client layer from checked client flags. */
+    static SecurityLayer client(DtlsClientFlags f) {
+        DtlsConfig.Builder b = DtlsConfig.builder();
+        if (f.pskIdentity != null) {
+            b.psk(f.pskIdentity, PskKeys.parse(f.pskKey, "-k"));
+        }
+        if (f.cert != null) {
+            List<X509Certificate> chain = certificates(f.cert, "--cert");
+            KeyPair pair = keyPair(f.key != null ? f.key : f.cert, f.key != null ? "-j" : "-j (or a key in --cert)");
+            b.certificate(pair.getPrivate(), chain);
+        } else if (f.rpk) {
+            b.rawPublicKey(keyPair(f.key, "-j"));
+        }
+        f.caCerts.forEach(file -> b.trustedCertificates(certificates(file, "-C")));
+        f.trustedKeys.forEach(file -> b.trustedKeys(publicKeys(file, "--trusted-key")));
+        b.trustAll(f.insecure).connectionId(f.cid);
+        try {
+            return Dtls.client(b.build());
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
+    }
+
+    /** A DTLS server layer from checked serve flags, and what it serves in words (never a key). */
+    static Server server(DtlsServerFlags f) {
+        DtlsConfig.Builder b = DtlsConfig.builder();
+        List<String> said = new ArrayList<>();
+        Map<String, byte[]> keys = f.pskKeys();
+        if (!keys.isEmpty()) {
+            Map<String, byte[]> store = Map.copyOf(keys);
+            b.pskStore(identity -> {
+                byte[] k = store.get(identity);
+                return k == null ? null : k.clone();
+            });
+            List<String> ids = new ArrayList<>(keys.keySet());
+            said.add(ids.size() == 1 ? "PSK identity " + ids.get(0)
+                    : ids.size() <= 3 ? "PSK identities " + String.join(", ", ids)
+                    : ids.size() + " PSK identities");
+        }
+        if (f.cert != null) {
+            List<X509Certificate> chain = certificates(f.cert, "--cert");
+            KeyPair pair = keyPair(f.key != null ? f.key : f.cert, f.key != null ? "-j" : "-j (or a key in --cert)");
+            b.certificate(pair.getPrivate(), chain);
+            said.add("X.509 " + chain.get(0).getSubjectX500Principal().getName());
+        } else if (f.rpk) {
+            KeyPair pair = keyPair(f.key, "-j");
+            b.rawPublicKey(pair);
+            said.add("raw public key " + PeerIdentity.niName(pair.getPublic()));
+        }
+        f.caCerts.forEach(file -> b.trustedCertificates(certificates(file, "-C")));
+        f.trustedKeys.forEach(file -> b.trustedKeys(publicKeys(file, "--trusted-key")));
+        if (f.clientAuth != null) {
+            b.clientAuth(ClientAuth.valueOf(f.clientAuth.name().toUpperCase(java.util.Locale.ROOT)));
+        }
+        DtlsConfig config;
+        DtlsLayer layer;
+        try {
+            config = b.build();
+            layer = Dtls.server(config);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
+        if (config.clientAuth() == ClientAuth.NEEDED) {
+            said.add("clients must present a trusted certificate or key");
+        } else if (config.clientAuth() == ClientAuth.WANTED) {
+            said.add("clients may present a certificate or key");
+        }
+        return new Server(layer, String.join("; ", said));
+    }
+
+    /** A server layer and its description for the start-up line. */
+    record Server(SecurityLayer layer, String description) {
+    }
+
+    /**
+     * {@code base}, and before the first message received from a peer, its DTLS session on
+     * {@code err}; {@code unverified} (for {@code -n}) says the server's key was not checked.
+     */
+    static MessageTracer announcing(MessageTracer base, SecurityLayer layer, PrintStream err, boolean unverified) {
+        DtlsLayer dtls = (DtlsLayer) layer;
+        AtomicBoolean shown = new AtomicBoolean();
+        return new MessageTracer() {
+            @Override
+            public void sent(InetSocketAddress peer, String summary) {
+                base.sent(peer, summary);
+            }
+
+            @Override
+            public void received(InetSocketAddress peer, String summary) {
+                if (!shown.get()) {
+                    Optional<DtlsSession> s = dtls.session(peer);
+                    if (s.isPresent() && shown.compareAndSet(false, true)) {
+                        err.println(describe(s.get()) + (unverified && s.get().peerIdentity() != null
+                                && s.get().peerIdentity().kind() != PeerIdentity.Kind.PRE_SHARED_KEY
+                                ? " (not verified: -n)" : ""));
+                    }
+                }
+                base.received(peer, summary);
+            }
+        };
+    }
+
+    /** {@code DTLS: TLS_PSK_WITH_AES_128_CCM_8, CID 3fa2c901aa12, full handshake, server PSK identity dev1}. */
+    static String describe(DtlsSession s) {
+        StringBuilder sb = new StringBuilder("DTLS: ").append(s.cipherSuite());
+        if (!s.connectionId().isEmpty()) {
+            sb.append(", CID ").append(s.connectionId());
+        }
+        sb.append(s.resumed() ? ", resumed session" : ", full handshake");
+        PeerIdentity id = s.peerIdentity();
+        if (id == null) {
+            sb.append(", server not identified");
+        } else {
+            switch (id.kind()) {
+                case PRE_SHARED_KEY:
+                    sb.append(", PSK identity ").append(id.name());
+                    break;
+                case RAW_PUBLIC_KEY:
+                    sb.append(", server raw public key ").append(id.name());
+                    break;
+                default:
+                    sb.append(", server certificate ").append(id.name());
+                    break;
+            }
+        }
+        return sb.toString();
+    }
+
+    private static List<X509Certificate> certificates(Path file, String option) {
+        try {
+            return Pem.certificates(file);
+        } catch (IOException e) {
+            throw unreadable(option, file, e);
+        }
+    }
+
+    private static KeyPair keyPair(Path file, String option) {
+        try {
+            return Pem.keyPair(file);
+        } catch (IOException e) {
+            throw unreadable(option, file, e);
+        }
+    }
+
+    private static List<PublicKey> publicKeys(Path file, String option) {
+        try {
+            return Pem.publicKeys(file);
+        } catch (IOException e) {
+            throw unreadable(option, file, e);
+        }
+    }
+
+    private static UsageException unreadable(String option, Path file, IOException e) {
+        if (e instanceof NoSuchFileException) {
+            return new UsageException(option + ": no such file: " + file);
+        }
+        return new UsageException(option + ": cannot use " + file + ": " + e.getMessage());
+    }
+}
