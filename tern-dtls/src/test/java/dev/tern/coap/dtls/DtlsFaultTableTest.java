@@ -128,6 +128,7 @@ class DtlsFaultTableTest {
             sessionId = first.sessionId;
         }
         assertThat(sessionId).hasSize(32);
+        await().atMost(Duration.ofSeconds(2)).until(() -> layer.handshakesInProgress() == 0); // the server's side done
         RawDtls peer = raw();
         byte[] random = RawDtls.random();
         // offering only a suite the session did not use, so it cannot be resumed (RFC 5246 §7.4.1.2)

@@ -1,6 +1,7 @@
 package dev.tern.coap.interop;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tern.coap.CoapClient;
 import dev.tern.coap.CoapServer;
@@ -217,6 +218,21 @@ class LibcoapDtlsInteropTest {
                 assertThat(s.cipherSuite()).isIn(TERN_PSK_SUITES);
                 assertThat(s.peerIdentity().kind()).isEqualTo(PeerIdentity.Kind.PRE_SHARED_KEY);
                 report("Tern -> coap-server-" + tls + ", PSK", s.cipherSuite());
+            }
+        }
+
+        /** A libcoap server answers a wrong PSK with silence; Tern's client says what that likely means. */
+        @ParameterizedTest(name = "coap-server-{0}")
+        @ValueSource(strings = {"openssl", "gnutls"})
+        void wrongPreSharedKeyFailsWithAHint(String tls) {
+            try (Peers.LibcoapServer server = Peers.startLibcoapDtlsServer("coap-server-" + tls,
+                    List.of("-k", KEY, "-h", "hint"));
+                 CoapClient client = CoapClient.builder().security(Dtls.client(DtlsConfig.builder()
+                         .psk(IDENTITY, "not-the-key").handshakeTimeout(Duration.ofSeconds(4)).build())).build()) {
+                assertThatThrownBy(() -> client.call(Request.get("coaps://127.0.0.1:" + server.dtlsPort() + "/")
+                        .timeout(REQUEST_TIMEOUT).build()))
+                        .isInstanceOf(dev.tern.coap.CoapSecurityException.class)
+                        .hasMessageContaining("pre-shared key");
             }
         }
 

@@ -322,6 +322,9 @@ public final class DtlsTransport implements Transport {
         try {
             DTLSTransport t = new DTLSClientProtocol().connect(tls, s);
             scheduler.execute(() -> established(s, t, tls.result()));
+        } catch (TlsTimeoutException e) {
+            Exception reason = tls.keyExchangeStarted() ? new SilentAfterKeyExchange(e) : e;
+            scheduler.execute(() -> handshakeFailed(s, reason));
         } catch (IOException | RuntimeException e) {
             scheduler.execute(() -> handshakeFailed(s, e));
         }
@@ -550,7 +553,7 @@ public final class DtlsTransport implements Transport {
     }
 
     /** A short human reason for a failed handshake or session. */
-    static String describe(Throwable e) {
+    String describe(Throwable e) {
         if (e instanceof TlsFatalAlertReceived r) {
             short a = r.getAlertDescription();
             String hint = switch (a) {
@@ -573,8 +576,9 @@ public final class DtlsTransport implements Transport {
             String detail = m != null && m.startsWith(text + "; ") ? m.substring(text.length() + 2) : null;
             return detail != null ? detail + " (" + text + ")" : text;
         }
-        if (e instanceof TlsTimeoutException) {
-            return "no handshake response within " + e.getMessage();
+        if (e instanceof TlsTimeoutException || e instanceof SilentAfterKeyExchange) {
+            String within = "no handshake response within " + shared.config.handshakeTimeout().toSeconds() + " s";
+            return e instanceof SilentAfterKeyExchange ? within + ": " + e.getMessage() : within;
         }
         if (e instanceof ClosedSession) {
             return "the session was closed";
@@ -694,6 +698,16 @@ public final class DtlsTransport implements Transport {
             if (i != null) {
                 info = new DtlsSession(from, i.peerIdentity(), i.cipherSuite(), i.connectionId(), i.resumed());
             }
+        }
+    }
+
+    /** A client handshake timed out after the server had answered the hello: likely other credentials. */
+    private static final class SilentAfterKeyExchange extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        SilentAfterKeyExchange(TlsTimeoutException cause) {
+            super("the server went silent after the key exchange (servers such as libcoap's do when the"
+                    + " pre-shared key or the client credentials differ)", cause);
         }
     }
 

@@ -29,6 +29,7 @@ final class TernTlsClient extends AbstractTlsClient {
     private final String hostname;
     private volatile PeerIdentity verifiedServer;
     private volatile HandshakeResult result;
+    private volatile boolean keyExchangeStarted;
 
     TernTlsClient(DtlsContext shared, InetSocketAddress server) {
         this(shared, server, new HandshakeCrypto(shared.crypto.getSecureRandom()));
@@ -44,6 +45,17 @@ final class TernTlsClient extends AbstractTlsClient {
 
     HandshakeResult result() {
         return result;
+    }
+
+    /** Whether the server answered the hello and the client went on to its key exchange. */
+    boolean keyExchangeStarted() {
+        return keyExchangeStarted;
+    }
+
+    @Override
+    public void notifySelectedCipherSuite(int selectedCipherSuite) {
+        super.notifySelectedCipherSuite(selectedCipherSuite);
+        keyExchangeStarted = true;
     }
 
     @Override
