@@ -94,16 +94,25 @@ public final class DtlsContext {
             limit = config.maxDatagramSize();
         }
         Captured hvr = new Captured(limit);
-        DTLSRequest request = cookies.verifyRequest(clientId, data, 0, length, hvr);
-        if (request != null || hvr.data == null) {
-            return request;
-        }
-        DTLSVerifier previous = previousCookies;
-        if (previous != null) {
-            request = previous.verifyRequest(clientId, data, 0, length, new Captured(limit));
-            if (request != null) {
+        DTLSRequest request;
+        try {
+            request = cookies.verifyRequest(clientId, data, 0, length, hvr);
+            if (request != null || hvr.data == null) {
                 return request;
             }
+            DTLSVerifier previous = previousCookies;
+            if (previous != null) {
+                request = previous.verifyRequest(clientId, data, 0, length, new Captured(limit));
+                if (request != null) {
+                    return request;
+                }
+            }
+        } catch (RuntimeException e) {
+            // BouncyCastle's ClientHello parser throws unchecked exceptions for some malformed hellos
+            // (e.g. IllegalArgumentException for the reserved version {0xFE, 0xFE}, found by fuzzing):
+            // a malformed datagram, dropped like any other
+            datagramsDropped.incrementAndGet();
+            return null;
         }
         try {
             out.send(hvr.data, 0, hvr.data.length);
