@@ -12,7 +12,6 @@ import dev.tern.coap.Service;
 import dev.tern.coap.internal.codec.Message;
 import dev.tern.coap.internal.codec.MessageEncoder;
 import dev.tern.coap.internal.codec.OptionValidator;
-import dev.tern.coap.internal.message.DeduplicationCache;
 import dev.tern.coap.internal.message.MessageKey;
 import dev.tern.coap.internal.message.MessageLayer;
 import dev.tern.coap.internal.message.Retransmitter;
@@ -86,7 +85,7 @@ public final class ServerExchanges {
     }
 
     /** A new request from the message layer. */
-    public void onRequest(Message m, InetSocketAddress peer, DeduplicationCache.Entry entry, boolean multicast) {
+    public void onRequest(Message m, InetSocketAddress peer, long entry, boolean multicast) {
         Exchange ex = new Exchange(m, peer, entry, multicast);
         Optional<Method> method = Method.of(m.code());
         if (method.isEmpty()) {
@@ -233,7 +232,7 @@ public final class ServerExchanges {
             return;
         }
         ex.acked = true;
-        ex.entry.reply(messages.sendEmptyAck(ex.request.messageId(), ex.peer));
+        messages.replyEmptyAck(ex.entry, ex.request.messageId(), ex.peer);
     }
 
     /**
@@ -270,14 +269,14 @@ public final class ServerExchanges {
         if (suppressed(req.options(), r.code()) || (ex.multicast && !r.isSuccess())) {
             // RFC 7967 No-Response, or §8.1: no error responses to multicast requests.
             if (req.type() == MessageType.CON && !ex.acked) {
-                ex.entry.reply(messages.sendEmptyAck(req.messageId(), ex.peer));
+                messages.replyEmptyAck(ex.entry, req.messageId(), ex.peer);
             }
             return;
         }
         if (req.type() == MessageType.CON && !ex.acked) {
             Message ack = new Message(MessageType.ACK, r.code(), req.messageId(), req.token(), r.options(),
                     r.payload());
-            ex.entry.reply(messages.sendReply(ack, ex.peer));
+            messages.reply(ex.entry, ack, ex.peer);
             return;
         }
         MessageType type = req.type() == MessageType.CON ? MessageType.CON : MessageType.NON;
@@ -322,7 +321,8 @@ public final class ServerExchanges {
     private static final class Exchange {
         final Message request;
         final InetSocketAddress peer;
-        final DeduplicationCache.Entry entry;
+        /** The request's deduplication entry, where its reply is recorded. */
+        final long entry;
         final boolean multicast;
         Scheduler.Cancellable separateTimer;
         Scheduler.Cancellable handlerTimer;
@@ -330,7 +330,7 @@ public final class ServerExchanges {
         boolean acked;
         boolean done;
 
-        Exchange(Message request, InetSocketAddress peer, DeduplicationCache.Entry entry, boolean multicast) {
+        Exchange(Message request, InetSocketAddress peer, long entry, boolean multicast) {
             this.request = request;
             this.peer = peer;
             this.entry = entry;
