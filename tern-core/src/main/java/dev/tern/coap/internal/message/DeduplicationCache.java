@@ -38,6 +38,7 @@ public final class DeduplicationCache {
     private static final short LARGE_REPLY = -2;
     private static final long DUPLICATE = Long.MIN_VALUE;
     private static final int GENERATION_MASK = 0x7FFF_FFFF;
+    private static final boolean HASH_CODE_IS_ADDRESS = hashCodeIsAddress();
 
     private final int capacity;
     private final long conLifetimeNanos;
@@ -277,9 +278,35 @@ public final class DeduplicationCache {
 
     /** The key of a message from an IPv4 peer: address, port and Message ID, nothing lost. */
     static long ipv4Key(InetAddress address, int port, int messageId) {
+        return (long) ipv4Bits(address) << 32 | (long) port << 16 | messageId;
+    }
+
+    /**
+     * The 32 bits of an IPv4 address. OpenJDK's {@link Inet4Address#hashCode()} is exactly them and
+     * costs no array, unlike {@link InetAddress#getAddress()}; that is checked once, and where it
+     * does not hold the array is read.
+     */
+    private static int ipv4Bits(InetAddress address) {
+        if (HASH_CODE_IS_ADDRESS) {
+            return address.hashCode();
+        }
         byte[] a = address.getAddress();
-        long ip = (a[0] & 0xFFL) << 24 | (a[1] & 0xFF) << 16 | (a[2] & 0xFF) << 8 | (a[3] & 0xFF);
-        return ip << 32 | (long) port << 16 | messageId;
+        return (a[0] & 0xFF) << 24 | (a[1] & 0xFF) << 16 | (a[2] & 0xFF) << 8 | (a[3] & 0xFF);
+    }
+
+    private static boolean hashCodeIsAddress() {
+        try {
+            for (int bits : new int[] {0x7F000001, 0xC0A80102, 0xFFFFFFFF, 0x0A000001}) {
+                InetAddress a = InetAddress.getByAddress(new byte[] {
+                        (byte) (bits >>> 24), (byte) (bits >>> 16), (byte) (bits >>> 8), (byte) bits});
+                if (a.hashCode() != bits) {
+                    return false;
+                }
+            }
+            return true;
+        } catch (java.net.UnknownHostException e) {
+            return false; // not thrown for a 4-byte address
+        }
     }
 
     /** The key of a message from another peer: a seeded hash of address and port, and the Message ID. */

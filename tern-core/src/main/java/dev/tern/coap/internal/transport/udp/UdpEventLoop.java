@@ -38,6 +38,8 @@ public final class UdpEventLoop implements Scheduler, Transport {
     private final PriorityQueue<Timer> timers = new PriorityQueue<>();
     private final AtomicBoolean wakeupPending = new AtomicBoolean();
     private final ByteBuffer receiveBuffer = ByteBuffer.allocate(65536);
+    /** Wraps the array last sent from the I/O thread; only that thread uses it. */
+    private ByteBuffer sendBuffer = ByteBuffer.allocate(0);
     private final Thread thread;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean running = true;
@@ -146,7 +148,18 @@ public final class UdpEventLoop implements Scheduler, Transport {
     @Override
     public void send(byte[] data, int length, InetSocketAddress destination) {
         try {
-            channel.send(ByteBuffer.wrap(data, 0, length), destination);
+            ByteBuffer buffer;
+            if (Thread.currentThread() == thread) {
+                // The engine sends from this thread, mostly from one reused array: wrap it once.
+                if (sendBuffer.array() != data) {
+                    sendBuffer = ByteBuffer.wrap(data);
+                }
+                buffer = sendBuffer;
+                buffer.clear().limit(length);
+            } else {
+                buffer = ByteBuffer.wrap(data, 0, length);
+            }
+            channel.send(buffer, destination);
         } catch (IOException | RuntimeException e) {
             // UDP semantics: a datagram that cannot be sent is lost; retransmission recovers CONs.
             LOG.debug("send to {} failed: {}", destination, e.toString());
