@@ -1,5 +1,6 @@
 package dev.tern.coap.internal.exchange;
 
+import dev.tern.coap.Bytes;
 import dev.tern.coap.Code;
 import dev.tern.coap.EndpointConfig;
 import dev.tern.coap.Method;
@@ -23,6 +24,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -117,23 +119,10 @@ public final class ServerExchanges {
             }
             registration = observe == 0 && !multicast;
         }
-        boolean mayObserve = registration;
+        ex.mayObserve = registration;
         Request request = Request.builder(method.get()).options(options).payload(m.payload())
                 .confirmable(m.type() == MessageType.CON).peer(peer).scheme(scheme).token(m.token())
-                .multicast(multicast).acknowledger(() -> {
-                    if (scheduler.inSchedulerThread()) {
-                        acknowledge(ex); // an inline handler: before its response goes out
-                    } else {
-                        scheduler.execute(() -> acknowledge(ex));
-                    }
-                })
-                .observeHandler(source -> {
-                    if (!mayObserve || !observers.hasRoom()) {
-                        return false; // RFC 7641 §4.1: served as a plain GET
-                    }
-                    ex.observeSource = source;
-                    return true;
-                }).build();
+                .multicast(multicast).acknowledger(ex).observeHandler(ex).build();
         if (m.type() == MessageType.CON && separateDelayNanos == 0) {
             acknowledge(ex);
         }
@@ -165,8 +154,8 @@ public final class ServerExchanges {
         if (OptionValidator.hasInvalidUtf8(options)) {
             return Response.of(Code.BAD_REQUEST, "Uri options are not valid UTF-8");
         }
-        for (String segment : options.uriPath()) {
-            if (segment.equals(".") || segment.equals("..")) {
+        for (int i = 0, n = options.size(); i < n; i++) {
+            if (options.get(i).number() == OptionNumber.URI_PATH && isDotSegment(options.get(i).value())) {
                 return Response.of(Code.BAD_REQUEST, "dot segments are not allowed in Uri-Path");
             }
         }
@@ -183,6 +172,12 @@ public final class ServerExchanges {
                     .option(dev.tern.coap.Option.ofUint(OptionNumber.SIZE1, config.maxPayload())).build();
         }
         return null;
+    }
+
+    /** "." or "..", compared on the bytes: no strings decoded for every request. */
+    private static boolean isDotSegment(Bytes segment) {
+        int n = segment.length();
+        return (n == 1 || n == 2) && segment.get(0) == '.' && segment.get(n - 1) == '.';
     }
 
     private void invoke(Exchange ex, Request request) {
@@ -318,7 +313,11 @@ public final class ServerExchanges {
         }
     };
 
-    private static final class Exchange {
+    /**
+     * One request being served. It is also the request's {@link Request#acknowledge()} and
+     * {@link Request#observe} actions, so that building the request allocates no closures.
+     */
+    private final class Exchange implements Runnable, Predicate<dev.tern.coap.Observable> {
         final Message request;
         final InetSocketAddress peer;
         /** The request's deduplication entry, where its reply is recorded. */
@@ -327,6 +326,8 @@ public final class ServerExchanges {
         Scheduler.Cancellable separateTimer;
         Scheduler.Cancellable handlerTimer;
         volatile dev.tern.coap.Observable observeSource;
+        /** Whether the request is an observe registration the handler may accept (RFC 7641 §4.1). */
+        boolean mayObserve;
         boolean acked;
         boolean done;
 
@@ -335,6 +336,26 @@ public final class ServerExchanges {
             this.peer = peer;
             this.entry = entry;
             this.multicast = multicast;
+        }
+
+        /** {@link Request#acknowledge()}, called by the handler on any thread. */
+        @Override
+        public void run() {
+            if (scheduler.inSchedulerThread()) {
+                acknowledge(this); // an inline handler: before its response goes out
+            } else {
+                scheduler.execute(() -> acknowledge(this));
+            }
+        }
+
+        /** {@link Request#observe}, called by the handler on any thread. */
+        @Override
+        public boolean test(dev.tern.coap.Observable source) {
+            if (!mayObserve || !observers.hasRoom()) {
+                return false; // RFC 7641 §4.1: served as a plain GET
+            }
+            observeSource = source;
+            return true;
         }
     }
 }
