@@ -184,7 +184,8 @@ public final class DeduplicationCache {
             if (slot == NO_SLOT) {
                 return NO_SLOT;
             }
-            if (keys[slot] == key && (otherPeer == null ? peers[slot] == null : otherPeer.equals(peers[slot]))) {
+            if (index.keyAt(b) == key
+                    && (otherPeer == null ? peers[slot] == null : otherPeer.equals(peers[slot]))) {
                 return slot;
             }
         }

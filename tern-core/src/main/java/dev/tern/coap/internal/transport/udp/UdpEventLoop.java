@@ -246,7 +246,7 @@ public final class UdpEventLoop implements Scheduler, Transport {
             if (source == null) {
                 return;
             }
-            if (groups.isCopy(array, receiveBuffer.position(), source, System.nanoTime())) {
+            if (!groups.isEmpty() && groups.isCopy(array, receiveBuffer.position(), source, System.nanoTime())) {
                 continue;
             }
             try {
