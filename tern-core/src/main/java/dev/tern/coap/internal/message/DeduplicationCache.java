@@ -179,12 +179,13 @@ public final class DeduplicationCache {
     }
 
     private int find(long key, InetSocketAddress otherPeer) {
-        for (int b = index.home(key); ; b = index.following(b)) {
+        int fingerprint = index.fingerprint(key);
+        for (int b = index.home(fingerprint); ; b = index.following(b)) {
             int slot = index.slotAt(b);
-            if (slot == NO_SLOT) {
+            if (slot == SlotIndex.EMPTY) {
                 return NO_SLOT;
             }
-            if (index.keyAt(b) == key
+            if (index.fingerprintAt(b) == fingerprint && keys[slot] == key
                     && (otherPeer == null ? peers[slot] == null : otherPeer.equals(peers[slot]))) {
                 return slot;
             }

@@ -9,7 +9,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
-/** {@link SlotIndex}: probing, collisions, backward-shift removal, growth. */
+/** {@link SlotIndex}: probing, collisions, backward-shift removal, growth, fingerprints. */
 class SlotIndexTest {
     private static final int SLOTS = 8;
     private final long[] keys = new long[SLOTS];
@@ -20,9 +20,10 @@ class SlotIndexTest {
     }
 
     private int find(long key) {
-        for (int b = index.home(key); ; b = index.following(b)) {
+        int fingerprint = index.fingerprint(key);
+        for (int b = index.home(fingerprint); ; b = index.following(b)) {
             int slot = index.slotAt(b);
-            if (slot == SlotIndex.EMPTY || keys[slot] == key) {
+            if (slot == SlotIndex.EMPTY || (index.fingerprintAt(b) == fingerprint && keys[slot] == key)) {
                 return slot;
             }
         }
@@ -37,7 +38,7 @@ class SlotIndexTest {
     private List<Long> keysWithHome(int bucket, int count) {
         List<Long> r = new ArrayList<>();
         for (long k = 1; r.size() < count; k++) {
-            if (index.home(k) == bucket) {
+            if (index.home(index.fingerprint(k)) == bucket) {
                 r.add(k);
             }
         }
@@ -118,6 +119,19 @@ class SlotIndexTest {
     }
 
     @Test
+    void fingerprintIsTheUpperHashAndGivesTheHome() {
+        for (long k = 0; k < 1000; k++) {
+            int fp = index.fingerprint(k);
+            assertThat(fp).isEqualTo((int) (SlotIndex.mix(k ^ 42) >>> 32));
+            assertThat(index.home(fp)).isEqualTo(fp >>> 28); // 16 buckets: the top 4 bits
+            put(0, k);
+            assertThat(index.fingerprintAt(index.home(fp))).isEqualTo(fp);
+            index.remove(k, 0);
+        }
+        assertThat(index.count()).isZero();
+    }
+
+    @Test
     void removingAnAbsentSlotChangesNothing() {
         put(0, 11);
         index.remove(12, 1);
@@ -138,7 +152,8 @@ class SlotIndexTest {
         for (int i = 0; i < SLOTS; i++) {
             long key = 1000L * i;
             int found = -1;
-            for (int b = index.home(key); index.slotAt(b) != SlotIndex.EMPTY; b = index.following(b)) {
+            for (int b = index.home(index.fingerprint(key)); index.slotAt(b) != SlotIndex.EMPTY;
+                    b = index.following(b)) {
                 if (bigger[index.slotAt(b)] == key) {
                     found = index.slotAt(b);
                 }
