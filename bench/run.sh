@@ -5,7 +5,8 @@
 #   bench/run.sh [run.sh options...]
 #
 # Defaults: pinned mode (server on CPU 0, load on CPU 1), configurations lat,thr128,c1000, 3 rounds,
-# and the servers raw-java, libcoap, cf-tuned plus "tern" (bin/tern's jar: `tern serve`). Any option
+# and the servers raw-java, libcoap, cf-tuned plus "tern" (`bin/tern serve`, with the launcher's JVM
+# options; it execs java, so the harness measures the JVM's own PID). Any option
 # given is passed on to the harness and overrides these (e.g. --rounds 1 --configs thr128).
 # The harness is copied to a writable directory first (shared/ may be read-only) and built there.
 set -euo pipefail
@@ -24,4 +25,4 @@ fi
 cd "$work"
 exec ./run.sh --mode pinned --configs lat,thr128,c1000 --rounds 3 --duration 10 --warmup 4 \
     --servers raw-java,libcoap,cf-tuned \
-    --server "tern|/hello|Hello World!|java -jar $jar serve --port {PORT} --bind {HOST}" "$@"
+    --server "tern|/hello|Hello World!|$repo/bin/tern serve --port {PORT} --bind {HOST}" "$@"

@@ -79,6 +79,15 @@ public record Code(int codeClass, int detail) {
     /** 5.08 Hop Limit Reached (RFC 8768). */
     public static final Code HOP_LIMIT_REACHED = new Code(5, 8);
 
+    /** Every code by its wire value, so that decoding allocates none. */
+    private static final Code[] BY_WIRE = new Code[256];
+
+    static {
+        for (int v = 0; v < BY_WIRE.length; v++) {
+            BY_WIRE[v] = new Code(v >>> 5, v & 31);
+        }
+    }
+
     /** Validates the ranges. */
     public Code {
         if (codeClass < 0 || codeClass > 7 || detail < 0 || detail > 31) {
@@ -88,7 +97,7 @@ public record Code(int codeClass, int detail) {
 
     /** The code for an 8-bit wire value. */
     public static Code fromWire(int value) {
-        return new Code((value >>> 5) & 7, value & 31);
+        return BY_WIRE[value & 0xFF];
     }
 
     /** Parses {@code "c.dd"} such as {@code "2.05"}. */

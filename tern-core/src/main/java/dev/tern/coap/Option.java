@@ -9,6 +9,8 @@ import java.nio.charset.StandardCharsets;
  * @param value the value bytes as on the wire
  */
 public record Option(int number, Bytes value) {
+    private static final byte[] NO_BYTES = new byte[0];
+
     /** Validates the number range. */
     public Option {
         if (number < 0 || number > OptionNumber.MAX) {
@@ -51,6 +53,9 @@ public record Option(int number, Bytes value) {
     public static byte[] encodeUint(long value) {
         if (value < 0) {
             throw new IllegalArgumentException("negative uint: " + value);
+        }
+        if (value == 0) {
+            return NO_BYTES; // nothing to write into: safe to share
         }
         int len = (64 - Long.numberOfLeadingZeros(value) + 7) / 8;
         byte[] b = new byte[len];

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
@@ -16,6 +17,15 @@ public final class Options {
     /** No options. */
     public static final Options EMPTY = new Options(new Option[0]);
 
+    /** Content-Format alone for the formats below 128 (text, link-format, JSON, CBOR, ...), built once. */
+    private static final Options[] CONTENT_FORMATS = new Options[128];
+
+    static {
+        for (int f = 0; f < CONTENT_FORMATS.length; f++) {
+            CONTENT_FORMATS[f] = new Options(new Option[] {Option.ofUint(OptionNumber.CONTENT_FORMAT, f)});
+        }
+    }
+
     private final Option[] options;
 
     private Options(Option[] sorted) {
@@ -27,6 +37,31 @@ public final class Options {
         Option[] a = options.toArray(new Option[0]);
         Arrays.sort(a, (x, y) -> Integer.compare(x.number(), y.number())); // stable merge sort
         return a.length == 0 ? EMPTY : new Options(a);
+    }
+
+    /**
+     * Options from an array in any order, taking ownership of it without copying (like
+     * {@link Bytes#wrap}): it is sorted in place, and the caller must not use it afterwards. For
+     * codecs that build the array themselves; everyone else uses {@link #of}.
+     */
+    public static Options wrap(Option[] options) {
+        boolean sorted = true;
+        for (int i = 0; i < options.length; i++) {
+            Objects.requireNonNull(options[i], "option");
+            sorted &= i == 0 || options[i].number() >= options[i - 1].number();
+        }
+        if (!sorted) {
+            Arrays.sort(options, (x, y) -> Integer.compare(x.number(), y.number())); // stable merge sort
+        }
+        return options.length == 0 ? EMPTY : new Options(options);
+    }
+
+    /** Only a Content-Format option, shared for the small formats most responses carry. */
+    static Options ofContentFormat(int format) {
+        if (format < 0 || format >= CONTENT_FORMATS.length) {
+            return of(Option.ofUint(OptionNumber.CONTENT_FORMAT, format));
+        }
+        return CONTENT_FORMATS[format];
     }
 
     /** Options from values in any order. */
@@ -121,13 +156,25 @@ public final class Options {
     }
 
     private List<String> strings(int number) {
-        List<String> r = new ArrayList<>();
-        for (Option o : options) {
-            if (o.number() == number) {
-                r.add(o.stringValue());
+        int count = 0;
+        int first = -1;
+        for (int i = 0; i < options.length; i++) {
+            if (options[i].number() == number) {
+                count++;
+                first = first < 0 ? i : first;
             }
         }
-        return Collections.unmodifiableList(r);
+        if (count <= 1) {
+            // The common cases (no query, a one-segment path) without a list to grow and wrap.
+            return count == 0 ? List.of() : List.of(options[first].stringValue());
+        }
+        String[] r = new String[count];
+        for (int i = first, n = 0; n < count; i++) {
+            if (options[i].number() == number) {
+                r[n++] = options[i].stringValue();
+            }
+        }
+        return Collections.unmodifiableList(Arrays.asList(r));
     }
 
     /** Uri-Host (RFC 7252 §5.10.1). */

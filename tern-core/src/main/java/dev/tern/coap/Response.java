@@ -166,7 +166,11 @@ public final class Response {
 
         /** Sets Content-Format (RFC 7252 §5.10.3). */
         public Builder contentFormat(int format) {
-            edit().contentFormat(format);
+            if (edits == null && base.isEmpty()) {
+                base = Options.ofContentFormat(format); // the usual case, without building options
+            } else {
+                edit().contentFormat(format);
+            }
             return this;
         }
 

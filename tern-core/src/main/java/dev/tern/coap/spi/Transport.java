@@ -12,7 +12,11 @@ public interface Transport extends AutoCloseable {
     /** Starts delivering received datagrams to {@code receiver}. */
     void start(Receiver receiver);
 
-    /** Sends {@code length} bytes of {@code data} to {@code destination}; may drop silently like UDP. */
+    /**
+     * Sends {@code length} bytes of {@code data} to {@code destination}; may drop silently like UDP.
+     * {@code data} is only valid during the call (the engine reuses it): a transport that sends
+     * later must copy it.
+     */
     void send(byte[] data, int length, InetSocketAddress destination);
 
     /** The bound local address. */

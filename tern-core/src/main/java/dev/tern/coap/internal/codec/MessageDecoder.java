@@ -6,8 +6,7 @@ import dev.tern.coap.MessageType;
 import dev.tern.coap.Option;
 import dev.tern.coap.OptionNumber;
 import dev.tern.coap.Options;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Arrays;
 
 /**
  * Decodes one datagram into a {@link Message} (RFC 7252 §3, §3.1; RFC 8974 §2.1 for the TKL field).
@@ -77,7 +76,8 @@ public final class MessageDecoder {
 
         int pos = 4 + tkl; // relative to offset
         int number = 0;
-        List<Option> options = null;
+        Option[] options = null; // sized by countOptions: no list to grow and copy
+        int optionCount = 0;
         Bytes payload = Bytes.EMPTY;
         while (pos < length) {
             final int start = pos;
@@ -138,12 +138,45 @@ public final class MessageDecoder {
                         + " the datagram (" + (length - pos) + " bytes left)", pos, mid, con, true);
             }
             if (options == null) {
-                options = new ArrayList<>(8);
+                options = new Option[countOptions(buf, offset, length, start)];
+            } else if (optionCount == options.length) {
+                options = Arrays.copyOf(options, 2 * optionCount); // not for valid input: counted exactly
             }
-            options.add(new Option(number, Bytes.of(buf, offset + pos, len)));
+            options[optionCount++] = new Option(number, Bytes.of(buf, offset + pos, len));
             pos += len;
         }
         return new Message(MessageType.fromWire(type), Code.fromWire(codeValue), mid, token,
-                options == null ? Options.EMPTY : Options.of(options), payload);
+                options == null ? Options.EMPTY
+                        : Options.wrap(optionCount == options.length ? options : Arrays.copyOf(options, optionCount)),
+                payload);
+    }
+
+    /**
+     * The number of options from {@code pos} (relative to {@code offset}) to the payload marker or the
+     * end, read from their headers without any checks, to size the array before decoding them; at
+     * least 1. Exact for valid input; for malformed input only a hint (the loop grows or trims the
+     * array, or reports the error).
+     */
+    private static int countOptions(byte[] buf, int offset, int length, int pos) {
+        int count = 0;
+        while (pos < length) {
+            int b = buf[offset + pos] & 0xFF;
+            if (b == PAYLOAD_MARKER) {
+                break;
+            }
+            int delta = b >>> 4;
+            int len = b & 0x0F;
+            pos += 1 + (delta == EXT8 ? 1 : delta == EXT16 ? 2 : 0);
+            if (len == EXT8 && pos < length) {
+                len = (buf[offset + pos] & 0xFF) + EXT8;
+                pos++;
+            } else if (len == EXT16 && pos + 1 < length) {
+                len = ((buf[offset + pos] & 0xFF) << 8 | (buf[offset + pos + 1] & 0xFF)) + EXT16_BASE;
+                pos += 2;
+            }
+            pos += len;
+            count++;
+        }
+        return Math.max(1, count);
     }
 }

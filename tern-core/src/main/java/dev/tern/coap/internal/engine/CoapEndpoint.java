@@ -14,7 +14,6 @@ import dev.tern.coap.internal.codec.MessageDecoder;
 import dev.tern.coap.internal.codec.MessageFormatError;
 import dev.tern.coap.internal.exchange.ClientExchanges;
 import dev.tern.coap.internal.exchange.ServerExchanges;
-import dev.tern.coap.internal.message.DeduplicationCache;
 import dev.tern.coap.internal.message.MessageLayer;
 import dev.tern.coap.spi.Scheduler;
 import dev.tern.coap.spi.Transport;
@@ -118,17 +117,16 @@ public final class CoapEndpoint implements AutoCloseable {
     /** Stage 4: requests to the server half, responses to the client half. */
     private final class Upper implements MessageLayer.Upper {
         @Override
-        public void onRequest(Message request, InetSocketAddress peer, DeduplicationCache.Entry entry,
-                              boolean multicast) {
+        public void onRequest(Message request, InetSocketAddress peer, long entry, boolean multicast) {
             if (server != null) {
                 server.onRequest(request, peer, entry, multicast);
             } else if (request.type() == dev.tern.coap.MessageType.CON) {
-                entry.reply(messages.sendReset(request.messageId(), peer)); // a client serves nothing
+                messages.replyReset(entry, request.messageId(), peer); // a client serves nothing
             }
         }
 
         @Override
-        public void onResponse(Message response, InetSocketAddress peer, DeduplicationCache.Entry entry) {
+        public void onResponse(Message response, InetSocketAddress peer, long entry) {
             client.onResponse(response, peer, entry);
         }
 

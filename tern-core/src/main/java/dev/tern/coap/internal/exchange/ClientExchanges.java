@@ -13,7 +13,6 @@ import dev.tern.coap.Request;
 import dev.tern.coap.Response;
 import dev.tern.coap.internal.codec.Message;
 import dev.tern.coap.internal.codec.OptionValidator;
-import dev.tern.coap.internal.message.DeduplicationCache;
 import dev.tern.coap.internal.message.MessageKey;
 import dev.tern.coap.internal.message.MessageLayer;
 import dev.tern.coap.internal.message.Retransmitter;
@@ -136,7 +135,7 @@ public final class ClientExchanges {
     }
 
     /** A CON or NON response from the message layer (separate or NON response, §5.2.2, §5.2.3). */
-    public void onResponse(Message m, InetSocketAddress peer, DeduplicationCache.Entry entry) {
+    public void onResponse(Message m, InetSocketAddress peer, long entry) {
         if (multicast.onResponse(m, peer, entry)) {
             return;
         }
@@ -144,14 +143,17 @@ public final class ClientExchanges {
         if (ex == null || !ex.destination.equals(peer)) {
             // §5.3.2: a response we did not ask for; reject a CON with RST, ignore a NON.
             if (m.type() == MessageType.CON) {
-                entry.reply(messages.sendReset(m.messageId(), peer));
+                messages.replyReset(entry, m.messageId(), peer);
             }
             return;
         }
         Optional<String> bad = OptionValidator.firstBadCriticalOption(m.options());
         if (m.type() == MessageType.CON) {
-            entry.reply(bad.isPresent() ? messages.sendReset(m.messageId(), peer)
-                    : messages.sendEmptyAck(m.messageId(), peer));
+            if (bad.isPresent()) {
+                messages.replyReset(entry, m.messageId(), peer);
+            } else {
+                messages.replyEmptyAck(entry, m.messageId(), peer);
+            }
         }
         if (ex.sent != null && ex.sent.type() == MessageType.CON) {
             messages.cancel(new MessageKey(peer, ex.sent.messageId())); // the response implies the ACK

@@ -7,7 +7,6 @@ import dev.tern.coap.Request;
 import dev.tern.coap.Response;
 import dev.tern.coap.internal.codec.Message;
 import dev.tern.coap.internal.codec.OptionValidator;
-import dev.tern.coap.internal.message.DeduplicationCache;
 import dev.tern.coap.internal.message.MessageLayer;
 import dev.tern.coap.internal.message.Retransmitter;
 import dev.tern.coap.spi.Scheduler;
@@ -60,14 +59,18 @@ final class MulticastRequests {
      * A response from the message layer; true when it belongs to a multicast request (and was
      * taken), false to let unicast matching handle it.
      */
-    boolean onResponse(Message m, InetSocketAddress peer, DeduplicationCache.Entry entry) {
+    boolean onResponse(Message m, InetSocketAddress peer, long entry) {
         Collector c = byToken.get(m.token());
         if (c == null) {
             return false;
         }
         boolean bad = OptionValidator.firstBadCriticalOption(m.options()).isPresent();
         if (m.type() == MessageType.CON) {
-            entry.reply(bad ? messages.sendReset(m.messageId(), peer) : messages.sendEmptyAck(m.messageId(), peer));
+            if (bad) {
+                messages.replyReset(entry, m.messageId(), peer);
+            } else {
+                messages.replyEmptyAck(entry, m.messageId(), peer);
+            }
         }
         if (!bad) {
             c.responses.add(Response.builder(m.code()).options(m.options()).payload(m.payload()).peer(peer).build());

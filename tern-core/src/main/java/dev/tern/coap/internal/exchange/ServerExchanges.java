@@ -1,5 +1,6 @@
 package dev.tern.coap.internal.exchange;
 
+import dev.tern.coap.Bytes;
 import dev.tern.coap.Code;
 import dev.tern.coap.EndpointConfig;
 import dev.tern.coap.Method;
@@ -12,7 +13,6 @@ import dev.tern.coap.Service;
 import dev.tern.coap.internal.codec.Message;
 import dev.tern.coap.internal.codec.MessageEncoder;
 import dev.tern.coap.internal.codec.OptionValidator;
-import dev.tern.coap.internal.message.DeduplicationCache;
 import dev.tern.coap.internal.message.MessageKey;
 import dev.tern.coap.internal.message.MessageLayer;
 import dev.tern.coap.internal.message.Retransmitter;
@@ -24,6 +24,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -90,7 +91,7 @@ public final class ServerExchanges {
     }
 
     /** A new request from the message layer. */
-    public void onRequest(Message m, InetSocketAddress peer, DeduplicationCache.Entry entry, boolean multicast) {
+    public void onRequest(Message m, InetSocketAddress peer, long entry, boolean multicast) {
         Exchange ex = new Exchange(m, peer, entry, multicast);
         Optional<Method> method = Method.of(m.code());
         if (method.isEmpty()) {
@@ -122,24 +123,11 @@ public final class ServerExchanges {
             }
             registration = observe == 0 && !multicast;
         }
-        boolean mayObserve = registration;
+        ex.mayObserve = registration;
         Request request = Request.builder(method.get()).options(options).payload(m.payload())
                 .confirmable(m.type() == MessageType.CON).peer(peer).scheme(scheme).token(m.token())
                 .peerIdentity(identities.apply(peer))
-                .multicast(multicast).acknowledger(() -> {
-                    if (scheduler.inSchedulerThread()) {
-                        acknowledge(ex); // an inline handler: before its response goes out
-                    } else {
-                        scheduler.execute(() -> acknowledge(ex));
-                    }
-                })
-                .observeHandler(source -> {
-                    if (!mayObserve || !observers.hasRoom()) {
-                        return false; // RFC 7641 §4.1: served as a plain GET
-                    }
-                    ex.observeSource = source;
-                    return true;
-                }).build();
+                .multicast(multicast).acknowledger(ex).observeHandler(ex).build();
         if (m.type() == MessageType.CON && separateDelayNanos == 0) {
             acknowledge(ex);
         }
@@ -171,8 +159,8 @@ public final class ServerExchanges {
         if (OptionValidator.hasInvalidUtf8(options)) {
             return Response.of(Code.BAD_REQUEST, "Uri options are not valid UTF-8");
         }
-        for (String segment : options.uriPath()) {
-            if (segment.equals(".") || segment.equals("..")) {
+        for (int i = 0, n = options.size(); i < n; i++) {
+            if (options.get(i).number() == OptionNumber.URI_PATH && isDotSegment(options.get(i).value())) {
                 return Response.of(Code.BAD_REQUEST, "dot segments are not allowed in Uri-Path");
             }
         }
@@ -189,6 +177,12 @@ public final class ServerExchanges {
                     .option(dev.tern.coap.Option.ofUint(OptionNumber.SIZE1, config.maxPayload())).build();
         }
         return null;
+    }
+
+    /** "." or "..", compared on the bytes: no strings decoded for every request. */
+    private static boolean isDotSegment(Bytes segment) {
+        int n = segment.length();
+        return (n == 1 || n == 2) && segment.get(0) == '.' && segment.get(n - 1) == '.';
     }
 
     private void invoke(Exchange ex, Request request) {
@@ -238,7 +232,7 @@ public final class ServerExchanges {
             return;
         }
         ex.acked = true;
-        ex.entry.reply(messages.sendEmptyAck(ex.request.messageId(), ex.peer));
+        messages.replyEmptyAck(ex.entry, ex.request.messageId(), ex.peer);
     }
 
     /**
@@ -275,14 +269,14 @@ public final class ServerExchanges {
         if (suppressed(req.options(), r.code()) || (ex.multicast && !r.isSuccess())) {
             // RFC 7967 No-Response, or §8.1: no error responses to multicast requests.
             if (req.type() == MessageType.CON && !ex.acked) {
-                ex.entry.reply(messages.sendEmptyAck(req.messageId(), ex.peer));
+                messages.replyEmptyAck(ex.entry, req.messageId(), ex.peer);
             }
             return;
         }
         if (req.type() == MessageType.CON && !ex.acked) {
             Message ack = new Message(MessageType.ACK, r.code(), req.messageId(), req.token(), r.options(),
                     r.payload());
-            ex.entry.reply(messages.sendReply(ack, ex.peer));
+            messages.reply(ex.entry, ack, ex.peer);
             return;
         }
         MessageType type = req.type() == MessageType.CON ? MessageType.CON : MessageType.NON;
@@ -324,22 +318,49 @@ public final class ServerExchanges {
         }
     };
 
-    private static final class Exchange {
+    /**
+     * One request being served. It is also the request's {@link Request#acknowledge()} and
+     * {@link Request#observe} actions, so that building the request allocates no closures.
+     */
+    private final class Exchange implements Runnable, Predicate<dev.tern.coap.Observable> {
         final Message request;
         final InetSocketAddress peer;
-        final DeduplicationCache.Entry entry;
+        /** The request's deduplication entry, where its reply is recorded. */
+        final long entry;
         final boolean multicast;
         Scheduler.Cancellable separateTimer;
         Scheduler.Cancellable handlerTimer;
         volatile dev.tern.coap.Observable observeSource;
+        /** Whether the request is an observe registration the handler may accept (RFC 7641 §4.1). */
+        boolean mayObserve;
         boolean acked;
         boolean done;
 
-        Exchange(Message request, InetSocketAddress peer, DeduplicationCache.Entry entry, boolean multicast) {
+        Exchange(Message request, InetSocketAddress peer, long entry, boolean multicast) {
             this.request = request;
             this.peer = peer;
             this.entry = entry;
             this.multicast = multicast;
+        }
+
+        /** {@link Request#acknowledge()}, called by the handler on any thread. */
+        @Override
+        public void run() {
+            if (scheduler.inSchedulerThread()) {
+                acknowledge(this); // an inline handler: before its response goes out
+            } else {
+                scheduler.execute(() -> acknowledge(this));
+            }
+        }
+
+        /** {@link Request#observe}, called by the handler on any thread. */
+        @Override
+        public boolean test(dev.tern.coap.Observable source) {
+            if (!mayObserve || !observers.hasRoom()) {
+                return false; // RFC 7641 §4.1: served as a plain GET
+            }
+            observeSource = source;
+            return true;
         }
     }
 }

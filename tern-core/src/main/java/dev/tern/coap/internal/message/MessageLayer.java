@@ -8,6 +8,7 @@ import dev.tern.coap.internal.codec.MessageFormatError;
 import dev.tern.coap.spi.Scheduler;
 import dev.tern.coap.spi.Transport;
 import java.net.InetSocketAddress;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.random.RandomGenerator;
 
 /**
@@ -16,13 +17,18 @@ import java.util.random.RandomGenerator;
  * layer exactly once, and answers duplicates from the deduplication cache.
  */
 public final class MessageLayer {
+    /** Replies up to this size are encoded without allocating; larger ones get an array of their own. */
+    private static final int REPLY_BUFFER = 2048;
     /** What sits above the message layer: the exchange layer (RFC 7252 §5). */
     public interface Upper {
-        /** A new (not duplicate) CON or NON request. Store the reply in {@code entry}. */
-        void onRequest(Message request, InetSocketAddress peer, DeduplicationCache.Entry entry, boolean multicast);
+        /**
+         * A new (not duplicate) CON or NON request. Send its reply with {@link #reply} and {@code entry}
+         * (its deduplication entry), so that a duplicate gets the same reply.
+         */
+        void onRequest(Message request, InetSocketAddress peer, long entry, boolean multicast);
 
-        /** A new CON or NON response (a separate response, RFC 7252 §5.2.2). */
-        void onResponse(Message response, InetSocketAddress peer, DeduplicationCache.Entry entry);
+        /** A new CON or NON response (a separate response, RFC 7252 §5.2.2); {@code entry} as for requests. */
+        void onResponse(Message response, InetSocketAddress peer, long entry);
 
         /** An RST that matched no outstanding CON, e.g. one rejecting a NON notification (RFC 7641 §3.6). */
         default void onUnmatchedReset(MessageKey key) {
@@ -34,6 +40,8 @@ public final class MessageLayer {
     private final DeduplicationCache deduplication;
     private final MessageIdAllocator messageIds;
     private final Retransmitter retransmitter;
+    /** Replies are encoded here, sent and copied into the deduplication cache: no array per reply. */
+    private final byte[] replyBuffer = new byte[REPLY_BUFFER];
     private Upper upper;
 
     /** Creates the layer over {@code transport}. */
@@ -41,7 +49,8 @@ public final class MessageLayer {
         this.transport = transport;
         this.scheduler = scheduler;
         this.deduplication = new DeduplicationCache(config.maxDeduplicationEntries(),
-                config.exchangeLifetime().toNanos(), config.nonLifetime().toNanos());
+                config.exchangeLifetime().toNanos(), config.nonLifetime().toNanos(),
+                ThreadLocalRandom.current().nextLong()); // not from random: that would shift its sequence
         this.messageIds = new MessageIdAllocator(config.maxPeers(), random);
         this.retransmitter = new Retransmitter(transport, scheduler, config, random);
     }
@@ -57,7 +66,7 @@ public final class MessageLayer {
      */
     public void rejectMalformed(MessageFormatError error, InetSocketAddress peer, boolean multicast) {
         if (error.confirmable() && error.versionOk() && error.messageId() >= 0 && !multicast) {
-            sendReset(error.messageId(), peer);
+            reply(DeduplicationCache.NO_ENTRY, Message.empty(MessageType.RST, error.messageId()), peer);
         }
     }
 
@@ -93,13 +102,12 @@ public final class MessageLayer {
             return; // §8.1: multicast requests must be NON; never answer a CON to a group with RST
         }
         if (m.isEmpty() || m.code().isReserved()) {
-            sendReset(m.messageId(), peer); // §4.3 CoAP ping, §4.2 unknown code class
+            reply(DeduplicationCache.NO_ENTRY, Message.empty(MessageType.RST, m.messageId()), peer); // §4.3 ping, §4.2
             return;
         }
-        DeduplicationCache.Entry entry = deduplication.record(new MessageKey(peer, m.messageId()), true,
-                scheduler.nanoTime());
-        if (entry.isDuplicate()) {
-            byte[] reply = entry.reply();
+        long entry = deduplication.record(peer, m.messageId(), true, scheduler.nanoTime());
+        if (DeduplicationCache.isDuplicate(entry)) {
+            byte[] reply = deduplication.reply(entry);
             if (reply != null) {
                 transport.send(reply, reply.length, peer); // §4.5: same ACK/response again
             }
@@ -112,15 +120,14 @@ public final class MessageLayer {
         if (m.isEmpty() || m.code().isReserved()) {
             return; // §4.3: may RST, we stay silent
         }
-        DeduplicationCache.Entry entry = deduplication.record(new MessageKey(peer, m.messageId()), false,
-                scheduler.nanoTime());
-        if (entry.isDuplicate()) {
+        long entry = deduplication.record(peer, m.messageId(), false, scheduler.nanoTime());
+        if (DeduplicationCache.isDuplicate(entry)) {
             return; // §4.5: a duplicate NON is ignored
         }
         dispatch(m, peer, entry, multicast);
     }
 
-    private void dispatch(Message m, InetSocketAddress peer, DeduplicationCache.Entry entry, boolean multicast) {
+    private void dispatch(Message m, InetSocketAddress peer, long entry, boolean multicast) {
         if (m.code().isRequest()) {
             upper.onRequest(m, peer, entry, multicast);
         } else if (!multicast) {
@@ -128,21 +135,27 @@ public final class MessageLayer {
         }
     }
 
-    /** Sends an RST with {@code messageId} and returns its encoding. */
-    public byte[] sendReset(int messageId, InetSocketAddress peer) {
-        return sendReply(Message.empty(MessageType.RST, messageId), peer);
+    /** Sends an RST with {@code messageId} as the reply recorded for {@code entry}. */
+    public void replyReset(long entry, int messageId, InetSocketAddress peer) {
+        reply(entry, Message.empty(MessageType.RST, messageId), peer);
     }
 
-    /** Sends an empty ACK with {@code messageId} and returns its encoding. */
-    public byte[] sendEmptyAck(int messageId, InetSocketAddress peer) {
-        return sendReply(Message.empty(MessageType.ACK, messageId), peer);
+    /** Sends an empty ACK with {@code messageId} as the reply recorded for {@code entry}. */
+    public void replyEmptyAck(long entry, int messageId, InetSocketAddress peer) {
+        reply(entry, Message.empty(MessageType.ACK, messageId), peer);
     }
 
-    /** Sends a reply (ACK or RST, whose Message ID is the request's) once and returns its encoding. */
-    public byte[] sendReply(Message reply, InetSocketAddress peer) {
-        byte[] encoded = MessageEncoder.encode(reply);
-        transport.send(encoded, encoded.length, peer);
-        return encoded;
+    /**
+     * Sends a reply (ACK or RST, whose Message ID is the request's) once, and records it for
+     * {@code entry} (a deduplication entry, or {@link DeduplicationCache#NO_ENTRY}) so that a
+     * duplicate of the request gets it again (RFC 7252 §4.5).
+     */
+    public void reply(long entry, Message reply, InetSocketAddress peer) {
+        int size = MessageEncoder.encodedSize(reply);
+        byte[] buffer = size <= replyBuffer.length ? replyBuffer : new byte[size];
+        MessageEncoder.encode(reply, buffer, 0);
+        transport.send(buffer, size, peer); // the transport does not keep the array (Transport#send)
+        deduplication.reply(entry, buffer, size);
     }
 
     /**

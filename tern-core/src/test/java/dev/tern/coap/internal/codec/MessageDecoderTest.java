@@ -39,6 +39,24 @@ class MessageDecoderTest {
         return m;
     }
 
+    /** The option array is sized from the headers first; any count and any extended form decodes. */
+    @Test
+    void anyNumberOfOptionsDecodes() {
+        for (int count : new int[] {1, 2, 4, 5, 17, 300}) {
+            Option[] options = new Option[count];
+            for (int i = 0; i < count; i++) {
+                // Extended deltas (13+, 269+) and lengths (13+, 269+) mixed in.
+                int number = i == 0 ? 1 : i == 1 ? 300 : 300 + 20 * i;
+                options[i] = new Option(number, filler(i % 7 == 3 ? 400 : i % 5 == 2 ? 20 : i % 4));
+            }
+            Message m = new Message(MessageType.CON, Code.POST, 7, Bytes.of(new byte[] {1, 2}), Options.of(options),
+                    filler(3));
+            byte[] wire = MessageEncoder.encode(m);
+            assertThat(MessageDecoder.decode(wire)).as("%d options", count).isEqualTo(m);
+            assertThat(((Message) MessageDecoder.decode(wire)).options().size()).isEqualTo(count);
+        }
+    }
+
     @Test
     void rfcGetTemperature() {
         Message m = decodeOk("40 01 7d 34 bb 74 65 6d 70 65 72 61 74 75 72 65");

@@ -38,6 +38,12 @@ public final class UdpEventLoop implements Scheduler, Transport {
     private final PriorityQueue<Timer> timers = new PriorityQueue<>();
     private final AtomicBoolean wakeupPending = new AtomicBoolean();
     private final ByteBuffer receiveBuffer = ByteBuffer.allocate(65536);
+    /**
+     * The unicast socket reads into and the I/O thread sends from direct buffers: given a heap
+     * buffer, the JDK borrows a temporary direct one for every call and copies through it anyway.
+     */
+    private final ByteBuffer receiveDirect = ByteBuffer.allocateDirect(65536);
+    private final ByteBuffer sendDirect = ByteBuffer.allocateDirect(65536);
     private final Thread thread;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean running = true;
@@ -146,7 +152,15 @@ public final class UdpEventLoop implements Scheduler, Transport {
     @Override
     public void send(byte[] data, int length, InetSocketAddress destination) {
         try {
-            channel.send(ByteBuffer.wrap(data, 0, length), destination);
+            ByteBuffer buffer;
+            if (Thread.currentThread() == thread && length <= sendDirect.capacity()) {
+                buffer = sendDirect;
+                buffer.clear();
+                buffer.put(data, 0, length).flip();
+            } else {
+                buffer = ByteBuffer.wrap(data, 0, length);
+            }
+            channel.send(buffer, destination);
         } catch (IOException | RuntimeException e) {
             // UDP semantics: a datagram that cannot be sent is lost; retransmission recovers CONs.
             LOG.debug("send to {} failed: {}", destination, e.toString());
@@ -228,16 +242,19 @@ public final class UdpEventLoop implements Scheduler, Transport {
             if (!groups.isEmpty()) {
                 groups.drain(receiveBuffer, receiver, System.nanoTime()); // before their copies on the unicast socket
             }
-            receiveBuffer.clear();
-            InetSocketAddress source = (InetSocketAddress) channel.receive(receiveBuffer);
+            receiveDirect.clear();
+            InetSocketAddress source = (InetSocketAddress) channel.receive(receiveDirect);
             if (source == null) {
                 return;
             }
-            if (groups.isCopy(array, receiveBuffer.position(), source, System.nanoTime())) {
+            int length = receiveDirect.position();
+            receiveDirect.flip();
+            receiveDirect.get(array, 0, length);
+            if (!groups.isEmpty() && groups.isCopy(array, length, source, System.nanoTime())) {
                 continue;
             }
             try {
-                receiver.onDatagram(array, receiveBuffer.position(), source, false);
+                receiver.onDatagram(array, length, source, false);
             } catch (RuntimeException e) {
                 LOG.error("unexpected failure handling a datagram from {}", source, e);
             }
