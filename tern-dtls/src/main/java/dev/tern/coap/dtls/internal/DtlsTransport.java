@@ -160,7 +160,7 @@ public final class DtlsTransport implements Transport {
                 return;
             }
             s.lastHandshakeDatagram = scheduler.nanoTime();
-            if (!s.inbox.offer(java.util.Arrays.copyOf(data, length))) {
+            if (!s.inbox.offer(new Early(java.util.Arrays.copyOf(data, length), source))) {
                 shared.datagramsDropped.incrementAndGet();
             }
             return;
@@ -355,9 +355,10 @@ public final class DtlsTransport implements Transport {
                 Hex.toHexString(result.connectionId()), result.resumed());
         s.dtls = t;
         LOG.debug("DTLS session with {}: {}", s.address, s.info);
-        byte[] early;
+        Early early;
         while (s.dtls != null && (early = s.inbox.poll()) != null) {
-            decrypt(s, early, early.length, s.address); // arrived while the handshake thread finished
+            // arrived while the handshake thread finished, perhaps from a new address already (CID)
+            decrypt(s, early.data, early.data.length, early.source);
         }
         byte[] message;
         while (s.dtls != null && (message = s.pending.poll()) != null) {
@@ -591,7 +592,7 @@ public final class DtlsTransport implements Transport {
         /** Where the handshake came from; stays the key of the session in the address table. */
         final InetSocketAddress home;
         volatile InetSocketAddress address;
-        final ArrayBlockingQueue<byte[]> inbox = new ArrayBlockingQueue<>(INBOX);
+        final ArrayBlockingQueue<Early> inbox = new ArrayBlockingQueue<>(INBOX);
         final ArrayDeque<byte[]> pending = new ArrayDeque<>();
         final List<InetSocketAddress> aliases = new ArrayList<>(0);
         volatile boolean closed;
@@ -642,9 +643,9 @@ public final class DtlsTransport implements Transport {
             }
             // a handshake thread: wait for the scheduler thread to hand a datagram over
             long wait = waitMillis <= 0 ? 1000 : Math.min(waitMillis, 1000);
-            byte[] d;
+            Early next;
             try {
-                d = inbox.poll(wait, TimeUnit.MILLISECONDS);
+                next = inbox.poll(wait, TimeUnit.MILLISECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new ClosedSession();
@@ -652,11 +653,11 @@ public final class DtlsTransport implements Transport {
             if (closed) {
                 throw new ClosedSession();
             }
-            if (d == null) {
+            if (next == null) {
                 return -1;
             }
-            System.arraycopy(d, 0, buf, off, Math.min(d.length, len));
-            return d.length;
+            System.arraycopy(next.data, 0, buf, off, Math.min(next.data.length, len));
+            return next.data.length;
         }
 
         @Override
@@ -699,6 +700,10 @@ public final class DtlsTransport implements Transport {
                 info = new DtlsSession(from, i.peerIdentity(), i.cipherSuite(), i.connectionId(), i.resumed());
             }
         }
+    }
+
+    /** A datagram for a session still in its handshake, and where it came from. */
+    private record Early(byte[] data, InetSocketAddress source) {
     }
 
     /** A client handshake timed out after the server had answered the hello: likely other credentials. */
