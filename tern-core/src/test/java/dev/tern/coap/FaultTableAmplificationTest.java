@@ -46,7 +46,7 @@ class FaultTableAmplificationTest {
 
     private Message exchange(Message request) throws Exception {
         byte[] out = MessageEncoder.encode(request);
-        socket.send(new DatagramPacket(out, out.length, InetAddress.getLoopbackAddress(), server.port()));
+        dev.tern.coap.testkit.RawUdp.send(socket, out, server.port());
         byte[] buf = new byte[2048];
         DatagramPacket p = new DatagramPacket(buf, buf.length);
         socket.receive(p);
@@ -105,7 +105,7 @@ class FaultTableAmplificationTest {
         try (DatagramSocket other = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
             other.setSoTimeout(5000);
             byte[] out = MessageEncoder.encode(get(2, "/big", first.options().echo().get()));
-            other.send(new DatagramPacket(out, out.length, InetAddress.getLoopbackAddress(), server.port()));
+            dev.tern.coap.testkit.RawUdp.send(other, out, server.port());
             byte[] buf = new byte[2048];
             DatagramPacket p = new DatagramPacket(buf, buf.length);
             other.receive(p);

@@ -43,7 +43,7 @@ class FaultTableRandomDatagramTest {
     }
 
     private void send(byte[] d) throws IOException {
-        peer.send(new DatagramPacket(d, d.length, InetAddress.getLoopbackAddress(), server.port()));
+        dev.tern.coap.testkit.RawUdp.send(peer, d, server.port());
     }
 
     private List<byte[]> answers(int quietMillis) throws IOException {

@@ -161,11 +161,7 @@ class FaultTableTest {
     }
 
     static void send(DatagramSocket socket, byte[] datagram, int port) {
-        try {
-            socket.send(new DatagramPacket(datagram, datagram.length, LOOPBACK, port));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        dev.tern.coap.testkit.RawUdp.send(socket, datagram, port);
     }
 
     /** The next datagram within {@code timeout}, or null. */
