@@ -153,4 +153,33 @@ class DtlsSessionTest {
             clients.forEach(BcTestClient::close);
         }
     }
+
+    @Test
+    void atTheCapTheLeastRecentlyActiveSessionGoesNotTheOldest() throws Exception {
+        start(DtlsConfig.builder().maxSessions(3));
+        List<BcTestClient> clients = new ArrayList<>();
+        try {
+            for (int i = 0; i < 3; i++) {
+                clients.add(new BcTestClient(address()).connect("dev1", "secret", false));
+                int n = clients.size();
+                await().atMost(Duration.ofSeconds(2)).until(() -> layer.statistics().handshakesCompleted() == n);
+            }
+            BcTestClient first = clients.get(0);
+            first.send(BcTestClient.coapGet("hello", 1)); // the first session is now the most recently active
+            assertThat(text(first.receive(2000))).endsWith("Hello World!");
+            clients.add(new BcTestClient(address()).connect("dev1", "secret", false));
+            await().atMost(Duration.ofSeconds(2)).until(() -> layer.statistics().handshakesCompleted() == 4);
+
+            first.send(BcTestClient.coapGet("hello", 2));
+            assertThat(text(first.receive(2000))).as("active, kept").endsWith("Hello World!");
+            BcTestClient second = clients.get(1);
+            second.send(BcTestClient.coapGet("hello", 1));
+            assertThat(second.receive(300)).as("least recently active, evicted").isNull();
+            BcTestClient third = clients.get(2);
+            third.send(BcTestClient.coapGet("hello", 1));
+            assertThat(text(third.receive(2000))).endsWith("Hello World!");
+        } finally {
+            clients.forEach(BcTestClient::close);
+        }
+    }
 }

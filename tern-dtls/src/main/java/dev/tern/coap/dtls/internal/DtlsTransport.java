@@ -76,6 +76,12 @@ public final class DtlsTransport implements Transport {
      */
     private final ConcurrentHashMap<ByteBuffer, Session> byCid;
     private final byte[] plain = new byte[RecordFilter.MAX_RECORD + 256];
+    /**
+     * Established sessions, least recently active first (every record received or sent moves its
+     * session to the end), so the idlest one is found without a scan when the session cap is reached.
+     */
+    private Session idlest;
+    private Session busiest;
     private int handshakes;
     private int sessions;
     private Receiver receiver;
@@ -176,7 +182,7 @@ public final class DtlsTransport implements Transport {
         try {
             int n = s.dtls.receive(plain, 0, plain.length, 1, s);
             while (n >= 0) {
-                s.lastActivity = scheduler.nanoTime();
+                touch(s);
                 s.lastReceived = s.lastActivity;
                 shared.recordsDelivered.increment();
                 receiver.onDatagram(plain, n, s.address, false);
@@ -234,7 +240,7 @@ public final class DtlsTransport implements Transport {
         }
         try {
             s.dtls.send(data, 0, length);
-            s.lastActivity = scheduler.nanoTime();
+            touch(s);
         } catch (IOException | RuntimeException e) {
             LOG.debug("DTLS send to {} failed: {}", destination, describe(e));
             remove(s);
@@ -349,11 +355,11 @@ public final class DtlsTransport implements Transport {
         sessions++;
         shared.handshakesCompleted.incrementAndGet();
         s.result = result;
-        s.lastActivity = scheduler.nanoTime();
-        s.lastReceived = s.lastActivity;
         s.info = new DtlsSession(s.address, result.identity(), result.cipherSuite(),
                 Hex.toHexString(result.connectionId()), result.resumed());
         s.dtls = t;
+        touch(s);
+        s.lastReceived = s.lastActivity;
         LOG.debug("DTLS session with {}: {}", s.address, s.info);
         Early early;
         while (s.dtls != null && (early = s.inbox.poll()) != null) {
@@ -399,16 +405,47 @@ public final class DtlsTransport implements Transport {
     }
 
     private void evictIdlest() {
-        Session idlest = null;
-        for (Session s : byAddress.values()) {
-            if (s.dtls != null && s.address.equals(s.home) && (idlest == null || s.lastActivity < idlest.lastActivity)) {
-                idlest = s;
-            }
+        Session s = idlest;
+        while (s != null && !s.address.equals(s.home)) {
+            s = s.busier; // a session that moved (Connection ID) is not evicted for a new one
         }
-        if (idlest != null) {
-            LOG.debug("DTLS session with {} evicted for a new one ({} sessions)", idlest.address, sessions);
-            remove(idlest);
+        if (s != null) {
+            LOG.debug("DTLS session with {} evicted for a new one ({} sessions)", s.address, sessions);
+            remove(s);
         }
+    }
+
+    /** An established session was active now: it becomes the most recently active one. */
+    private void touch(Session s) {
+        s.lastActivity = scheduler.nanoTime();
+        if (busiest == s) {
+            return;
+        }
+        if (s.busier != null || s.idler != null || idlest == s) {
+            unlink(s);
+        }
+        s.idler = busiest;
+        if (busiest != null) {
+            busiest.busier = s;
+        } else {
+            idlest = s;
+        }
+        busiest = s;
+    }
+
+    private void unlink(Session s) {
+        if (s.idler != null) {
+            s.idler.busier = s.busier;
+        } else if (idlest == s) {
+            idlest = s.busier;
+        }
+        if (s.busier != null) {
+            s.busier.idler = s.idler;
+        } else if (busiest == s) {
+            busiest = s.idler;
+        }
+        s.idler = null;
+        s.busier = null;
     }
 
     /** Forgets {@code s} everywhere; a handshake thread working on it fails at its next receive. */
@@ -428,6 +465,7 @@ public final class DtlsTransport implements Transport {
         }
         if (s.dtls != null) {
             sessions--;
+            unlink(s);
             DTLSTransport t = s.dtls;
             s.dtls = null;
             closeQuietly(t);
@@ -604,6 +642,9 @@ public final class DtlsTransport implements Transport {
         int fragments;
         long lastActivity;
         long lastReceived;
+        /** Neighbours in the transport's activity order of established sessions. */
+        Session idler;
+        Session busier;
         volatile long lastHandshakeDatagram;
         byte[] slot;
         int slotLength;
