@@ -34,10 +34,10 @@ import java.util.regex.Pattern;
  * ({@link DtlsLoad}) in separate JVM processes, interleaved. Three commands:
  *
  * <pre>
- * DtlsBench run    [--servers tern,scandium] [--modes rps,hs] [--rounds 3] [--duration 10] [--warmup 5]
- *                  [--sessions 50] [--window 4] [--concurrency 32] [--no-pin] [--out DIR] ...
+ * DtlsBench run    [--servers tern,scandium[,LABEL=tern@CLASSPATH]] [--modes rps,hs] [--rounds 3] [--duration 10]
+ *                  [--warmup 5] [--sessions 50] [--window 8] [--concurrency 32] [--no-pin] [--out DIR] ...
  * DtlsBench server --impl tern|scandium --port P [--host 127.0.0.1]
- * DtlsBench load   --mode rps|hs --port P [--host 127.0.0.1] [--sessions 50] [--window 4] ...
+ * DtlsBench load   --mode rps|hs --port P [--host 127.0.0.1] [--sessions 50] [--window 8] ...
  * </pre>
  *
  * {@code run} starts, for every round, mode and server (the server order alternates between
@@ -203,8 +203,16 @@ public final class DtlsBench {
                         serverCmd.addAll(List.of("taskset", "-c", "0"));
                     }
                     serverCmd.add(java);
-                    serverCmd.addAll(words(o.getOrDefault(server + "-jvm", serverJvm)));
-                    serverCmd.addAll(List.of("-cp", classpath, DtlsBench.class.getName(), "server", "--impl", server,
+                    // a server is NAME, or LABEL=NAME@CLASSPATH to run another build of it in the same run
+                    String impl = server.contains("=") ? server.substring(server.indexOf('=') + 1) : server;
+                    String serverClasspath = classpath;
+                    if (impl.contains("@")) {
+                        serverClasspath = impl.substring(impl.indexOf('@') + 1);
+                        impl = impl.substring(0, impl.indexOf('@'));
+                    }
+                    String label = label(server);
+                    serverCmd.addAll(words(o.getOrDefault(label + "-jvm", o.getOrDefault(impl + "-jvm", serverJvm))));
+                    serverCmd.addAll(List.of("-cp", serverClasspath, DtlsBench.class.getName(), "server", "--impl", impl,
                             "--host", host, "--port", Integer.toString(port)));
                     for (String k : List.of("cf-receiver-threads", "cf-connector-threads", "cf-protocol-threads")) {
                         if (o.containsKey(k)) {
@@ -231,14 +239,14 @@ public final class DtlsBench {
                     if (pin && !o.containsKey("no-spin")) {
                         loadCmd.add("--spin");
                     }
-                    String tag = String.format(Locale.ROOT, "%02d-%s-%s-r%d", run, mode, server, round);
+                    String tag = String.format(Locale.ROOT, "%02d-%s-%s-r%d", run, mode, label, round);
                     if (round == 1 && mode.equals(modes.get(0))) {
                         tee.println("server command: " + String.join(" ", serverCmd));
                         tee.println("load command:   " + String.join(" ", loadCmd));
                     }
-                    Result r = runOne(server, mode, round, serverCmd, loadCmd, out.resolve(tag));
+                    Result r = runOne(label, mode, round, serverCmd, loadCmd, out.resolve(tag));
                     results.add(r);
-                    Files.writeString(out.resolve("runs.jsonl"), "{\"server\":\"" + server + "\",\"round\":" + round
+                    Files.writeString(out.resolve("runs.jsonl"), "{\"server\":\"" + label + "\",\"round\":" + round
                             + ",\"server_cpu\":" + f1(r.serverCpu()) + ",\"load_cpu\":" + f1(r.loadCpu())
                             + ",\"foreign_cpu\":" + f1(r.foreign()) + ",\"niced_cpu\":" + f1(r.niced())
                             + ",\"cpu0\":" + f1(r.cpu0()) + ",\"cpu1\":" + f1(r.cpu1()) + ",\"loadavg\":\""
@@ -249,7 +257,7 @@ public final class DtlsBench {
             }
         }
         tee.println("");
-        summary(tee, results, servers, modes, rounds);
+        summary(tee, results, servers.stream().map(DtlsBench::label).toList(), modes, rounds);
         log.close();
     }
 
@@ -408,15 +416,18 @@ public final class DtlsBench {
                         median(rs, Result::niced)));
             }
         }
-        if (servers.contains("tern") && servers.contains("scandium")) {
+        for (String other : servers) {
+            if (other.equals("scandium") || !servers.contains("scandium")) {
+                continue;
+            }
             tee.println("");
-            tee.println("Tern / Scandium, same round:");
+            tee.println(other + " / scandium, same round:");
             for (String mode : modes) {
                 List<Double> rate = new ArrayList<>();
                 List<Double> perCpu = new ArrayList<>();
                 List<Double> p99 = new ArrayList<>();
                 for (int round = 1; round <= rounds; round++) {
-                    Result t = find(results, "tern", mode, round);
+                    Result t = find(results, other, mode, round);
                     Result s = find(results, "scandium", mode, round);
                     if (t != null && s != null && s.perS() > 0) {
                         rate.add(t.perS() / s.perS());
@@ -429,6 +440,11 @@ public final class DtlsBench {
                         mode, list(rate), medianOf(rate), list(perCpu), medianOf(perCpu), list(p99), medianOf(p99)));
             }
         }
+    }
+
+    private static String label(String server) {
+        int eq = server.indexOf('=');
+        return eq > 0 ? server.substring(0, eq) : server;
     }
 
     private static String line(Result r) {
