@@ -78,7 +78,8 @@ public final class DtlsBench {
                 throw new IllegalArgumentException("expected --option, got " + args[i]);
             }
             String k = args[i].substring(2);
-            if (i + 1 < args.length && !args[i + 1].startsWith("--")) {
+            boolean takesOptions = k.endsWith("-args") || k.endsWith("-jvm"); // their value may start with --
+            if (i + 1 < args.length && (takesOptions || !args[i + 1].startsWith("--"))) {
                 o.put(k, args[++i]);
             } else {
                 o.put(k, "true");
@@ -95,7 +96,8 @@ public final class DtlsBench {
         int port = Integer.parseInt(o.getOrDefault("port", "5684"));
         byte[] key = KEY.getBytes(StandardCharsets.UTF_8);
         DtlsServers.Running s = switch (impl) {
-            case "tern" -> DtlsServers.tern(host, port, IDENTITY, key);
+            case "tern" -> DtlsServers.tern(host, port, IDENTITY, key,
+                    Integer.parseInt(o.getOrDefault("max-sessions", "10000")));
             case "scandium" -> DtlsServers.scandium(host, port, IDENTITY, key,
                     Integer.parseInt(o.getOrDefault("cf-receiver-threads", "1")),
                     Integer.parseInt(o.getOrDefault("cf-connector-threads", "1")),
@@ -214,11 +216,14 @@ public final class DtlsBench {
                     serverCmd.addAll(words(o.getOrDefault(label + "-jvm", o.getOrDefault(impl + "-jvm", serverJvm))));
                     serverCmd.addAll(List.of("-cp", serverClasspath, DtlsBench.class.getName(), "server", "--impl", impl,
                             "--host", host, "--port", Integer.toString(port)));
-                    for (String k : List.of("cf-receiver-threads", "cf-connector-threads", "cf-protocol-threads")) {
+                    for (String k : List.of("cf-receiver-threads", "cf-connector-threads", "cf-protocol-threads",
+                            "max-sessions")) {
                         if (o.containsKey(k)) {
                             serverCmd.addAll(List.of("--" + k, o.get(k)));
                         }
                     }
+                    serverCmd.addAll(words(o.getOrDefault(label + "-args", ""))); // e.g. --cap-args "--max-sessions 150000"
+
                     List<String> loadCmd = new ArrayList<>();
                     if (pin) {
                         loadCmd.addAll(List.of("taskset", "-c", "1"));
@@ -282,8 +287,12 @@ public final class DtlsBench {
             }, "server-stdout");
             reader.setDaemon(true);
             reader.start();
-            if (!ready.await(60, TimeUnit.SECONDS)) {
-                throw new IllegalStateException("server " + server + " not ready after 60 s; see " + prefix
+            long readyBy = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (!ready.await(200, TimeUnit.MILLISECONDS) && srv.isAlive() && System.nanoTime() < readyBy) {
+                // waiting for "ready"
+            }
+            if (ready.getCount() > 0) {
+                throw new IllegalStateException("server " + server + " not ready (exited or 60 s); see " + prefix
                         + ".server.log");
             }
             Thread.sleep(500);

@@ -49,13 +49,13 @@ public final class DtlsServers {
     }
 
     /**
-     * Tern: {@code CoapServer} with {@code Dtls.server} (default bounds: 100 handshakes, 10 000
-     * sessions, Connection IDs issued), the handler run on the I/O thread as {@code tern serve} does,
-     * one I/O thread.
+     * Tern: {@code CoapServer} with {@code Dtls.server} (default bounds but {@code maxSessions}: 100
+     * handshakes, Connection IDs issued; the default session cap is 10 000), the handler run on the
+     * I/O thread as {@code tern serve} does, one I/O thread.
      */
-    public static Running tern(String host, int port, String identity, byte[] key) {
+    public static Running tern(String host, int port, String identity, byte[] key, int maxSessions) {
         DtlsLayer layer = Dtls.server(DtlsConfig.builder().pskStore(identity, key)
-                .cipherSuites(List.of("TLS_PSK_WITH_AES_128_CCM_8")).build());
+                .cipherSuites(List.of("TLS_PSK_WITH_AES_128_CCM_8")).maxSessions(maxSessions).build());
         CoapServer server = CoapServer.builder().bind(host).port(port).security(layer)
                 .service(Router.builder().get("/hello", r -> Response.content("Hello World!")).build())
                 .executor(Runnable::run).build().start();
@@ -63,7 +63,7 @@ public final class DtlsServers {
             @Override
             public String description() {
                 return "tern coaps://" + host + ":" + server.port() + " (Dtls.server, PSK, TLS_PSK_WITH_AES_128_CCM_8,"
-                        + " default DtlsConfig bounds, handler on the I/O thread)";
+                        + " maxSessions " + maxSessions + ", other DtlsConfig bounds default, handler on the I/O thread)";
             }
 
             @Override
