@@ -9,7 +9,6 @@ import org.bouncycastle.tls.crypto.TlsCipher;
 import org.bouncycastle.tls.crypto.TlsCryptoParameters;
 import org.bouncycastle.tls.crypto.TlsDecodeResult;
 import org.bouncycastle.tls.crypto.TlsEncodeResult;
-import org.bouncycastle.tls.crypto.impl.bc.BcTlsCrypto;
 
 /**
  * The crypto of one handshake. Its only difference from BouncyCastle's: until the handshake
@@ -19,8 +18,10 @@ import org.bouncycastle.tls.crypto.impl.bc.BcTlsCrypto;
  * keys — a wrong pre-shared key. Dropping it (RFC 6347 §4.1.2.7 allows either) would leave the
  * peer retransmitting until its handshake timeout; the alert tells it at once. After the handshake,
  * records with a bad MAC are dropped silently as usual (faults table D8).
+ *
+ * <p>The primitives are {@link TernCrypto}'s (BouncyCastle's CCM over the JDK's AES).
  */
-final class HandshakeCrypto extends BcTlsCrypto {
+final class HandshakeCrypto extends TernCrypto {
     private volatile boolean complete;
 
     HandshakeCrypto(SecureRandom random) {
