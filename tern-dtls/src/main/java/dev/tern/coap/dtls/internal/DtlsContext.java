@@ -52,7 +52,7 @@ public final class DtlsContext {
     public DtlsContext(DtlsConfig config, boolean server) {
         this.config = config;
         this.server = server;
-        this.crypto = new BcTlsCrypto(new SecureRandom());
+        this.crypto = new TernCrypto(new SecureRandom());
         this.credentials = new Credentials(config, crypto);
         this.cookies = new DTLSVerifier(crypto);
         AtomicInteger n = new AtomicInteger();

@@ -19,7 +19,7 @@ import org.bouncycastle.tls.crypto.TlsEncodeResult;
  * peer retransmitting until its handshake timeout; the alert tells it at once. After the handshake,
  * records with a bad MAC are dropped silently as usual (faults table D8).
  *
- * <p>The primitives are {@link TernCrypto}'s (BouncyCastle's CCM over the JDK's AES).
+ * <p>The primitives are {@link TernCrypto}'s (BouncyCastle's CCM over the JDK's AES, the JDK's SHA-2).
  */
 final class HandshakeCrypto extends TernCrypto {
     private volatile boolean complete;

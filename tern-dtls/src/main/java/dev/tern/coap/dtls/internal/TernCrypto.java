@@ -1,15 +1,23 @@
 package dev.tern.coap.dtls.internal;
 
 import java.security.SecureRandom;
+import org.bouncycastle.crypto.Digest;
 import org.bouncycastle.crypto.modes.AEADBlockCipher;
+import org.bouncycastle.tls.crypto.CryptoHashAlgorithm;
 import org.bouncycastle.tls.crypto.impl.bc.BcTlsCrypto;
 
 /**
- * BouncyCastle's TLS crypto, with the JDK's AES as the block cipher under BouncyCastle's CCM mode
- * for the AES_128/256_CCM(_8) suites (the ones CoAP mandates): {@link JdkAesEngine}, keyed once
- * per key instead of twice per record, on the CPU's AES instructions instead of lookup tables.
- * The CCM mode itself (nonce, counter blocks, CBC-MAC, constant-time tag check), the record layer,
- * key exchange, signatures and the protocol stay BouncyCastle's.
+ * BouncyCastle's TLS crypto with two primitives taken from the JDK, where the JVM runs them on the
+ * CPU's AES and SHA instructions:
+ * <ul>
+ *   <li>the AES under BouncyCastle's CCM mode for the AES_128/256_CCM(_8) suites (the ones CoAP
+ *       mandates): {@link JdkAesEngine}, keyed once per key instead of twice per record, instead of
+ *       BouncyCastle's lookup-table AES. The CCM mode itself (nonce, counter blocks, CBC-MAC,
+ *       constant-time tag check) stays BouncyCastle's;</li>
+ *   <li>SHA-256/384/512 for the PRF, the handshake hash and every HMAC, the cookie's included:
+ *       {@link JdkDigest}, a BouncyCastle {@code Digest} over the JDK's {@code MessageDigest}.</li>
+ * </ul>
+ * Everything else (the record layer, key exchange, signatures, the protocol) is BouncyCastle's.
  */
 class TernCrypto extends BcTlsCrypto {
     TernCrypto(SecureRandom random) {
@@ -25,5 +33,21 @@ class TernCrypto extends BcTlsCrypto {
             return super.createAEADBlockCipher_AES_CCM(); // no JDK AES: BouncyCastle's own
         }
         return createCCMMode(aes);
+    }
+
+    @Override
+    public Digest createDigest(int cryptoHashAlgorithm) {
+        Digest d = switch (cryptoHashAlgorithm) {
+            case CryptoHashAlgorithm.sha256 -> JdkDigest.create("SHA-256", 64);
+            case CryptoHashAlgorithm.sha384 -> JdkDigest.create("SHA-384", 128);
+            case CryptoHashAlgorithm.sha512 -> JdkDigest.create("SHA-512", 128);
+            default -> null;
+        };
+        return d != null ? d : super.createDigest(cryptoHashAlgorithm);
+    }
+
+    @Override
+    public Digest cloneDigest(int cryptoHashAlgorithm, Digest digest) {
+        return digest instanceof JdkDigest j ? (Digest) j.copy() : super.cloneDigest(cryptoHashAlgorithm, digest);
     }
 }
