@@ -31,6 +31,8 @@ final class BcTestClient implements AutoCloseable {
     private volatile DatagramSocket socket;
     /** Datagrams sent, in order (handshake and application records). */
     final List<byte[]> sent = Collections.synchronizedList(new ArrayList<>());
+    /** Datagrams received, in order. */
+    final List<byte[]> received = Collections.synchronizedList(new ArrayList<>());
     /** Outgoing datagrams this says to drop are not sent (but recorded). */
     volatile Predicate<byte[]> dropOutgoing = d -> false;
     private DTLSTransport dtls;
@@ -156,6 +158,7 @@ final class BcTestClient implements AutoCloseable {
                 }
                 throw e;
             }
+            received.add(Arrays.copyOfRange(buf, off, off + p.getLength()));
             return p.getLength();
         }
 

@@ -101,6 +101,24 @@ class DtlsSessionTest {
     }
 
     @Test
+    void aClientStartingOverOnTheSamePortReplacesItsSessionWithoutACloseNotify() throws Exception {
+        start(DtlsConfig.builder());
+        try (BcTestClient client = new BcTestClient(address())) {
+            client.connect("dev1", "secret", false);
+            client.send(BcTestClient.coapGet("hello", 1));
+            assertThat(text(client.receive(2000))).endsWith("Hello World!");
+            client.received.clear();
+            client.connect("dev1", "secret", false); // lost its state: a new handshake from the same port (RFC 6347 §4.2.8)
+            client.send(BcTestClient.coapGet("hello", 2));
+            assertThat(text(client.receive(2000))).endsWith("Hello World!");
+            await().atMost(Duration.ofSeconds(2)).until(() -> layer.statistics().handshakesCompleted() == 2);
+            assertThat(layer.sessions()).hasSize(1);
+            // the old session's close_notify, under keys the new client never had, would only be dropped
+            assertThat(client.received).noneMatch(d -> d[0] == 21);
+        }
+    }
+
+    @Test
     void aSecondClientOfTheSameLayerResumesTheSession() {
         start(DtlsConfig.builder());
         DtlsLayer clientLayer = Dtls.client(DtlsConfig.builder().psk("dev1", "secret").build());

@@ -1,12 +1,16 @@
 package dev.tern.coap.bench.dtls;
 
-import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
+import java.security.SecureRandom;
+import org.bouncycastle.tls.PRFAlgorithm;
+import org.bouncycastle.tls.crypto.TlsSecret;
+import org.bouncycastle.tls.crypto.impl.bc.BcTlsCrypto;
 
-/** DTLS 1.2 wire helpers of the load generator: record headers, the PRF, handshake headers. */
+/**
+ * DTLS 1.2 wire helpers of the load generator: record headers, handshake headers, and the calls
+ * into the libraries for the PRF (BouncyCastle's TLS crypto) and SHA-256 (the JDK's).
+ */
 final class DtlsRecords {
     static final int HEADER = 13;
     static final int HANDSHAKE_HEADER = 12;
@@ -23,14 +27,9 @@ final class DtlsRecords {
     static final int CLIENT_KEY_EXCHANGE = 16;
     static final int FINISHED = 20;
 
-    /** One HMAC and one digest per thread: getInstance looks the providers up each time. */
-    private static final ThreadLocal<Mac> HMAC = ThreadLocal.withInitial(() -> {
-        try {
-            return Mac.getInstance("HmacSHA256");
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 unavailable", e);
-        }
-    });
+    /** BouncyCastle's TLS crypto, for the PRF; its random source is never used by the PRF. */
+    private static final BcTlsCrypto CRYPTO = new BcTlsCrypto(new SecureRandom());
+    /** One digest per thread: getInstance looks the providers up each time. */
     private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
         try {
             return MessageDigest.getInstance("SHA-256");
@@ -88,31 +87,18 @@ final class DtlsRecords {
         return v;
     }
 
-    /** The TLS 1.2 PRF with HMAC-SHA256 (RFC 5246 §5). */
-    static byte[] prf(byte[] secret, String label, byte[] seed, int length) {
-        try {
-            Mac hmac = HMAC.get();
-            hmac.init(new SecretKeySpec(secret, "HmacSHA256"));
-            byte[] l = label.getBytes(StandardCharsets.US_ASCII);
-            byte[] labelSeed = new byte[l.length + seed.length];
-            System.arraycopy(l, 0, labelSeed, 0, l.length);
-            System.arraycopy(seed, 0, labelSeed, l.length, seed.length);
-            byte[] out = new byte[length];
-            byte[] a = labelSeed;
-            int done = 0;
-            while (done < length) {
-                a = hmac.doFinal(a);
-                hmac.update(a);
-                hmac.update(labelSeed);
-                byte[] chunk = hmac.doFinal();
-                int n = Math.min(chunk.length, length - done);
-                System.arraycopy(chunk, 0, out, done, n);
-                done += n;
-            }
-            return out;
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("bad PRF secret", e);
-        }
+    /**
+     * The TLS 1.2 PRF with SHA-256 (RFC 5246 §5) of {@code secret}: BouncyCastle's
+     * ({@link TlsSecret#deriveUsingPRF}); the result stays a {@link TlsSecret} so that the master
+     * secret can derive the key block and the Finished values in turn.
+     */
+    static TlsSecret prf(TlsSecret secret, String label, byte[] seed, int length) {
+        return secret.deriveUsingPRF(PRFAlgorithm.tls_prf_sha256, label, seed, length);
+    }
+
+    /** A {@link TlsSecret} of BouncyCastle's TLS crypto holding a copy of {@code bytes}. */
+    static TlsSecret secret(byte[] bytes) {
+        return CRYPTO.createSecret(bytes);
     }
 
     static byte[] sha256(byte[] data, int len) {

@@ -11,8 +11,10 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
 import java.nio.channels.SelectionKey;
+import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.SplittableRandom;
+import org.bouncycastle.tls.crypto.TlsSecret;
 
 /**
  * One DTLS 1.2 client connection of the load generator, driven from a selector thread: a full
@@ -21,7 +23,9 @@ import java.util.SplittableRandom;
  * once and never retransmits (a lost flight makes the handshake time out in {@link DtlsLoad});
  * handshake messages must arrive unfragmented and in order, as they do on loopback. It checks what
  * a client must check to get the keys right (the server's Finished, every record's tag), and
- * nothing a load generator does not need (no replay window, no certificates).
+ * nothing a load generator does not need (no replay window, no certificates). The cryptography is
+ * the libraries': the PRF is BouncyCastle's TLS crypto, SHA-256 the JDK's, the records
+ * BouncyCastle's CCM ({@link Ccm8}); this class is only the protocol around them.
  */
 final class LeanConnection {
     /** What the connection reports to its owner. */
@@ -311,21 +315,25 @@ final class LeanConnection {
         pms[2 + psk.length] = (byte) (psk.length >> 8);
         pms[3 + psk.length] = (byte) psk.length;
         System.arraycopy(psk, 0, pms, 4 + psk.length, psk.length);
-        byte[] master = extendedMasterSecret
-                ? DtlsRecords.prf(pms, "extended master secret", DtlsRecords.sha256(transcript, transcriptLength), 48)
-                : DtlsRecords.prf(pms, "master secret", DtlsRecords.concat(clientRandom, serverRandom), 48);
-        byte[] keys = DtlsRecords.prf(master, "key expansion", DtlsRecords.concat(serverRandom, clientRandom), 40);
-        writer = new Ccm8(Arrays.copyOfRange(keys, 0, 16), Arrays.copyOfRange(keys, 32, 36));
-        reader = new Ccm8(Arrays.copyOfRange(keys, 16, 32), Arrays.copyOfRange(keys, 36, 40));
+        TlsSecret premaster = DtlsRecords.secret(pms);
+        TlsSecret master = extendedMasterSecret
+                ? DtlsRecords.prf(premaster, "extended master secret", DtlsRecords.sha256(transcript, transcriptLength), 48)
+                : DtlsRecords.prf(premaster, "master secret", DtlsRecords.concat(clientRandom, serverRandom), 48);
+        premaster.destroy();
+        byte[] keys = DtlsRecords.prf(master, "key expansion", DtlsRecords.concat(serverRandom, clientRandom), 40)
+                .extract();
+        writer = new Ccm8(true, Arrays.copyOfRange(keys, 0, 16), Arrays.copyOfRange(keys, 32, 36));
+        reader = new Ccm8(false, Arrays.copyOfRange(keys, 16, 32), Arrays.copyOfRange(keys, 36, 40));
 
         byte[] verify = DtlsRecords.prf(master, "client finished",
-                DtlsRecords.sha256(transcript, transcriptLength), 12);
+                DtlsRecords.sha256(transcript, transcriptLength), 12).extract();
         byte[] finished = new byte[HANDSHAKE_HEADER + 12];
         DtlsRecords.handshakeHeader(finished, 0, DtlsRecords.FINISHED, 12, messageSeq++);
         System.arraycopy(verify, 0, finished, HANDSHAKE_HEADER, 12);
         appendTranscript(finished, 0, finished.length);
         expectedServerVerify = DtlsRecords.prf(master, "server finished",
-                DtlsRecords.sha256(transcript, transcriptLength), 12);
+                DtlsRecords.sha256(transcript, transcriptLength), 12).extract();
+        master.destroy();
 
         byte[] tx = io.tx;
         DtlsRecords.header(tx, 0, HANDSHAKE, 0, epoch0Seq++, cke);
@@ -347,11 +355,8 @@ final class LeanConnection {
             fail("unexpected encrypted handshake message");
             return;
         }
-        int diff = 0;
-        for (int i = 0; i < 12; i++) {
-            diff |= d[off + HANDSHAKE_HEADER + i] ^ expectedServerVerify[i];
-        }
-        if (diff != 0) {
+        byte[] verifyData = Arrays.copyOfRange(d, off + HANDSHAKE_HEADER, off + HANDSHAKE_HEADER + 12);
+        if (!MessageDigest.isEqual(verifyData, expectedServerVerify)) {
             fail("server Finished does not verify");
             return;
         }

@@ -265,7 +265,10 @@ public final class DtlsTransport implements Transport {
             return; // a HelloVerifyRequest went out, or it was not a ClientHello: no state either way
         }
         if (existing != null) {
-            remove(existing); // the peer proved its address again: the old association goes (§4.2.8)
+            // the peer proved its address again: the old association goes (RFC 6347 §4.2.8), without
+            // a close_notify: under the old keys, to an address whose peer is now in a new handshake,
+            // it could only be discarded there
+            remove(existing, false);
         }
         if (handshakes >= shared.config.maxHandshakes() && !replaceStaleHandshake()) {
             shared.handshakesRejected.incrementAndGet();
@@ -448,8 +451,20 @@ public final class DtlsTransport implements Transport {
         s.busier = null;
     }
 
-    /** Forgets {@code s} everywhere; a handshake thread working on it fails at its next receive. */
+    /**
+     * Forgets {@code s} everywhere; a handshake thread working on it fails at its next receive. An
+     * established session sends its peer a close_notify.
+     */
     private void remove(Session s) {
+        remove(s, true);
+    }
+
+    /**
+     * Forgets {@code s} everywhere; {@code closeNotify} false drops an established session's
+     * BouncyCastle transport without closing it, so no close_notify is encrypted and sent (it holds no
+     * other resource: its datagram transport is {@code s}).
+     */
+    private void remove(Session s, boolean closeNotify) {
         if (s.removed) {
             return;
         }
@@ -468,7 +483,9 @@ public final class DtlsTransport implements Transport {
             unlink(s);
             DTLSTransport t = s.dtls;
             s.dtls = null;
-            closeQuietly(t);
+            if (closeNotify) {
+                closeQuietly(t);
+            }
         } else {
             handshakes--;
         }
