@@ -1,5 +1,6 @@
 package dev.tern.coap.bench.dtls;
 
+import dev.tern.coap.dtls.internal.JdkAesEngine;
 import org.bouncycastle.crypto.InvalidCipherTextException;
 import org.bouncycastle.crypto.modes.CCMBlockCipher;
 import org.bouncycastle.crypto.modes.CCMModeCipher;
@@ -9,8 +10,8 @@ import org.bouncycastle.crypto.params.KeyParameter;
 /**
  * Record protection of TLS_PSK_WITH_AES_128_CCM_8 in DTLS 1.2 for one direction of one session.
  * The cryptography is the libraries': BouncyCastle's {@link CCMBlockCipher} (8-byte tag) over the
- * JDK's AES block function ({@link JdkAesBlock}). This class only lays out what DTLS puts around
- * it: the nonce is the 4-byte write IV followed by the 8-byte explicit nonce, which is the
+ * JDK's AES block function (tern-dtls's {@link JdkAesEngine}). This class only lays out what DTLS
+ * puts around it: the nonce is the 4-byte write IV followed by the 8-byte explicit nonce, which is the
  * record's epoch and sequence number (RFC 6655 §3), and the additional data is seq_num (epoch and
  * sequence number), type, version and plaintext length (RFC 5246 §6.2.3.3, RFC 6347 §4.1.2.1).
  * Not thread-safe.
@@ -22,7 +23,7 @@ final class Ccm8 {
     static final int OVERHEAD = DtlsRecords.HEADER + EXPLICIT_NONCE + TAG;
 
     private final boolean forEncryption;
-    private final CCMModeCipher ccm = CCMBlockCipher.newInstance(new JdkAesBlock());
+    private final CCMModeCipher ccm = CCMBlockCipher.newInstance(new JdkAesEngine());
     private final KeyParameter key;
     private final byte[] salt;
 

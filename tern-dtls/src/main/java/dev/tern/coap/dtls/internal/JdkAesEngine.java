@@ -27,9 +27,10 @@ import org.bouncycastle.crypto.params.KeyParameter;
  * again (BouncyCastle treats its key as immutable) or another one with the same bytes (compared in
  * constant time) keeps the current key schedule.
  *
- * <p>Not thread-safe, like any block cipher.
+ * <p>Not thread-safe, like any block cipher. Public for tern-bench's DTLS load generator, which runs
+ * BouncyCastle's CCM on it too; not API.
  */
-final class JdkAesEngine implements BlockCipher {
+public final class JdkAesEngine implements BlockCipher {
     private static final int BLOCK_SIZE = 16;
 
     private final Cipher cipher;
@@ -42,7 +43,7 @@ final class JdkAesEngine implements BlockCipher {
      * @throws IllegalStateException when the JDK has no AES/ECB/NoPadding (every Java SE runtime
      *     has it)
      */
-    JdkAesEngine() {
+    public JdkAesEngine() {
         try {
             Provider sunJce = Security.getProvider("SunJCE");
             // the JDK's own provider when present, so that a provider registered first does not replace it
