@@ -1,37 +1,16 @@
 package dev.tern.coap.cli;
 
+import dev.tern.coap.dtls.testkit.TestCertificates;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
-import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
-import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
-import java.security.spec.ECGenParameterSpec;
-import java.util.Date;
-import java.util.concurrent.atomic.AtomicLong;
-import org.bouncycastle.asn1.DERBitString;
-import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
-import org.bouncycastle.asn1.sec.ECPrivateKey;
-import org.bouncycastle.asn1.x500.X500Name;
-import org.bouncycastle.asn1.x509.BasicConstraints;
-import org.bouncycastle.asn1.x509.Extension;
-import org.bouncycastle.asn1.x509.GeneralName;
-import org.bouncycastle.asn1.x509.GeneralNames;
-import org.bouncycastle.asn1.x509.KeyUsage;
-import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
-import org.bouncycastle.cert.X509v3CertificateBuilder;
-import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
-import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
-import org.bouncycastle.operator.OperatorCreationException;
-import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.bouncycastle.util.io.pem.PemObject;
 
 /**
@@ -39,8 +18,6 @@ import org.bouncycastle.util.io.pem.PemObject;
  * them: EC secp256r1 keys, a CA, leaf certificates it issues, and self-signed ones.
  */
 final class PemFiles {
-    private static final AtomicLong SERIAL = new AtomicLong(1);
-
     private final Path dir;
 
     PemFiles(Path dir) {
@@ -49,8 +26,8 @@ final class PemFiles {
 
     /** A CA: its key pair and self-signed certificate, written to {@code NAME.crt}. */
     Issuer ca(String name) {
-        KeyPair keys = ecKeys();
-        X509Certificate cert = certificate("CN=" + name, keys, null, keys.getPrivate(), true, new String[0]);
+        KeyPair keys = TestCertificates.ecKeyPair();
+        X509Certificate cert = TestCertificates.issue("CN=" + name, keys, null, null, true);
         return new Issuer(keys, cert, write(name + ".crt", cert));
     }
 
@@ -60,16 +37,16 @@ final class PemFiles {
      * (the key as PKCS #8 {@code PRIVATE KEY}, or as SEC 1 {@code EC PRIVATE KEY} when {@code sec1}).
      */
     Leaf leaf(String name, Issuer ca, String cn, String... altNames) {
-        KeyPair keys = ecKeys();
+        KeyPair keys = TestCertificates.ecKeyPair();
         X509Certificate cert = ca == null
-                ? certificate("CN=" + cn, keys, null, keys.getPrivate(), false, altNames)
-                : certificate("CN=" + cn, keys, ca.certificate(), ca.keys().getPrivate(), false, altNames);
+                ? TestCertificates.issue("CN=" + cn, keys, null, null, false, altNames)
+                : TestCertificates.issue("CN=" + cn, keys, ca.certificate(), ca.keys(), false, altNames);
         return new Leaf(keys, cert, write(name + ".crt", cert), privateKey(name + ".key", keys, false));
     }
 
     /** An EC key pair: {@code NAME.key} (SEC 1 {@code EC PRIVATE KEY}) and {@code NAME.pub} ({@code PUBLIC KEY}). */
     RawKey rawKey(String name) {
-        KeyPair keys = ecKeys();
+        KeyPair keys = TestCertificates.ecKeyPair();
         return new RawKey(keys, privateKey(name + ".key", keys, true), write(name + ".pub", keys.getPublic()));
     }
 
@@ -77,15 +54,7 @@ final class PemFiles {
         if (sec1) {
             // As "openssl ecparam -genkey" writes it: SEC 1 with the curve and the public key inside.
             // (JcaPEMWriter's own "EC PRIVATE KEY" leaves the curve out, which nothing can read back.)
-            try {
-                PrivateKeyInfo info = PrivateKeyInfo.getInstance(keys.getPrivate().getEncoded());
-                SubjectPublicKeyInfo spki = SubjectPublicKeyInfo.getInstance(keys.getPublic().getEncoded());
-                ECPrivateKey sec1Key = new ECPrivateKey(256, ((java.security.interfaces.ECPrivateKey) keys.getPrivate()).getS(),
-                        new DERBitString(spki.getPublicKeyData().getBytes()), info.getPrivateKeyAlgorithm().getParameters());
-                return write(file, new PemObject("EC PRIVATE KEY", sec1Key.getEncoded()));
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+            return write(file, new PemObject("EC PRIVATE KEY", TestCertificates.sec1(keys)));
         }
         try {
             return write(file, new JcaPKCS8Generator(keys.getPrivate(), null).generate());
@@ -105,44 +74,6 @@ final class PemFiles {
             return Files.writeString(dir.resolve(file), text.toString(), StandardCharsets.US_ASCII);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        }
-    }
-
-    private static KeyPair ecKeys() {
-        try {
-            KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
-            g.initialize(new ECGenParameterSpec("secp256r1"));
-            return g.generateKeyPair();
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static X509Certificate certificate(String subject, KeyPair keys, X509Certificate issuer, PrivateKey signer,
-                                               boolean ca, String[] altNames) {
-        long now = System.currentTimeMillis();
-        X500Name issuerName = issuer == null ? new X500Name(subject)
-                : X500Name.getInstance(issuer.getSubjectX500Principal().getEncoded());
-        X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(issuerName, BigInteger.valueOf(SERIAL.getAndIncrement()),
-                new Date(now - 3_600_000L), new Date(now + 86_400_000L), new X500Name(subject), keys.getPublic());
-        try {
-            b.addExtension(Extension.basicConstraints, true, new BasicConstraints(ca));
-            if (ca) {
-                b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
-            }
-            if (altNames.length > 0) {
-                GeneralName[] names = new GeneralName[altNames.length];
-                for (int i = 0; i < altNames.length; i++) {
-                    String n = altNames[i];
-                    names[i] = n.matches("[0-9.]+") || n.contains(":")
-                            ? new GeneralName(GeneralName.iPAddress, n) : new GeneralName(GeneralName.dNSName, n);
-                }
-                b.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(names));
-            }
-            return new JcaX509CertificateConverter().getCertificate(
-                    b.build(new JcaContentSignerBuilder("SHA256withECDSA").build(signer)));
-        } catch (IOException | GeneralSecurityException | OperatorCreationException e) {
-            throw new IllegalStateException(e);
         }
     }
 
