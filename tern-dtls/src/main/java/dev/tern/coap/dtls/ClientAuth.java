@@ -1,6 +1,9 @@
 package dev.tern.coap.dtls;
 
-/** Whether a server asks clients for a certificate or raw public key (certificate modes only). */
+/**
+ * Whether a server asks clients for a certificate or raw public key (certificate modes only): the
+ * CertificateRequest of RFC 5246 §7.4.4, for raw public keys too (RFC 7250 §4.2).
+ */
 public enum ClientAuth {
     /** No CertificateRequest: clients stay anonymous at the DTLS level (PSK clients always are named). */
     NONE,

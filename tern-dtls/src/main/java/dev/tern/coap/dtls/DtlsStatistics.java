@@ -3,7 +3,8 @@ package dev.tern.coap.dtls;
 /**
  * Counters of a {@link DtlsLayer} since it was created.
  *
- * @param helloVerifyRequests cookies sent (ClientHellos without a valid cookie; no state kept)
+ * @param helloVerifyRequests cookies sent in HelloVerifyRequests (RFC 6347 §4.2.1: ClientHellos
+ *     without a valid cookie; no state kept)
  * @param handshakesCompleted handshakes that established a session
  * @param handshakesFailed handshakes that failed (wrong credentials, alerts, timeouts, aborts)
  * @param handshakesRejected verified ClientHellos dropped at the handshake cap
