@@ -11,8 +11,8 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * DTLS 1.2 (RFC 6347) as the {@code coaps} {@link SecurityLayer} of RFC 7252 §9.1: give it to {@code CoapServer.builder().security(...)} or
- * {@code CoapClient.builder().security(...)}. One layer may serve several endpoints (a server with
+ * DTLS 1.2 (RFC 6347) as the {@code coaps} {@link SecurityLayer} of RFC 7252 §9.1: give it to
+ * {@code CoapServer.builder().security(...)} or {@code CoapClient.builder().security(...)}. One layer may serve several endpoints (a server with
  * several I/O threads); they share its credentials, cookie secret and resumption cache. Create
  * one with {@link Dtls#server} or {@link Dtls#client}.
  */
