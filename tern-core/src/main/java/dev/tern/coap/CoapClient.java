@@ -39,9 +39,9 @@ public final class CoapClient implements AutoCloseable {
                 loop.multicastInterface(b.multicastInterface);
             }
             scheme = b.security == null ? CoapUri.COAP : b.security.scheme();
-            dev.tern.coap.spi.Transport wire = b.security == null ? loop : b.security.wrap(loop, loop);
+            dev.tern.coap.spi.Transport wire = b.security == null ? loop : b.security.wrap(loop, loop, b.metrics);
             endpoint = CoapEndpoint.assemble(wire, loop, b.config, null, Runnable::run, scheme, b.tracer,
-                    new SecureRandom());
+                    new SecureRandom(), b.metrics);
         } catch (RuntimeException e) {
             loop.close();
             throw e;
@@ -206,6 +206,7 @@ public final class CoapClient implements AutoCloseable {
         private EndpointConfig config = EndpointConfig.defaults();
         private InetSocketAddress bind;
         private MessageTracer tracer;
+        private dev.tern.coap.spi.EndpointMetrics metrics = dev.tern.coap.spi.EndpointMetrics.NONE;
         private java.net.NetworkInterface multicastInterface;
         private dev.tern.coap.spi.SecurityLayer security;
 
@@ -246,6 +247,16 @@ public final class CoapClient implements AutoCloseable {
         /** Sees every message sent and received. */
         public Builder tracer(MessageTracer tracer) {
             this.tracer = Objects.requireNonNull(tracer, "tracer");
+            return this;
+        }
+
+        /**
+         * Tells {@code metrics} what the client does: retransmissions (RFC 7252 §4.2), timeouts
+         * (§4.8.2), duplicates (§4.5), block-wise transfers (RFC 7959), dropped datagrams and, with
+         * a security layer, handshakes and sessions. Default: none, which costs nothing.
+         */
+        public Builder metrics(dev.tern.coap.spi.EndpointMetrics metrics) {
+            this.metrics = Objects.requireNonNull(metrics, "metrics");
             return this;
         }
 

@@ -21,6 +21,7 @@ public final class Request {
     private static final InetSocketAddress UNSET_PEER = InetSocketAddress.createUnresolved("localhost", 5683);
     private static final Runnable NO_ACK = () -> { };
     private static final java.util.function.Predicate<Observable> NO_OBSERVE = source -> false;
+    private static final java.util.function.Consumer<String> NO_RECORDER = template -> { };
 
     private final Method method;
     private final Options options;
@@ -33,6 +34,7 @@ public final class Request {
     private final Map<String, String> pathParams;
     private final Runnable acknowledger;
     private final java.util.function.Predicate<Observable> observeHandler;
+    private final java.util.function.Consumer<String> routeRecorder;
     private final boolean multicast;
     private final int blockSize;
     private final TransferProgress progress;
@@ -50,6 +52,7 @@ public final class Request {
         this.pathParams = Map.copyOf(b.pathParams);
         this.acknowledger = b.acknowledger;
         this.observeHandler = b.observeHandler;
+        this.routeRecorder = b.routeRecorder;
         this.multicast = b.multicast;
         this.blockSize = b.blockSize;
         this.progress = b.progress;
@@ -114,6 +117,7 @@ public final class Request {
         b.pathParams = pathParams;
         b.acknowledger = acknowledger;
         b.observeHandler = observeHandler;
+        b.routeRecorder = routeRecorder;
         b.multicast = multicast;
         b.blockSize = blockSize;
         b.progress = progress;
@@ -255,6 +259,11 @@ public final class Request {
         return observeHandler.test(Objects.requireNonNull(source, "source"));
     }
 
+    /** The {@link Router} took the route with this path template: told to the server's metrics. */
+    void routed(String pathTemplate) {
+        routeRecorder.accept(pathTemplate);
+    }
+
     /** Whether the request carries Observe=0, asking to register (RFC 7641 §2). */
     public boolean isObserveRegistration() {
         return method == Method.GET && options.observe().orElse(-1) == 0;
@@ -294,6 +303,7 @@ public final class Request {
         private Map<String, String> pathParams = Map.of();
         private Runnable acknowledger = NO_ACK;
         private java.util.function.Predicate<Observable> observeHandler = NO_OBSERVE;
+        private java.util.function.Consumer<String> routeRecorder = NO_RECORDER;
         private boolean multicast;
         private int blockSize;
         private TransferProgress progress;
@@ -434,6 +444,15 @@ public final class Request {
         /** The action of {@link Request#observe(Observable)}; set by the server engine. */
         public Builder observeHandler(java.util.function.Predicate<Observable> handler) {
             this.observeHandler = Objects.requireNonNull(handler, "handler");
+            return this;
+        }
+
+        /**
+         * Told the path template of the {@link Router} route that serves the request (RFC 7252
+         * §5.7.2), for the server's metrics ({@code spi.EndpointMetrics}); set by the server engine.
+         */
+        public Builder routeRecorder(java.util.function.Consumer<String> recorder) {
+            this.routeRecorder = Objects.requireNonNull(recorder, "recorder");
             return this;
         }
 

@@ -153,6 +153,7 @@ public final class Router implements Service {
         if (literal != null) {
             Endpoint e = literal.endpoint(method);
             if (e != null) {
+                request.routed(literal.template.source);
                 return e.invoke(request, path);
             }
             pathKnown = true;
@@ -161,6 +162,7 @@ public final class Router implements Service {
             if (r.template.matches(path)) {
                 Endpoint e = r.endpoint(method);
                 if (e != null) {
+                    request.routed(r.template.source);
                     return e.invoke(request, path);
                 }
                 pathKnown = true;

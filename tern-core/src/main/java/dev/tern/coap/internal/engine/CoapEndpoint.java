@@ -15,6 +15,7 @@ import dev.tern.coap.internal.codec.MessageFormatError;
 import dev.tern.coap.internal.exchange.ClientExchanges;
 import dev.tern.coap.internal.exchange.ServerExchanges;
 import dev.tern.coap.internal.message.MessageLayer;
+import dev.tern.coap.spi.EndpointMetrics;
 import dev.tern.coap.spi.Scheduler;
 import dev.tern.coap.spi.Transport;
 import java.net.InetSocketAddress;
@@ -39,6 +40,7 @@ import java.util.random.RandomGenerator;
  *   <li>application — the {@link Service} (a Router with its filters)</li>
  * </ol>
  *
+ * Every stage reports to the endpoint's {@link EndpointMetrics} (a no-op unless one is given).
  * All protocol state is confined to the {@link Scheduler} thread.
  */
 public final class CoapEndpoint implements AutoCloseable {
@@ -52,14 +54,22 @@ public final class CoapEndpoint implements AutoCloseable {
     private volatile boolean closed;
 
     private CoapEndpoint(Transport transport, Scheduler scheduler, MessageLayer messages, ClientExchanges client,
-                         ServerExchanges server, BlockwiseServer blockwiseServer, EndpointConfig config) {
+                         ServerExchanges server, BlockwiseServer blockwiseServer, EndpointConfig config,
+                         EndpointMetrics metrics) {
         this.blockwiseServer = blockwiseServer;
         this.transport = transport;
         this.scheduler = scheduler;
         this.messages = messages;
         this.client = client;
         this.server = server;
-        this.blockwise = new BlockwiseClient(this::sendOne, config);
+        this.blockwise = new BlockwiseClient(this::sendOne, config, metrics);
+    }
+
+    /** Assembles and starts the stack without metrics ({@link EndpointMetrics#NONE}); see the full form. */
+    public static CoapEndpoint assemble(Transport transport, Scheduler scheduler, EndpointConfig config,
+                                        Service service, Executor executor, String scheme, MessageTracer tracer,
+                                        RandomGenerator random) {
+        return assemble(transport, scheduler, config, service, executor, scheme, tracer, random, EndpointMetrics.NONE);
     }
 
     /**
@@ -73,19 +83,20 @@ public final class CoapEndpoint implements AutoCloseable {
      * @param scheme {@code coap} or {@code coaps}
      * @param tracer sees every message, or null
      * @param random tokens, initial Message IDs and retransmission jitter
+     * @param metrics told what every stage does ({@link EndpointMetrics#NONE} for nothing)
      */
     public static CoapEndpoint assemble(Transport transport, Scheduler scheduler, EndpointConfig config,
                                         Service service, Executor executor, String scheme, MessageTracer tracer,
-                                        RandomGenerator random) {
+                                        RandomGenerator random, EndpointMetrics metrics) {
         Transport wire = tracer == null ? transport : new TracingTransport(transport, tracer);
-        MessageLayer messages = new MessageLayer(wire, scheduler, config, random);
-        ClientExchanges client = new ClientExchanges(messages, scheduler, config, random);
+        MessageLayer messages = new MessageLayer(wire, scheduler, config, random, metrics);
+        ClientExchanges client = new ClientExchanges(messages, scheduler, config, random, metrics);
         BlockwiseServer blockwiseServer = service == null ? null
-                : new BlockwiseServer(service, config, scheduler::nanoTime);
+                : new BlockwiseServer(service, config, scheduler::nanoTime, metrics);
         ServerExchanges server = service == null ? null : new ServerExchanges(messages, scheduler, config,
-                blockwiseServer, executor, scheme, wire::peerIdentity);
+                blockwiseServer, executor, scheme, wire::peerIdentity, metrics);
         CoapEndpoint endpoint = new CoapEndpoint(wire, scheduler, messages, client, server, blockwiseServer,
-                config);
+                config, metrics);
         messages.setUpper(endpoint.new Upper());
         wire.start(endpoint.new Lower());
         return endpoint;

@@ -17,6 +17,7 @@ import dev.tern.coap.internal.message.MessageKey;
 import dev.tern.coap.internal.message.MessageLayer;
 import dev.tern.coap.internal.message.Retransmitter;
 import dev.tern.coap.internal.observe.ObserveRelations;
+import dev.tern.coap.spi.EndpointMetrics;
 import dev.tern.coap.spi.Scheduler;
 import java.net.InetSocketAddress;
 import java.util.Optional;
@@ -52,12 +53,18 @@ public final class ServerExchanges {
     private final ObserveRelations observers;
     private final long handlerTimeoutNanos;
     private final AmplificationGuard amplification;
+    private final EndpointMetrics metrics;
+    /** Whether handler latencies are measured: only for a listener that is not {@link EndpointMetrics#NONE}. */
+    private final boolean timing;
 
     /** Creates the server exchange layer. */
     public ServerExchanges(MessageLayer messages, Scheduler scheduler, EndpointConfig config, Service service,
                            Executor executor, String scheme,
-                           java.util.function.Function<InetSocketAddress, dev.tern.coap.PeerIdentity> identities) {
+                           java.util.function.Function<InetSocketAddress, dev.tern.coap.PeerIdentity> identities,
+                           EndpointMetrics metrics) {
         this.messages = messages;
+        this.metrics = metrics;
+        this.timing = metrics != EndpointMetrics.NONE;
         this.scheduler = scheduler;
         this.config = config;
         this.service = service;
@@ -65,7 +72,7 @@ public final class ServerExchanges {
         this.scheme = scheme;
         this.identities = identities;
         this.separateDelayNanos = config.separateResponseDelay().toNanos();
-        this.observers = new ObserveRelations(messages, scheduler, config, service, executor);
+        this.observers = new ObserveRelations(messages, scheduler, config, service, executor, metrics);
         this.handlerTimeoutNanos = config.handlerTimeout().toNanos();
         this.amplification = new AmplificationGuard(config, scheduler::nanoTime);
     }
@@ -103,6 +110,8 @@ public final class ServerExchanges {
             // §5.4.1: a CON gets 4.02 with a diagnostic; a NON is rejected silently.
             if (m.type() == MessageType.CON) {
                 respond(ex, Response.of(Code.BAD_OPTION, badCritical.get()));
+            } else {
+                metrics.datagramDropped(EndpointMetrics.DropReason.BAD_OPTION);
             }
             return;
         }
@@ -127,7 +136,7 @@ public final class ServerExchanges {
         Request request = Request.builder(method.get()).options(options).payload(m.payload())
                 .confirmable(m.type() == MessageType.CON).peer(peer).scheme(scheme).token(m.token())
                 .peerIdentity(identities.apply(peer))
-                .multicast(multicast).acknowledger(ex).observeHandler(ex).build();
+                .multicast(multicast).acknowledger(ex).observeHandler(ex).routeRecorder(ex).build();
         if (m.type() == MessageType.CON && separateDelayNanos == 0) {
             acknowledge(ex);
         }
@@ -135,6 +144,7 @@ public final class ServerExchanges {
             executor.execute(() -> invoke(ex, request));
         } catch (RejectedExecutionException e) {
             // Saturated: tell the client to come back later instead of queueing without bound.
+            metrics.executorRejected();
             respond(ex, Response.builder(Code.SERVICE_UNAVAILABLE).maxAge(2).build());
             return;
         }
@@ -186,6 +196,9 @@ public final class ServerExchanges {
     }
 
     private void invoke(Exchange ex, Request request) {
+        if (timing) {
+            ex.started = scheduler.nanoTime();
+        }
         CompletableFuture<Response> future;
         try {
             future = service.handle(request);
@@ -211,6 +224,9 @@ public final class ServerExchanges {
     }
 
     private void complete(Exchange ex, Request request, Response response, Throwable failure) {
+        if (timing && !ex.done) {
+            ex.handlerNanos = scheduler.nanoTime() - ex.started;
+        }
         Response r = response;
         if (failure != null || r == null) {
             LOG.warn("handler failed for {} from {}", request, ex.peer,
@@ -266,6 +282,7 @@ public final class ServerExchanges {
         if (amplification.enabled() && !ex.multicast) {
             r = limitAmplification(req, ex.peer, r);
         }
+        metrics.requestHandled(req.code(), r.code(), ex.route, ex.handlerNanos);
         if (suppressed(req.options(), r.code()) || (ex.multicast && !r.isSuccess())) {
             // RFC 7967 No-Response, or §8.1: no error responses to multicast requests.
             if (req.type() == MessageType.CON && !ex.acked) {
@@ -320,9 +337,11 @@ public final class ServerExchanges {
 
     /**
      * One request being served. It is also the request's {@link Request#acknowledge()} and
-     * {@link Request#observe} actions, so that building the request allocates no closures.
+     * {@link Request#observe} actions and where the Router records the route it took, so that
+     * building the request allocates no closures.
      */
-    private final class Exchange implements Runnable, Predicate<dev.tern.coap.Observable> {
+    private final class Exchange implements Runnable, Predicate<dev.tern.coap.Observable>,
+            java.util.function.Consumer<String> {
         final Message request;
         final InetSocketAddress peer;
         /** The request's deduplication entry, where its reply is recorded. */
@@ -335,6 +354,11 @@ public final class ServerExchanges {
         boolean mayObserve;
         boolean acked;
         boolean done;
+        /** The Router's template for it, for {@link EndpointMetrics#requestHandled}. */
+        String route = EndpointMetrics.NO_ROUTE;
+        /** When the service was called, and how long it took (-1: not measured or not completed). */
+        long started;
+        long handlerNanos = -1;
 
         Exchange(Message request, InetSocketAddress peer, long entry, boolean multicast) {
             this.request = request;
@@ -351,6 +375,12 @@ public final class ServerExchanges {
             } else {
                 scheduler.execute(() -> acknowledge(this));
             }
+        }
+
+        /** The Router's route template (a handler thread; read after the response, on the scheduler thread). */
+        @Override
+        public void accept(String template) {
+            route = template;
         }
 
         /** {@link Request#observe}, called by the handler on any thread. */

@@ -3,6 +3,7 @@ package dev.tern.coap.internal.message;
 import dev.tern.coap.Bytes;
 import dev.tern.coap.EndpointConfig;
 import dev.tern.coap.internal.codec.Message;
+import dev.tern.coap.spi.EndpointMetrics;
 import dev.tern.coap.spi.Scheduler;
 import dev.tern.coap.spi.Transport;
 import java.net.InetSocketAddress;
@@ -46,10 +47,13 @@ public final class Retransmitter {
     private final Scheduler scheduler;
     private final EndpointConfig config;
     private final RandomGenerator random;
+    private final EndpointMetrics metrics;
     private final HashMap<MessageKey, Outstanding> outstanding = new HashMap<>();
 
-    /** Creates a retransmitter sending through {@code transport}. */
-    public Retransmitter(Transport transport, Scheduler scheduler, EndpointConfig config, RandomGenerator random) {
+    /** Creates a retransmitter sending through {@code transport}; {@code metrics} counts retransmissions. */
+    public Retransmitter(Transport transport, Scheduler scheduler, EndpointConfig config, RandomGenerator random,
+                         EndpointMetrics metrics) {
+        this.metrics = metrics;
         this.transport = transport;
         this.scheduler = scheduler;
         this.config = config;
@@ -147,6 +151,7 @@ public final class Retransmitter {
                 return;
             }
             retransmissions++;
+            metrics.retransmission();
             timeoutNanos *= 2;
             transport.send(encoded, encoded.length, key.peer());
             arm();

@@ -12,6 +12,7 @@ import dev.tern.coap.internal.codec.Message;
 import dev.tern.coap.internal.message.MessageKey;
 import dev.tern.coap.internal.message.MessageLayer;
 import dev.tern.coap.internal.message.Retransmitter;
+import dev.tern.coap.spi.EndpointMetrics;
 import dev.tern.coap.spi.Scheduler;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -38,14 +39,16 @@ public final class ObserveRelations {
     private final EndpointConfig config;
     private final Service service;
     private final Executor executor;
+    private final EndpointMetrics metrics;
     private final HashMap<Key, Relation> relations = new HashMap<>();
     private final HashMap<MessageKey, Relation> nonNotifications = new HashMap<>();
     private volatile int size;
 
     /** Creates the relation table. */
     public ObserveRelations(MessageLayer messages, Scheduler scheduler, EndpointConfig config, Service service,
-                            Executor executor) {
+                            Executor executor, EndpointMetrics metrics) {
         this.messages = messages;
+        this.metrics = metrics;
         this.scheduler = scheduler;
         this.config = config;
         this.service = service;
@@ -83,6 +86,7 @@ public final class ObserveRelations {
         Relation r = new Relation(key, replay, source);
         relations.put(key, r);
         size = relations.size();
+        metrics.observerAdded();
         source.addListener(r);
         return r.withObserve(first);
     }
@@ -158,6 +162,7 @@ public final class ObserveRelations {
                 executor.execute(this::run);
             } catch (RejectedExecutionException e) {
                 computing = false;
+                metrics.executorRejected();
                 LOG.debug("notification for {} dropped: handler executor saturated", key.peer);
             }
         }
@@ -191,6 +196,7 @@ public final class ObserveRelations {
                     || notifications % config.conNotificationInterval() == 0 || now - lastConNanos >= DAY_NANOS;
             Message m = new Message(con ? MessageType.CON : MessageType.NON, r.code(), 0, key.token, r.options(),
                     r.payload());
+            metrics.notificationSent(con);
             if (!keep) {
                 // §4.2: an error response ends the observation; the relation is gone before the
                 // client can see the notification (and, say, ask the server how many observe it).
@@ -223,6 +229,7 @@ public final class ObserveRelations {
             ended = true;
             relations.remove(key, this);
             size = relations.size();
+            metrics.observerRemoved();
             source.removeListener(this);
             if (conInFlight != null) {
                 messages.cancel(conInFlight);
