@@ -1,0 +1,278 @@
+package dev.tern.coap.micrometer;
+
+import dev.tern.coap.Code;
+import dev.tern.coap.Method;
+import dev.tern.coap.spi.EndpointMetrics;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+
+/**
+ * Records what CoAP endpoints do in a Micrometer {@link MeterRegistry}: give one instance to
+ * {@code CoapServer.builder().metrics(...)} and {@code CoapClient.builder().metrics(...)}; one
+ * instance may serve several endpoints, whose counts add up. Use one instance per registry (a
+ * second one would find the gauges already bound to the first).
+ *
+ * <table>
+ *   <caption>Meters</caption>
+ *   <tr><th>name</th><th>type</th><th>tags</th><th>what</th></tr>
+ *   <tr><td>coap.requests</td><td>counter</td><td>method, code, route</td><td>requests answered (RFC 7252 §5)</td></tr>
+ *   <tr><td>coap.handler.latency</td><td>timer (histogram)</td><td>method, route</td><td>time in the service</td></tr>
+ *   <tr><td>coap.retransmissions</td><td>counter</td><td></td><td>CONs sent again (§4.2)</td></tr>
+ *   <tr><td>coap.duplicates</td><td>counter</td><td></td><td>duplicates received (§4.5)</td></tr>
+ *   <tr><td>coap.timeouts</td><td>counter</td><td></td><td>client requests that timed out (§4.8.2)</td></tr>
+ *   <tr><td>coap.observers</td><td>gauge</td><td></td><td>observe relations (RFC 7641 §4.1)</td></tr>
+ *   <tr><td>coap.notifications</td><td>counter</td><td>type (con, non)</td><td>notifications sent (RFC 7641 §4.2)</td></tr>
+ *   <tr><td>coap.blockwise.transfers</td><td>counter</td><td>kind, event (started, completed)</td><td>RFC 7959</td></tr>
+ *   <tr><td>coap.datagrams.dropped</td><td>counter</td><td>reason</td><td>datagrams dropped or rejected</td></tr>
+ *   <tr><td>coap.executor.rejected</td><td>counter</td><td></td><td>requests answered 5.03: executor full</td></tr>
+ *   <tr><td>coap.dtls.handshakes</td><td>counter</td><td>kind, result, alert</td><td>DTLS handshakes (RFC 6347)</td></tr>
+ *   <tr><td>coap.dtls.sessions</td><td>gauge</td><td></td><td>established DTLS sessions</td></tr>
+ * </table>
+ *
+ * The {@code route} tag is the path template of the {@code Router} route (never the request's
+ * path, which a peer chooses), or {@code none}; at most {@value #MAX_ROUTES} distinct values are
+ * kept, later ones count as {@code other}, so that the number of meters stays bounded. The hot
+ * path allocates nothing once the meters of a (route, method, code) exist.
+ */
+public final class TernMetrics implements EndpointMetrics {
+    /** The bound of distinct {@code route} tag values. */
+    public static final int MAX_ROUTES = 1000;
+    /** The {@code route} tag of requests no route took. */
+    public static final String NO_ROUTE_TAG = "none";
+    private static final String OTHER_ROUTE_TAG = "other";
+    private static final int MAX_FAILURE_REASONS = 64;
+
+    private final MeterRegistry registry;
+    private final Tags tags;
+    private final ConcurrentHashMap<String, RouteMeters> routes = new ConcurrentHashMap<>();
+    private final RouteMeters noRoute;
+    private final RouteMeters otherRoute;
+    private final Counter retransmissions;
+    private final Counter duplicates;
+    private final Counter timeouts;
+    private final Counter executorRejected;
+    private final Counter notificationsCon;
+    private final Counter notificationsNon;
+    private final Counter[] blockwiseStarted = new Counter[Blockwise.values().length];
+    private final Counter[] blockwiseCompleted = new Counter[Blockwise.values().length];
+    private final Counter[] dropped = new Counter[DropReason.values().length];
+    private final Counter handshakesFull;
+    private final Counter handshakesAbbreviated;
+    private final ConcurrentHashMap<String, Counter> handshakeFailures = new ConcurrentHashMap<>();
+    private final AtomicLong observers = new AtomicLong();
+    private final AtomicLong sessions = new AtomicLong();
+
+    private TernMetrics(MeterRegistry registry, Tags tags) {
+        this.registry = registry;
+        this.tags = tags;
+        this.noRoute = new RouteMeters(NO_ROUTE_TAG);
+        this.otherRoute = new RouteMeters(OTHER_ROUTE_TAG);
+        retransmissions = counter("coap.retransmissions", "Confirmable messages sent again (RFC 7252 4.2)", Tags.empty());
+        duplicates = counter("coap.duplicates", "duplicate messages received (RFC 7252 4.5)", Tags.empty());
+        timeouts = counter("coap.timeouts", "client requests that timed out (RFC 7252 4.8.2)", Tags.empty());
+        executorRejected = counter("coap.executor.rejected",
+                "requests answered 5.03 because the handler executor was full", Tags.empty());
+        notificationsCon = counter("coap.notifications", "notifications sent (RFC 7641 4.2)", Tags.of("type", "con"));
+        notificationsNon = counter("coap.notifications", "notifications sent (RFC 7641 4.2)", Tags.of("type", "non"));
+        for (Blockwise k : Blockwise.values()) {
+            String kind = k.name().toLowerCase(Locale.ROOT);
+            blockwiseStarted[k.ordinal()] = counter("coap.blockwise.transfers", "block-wise transfers (RFC 7959)",
+                    Tags.of("kind", kind, "event", "started"));
+            blockwiseCompleted[k.ordinal()] = counter("coap.blockwise.transfers", "block-wise transfers (RFC 7959)",
+                    Tags.of("kind", kind, "event", "completed"));
+        }
+        for (DropReason r : DropReason.values()) {
+            dropped[r.ordinal()] = counter("coap.datagrams.dropped", "received datagrams dropped or rejected",
+                    Tags.of("reason", r.name().toLowerCase(Locale.ROOT)));
+        }
+        handshakesFull = handshakeCounter("full", "success", "none");
+        handshakesAbbreviated = handshakeCounter("abbreviated", "success", "none");
+        Gauge.builder("coap.observers", observers, AtomicLong::get).tags(tags)
+                .description("observe relations (RFC 7641 4.1)").register(registry);
+        Gauge.builder("coap.dtls.sessions", sessions, AtomicLong::get).tags(tags)
+                .description("established DTLS sessions (RFC 6347)").register(registry);
+    }
+
+    /** Records into {@code registry} (RFC 7252 metrics, see the class description). */
+    public static TernMetrics of(MeterRegistry registry) {
+        return of(registry, Tags.empty());
+    }
+
+    /** Records into {@code registry}, with {@code commonTags} (e.g. {@code endpoint=coap}) on every meter. */
+    public static TernMetrics of(MeterRegistry registry, Tags commonTags) {
+        return new TernMetrics(Objects.requireNonNull(registry, "registry"),
+                Objects.requireNonNull(commonTags, "commonTags"));
+    }
+
+    /** The registry recorded into. */
+    public MeterRegistry registry() {
+        return registry;
+    }
+
+    @Override
+    public void requestHandled(Code method, Code response, String route, long handlerNanos) {
+        MethodMeters m = route(route).method(method);
+        m.requests(response).increment();
+        if (handlerNanos >= 0) {
+            m.latency.record(handlerNanos, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    @Override
+    public void executorRejected() {
+        executorRejected.increment();
+    }
+
+    @Override
+    public void retransmission() {
+        retransmissions.increment();
+    }
+
+    @Override
+    public void duplicate() {
+        duplicates.increment();
+    }
+
+    @Override
+    public void clientTimeout() {
+        timeouts.increment();
+    }
+
+    @Override
+    public void observerAdded() {
+        observers.incrementAndGet();
+    }
+
+    @Override
+    public void observerRemoved() {
+        observers.decrementAndGet();
+    }
+
+    @Override
+    public void notificationSent(boolean confirmable) {
+        (confirmable ? notificationsCon : notificationsNon).increment();
+    }
+
+    @Override
+    public void blockwiseStarted(Blockwise kind) {
+        blockwiseStarted[kind.ordinal()].increment();
+    }
+
+    @Override
+    public void blockwiseCompleted(Blockwise kind) {
+        blockwiseCompleted[kind.ordinal()].increment();
+    }
+
+    @Override
+    public void datagramDropped(DropReason reason) {
+        dropped[reason.ordinal()].increment();
+    }
+
+    @Override
+    public void handshakeCompleted(boolean resumed) {
+        (resumed ? handshakesAbbreviated : handshakesFull).increment();
+    }
+
+    @Override
+    public void handshakeFailed(String reason) {
+        Counter c = handshakeFailures.get(reason);
+        if (c == null) {
+            String tag = handshakeFailures.size() < MAX_FAILURE_REASONS ? reason : "other";
+            c = handshakeFailures.computeIfAbsent(tag, r -> handshakeCounter("unknown", "failure", r));
+        }
+        c.increment();
+    }
+
+    @Override
+    public void sessionOpened() {
+        sessions.incrementAndGet();
+    }
+
+    @Override
+    public void sessionClosed() {
+        sessions.decrementAndGet();
+    }
+
+    private Counter handshakeCounter(String kind, String result, String alert) {
+        return counter("coap.dtls.handshakes", "DTLS handshakes (RFC 6347 4.2)",
+                Tags.of("kind", kind, "result", result, "alert", alert));
+    }
+
+    private Counter counter(String name, String description, Tags own) {
+        return Counter.builder(name).description(description).tags(tags).tags(own).register(registry);
+    }
+
+    private RouteMeters route(String route) {
+        if (route.isEmpty()) {
+            return noRoute;
+        }
+        RouteMeters r = routes.get(route);
+        if (r != null) {
+            return r;
+        }
+        if (routes.size() >= MAX_ROUTES) {
+            return otherRoute;
+        }
+        return routes.computeIfAbsent(route, RouteMeters::new);
+    }
+
+    /** The meters of one route, by method code (0.00 to 0.31), created on first use. */
+    private final class RouteMeters {
+        final String tag;
+        final AtomicReferenceArray<MethodMeters> byMethod = new AtomicReferenceArray<>(32);
+
+        RouteMeters(String tag) {
+            this.tag = tag;
+        }
+
+        MethodMeters method(Code method) {
+            int i = method.detail() & 31;
+            MethodMeters m = byMethod.get(i);
+            if (m == null) {
+                String name = Method.of(method).map(Method::wireName).orElse(method.toString());
+                byMethod.compareAndSet(i, null, new MethodMeters(tag, name));
+                m = byMethod.get(i);
+            }
+            return m;
+        }
+    }
+
+    /** The latency timer of one (route, method) and its request counters by response code. */
+    private final class MethodMeters {
+        final String route;
+        final String method;
+        final Timer latency;
+        final AtomicReferenceArray<Counter> byCode = new AtomicReferenceArray<>(256);
+
+        MethodMeters(String route, String method) {
+            this.route = route;
+            this.method = method;
+            this.latency = Timer.builder("coap.handler.latency").description("time the service took for a request")
+                    .tags(tags).tags("method", method, "route", route)
+                    .publishPercentileHistogram()
+                    .minimumExpectedValue(Duration.ofNanos(10_000)).maximumExpectedValue(Duration.ofSeconds(30))
+                    .register(registry);
+        }
+
+        Counter requests(Code response) {
+            int i = (response.codeClass() << 5 | response.detail()) & 0xFF;
+            Counter c = byCode.get(i);
+            if (c == null) {
+                byCode.compareAndSet(i, null, counter("coap.requests", "requests answered (RFC 7252 5)",
+                        Tags.of("method", method, "code", response.toString(), "route", route)));
+                c = byCode.get(i);
+            }
+            return c;
+        }
+    }
+}

@@ -1,0 +1,10 @@
+/**
+ * Tern's metrics in Micrometer: {@link dev.tern.coap.micrometer.TernMetrics} records what CoAP
+ * (RFC 7252) endpoints do in a {@code MeterRegistry}.
+ */
+module dev.tern.coap.micrometer {
+    requires transitive dev.tern.coap;
+    requires transitive micrometer.core;
+
+    exports dev.tern.coap.micrometer;
+}
