@@ -3,6 +3,7 @@ package dev.tern.coap.dtls.internal;
 import dev.tern.coap.CoapSecurityException;
 import dev.tern.coap.PeerIdentity;
 import dev.tern.coap.dtls.DtlsSession;
+import dev.tern.coap.spi.EndpointMetrics;
 import dev.tern.coap.spi.Scheduler;
 import dev.tern.coap.spi.Transport;
 import java.io.IOException;
@@ -89,9 +90,17 @@ public final class DtlsTransport implements Transport {
     private volatile boolean closed;
 
     private final Runnable onClose;
+    private final EndpointMetrics metrics;
 
     /** A transport over {@code datagrams}; {@code onClose} runs once when it is closed. */
     public DtlsTransport(DtlsContext shared, Transport datagrams, Scheduler scheduler, Runnable onClose) {
+        this(shared, datagrams, scheduler, onClose, EndpointMetrics.NONE);
+    }
+
+    /** A transport over {@code datagrams} telling {@code metrics} of handshakes and sessions. */
+    public DtlsTransport(DtlsContext shared, Transport datagrams, Scheduler scheduler, Runnable onClose,
+                         EndpointMetrics metrics) {
+        this.metrics = metrics;
         this.shared = shared;
         this.datagrams = datagrams;
         this.scheduler = scheduler;
@@ -357,6 +366,8 @@ public final class DtlsTransport implements Transport {
         handshakes--;
         sessions++;
         shared.handshakesCompleted.incrementAndGet();
+        metrics.handshakeCompleted(result.resumed());
+        metrics.sessionOpened();
         s.result = result;
         s.info = new DtlsSession(s.address, result.identity(), result.cipherSuite(),
                 Hex.toHexString(result.connectionId()), result.resumed());
@@ -377,6 +388,7 @@ public final class DtlsTransport implements Transport {
 
     private void handshakeFailed(Session s, Exception e) {
         shared.handshakesFailed.incrementAndGet();
+        metrics.handshakeFailed(failureReason(e));
         boolean current = byAddress.get(s.address) == s;
         if (current) {
             remove(s);
@@ -480,6 +492,7 @@ public final class DtlsTransport implements Transport {
         }
         if (s.dtls != null) {
             sessions--;
+            metrics.sessionClosed();
             unlink(s);
             DTLSTransport t = s.dtls;
             s.dtls = null;
@@ -606,6 +619,23 @@ public final class DtlsTransport implements Transport {
             }
         }
         datagrams.close();
+    }
+
+    /**
+     * A metric tag for a failed handshake: the alert's name (RFC 5246 §7.2, e.g. {@code decrypt_error}),
+     * {@code timeout}, {@code closed} or {@code other}; a small fixed set, whatever the peer sends.
+     */
+    static String failureReason(Throwable e) {
+        if (e instanceof TlsFatalAlertReceived r) {
+            return AlertDescription.getName(r.getAlertDescription());
+        }
+        if (e instanceof TlsFatalAlert f) {
+            return AlertDescription.getName(f.getAlertDescription());
+        }
+        if (e instanceof TlsTimeoutException || e instanceof SilentAfterKeyExchange) {
+            return "timeout";
+        }
+        return e instanceof ClosedSession ? "closed" : "other";
     }
 
     /** A short human reason for a failed handshake or session. */
