@@ -25,12 +25,14 @@ import picocli.CommandLine.Option;
         footer = {"", "Examples:",
             "  tern serve --dtls --psk-identity dev1 --psk-key secret",
             "  tern serve --dtls -c server.crt -j server.key -C ca.crt",
-            "  tern serve --dtls --rpk -j server.key --trusted-key client.pub"})
+            "  tern serve --dtls --rpk -j server.key --trusted-key client.pub",
+            "  tern serve --metrics 9464    (then: curl localhost:9464/metrics)"})
 public final class ServeCommand implements Callable<Integer> {
     private final Io io;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile CoapServer server;
     private volatile CoapServer secureServer;
+    private volatile MetricsHttpServer metricsServer;
     private boolean closed;
 
     @Option(names = {"-p", "--port"}, paramLabel = "PORT", description = "UDP port (default: ${DEFAULT-VALUE}; 0 picks one)")
@@ -49,6 +51,14 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--io-threads", paramLabel = "N",
             description = "I/O threads sharing the port with SO_REUSEPORT, each peer served by one (default: ${DEFAULT-VALUE}; Linux)")
     int ioThreads = 1;
+
+    @Option(names = "--metrics", paramLabel = "PORT",
+            description = "serve Prometheus metrics on http://127.0.0.1:PORT/metrics and a health check on /health")
+    Integer metricsPort;
+
+    @Option(names = "--metrics-bind", paramLabel = "ADDR",
+            description = "address the metrics HTTP server binds (default: ${DEFAULT-VALUE}, this host only)")
+    String metricsBind = "127.0.0.1";
 
     @Option(names = {"-v", "--verbose"}, description = "show every message received (<) and sent (>) on stderr")
     boolean verbose;
@@ -72,6 +82,9 @@ public final class ServeCommand implements Callable<Integer> {
         if (ioThreads > 1 && multicast) {
             throw new UsageException("--multicast needs --io-threads 1");
         }
+        if (metricsPort != null && (metricsPort < 0 || metricsPort > 65535)) {
+            throw new UsageException("--metrics port must be 0..65535: " + metricsPort);
+        }
         DtlsServerFlags secure = dtls != null ? dtls : new DtlsServerFlags();
         secure.check();
         InetAddress bindAddress = null;
@@ -88,8 +101,22 @@ public final class ServeCommand implements Callable<Integer> {
         Router router = plugtest ? PlugtestResources.router() : DemoResources.router();
         // Every demo and plugtest handler is non-blocking (/separate and /obs use timers), so they run
         // on the I/O thread: no hand-off per request.
+        if (metricsPort != null) {
+            // Bound before the CoAP ports, so that a busy metrics port leaves nothing behind.
+            try {
+                metricsServer = new MetricsHttpServer(new InetSocketAddress(InetAddress.getByName(metricsBind),
+                        metricsPort), () -> address() != null).start();
+            } catch (java.io.IOException e) {
+                io.err().println("tern: cannot serve metrics on " + metricsBind + " port " + metricsPort + ": "
+                        + e.getMessage());
+                return ExitCodes.ERROR;
+            }
+        }
         CoapServer.Builder b = CoapServer.builder().port(port).service(router).executor(Runnable::run)
                 .ioThreads(ioThreads);
+        if (metricsServer != null) {
+            b.metrics(metricsServer.metrics());
+        }
         if (bindAddress != null) {
             b.bind(bindAddress);
         }
@@ -102,6 +129,7 @@ public final class ServeCommand implements Callable<Integer> {
         try {
             server = b.build().start();
         } catch (CoapException e) {
+            closeMetrics();
             io.err().println("tern: cannot serve on " + (bind == null ? "port " : bind + " port ") + port + ": "
                     + e.getMessage());
             return ExitCodes.ERROR;
@@ -110,6 +138,9 @@ public final class ServeCommand implements Callable<Integer> {
             // The same router, so coap:// and coaps:// share the resources and their state; one I/O thread.
             CoapServer.Builder sb = CoapServer.builder().port(secure.port()).service(router).executor(Runnable::run)
                     .security(dtlsServer.layer());
+            if (metricsServer != null) {
+                sb.metrics(metricsServer.metrics()); // one registry: the coaps counts add to the coap ones
+            }
             if (bindAddress != null) {
                 sb.bind(bindAddress);
             }
@@ -120,6 +151,7 @@ public final class ServeCommand implements Callable<Integer> {
                 secureServer = sb.build().start();
             } catch (CoapException e) {
                 server.close();
+                closeMetrics();
                 io.err().println("tern: cannot serve coaps on " + (bind == null ? "port " : bind + " port ")
                         + secure.port() + ": " + e.getMessage());
                 return ExitCodes.ERROR;
@@ -133,6 +165,9 @@ public final class ServeCommand implements Callable<Integer> {
         if (secureServer != null) {
             io.err().println("tern: serving coaps://" + Addresses.format(secureServer.localAddress()) + "/ ("
                     + dtlsServer.description() + ")");
+        }
+        if (metricsServer != null) {
+            io.err().println("tern: metrics on http://" + Addresses.format(metricsServer.address()) + "/metrics");
         }
         io.err().flush();
         try {
@@ -160,6 +195,12 @@ public final class ServeCommand implements Callable<Integer> {
         return s == null || stopped.getCount() == 0 ? null : s.localAddress();
     }
 
+    /** The bound address of the metrics HTTP server once serving, else null. */
+    InetSocketAddress metricsAddress() {
+        MetricsHttpServer m = metricsServer;
+        return m == null || stopped.getCount() == 0 ? null : m.address();
+    }
+
     /** Stops serving and lets {@link #call()} return 0, as SIGTERM does. */
     void stop() {
         stopped.countDown();
@@ -174,5 +215,14 @@ public final class ServeCommand implements Callable<Integer> {
             }
         }
         stopped.countDown();
+        closeMetrics();
+    }
+
+    private void closeMetrics() {
+        MetricsHttpServer m = metricsServer;
+        if (m != null) {
+            metricsServer = null;
+            m.close();
+        }
     }
 }
