@@ -32,10 +32,22 @@ public interface EndpointMetrics {
      * @param response the response code, e.g. 2.05 (RFC 7252 §12.1.2)
      * @param route the path template of the {@code Router} route that served it, as registered
      *        (e.g. {@code /sensors/{id}}), or {@link #NO_ROUTE}
-     * @param handlerNanos how long the service took from its call to its response, or -1 when the
-     *        engine answered without calling it (a bad option, executor saturation, a handler timeout)
+     * @param handlerNanos how long the service took from its call to its response, or -1 when it
+     *        was not measured: the engine answered without calling it (a bad option, executor
+     *        saturation, a handler timeout), or the request was not among those sampled (see
+     *        {@link #handlerLatencySampling()})
      */
     default void requestHandled(Code method, Code response, String route, long handlerNanos) {
+    }
+
+    /**
+     * The engine times one request in this many (at least 1; the default 1 times every one),
+     * read once when the endpoint is assembled. Timing takes two clock reads per request, a
+     * noticeable part of an in-memory request's cost, so a listener that only needs latency
+     * distributions may sample.
+     */
+    default int handlerLatencySampling() {
+        return 1;
     }
 
     /** The handler executor refused a request, which got 5.03 with Max-Age (RFC 7252 §5.9.3.4). */

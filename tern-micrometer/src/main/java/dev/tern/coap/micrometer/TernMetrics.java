@@ -4,6 +4,7 @@ import dev.tern.coap.Code;
 import dev.tern.coap.Method;
 import dev.tern.coap.spi.EndpointMetrics;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
@@ -15,6 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Records what CoAP endpoints do in a Micrometer {@link MeterRegistry}: give one instance to
@@ -26,7 +28,8 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  *   <caption>Meters</caption>
  *   <tr><th>name</th><th>type</th><th>tags</th><th>what</th></tr>
  *   <tr><td>coap.requests</td><td>counter</td><td>method, code, route</td><td>requests answered (RFC 7252 §5)</td></tr>
- *   <tr><td>coap.handler.latency</td><td>timer (histogram)</td><td>method, route</td><td>time in the service</td></tr>
+ *   <tr><td>coap.handler.latency</td><td>timer (histogram)</td><td>method, route</td><td>time in the service,
+ *       sampled: one request in {@link Builder#latencySampling} ({@value #DEFAULT_LATENCY_SAMPLING} by default)</td></tr>
  *   <tr><td>coap.retransmissions</td><td>counter</td><td></td><td>CONs sent again (§4.2)</td></tr>
  *   <tr><td>coap.duplicates</td><td>counter</td><td></td><td>duplicates received (§4.5)</td></tr>
  *   <tr><td>coap.timeouts</td><td>counter</td><td></td><td>client requests that timed out (§4.8.2)</td></tr>
@@ -42,9 +45,13 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * The {@code route} tag is the path template of the {@code Router} route (never the request's
  * path, which a peer chooses), or {@code none}; at most {@value #MAX_ROUTES} distinct values are
  * kept, later ones count as {@code other}, so that the number of meters stays bounded. The hot
- * path allocates nothing once the meters of a (route, method, code) exist.
+ * path allocates nothing once the meters of a (route, method, code) exist: a request costs a map
+ * look-up and a {@link LongAdder} increment, and one request in {@code latencySampling} two clock
+ * reads and a timer record.
  */
 public final class TernMetrics implements EndpointMetrics {
+    /** One request in this many is timed for {@code coap.handler.latency} unless the builder says otherwise. */
+    public static final int DEFAULT_LATENCY_SAMPLING = 16;
     /** The bound of distinct {@code route} tag values. */
     public static final int MAX_ROUTES = 1000;
     /** The {@code route} tag of requests no route took. */
@@ -54,6 +61,7 @@ public final class TernMetrics implements EndpointMetrics {
 
     private final MeterRegistry registry;
     private final Tags tags;
+    private final int latencySampling;
     private final ConcurrentHashMap<String, RouteMeters> routes = new ConcurrentHashMap<>();
     private final RouteMeters noRoute;
     private final RouteMeters otherRoute;
@@ -72,9 +80,10 @@ public final class TernMetrics implements EndpointMetrics {
     private final AtomicLong observers = new AtomicLong();
     private final AtomicLong sessions = new AtomicLong();
 
-    private TernMetrics(MeterRegistry registry, Tags tags) {
-        this.registry = registry;
-        this.tags = tags;
+    private TernMetrics(Builder b) {
+        this.registry = b.registry;
+        this.tags = b.tags;
+        this.latencySampling = b.latencySampling;
         this.noRoute = new RouteMeters(NO_ROUTE_TAG);
         this.otherRoute = new RouteMeters(OTHER_ROUTE_TAG);
         retransmissions = counter("coap.retransmissions", "Confirmable messages sent again (RFC 7252 4.2)", Tags.empty());
@@ -103,15 +112,19 @@ public final class TernMetrics implements EndpointMetrics {
                 .description("established DTLS sessions (RFC 6347)").register(registry);
     }
 
-    /** Records into {@code registry} (RFC 7252 metrics, see the class description). */
+    /** Records into {@code registry} (RFC 7252 metrics, see the class description), with the defaults. */
     public static TernMetrics of(MeterRegistry registry) {
-        return of(registry, Tags.empty());
+        return builder(registry).build();
     }
 
-    /** Records into {@code registry}, with {@code commonTags} (e.g. {@code endpoint=coap}) on every meter. */
-    public static TernMetrics of(MeterRegistry registry, Tags commonTags) {
-        return new TernMetrics(Objects.requireNonNull(registry, "registry"),
-                Objects.requireNonNull(commonTags, "commonTags"));
+    /** A builder recording into {@code registry}. */
+    public static Builder builder(MeterRegistry registry) {
+        return new Builder(Objects.requireNonNull(registry, "registry"));
+    }
+
+    @Override
+    public int handlerLatencySampling() {
+        return latencySampling;
     }
 
     /** The registry recorded into. */
@@ -247,12 +260,12 @@ public final class TernMetrics implements EndpointMetrics {
         }
     }
 
-    /** The latency timer of one (route, method) and its request counters by response code. */
+    /** The latency timer of one (route, method) and its request counts by response code. */
     private final class MethodMeters {
         final String route;
         final String method;
         final Timer latency;
-        final AtomicReferenceArray<Counter> byCode = new AtomicReferenceArray<>(256);
+        final AtomicReferenceArray<LongAdder> byCode = new AtomicReferenceArray<>(256);
 
         MethodMeters(String route, String method) {
             this.route = route;
@@ -264,15 +277,55 @@ public final class TernMetrics implements EndpointMetrics {
                     .register(registry);
         }
 
-        Counter requests(Code response) {
+        /** The count behind {@code coap.requests}: a function counter reads it at scrape time. */
+        LongAdder requests(Code response) {
             int i = (response.codeClass() << 5 | response.detail()) & 0xFF;
-            Counter c = byCode.get(i);
+            LongAdder c = byCode.get(i);
             if (c == null) {
-                byCode.compareAndSet(i, null, counter("coap.requests", "requests answered (RFC 7252 5)",
-                        Tags.of("method", method, "code", response.toString(), "route", route)));
+                LongAdder fresh = new LongAdder();
+                if (byCode.compareAndSet(i, null, fresh)) {
+                    FunctionCounter.builder("coap.requests", fresh, LongAdder::doubleValue)
+                            .description("requests answered (RFC 7252 5)").tags(tags)
+                            .tags("method", method, "code", response.toString(), "route", route).register(registry);
+                }
                 c = byCode.get(i);
             }
             return c;
+        }
+    }
+
+    /** Builds a {@link TernMetrics}. */
+    public static final class Builder {
+        private final MeterRegistry registry;
+        private Tags tags = Tags.empty();
+        private int latencySampling = DEFAULT_LATENCY_SAMPLING;
+
+        private Builder(MeterRegistry registry) {
+            this.registry = registry;
+        }
+
+        /** Tags on every meter, e.g. {@code endpoint=coaps} to tell two servers apart in one registry. */
+        public Builder commonTags(Tags commonTags) {
+            this.tags = Objects.requireNonNull(commonTags, "commonTags");
+            return this;
+        }
+
+        /**
+         * Times one request in {@code n} for {@code coap.handler.latency} (1: every request); default
+         * {@value TernMetrics#DEFAULT_LATENCY_SAMPLING}. {@code coap.requests} counts every request
+         * whatever this is. Timing costs two clock reads per timed request.
+         */
+        public Builder latencySampling(int n) {
+            if (n < 1) {
+                throw new IllegalArgumentException("latencySampling must be at least 1: " + n);
+            }
+            this.latencySampling = n;
+            return this;
+        }
+
+        /** The listener; it registers its fixed meters in the registry now. */
+        public TernMetrics build() {
+            return new TernMetrics(this);
         }
     }
 }

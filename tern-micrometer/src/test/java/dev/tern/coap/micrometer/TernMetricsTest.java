@@ -13,6 +13,7 @@ import dev.tern.coap.Request;
 import dev.tern.coap.Response;
 import dev.tern.coap.Router;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -49,7 +50,7 @@ class TernMetricsTest {
                 .get("/obs", ticks.handler(r -> Response.content("tick")))
                 .build();
         server = CoapServer.builder().port(0).bind("127.0.0.1").service(router)
-                .metrics(TernMetrics.of(serverRegistry)).build().start();
+                .metrics(TernMetrics.builder(serverRegistry).latencySampling(1).build()).build().start();
         client = CoapClient.builder().metrics(TernMetrics.of(clientRegistry)).build();
     }
 
@@ -65,7 +66,11 @@ class TernMetricsTest {
 
     private static double count(MeterRegistry registry, String name, String... tags) {
         Counter c = registry.find(name).tags(tags).counter();
-        return c == null ? 0 : c.count();
+        if (c != null) {
+            return c.count();
+        }
+        FunctionCounter f = registry.find(name).tags(tags).functionCounter();
+        return f == null ? 0 : f.count();
     }
 
     @Test
@@ -84,11 +89,26 @@ class TernMetricsTest {
                 .isEqualTo(2);
         assertThat(count(serverRegistry, "coap.requests", "method", "GET", "code", "4.04", "route", "none"))
                 .isEqualTo(1);
-        assertThat(serverRegistry.find("coap.requests").tag("route", "/sensors/7").counter()).isNull();
+        assertThat(serverRegistry.find("coap.requests").tag("route", "/sensors/7").meters()).isEmpty();
         Timer latency = serverRegistry.find("coap.handler.latency").tags("method", "GET", "route", "/hello").timer();
         assertThat(latency).isNotNull();
         assertThat(latency.count()).isEqualTo(5);
         assertThat(latency.totalTime(TimeUnit.NANOSECONDS)).isPositive();
+    }
+
+    @Test
+    void latencyIsSampledButEveryRequestCounted() {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        try (CoapServer sampled = CoapServer.builder().port(0).bind("127.0.0.1")
+                .service(Router.builder().get("/hello", r -> Response.content("Hello World!")).build())
+                .metrics(TernMetrics.builder(registry).latencySampling(4).build()).build().start()) {
+            for (int i = 0; i < 8; i++) {
+                client.get("coap://127.0.0.1:" + sampled.port() + "/hello");
+            }
+        }
+        assertThat(count(registry, "coap.requests", "route", "/hello")).isEqualTo(8);
+        assertThat(registry.get("coap.handler.latency").tag("route", "/hello").timer().count()).isEqualTo(2);
+        assertThat(TernMetrics.of(registry).handlerLatencySampling()).isEqualTo(TernMetrics.DEFAULT_LATENCY_SAMPLING);
     }
 
     @Test
@@ -183,7 +203,7 @@ class TernMetricsTest {
         for (int i = 0; i < TernMetrics.MAX_ROUTES + 10; i++) {
             m.requestHandled(dev.tern.coap.Code.GET, dev.tern.coap.Code.CONTENT, "/r" + i, 1000);
         }
-        assertThat(registry.find("coap.requests").counters()).hasSize(TernMetrics.MAX_ROUTES + 1);
+        assertThat(registry.find("coap.requests").functionCounters()).hasSize(TernMetrics.MAX_ROUTES + 1);
         assertThat(count(registry, "coap.requests", "route", "other")).isEqualTo(10);
     }
 

@@ -56,6 +56,9 @@ public final class ServerExchanges {
     private final EndpointMetrics metrics;
     /** Whether handler latencies are measured: only for a listener that is not {@link EndpointMetrics#NONE}. */
     private final boolean timing;
+    /** One request in this many is timed ({@link EndpointMetrics#handlerLatencySampling()}). */
+    private final int sampling;
+    private int untilSample;
 
     /** Creates the server exchange layer. */
     public ServerExchanges(MessageLayer messages, Scheduler scheduler, EndpointConfig config, Service service,
@@ -65,6 +68,7 @@ public final class ServerExchanges {
         this.messages = messages;
         this.metrics = metrics;
         this.timing = metrics != EndpointMetrics.NONE;
+        this.sampling = Math.max(1, metrics.handlerLatencySampling());
         this.scheduler = scheduler;
         this.config = config;
         this.service = service;
@@ -133,6 +137,10 @@ public final class ServerExchanges {
             registration = observe == 0 && !multicast;
         }
         ex.mayObserve = registration;
+        if (timing && --untilSample <= 0) {
+            untilSample = sampling;
+            ex.timed = true;
+        }
         Request request = Request.builder(method.get()).options(options).payload(m.payload())
                 .confirmable(m.type() == MessageType.CON).peer(peer).scheme(scheme).token(m.token())
                 .peerIdentity(identities.apply(peer))
@@ -196,7 +204,7 @@ public final class ServerExchanges {
     }
 
     private void invoke(Exchange ex, Request request) {
-        if (timing) {
+        if (ex.timed) {
             ex.started = scheduler.nanoTime();
         }
         CompletableFuture<Response> future;
@@ -224,7 +232,7 @@ public final class ServerExchanges {
     }
 
     private void complete(Exchange ex, Request request, Response response, Throwable failure) {
-        if (timing && !ex.done) {
+        if (ex.timed && !ex.done) {
             ex.handlerNanos = scheduler.nanoTime() - ex.started;
         }
         Response r = response;
@@ -356,7 +364,8 @@ public final class ServerExchanges {
         boolean done;
         /** The Router's template for it, for {@link EndpointMetrics#requestHandled}. */
         String route = EndpointMetrics.NO_ROUTE;
-        /** When the service was called, and how long it took (-1: not measured or not completed). */
+        /** Whether this request is timed, when the service was called, how long it took (-1: not measured). */
+        boolean timed;
         long started;
         long handlerNanos = -1;
 
