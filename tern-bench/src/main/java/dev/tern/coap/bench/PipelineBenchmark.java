@@ -86,8 +86,11 @@ public class PipelineBenchmark {
         if (metrics.startsWith("prometheus")) {
             registry = new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(
                     io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT);
-            listener = TernMetrics.builder(registry)
-                    .latencySampling(metrics.equals("prometheus-every") ? 1 : TernMetrics.DEFAULT_LATENCY_SAMPLING).build();
+            int sampling = metrics.equals("prometheus-every") ? 1 : TernMetrics.DEFAULT_LATENCY_SAMPLING;
+            if (metrics.startsWith("prometheus:")) { // prometheus:N times one request in N
+                sampling = Integer.parseInt(metrics.substring("prometheus:".length()));
+            }
+            listener = TernMetrics.builder(registry).latencySampling(sampling).build();
         }
         endpoint = CoapEndpoint.assemble(transport, new InlineScheduler(), config, service, Runnable::run,
                 "coap", null, new SplittableRandom(1), listener);
