@@ -43,8 +43,9 @@ import java.util.concurrent.atomic.LongAdder;
  * </table>
  *
  * The {@code route} tag is the path template of the {@code Router} route (never the request's
- * path, which a peer chooses), or {@code none}; at most {@value #MAX_ROUTES} distinct values are
- * kept, later ones count as {@code other}, so that the number of meters stays bounded. The hot
+ * path, which a peer chooses), or {@code none}; at most {@link Builder#maxRoutes} distinct values
+ * ({@value #DEFAULT_MAX_ROUTES} by default) are kept, later ones count as {@code other}, so that the
+ * number of meters stays bounded. The hot
  * path allocates nothing once the meters of a (route, method, code) exist: a request costs a map
  * look-up and a {@link LongAdder} increment, and one request in {@code latencySampling} two clock
  * reads and a timer record.
@@ -52,8 +53,8 @@ import java.util.concurrent.atomic.LongAdder;
 public final class TernMetrics implements EndpointMetrics {
     /** One request in this many is timed for {@code coap.handler.latency} unless the builder says otherwise. */
     public static final int DEFAULT_LATENCY_SAMPLING = 16;
-    /** The bound of distinct {@code route} tag values. */
-    public static final int MAX_ROUTES = 1000;
+    /** The default bound of distinct {@code route} tag values. */
+    public static final int DEFAULT_MAX_ROUTES = 1000;
     /** The {@code route} tag of requests no route took. */
     public static final String NO_ROUTE_TAG = "none";
     private static final String OTHER_ROUTE_TAG = "other";
@@ -62,6 +63,7 @@ public final class TernMetrics implements EndpointMetrics {
     private final MeterRegistry registry;
     private final Tags tags;
     private final int latencySampling;
+    private final int maxRoutes;
     private final ConcurrentHashMap<String, RouteMeters> routes = new ConcurrentHashMap<>();
     private final RouteMeters noRoute;
     private final RouteMeters otherRoute;
@@ -84,6 +86,7 @@ public final class TernMetrics implements EndpointMetrics {
         this.registry = b.registry;
         this.tags = b.tags;
         this.latencySampling = b.latencySampling;
+        this.maxRoutes = b.maxRoutes;
         this.noRoute = new RouteMeters(NO_ROUTE_TAG);
         this.otherRoute = new RouteMeters(OTHER_ROUTE_TAG);
         retransmissions = counter("coap.retransmissions", "Confirmable messages sent again (RFC 7252 4.2)", Tags.empty());
@@ -225,15 +228,19 @@ public final class TernMetrics implements EndpointMetrics {
         return Counter.builder(name).description(description).tags(tags).tags(own).register(registry);
     }
 
+    // The look-ups below keep their first-use paths in separate methods: the hot paths stay a few
+    // bytecodes long, so that the JIT inlines them into the engine's response path.
+
     private RouteMeters route(String route) {
+        RouteMeters r = routes.get(route);
+        return r != null ? r : newRoute(route);
+    }
+
+    private RouteMeters newRoute(String route) {
         if (route.isEmpty()) {
             return noRoute;
         }
-        RouteMeters r = routes.get(route);
-        if (r != null) {
-            return r;
-        }
-        if (routes.size() >= MAX_ROUTES) {
+        if (routes.size() >= maxRoutes) {
             return otherRoute;
         }
         return routes.computeIfAbsent(route, RouteMeters::new);
@@ -249,14 +256,15 @@ public final class TernMetrics implements EndpointMetrics {
         }
 
         MethodMeters method(Code method) {
+            MethodMeters m = byMethod.get(method.detail() & 31);
+            return m != null ? m : newMethod(method);
+        }
+
+        private MethodMeters newMethod(Code method) {
             int i = method.detail() & 31;
-            MethodMeters m = byMethod.get(i);
-            if (m == null) {
-                String name = Method.of(method).map(Method::wireName).orElse(method.toString());
-                byMethod.compareAndSet(i, null, new MethodMeters(tag, name));
-                m = byMethod.get(i);
-            }
-            return m;
+            String name = Method.of(method).map(Method::wireName).orElse(method.toString());
+            byMethod.compareAndSet(i, null, new MethodMeters(tag, name));
+            return byMethod.get(i);
         }
     }
 
@@ -279,18 +287,19 @@ public final class TernMetrics implements EndpointMetrics {
 
         /** The count behind {@code coap.requests}: a function counter reads it at scrape time. */
         LongAdder requests(Code response) {
+            LongAdder c = byCode.get((response.codeClass() << 5 | response.detail()) & 0xFF);
+            return c != null ? c : newRequests(response);
+        }
+
+        private LongAdder newRequests(Code response) {
             int i = (response.codeClass() << 5 | response.detail()) & 0xFF;
-            LongAdder c = byCode.get(i);
-            if (c == null) {
-                LongAdder fresh = new LongAdder();
-                if (byCode.compareAndSet(i, null, fresh)) {
-                    FunctionCounter.builder("coap.requests", fresh, LongAdder::doubleValue)
-                            .description("requests answered (RFC 7252 5)").tags(tags)
-                            .tags("method", method, "code", response.toString(), "route", route).register(registry);
-                }
-                c = byCode.get(i);
+            LongAdder fresh = new LongAdder();
+            if (byCode.compareAndSet(i, null, fresh)) {
+                FunctionCounter.builder("coap.requests", fresh, LongAdder::doubleValue)
+                        .description("requests answered (RFC 7252 5)").tags(tags)
+                        .tags("method", method, "code", response.toString(), "route", route).register(registry);
             }
-            return c;
+            return byCode.get(i);
         }
     }
 
@@ -299,6 +308,7 @@ public final class TernMetrics implements EndpointMetrics {
         private final MeterRegistry registry;
         private Tags tags = Tags.empty();
         private int latencySampling = DEFAULT_LATENCY_SAMPLING;
+        private int maxRoutes = DEFAULT_MAX_ROUTES;
 
         private Builder(MeterRegistry registry) {
             this.registry = registry;
@@ -320,6 +330,18 @@ public final class TernMetrics implements EndpointMetrics {
                 throw new IllegalArgumentException("latencySampling must be at least 1: " + n);
             }
             this.latencySampling = n;
+            return this;
+        }
+
+        /**
+         * The bound of distinct {@code route} tag values (default {@value TernMetrics#DEFAULT_MAX_ROUTES});
+         * requests of further routes count as {@code route=other}.
+         */
+        public Builder maxRoutes(int n) {
+            if (n < 1) {
+                throw new IllegalArgumentException("maxRoutes must be at least 1: " + n);
+            }
+            this.maxRoutes = n;
             return this;
         }
 

@@ -200,11 +200,17 @@ class TernMetricsTest {
     void routeTagValuesAreBounded() {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         TernMetrics m = TernMetrics.of(registry);
-        for (int i = 0; i < TernMetrics.MAX_ROUTES + 10; i++) {
+        for (int i = 0; i < 2 * TernMetrics.DEFAULT_MAX_ROUTES; i++) { // twice the cap, as a flood would
             m.requestHandled(dev.tern.coap.Code.GET, dev.tern.coap.Code.CONTENT, "/r" + i, 1000);
         }
-        assertThat(registry.find("coap.requests").functionCounters()).hasSize(TernMetrics.MAX_ROUTES + 1);
-        assertThat(count(registry, "coap.requests", "route", "other")).isEqualTo(10);
+        assertThat(registry.find("coap.requests").functionCounters()).hasSize(TernMetrics.DEFAULT_MAX_ROUTES + 1);
+        assertThat(count(registry, "coap.requests", "route", "other")).isEqualTo(TernMetrics.DEFAULT_MAX_ROUTES);
+        SimpleMeterRegistry small = new SimpleMeterRegistry();
+        TernMetrics few = TernMetrics.builder(small).maxRoutes(2).build();
+        for (String route : List.of("/a", "/b", "/c", "/d")) {
+            few.requestHandled(dev.tern.coap.Code.GET, dev.tern.coap.Code.CONTENT, route, -1);
+        }
+        assertThat(count(small, "coap.requests", "route", "other")).isEqualTo(2);
     }
 
     @Test

@@ -205,7 +205,7 @@ public final class ServerExchanges {
 
     private void invoke(Exchange ex, Request request) {
         if (ex.timed) {
-            ex.started = scheduler.nanoTime();
+            ex.nanos = scheduler.nanoTime(); // the start; complete() turns it into the duration
         }
         CompletableFuture<Response> future;
         try {
@@ -233,7 +233,8 @@ public final class ServerExchanges {
 
     private void complete(Exchange ex, Request request, Response response, Throwable failure) {
         if (ex.timed && !ex.done) {
-            ex.handlerNanos = scheduler.nanoTime() - ex.started;
+            ex.nanos = scheduler.nanoTime() - ex.nanos;
+            ex.measured = true;
         }
         Response r = response;
         if (failure != null || r == null) {
@@ -290,7 +291,7 @@ public final class ServerExchanges {
         if (amplification.enabled() && !ex.multicast) {
             r = limitAmplification(req, ex.peer, r);
         }
-        metrics.requestHandled(req.code(), r.code(), ex.route, ex.handlerNanos);
+        metrics.requestHandled(req.code(), r.code(), ex.route, ex.measured ? ex.nanos : -1);
         if (suppressed(req.options(), r.code()) || (ex.multicast && !r.isSuccess())) {
             // RFC 7967 No-Response, or §8.1: no error responses to multicast requests.
             if (req.type() == MessageType.CON && !ex.acked) {
@@ -364,10 +365,10 @@ public final class ServerExchanges {
         boolean done;
         /** The Router's template for it, for {@link EndpointMetrics#requestHandled}. */
         String route = EndpointMetrics.NO_ROUTE;
-        /** Whether this request is timed, when the service was called, how long it took (-1: not measured). */
+        /** Whether this request is timed; when the service was called, then how long it took (measured). */
         boolean timed;
-        long started;
-        long handlerNanos = -1;
+        boolean measured;
+        long nanos;
 
         Exchange(Message request, InetSocketAddress peer, long entry, boolean multicast) {
             this.request = request;
