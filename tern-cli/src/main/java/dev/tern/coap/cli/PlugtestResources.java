@@ -138,9 +138,9 @@ public final class PlugtestResources {
                 .get("/path", req -> Response.content(Bytes.utf8(PATH_LINKS), ContentFormat.LINK_FORMAT),
                         RouteOptions.create().title("Hierarchical link description entry")
                                 .contentType(ContentFormat.LINK_FORMAT))
-                .get("/path/sub1", req -> Response.content("sub1"), text("Hierarchical link description sub-resource"))
-                .get("/path/sub2", req -> Response.content("sub2"), text("Hierarchical link description sub-resource"))
-                .get("/path/sub3", req -> Response.content("sub3"), text("Hierarchical link description sub-resource"))
+                .get("/path/sub1", req -> Response.content("/path/sub1"), text("Hierarchical link description sub-resource"))
+                .get("/path/sub2", req -> Response.content("/path/sub2"), text("Hierarchical link description sub-resource"))
+                .get("/path/sub3", req -> Response.content("/path/sub3"), text("Hierarchical link description sub-resource"))
                 ;
         // The observable and block-wise resources come last, as in the ETSI test descriptions.
         return LargePlugtest.addTo(ObservePlugtest.addTo(b, clock, ticker), limits, clock).build();
