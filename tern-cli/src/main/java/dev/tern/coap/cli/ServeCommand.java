@@ -24,7 +24,8 @@ import picocli.CommandLine.Option;
             "/.well-known/core. With --plugtest, the ETSI CoAP plugtest resources instead.",
             "With --dtls, also over coaps:// (DTLS 1.2) on port 5684. Stop with Ctrl-C."},
         footer = {"", "Examples:",
-            "  tern serve --dtls --psk-identity dev1 --psk-key secret",
+            "  tern serve --dtls --psk-file keys.psk         # lines identity:KEY, chmod 600",
+            "  tern serve --dtls --psk-identity dev1 --psk-key @dev1.key",
             "  tern serve --dtls -c server.crt -j server.key -C ca.crt",
             "  tern serve --dtls --rpk -j server.key --trusted-key client.pub"})
 public final class ServeCommand implements Callable<Integer> {
@@ -101,7 +102,7 @@ public final class ServeCommand implements Callable<Integer> {
             }
         }
         // Builds the DTLS layer (reading keys and certificates) before anything is bound.
-        DtlsSetup.Server dtlsServer = secure.enabled ? DtlsSetup.server(secure) : null;
+        DtlsSetup.Server dtlsServer = secure.enabled ? DtlsSetup.server(secure, KeyHygiene.to(io.err())) : null;
         Router router = plugtest ? PlugtestResources.router(PlugtestResources.SEPARATE_DELAY, limits)
                 : DemoResources.router(limits);
         // Every demo and plugtest handler is non-blocking (/separate and /obs use timers), so they run
