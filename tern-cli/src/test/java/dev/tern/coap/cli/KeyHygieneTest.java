@@ -133,4 +133,21 @@ class KeyHygieneTest {
         pb.environment().put(name, value);
         return pb.start();
     }
+
+    @Test
+    void theHelpTeachesKeyFilesAndTheEnvironmentNotKeysOnTheCommandLine() {
+        for (String[] help : List.of(new String[] {"--help"}, new String[] {"serve", "--help"},
+                new String[] {"get", "--help"})) {
+            Captured c = new Captured(false);
+            assertThat(c.run(help)).isZero();
+            assertThat(c.out()).as(String.join(" ", help)).doesNotContainPattern("(-k|--psk-key) secret")
+                    .doesNotContainPattern("(-k|--psk-key) [^@e<\\s]");
+        }
+        Captured top = new Captured(false);
+        top.run("--help");
+        assertThat(top.out()).contains("--psk-file keys.psk").contains("-k @dev1.key").contains("-k env:TERN_PSK");
+        Captured get = new Captured(false);
+        get.run("get", "--help");
+        assertThat(get.out()).contains("env:VAR").contains("visible to other users in ps");
+    }
 }
