@@ -75,7 +75,7 @@ public final class DemoResources {
     /** The demo resources on {@code clock}, {@code /time} notifying on {@code ticker}'s ticks. */
     static Router router(Clock clock, ResourceLimits limits, Ticker ticker) {
         DemoResources r = new DemoResources(clock, limits);
-        ticker.every(TICK, r.time::changed);
+        ticker.every(TICK, r.time, Observable::changed);
         return Router.builder()
                 .get("/hello", req -> Response.content("Hello World!"), text("Hello World"))
                 .get("/time", r.time.handler(r::time), text("Current UTC time").observable())

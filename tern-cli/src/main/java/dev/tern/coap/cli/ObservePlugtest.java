@@ -50,7 +50,7 @@ final class ObservePlugtest {
         RouteOptions attrs = RouteOptions.create().title("Observable resource which changes every 2 seconds")
                 .resourceType("observe").observable().contentType(ContentFormat.TEXT_PLAIN);
         router.get(path, r.source.handler(r::get), attrs).put(path, r::put).delete(path, r::delete);
-        ticker.every(PERIOD, r::tick);
+        ticker.every(PERIOD, r, ObservePlugtest::tick);
     }
 
     private Bytes now() {

@@ -1,19 +1,24 @@
 package dev.tern.coap.cli;
 
+import java.lang.ref.WeakReference;
 import java.time.Duration;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * What drives the resources that change by themselves (the demo {@code /time}, the plugtest
- * {@code /obs} and {@code /obs-non}, RFC 7641 §4.2): runs a task every period. Tests pass one they
- * drive by hand.
+ * {@code /obs} and {@code /obs-non}, RFC 7641 §4.2): calls a tick on an owner every period.
+ * Tests pass one they drive by hand.
  */
-@FunctionalInterface
 interface Ticker {
-    /** Runs {@code task} every {@code period}, first after one period. */
-    void every(Duration period, Runnable task);
+    /**
+     * Calls {@code tick} on {@code owner} every {@code period}, first after one period; the daemon
+     * ticker holds {@code owner} weakly and stops once it is garbage (a router no longer used).
+     */
+    <T> void every(Duration period, T owner, Consumer<? super T> tick);
 
     /** One daemon thread of the process for every periodic change (a tick only notifies, it never blocks). */
     static Ticker daemon() {
@@ -21,21 +26,37 @@ interface Ticker {
     }
 
     /** The daemon thread, started when first used. */
-    final class Daemon {
-        private static final ScheduledExecutorService EXECUTOR = Executors.newSingleThreadScheduledExecutor(r -> {
+    final class Daemon implements Ticker {
+        private static final ScheduledThreadPoolExecutor EXECUTOR = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "tern-resource-ticker");
             t.setDaemon(true);
             return t;
         });
-        static final Ticker TICKER = (period, task) -> EXECUTOR.scheduleAtFixedRate(() -> {
-            try {
-                task.run();
-            } catch (RuntimeException e) {
-                // a failing tick must not cancel the later ones (scheduleAtFixedRate would)
-            }
-        }, period.toNanos(), period.toNanos(), TimeUnit.NANOSECONDS);
+        static final Ticker TICKER = new Daemon();
+
+        static {
+            EXECUTOR.setRemoveOnCancelPolicy(true); // a stopped tick leaves nothing in the queue
+        }
 
         private Daemon() {
+        }
+
+        @Override
+        public <T> void every(Duration period, T owner, Consumer<? super T> tick) {
+            WeakReference<T> ref = new WeakReference<>(owner);
+            CompletableFuture<ScheduledFuture<?>> self = new CompletableFuture<>();
+            self.complete(EXECUTOR.scheduleAtFixedRate(() -> {
+                T o = ref.get();
+                if (o == null) {
+                    self.thenAccept(f -> f.cancel(false));
+                    return;
+                }
+                try {
+                    tick.accept(o);
+                } catch (RuntimeException e) {
+                    // a failing tick must not cancel the later ones (scheduleAtFixedRate would)
+                }
+            }, period.toNanos(), period.toNanos(), TimeUnit.NANOSECONDS));
         }
     }
 }
