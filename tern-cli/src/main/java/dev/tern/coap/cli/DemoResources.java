@@ -3,11 +3,13 @@ package dev.tern.coap.cli;
 import dev.tern.coap.Bytes;
 import dev.tern.coap.Code;
 import dev.tern.coap.ContentFormat;
+import dev.tern.coap.Observable;
 import dev.tern.coap.Request;
 import dev.tern.coap.Response;
 import dev.tern.coap.RouteOptions;
 import dev.tern.coap.Router;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
@@ -18,9 +20,11 @@ import java.util.OptionalInt;
  * The resources of {@code tern serve}:
  * <ul>
  * <li>{@code /hello}: GET 2.05 text/plain {@code Hello World!}</li>
- * <li>{@code /time}: GET 2.05 text/plain, the current UTC time in ISO-8601 (Max-Age 1)</li>
+ * <li>{@code /time}: GET 2.05 text/plain, the current UTC time in ISO-8601 (Max-Age 1); observable
+ *     (RFC 7641), with a notification every second</li>
  * <li>{@code /echo}: POST and PUT answer 2.04 Changed with the request's payload and Content-Format
- *     and keep it; GET answers 2.05 with the last one kept</li>
+ *     and keep it for the {@link ResourceLimits#lifetime()}; GET answers 2.05 with the one kept
+ *     (empty when none is)</li>
  * <li>{@code /counter}: GET 2.05 the count as text; POST increments it and answers 2.04 with the new count</li>
  * <li>{@code /whoami}: GET 2.05 text/plain, who the client authenticated as over DTLS
  *     ({@link dev.tern.coap.PeerIdentity}, e.g. {@code PRE_SHARED_KEY dev1 (TLS_PSK_WITH_AES_128_CCM_8)}),
@@ -34,26 +38,47 @@ public final class DemoResources {
     /** The resource names, as listed at startup. */
     public static final List<String> NAMES = List.of("hello", "time", "echo", "counter", "whoami");
 
-    private final Clock clock;
-    private long count;
-    private Bytes echoPayload = Bytes.EMPTY;
-    private OptionalInt echoFormat = OptionalInt.empty();
+    /** How often {@code /time} notifies its observers. */
+    static final Duration TICK = Duration.ofSeconds(1);
 
-    private DemoResources(Clock clock) {
-        this.clock = clock;
+    private static final Echo NOTHING = new Echo(Bytes.EMPTY, OptionalInt.empty());
+
+    private final Clock clock;
+    private final Observable time = Observable.create();
+    private final ExpiringValue<Echo> echo;
+    private long count;
+
+    /** What {@code /echo} keeps. */
+    private record Echo(Bytes payload, OptionalInt format) {
     }
 
-    /** The demo resources with the system clock. */
+    private DemoResources(Clock clock, ResourceLimits limits) {
+        this.clock = clock;
+        this.echo = new ExpiringValue<>(() -> NOTHING, limits.lifetime(), clock);
+    }
+
+    /** The demo resources with the system clock and {@link ResourceLimits#DEFAULT}. */
     public static Router router() {
         return router(Clock.systemUTC());
     }
 
     /** The demo resources with {@code clock} for {@code /time}. */
     public static Router router(Clock clock) {
-        DemoResources r = new DemoResources(clock);
+        return router(clock, ResourceLimits.DEFAULT, Ticker.daemon());
+    }
+
+    /** The demo resources keeping what peers store within {@code limits} (RFC 7252 §11.3). */
+    public static Router router(ResourceLimits limits) {
+        return router(Clock.systemUTC(), limits, Ticker.daemon());
+    }
+
+    /** The demo resources on {@code clock}, {@code /time} notifying on {@code ticker}'s ticks. */
+    static Router router(Clock clock, ResourceLimits limits, Ticker ticker) {
+        DemoResources r = new DemoResources(clock, limits);
+        ticker.every(TICK, r.time, Observable::changed);
         return Router.builder()
                 .get("/hello", req -> Response.content("Hello World!"), text("Hello World"))
-                .get("/time", r::time, text("Current UTC time"))
+                .get("/time", r.time.handler(r::time), text("Current UTC time").observable())
                 .get("/echo", r::echoGet, RouteOptions.create().title("Echoes POST/PUT payloads"))
                 .post("/echo", r::echoPut)
                 .put("/echo", r::echoPut)
@@ -73,14 +98,14 @@ public final class DemoResources {
         return Response.builder(Code.CONTENT).payload(now).contentFormat(ContentFormat.TEXT_PLAIN).maxAge(1).build();
     }
 
-    private synchronized Response echoGet(Request request) {
-        return body(Code.CONTENT, echoPayload, echoFormat);
+    private Response echoGet(Request request) {
+        Echo e = echo.get();
+        return body(Code.CONTENT, e.payload(), e.format());
     }
 
-    private synchronized Response echoPut(Request request) {
-        echoPayload = request.payload();
-        echoFormat = request.contentFormat();
-        return body(Code.CHANGED, echoPayload, echoFormat);
+    private Response echoPut(Request request) {
+        echo.set(new Echo(request.payload(), request.contentFormat()));
+        return body(Code.CHANGED, request.payload(), request.contentFormat());
     }
 
     private static Response body(Code code, Bytes payload, OptionalInt format) {

@@ -93,7 +93,7 @@ public final class DiscoverCommand implements Callable<Integer> {
     public Integer call() {
         Target target = Target.parse(uri);
         DtlsClientFlags flags = dtls != null ? dtls : new DtlsClientFlags.Standard();
-        SecurityLayer security = flags.layer(target);
+        SecurityLayer security = flags.layer(target, io.err());
         java.util.Optional<InetSocketAddress> resolved = target.resolveOrReport(io.err(), quiet);
         if (resolved.isEmpty()) {
             return ExitCodes.ERROR;

@@ -77,7 +77,7 @@ public final class ObserveCommand implements java.util.concurrent.Callable<Integ
         }
         Target target = Target.parse(uri);
         DtlsClientFlags flags = dtls != null ? dtls : new DtlsClientFlags.LongCert();
-        SecurityLayer security = flags.layer(target);
+        SecurityLayer security = flags.layer(target, io.err());
         java.util.Optional<InetSocketAddress> resolved = target.resolveOrReport(io.err(), quiet);
         if (resolved.isEmpty()) {
             return ExitCodes.ERROR;

@@ -121,7 +121,7 @@ public final class RequestCommand implements Callable<Integer> {
     public Integer call() {
         Target target = Target.parse(uri);
         Request request = buildRequest(target.uri());
-        SecurityLayer security = dtls().layer(target);
+        SecurityLayer security = dtls().layer(target, io.err());
         java.util.Optional<InetSocketAddress> resolved = target.resolveOrReport(io.err(), quiet);
         if (resolved.isEmpty()) {
             return ExitCodes.ERROR;

@@ -6,6 +6,7 @@ import dev.tern.coap.Router;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.ArgGroup;
@@ -23,7 +24,8 @@ import picocli.CommandLine.Option;
             "/.well-known/core. With --plugtest, the ETSI CoAP plugtest resources instead.",
             "With --dtls, also over coaps:// (DTLS 1.2) on port 5684. Stop with Ctrl-C."},
         footer = {"", "Examples:",
-            "  tern serve --dtls --psk-identity dev1 --psk-key secret",
+            "  tern serve --dtls --psk-file keys.psk         # lines identity:KEY, chmod 600",
+            "  tern serve --dtls --psk-identity dev1 --psk-key @dev1.key",
             "  tern serve --dtls -c server.crt -j server.key -C ca.crt",
             "  tern serve --dtls --rpk -j server.key --trusted-key client.pub"})
 public final class ServeCommand implements Callable<Integer> {
@@ -41,6 +43,18 @@ public final class ServeCommand implements Callable<Integer> {
 
     @Option(names = "--plugtest", description = "serve the ETSI plugtest resources (/test, /separate, /validate, ...)")
     boolean plugtest;
+
+    @Option(names = "--max-stored", paramLabel = "N",
+            description = "at most N resources created by POST /large-create, the oldest evicted (default: ${DEFAULT-VALUE})")
+    int maxStored = ResourceLimits.DEFAULT.maxEntries();
+
+    @Option(names = "--max-stored-bytes", paramLabel = "BYTES",
+            description = "at most BYTES of payload in them, the oldest evicted (default: ${DEFAULT-VALUE})")
+    long maxStoredBytes = ResourceLimits.DEFAULT.maxBytes();
+
+    @Option(names = "--stored-lifetime", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "how long a body a client stored (/echo, /large-create/N, PUTs) is kept (default: 10m)")
+    Duration storedLifetime = ResourceLimits.DEFAULT.lifetime();
 
     @Option(names = {"-m", "--multicast"},
             description = "also answer requests to the All-CoAP-Nodes groups 224.0.1.187, ff02::fd and ff05::fd (RFC 7252 §8)")
@@ -72,6 +86,10 @@ public final class ServeCommand implements Callable<Integer> {
         if (ioThreads > 1 && multicast) {
             throw new UsageException("--multicast needs --io-threads 1");
         }
+        if (maxStored < 1 || maxStoredBytes < 1) {
+            throw new UsageException("--max-stored and --max-stored-bytes must be at least 1");
+        }
+        ResourceLimits limits = new ResourceLimits(maxStored, maxStoredBytes, storedLifetime);
         DtlsServerFlags secure = dtls != null ? dtls : new DtlsServerFlags();
         secure.check();
         InetAddress bindAddress = null;
@@ -84,8 +102,9 @@ public final class ServeCommand implements Callable<Integer> {
             }
         }
         // Builds the DTLS layer (reading keys and certificates) before anything is bound.
-        DtlsSetup.Server dtlsServer = secure.enabled ? DtlsSetup.server(secure) : null;
-        Router router = plugtest ? PlugtestResources.router() : DemoResources.router();
+        DtlsSetup.Server dtlsServer = secure.enabled ? DtlsSetup.server(secure, KeyHygiene.to(io.err())) : null;
+        Router router = plugtest ? PlugtestResources.router(PlugtestResources.SEPARATE_DELAY, limits)
+                : DemoResources.router(limits);
         // Every demo and plugtest handler is non-blocking (/separate and /obs use timers), so they run
         // on the I/O thread: no hand-off per request.
         CoapServer.Builder b = CoapServer.builder().port(port).service(router).executor(Runnable::run)
