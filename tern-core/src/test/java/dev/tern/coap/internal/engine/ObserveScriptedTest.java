@@ -18,10 +18,13 @@ import dev.tern.coap.RouteOptions;
 import dev.tern.coap.Router;
 import dev.tern.coap.internal.codec.Message;
 import dev.tern.coap.testkit.Harness;
+import dev.tern.coap.testkit.InMemoryTransport;
+import dev.tern.coap.testkit.ManualScheduler;
 import dev.tern.coap.testkit.ScriptedPeer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -188,5 +191,37 @@ class ObserveScriptedTest {
         h.scheduler.advance(Duration.ofMinutes(5));
         peer.expectNothing();
         assertThat(h.endpoint.observers()).isEqualTo(1);
+    }
+
+    /**
+     * The amplification guard on (RFC 9175 §2.4): over plain UDP an unverified registration gets
+     * 4.01 with Echo and no relation; over a secure session (the DTLS cookie exchange has shown the
+     * peer receives at its address) it is registered at once.
+     */
+    @Test
+    void withTheGuardOnARegistrationNeedsEchoOverUdpButNotOverASecureSession() {
+        EndpointConfig config = EndpointConfig.builder().amplificationLimit(3).build();
+        for (String scheme : List.of("coap", "coaps")) {
+            Observable obs = Observable.create();
+            Router router = Router.builder()
+                    .get("/obs", obs.handler(req -> Response.content("s")), RouteOptions.create().observable())
+                    .build();
+            ManualScheduler scheduler = new ManualScheduler();
+            InMemoryTransport transport = new InMemoryTransport(Harness.LOCAL, scheduler);
+            CoapEndpoint endpoint = CoapEndpoint.assemble(transport, scheduler, config, router, Runnable::run, scheme,
+                    null, new Random(42));
+            ScriptedPeer peer = new ScriptedPeer(Harness.address(192, 0, 2, 20, 5683), transport, scheduler);
+            peer.send(register(CON, 0x500));
+            Message r = peer.expect();
+            if (scheme.equals("coap")) {
+                assertThat(r.code()).isEqualTo(Code.UNAUTHORIZED);
+                assertThat(r.options().echo()).isPresent();
+                assertThat(endpoint.observers()).isZero();
+            } else {
+                assertThat(r.code()).isEqualTo(Code.CONTENT);
+                assertThat(r.options().observe()).isPresent();
+                assertThat(endpoint.observers()).isEqualTo(1);
+            }
+        }
     }
 }
