@@ -224,4 +224,54 @@ class ObserveScriptedTest {
             }
         }
     }
+
+    /**
+     * Flood: spoofed NON registrations from twice {@code maxObservers} source ports, none of which
+     * ever answers, while the resource keeps changing. The relation table stays at its cap, every
+     * victim gets at most the per-registration bound, the table drains within the bound's time, and
+     * then a legitimate observer registers and keeps its relation.
+     */
+    @Test
+    void aFloodOfSpoofedRegistrationsAtTwiceTheCapDrainsAndALegitimateObserverRegistersAfterwards() {
+        int cap = 200;
+        EndpointConfig config = EndpointConfig.builder().maxObservers(cap).build();
+        Observable obs = Observable.create();
+        Harness h = serverFor(obs, config);
+        List<ScriptedPeer> victims = new ArrayList<>();
+        for (int i = 0; i < 2 * cap; i++) {
+            ScriptedPeer v = h.peer(40 + i / 100, 20_000 + i);
+            v.send(register(NON, i));
+            victims.add(v);
+        }
+        assertThat(h.endpoint.observers()).isEqualTo(cap);
+
+        changeFor(h, obs, Duration.ofMinutes(5)); // 600 changes
+
+        int perVictim = 1 + config.conNotificationInterval() + config.maxRetransmit();
+        int total = 0;
+        for (ScriptedPeer v : victims) {
+            assertThat(v.receivedCount()).isBetween(1, perVictim);
+            total += v.receivedCount();
+        }
+        assertThat(total).as("datagrams to all victims").isEqualTo(cap * perVictim + cap);
+        assertThat(h.endpoint.observers()).isZero();
+        assertThat(h.endpoint.stateSummary()).contains("outstandingCon=0");
+
+        ScriptedPeer legit = h.peer(99);
+        legit.send(register(CON, 0x7000));
+        assertThat(legit.expect().options().observe()).as("room again").isPresent();
+        int read = 1;
+        for (int i = 0; i < 100; i++) {
+            state.incrementAndGet();
+            obs.changed();
+            for (; read < legit.receivedCount(); read++) {
+                Message n = legit.expect();
+                if (n.type() == CON) {
+                    legit.send(empty(ACK, n.messageId()));
+                }
+            }
+            h.scheduler.advance(CHANGE_EVERY);
+        }
+        assertThat(h.endpoint.observers()).isEqualTo(1);
+    }
 }
