@@ -31,7 +31,7 @@ import org.junit.jupiter.api.Test;
 class ObserveReflectionTest {
     private static final int INTERVAL = 4;
     private static final int MAX_RETRANSMIT = 2;
-    private static final Duration QUIET = Duration.ofMillis(1500);
+    private static final Duration QUIET = Duration.ofSeconds(3);
 
     private final Observable obs = Observable.create();
     private final ScheduledExecutorService changer = Executors.newSingleThreadScheduledExecutor();
@@ -76,7 +76,7 @@ class ObserveReflectionTest {
         long quietAfter = System.nanoTime() - started;
         assertThat(received).as("datagrams reflected at the victim: the first response, INTERVAL - 1 NONs,"
                 + " a CON and MAX_RETRANSMIT transmissions in its place").isEqualTo(1 + INTERVAL + MAX_RETRANSMIT);
-        assertThat(Duration.ofNanos(quietAfter)).as("the server fell silent").isLessThan(Duration.ofSeconds(8));
+        assertThat(Duration.ofNanos(quietAfter)).as("the server fell silent").isLessThan(Duration.ofSeconds(12));
         await().atMost(5, TimeUnit.SECONDS).until(() -> obs.observerCount() == 0);
         assertThat(Tables.read(server.endpoint(), e -> e.observers())).isZero();
         assertThat(receive(victim, Duration.ofMillis(300))).as("nothing more while the resource keeps changing")
