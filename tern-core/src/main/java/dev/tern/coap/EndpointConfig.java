@@ -25,7 +25,8 @@ import java.util.Objects;
  * @param maxObservers bound of observe relations a server keeps (RFC 7641 §4.1), 50 000; beyond it
  *        a registration is served as a plain GET
  * @param conNotificationInterval a NON observable sends every n-th notification as CON (RFC 7641
- *        §4.5), 20; it also sends one at least every 24 hours
+ *        §4.5), 20; it also sends one at least every 24 hours. An observer that never answers thus
+ *        gets at most this many notifications plus MAX_RETRANSMIT before it is removed (§4.5.2)
  * @param preferredBlockSize the block size (RFC 7959 §2.2) a client uses for request bodies and a
  *        server for response bodies unless the peer asks for less, 1024 bytes (SZX 6): the largest
  *        block that keeps a message within the 1152 bytes RFC 7252 §4.6 recommends
@@ -48,7 +49,9 @@ import java.util.Objects;
  * @param amplificationLimit amplification mitigation (RFC 7252 §11.3, RFC 9175 §2.4): a factor; a
  *        response to a peer that has not yet completed an Echo round trip may be at most this many
  *        times the size of its request datagram, a larger one is replaced by 4.01 Unauthorized
- *        with a fresh Echo option; a retry carrying that Echo verifies the peer. 0 (the default)
+ *        with a fresh Echo option; a retry carrying that Echo verifies the peer. An observe
+ *        registration (RFC 7641 §4.1) from an unverified peer over plain {@code coap} gets the 4.01
+ *        whatever its size, so that no relation notifies an unverified address. 0 (the default)
  *        disables it; 3 is the value RFC 9175 §2.4 suggests. Off by default because a client
  *        without Echo support (node-coap, for one) would get 4.01 for every response that exceeds
  *        the limit (with factor 3 and a ~20-byte GET, anything beyond ~60 bytes), and because the

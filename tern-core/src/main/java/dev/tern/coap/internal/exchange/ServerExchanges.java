@@ -2,6 +2,7 @@ package dev.tern.coap.internal.exchange;
 
 import dev.tern.coap.Bytes;
 import dev.tern.coap.Code;
+import dev.tern.coap.CoapUri;
 import dev.tern.coap.EndpointConfig;
 import dev.tern.coap.Method;
 import dev.tern.coap.MessageType;
@@ -219,11 +220,31 @@ public final class ServerExchanges {
         }
         if (amplification.enabled() && !ex.multicast && !ex.done) {
             r = limitAmplification(ex.request, ex.peer, r); // before registering: no relation for a 4.01
+            if (ex.observeSource != null && r.isSuccess() && !returnRoutable(ex.peer)) {
+                r = echoChallenge(ex.peer); // a relation sends without end: only to a verified peer
+            }
         }
         if (ex.observeSource != null && r.isSuccess() && !ex.done) {
             r = observers.register(ex.peer, ex.request.token(), request, ex.observeSource, r);
         }
         respond(ex, r);
+    }
+
+    /**
+     * Whether {@code peer} has shown it receives what is sent to its address: by an Echo round trip
+     * (RFC 9175 §2.4), or by the secure session the request came over (DTLS's cookie exchange, RFC
+     * 6347 §4.2.1). An observe registration from any other peer gets 4.01 with Echo and no relation
+     * while the amplification guard is on: the guard weighs every notification the relation would
+     * send, not only the first response (issue 15 point 4).
+     */
+    private boolean returnRoutable(InetSocketAddress peer) {
+        return CoapUri.COAPS.equals(scheme) || amplification.isVerified(peer);
+    }
+
+    /** RFC 9175 §2.4: 4.01 Unauthorized with a fresh Echo value and no payload. */
+    private Response echoChallenge(InetSocketAddress peer) {
+        return Response.builder(Code.UNAUTHORIZED)
+                .option(new dev.tern.coap.Option(OptionNumber.ECHO, amplification.newEcho(peer))).build();
     }
 
     /** Sends the empty ACK now so that the response follows separately (§5.2.2). */
@@ -246,8 +267,7 @@ public final class ServerExchanges {
         if (amplification.allows(peer, requestSize, responseSize)) {
             return r;
         }
-        return Response.builder(Code.UNAUTHORIZED)
-                .option(new dev.tern.coap.Option(OptionNumber.ECHO, amplification.newEcho(peer))).build();
+        return echoChallenge(peer);
     }
 
     private void respond(Exchange ex, Response response) {

@@ -52,7 +52,7 @@ public final class MessageLayer {
                 config.exchangeLifetime().toNanos(), config.nonLifetime().toNanos(),
                 ThreadLocalRandom.current().nextLong()); // not from random: that would shift its sequence
         this.messageIds = new MessageIdAllocator(config.maxPeers(), random);
-        this.retransmitter = new Retransmitter(transport, scheduler, config, random);
+        this.retransmitter = new Retransmitter(transport, scheduler, config, random, messageIds::next);
     }
 
     /** Connects the exchange layer. */

@@ -2,17 +2,23 @@ package dev.tern.coap.internal.message;
 
 import dev.tern.coap.Bytes;
 import dev.tern.coap.EndpointConfig;
+import dev.tern.coap.MessageType;
 import dev.tern.coap.internal.codec.Message;
+import dev.tern.coap.internal.codec.MessageEncoder;
 import dev.tern.coap.spi.Scheduler;
 import dev.tern.coap.spi.Transport;
 import java.net.InetSocketAddress;
 import java.util.HashMap;
+import java.util.function.ToIntFunction;
 import java.util.random.RandomGenerator;
 
 /**
  * Sends Confirmable messages reliably (RFC 7252 §4.2): the first timeout is random in
  * [ACK_TIMEOUT, ACK_TIMEOUT * ACK_RANDOM_FACTOR], doubled after each of at most MAX_RETRANSMIT
- * retransmissions; a matching ACK or RST stops it. Used on the endpoint's scheduler thread.
+ * retransmissions; a matching ACK or RST stops it. A listener may put a newer message in the place
+ * of a retransmission ({@link Listener#replacement()}): the newer one continues the retransmission
+ * counter and timeout of the one it replaces (RFC 7641 §4.5.2). Used on the endpoint's scheduler
+ * thread.
  */
 public final class Retransmitter {
     /** Told how a Confirmable message ended. */
@@ -25,6 +31,22 @@ public final class Retransmitter {
 
         /** No ACK or RST after MAX_RETRANSMIT retransmissions (MAX_TRANSMIT_WAIT). */
         void onTimeout();
+
+        /**
+         * The timeout fired and the message is due for a retransmission: a listener with a newer
+         * message to send in its place returns it, and the newer one goes out instead, with a new
+         * Message ID, as that retransmission (RFC 7641 §4.5.2: it continues the retransmission counter
+         * and timeout of the one it replaces, so a peer that never answers is still given up after
+         * MAX_RETRANSMIT retransmissions). Null (the default) retransmits the message unchanged. The
+         * retransmitter sets the returned message's type (CON) and Message ID.
+         */
+        default Message replacement() {
+            return null;
+        }
+
+        /** The message from {@link #replacement()} went out as {@code sent}; an ACK or RST now matches it. */
+        default void onReplaced(Message sent) {
+        }
 
         /** For CONs whose outcome nobody needs. */
         Listener NONE = new Listener() {
@@ -46,14 +68,20 @@ public final class Retransmitter {
     private final Scheduler scheduler;
     private final EndpointConfig config;
     private final RandomGenerator random;
+    private final ToIntFunction<InetSocketAddress> messageIds;
     private final HashMap<MessageKey, Outstanding> outstanding = new HashMap<>();
 
-    /** Creates a retransmitter sending through {@code transport}. */
-    public Retransmitter(Transport transport, Scheduler scheduler, EndpointConfig config, RandomGenerator random) {
+    /**
+     * Creates a retransmitter sending through {@code transport}; {@code messageIds} gives the Message
+     * ID of a replacement ({@link Listener#replacement()}) for a peer.
+     */
+    public Retransmitter(Transport transport, Scheduler scheduler, EndpointConfig config, RandomGenerator random,
+                         ToIntFunction<InetSocketAddress> messageIds) {
         this.transport = transport;
         this.scheduler = scheduler;
         this.config = config;
         this.random = random;
+        this.messageIds = messageIds;
     }
 
     /** Sends the encoded CON {@code message} to {@code peer} now and retransmits it until it ends. */
@@ -111,9 +139,9 @@ public final class Retransmitter {
     }
 
     private final class Outstanding implements Runnable {
-        final MessageKey key;
-        final Bytes token;
-        final byte[] encoded;
+        MessageKey key;
+        Bytes token;
+        byte[] encoded;
         final Listener listener;
         long timeoutNanos;
         int retransmissions;
@@ -148,8 +176,24 @@ public final class Retransmitter {
             }
             retransmissions++;
             timeoutNanos *= 2;
+            Message newer = listener.replacement();
+            if (newer == null) {
+                transport.send(encoded, encoded.length, key.peer());
+                arm();
+                return;
+            }
+            Message sent = newer.withTypeAndId(MessageType.CON, messageIds.applyAsInt(key.peer()));
+            outstanding.remove(key);
+            key = new MessageKey(key.peer(), sent.messageId());
+            token = sent.token();
+            encoded = MessageEncoder.encode(sent);
+            Outstanding clash = outstanding.put(key, this);
+            if (clash != null) {
+                clash.stop(); // a Message ID reused within its lifetime: as in send()
+            }
             transport.send(encoded, encoded.length, key.peer());
             arm();
+            listener.onReplaced(sent);
         }
     }
 }

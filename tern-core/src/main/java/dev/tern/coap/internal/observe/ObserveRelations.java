@@ -25,9 +25,14 @@ import org.slf4j.LoggerFactory;
 /**
  * The server's observe relations (RFC 7641 §4): registration, notification, deregistration by
  * Observe=1 (§3.6), by RST (§3.6, §4.5), by a CON notification that is never acknowledged (§4.5)
- * and by an error notification (§4.2). At most one CON notification per relation is in flight; a
- * newer one replaces it (§4.5.2). Bounded by {@link EndpointConfig#maxObservers()}. All state is on
- * the scheduler thread, except {@link #size()}, which handler threads read.
+ * and by an error notification (§4.2). At most one CON notification per relation is in flight.
+ * While it is, a newer state is held (only the latest) and goes out in place of the next
+ * retransmission, continuing the retransmission counter and timeout of the notification it replaces
+ * (§4.5.2), or at once when the ACK arrives; so an observer that never answers is removed after
+ * MAX_RETRANSMIT retransmissions however fast the resource changes (§4.5), and, with NON
+ * notifications and a CON every {@link EndpointConfig#conNotificationInterval()}, receives at most
+ * that interval plus MAX_RETRANSMIT notifications. Bounded by {@link EndpointConfig#maxObservers()}.
+ * All state is on the scheduler thread, except {@link #size()}, which handler threads read.
  */
 public final class ObserveRelations {
     private static final Logger LOG = LoggerFactory.getLogger(ObserveRelations.class);
@@ -118,6 +123,8 @@ public final class ObserveRelations {
         long notifications;
         long lastConNanos = scheduler.nanoTime();
         MessageKey conInFlight;
+        /** The newest state while a CON notification is in flight (§4.5.2); null when none waits. */
+        Response pending;
         MessageKey lastNon;
         boolean computing;
         boolean dirty;
@@ -183,25 +190,31 @@ public final class ObserveRelations {
             if (ended) {
                 return;
             }
-            boolean keep = response.isSuccess();
-            Response r = keep ? withObserve(response) : response;
-            long now = scheduler.nanoTime();
-            notifications++;
-            boolean con = source.isConfirmable() || !keep
-                    || notifications % config.conNotificationInterval() == 0 || now - lastConNanos >= DAY_NANOS;
-            Message m = new Message(con ? MessageType.CON : MessageType.NON, r.code(), 0, key.token, r.options(),
-                    r.payload());
-            if (!keep) {
+            if (!response.isSuccess()) {
                 // §4.2: an error response ends the observation; the relation is gone before the
                 // client can see the notification (and, say, ask the server how many observe it).
                 end();
-                messages.sendNew(m, key.peer, Retransmitter.Listener.NONE);
+                messages.sendNew(new Message(MessageType.CON, response.code(), 0, key.token, response.options(),
+                        response.payload()), key.peer, Retransmitter.Listener.NONE);
                 return;
             }
             if (conInFlight != null) {
-                messages.cancel(conInFlight); // §4.5.2: the newer notification replaces the older one
-                conInFlight = null;
+                // §4.5.2: the newer state replaces the unacknowledged CON at its next retransmission
+                // (replacement()), continuing its counter and timeout, or goes out when the ACK comes.
+                pending = response;
+                return;
             }
+            send(response);
+        }
+
+        private void send(Response response) {
+            Response r = withObserve(response);
+            long now = scheduler.nanoTime();
+            notifications++;
+            boolean con = source.isConfirmable()
+                    || notifications % config.conNotificationInterval() == 0 || now - lastConNanos >= DAY_NANOS;
+            Message m = new Message(con ? MessageType.CON : MessageType.NON, r.code(), 0, key.token, r.options(),
+                    r.payload());
             Message sent = messages.sendNew(m, key.peer, this);
             if (lastNon != null) {
                 nonNotifications.remove(lastNon);
@@ -221,6 +234,7 @@ public final class ObserveRelations {
                 return;
             }
             ended = true;
+            pending = null;
             relations.remove(key, this);
             size = relations.size();
             source.removeListener(this);
@@ -235,6 +249,29 @@ public final class ObserveRelations {
         @Override
         public void onAcknowledged(Message ack) {
             conInFlight = null;
+            if (pending != null && !ended) {
+                Response newest = pending;
+                pending = null;
+                send(newest); // the observer is there: the held state goes out now
+            }
+        }
+
+        /** §4.5.2: the held newer state goes out in place of the retransmission, as a CON. */
+        @Override
+        public Message replacement() {
+            if (pending == null || ended) {
+                return null;
+            }
+            Response r = withObserve(pending);
+            pending = null;
+            notifications++;
+            lastConNanos = scheduler.nanoTime();
+            return new Message(MessageType.CON, r.code(), 0, key.token, r.options(), r.payload());
+        }
+
+        @Override
+        public void onReplaced(Message sent) {
+            conInFlight = new MessageKey(key.peer, sent.messageId());
         }
 
         @Override
