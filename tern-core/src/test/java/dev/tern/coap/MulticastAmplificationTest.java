@@ -192,6 +192,23 @@ class MulticastAmplificationTest {
     }
 
     @Test
+    void theClientCompletesACutLinkListByUnicast() throws Exception {
+        NetworkInterface lo = requireLoopback();
+        try (CoapServer server = server(lo, router(), FAST);
+             CoapClient client = CoapClient.builder().multicastInterface(lo).build()) {
+            String expected = client.send(Request.get("coap://127.0.0.1:" + server.port() + "/.well-known/core")
+                    .build()).get().payloadString();
+            assertThat(expected.length()).isGreaterThan(100);
+            List<Response> answers = client.multicast(Request.get("coap://" + CoapServer.ALL_COAP_NODES_IPV4 + ":"
+                    + server.port() + "/.well-known/core").build(), Duration.ofMillis(500)).get();
+            assertThat(answers).singleElement().satisfies(r -> {
+                assertThat(r.payloadString()).isEqualTo(expected);
+                assertThat(r.peer()).isPresent();
+            });
+        }
+    }
+
+    @Test
     void aFloodOfSpoofedGroupRequestsGetsAtMostTheMultiplier() throws Exception {
         NetworkInterface lo = requireLoopback();
         try (CoapServer server = server(lo, router(), FAST); Attacker a = new Attacker(lo, server.port())) {
