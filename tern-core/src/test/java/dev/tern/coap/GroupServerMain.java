@@ -10,7 +10,8 @@ import java.util.List;
  * ({@code *} for the wildcard address) on an ephemeral port, joins All-CoAP-Nodes as
  * {@code tern serve -m} does, prints {@code READY port interfaces...}, and serves until its stdin
  * closes. Routes: {@code GET /large} (4000 bytes, not opted in to group requests), {@code POST /items}
- * (not opted in; prints {@code POSTED} when its handler runs) and the generated
+ * (not opted in; prints {@code POSTED} when its handler runs), {@code POST /group-items} (opted in;
+ * prints {@code GROUP-POSTED}) and the generated
  * {@code /.well-known/core}.
  */
 public final class GroupServerMain {
@@ -26,6 +27,11 @@ public final class GroupServerMain {
                     System.out.flush();
                     return Response.of(Code.CREATED);
                 })
+                .post("/group-items", req -> {
+                    System.out.println("GROUP-POSTED");
+                    System.out.flush();
+                    return Response.of(Code.CREATED);
+                }, RouteOptions.create().multicast(true))
                 .build();
         CoapServer.Builder b = CoapServer.builder().port(0).service(router).executor(Runnable::run)
                 .config(EndpointConfig.builder().multicastLeisure(Duration.ofMillis(20)).build()).joinAllCoapNodes();
