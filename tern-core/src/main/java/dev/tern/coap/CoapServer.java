@@ -211,7 +211,9 @@ public final class CoapServer implements AutoCloseable {
          * interface that is up, supports multicast and has an address of the group's family — or,
          * when the server is {@link #bind bound} to a specific address, on that address's interface
          * only ({@link #start()} fails when it cannot be determined); at {@link #start()} there must
-         * be one. Only routes that opt in answer ({@link RouteOptions#multicast(boolean)}), within
+         * be one. Only {@link Router} routes that opt in answer ({@link RouteOptions#multicast(boolean)});
+         * a {@link Service} of another kind sees every group request ({@link Request#isMulticast()})
+         * and must choose itself. Every answer stays within
          * {@link EndpointConfig#multicastAmplificationLimit()} (RFC 7252 §11.3). Group requests are answered from the unicast socket
          * after a random delay of up to {@link EndpointConfig#multicastLeisure()} (§8.2), only with
          * 2.xx responses and never with RST (§8.1); a CON sent to a group is ignored.
@@ -254,7 +256,11 @@ public final class CoapServer implements AutoCloseable {
             return this;
         }
 
-        /** Local address to bind; default all interfaces (IPv6 and IPv4). */
+        /**
+         * Local address to bind; default all interfaces (IPv6 and IPv4). A specific address also
+         * limits the multicast groups joined without an interface to that address's interface
+         * (RFC 7252 §8, §11.3).
+         */
         public Builder bind(InetAddress address) {
             this.address = Objects.requireNonNull(address, "address");
             return this;

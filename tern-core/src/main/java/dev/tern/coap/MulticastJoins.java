@@ -57,8 +57,12 @@ final class MulticastJoins {
         if (joins.isEmpty()) {
             return List.of();
         }
-        List<NetworkInterface> all = bind == null || bind.isAnyLocalAddress() ? interfaces()
-                : List.of(interfaceOf(bind, interfaces()));
+        boolean anyInterface = false;
+        for (Join j : joins) {
+            anyInterface |= j.networkInterface() == null;
+        }
+        List<NetworkInterface> all = !anyInterface ? List.of()
+                : bind == null || bind.isAnyLocalAddress() ? interfaces() : List.of(interfaceOf(bind, interfaces()));
         List<MulticastMembership> out = new ArrayList<>();
         boolean any = false;
         for (Join j : joins) {
