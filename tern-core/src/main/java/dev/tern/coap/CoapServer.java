@@ -43,6 +43,7 @@ public final class CoapServer implements AutoCloseable {
     /** Empty until started; then one endpoint per I/O thread, the first with the multicast groups. */
     private volatile List<CoapEndpoint> endpoints = List.of();
     private ExecutorService ownExecutor;
+    private volatile List<NetworkInterface> multicastInterfaces = List.of();
 
     private CoapServer(Builder builder) {
         this.builder = builder;
@@ -78,6 +79,13 @@ public final class CoapServer implements AutoCloseable {
         String scheme = builder.security == null ? CoapUri.COAP : builder.security.scheme();
         boolean reusePort = builder.ioThreads > 1;
         List<CoapEndpoint> started = new ArrayList<>();
+        List<dev.tern.coap.internal.transport.udp.MulticastMembership> memberships;
+        try {
+            memberships = MulticastJoins.memberships(builder.joins, builder.address);
+        } catch (RuntimeException e) {
+            shutdownExecutor();
+            throw e;
+        }
         try {
             for (int i = 0; i < builder.ioThreads; i++) {
                 // The first loop picks the port (when 0) and holds the multicast groups (one loop only); the
@@ -86,7 +94,7 @@ public final class CoapServer implements AutoCloseable {
                         started.get(0).localAddress().getPort());
                 String name = "tern-server-" + port + (reusePort ? "-" + i : "");
                 UdpEventLoop loop = new UdpEventLoop(at, builder.receiveBufferSize, name,
-                        i == 0 ? MulticastJoins.memberships(builder.joins) : List.of(), reusePort,
+                        i == 0 ? memberships : List.of(), reusePort,
                         !builder.joins.isEmpty());
                 try {
                     dev.tern.coap.spi.Transport wire = builder.security == null ? loop
@@ -104,6 +112,13 @@ public final class CoapServer implements AutoCloseable {
             throw e;
         }
         endpoints = List.copyOf(started);
+        List<NetworkInterface> joined = new ArrayList<>();
+        for (var m : memberships) {
+            if (!joined.contains(m.networkInterface())) {
+                joined.add(m.networkInterface());
+            }
+        }
+        multicastInterfaces = List.copyOf(joined);
         return this;
     }
 
@@ -133,6 +148,15 @@ public final class CoapServer implements AutoCloseable {
             throw new IllegalStateException("not started");
         }
         return e.get(0).localAddress();
+    }
+
+    /**
+     * The network interfaces the multicast groups are joined on (RFC 7252 §8), after
+     * {@link #start()}; empty without groups. With a specific {@link Builder#bind bind} address, only
+     * that address's interface.
+     */
+    public List<NetworkInterface> multicastInterfaces() {
+        return multicastInterfaces;
     }
 
     /** The bound port (after {@link #start()}); useful with port 0. */
@@ -184,8 +208,13 @@ public final class CoapServer implements AutoCloseable {
 
         /**
          * Also serves requests sent to the multicast {@code group} (RFC 7252 §8), joined on every
-         * interface that is up, supports multicast and has an address of the group's family; at
-         * {@link #start()} there must be one. Group requests are answered from the unicast socket
+         * interface that is up, supports multicast and has an address of the group's family — or,
+         * when the server is {@link #bind bound} to a specific address, on that address's interface
+         * only ({@link #start()} fails when it cannot be determined); at {@link #start()} there must
+         * be one. Only {@link Router} routes that opt in answer ({@link RouteOptions#multicast(boolean)});
+         * a {@link Service} of another kind sees every group request ({@link Request#isMulticast()})
+         * and must choose itself. Every answer stays within
+         * {@link EndpointConfig#multicastAmplificationLimit()} (RFC 7252 §11.3). Group requests are answered from the unicast socket
          * after a random delay of up to {@link EndpointConfig#multicastLeisure()} (§8.2), only with
          * 2.xx responses and never with RST (§8.1); a CON sent to a group is ignored.
          *
@@ -227,7 +256,11 @@ public final class CoapServer implements AutoCloseable {
             return this;
         }
 
-        /** Local address to bind; default all interfaces (IPv6 and IPv4). */
+        /**
+         * Local address to bind; default all interfaces (IPv6 and IPv4). A specific address also
+         * limits the multicast groups joined without an interface to that address's interface
+         * (RFC 7252 §8, §11.3).
+         */
         public Builder bind(InetAddress address) {
             this.address = Objects.requireNonNull(address, "address");
             return this;

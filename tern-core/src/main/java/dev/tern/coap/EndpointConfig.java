@@ -59,6 +59,12 @@ import java.util.Objects;
  *        Internet-facing server that anyone can spoof requests to should set 3 (see SECURITY.md)
  * @param verifiedPeerLifetime how long a peer stays verified after an Echo round trip, 10 minutes;
  *        at most {@code maxPeers} verified peers are remembered (least recently used evicted)
+ * @param multicastAmplificationLimit the multiplier of a response to a group request (RFC 7252
+ *        §11.3, §8.1; RFC 9175 §2.4): a response to a request that came to a multicast group may be
+ *        at most this many times the size of the request, 3 by default; a larger 2.xx to a GET or
+ *        FETCH is cut to the largest Block2 block 0 that fits (RFC 7959 §2.4: the client fetches the
+ *        rest by unicast), anything else that does not fit is not sent. A route can lift it with
+ *        {@link RouteOptions#multicastUncapped()}; 0 lifts it for every route
  */
 public record EndpointConfig(Duration ackTimeout, double ackRandomFactor, int maxRetransmit, int nstart,
                              Duration maxLatency, Duration separateResponseDelay, Duration requestTimeout,
@@ -66,7 +72,8 @@ public record EndpointConfig(Duration ackTimeout, double ackRandomFactor, int ma
                              int maxClientExchanges, int maxObservers, int conNotificationInterval,
                              int preferredBlockSize, int maxBodySize, int maxBlockwiseTransfers,
                              Duration blockwiseLifetime, Duration multicastLeisure, Duration handlerTimeout,
-                             int amplificationLimit, Duration verifiedPeerLifetime) {
+                             int amplificationLimit, Duration verifiedPeerLifetime,
+                             int multicastAmplificationLimit) {
     private static final EndpointConfig DEFAULTS = new Builder().build();
 
     /** Validates every field. */
@@ -89,6 +96,10 @@ public record EndpointConfig(Duration ackTimeout, double ackRandomFactor, int ma
         positive(verifiedPeerLifetime, "verifiedPeerLifetime");
         if (amplificationLimit < 0) {
             throw new IllegalArgumentException("amplificationLimit must be >= 0 (0 disables): " + amplificationLimit);
+        }
+        if (multicastAmplificationLimit < 0) {
+            throw new IllegalArgumentException("multicastAmplificationLimit must be >= 0 (0 lifts it): "
+                    + multicastAmplificationLimit);
         }
         positive(requestTimeout, "requestTimeout");
         if (ackRandomFactor < 1.0) {
@@ -196,6 +207,7 @@ public record EndpointConfig(Duration ackTimeout, double ackRandomFactor, int ma
         private Duration handlerTimeout = Duration.ofSeconds(30);
         private int amplificationLimit = 0;
         private Duration verifiedPeerLifetime = Duration.ofMinutes(10);
+        private int multicastAmplificationLimit = 3;
 
         private Builder() {
         }
@@ -223,6 +235,7 @@ public record EndpointConfig(Duration ackTimeout, double ackRandomFactor, int ma
             handlerTimeout = c.handlerTimeout;
             amplificationLimit = c.amplificationLimit;
             verifiedPeerLifetime = c.verifiedPeerLifetime;
+            multicastAmplificationLimit = c.multicastAmplificationLimit;
         }
 
         /** ACK_TIMEOUT. */
@@ -360,6 +373,15 @@ public record EndpointConfig(Duration ackTimeout, double ackRandomFactor, int ma
             return this;
         }
 
+        /**
+         * The multiplier of responses to group requests (RFC 7252 §11.3, RFC 9175 §2.4), default 3;
+         * 0 lifts it for every route. See {@link EndpointConfig#multicastAmplificationLimit()}.
+         */
+        public Builder multicastAmplificationLimit(int v) {
+            multicastAmplificationLimit = v;
+            return this;
+        }
+
         /** The validated configuration. */
         public EndpointConfig build() {
             Duration timeout = requestTimeout;
@@ -370,7 +392,8 @@ public record EndpointConfig(Duration ackTimeout, double ackRandomFactor, int ma
                     separateResponseDelay, timeout, tokenLength, maxPayload, maxDeduplicationEntries, maxPeers,
                     maxClientExchanges, maxObservers, conNotificationInterval,
                     preferredBlockSize, maxBodySize, maxBlockwiseTransfers, blockwiseLifetime,
-                    multicastLeisure, handlerTimeout, amplificationLimit, verifiedPeerLifetime);
+                    multicastLeisure, handlerTimeout, amplificationLimit, verifiedPeerLifetime,
+                    multicastAmplificationLimit);
         }
     }
 }

@@ -34,6 +34,7 @@ public final class Request {
     private final Runnable acknowledger;
     private final java.util.function.Predicate<Observable> observeHandler;
     private final boolean multicast;
+    private final Runnable groupLimitRelease;
     private final int blockSize;
     private final TransferProgress progress;
     private final PeerIdentity peerIdentity;
@@ -51,6 +52,7 @@ public final class Request {
         this.acknowledger = b.acknowledger;
         this.observeHandler = b.observeHandler;
         this.multicast = b.multicast;
+        this.groupLimitRelease = b.groupLimitRelease;
         this.blockSize = b.blockSize;
         this.progress = b.progress;
         this.peerIdentity = b.peerIdentity;
@@ -115,6 +117,7 @@ public final class Request {
         b.acknowledger = acknowledger;
         b.observeHandler = observeHandler;
         b.multicast = multicast;
+        b.groupLimitRelease = groupLimitRelease;
         b.blockSize = blockSize;
         b.progress = progress;
         b.peerIdentity = peerIdentity;
@@ -221,6 +224,15 @@ public final class Request {
         return multicast;
     }
 
+    /**
+     * Server side, for the {@link Router}: the response to this group request may exceed
+     * {@link EndpointConfig#multicastAmplificationLimit()} (a route opted out with
+     * {@link RouteOptions#multicastUncapped()}, RFC 7252 §11.3).
+     */
+    void releaseGroupLimit() {
+        groupLimitRelease.run();
+    }
+
     /** Client side: the block size set by {@link Builder#blockSize(int)} (RFC 7959 §2.2), if any. */
     public OptionalInt blockSize() {
         return blockSize == 0 ? OptionalInt.empty() : OptionalInt.of(blockSize);
@@ -295,6 +307,7 @@ public final class Request {
         private Runnable acknowledger = NO_ACK;
         private java.util.function.Predicate<Observable> observeHandler = NO_OBSERVE;
         private boolean multicast;
+        private Runnable groupLimitRelease = NO_ACK;
         private int blockSize;
         private TransferProgress progress;
         private PeerIdentity peerIdentity;
@@ -446,6 +459,15 @@ public final class Request {
         /** Marks a request received on a multicast address; set by the server engine. */
         public Builder multicast(boolean multicast) {
             this.multicast = multicast;
+            return this;
+        }
+
+        /**
+         * What the {@link Router} runs when the route of a group request opted out of the multiplier
+         * (RFC 7252 §11.3, {@link RouteOptions#multicastUncapped()}); set by the server engine.
+         */
+        public Builder groupLimitRelease(Runnable action) {
+            this.groupLimitRelease = Objects.requireNonNull(action, "action");
             return this;
         }
 

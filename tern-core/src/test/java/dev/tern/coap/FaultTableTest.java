@@ -81,7 +81,7 @@ class FaultTableTest {
 
     static Router router() {
         return Router.builder()
-                .get("/hello", req -> Response.content(HELLO))
+                .get("/hello", req -> Response.content(HELLO), RouteOptions.create().multicast(true)) // row 47: answers groups
                 .post("/counter", req -> Response.builder(Code.CHANGED)
                         .payload(Integer.toString(COUNTER.incrementAndGet())).build())
                 .put("/item", req -> Preconditions.check(req, Optional.of(Preconditions.etagOf(ITEM_STATE.get())))

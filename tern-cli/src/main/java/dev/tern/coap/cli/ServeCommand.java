@@ -57,7 +57,9 @@ public final class ServeCommand implements Callable<Integer> {
     Duration storedLifetime = ResourceLimits.DEFAULT.lifetime();
 
     @Option(names = {"-m", "--multicast"},
-            description = "also answer requests to the All-CoAP-Nodes groups 224.0.1.187, ff02::fd and ff05::fd (RFC 7252 §8)")
+            description = {"also answer requests to the All-CoAP-Nodes groups 224.0.1.187, ff02::fd and ff05::fd (RFC 7252 §8):",
+                "GET /.well-known/core (and /hello, /time of the demo) only, at most 3x the request's size;",
+                "joined on every interface, or with --bind only on that address's interface"})
     boolean multicast;
 
     @Option(names = "--io-threads", paramLabel = "N",
@@ -149,6 +151,11 @@ public final class ServeCommand implements Callable<Integer> {
         String names = String.join(", ", plugtest ? PlugtestResources.NAMES : DemoResources.NAMES);
         io.err().println("tern: serving coap://" + Addresses.format(server.localAddress()) + "/ (" + names + ")"
                 + (multicast ? " and All-CoAP-Nodes" : ""));
+        if (multicast) {
+            java.util.List<String> joined = new java.util.ArrayList<>();
+            server.multicastInterfaces().forEach(nif -> joined.add(nif.getName()));
+            io.err().println("tern: joined All-CoAP-Nodes on " + String.join(", ", joined));
+        }
         if (secureServer != null) {
             io.err().println("tern: serving coaps://" + Addresses.format(secureServer.localAddress()) + "/ ("
                     + dtlsServer.description() + ")");

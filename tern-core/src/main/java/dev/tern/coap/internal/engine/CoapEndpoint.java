@@ -188,7 +188,8 @@ public final class CoapEndpoint implements AutoCloseable {
 
     /**
      * Sends a NON request to a multicast group and collects the responses until {@code deadline}
-     * (RFC 7252 §8.1). Thread-safe.
+     * (RFC 7252 §8.1); a response that is the first block of a larger body is completed by unicast
+     * ({@link GroupBlockCompletion}, RFC 7959 §2.4). Thread-safe.
      */
     public CompletableFuture<List<Response>> multicast(Request request, InetSocketAddress group, Duration deadline) {
         CompletableFuture<List<Response>> future = new CompletableFuture<>();
@@ -196,8 +197,9 @@ public final class CoapEndpoint implements AutoCloseable {
             future.completeExceptionally(new CoapTransportException("endpoint is closed"));
             return future;
         }
-        scheduler.execute(() -> client.startMulticast(request, group, deadline, future));
-        return future;
+        GroupBlockCompletion blocks = new GroupBlockCompletion(request, this::send);
+        scheduler.execute(() -> client.startMulticast(request, group, deadline, future, blocks::onResponse));
+        return future.thenCompose(blocks::complete);
     }
 
     /** CoAP ping. Thread-safe. */

@@ -55,13 +55,15 @@ public final class ClientExchanges {
 
     /**
      * Sends {@code request} as NON to the multicast {@code group} and completes {@code future} at
-     * {@code deadline} with every response received, from any source (RFC 7252 §8.1).
+     * {@code deadline} with every response received, from any source (RFC 7252 §8.1); each is also
+     * shown to {@code onEach} as it arrives.
      */
     public void startMulticast(Request request, InetSocketAddress group, Duration deadline,
-                               CompletableFuture<List<Response>> future) {
+                               CompletableFuture<List<Response>> future,
+                               java.util.function.Consumer<Response> onEach) {
         Bytes token = admit(request, future);
         if (token != null) {
-            multicast.start(request, token, group, deadline, future);
+            multicast.start(request, token, group, deadline, future, onEach);
         }
     }
 

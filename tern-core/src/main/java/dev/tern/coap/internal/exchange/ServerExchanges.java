@@ -35,7 +35,9 @@ import org.slf4j.LoggerFactory;
  * the response piggybacked in the ACK, or — when the handler takes longer than the separate
  * response delay or calls {@link Request#acknowledge()} — as a separate response (§5.2.2).
  * Requests that came to a multicast group get only 2.xx answers (§8.1), sent after a random delay
- * below {@link EndpointConfig#multicastLeisure()} (§8.2).
+ * below {@link EndpointConfig#multicastLeisure()} (§8.2), and within the size bound of
+ * {@link GroupResponseLimit} (§11.3); the Echo guard (RFC 9175 §2.4) verifies peers in group
+ * requests too.
  * All state is touched on the scheduler thread only.
  */
 public final class ServerExchanges {
@@ -53,6 +55,7 @@ public final class ServerExchanges {
     private final ObserveRelations observers;
     private final long handlerTimeoutNanos;
     private final AmplificationGuard amplification;
+    private final GroupResponseLimit groupLimit;
 
     /** Creates the server exchange layer. */
     public ServerExchanges(MessageLayer messages, Scheduler scheduler, EndpointConfig config, Service service,
@@ -69,6 +72,7 @@ public final class ServerExchanges {
         this.observers = new ObserveRelations(messages, scheduler, config, service, executor);
         this.handlerTimeoutNanos = config.handlerTimeout().toNanos();
         this.amplification = new AmplificationGuard(config, scheduler::nanoTime);
+        this.groupLimit = new GroupResponseLimit(config, amplification);
     }
 
     /** An RST that matched no CON: perhaps a rejected NON notification (RFC 7641 §3.6). */
@@ -108,7 +112,7 @@ public final class ServerExchanges {
             return;
         }
         Options options = OptionValidator.withoutBadElectiveOptions(m.options());
-        if (amplification.enabled() && !multicast) {
+        if (amplification.enabled()) {
             options.echo().ifPresent(echo -> amplification.verify(peer, echo)); // RFC 9175 §2.4
         }
         Response early = check(options, m);
@@ -128,7 +132,8 @@ public final class ServerExchanges {
         Request request = Request.builder(method.get()).options(options).payload(m.payload())
                 .confirmable(m.type() == MessageType.CON).peer(peer).scheme(scheme).token(m.token())
                 .peerIdentity(identities.apply(peer))
-                .multicast(multicast).acknowledger(ex).observeHandler(ex).build();
+                .multicast(multicast).acknowledger(ex).observeHandler(ex)
+                .groupLimitRelease(multicast ? ex::releaseGroupLimit : NOTHING).build();
         if (m.type() == MessageType.CON && separateDelayNanos == 0) {
             acknowledge(ex);
         }
@@ -286,7 +291,10 @@ public final class ServerExchanges {
         if (amplification.enabled() && !ex.multicast) {
             r = limitAmplification(req, ex.peer, r);
         }
-        if (suppressed(req.options(), r.code()) || (ex.multicast && !r.isSuccess())) {
+        if (ex.multicast && r.isSuccess()) {
+            r = groupLimit.limit(req, ex.peer, r, ex.groupLimitReleased); // RFC 7252 §11.3; null: too large
+        }
+        if (r == null || suppressed(req.options(), r.code()) || (ex.multicast && !r.isSuccess())) {
             // RFC 7967 No-Response, or §8.1: no error responses to multicast requests.
             if (req.type() == MessageType.CON && !ex.acked) {
                 messages.replyEmptyAck(ex.entry, req.messageId(), ex.peer);
@@ -322,6 +330,8 @@ public final class ServerExchanges {
                 || (code.codeClass() == 5 && (bits & 16) != 0);
     }
 
+    private static final Runnable NOTHING = () -> { };
+
     private static final Retransmitter.Listener SEPARATE_RESPONSE = new Retransmitter.Listener() {
         @Override
         public void onAcknowledged(Message ack) {
@@ -355,12 +365,18 @@ public final class ServerExchanges {
         boolean mayObserve;
         boolean acked;
         boolean done;
+        /** Set by the Router when the route opted out of the group multiplier (RFC 7252 §11.3). */
+        volatile boolean groupLimitReleased;
 
         Exchange(Message request, InetSocketAddress peer, long entry, boolean multicast) {
             this.request = request;
             this.peer = peer;
             this.entry = entry;
             this.multicast = multicast;
+        }
+
+        void releaseGroupLimit() {
+            groupLimitReleased = true;
         }
 
         /** {@link Request#acknowledge()}, called by the handler on any thread. */
