@@ -45,6 +45,8 @@ public final class BlockwiseClient {
     private final int preferredSize;
     private final int maxBodySize;
     private final AtomicLong tags = new AtomicLong();
+    private final java.util.concurrent.atomic.AtomicInteger downloads = new java.util.concurrent.atomic.AtomicInteger();
+    private final AtomicLong bytesHeld = new AtomicLong();
 
     /** A client stage over {@code next}. */
     public BlockwiseClient(Exchanger next, EndpointConfig config) {
@@ -77,6 +79,16 @@ public final class BlockwiseClient {
     public CompletableFuture<Response> completeNotification(Request request, InetSocketAddress destination,
                                                             Response first) {
         return download(withoutObserve(request), destination, first);
+    }
+
+    /** Block2 downloads in progress, for tests and metrics. */
+    public int downloadsInProgress() {
+        return downloads.get();
+    }
+
+    /** Bytes of buffer held for downloads in progress, for tests and metrics. */
+    public long bytesHeld() {
+        return bytesHeld.get();
     }
 
     /** Completes a response that started a Block2 transfer; other responses pass through. */
@@ -201,6 +213,13 @@ public final class BlockwiseClient {
             announcedTotal = first.options().size2().orElse(-1);
             long announced = first.options().size2().orElse(4L * block.size());
             buffer = new byte[(int) Math.max(block.size(), Math.min(announced, maxBodySize))];
+            downloads.incrementAndGet();
+            bytesHeld.addAndGet(buffer.length);
+            int held = buffer.length;
+            result.whenComplete((r, e) -> {
+                downloads.decrementAndGet();
+                bytesHeld.addAndGet(-held);
+            });
             etag = first.options().etag().orElse(null);
             onBlock(first);
             return result;

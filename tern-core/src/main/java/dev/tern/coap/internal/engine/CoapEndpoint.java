@@ -257,6 +257,16 @@ public final class CoapEndpoint implements AutoCloseable {
         return blockwiseServer == null ? 0 : blockwiseServer.representationsKept();
     }
 
+    /** Block2 downloads the client half has in progress (RFC 7959 §2.4). */
+    public int blockwiseDownloads() {
+        return blockwise.downloadsInProgress();
+    }
+
+    /** Bytes of buffer the client half holds for block-wise downloads in progress. */
+    public long blockwiseDownloadBytes() {
+        return blockwise.bytesHeld();
+    }
+
     /** Deduplication cache entries (read on the scheduler thread). */
     public int deduplicationEntries() {
         return messages.deduplicationEntries();

@@ -1,0 +1,165 @@
+package dev.tern.coap;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tern.coap.internal.codec.DecodeResult;
+import dev.tern.coap.internal.codec.Message;
+import dev.tern.coap.internal.codec.MessageDecoder;
+import dev.tern.coap.internal.codec.MessageEncoder;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * FAULTS.md A1.5 (issue 15 point 5): a malicious observed server streams tiny NON notifications,
+ * each with a new Observe number, {@code Block2 NUM=0 M=1 SZX=0} and {@code Size2 65536}, to a
+ * {@link CoapClient} observing it over real UDP on loopback. The client must keep at most one
+ * block-wise download per observation, never size a buffer from Size2, and keep serving.
+ */
+class BlockwiseNotificationFloodTest {
+    private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
+    private static final int NOTIFICATIONS = 400;
+    private static final int BATCH = 20;
+
+    private DatagramSocket evil;
+    private CoapClient client;
+    private CoapServer honest;
+    private int mid = 0x1000;
+
+    @BeforeEach
+    void start() throws IOException {
+        evil = new DatagramSocket(new InetSocketAddress(LOOPBACK, 0));
+        client = CoapClient.builder().config(EndpointConfig.defaults()).build();
+        honest = CoapServer.builder().port(0).bind("127.0.0.1").service(Router.builder()
+                .get("/hello", req -> Response.content("hello"))
+                .get("/large", req -> Response.content(FaultTableBlockObserveTest.largeText(3000)))
+                .build()).build().start();
+    }
+
+    @AfterEach
+    void stop() {
+        client.close();
+        honest.close();
+        evil.close();
+    }
+
+    @Test
+    void notificationsAnnouncingLargeBodiesKeepOneSmallDownloadPerObservation() {
+        LinkedBlockingQueue<String> seen = new LinkedBlockingQueue<>();
+        Observation obs = client.observe(Request.get("coap://127.0.0.1:" + evil.getLocalPort() + "/obs").build(),
+                r -> seen.add(r.payloadString()));
+        DatagramPacket registration = receive(Duration.ofSeconds(5));
+        assertThat(registration).as("the registration").isNotNull();
+        SocketAddress victim = registration.getSocketAddress();
+        Bytes token = decode(registration).token();
+        int observe = 1;
+        send(victim, notification(token, observe++, Bytes.utf8("first"), false));
+        assertThat(obs.registered().orTimeout(5, TimeUnit.SECONDS).join().payloadString()).isEqualTo("first");
+
+        int maxDownloads = 0;
+        long maxBytes = 0;
+        int maxExchanges = 0;
+        Bytes tiny = Bytes.utf8("0123456789abcdef");
+        for (int sent = 0; sent < NOTIFICATIONS; ) {
+            for (int i = 0; i < BATCH; i++, sent++) {
+                send(victim, notification(token, observe++, tiny, true));
+            }
+            pingAndWait(victim); // the client handles datagrams in order: all of the batch is processed
+            maxDownloads = Math.max(maxDownloads, Tables.read(client.endpoint(), e -> e.blockwiseDownloads()));
+            maxBytes = Math.max(maxBytes, Tables.read(client.endpoint(), e -> (int) e.blockwiseDownloadBytes()));
+            maxExchanges = Math.max(maxExchanges, Tables.read(client.endpoint(), e -> e.clientExchanges()));
+        }
+
+        assertThat(maxDownloads).as("live downloads of the one observation").isLessThanOrEqualTo(1);
+        assertThat(maxBytes).as("bytes held for downloads (Size2 announced 65536 each)").isLessThanOrEqualTo(1024);
+        assertThat(maxExchanges).as("client exchanges: the observation and one block request")
+                .isLessThanOrEqualTo(2);
+        // the client keeps working: its observation, and other requests, block-wise ones included
+        send(victim, notification(token, observe, Bytes.utf8("still here"), false));
+        assertThat(poll(seen, "still here")).isTrue();
+        assertThat(obs.isActive()).isTrue();
+        String base = "coap://127.0.0.1:" + honest.localAddress().getPort();
+        assertThat(client.get(base + "/hello").payloadString()).isEqualTo("hello");
+        assertThat(client.get(base + "/large").payload().length()).isEqualTo(3000);
+        assertThat(Tables.read(client.endpoint(), e -> e.blockwiseDownloads())).isZero();
+        assertThat(Tables.read(client.endpoint(), e -> (int) e.blockwiseDownloadBytes())).isZero();
+    }
+
+    /** A NON 2.05 notification; {@code partial}: block 0 of an announced 64 KiB body (RFC 7959 §2.6). */
+    private byte[] notification(Bytes token, int observe, Bytes payload, boolean partial) {
+        Options.Builder o = Options.builder().observe(observe);
+        if (partial) {
+            o.set(OptionNumber.BLOCK2, new Block(0, true, 0).value()).set(OptionNumber.SIZE2, 65_536);
+        }
+        return MessageEncoder.encode(new Message(MessageType.NON, Code.CONTENT, mid++ & 0xFFFF, token, o.build(),
+                payload));
+    }
+
+    /** A CoAP ping (§4.3); returns once the client's RST for it arrives. */
+    private void pingAndWait(SocketAddress victim) {
+        int id = mid++ & 0xFFFF;
+        send(victim, new byte[] {0x40, 0, (byte) (id >>> 8), (byte) id});
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (System.nanoTime() < deadline) {
+            DatagramPacket p = receive(Duration.ofSeconds(10));
+            if (p != null && p.getLength() == 4 && (p.getData()[0] & 0xF0) == 0x70
+                    && ((p.getData()[2] & 0xFF) << 8 | (p.getData()[3] & 0xFF)) == id) {
+                return;
+            }
+        }
+        throw new AssertionError("no RST for the ping");
+    }
+
+    private static boolean poll(LinkedBlockingQueue<String> seen, String expected) {
+        try {
+            for (String s = seen.poll(5, TimeUnit.SECONDS); s != null; s = seen.poll(5, TimeUnit.SECONDS)) {
+                if (s.equals(expected)) {
+                    return true;
+                }
+            }
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private void send(SocketAddress to, byte[] datagram) {
+        try {
+            evil.send(new DatagramPacket(datagram, datagram.length, to));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private DatagramPacket receive(Duration timeout) {
+        try {
+            evil.setSoTimeout((int) timeout.toMillis());
+            DatagramPacket p = new DatagramPacket(new byte[2048], 2048);
+            evil.receive(p);
+            return p;
+        } catch (SocketTimeoutException e) {
+            return null;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static Message decode(DatagramPacket p) {
+        DecodeResult r = MessageDecoder.decode(Arrays.copyOf(p.getData(), p.getLength()));
+        assertThat(r).isInstanceOf(Message.class);
+        return (Message) r;
+    }
+}
