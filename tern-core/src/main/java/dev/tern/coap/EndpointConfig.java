@@ -56,6 +56,17 @@ import java.util.Objects;
  *        Internet-facing server that anyone can spoof requests to should set 3 (see SECURITY.md)
  * @param verifiedPeerLifetime how long a peer stays verified after an Echo round trip, 10 minutes;
  *        at most {@code maxPeers} verified peers are remembered (least recently used evicted)
+ * @param maxBlockwiseBodiesPerAddress bound of the Block1 request bodies a server assembles for
+ *        one source address (an IPv4 address, an IPv6 /64 prefix), 4: a new body beyond it evicts
+ *        that address's stalest body, so one host cannot fill {@code maxBlockwiseTransfers}
+ *        (RFC 7959 §2.5 leaves the state bounds to the server)
+ * @param blockwiseFirstBlockLifetime how long a server keeps a Block1 body that never got past
+ *        block 0, 10 seconds (cheap to send from spoofed addresses, so held briefly); a body that
+ *        received a later block is kept for {@code blockwiseLifetime}
+ * @param maxClientBlockwiseBytes budget of the bytes a client holds, in all, for block-wise
+ *        downloads in progress (RFC 7959 §2.4, notifications' remaining blocks §2.6 included),
+ *        16 MiB: a download that would exceed it fails with {@link CoapBlockwiseException}. Buffers
+ *        grow as blocks arrive and are never sized from a server's Size2
  */
 public record EndpointConfig(Duration ackTimeout, double ackRandomFactor, int maxRetransmit, int nstart,
                              Duration maxLatency, Duration separateResponseDelay, Duration requestTimeout,
@@ -63,7 +74,9 @@ public record EndpointConfig(Duration ackTimeout, double ackRandomFactor, int ma
                              int maxClientExchanges, int maxObservers, int conNotificationInterval,
                              int preferredBlockSize, int maxBodySize, int maxBlockwiseTransfers,
                              Duration blockwiseLifetime, Duration multicastLeisure, Duration handlerTimeout,
-                             int amplificationLimit, Duration verifiedPeerLifetime) {
+                             int amplificationLimit, Duration verifiedPeerLifetime,
+                             int maxBlockwiseBodiesPerAddress, Duration blockwiseFirstBlockLifetime,
+                             long maxClientBlockwiseBytes) {
     private static final EndpointConfig DEFAULTS = new Builder().build();
 
     /** Validates every field. */
@@ -84,6 +97,12 @@ public record EndpointConfig(Duration ackTimeout, double ackRandomFactor, int ma
         positive(handlerTimeout, "handlerTimeout");
         Objects.requireNonNull(verifiedPeerLifetime, "verifiedPeerLifetime");
         positive(verifiedPeerLifetime, "verifiedPeerLifetime");
+        Objects.requireNonNull(blockwiseFirstBlockLifetime, "blockwiseFirstBlockLifetime");
+        positive(blockwiseFirstBlockLifetime, "blockwiseFirstBlockLifetime");
+        atLeastOne(maxBlockwiseBodiesPerAddress, "maxBlockwiseBodiesPerAddress");
+        if (maxClientBlockwiseBytes < 1) {
+            throw new IllegalArgumentException("maxClientBlockwiseBytes must be >= 1: " + maxClientBlockwiseBytes);
+        }
         if (amplificationLimit < 0) {
             throw new IllegalArgumentException("amplificationLimit must be >= 0 (0 disables): " + amplificationLimit);
         }
@@ -193,6 +212,9 @@ public record EndpointConfig(Duration ackTimeout, double ackRandomFactor, int ma
         private Duration handlerTimeout = Duration.ofSeconds(30);
         private int amplificationLimit = 0;
         private Duration verifiedPeerLifetime = Duration.ofMinutes(10);
+        private int maxBlockwiseBodiesPerAddress = 4;
+        private Duration blockwiseFirstBlockLifetime = Duration.ofSeconds(10);
+        private long maxClientBlockwiseBytes = 16L << 20;
 
         private Builder() {
         }
@@ -220,6 +242,9 @@ public record EndpointConfig(Duration ackTimeout, double ackRandomFactor, int ma
             handlerTimeout = c.handlerTimeout;
             amplificationLimit = c.amplificationLimit;
             verifiedPeerLifetime = c.verifiedPeerLifetime;
+            maxBlockwiseBodiesPerAddress = c.maxBlockwiseBodiesPerAddress;
+            blockwiseFirstBlockLifetime = c.blockwiseFirstBlockLifetime;
+            maxClientBlockwiseBytes = c.maxClientBlockwiseBytes;
         }
 
         /** ACK_TIMEOUT. */
@@ -357,6 +382,24 @@ public record EndpointConfig(Duration ackTimeout, double ackRandomFactor, int ma
             return this;
         }
 
+        /** Bound of Block1 bodies a server assembles per source address (RFC 7959 §2.5). */
+        public Builder maxBlockwiseBodiesPerAddress(int v) {
+            maxBlockwiseBodiesPerAddress = v;
+            return this;
+        }
+
+        /** How long a server keeps a Block1 body that has only its block 0 (RFC 7959 §2.5). */
+        public Builder blockwiseFirstBlockLifetime(Duration v) {
+            blockwiseFirstBlockLifetime = v;
+            return this;
+        }
+
+        /** Budget of bytes a client holds for block-wise downloads in progress (RFC 7959 §2.4). */
+        public Builder maxClientBlockwiseBytes(long v) {
+            maxClientBlockwiseBytes = v;
+            return this;
+        }
+
         /** The validated configuration. */
         public EndpointConfig build() {
             Duration timeout = requestTimeout;
@@ -367,7 +410,8 @@ public record EndpointConfig(Duration ackTimeout, double ackRandomFactor, int ma
                     separateResponseDelay, timeout, tokenLength, maxPayload, maxDeduplicationEntries, maxPeers,
                     maxClientExchanges, maxObservers, conNotificationInterval,
                     preferredBlockSize, maxBodySize, maxBlockwiseTransfers, blockwiseLifetime,
-                    multicastLeisure, handlerTimeout, amplificationLimit, verifiedPeerLifetime);
+                    multicastLeisure, handlerTimeout, amplificationLimit, verifiedPeerLifetime,
+                    maxBlockwiseBodiesPerAddress, blockwiseFirstBlockLifetime, maxClientBlockwiseBytes);
         }
     }
 }

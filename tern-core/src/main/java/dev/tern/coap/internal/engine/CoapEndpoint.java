@@ -153,15 +153,26 @@ public final class CoapEndpoint implements AutoCloseable {
         if (request.options().echo().isPresent()) {
             return first;
         }
-        return first.thenCompose(response -> {
+        var current = new java.util.concurrent.atomic.AtomicReference<>(first);
+        CompletableFuture<Response> out = first.thenCompose(response -> {
             var echo = response.options().echo();
             if (response.code().equals(dev.tern.coap.Code.UNAUTHORIZED) && echo.isPresent()) {
                 Request retry = request.toBuilder()
                         .option(new dev.tern.coap.Option(dev.tern.coap.OptionNumber.ECHO, echo.get())).build();
-                return exchangeOnce(retry, destination);
+                CompletableFuture<Response> again = exchangeOnce(retry, destination);
+                current.set(again);
+                return again;
             }
             return CompletableFuture.completedFuture(response);
         });
+        // Cancelling the result (a superseded block-wise download) cancels the exchange under way,
+        // which frees its token and slot (ClientExchanges).
+        out.whenComplete((r, e) -> {
+            if (out.isCancelled()) {
+                current.get().cancel(false);
+            }
+        });
+        return out;
     }
 
     private CompletableFuture<Response> exchangeOnce(Request request, InetSocketAddress destination) {
