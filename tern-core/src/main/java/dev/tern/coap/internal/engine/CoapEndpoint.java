@@ -263,6 +263,11 @@ public final class CoapEndpoint implements AutoCloseable {
         return blockwiseServer == null ? 0 : blockwiseServer.bodiesInProgress();
     }
 
+    /** Bytes of buffer the server half holds for Block1 request bodies being assembled. */
+    public long blockwiseBodyBytes() {
+        return blockwiseServer == null ? 0 : blockwiseServer.bodyBytesHeld();
+    }
+
     /** Block2 response bodies kept for their remaining blocks ({@code maxBlockwiseTransfers}). */
     public int blockwiseRepresentations() {
         return blockwiseServer == null ? 0 : blockwiseServer.representationsKept();
