@@ -32,9 +32,10 @@ import java.util.Objects;
  * @param maxBodySize the largest body assembled from blocks (RFC 7959 §2.9.3): a server answers
  *        4.13 with Size1 beyond it, a client fails with {@link CoapBlockwiseException}, 65 536 bytes
  * @param maxBlockwiseTransfers bound of a server's block-wise state: request bodies being
- *        assembled (a new one beyond it gets 5.03 with Max-Age) and, separately, response bodies
- *        kept for their remaining blocks (least recently used evicted), 256; with
- *        {@code maxBodySize} it bounds the memory: 256 x 64 KiB = 16 MiB each
+ *        assembled (a new one beyond it evicts the stalest body that never got past block 0, else
+ *        the stalest) and, separately, response bodies kept for their remaining blocks (least
+ *        recently used evicted), 256; with {@code maxBodySize} it bounds the memory: 256 x 64 KiB =
+ *        16 MiB each
  * @param blockwiseLifetime how long a server keeps an idle block-wise transfer (RFC 7959 §2.4,
  *        §2.5), 5 minutes
  * @param multicastLeisure how long a server may wait, at most, before it answers a request that
