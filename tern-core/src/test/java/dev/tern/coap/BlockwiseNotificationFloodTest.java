@@ -1,6 +1,7 @@
 package dev.tern.coap;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.tern.coap.internal.codec.DecodeResult;
 import dev.tern.coap.internal.codec.Message;
@@ -15,7 +16,10 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -95,6 +99,49 @@ class BlockwiseNotificationFloodTest {
         assertThat(client.get(base + "/large").payload().length()).isEqualTo(3000);
         assertThat(Tables.read(client.endpoint(), e -> e.blockwiseDownloads())).isZero();
         assertThat(Tables.read(client.endpoint(), e -> (int) e.blockwiseDownloadBytes())).isZero();
+    }
+
+    @Test
+    void manyDownloadsStayWithinTheClientsByteBudget() {
+        EndpointConfig config = EndpointConfig.builder().nstart(64).maxClientBlockwiseBytes(4096)
+                .requestTimeout(Duration.ofSeconds(30)).build();
+        try (CoapClient c = CoapClient.builder().config(config).build()) {
+            String uri = "coap://127.0.0.1:" + evil.getLocalPort() + "/big";
+            List<CompletableFuture<Response>> gets = new ArrayList<>();
+            for (int i = 0; i < 50; i++) {
+                gets.add(c.send(Request.get(uri).build()));
+            }
+            int answered = 0;
+            while (answered < 50) { // block 0 of 1024 bytes to each GET; block 1 never comes
+                DatagramPacket p = receive(Duration.ofSeconds(10));
+                assertThat(p).as("GET %d", answered).isNotNull();
+                Message m = decode(p);
+                if (m.type() == MessageType.CON && m.options().block2().isEmpty()) {
+                    Options o = Options.builder().set(OptionNumber.BLOCK2, new Block(0, true, 6).value())
+                            .set(OptionNumber.SIZE2, 60_000).build();
+                    byte[] ack = MessageEncoder.encode(new Message(MessageType.ACK, Code.CONTENT, m.messageId(),
+                            m.token(), o, Bytes.wrap(new byte[1024])));
+                    send(p.getSocketAddress(), ack);
+                    answered++;
+                }
+            }
+            await().atMost(Duration.ofSeconds(10)).until(() -> gets.stream().filter(f -> f.isDone()).count() >= 46);
+            assertThat(gets.stream().filter(f -> f.isCompletedExceptionally()).map(f -> {
+                try {
+                    f.join();
+                    return null;
+                } catch (java.util.concurrent.CompletionException e) {
+                    return e.getCause();
+                }
+            })).as("downloads beyond the 4 KiB budget fail").hasSize(46).allSatisfy(e -> assertThat(e)
+                    .isInstanceOf(CoapBlockwiseException.class).hasMessageContaining("maxClientBlockwiseBytes"));
+            assertThat(Tables.read(c.endpoint(), e -> e.blockwiseDownloads())).isEqualTo(4);
+            assertThat(Tables.read(c.endpoint(), e -> (int) e.blockwiseDownloadBytes())).isLessThanOrEqualTo(4096);
+            gets.forEach(f -> f.cancel(false));
+        }
+        // this test's client is gone; the shared one still works
+        String base = "coap://127.0.0.1:" + honest.localAddress().getPort();
+        assertThat(client.get(base + "/large").payload().length()).isEqualTo(3000);
     }
 
     /** A NON 2.05 notification; {@code partial}: block 0 of an announced 64 KiB body (RFC 7959 §2.6). */
