@@ -102,6 +102,44 @@ class BlockwiseNotificationFloodTest {
     }
 
     @Test
+    void aNewerNotificationCancelsTheOlderDownloadAndItsBlockRequest() {
+        Observation obs = client.observe(Request.get("coap://127.0.0.1:" + evil.getLocalPort() + "/obs").build(),
+                r -> { });
+        DatagramPacket registration = receive(Duration.ofSeconds(5));
+        assertThat(registration).isNotNull();
+        SocketAddress victim = registration.getSocketAddress();
+        Bytes token = decode(registration).token();
+        send(victim, notification(token, 1, FaultTableBlockObserveTest.filled('a', 16), true));
+        Message older = nextBlockRequest(null);
+        send(victim, notification(token, 2, FaultTableBlockObserveTest.filled('b', 16), true));
+        // with NSTART 1 the newer block request goes out only because the older one was cancelled
+        Message newer = nextBlockRequest(older);
+        assertThat(newer.token()).isNotEqualTo(older.token());
+        Options last = Options.builder().set(OptionNumber.BLOCK2, new Block(1, false, 0).value()).build();
+        send(victim, MessageEncoder.encode(new Message(MessageType.ACK, Code.CONTENT, newer.messageId(),
+                newer.token(), last, Bytes.utf8("tail"))));
+        // the registration completes with the newer representation, the first one's download superseded
+        assertThat(obs.registered().orTimeout(5, TimeUnit.SECONDS).join().payloadString())
+                .isEqualTo("b".repeat(16) + "tail");
+        assertThat(Tables.read(client.endpoint(), e -> e.blockwiseDownloads())).isZero();
+        assertThat(Tables.read(client.endpoint(), e -> e.clientExchanges())).isEqualTo(1);
+    }
+
+    /** The client's next block request (Block2 NUM 1), skipping retransmissions of {@code older}. */
+    private Message nextBlockRequest(Message older) {
+        for (int i = 0; i < 20; i++) {
+            DatagramPacket p = receive(Duration.ofSeconds(5));
+            assertThat(p).as("a block request").isNotNull();
+            Message m = decode(p);
+            if (m.options().block2().isPresent() && (older == null || m.messageId() != older.messageId())) {
+                assertThat(m.options().block2().get().num()).isEqualTo(1);
+                return m;
+            }
+        }
+        throw new AssertionError("no block request");
+    }
+
+    @Test
     void manyDownloadsStayWithinTheClientsByteBudget() {
         EndpointConfig config = EndpointConfig.builder().nstart(64).maxClientBlockwiseBytes(4096)
                 .requestTimeout(Duration.ofSeconds(30)).build();

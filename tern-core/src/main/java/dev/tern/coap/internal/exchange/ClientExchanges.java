@@ -317,15 +317,19 @@ public final class ClientExchanges {
                 }
                 if (failure == null && lastSequence == v && !handle.ended().isDone()) {
                     publish(whole.toBuilder().options(o -> o.observe(v)).build(), first);
-                } else if (failure != null && first) {
+                } else if (failure != null && !handle.registered().isDone()) {
+                    // no representation yet (this was the first, or the first's download was superseded)
                     ex.fail(failure instanceof CoapException ce ? ce
                             : new dev.tern.coap.CoapTransportException("notification blocks failed", failure));
+                } else if (failure != null) {
+                    org.slf4j.LoggerFactory.getLogger(ClientExchanges.class).debug(
+                            "notification {} dropped: its blocks failed: {}", v, failure.toString());
                 }
             }));
         }
 
         private void publish(Response r, boolean first) {
-            if (first) {
+            if (first || !handle.registered().isDone()) { // the first's download may have been superseded
                 handle.registered().complete(r);
             }
             emit(r);
