@@ -33,9 +33,10 @@ import java.util.Objects;
  * @param maxBodySize the largest body assembled from blocks (RFC 7959 §2.9.3): a server answers
  *        4.13 with Size1 beyond it, a client fails with {@link CoapBlockwiseException}, 65 536 bytes
  * @param maxBlockwiseTransfers bound of a server's block-wise state: request bodies being
- *        assembled (a new one beyond it gets 5.03 with Max-Age) and, separately, response bodies
- *        kept for their remaining blocks (least recently used evicted), 256; with
- *        {@code maxBodySize} it bounds the memory: 256 x 64 KiB = 16 MiB each
+ *        assembled (a new one beyond it evicts the stalest body that never got past block 0, else
+ *        the stalest) and, separately, response bodies kept for their remaining blocks (least
+ *        recently used evicted), 256; with {@code maxBodySize} it bounds the memory: 256 x 64 KiB =
+ *        16 MiB each
  * @param blockwiseLifetime how long a server keeps an idle block-wise transfer (RFC 7959 §2.4,
  *        §2.5), 5 minutes
  * @param multicastLeisure how long a server may wait, at most, before it answers a request that
@@ -65,6 +66,17 @@ import java.util.Objects;
  *        FETCH is cut to the largest Block2 block 0 that fits (RFC 7959 §2.4: the client fetches the
  *        rest by unicast), anything else that does not fit is not sent. A route can lift it with
  *        {@link RouteOptions#multicastUncapped()}; 0 lifts it for every route
+ * @param maxBlockwiseBodiesPerAddress bound of the Block1 request bodies a server assembles for
+ *        one source address (an IPv4 address, an IPv6 /64 prefix), 4: a new body beyond it evicts
+ *        that address's stalest body, so one host cannot fill {@code maxBlockwiseTransfers}
+ *        (RFC 7959 §2.5 leaves the state bounds to the server)
+ * @param blockwiseFirstBlockLifetime how long a server keeps a Block1 body that never got past
+ *        block 0, 10 seconds (cheap to send from spoofed addresses, so held briefly); a body that
+ *        received a later block is kept for {@code blockwiseLifetime}
+ * @param maxClientBlockwiseBytes budget of the bytes a client holds, in all, for block-wise
+ *        downloads in progress (RFC 7959 §2.4, notifications' remaining blocks §2.6 included),
+ *        16 MiB: a download that would exceed it fails with {@link CoapBlockwiseException}. Buffers
+ *        grow as blocks arrive and are never sized from a server's Size2
  */
 public record EndpointConfig(Duration ackTimeout, double ackRandomFactor, int maxRetransmit, int nstart,
                              Duration maxLatency, Duration separateResponseDelay, Duration requestTimeout,
@@ -73,7 +85,9 @@ public record EndpointConfig(Duration ackTimeout, double ackRandomFactor, int ma
                              int preferredBlockSize, int maxBodySize, int maxBlockwiseTransfers,
                              Duration blockwiseLifetime, Duration multicastLeisure, Duration handlerTimeout,
                              int amplificationLimit, Duration verifiedPeerLifetime,
-                             int multicastAmplificationLimit) {
+                             int multicastAmplificationLimit,
+                             int maxBlockwiseBodiesPerAddress, Duration blockwiseFirstBlockLifetime,
+                             long maxClientBlockwiseBytes) {
     private static final EndpointConfig DEFAULTS = new Builder().build();
 
     /** Validates every field. */
@@ -94,6 +108,12 @@ public record EndpointConfig(Duration ackTimeout, double ackRandomFactor, int ma
         positive(handlerTimeout, "handlerTimeout");
         Objects.requireNonNull(verifiedPeerLifetime, "verifiedPeerLifetime");
         positive(verifiedPeerLifetime, "verifiedPeerLifetime");
+        Objects.requireNonNull(blockwiseFirstBlockLifetime, "blockwiseFirstBlockLifetime");
+        positive(blockwiseFirstBlockLifetime, "blockwiseFirstBlockLifetime");
+        atLeastOne(maxBlockwiseBodiesPerAddress, "maxBlockwiseBodiesPerAddress");
+        if (maxClientBlockwiseBytes < 1) {
+            throw new IllegalArgumentException("maxClientBlockwiseBytes must be >= 1: " + maxClientBlockwiseBytes);
+        }
         if (amplificationLimit < 0) {
             throw new IllegalArgumentException("amplificationLimit must be >= 0 (0 disables): " + amplificationLimit);
         }
@@ -208,6 +228,9 @@ public record EndpointConfig(Duration ackTimeout, double ackRandomFactor, int ma
         private int amplificationLimit = 0;
         private Duration verifiedPeerLifetime = Duration.ofMinutes(10);
         private int multicastAmplificationLimit = 3;
+        private int maxBlockwiseBodiesPerAddress = 4;
+        private Duration blockwiseFirstBlockLifetime = Duration.ofSeconds(10);
+        private long maxClientBlockwiseBytes = 16L << 20;
 
         private Builder() {
         }
@@ -236,6 +259,9 @@ public record EndpointConfig(Duration ackTimeout, double ackRandomFactor, int ma
             amplificationLimit = c.amplificationLimit;
             verifiedPeerLifetime = c.verifiedPeerLifetime;
             multicastAmplificationLimit = c.multicastAmplificationLimit;
+            maxBlockwiseBodiesPerAddress = c.maxBlockwiseBodiesPerAddress;
+            blockwiseFirstBlockLifetime = c.blockwiseFirstBlockLifetime;
+            maxClientBlockwiseBytes = c.maxClientBlockwiseBytes;
         }
 
         /** ACK_TIMEOUT. */
@@ -382,6 +408,24 @@ public record EndpointConfig(Duration ackTimeout, double ackRandomFactor, int ma
             return this;
         }
 
+        /** Bound of Block1 bodies a server assembles per source address (RFC 7959 §2.5). */
+        public Builder maxBlockwiseBodiesPerAddress(int v) {
+            maxBlockwiseBodiesPerAddress = v;
+            return this;
+        }
+
+        /** How long a server keeps a Block1 body that has only its block 0 (RFC 7959 §2.5). */
+        public Builder blockwiseFirstBlockLifetime(Duration v) {
+            blockwiseFirstBlockLifetime = v;
+            return this;
+        }
+
+        /** Budget of bytes a client holds for block-wise downloads in progress (RFC 7959 §2.4). */
+        public Builder maxClientBlockwiseBytes(long v) {
+            maxClientBlockwiseBytes = v;
+            return this;
+        }
+
         /** The validated configuration. */
         public EndpointConfig build() {
             Duration timeout = requestTimeout;
@@ -393,7 +437,8 @@ public record EndpointConfig(Duration ackTimeout, double ackRandomFactor, int ma
                     maxClientExchanges, maxObservers, conNotificationInterval,
                     preferredBlockSize, maxBodySize, maxBlockwiseTransfers, blockwiseLifetime,
                     multicastLeisure, handlerTimeout, amplificationLimit, verifiedPeerLifetime,
-                    multicastAmplificationLimit);
+                    multicastAmplificationLimit,
+                    maxBlockwiseBodiesPerAddress, blockwiseFirstBlockLifetime, maxClientBlockwiseBytes);
         }
     }
 }

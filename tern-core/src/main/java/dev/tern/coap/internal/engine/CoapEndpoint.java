@@ -153,15 +153,26 @@ public final class CoapEndpoint implements AutoCloseable {
         if (request.options().echo().isPresent()) {
             return first;
         }
-        return first.thenCompose(response -> {
+        var current = new java.util.concurrent.atomic.AtomicReference<>(first);
+        CompletableFuture<Response> out = first.thenCompose(response -> {
             var echo = response.options().echo();
             if (response.code().equals(dev.tern.coap.Code.UNAUTHORIZED) && echo.isPresent()) {
                 Request retry = request.toBuilder()
                         .option(new dev.tern.coap.Option(dev.tern.coap.OptionNumber.ECHO, echo.get())).build();
-                return exchangeOnce(retry, destination);
+                CompletableFuture<Response> again = exchangeOnce(retry, destination);
+                current.set(again);
+                return again;
             }
             return CompletableFuture.completedFuture(response);
         });
+        // Cancelling the result (a superseded block-wise download) cancels the exchange under way,
+        // which frees its token and slot (ClientExchanges).
+        out.whenComplete((r, e) -> {
+            if (out.isCancelled()) {
+                current.get().cancel(false);
+            }
+        });
+        return out;
     }
 
     private CompletableFuture<Response> exchangeOnce(Request request, InetSocketAddress destination) {
@@ -254,9 +265,24 @@ public final class CoapEndpoint implements AutoCloseable {
         return blockwiseServer == null ? 0 : blockwiseServer.bodiesInProgress();
     }
 
+    /** Bytes of buffer the server half holds for Block1 request bodies being assembled. */
+    public long blockwiseBodyBytes() {
+        return blockwiseServer == null ? 0 : blockwiseServer.bodyBytesHeld();
+    }
+
     /** Block2 response bodies kept for their remaining blocks ({@code maxBlockwiseTransfers}). */
     public int blockwiseRepresentations() {
         return blockwiseServer == null ? 0 : blockwiseServer.representationsKept();
+    }
+
+    /** Block2 downloads the client half has in progress (RFC 7959 §2.4). */
+    public int blockwiseDownloads() {
+        return blockwise.downloadsInProgress();
+    }
+
+    /** Bytes of buffer the client half holds for block-wise downloads in progress. */
+    public long blockwiseDownloadBytes() {
+        return blockwise.bytesHeld();
     }
 
     /** Deduplication cache entries (read on the scheduler thread). */

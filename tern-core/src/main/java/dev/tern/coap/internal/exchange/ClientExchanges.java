@@ -102,6 +102,15 @@ public final class ClientExchanges {
         }
         byToken.put(token, ex);
         pending++;
+        if (observation == null) {
+            // A caller that gives up (a block-wise download superseded by a newer notification)
+            // cancels the future: free the token, the NSTART slot and the retransmissions now.
+            future.whenComplete((r, e) -> {
+                if (e instanceof java.util.concurrent.CancellationException) {
+                    scheduler.execute(() -> ex.fail(new CoapTransportException("request cancelled")));
+                }
+            });
+        }
         Duration timeout = request.timeout().orElse(config.requestTimeout());
         ex.timeoutTimer = scheduler.schedule(() -> ex.fail(new CoapTimeoutException(
                 "no response from " + describe(destination) + " within " + timeout.toMillis() + " ms")),
@@ -243,6 +252,8 @@ public final class ClientExchanges {
         long lastNanos;
         boolean echoRetried;
         Scheduler.Cancellable reregisterTimer;
+        /** The download of the latest notification's remaining blocks; at most one per observation. */
+        CompletableFuture<Response> download;
 
         ObservationState(Observation handle, Consumer<Response> listener, BlockCompleter blocks) {
             this.handle = handle;
@@ -276,6 +287,7 @@ public final class ClientExchanges {
             if (active && !fresher(v, now)) {
                 return; // §3.4: an older notification arrived late
             }
+            cancelDownload(); // a newer notification makes the older one's remaining blocks useless
             lastSequence = v;
             lastNanos = now;
             boolean first = !active;
@@ -290,18 +302,36 @@ public final class ClientExchanges {
                 return;
             }
             // §2.6 of RFC 7959: fetch the rest; publish only if no newer notification came meanwhile.
-            blocks.complete(ex.request, ex.destination, r).whenComplete((whole, failure) -> scheduler.execute(() -> {
+            CompletableFuture<Response> d;
+            try {
+                d = blocks.complete(ex.request, ex.destination, r);
+            } catch (RuntimeException e) {
+                d = CompletableFuture.failedFuture(e); // never let a peer's input escape to the I/O thread
+            }
+            download = d;
+            CompletableFuture<Response> mine = d;
+            d.whenComplete((whole, failure) -> scheduler.execute(() -> {
+                if (download == mine) {
+                    download = null;
+                }
+                if (failure instanceof java.util.concurrent.CancellationException) {
+                    return; // superseded by a newer notification, or the observation ended
+                }
                 if (failure == null && lastSequence == v && !handle.ended().isDone()) {
                     publish(whole.toBuilder().options(o -> o.observe(v)).build(), first);
-                } else if (failure != null && first) {
+                } else if (failure != null && !handle.registered().isDone()) {
+                    // no representation yet (this was the first, or the first's download was superseded)
                     ex.fail(failure instanceof CoapException ce ? ce
                             : new dev.tern.coap.CoapTransportException("notification blocks failed", failure));
+                } else if (failure != null) {
+                    org.slf4j.LoggerFactory.getLogger(ClientExchanges.class).debug(
+                            "notification {} dropped: its blocks failed: {}", v, failure.toString());
                 }
             }));
         }
 
         private void publish(Response r, boolean first) {
-            if (first) {
+            if (first || !handle.registered().isDone()) { // the first's download may have been superseded
                 handle.registered().complete(r);
             }
             emit(r);
@@ -327,6 +357,14 @@ public final class ClientExchanges {
             // A little after Max-Age, so that a notification sent right at expiry wins the race.
             long delay = (maxAge + 2) * 1_000_000_000L + Math.min(maxAge, 10) * 100_000_000L;
             reregisterTimer = scheduler.schedule(ex::reregister, delay);
+        }
+
+        void cancelDownload() {
+            CompletableFuture<Response> d = download;
+            download = null;
+            if (d != null) {
+                d.cancel(false);
+            }
         }
 
         void stopTimer() {
@@ -447,6 +485,7 @@ public final class ClientExchanges {
             timeoutTimer.cancel();
             if (observation != null) {
                 observation.stopTimer();
+                observation.cancelDownload();
             }
             byToken.remove(token, this);
             pending--;
