@@ -68,10 +68,11 @@ public final class ObserveRelations {
     /**
      * Registers (or replaces) the relation of {@code peer}/{@code token} with {@code source} and
      * returns {@code first} with the Observe option (RFC 7641 §4.1); returns {@code first} unchanged
-     * when the bound is reached.
+     * when the bound is reached. The notifications go out under the transport's security association
+     * {@code association} of the registration (null over UDP) and end with it (RFC 7252 §9.1).
      */
-    public Response register(InetSocketAddress peer, Bytes token, Request request, Observable source,
-                             Response first) {
+    public Response register(InetSocketAddress peer, Bytes token, Object association, Request request,
+                             Observable source, Response first) {
         Key key = new Key(peer, token);
         Relation old = relations.remove(key);
         if (old != null) {
@@ -80,7 +81,7 @@ public final class ObserveRelations {
             return first; // §4.1: served as a plain GET
         }
         Request replay = request.toBuilder().acknowledger(() -> { }).observeHandler(s -> true).build();
-        Relation r = new Relation(key, replay, source);
+        Relation r = new Relation(key, association, replay, source);
         relations.put(key, r);
         size = relations.size();
         source.addListener(r);
@@ -103,6 +104,18 @@ public final class ObserveRelations {
         }
     }
 
+    /** Ends the relations registered under the security association {@code association} (it ended). */
+    public void endAssociation(Object association) {
+        if (association == null) {
+            return;
+        }
+        for (Relation r : new ArrayList<>(relations.values())) {
+            if (r.association == association) {
+                r.end();
+            }
+        }
+    }
+
     /** Ends every relation, e.g. when the server closes. */
     public void clear() {
         for (Relation r : new ArrayList<>(relations.values())) {
@@ -112,6 +125,7 @@ public final class ObserveRelations {
 
     private final class Relation implements Observable.Listener, Retransmitter.Listener {
         final Key key;
+        final Object association;
         final Request request;
         final Observable source;
         int sequence = 2;
@@ -123,8 +137,9 @@ public final class ObserveRelations {
         boolean dirty;
         boolean ended;
 
-        Relation(Key key, Request request, Observable source) {
+        Relation(Key key, Object association, Request request, Observable source) {
             this.key = key;
+            this.association = association;
             this.request = request;
             this.source = source;
         }
@@ -195,14 +210,14 @@ public final class ObserveRelations {
                 // §4.2: an error response ends the observation; the relation is gone before the
                 // client can see the notification (and, say, ask the server how many observe it).
                 end();
-                messages.sendNew(m, key.peer, Retransmitter.Listener.NONE);
+                messages.sendNew(m, key.peer, association, Retransmitter.Listener.NONE);
                 return;
             }
             if (conInFlight != null) {
                 messages.cancel(conInFlight); // §4.5.2: the newer notification replaces the older one
                 conInFlight = null;
             }
-            Message sent = messages.sendNew(m, key.peer, this);
+            Message sent = messages.sendNew(m, key.peer, association, this);
             if (lastNon != null) {
                 nonNotifications.remove(lastNon);
                 lastNon = null;
