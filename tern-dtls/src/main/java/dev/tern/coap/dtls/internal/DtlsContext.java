@@ -25,21 +25,21 @@ import org.bouncycastle.util.encoders.Hex;
  * resumption, the handshake threads and the counters. Thread-safe.
  */
 public final class DtlsContext {
-    /** The cookie secret changes this often; a cookie from the previous secret is still accepted. */
-    private static final long COOKIE_ROTATION_NANOS = TimeUnit.MINUTES.toNanos(5);
 
     final DtlsConfig config;
     final boolean server;
     final BcTlsCrypto crypto;
     final Credentials credentials;
     final ExecutorService handshakeThreads;
-    private final java.util.concurrent.ConcurrentHashMap<java.nio.ByteBuffer, DtlsTransport.Session> sessionsByCid =
+    private final java.util.concurrent.ConcurrentHashMap<java.nio.ByteBuffer, Session> sessionsByCid =
             new java.util.concurrent.ConcurrentHashMap<>();
     private final Map<String, TlsSession> serverSessions;
     private final Map<InetSocketAddress, TlsSession> clientSessions;
     private volatile DTLSVerifier cookies;
     private volatile DTLSVerifier previousCookies;
     private volatile long cookiesSince = System.nanoTime();
+    /** The cookie secret changes this often; a cookie from the previous secret is still accepted. */
+    private final long cookieRotationNanos;
 
     /** Counters, for tests and metrics. */
     final AtomicLong helloVerifyRequests = new AtomicLong();
@@ -55,6 +55,7 @@ public final class DtlsContext {
         this.crypto = new TernCrypto(new SecureRandom());
         this.credentials = new Credentials(config, crypto);
         this.cookies = new DTLSVerifier(crypto);
+        this.cookieRotationNanos = config.cookieLifetime().toNanos() / 2;
         AtomicInteger n = new AtomicInteger();
         ThreadPoolExecutor pool = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 10, TimeUnit.SECONDS,
                 new SynchronousQueue<>(), r -> {
@@ -123,12 +124,19 @@ public final class DtlsContext {
         return null;
     }
 
+    /**
+     * Cookies are bound to a time window (BouncyCastle's are not): the secret changes every half
+     * {@code cookieLifetime} and only the current and the previous one are accepted, so a recorded
+     * cookie-bearing ClientHello cannot be replayed later than {@code cookieLifetime} (FAULTS.md A1.3).
+     * After a quiet spell longer than two rotations both secrets are new.
+     */
     private void rotateCookieSecret() {
         long now = System.nanoTime();
-        if (now - cookiesSince > COOKIE_ROTATION_NANOS) {
+        if (now - cookiesSince > cookieRotationNanos) {
             synchronized (this) {
-                if (now - cookiesSince > COOKIE_ROTATION_NANOS) {
-                    previousCookies = cookies;
+                long since = now - cookiesSince;
+                if (since > cookieRotationNanos) {
+                    previousCookies = since > 2 * cookieRotationNanos ? null : cookies;
                     cookies = new DTLSVerifier(crypto);
                     cookiesSince = now;
                 }
@@ -146,7 +154,7 @@ public final class DtlsContext {
     }
 
     /** Sessions by issued Connection ID, across the layer's endpoints. */
-    java.util.concurrent.ConcurrentHashMap<java.nio.ByteBuffer, DtlsTransport.Session> sessionsByCid() {
+    java.util.concurrent.ConcurrentHashMap<java.nio.ByteBuffer, Session> sessionsByCid() {
         return sessionsByCid;
     }
 
