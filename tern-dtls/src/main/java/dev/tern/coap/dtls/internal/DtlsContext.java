@@ -15,7 +15,10 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.bouncycastle.tls.DTLSRequest;
 import org.bouncycastle.tls.DTLSVerifier;
 import org.bouncycastle.tls.DatagramSender;
+import org.bouncycastle.tls.SessionParameters;
 import org.bouncycastle.tls.TlsSession;
+import org.bouncycastle.tls.TlsUtils;
+import org.bouncycastle.tls.crypto.TlsSecret;
 import org.bouncycastle.tls.crypto.impl.bc.BcTlsCrypto;
 import org.bouncycastle.util.encoders.Hex;
 
@@ -33,7 +36,8 @@ public final class DtlsContext {
     final ExecutorService handshakeThreads;
     private final java.util.concurrent.ConcurrentHashMap<java.nio.ByteBuffer, Session> sessionsByCid =
             new java.util.concurrent.ConcurrentHashMap<>();
-    private final Map<String, TlsSession> serverSessions;
+    /** Server: session parameters by session ID, each with a master secret of its own. */
+    private final Map<String, SessionParameters> serverSessions;
     private final Map<InetSocketAddress, TlsSession> clientSessions;
     private volatile DTLSVerifier cookies;
     private volatile DTLSVerifier previousCookies;
@@ -69,12 +73,12 @@ public final class DtlsContext {
         this.clientSessions = lru(Math.max(cache, 16));
     }
 
-    private static <K> Map<K, TlsSession> lru(int capacity) {
+    private static <K, V> Map<K, V> lru(int capacity) {
         return java.util.Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true) {
             private static final long serialVersionUID = 1L;
 
             @Override
-            protected boolean removeEldestEntry(Map.Entry<K, TlsSession> eldest) {
+            protected boolean removeEldestEntry(Map.Entry<K, V> eldest) {
                 return size() > capacity;
             }
         });
@@ -164,15 +168,56 @@ public final class DtlsContext {
                 handshakesFailed.get(), handshakesRejected.get(), datagramsDropped.get(), recordsDelivered.sum());
     }
 
-    /** Server: a session to resume by its ID, or null. */
+    /**
+     * Server: a session to resume by its ID, or null. Each resumption gets a copy with a master
+     * secret of its own: BouncyCastle invalidates the session it resumes and destroys its master
+     * secret when the abbreviated handshake fails, so handing out the cached one would let any peer
+     * that offers a victim's session ID (sent in clear in the ServerHello) and then fails its
+     * Finished spoil the victim's resumption (FAULTS.md A2.6). The cache entry stays; only a
+     * completed handshake, which proved the master secret, replaces it.
+     */
     TlsSession serverSession(byte[] sessionId) {
-        return sessionId == null || sessionId.length == 0 ? null : serverSessions.get(Hex.toHexString(sessionId));
+        if (sessionId == null || sessionId.length == 0) {
+            return null;
+        }
+        SessionParameters p = serverSessions.get(Hex.toHexString(sessionId));
+        SessionParameters copy = p == null ? null : copy(p);
+        return copy == null ? null : TlsUtils.importSession(sessionId.clone(), copy);
     }
 
-    /** Server: keeps {@code session} for resumption. */
+    /** Server: keeps {@code session} for resumption (a copy, see {@link #serverSession}). */
     void keepServerSession(TlsSession session) {
         if (config.sessionCacheSize() > 0 && session != null && session.isResumable()) {
-            serverSessions.put(Hex.toHexString(session.getSessionID()), session);
+            SessionParameters copy = copy(session.exportSessionParameters());
+            if (copy != null) {
+                serverSessions.put(Hex.toHexString(session.getSessionID()), copy);
+            }
+        }
+    }
+
+    /** {@code p} with a copy of its master secret; null if that secret is gone. */
+    private SessionParameters copy(SessionParameters p) {
+        TlsSecret secret = p == null ? null : p.getMasterSecret();
+        if (secret == null) {
+            return null;
+        }
+        try {
+            TlsSecret own;
+            synchronized (secret) {
+                own = crypto.adoptSecret(secret);
+            }
+            java.util.Hashtable<Integer, byte[]> extensions = p.readServerExtensions();
+            SessionParameters.Builder b = new SessionParameters.Builder().setCipherSuite(p.getCipherSuite())
+                    .setExtendedMasterSecret(p.isExtendedMasterSecret()).setLocalCertificate(p.getLocalCertificate())
+                    .setMasterSecret(own).setNegotiatedVersion(p.getNegotiatedVersion())
+                    .setPeerCertificate(p.getPeerCertificate()).setPSKIdentity(p.getPSKIdentity())
+                    .setSRPIdentity(p.getSRPIdentity());
+            if (extensions != null) {
+                b.setServerExtensions(extensions);
+            }
+            return b.build();
+        } catch (IOException | RuntimeException e) {
+            return null; // destroyed meanwhile, or unreadable: no resumption
         }
     }
 
