@@ -134,6 +134,29 @@ class DtlsAttackTest {
         assertThat(token(victim.receive(2000))).isEqualTo(0x20);
     }
 
+    /**
+     * A1.1, RFC 7252 §9.1: an observe relation belongs to the session of its registration. When a
+     * new handshake from the same address replaces that session, the relation ends: the new session
+     * (which may be another peer's) gets none of the old one's notifications.
+     */
+    @Test
+    void a1_1ObserveRelationsEndWithTheirSession() throws Exception {
+        start(DtlsConfig.builder());
+        BcTestClient client = closeLater(new BcTestClient(address()));
+        client.connect("victim", "victim-key", false);
+        client.send(observeRegistration(1, 0x77));
+        assertThat(token(client.receive(2000))).isEqualTo(0x77);
+        await().atMost(Duration.ofSeconds(2)).until(() -> observable.observerCount() == 1);
+        client.connect("attacker", "attacker-key", false); // a new session from the same address
+        client.send(BcTestClient.coapGet("hello", 2));
+        assertThat(token(client.receive(2000))).isEqualTo(2);
+        await().atMost(Duration.ofSeconds(2)).until(() -> observable.observerCount() == 0);
+        value.set(1);
+        observable.changed();
+        assertThat(drain(client, 500)).as("no notification for the old session's token")
+                .noneMatch(m -> token(m) == 0x77);
+    }
+
     /** A1.1: a client that moves each of its sessions once (Connection ID) cannot exceed maxSessions. */
     @Test
     void a1_1SessionsThatMovedAreStillEvictedAtTheCap() throws Exception {

@@ -9,20 +9,11 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import org.bouncycastle.tls.DTLSClientProtocol;
-import org.bouncycastle.tls.DTLSRecordFlags;
-import org.bouncycastle.tls.DTLSRequest;
-import org.bouncycastle.tls.DTLSServerProtocol;
 import org.bouncycastle.tls.DTLSTransport;
-import org.bouncycastle.tls.DatagramSender;
-import org.bouncycastle.tls.TlsTimeoutException;
 import org.bouncycastle.util.encoders.Hex;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,8 +49,8 @@ public final class DtlsTransport implements Transport {
     final Transport datagrams;
     final Scheduler scheduler;
     /** Established sessions by confirmed address: one session per address. */
-    private final HashMap<InetSocketAddress, Session> established = new HashMap<>();
-    private final HandshakeTable handshakes = new HandshakeTable();
+    private final SessionTable established = new SessionTable();
+    private final Handshakes handshakes;
     /**
      * Sessions by the CID they were issued, shared by the endpoints of a layer (so that a session
      * found on another I/O thread's socket after a NAT rebinding is handed to its owner); written by
@@ -67,7 +58,6 @@ public final class DtlsTransport implements Transport {
      */
     private final ConcurrentHashMap<ByteBuffer, Session> byCid;
     private final byte[] plain = new byte[RecordFilter.MAX_RECORD + 256];
-    private final ActivityOrder activity = new ActivityOrder();
     private Receiver receiver;
     private Scheduler.Cancellable sweeper;
     private volatile boolean closed;
@@ -81,6 +71,7 @@ public final class DtlsTransport implements Transport {
         this.scheduler = scheduler;
         this.onClose = onClose;
         this.byCid = shared.sessionsByCid();
+        this.handshakes = new Handshakes(this);
     }
 
     @Override
@@ -141,7 +132,7 @@ public final class DtlsTransport implements Transport {
                     && handshake.clientRandom.equals(HandshakeTable.clientRandom(data, length))) {
                 toHandshake(handshake, data, length, source, verdict); // a retransmission: no refresh
             } else if (shared.server) {
-                startServerHandshake(data, length, source, handshake); // new, or a peer starting over
+                handshakes.startServer(data, length, source, handshake); // new, or a peer starting over
             } else {
                 shared.datagramsDropped.incrementAndGet();
             }
@@ -214,47 +205,11 @@ public final class DtlsTransport implements Transport {
         return s.accepted;
     }
 
-    /**
-     * An authenticated record of {@code s} came from {@code from} (RFC 9146 §6). A newest CID record
-     * from a new address makes it a candidate; the session moves there once the address is free and
-     * confirmed: its current address silent for {@code connectionIdMoveQuiet}, or a second record
-     * from the candidate. A move never removes or shadows another session, and leaves no alias.
-     */
+    /** An authenticated record of {@code s} came from {@code from}: perhaps a move (RFC 9146 §6). */
     void recordFrom(Session s, InetSocketAddress from, int flags) {
         s.accepted = true;
-        long now = scheduler.nanoTime();
-        if (from.equals(s.address)) {
-            s.lastFromAddress = now;
-            s.candidate = null;
-            return;
-        }
-        if ((flags & DTLSRecordFlags.IS_NEWEST) == 0 || (flags & DTLSRecordFlags.USES_CONNECTION_ID) == 0) {
-            return;
-        }
-        if (!from.equals(s.candidate)) {
-            s.candidate = from;
-            s.candidateRecords = 0;
-        }
-        s.candidateRecords++;
-        boolean quiet = now - s.lastFromAddress >= shared.config.connectionIdMoveQuiet().toNanos();
-        if (!quiet && s.candidateRecords < 2) {
-            return;
-        }
-        Session holder = established.get(from);
-        if ((holder != null && holder != s) || handshakes.get(from) != null) {
-            LOG.debug("DTLS session {} not moved to {}: the address belongs to another session", s, from);
-            return;
-        }
-        LOG.debug("DTLS session {} moved from {} to {} (Connection ID)", s, s.address, from);
-        established.remove(s.address, s);
-        s.address = from;
-        established.put(from, s);
-        s.candidate = null;
-        s.lastFromAddress = now;
-        DtlsSession i = s.info;
-        if (i != null) {
-            s.info = new DtlsSession(from, i.peerIdentity(), i.cipherSuite(), i.connectionId(), i.resumed());
-        }
+        established.recordFrom(s, from, flags, scheduler.nanoTime(), shared.config.connectionIdMoveQuiet().toNanos(),
+                handshakes.get(from) != null);
     }
 
     // ---------------------------------------------------------------- sending
@@ -297,7 +252,12 @@ public final class DtlsTransport implements Transport {
         }
         Session h = handshakes.get(destination);
         if (h == null) {
-            h = startClientHandshake(destination);
+            h = handshakes.startClient(destination);
+            if (h == null) {
+                receiver.onPeerFailure(destination, new CoapSecurityException(
+                        "too many DTLS handshakes in progress (" + shared.config.maxHandshakes() + ")"));
+                return;
+            }
         }
         if (h != null && h.pending.size() < shared.config.maxPendingMessages()) {
             h.pending.add(Arrays.copyOf(data, length));
@@ -314,133 +274,24 @@ public final class DtlsTransport implements Transport {
         }
     }
 
-    // ---------------------------------------------------------------- handshakes
-
-    private void startServerHandshake(byte[] data, int length, InetSocketAddress source, Session inProgress) {
-        DTLSRequest request = shared.verifyCookie(source, data, length, new DatagramSender() {
-            @Override
-            public int getSendLimit() {
-                return shared.config.maxDatagramSize();
-            }
-
-            @Override
-            public void send(byte[] buf, int off, int len) {
-                datagrams.send(off == 0 ? buf : Arrays.copyOfRange(buf, off, off + len), len, source);
-            }
-        });
-        if (request == null) {
-            return; // a HelloVerifyRequest went out, or it was not a ClientHello: no state either way
-        }
-        if (inProgress != null) {
-            remove(inProgress); // a new verified ClientHello: the handshake in progress proved nothing yet
-        }
-        Session s = admit(source);
-        if (s == null) {
-            return;
-        }
-        s.clientRandom = HandshakeTable.clientRandom(data, length);
-        try {
-            shared.handshakeThreads.execute(() -> runServerHandshake(s, request));
-        } catch (RejectedExecutionException e) {
-            remove(s);
-        }
-    }
-
-    private Session startClientHandshake(InetSocketAddress server) {
-        Session s = admit(server);
-        if (s == null) {
-            receiver.onPeerFailure(server, new CoapSecurityException("too many DTLS handshakes in progress ("
-                    + shared.config.maxHandshakes() + ")"));
-            return null;
-        }
-        try {
-            shared.handshakeThreads.execute(() -> runClientHandshake(s));
-        } catch (RejectedExecutionException e) {
-            remove(s);
-            return null;
-        }
-        return s;
-    }
-
-    /**
-     * Makes room under the caps and adds a handshake with {@code peer}; null when the total cap is
-     * reached and the oldest handshake is younger than {@code staleHandshake}. At the per-host cap,
-     * the host's oldest handshake gives way; at the total cap, the oldest if stale (both measured
-     * from the start, FAULTS.md A1.2).
-     */
-    private Session admit(InetSocketAddress peer) {
-        long now = scheduler.nanoTime();
-        if (handshakes.count(peer.getAddress()) >= shared.config.maxHandshakesPerAddress()) {
-            Session oldest = handshakes.oldestOf(peer.getAddress());
-            LOG.debug("DTLS handshake with {} replaced: {} handshakes from that host", oldest, peer.getAddress());
-            remove(oldest);
-        } else if (handshakes.size() >= shared.config.maxHandshakes()) {
-            Session oldest = handshakes.oldest();
-            if (now - oldest.startedAt < shared.config.staleHandshake().toNanos()) {
-                shared.handshakesRejected.incrementAndGet();
-                LOG.debug("DTLS handshake from {} dropped: {} handshakes in progress", peer, handshakes.size());
-                return null;
-            }
-            LOG.debug("stale DTLS handshake with {} replaced", oldest.address);
-            remove(oldest);
-        }
-        Session s = new Session(this, peer);
-        s.startedAt = now;
-        handshakes.add(s);
-        return s;
-    }
-
-    /** Runs on a handshake thread. */
-    private void runServerHandshake(Session s, DTLSRequest request) {
-        TernTlsServer tls = new TernTlsServer(shared, () -> issueConnectionId(s));
-        try {
-            DTLSTransport t = new DTLSServerProtocol().accept(tls, s, request);
-            scheduler.execute(() -> established(s, t, tls.result()));
-        } catch (IOException | RuntimeException e) {
-            scheduler.execute(() -> handshakeFailed(s, e));
-        }
-    }
-
-    /** Runs on a handshake thread. */
-    private void runClientHandshake(Session s) {
-        TernTlsClient tls = new TernTlsClient(shared, s.address);
-        try {
-            DTLSTransport t = new DTLSClientProtocol().connect(tls, s);
-            scheduler.execute(() -> established(s, t, tls.result()));
-        } catch (TlsTimeoutException e) {
-            Exception reason = tls.keyExchangeStarted() ? new HandshakeFailures.SilentAfterKeyExchange(e) : e;
-            scheduler.execute(() -> handshakeFailed(s, reason));
-        } catch (IOException | RuntimeException e) {
-            scheduler.execute(() -> handshakeFailed(s, e));
-        }
-    }
-
-    /** A handshake thread picks a fresh CID and makes it known before the ServerHello carries it. */
-    private byte[] issueConnectionId(Session s) {
-        byte[] cid = new byte[shared.config.connectionIdLength()];
-        do {
-            shared.crypto.getSecureRandom().nextBytes(cid);
-        } while (byCid.putIfAbsent(ByteBuffer.wrap(cid.clone()), s) != null);
-        s.issuedCid = cid.clone();
-        return cid;
-    }
+    // ---------------------------------------------------------------- handshake outcomes
 
     /**
      * The handshake's Finished verified: only now does it replace a session at the same address
      * (RFC 6347 §4.2.8), and only now does the session cap make room, evicting the idlest session.
      */
-    private void established(Session s, DTLSTransport t, HandshakeResult result) {
-        if (s.closed || !handshakes.remove(s)) {
+    void established(Session s, DTLSTransport t, HandshakeResult result) {
+        if (s.closed || !handshakes.forget(s)) {
             HandshakeFailures.closeQuietly(t); // evicted or closed while the last flight was in the air
             return;
         }
         Session old = established.get(s.address);
-        if (old != null) {
+        if (old != null && old != s) {
             // without a close_notify: under the old keys, to a peer that now has new ones, it could only be discarded
             remove(old, false);
         }
         if (established.size() >= shared.config.maxSessions()) {
-            Session idlest = activity.idlest();
+            Session idlest = established.idlest();
             LOG.debug("DTLS session with {} evicted for a new one ({} sessions)", idlest, established.size());
             remove(idlest);
         }
@@ -450,7 +301,7 @@ public final class DtlsTransport implements Transport {
         s.info = new DtlsSession(s.address, result.identity(), result.cipherSuite(),
                 Hex.toHexString(result.connectionId()), result.resumed());
         s.dtls = t;
-        established.put(s.address, s);
+        established.put(s);
         touch(s);
         s.lastReceived = s.lastActivity;
         s.lastFromAddress = s.lastActivity;
@@ -466,7 +317,7 @@ public final class DtlsTransport implements Transport {
         }
     }
 
-    private void handshakeFailed(Session s, Exception e) {
+    void handshakeFailed(Session s, Exception e) {
         shared.handshakesFailed.incrementAndGet();
         boolean current = !s.removed;
         remove(s);
@@ -481,14 +332,14 @@ public final class DtlsTransport implements Transport {
     /** An established session was active now. */
     private void touch(Session s) {
         s.lastActivity = scheduler.nanoTime();
-        activity.touch(s);
+        established.touch(s);
     }
 
     /**
      * Forgets {@code s} everywhere; a handshake thread working on it fails at its next receive. An
      * established session sends its peer a close_notify, and the engine drops the state bound to it.
      */
-    private void remove(Session s) {
+    void remove(Session s) {
         remove(s, true);
     }
 
@@ -509,11 +360,10 @@ public final class DtlsTransport implements Transport {
         s.pending.clear();
         s.inbox.clear();
         if (!s.established) {
-            handshakes.remove(s);
+            handshakes.forget(s);
             return;
         }
-        established.remove(s.address, s);
-        activity.unlink(s);
+        established.remove(s);
         DTLSTransport t = s.dtls;
         s.dtls = null;
         if (closeNotify && t != null) {
@@ -539,14 +389,8 @@ public final class DtlsTransport implements Transport {
 
     private void sweep(long idleNanos) {
         long now = scheduler.nanoTime();
-        long handshakeLimit = shared.config.handshakeTimeout().toNanos() + TimeUnit.SECONDS.toNanos(1);
-        for (Session s : handshakes.all()) {
-            if (now - s.startedAt > handshakeLimit) {
-                LOG.debug("DTLS handshake with {} removed after {}", s.address, shared.config.handshakeTimeout());
-                remove(s);
-            }
-        }
-        for (Session s : new ArrayList<>(established.values())) {
+        handshakes.expired(now).forEach(this::remove);
+        for (Session s : established.all()) {
             if (now - s.lastActivity > idleNanos) {
                 LOG.debug("DTLS session with {} removed after inactivity", s.address);
                 remove(s);
@@ -568,11 +412,7 @@ public final class DtlsTransport implements Transport {
     /** Every established session. Thread-safe (a snapshot). */
     public List<DtlsSession> sessions() {
         if (scheduler.inSchedulerThread()) {
-            List<DtlsSession> all = new ArrayList<>();
-            for (Session s : established.values()) {
-                all.add(s.info);
-            }
-            return all;
+            return established.all().stream().map(s -> s.info).toList();
         }
         return onScheduler(this::sessions);
     }
@@ -586,16 +426,7 @@ public final class DtlsTransport implements Transport {
     }
 
     private <T> T onScheduler(java.util.function.Supplier<T> task) {
-        java.util.concurrent.CompletableFuture<T> f = new java.util.concurrent.CompletableFuture<>();
-        scheduler.execute(() -> f.complete(task.get()));
-        try {
-            return f.get(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-            throw new IllegalStateException("the endpoint's thread did not answer", e);
-        }
+        return HandshakeFailures.onScheduler(scheduler, task);
     }
 
     @Override
@@ -611,7 +442,7 @@ public final class DtlsTransport implements Transport {
                 sweeper.cancel();
             }
             handshakes.all().forEach(this::remove);
-            new ArrayList<>(established.values()).forEach(this::remove); // they send close_notify
+            established.all().forEach(this::remove); // they send close_notify
             done.complete(null);
         };
         if (scheduler.inSchedulerThread()) {

@@ -8,7 +8,10 @@ import org.bouncycastle.tls.TlsFatalAlert;
 import org.bouncycastle.tls.TlsFatalAlertReceived;
 import org.bouncycastle.tls.TlsTimeoutException;
 
-/** Why a DTLS handshake or session failed (RFC 5246 §7.2 alerts), in words for logs and exceptions. */
+/**
+ * Why a DTLS handshake or session failed (RFC 5246 §7.2 alerts), in words for logs and exceptions;
+ * and the small chores around failures and snapshots of a transport.
+ */
 final class HandshakeFailures {
     private HandshakeFailures() {
     }
@@ -45,6 +48,20 @@ final class HandshakeFailures {
             return "the session was closed";
         }
         return e.toString();
+    }
+
+    /** Runs {@code task} on {@code scheduler}'s thread and waits for its result (introspection from other threads). */
+    static <T> T onScheduler(dev.tern.coap.spi.Scheduler scheduler, java.util.function.Supplier<T> task) {
+        java.util.concurrent.CompletableFuture<T> f = new java.util.concurrent.CompletableFuture<>();
+        scheduler.execute(() -> f.complete(task.get()));
+        try {
+            return f.get(5, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("the endpoint's thread did not answer", e);
+        }
     }
 
     static void closeQuietly(DTLSTransport t) {

@@ -57,7 +57,7 @@ final class Session implements DatagramTransport, DTLSRecordCallback {
     /** A new address authenticated records came from, not yet confirmed; null if none. */
     InetSocketAddress candidate;
     int candidateRecords;
-    /** Neighbours in the transport's {@link ActivityOrder}. */
+    /** Neighbours in the transport's {@link SessionTable} activity order. */
     Session idler;
     Session busier;
     byte[] slot;
