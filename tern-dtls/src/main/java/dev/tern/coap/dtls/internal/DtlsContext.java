@@ -206,7 +206,7 @@ public final class DtlsContext {
             synchronized (secret) {
                 own = crypto.adoptSecret(secret);
             }
-            java.util.Hashtable<Integer, byte[]> extensions = p.readServerExtensions();
+            java.util.Hashtable<?, ?> extensions = p.readServerExtensions(); // a raw Hashtable in BouncyCastle
             SessionParameters.Builder b = new SessionParameters.Builder().setCipherSuite(p.getCipherSuite())
                     .setExtendedMasterSecret(p.isExtendedMasterSecret()).setLocalCertificate(p.getLocalCertificate())
                     .setMasterSecret(own).setNegotiatedVersion(p.getNegotiatedVersion())
