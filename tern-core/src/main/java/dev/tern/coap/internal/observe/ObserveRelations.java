@@ -40,6 +40,8 @@ public final class ObserveRelations {
     private final Executor executor;
     private final HashMap<Key, Relation> relations = new HashMap<>();
     private final HashMap<MessageKey, Relation> nonNotifications = new HashMap<>();
+    /** Relations by security association, so that one ending finds its relations without a scan. */
+    private final HashMap<Object, java.util.Set<Relation>> byAssociation = new HashMap<>();
     private volatile int size;
 
     /** Creates the relation table. */
@@ -83,6 +85,9 @@ public final class ObserveRelations {
         Request replay = request.toBuilder().acknowledger(() -> { }).observeHandler(s -> true).build();
         Relation r = new Relation(key, association, replay, source);
         relations.put(key, r);
+        if (association != null) {
+            byAssociation.computeIfAbsent(association, a -> new java.util.HashSet<>()).add(r);
+        }
         size = relations.size();
         source.addListener(r);
         return r.withObserve(first);
@@ -106,11 +111,9 @@ public final class ObserveRelations {
 
     /** Ends the relations registered under the security association {@code association} (it ended). */
     public void endAssociation(Object association) {
-        if (association == null) {
-            return;
-        }
-        for (Relation r : new ArrayList<>(relations.values())) {
-            if (r.association == association) {
+        java.util.Set<Relation> bound = association == null ? null : byAssociation.remove(association);
+        if (bound != null) {
+            for (Relation r : new ArrayList<>(bound)) {
                 r.end();
             }
         }
@@ -238,6 +241,10 @@ public final class ObserveRelations {
             ended = true;
             relations.remove(key, this);
             size = relations.size();
+            java.util.Set<Relation> bound = association == null ? null : byAssociation.get(association);
+            if (bound != null && bound.remove(this) && bound.isEmpty()) {
+                byAssociation.remove(association);
+            }
             source.removeListener(this);
             if (conInFlight != null) {
                 messages.cancel(conInFlight);

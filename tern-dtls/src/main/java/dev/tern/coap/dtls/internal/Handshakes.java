@@ -119,12 +119,12 @@ final class Handshakes {
     /**
      * Makes room under the caps and adds a handshake with {@code peer}; null when the total cap is
      * reached and the oldest handshake is younger than {@code staleHandshake}. At the per-host cap
-     * the host's oldest handshake gives way; at the total cap the oldest if stale. Both are measured
+     * (a server's: a client's handshakes all go to the servers it chose) the host's oldest handshake gives way; at the total cap the oldest if stale. Both are measured
      * from the start, which retransmitted ClientHellos do not refresh (FAULTS.md A1.2).
      */
     private Session admit(InetSocketAddress peer) {
         long now = transport.scheduler.nanoTime();
-        if (table.count(peer.getAddress()) >= shared.config.maxHandshakesPerAddress()) {
+        if (shared.server && table.count(peer.getAddress()) >= shared.config.maxHandshakesPerAddress()) {
             Session oldest = table.oldestOf(peer.getAddress());
             LOG.debug("DTLS handshake with {} replaced: {} handshakes from that host", oldest, peer.getAddress());
             transport.remove(oldest);
