@@ -135,6 +135,34 @@ class DtlsAttackTest {
     }
 
     /**
+     * A1.1, RFC 9146 §6: an on-path observer copies the victim's CID record and gets the copy to the
+     * server first, from a forged address. The record is the victim's own, so it is served, but the
+     * answer goes to the victim's confirmed address, and the session does not move.
+     */
+    @Test
+    void a1_1ACopiedRecordRacedFromAnotherAddressDoesNotMoveTheSession() throws Exception {
+        start(DtlsConfig.builder());
+        SpoofingRelay relay = closeLater(new SpoofingRelay(address()));
+        BcTestClient victim = closeLater(new BcTestClient(relay.address()));
+        victim.connect("victim", "victim-key", true);
+        victim.send(BcTestClient.coapGet("hello", 1));
+        assertThat(token(victim.receive(2000))).isEqualTo(1);
+        InetSocketAddress confirmed = layer.sessions().get(0).peer();
+        try (java.net.DatagramSocket elsewhere = new java.net.DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
+            victim.dropOutgoing = d -> true;
+            victim.send(BcTestClient.coapGet("hello", 2));
+            victim.dropOutgoing = d -> false;
+            byte[] record = victim.sent.get(victim.sent.size() - 1);
+            relay.sendAs(elsewhere.getLocalPort(), record); // the copy, first
+            victim.sendRaw(record); // the original, now a replay
+            assertThat(token(victim.receive(2000))).as("answered at the confirmed address").isEqualTo(2);
+            victim.send(BcTestClient.coapGet("hello", 3));
+            assertThat(token(victim.receive(2000))).isEqualTo(3);
+            assertThat(layer.sessions()).singleElement().extracting(DtlsSession::peer).isEqualTo(confirmed);
+        }
+    }
+
+    /**
      * A1.1, RFC 7252 §9.1: an observe relation belongs to the session of its registration. When a
      * new handshake from the same address replaces that session, the relation ends: the new session
      * (which may be another peer's) gets none of the old one's notifications.
