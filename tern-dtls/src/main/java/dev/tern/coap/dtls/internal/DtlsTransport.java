@@ -127,10 +127,13 @@ public final class DtlsTransport implements Transport {
             return;
         }
         Session handshake = handshakes.get(source);
+        Session session = established.get(source);
         if ((verdict & RecordFilter.CLIENT_HELLO) != 0) {
-            if (handshake != null && handshake.clientRandom != null
-                    && handshake.clientRandom.equals(HandshakeTable.clientRandom(data, length))) {
+            String random = HandshakeTable.clientRandom(data, length);
+            if (handshake != null && random != null && random.equals(handshake.clientRandom)) {
                 toHandshake(handshake, data, length, source, verdict); // a retransmission: no refresh
+            } else if (session != null && random != null && random.equals(session.clientRandom)) {
+                shared.datagramsDropped.incrementAndGet(); // a late copy (or a replay) of the session's own hello
             } else if (shared.server) {
                 handshakes.startServer(data, length, source, handshake); // new, or a peer starting over
             } else {
@@ -138,7 +141,6 @@ public final class DtlsTransport implements Transport {
             }
             return;
         }
-        Session session = established.get(source);
         int type = data[0];
         boolean handshakeRecord = type == RecordFilter.HANDSHAKE || type == RecordFilter.CHANGE_CIPHER_SPEC
                 || (data[3] | data[4]) == 0;
