@@ -102,6 +102,13 @@ public final class CoapEndpoint implements AutoCloseable {
         public void onPeerFailure(InetSocketAddress peer, dev.tern.coap.CoapException cause) {
             client.failPeer(peer, cause);
         }
+
+        @Override
+        public void onAssociationEnded(Object association) {
+            if (server != null) {
+                server.onAssociationEnded(association);
+            }
+        }
     }
 
     /** Stage 2: decode; hand valid messages to the message layer. Runs on the scheduler thread. */

@@ -90,6 +90,15 @@ public final class ServerExchanges {
         return amplification.verifiedPeers();
     }
 
+    /**
+     * The transport's security association {@code association} ended (RFC 7252 §9.1): the observe
+     * relations registered through it end; responses still pending for it are dropped by the
+     * transport, which no longer has that session.
+     */
+    public void onAssociationEnded(Object association) {
+        observers.endAssociation(association);
+    }
+
     /** Ends every observe relation. */
     public void close() {
         observers.clear();
@@ -230,7 +239,7 @@ public final class ServerExchanges {
             }
         }
         if (ex.observeSource != null && r.isSuccess() && !ex.done) {
-            r = observers.register(ex.peer, ex.request.token(), request, ex.observeSource, r);
+            r = observers.register(ex.peer, ex.request.token(), ex.association, request, ex.observeSource, r);
         }
         respond(ex, r);
     }
@@ -258,7 +267,7 @@ public final class ServerExchanges {
             return;
         }
         ex.acked = true;
-        messages.replyEmptyAck(ex.entry, ex.request.messageId(), ex.peer);
+        messages.replyEmptyAck(ex.entry, ex.request.messageId(), ex.peer, ex.association);
     }
 
     /**
@@ -297,14 +306,14 @@ public final class ServerExchanges {
         if (r == null || suppressed(req.options(), r.code()) || (ex.multicast && !r.isSuccess())) {
             // RFC 7967 No-Response, or §8.1: no error responses to multicast requests.
             if (req.type() == MessageType.CON && !ex.acked) {
-                messages.replyEmptyAck(ex.entry, req.messageId(), ex.peer);
+                messages.replyEmptyAck(ex.entry, req.messageId(), ex.peer, ex.association);
             }
             return;
         }
         if (req.type() == MessageType.CON && !ex.acked) {
             Message ack = new Message(MessageType.ACK, r.code(), req.messageId(), req.token(), r.options(),
                     r.payload());
-            messages.reply(ex.entry, ack, ex.peer);
+            messages.reply(ex.entry, ack, ex.peer, ex.association);
             return;
         }
         MessageType type = req.type() == MessageType.CON ? MessageType.CON : MessageType.NON;
@@ -313,9 +322,9 @@ public final class ServerExchanges {
         if (leisure > 0) {
             // §8.2: answer a group request after a random delay within the Leisure.
             long delay = ThreadLocalRandom.current().nextLong(leisure);
-            scheduler.schedule(() -> messages.sendNew(separate, ex.peer, SEPARATE_RESPONSE), delay);
+            scheduler.schedule(() -> messages.sendNew(separate, ex.peer, ex.association, SEPARATE_RESPONSE), delay);
         } else {
-            messages.sendNew(separate, ex.peer, SEPARATE_RESPONSE);
+            messages.sendNew(separate, ex.peer, ex.association, SEPARATE_RESPONSE);
         }
     }
 
@@ -358,6 +367,8 @@ public final class ServerExchanges {
         /** The request's deduplication entry, where its reply is recorded. */
         final long entry;
         final boolean multicast;
+        /** The security association of the request: its response goes out under it (RFC 7252 §9.1). */
+        final Object association;
         Scheduler.Cancellable separateTimer;
         Scheduler.Cancellable handlerTimer;
         volatile dev.tern.coap.Observable observeSource;
@@ -373,6 +384,7 @@ public final class ServerExchanges {
             this.peer = peer;
             this.entry = entry;
             this.multicast = multicast;
+            this.association = multicast ? null : messages.association(peer);
         }
 
         void releaseGroupLimit() {

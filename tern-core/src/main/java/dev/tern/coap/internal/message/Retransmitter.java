@@ -86,15 +86,24 @@ public final class Retransmitter {
 
     /** Sends the encoded CON {@code message} to {@code peer} now and retransmits it until it ends. */
     public void send(Message message, byte[] encoded, InetSocketAddress peer, Listener listener) {
+        send(message, encoded, peer, null, listener);
+    }
+
+    /**
+     * Like {@link #send(Message, byte[], InetSocketAddress, Listener)}, every transmission under the
+     * security association {@code association} ({@link Transport#association}; null: by address).
+     */
+    public void send(Message message, byte[] encoded, InetSocketAddress peer, Object association,
+                     Listener listener) {
         MessageKey key = new MessageKey(peer, message.messageId());
-        Outstanding o = new Outstanding(key, message.token(), encoded, listener);
+        Outstanding o = new Outstanding(key, message.token(), encoded, association, listener);
         Outstanding previous = outstanding.put(key, o);
         if (previous != null) {
             previous.stop();
         }
         long base = config.ackTimeout().toNanos();
         o.timeoutNanos = base + (long) (random.nextDouble() * base * (config.ackRandomFactor() - 1.0));
-        transport.send(encoded, encoded.length, peer);
+        transport.send(encoded, encoded.length, peer, association);
         o.arm();
     }
 
@@ -142,15 +151,17 @@ public final class Retransmitter {
         MessageKey key;
         Bytes token;
         byte[] encoded;
+        final Object association;
         final Listener listener;
         long timeoutNanos;
         int retransmissions;
         Scheduler.Cancellable timer;
 
-        Outstanding(MessageKey key, Bytes token, byte[] encoded, Listener listener) {
+        Outstanding(MessageKey key, Bytes token, byte[] encoded, Object association, Listener listener) {
             this.key = key;
             this.token = token;
             this.encoded = encoded;
+            this.association = association;
             this.listener = listener;
         }
 
@@ -178,7 +189,7 @@ public final class Retransmitter {
             timeoutNanos *= 2;
             Message newer = listener.replacement();
             if (newer == null) {
-                transport.send(encoded, encoded.length, key.peer());
+                transport.send(encoded, encoded.length, key.peer(), association);
                 arm();
                 return;
             }
@@ -191,7 +202,7 @@ public final class Retransmitter {
             if (clash != null) {
                 clash.stop(); // a Message ID reused within its lifetime: as in send()
             }
-            transport.send(encoded, encoded.length, key.peer());
+            transport.send(encoded, encoded.length, key.peer(), association);
             arm();
             listener.onReplaced(sent);
         }

@@ -45,6 +45,8 @@ public final class ObserveRelations {
     private final Executor executor;
     private final HashMap<Key, Relation> relations = new HashMap<>();
     private final HashMap<MessageKey, Relation> nonNotifications = new HashMap<>();
+    /** Relations by security association, so that one ending finds its relations without a scan. */
+    private final HashMap<Object, java.util.Set<Relation>> byAssociation = new HashMap<>();
     private volatile int size;
 
     /** Creates the relation table. */
@@ -73,10 +75,11 @@ public final class ObserveRelations {
     /**
      * Registers (or replaces) the relation of {@code peer}/{@code token} with {@code source} and
      * returns {@code first} with the Observe option (RFC 7641 §4.1); returns {@code first} unchanged
-     * when the bound is reached.
+     * when the bound is reached. The notifications go out under the transport's security association
+     * {@code association} of the registration (null over UDP) and end with it (RFC 7252 §9.1).
      */
-    public Response register(InetSocketAddress peer, Bytes token, Request request, Observable source,
-                             Response first) {
+    public Response register(InetSocketAddress peer, Bytes token, Object association, Request request,
+                             Observable source, Response first) {
         Key key = new Key(peer, token);
         Relation old = relations.remove(key);
         if (old != null) {
@@ -85,8 +88,11 @@ public final class ObserveRelations {
             return first; // §4.1: served as a plain GET
         }
         Request replay = request.toBuilder().acknowledger(() -> { }).observeHandler(s -> true).build();
-        Relation r = new Relation(key, replay, source);
+        Relation r = new Relation(key, association, replay, source);
         relations.put(key, r);
+        if (association != null) {
+            byAssociation.computeIfAbsent(association, a -> new java.util.HashSet<>()).add(r);
+        }
         size = relations.size();
         source.addListener(r);
         return r.withObserve(first);
@@ -108,6 +114,16 @@ public final class ObserveRelations {
         }
     }
 
+    /** Ends the relations registered under the security association {@code association} (it ended). */
+    public void endAssociation(Object association) {
+        java.util.Set<Relation> bound = association == null ? null : byAssociation.remove(association);
+        if (bound != null) {
+            for (Relation r : new ArrayList<>(bound)) {
+                r.end();
+            }
+        }
+    }
+
     /** Ends every relation, e.g. when the server closes. */
     public void clear() {
         for (Relation r : new ArrayList<>(relations.values())) {
@@ -117,6 +133,7 @@ public final class ObserveRelations {
 
     private final class Relation implements Observable.Listener, Retransmitter.Listener {
         final Key key;
+        final Object association;
         final Request request;
         final Observable source;
         int sequence = 2;
@@ -130,8 +147,9 @@ public final class ObserveRelations {
         boolean dirty;
         boolean ended;
 
-        Relation(Key key, Request request, Observable source) {
+        Relation(Key key, Object association, Request request, Observable source) {
             this.key = key;
+            this.association = association;
             this.request = request;
             this.source = source;
         }
@@ -195,7 +213,7 @@ public final class ObserveRelations {
                 // client can see the notification (and, say, ask the server how many observe it).
                 end();
                 messages.sendNew(new Message(MessageType.CON, response.code(), 0, key.token, response.options(),
-                        response.payload()), key.peer, Retransmitter.Listener.NONE);
+                        response.payload()), key.peer, association, Retransmitter.Listener.NONE);
                 return;
             }
             if (conInFlight != null) {
@@ -215,7 +233,7 @@ public final class ObserveRelations {
                     || notifications % config.conNotificationInterval() == 0 || now - lastConNanos >= DAY_NANOS;
             Message m = new Message(con ? MessageType.CON : MessageType.NON, r.code(), 0, key.token, r.options(),
                     r.payload());
-            Message sent = messages.sendNew(m, key.peer, this);
+            Message sent = messages.sendNew(m, key.peer, association, this);
             if (lastNon != null) {
                 nonNotifications.remove(lastNon);
                 lastNon = null;
@@ -237,6 +255,10 @@ public final class ObserveRelations {
             pending = null;
             relations.remove(key, this);
             size = relations.size();
+            java.util.Set<Relation> bound = association == null ? null : byAssociation.get(association);
+            if (bound != null && bound.remove(this) && bound.isEmpty()) {
+                byAssociation.remove(association);
+            }
             source.removeListener(this);
             if (conInFlight != null) {
                 messages.cancel(conInFlight);
