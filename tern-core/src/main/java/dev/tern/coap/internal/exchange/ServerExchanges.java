@@ -93,6 +93,11 @@ public final class ServerExchanges {
     /** A new request from the message layer. */
     public void onRequest(Message m, InetSocketAddress peer, long entry, boolean multicast) {
         Exchange ex = new Exchange(m, peer, entry, multicast);
+        if (m.token().length() > config.maxTokenLength()) {
+            // RFC 8974 §2.2.2: a length we do not take is 4.00, never RST (that would say "no extended tokens")
+            respond(ex, Response.of(Code.BAD_REQUEST, "token longer than " + config.maxTokenLength() + " bytes"));
+            return;
+        }
         Optional<Method> method = Method.of(m.code());
         if (method.isEmpty()) {
             respond(ex, Response.of(Code.METHOD_NOT_ALLOWED)); // §5.8: unknown method code
