@@ -227,6 +227,11 @@ public final class CoapEndpoint implements AutoCloseable {
                 + " clientExchanges=" + client.pending();
     }
 
+    /** Servers the client half remembers as rejecting extended tokens (RFC 8974 §2.2.2; {@code maxPeers}). */
+    public int shortTokenPeers() {
+        return client.shortTokenPeers();
+    }
+
     /** Observe relations held by the server half; 0 for a client. */
     public int observers() {
         return server == null ? 0 : server.observers();
