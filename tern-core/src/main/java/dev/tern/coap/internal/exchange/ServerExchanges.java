@@ -111,6 +111,10 @@ public final class ServerExchanges {
             }
             return;
         }
+        if (OptionValidator.hasZeroHopLimit(m.options())) {
+            respond(ex, Response.of(Code.BAD_REQUEST, "Hop-Limit 0 (RFC 8768 §3: 1..255)"));
+            return;
+        }
         Options options = OptionValidator.withoutBadElectiveOptions(m.options());
         if (amplification.enabled() && !multicast) {
             options.echo().ifPresent(echo -> amplification.verify(peer, echo)); // RFC 9175 §2.4
