@@ -237,6 +237,11 @@ public final class CoapEndpoint implements AutoCloseable {
         return server == null ? 0 : server.observers();
     }
 
+    /** Peers the server half's request rate limiter tracks (RFC 8516; {@code maxRateLimitedPeers}). */
+    public int rateLimitedPeers() {
+        return server == null ? 0 : server.rateLimitedPeers();
+    }
+
     /** Peers the server half verified by an Echo round trip; 0 for a client. */
     public int verifiedPeers() {
         return server == null ? 0 : server.verifiedPeers();

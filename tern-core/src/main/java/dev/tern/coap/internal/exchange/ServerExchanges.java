@@ -52,6 +52,7 @@ public final class ServerExchanges {
     private final ObserveRelations observers;
     private final long handlerTimeoutNanos;
     private final AmplificationGuard amplification;
+    private final RequestRateLimiter rateLimiter;
 
     /** Creates the server exchange layer. */
     public ServerExchanges(MessageLayer messages, Scheduler scheduler, EndpointConfig config, Service service,
@@ -68,6 +69,13 @@ public final class ServerExchanges {
         this.observers = new ObserveRelations(messages, scheduler, config, service, executor);
         this.handlerTimeoutNanos = config.handlerTimeout().toNanos();
         this.amplification = new AmplificationGuard(config, scheduler::nanoTime);
+        this.rateLimiter = new RequestRateLimiter(config.requestRateLimit(), config.requestBurst(),
+                config.maxRateLimitedPeers(), scheduler::nanoTime);
+    }
+
+    /** Peers the request rate limiter tracks (RFC 8516; bounded by maxRateLimitedPeers). */
+    public int rateLimitedPeers() {
+        return rateLimiter.size();
     }
 
     /** An RST that matched no CON: perhaps a rejected NON notification (RFC 7641 §3.6). */
@@ -93,6 +101,14 @@ public final class ServerExchanges {
     /** A new request from the message layer. */
     public void onRequest(Message m, InetSocketAddress peer, long entry, boolean multicast) {
         Exchange ex = new Exchange(m, peer, entry, multicast);
+        if (rateLimiter.enabled()) {
+            // after deduplication (a retransmission never gets here), before any work for the request
+            long wait = rateLimiter.admit(peer);
+            if (wait > 0) {
+                respond(ex, Response.builder(Code.TOO_MANY_REQUESTS).maxAge(wait).build()); // RFC 8516 §3
+                return;
+            }
+        }
         if (m.token().length() > config.maxTokenLength()) {
             // RFC 8974 §2.2.2: a length we do not take is 4.00, never RST (that would say "no extended tokens")
             respond(ex, Response.of(Code.BAD_REQUEST, "token longer than " + config.maxTokenLength() + " bytes"));
