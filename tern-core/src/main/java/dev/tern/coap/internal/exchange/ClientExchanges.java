@@ -501,8 +501,9 @@ public final class ClientExchanges {
          * application's own token is never replaced. False when it does not apply.
          */
         private boolean retryWithShortToken() {
-            if (token.length() <= Message.SHORT_TOKEN_LENGTH || request.token().isPresent()) {
-                return false;
+            if (token.length() <= Message.SHORT_TOKEN_LENGTH || request.token().isPresent()
+                    || (observation != null && observation.active)) {
+                return false; // an established observation's 4.00 notification ends it (RFC 7641 §3.2)
             }
             shortTokenPeers.remember(destination);
             ObservationState o = observation;
