@@ -111,4 +111,31 @@ class RateLimitLoopbackTest {
         org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5))
                 .untilAsserted(() -> assertThat(server.endpoint().rateLimitedPeers()).isEqualTo(20));
     }
+
+    /**
+     * End to end: a client with {@code tooManyRequestsRetries(3)} against a server limited to one
+     * request per second gets 2.05 for a second request right after the first, after waiting the
+     * server's Max-Age (1 s) instead of returning the 4.29; a client without retries gets the 4.29.
+     */
+    @Test
+    void clientWithRetriesWaitsMaxAgeAndIsServed() {
+        start(EndpointConfig.builder().requestRateLimit(1).requestBurst(1).build());
+        String uri = "coap://127.0.0.1:" + server.port() + "/hello";
+        try (CoapClient patient = CoapClient.builder()
+                .config(EndpointConfig.builder().tooManyRequestsRetries(3).build()).build();
+             CoapClient plain = CoapClient.create()) {
+            assertThat(plain.get(uri).code()).isEqualTo(Code.CONTENT);
+            Response limited = plain.get(uri);
+            assertThat(limited.code()).isEqualTo(Code.TOO_MANY_REQUESTS);
+            assertThat(limited.options().maxAge()).hasValue(1);
+
+            assertThat(patient.get(uri).code()).isEqualTo(Code.CONTENT); // a new peer: a full bucket
+            long start = System.nanoTime();
+            Response r = patient.get(uri);
+            long waitedMillis = (System.nanoTime() - start) / 1_000_000;
+            assertThat(r.code()).isEqualTo(Code.CONTENT);
+            assertThat(r.payloadString()).isEqualTo("Hello World!");
+            assertThat(waitedMillis).isGreaterThanOrEqualTo(900);
+        }
+    }
 }
