@@ -350,6 +350,35 @@ class FaultTableTest {
             assertStillServes();
         }
 
+        /**
+         * The 4.00 for an over-long token echoes the token (RFC 7252 §5.3.2), so a peer controls its
+         * size, up to 65 804 bytes. Recording it in the deduplication cache would let a flood of
+         * such requests park up to maxDeduplicationEntries x 64 KiB of replies (6 GiB with the
+         * defaults): it is sent, not recorded, and a retransmission of the request is dropped as
+         * a duplicate. A flood of 60 000-byte tokens gets its 4.00s and the server keeps serving.
+         */
+        @Test
+        @DisplayName("row 7: the 4.00 echoing an over-long token is not kept in the deduplication cache")
+        void row07_overLongTokenRepliesAreNotCached() {
+            int mid = mid();
+            byte[] request = getHelloWithToken(MessageType.CON, mid, 60_000);
+            Message r = exchange(request);
+            assertThat(r.code()).isEqualTo(Code.BAD_REQUEST);
+            assertThat(r.token().length()).isEqualTo(60_000);
+            expectSilence(request); // the retransmission: a duplicate with no reply recorded
+            for (int i = 0; i < 50; i++) {
+                send(getHelloWithToken(MessageType.CON, mid(), 60_000));
+            }
+            for (int i = 0; i < 50; i++) {
+                byte[] d = receive(peer, REPLY);
+                if (d == null) {
+                    break; // the kernel may drop some of 3 MB of replies on loopback; the server must not care
+                }
+                assertThat(decode(d).code()).isEqualTo(Code.BAD_REQUEST);
+            }
+            assertStillServes();
+        }
+
         @ParameterizedTest(name = "row 8: {0}")
         @CsvSource({"0.00 with a 1-byte token, 41, 7f", "0.00 with an option, 40, b5 68656c6c6f",
                 "0.00 with a payload, 40, ff 41", "0.00 with a lone payload marker, 40, ff"})

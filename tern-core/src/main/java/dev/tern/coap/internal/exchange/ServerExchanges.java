@@ -110,8 +110,11 @@ public final class ServerExchanges {
             }
         }
         if (m.token().length() > config.maxTokenLength()) {
-            // RFC 8974 §2.2.2: a length we do not take is 4.00, never RST (that would say "no extended tokens")
-            respond(ex, Response.of(Code.BAD_REQUEST, "token longer than " + config.maxTokenLength() + " bytes"));
+            // RFC 8974 §2.2.2: a length we do not take is 4.00, never RST (that would say "no extended tokens").
+            // The reply echoes the token, so its size is the peer's choice: sent, never kept in the
+            // deduplication cache (a retransmission is then dropped as a duplicate).
+            respond(new Exchange(m, peer, dev.tern.coap.internal.message.DeduplicationCache.NO_ENTRY, multicast),
+                    Response.of(Code.BAD_REQUEST, "token longer than " + config.maxTokenLength() + " bytes"));
             return;
         }
         Optional<Method> method = Method.of(m.code());
