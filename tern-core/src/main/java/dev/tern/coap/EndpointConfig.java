@@ -16,7 +16,11 @@ import java.util.Objects;
  *        ACK and answers separately (§5.2.2), 1 s; zero always acknowledges first
  * @param requestTimeout how long a client waits for a response when the request sets no timeout,
  *        MAX_TRANSMIT_WAIT (93 s with the defaults)
- * @param tokenLength length of the random tokens the client generates, 8 bytes (§5.3.1)
+ * @param tokenLength length of the random tokens the client generates, 8 bytes (§5.3.1); up to
+ *        {@code maxTokenLength}, 9..12 excepted (no encoding, RFC 8974 §2.1). Longer than 8 uses
+ *        extended tokens (RFC 8974); a server that rejects one with 4.00 or RST (§2.2.2) gets the
+ *        request again with an 8-byte token, and every later request to it uses 8-byte tokens (at
+ *        most {@code maxPeers} such servers remembered, least recently used forgotten)
  * @param maxPayload the largest request payload a server accepts without block-wise transfer
  *        (larger: 4.13 with Size1, §5.9.2.9), 8192 bytes
  * @param maxDeduplicationEntries bound of the duplicate-detection cache (§4.5), 100 000
@@ -77,6 +81,19 @@ import java.util.Objects;
  *        downloads in progress (RFC 7959 §2.4, notifications' remaining blocks §2.6 included),
  *        16 MiB: a download that would exceed it fails with {@link CoapBlockwiseException}. Buffers
  *        grow as blocks arrive and are never sized from a server's Size2
+ * @param maxTokenLength the longest token a server accepts (RFC 8974 §2.2.2), 32 bytes, 8 to
+ *        65 804; a request with a longer token, which the codec accepts, gets 4.00 Bad Request
+ * @param requestRateLimit per-peer request rate limit of a server in requests per second (a token
+ *        bucket refilled at this rate); beyond it a request gets 4.29 Too Many Requests with
+ *        Max-Age = the seconds until the next request would be admitted (RFC 8516 §3). 0 (the
+ *        default) disables it
+ * @param requestBurst the bucket size: how many requests a peer may send at once before the rate
+ *        applies, 10
+ * @param maxRateLimitedPeers bound of the rate limiter's peer table, 10 000; beyond it the least
+ *        recently seen peer is forgotten (it starts again with a full bucket)
+ * @param tooManyRequestsRetries how often a client sends a request again after a 4.29 Too Many
+ *        Requests, each time after the response's Max-Age (RFC 8516 §3), 0 (the 4.29 is returned);
+ *        a Max-Age beyond {@code requestTimeout} is not waited for
  */
 public record EndpointConfig(Duration ackTimeout, double ackRandomFactor, int maxRetransmit, int nstart,
                              Duration maxLatency, Duration separateResponseDelay, Duration requestTimeout,
@@ -87,7 +104,9 @@ public record EndpointConfig(Duration ackTimeout, double ackRandomFactor, int ma
                              int amplificationLimit, Duration verifiedPeerLifetime,
                              int multicastAmplificationLimit,
                              int maxBlockwiseBodiesPerAddress, Duration blockwiseFirstBlockLifetime,
-                             long maxClientBlockwiseBytes) {
+                             long maxClientBlockwiseBytes, int maxTokenLength,
+                             double requestRateLimit, int requestBurst, int maxRateLimitedPeers,
+                             int tooManyRequestsRetries) {
     private static final EndpointConfig DEFAULTS = new Builder().build();
 
     /** Validates every field. */
@@ -131,8 +150,22 @@ public record EndpointConfig(Duration ackTimeout, double ackRandomFactor, int ma
         if (nstart < 1) {
             throw new IllegalArgumentException("nstart must be >= 1: " + nstart);
         }
-        if (tokenLength < 0 || tokenLength > 8) {
-            throw new IllegalArgumentException("tokenLength must be 0..8: " + tokenLength);
+        if (maxTokenLength < dev.tern.coap.internal.codec.Message.SHORT_TOKEN_LENGTH
+                || maxTokenLength > dev.tern.coap.internal.codec.Message.MAX_TOKEN_LENGTH) {
+            throw new IllegalArgumentException("maxTokenLength must be 8..65804 (RFC 8974 §2.1): " + maxTokenLength);
+        }
+        if (tokenLength < 0 || tokenLength > maxTokenLength
+                || !dev.tern.coap.internal.codec.Message.isEncodableTokenLength(tokenLength)) {
+            throw new IllegalArgumentException("tokenLength must be 0..8 or 13.." + maxTokenLength
+                    + " (maxTokenLength; RFC 8974 §2.1): " + tokenLength);
+        }
+        if (!(requestRateLimit >= 0) || Double.isInfinite(requestRateLimit)) {
+            throw new IllegalArgumentException("requestRateLimit must be >= 0 (0 disables): " + requestRateLimit);
+        }
+        atLeastOne(requestBurst, "requestBurst");
+        atLeastOne(maxRateLimitedPeers, "maxRateLimitedPeers");
+        if (tooManyRequestsRetries < 0) {
+            throw new IllegalArgumentException("tooManyRequestsRetries must be >= 0: " + tooManyRequestsRetries);
         }
         if (separateResponseDelay.isNegative() || maxLatency.isNegative() || multicastLeisure.isNegative()) {
             throw new IllegalArgumentException("durations must not be negative");
@@ -231,6 +264,11 @@ public record EndpointConfig(Duration ackTimeout, double ackRandomFactor, int ma
         private int maxBlockwiseBodiesPerAddress = 4;
         private Duration blockwiseFirstBlockLifetime = Duration.ofSeconds(10);
         private long maxClientBlockwiseBytes = 16L << 20;
+        private int maxTokenLength = 32;
+        private double requestRateLimit = 0;
+        private int requestBurst = 10;
+        private int maxRateLimitedPeers = 10_000;
+        private int tooManyRequestsRetries = 0;
 
         private Builder() {
         }
@@ -262,6 +300,11 @@ public record EndpointConfig(Duration ackTimeout, double ackRandomFactor, int ma
             maxBlockwiseBodiesPerAddress = c.maxBlockwiseBodiesPerAddress;
             blockwiseFirstBlockLifetime = c.blockwiseFirstBlockLifetime;
             maxClientBlockwiseBytes = c.maxClientBlockwiseBytes;
+            maxTokenLength = c.maxTokenLength;
+            requestRateLimit = c.requestRateLimit;
+            requestBurst = c.requestBurst;
+            maxRateLimitedPeers = c.maxRateLimitedPeers;
+            tooManyRequestsRetries = c.tooManyRequestsRetries;
         }
 
         /** ACK_TIMEOUT. */
@@ -426,6 +469,36 @@ public record EndpointConfig(Duration ackTimeout, double ackRandomFactor, int ma
             return this;
         }
 
+        /** The longest token a server accepts, 8..65 804 (RFC 8974 §2.2.2); longer gets 4.00. */
+        public Builder maxTokenLength(int v) {
+            maxTokenLength = v;
+            return this;
+        }
+
+        /** Per-peer request rate limit of a server, requests per second; 0 disables (RFC 8516). */
+        public Builder requestRateLimit(double v) {
+            requestRateLimit = v;
+            return this;
+        }
+
+        /** Requests a peer may send at once before the rate limit applies (the bucket size). */
+        public Builder requestBurst(int v) {
+            requestBurst = v;
+            return this;
+        }
+
+        /** Bound of the rate limiter's peer table (least recently seen forgotten beyond it). */
+        public Builder maxRateLimitedPeers(int v) {
+            maxRateLimitedPeers = v;
+            return this;
+        }
+
+        /** Retries of a client after 4.29 Too Many Requests, each after its Max-Age (RFC 8516 §3). */
+        public Builder tooManyRequestsRetries(int v) {
+            tooManyRequestsRetries = v;
+            return this;
+        }
+
         /** The validated configuration. */
         public EndpointConfig build() {
             Duration timeout = requestTimeout;
@@ -438,7 +511,8 @@ public record EndpointConfig(Duration ackTimeout, double ackRandomFactor, int ma
                     preferredBlockSize, maxBodySize, maxBlockwiseTransfers, blockwiseLifetime,
                     multicastLeisure, handlerTimeout, amplificationLimit, verifiedPeerLifetime,
                     multicastAmplificationLimit,
-                    maxBlockwiseBodiesPerAddress, blockwiseFirstBlockLifetime, maxClientBlockwiseBytes);
+                    maxBlockwiseBodiesPerAddress, blockwiseFirstBlockLifetime, maxClientBlockwiseBytes, maxTokenLength,
+                    requestRateLimit, requestBurst, maxRateLimitedPeers, tooManyRequestsRetries);
         }
     }
 }

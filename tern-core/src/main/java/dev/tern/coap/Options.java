@@ -16,6 +16,8 @@ import java.util.OptionalLong;
 public final class Options {
     /** No options. */
     public static final Options EMPTY = new Options(new Option[0]);
+    /** The Hop-Limit a proxy inserts when a request has none (RFC 8768 §3). */
+    public static final int DEFAULT_HOP_LIMIT = 16;
 
     /** Content-Format alone for the formats below 128 (text, link-format, JSON, CBOR, ...), built once. */
     private static final Options[] CONTENT_FORMATS = new Options[128];
@@ -433,6 +435,14 @@ public final class Options {
         /** Adds one Location-Query argument. */
         public Builder locationQuery(String argument) {
             return add(OptionNumber.LOCATION_QUERY, argument);
+        }
+
+        /** Sets Hop-Limit, 1..255 (RFC 8768 §3). */
+        public Builder hopLimit(int hops) {
+            if (hops < 1 || hops > 255) {
+                throw new IllegalArgumentException("Hop-Limit must be 1..255 (RFC 8768 §3): " + hops);
+            }
+            return set(OptionNumber.HOP_LIMIT, hops);
         }
 
         /** Sets Observe. */

@@ -423,10 +423,14 @@ public final class Request {
             return this;
         }
 
-        /** Uses this token instead of a random one (0..8 bytes). */
+        /**
+         * Uses this token instead of a random one: 0..8 bytes, or 13..65 804 bytes as an extended
+         * token (RFC 8974 §2.1; a server accepts up to its {@code maxTokenLength}).
+         */
         public Builder token(Bytes token) {
-            if (token.length() > 8) {
-                throw new IllegalArgumentException("token longer than 8 bytes");
+            if (!dev.tern.coap.internal.codec.Message.isEncodableTokenLength(token.length())) {
+                throw new IllegalArgumentException("token length " + token.length()
+                        + " cannot be encoded: 0..8 or 13..65804 bytes (RFC 8974 §2.1)");
             }
             this.token = token;
             return this;

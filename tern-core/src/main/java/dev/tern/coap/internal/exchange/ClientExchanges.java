@@ -42,6 +42,8 @@ public final class ClientExchanges {
     private final HashMap<Bytes, Exchange> byToken = new HashMap<>();
     private final HashMap<InetSocketAddress, PeerQueue> peers = new HashMap<>();
     private final MulticastRequests multicast;
+    /** Servers that rejected an extended token (RFC 8974 §2.2.2), bounded by maxPeers. */
+    private final ShortTokenPeers shortTokenPeers;
     private int pending;
 
     /** Creates the client exchange layer. */
@@ -51,6 +53,7 @@ public final class ClientExchanges {
         this.config = config;
         this.random = random;
         this.multicast = new MulticastRequests(messages, scheduler);
+        this.shortTokenPeers = new ShortTokenPeers(config.maxPeers());
     }
 
     /**
@@ -61,7 +64,7 @@ public final class ClientExchanges {
     public void startMulticast(Request request, InetSocketAddress group, Duration deadline,
                                CompletableFuture<List<Response>> future,
                                java.util.function.Consumer<Response> onEach) {
-        Bytes token = admit(request, future);
+        Bytes token = admit(request, group, future);
         if (token != null) {
             multicast.start(request, token, group, deadline, future, onEach);
         }
@@ -91,7 +94,7 @@ public final class ClientExchanges {
 
     private void start(Request request, InetSocketAddress destination, CompletableFuture<Response> future,
                        Observation observation, Consumer<Response> listener, BlockCompleter blocks) {
-        Bytes token = admit(request, future);
+        Bytes token = admit(request, destination, future);
         if (token == null) {
             return;
         }
@@ -208,7 +211,7 @@ public final class ClientExchanges {
      * picks its token: the request's own if free, else a new random one. Null, with {@code future}
      * failed, when it cannot be admitted.
      */
-    private Bytes admit(Request request, CompletableFuture<?> future) {
+    private Bytes admit(Request request, InetSocketAddress destination, CompletableFuture<?> future) {
         if (pending + multicast.pending() >= config.maxClientExchanges()) {
             future.completeExceptionally(new CoapTransportException(
                     "too many outstanding requests (maxClientExchanges " + config.maxClientExchanges() + ")"));
@@ -216,7 +219,8 @@ public final class ClientExchanges {
         }
         Bytes token = request.token().orElse(null);
         if (token == null) {
-            return newToken();
+            return newToken(shortTokenPeers.contains(destination)
+                    ? Math.min(config.tokenLength(), Message.SHORT_TOKEN_LENGTH) : config.tokenLength());
         }
         if (byToken.containsKey(token) || multicast.usesToken(token)) {
             future.completeExceptionally(new IllegalArgumentException("token " + token + " is already in use"));
@@ -225,8 +229,13 @@ public final class ClientExchanges {
         return token;
     }
 
-    private Bytes newToken() {
-        byte[] t = new byte[config.tokenLength()];
+    /** Servers remembered as taking short tokens only (RFC 8974 §2.2.2). */
+    public int shortTokenPeers() {
+        return shortTokenPeers.size();
+    }
+
+    private Bytes newToken(int length) {
+        byte[] t = new byte[length];
         Bytes token;
         do {
             random.nextBytes(t);
@@ -422,6 +431,9 @@ public final class ClientExchanges {
                 fail(new CoapMessageFormatException("response rejected: " + badCriticalOption.get()));
                 return;
             }
+            if (m.code().equals(dev.tern.coap.Code.BAD_REQUEST) && retryWithShortToken()) {
+                return;
+            }
             Response r = Response.builder(m.code()).options(m.options()).payload(m.payload()).peer(destination).build();
             if (observation != null) {
                 observation.deliver(this, r);
@@ -524,8 +536,32 @@ public final class ClientExchanges {
             // An empty ACK: the response will come separately (§5.2.2); keep waiting.
         }
 
+        /**
+         * RFC 8974 §2.2.2: a server that rejected our extended token (RST, or 4.00) gets the request
+         * again with an 8-byte token and is remembered. Only for tokens this layer picked: an
+         * application's own token is never replaced. False when it does not apply.
+         */
+        private boolean retryWithShortToken() {
+            if (token.length() <= Message.SHORT_TOKEN_LENGTH || request.token().isPresent()
+                    || (observation != null && observation.active)) {
+                return false; // an established observation's 4.00 notification ends it (RFC 7641 §3.2)
+            }
+            shortTokenPeers.remember(destination);
+            ObservationState o = observation;
+            finish();
+            if (sent != null && sent.type() == MessageType.CON) {
+                messages.cancel(new MessageKey(destination, sent.messageId()));
+            }
+            start(request, destination, future, o == null ? null : o.handle, o == null ? null : o.listener,
+                    o == null ? null : o.blocks);
+            return true;
+        }
+
         @Override
         public void onReset(Message rst) {
+            if (!finished && retryWithShortToken()) {
+                return;
+            }
             fail(new CoapResetException(describe(destination) + " rejected the request with RST"));
         }
 

@@ -56,6 +56,7 @@ public final class ServerExchanges {
     private final long handlerTimeoutNanos;
     private final AmplificationGuard amplification;
     private final GroupResponseLimit groupLimit;
+    private final RequestRateLimiter rateLimiter;
 
     /** Creates the server exchange layer. */
     public ServerExchanges(MessageLayer messages, Scheduler scheduler, EndpointConfig config, Service service,
@@ -73,6 +74,13 @@ public final class ServerExchanges {
         this.handlerTimeoutNanos = config.handlerTimeout().toNanos();
         this.amplification = new AmplificationGuard(config, scheduler::nanoTime);
         this.groupLimit = new GroupResponseLimit(config, amplification);
+        this.rateLimiter = new RequestRateLimiter(config.requestRateLimit(), config.requestBurst(),
+                config.maxRateLimitedPeers(), scheduler::nanoTime);
+    }
+
+    /** Peers the request rate limiter tracks (RFC 8516; bounded by maxRateLimitedPeers). */
+    public int rateLimitedPeers() {
+        return rateLimiter.size();
     }
 
     /** An RST that matched no CON: perhaps a rejected NON notification (RFC 7641 §3.6). */
@@ -107,6 +115,22 @@ public final class ServerExchanges {
     /** A new request from the message layer. */
     public void onRequest(Message m, InetSocketAddress peer, long entry, boolean multicast) {
         Exchange ex = new Exchange(m, peer, entry, multicast);
+        if (rateLimiter.enabled()) {
+            // after deduplication (a retransmission never gets here), before any work for the request
+            long wait = rateLimiter.admit(peer);
+            if (wait > 0) {
+                respond(ex, Response.builder(Code.TOO_MANY_REQUESTS).maxAge(wait).build()); // RFC 8516 §3
+                return;
+            }
+        }
+        if (m.token().length() > config.maxTokenLength()) {
+            // RFC 8974 §2.2.2: a length we do not take is 4.00, never RST (that would say "no extended tokens").
+            // The reply echoes the token, so its size is the peer's choice: sent, never kept in the
+            // deduplication cache (a retransmission is then dropped as a duplicate).
+            respond(new Exchange(m, peer, dev.tern.coap.internal.message.DeduplicationCache.NO_ENTRY, multicast),
+                    Response.of(Code.BAD_REQUEST, "token longer than " + config.maxTokenLength() + " bytes"));
+            return;
+        }
         Optional<Method> method = Method.of(m.code());
         if (method.isEmpty()) {
             respond(ex, Response.of(Code.METHOD_NOT_ALLOWED)); // §5.8: unknown method code
@@ -118,6 +142,10 @@ public final class ServerExchanges {
             if (m.type() == MessageType.CON) {
                 respond(ex, Response.of(Code.BAD_OPTION, badCritical.get()));
             }
+            return;
+        }
+        if (OptionValidator.hasZeroHopLimit(m.options())) {
+            respond(ex, Response.of(Code.BAD_REQUEST, "Hop-Limit 0 (RFC 8768 §3: 1..255)"));
             return;
         }
         Options options = OptionValidator.withoutBadElectiveOptions(m.options());
