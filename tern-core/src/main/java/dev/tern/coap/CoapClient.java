@@ -203,7 +203,7 @@ public final class CoapClient implements AutoCloseable {
 
     /** Builds a {@link CoapClient}. */
     public static final class Builder {
-        private EndpointConfig config = EndpointConfig.defaults();
+        private EndpointConfig config = EndpointConfig.clientDefaults();
         private InetSocketAddress bind;
         private MessageTracer tracer;
         private java.net.NetworkInterface multicastInterface;
@@ -222,7 +222,11 @@ public final class CoapClient implements AutoCloseable {
             return this;
         }
 
-        /** Transmission parameters and bounds. */
+        /**
+         * Transmission parameters and bounds; default {@link EndpointConfig#clientDefaults()}
+         * (RFC 7252 §4.8 timing, response bodies up to 16 MiB). Start from
+         * {@code EndpointConfig.clientDefaults().toBuilder()} to keep the client's body limit.
+         */
         public Builder config(EndpointConfig config) {
             this.config = Objects.requireNonNull(config, "config");
             return this;

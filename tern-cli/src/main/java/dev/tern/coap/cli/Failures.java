@@ -1,5 +1,6 @@
 package dev.tern.coap.cli;
 
+import dev.tern.coap.CoapBlockwiseException;
 import dev.tern.coap.CoapMessageFormatException;
 import dev.tern.coap.CoapResetException;
 import dev.tern.coap.CoapSecurityException;
@@ -37,6 +38,10 @@ final class Failures {
             status = ExitCodes.ERROR;
         } else if (t instanceof CoapTransportException) {
             message = "transport error talking to " + uri + ": " + t.getMessage();
+            status = ExitCodes.ERROR;
+        } else if (t instanceof CoapBlockwiseException) {
+            // names the setting to change, e.g. "the response body exceeds the client's maxBodySize ..."
+            message = t.getMessage();
             status = ExitCodes.ERROR;
         } else if (t instanceof CoapMessageFormatException) {
             message = "message format error: " + t.getMessage();

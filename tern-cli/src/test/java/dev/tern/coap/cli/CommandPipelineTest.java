@@ -25,7 +25,7 @@ class CommandPipelineTest {
     private final List<Request> sent = new ArrayList<>();
 
     private Exchanger.Factory serving(Service service) {
-        return (tracer, security) -> new Exchanger() {
+        return (tracer, security, maxBodySize) -> new Exchanger() {
             @Override
             public CompletableFuture<Response> send(Request request) {
                 sent.add(request);

@@ -43,6 +43,8 @@ public final class BlockwiseClient {
 
     private final Exchanger next;
     private final int preferredSize;
+    /** The first buffer of a download at most: larger bodies grow it by doubling as blocks arrive. */
+    private static final int INITIAL_BUFFER = 64 * 1024;
     private final int maxBodySize;
     private final AtomicLong tags = new AtomicLong();
 
@@ -200,7 +202,12 @@ public final class BlockwiseClient {
             }
             announcedTotal = first.options().size2().orElse(-1);
             long announced = first.options().size2().orElse(4L * block.size());
-            buffer = new byte[(int) Math.max(block.size(), Math.min(announced, maxBodySize))];
+            if (announcedTotal > maxBodySize) {
+                fail(tooLarge());
+                return result;
+            }
+            // grown as blocks arrive: the first allocation never trusts the server's Size2 beyond 64 KiB
+            buffer = new byte[(int) Math.max(block.size(), Math.min(announced, Math.min(maxBodySize, INITIAL_BUFFER)))];
             etag = first.options().etag().orElse(null);
             onBlock(first);
             return result;
@@ -223,7 +230,7 @@ public final class BlockwiseClient {
             }
             Bytes p = r.payload();
             if ((long) length + p.length() > maxBodySize) {
-                fail("the response body exceeds maxBodySize (" + maxBodySize + " bytes)");
+                fail(tooLarge());
                 return;
             }
             if (block.more() && p.length() != block.size()) {
@@ -251,6 +258,13 @@ public final class BlockwiseClient {
                     onBlock(resp);
                 }
             });
+        }
+
+        /** Names the setting and the CLI flag that raise the limit, not a class. */
+        private String tooLarge() {
+            return "the response body exceeds the client's maxBodySize (" + maxBodySize + " bytes)"
+                    + (announcedTotal > 0 ? ": the server announced " + announcedTotal + " bytes" : "")
+                    + "; raise it with EndpointConfig.maxBodySize (or `tern get --max-body SIZE`)";
         }
 
         private void fail(String why) {
