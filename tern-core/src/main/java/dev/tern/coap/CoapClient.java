@@ -60,7 +60,11 @@ public final class CoapClient implements AutoCloseable {
 
     /**
      * Sends {@code request}; the future completes with the response, or fails with
-     * {@link CoapTimeoutException}, {@link CoapResetException} or {@link CoapTransportException}.
+     * {@link CoapTimeoutException}, {@link CoapResetException} or {@link CoapTransportException}
+     * (RFC 7252 §5.3.2). 4.xx and 5.xx are responses, not failures. Note that
+     * {@code send(r).join()} throws the failure wrapped in a
+     * {@link java.util.concurrent.CompletionException} (its {@code getCause()}); {@link #call}
+     * throws it bare.
      */
     public CompletableFuture<Response> send(Request request) {
         InetSocketAddress destination;
@@ -73,14 +77,62 @@ public final class CoapClient implements AutoCloseable {
         return endpoint.send(request, destination);
     }
 
-    /** Sends {@code request} and waits for the response; throws the {@link CoapException} of a failure. */
+    /**
+     * Sends {@code request} and waits for the response; throws the {@link CoapException} of a
+     * failure bare (not wrapped in a {@link java.util.concurrent.CompletionException}, unlike
+     * {@code send(request).join()}).
+     */
     public Response call(Request request) {
+        Objects.requireNonNull(request, "request");
         return await(send(request));
     }
 
-    /** GET {@code uri} and wait for the response. */
+    /**
+     * GET {@code uri} and wait for the response (RFC 7252 §5.8.1), up to the configured
+     * {@link EndpointConfig#requestTimeout()} (MAX_TRANSMIT_WAIT, 93 s by default); see
+     * {@link #get(String, Duration)} to wait less.
+     */
     public Response get(String uri) {
-        return call(Request.get(uri).build());
+        return call(Request.get(Objects.requireNonNull(uri, "uri")).build());
+    }
+
+    /**
+     * GET {@code uri} and wait at most {@code timeout} for the response (RFC 7252 §5.8.1); throws
+     * {@link CoapTimeoutException} when none came in time, e.g. from a dead host.
+     */
+    public Response get(String uri, Duration timeout) {
+        Objects.requireNonNull(uri, "uri");
+        Objects.requireNonNull(timeout, "timeout");
+        return call(Request.get(uri).timeout(timeout).build());
+    }
+
+    /**
+     * PUT {@code payload} with {@code contentFormat} (a {@link ContentFormat} number) to {@code uri}
+     * and wait for the response (RFC 7252 §5.8.3); a large payload goes block-wise (RFC 7959).
+     */
+    public Response put(String uri, Bytes payload, int contentFormat) {
+        return call(withBody(Request.put(Objects.requireNonNull(uri, "uri")), payload, contentFormat));
+    }
+
+    /**
+     * POST {@code payload} with {@code contentFormat} (a {@link ContentFormat} number) to {@code uri}
+     * and wait for the response (RFC 7252 §5.8.2); a large payload goes block-wise (RFC 7959).
+     */
+    public Response post(String uri, Bytes payload, int contentFormat) {
+        return call(withBody(Request.post(Objects.requireNonNull(uri, "uri")), payload, contentFormat));
+    }
+
+    /** DELETE {@code uri} and wait for the response (RFC 7252 §5.8.4). */
+    public Response delete(String uri) {
+        return call(Request.delete(Objects.requireNonNull(uri, "uri")).build());
+    }
+
+    private static Request withBody(Request.Builder b, Bytes payload, int contentFormat) {
+        Objects.requireNonNull(payload, "payload");
+        if (contentFormat < 0 || contentFormat > 0xFFFF) {
+            throw new IllegalArgumentException("contentFormat must be 0..65535 (RFC 7252 §12.3): " + contentFormat);
+        }
+        return b.payload(payload).contentFormat(contentFormat).build();
     }
 
     /**
