@@ -67,6 +67,7 @@ public final class CoapClient implements AutoCloseable {
      * throws it bare.
      */
     public CompletableFuture<Response> send(Request request) {
+        Objects.requireNonNull(request, "request");
         InetSocketAddress destination;
         try {
             checkScheme(request.scheme());
@@ -149,6 +150,8 @@ public final class CoapClient implements AutoCloseable {
      * }</pre>
      */
     public Observation observe(Request request, java.util.function.Consumer<Response> listener) {
+        Objects.requireNonNull(request, "request");
+        Objects.requireNonNull(listener, "listener");
         if (request.method() != Method.GET && request.method() != Method.FETCH) {
             throw new IllegalArgumentException("observe needs a GET or FETCH request (RFC 7641 §2, RFC 8132)");
         }
@@ -177,6 +180,7 @@ public final class CoapClient implements AutoCloseable {
      *     address, or the client is closed
      */
     public CompletableFuture<List<Response>> multicast(Request request, Duration deadline) {
+        Objects.requireNonNull(request, "request");
         Objects.requireNonNull(deadline, "deadline");
         InetSocketAddress group;
         try {
@@ -193,6 +197,7 @@ public final class CoapClient implements AutoCloseable {
 
     /** CoAP ping (RFC 7252 §4.3): an empty CON that the peer answers with RST; completes with the round-trip time. */
     public CompletableFuture<Duration> ping(String uri) {
+        Objects.requireNonNull(uri, "uri");
         CoapUri u = CoapUri.parse(uri);
         try {
             checkScheme(u.scheme());

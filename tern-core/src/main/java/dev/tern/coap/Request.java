@@ -186,6 +186,7 @@ public final class Request {
 
     /** The value a route's path template bound to {@code {name}}. */
     public Optional<String> pathParam(String name) {
+        Objects.requireNonNull(name, "name");
         return Optional.ofNullable(pathParams.get(name));
     }
 
@@ -201,6 +202,7 @@ public final class Request {
 
     /** The value of the first {@code name=value} query argument; an argument {@code name} alone gives "". */
     public Optional<String> queryParam(String name) {
+        Objects.requireNonNull(name, "name");
         for (String q : options.uriQuery()) {
             int eq = q.indexOf('=');
             String k = eq < 0 ? q : q.substring(0, eq);
@@ -336,12 +338,14 @@ public final class Request {
 
         /** Sets the path (Uri-Path options from {@code /a/b}). */
         public Builder path(String path) {
+            Objects.requireNonNull(path, "path");
             edit().uriPath(path);
             return this;
         }
 
         /** Adds a Uri-Query argument. */
         public Builder query(String argument) {
+            Objects.requireNonNull(argument, "argument");
             edit().uriQuery(argument);
             return this;
         }
@@ -355,12 +359,14 @@ public final class Request {
 
         /** Adds an option. */
         public Builder option(Option option) {
+            Objects.requireNonNull(option, "option");
             edit().add(option);
             return this;
         }
 
         /** Edits options in place. */
         public Builder options(java.util.function.Consumer<Options.Builder> editor) {
+            Objects.requireNonNull(editor, "editor");
             editor.accept(edit());
             return this;
         }
@@ -385,11 +391,13 @@ public final class Request {
 
         /** Sets the payload (copied). */
         public Builder payload(byte[] payload) {
+            Objects.requireNonNull(payload, "payload");
             return payload(Bytes.of(payload));
         }
 
         /** Sets a UTF-8 text payload. */
         public Builder payload(String text) {
+            Objects.requireNonNull(text, "text");
             return payload(Bytes.wrap(text.getBytes(StandardCharsets.UTF_8)));
         }
 
@@ -412,6 +420,7 @@ public final class Request {
 
         /** Uses this token instead of a random one (0..8 bytes). */
         public Builder token(Bytes token) {
+            Objects.requireNonNull(token, "token");
             if (token.length() > 8) {
                 throw new IllegalArgumentException("token longer than 8 bytes");
             }
@@ -421,6 +430,7 @@ public final class Request {
 
         /** Binds path template parameters; set by the {@link Router}. */
         public Builder pathParams(Map<String, String> params) {
+            Objects.requireNonNull(params, "params");
             this.pathParams = Map.copyOf(params);
             return this;
         }
