@@ -104,7 +104,7 @@ public final class ObserveCommand implements java.util.concurrent.Callable<Integ
             cb.security(security);
         }
         if (verbose) {
-            cb.tracer(flags.verbose(new TraceWriter(io.err(), false), security, io.err()));
+            cb.tracer(flags.verbose(new TraceWriter(io.err(), true), security, io.err()));
         }
         ResponsePrinter printer = new ResponsePrinter(io);
         AtomicInteger seen = new AtomicInteger();
@@ -178,6 +178,12 @@ public final class ObserveCommand implements java.util.concurrent.Callable<Integ
         }
         if (verbose) {
             printer.printHead(r);
+        } else if (!r.isSuccess() && !quiet) {
+            io.err().println("tern: " + r.code() + " " + r.code().reason()); // as tern get says it
+            io.err().flush();
+        }
+        if (!r.isSuccess() && r.payload().isEmpty()) {
+            return; // the code is on stderr already: no empty line on stdout
         }
         if (io.terminal()) {
             printer.printPayload(r);

@@ -140,7 +140,7 @@ public final class RequestCommand implements Callable<Integer> {
         request = withPeer.build();
         Duration timeout = maxTime != null ? maxTime : EndpointConfig.defaults().requestTimeout();
         Response response;
-        MessageTracer tracer = verbose ? dtls().verbose(new TraceWriter(io.err(), false), security, io.err()) : null;
+        MessageTracer tracer = verbose ? dtls().verbose(new TraceWriter(io.err(), true), security, io.err()) : null;
         try (Exchanger client = exchangers.open(tracer, security, maxBody)) {
             CompletableFuture<Response> future = client.send(request);
             response = future.get(timeout.plus(GRACE).toMillis(), TimeUnit.MILLISECONDS);
