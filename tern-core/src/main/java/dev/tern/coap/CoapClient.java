@@ -60,9 +60,14 @@ public final class CoapClient implements AutoCloseable {
 
     /**
      * Sends {@code request}; the future completes with the response, or fails with
-     * {@link CoapTimeoutException}, {@link CoapResetException} or {@link CoapTransportException}.
+     * {@link CoapTimeoutException}, {@link CoapResetException} or {@link CoapTransportException}
+     * (RFC 7252 §5.3.2). 4.xx and 5.xx are responses, not failures. Note that
+     * {@code send(r).join()} throws the failure wrapped in a
+     * {@link java.util.concurrent.CompletionException} (its {@code getCause()}); {@link #call}
+     * throws it bare.
      */
     public CompletableFuture<Response> send(Request request) {
+        Objects.requireNonNull(request, "request");
         InetSocketAddress destination;
         try {
             checkScheme(request.scheme());
@@ -73,14 +78,62 @@ public final class CoapClient implements AutoCloseable {
         return endpoint.send(request, destination);
     }
 
-    /** Sends {@code request} and waits for the response; throws the {@link CoapException} of a failure. */
+    /**
+     * Sends {@code request} and waits for the response; throws the {@link CoapException} of a
+     * failure bare (not wrapped in a {@link java.util.concurrent.CompletionException}, unlike
+     * {@code send(request).join()}).
+     */
     public Response call(Request request) {
+        Objects.requireNonNull(request, "request");
         return await(send(request));
     }
 
-    /** GET {@code uri} and wait for the response. */
+    /**
+     * GET {@code uri} and wait for the response (RFC 7252 §5.8.1), up to the configured
+     * {@link EndpointConfig#requestTimeout()} (MAX_TRANSMIT_WAIT, 93 s by default); see
+     * {@link #get(String, Duration)} to wait less.
+     */
     public Response get(String uri) {
-        return call(Request.get(uri).build());
+        return call(Request.get(Objects.requireNonNull(uri, "uri")).build());
+    }
+
+    /**
+     * GET {@code uri} and wait at most {@code timeout} for the response (RFC 7252 §5.8.1); throws
+     * {@link CoapTimeoutException} when none came in time, e.g. from a dead host.
+     */
+    public Response get(String uri, Duration timeout) {
+        Objects.requireNonNull(uri, "uri");
+        Objects.requireNonNull(timeout, "timeout");
+        return call(Request.get(uri).timeout(timeout).build());
+    }
+
+    /**
+     * PUT {@code payload} with {@code contentFormat} (a {@link ContentFormat} number) to {@code uri}
+     * and wait for the response (RFC 7252 §5.8.3); a large payload goes block-wise (RFC 7959).
+     */
+    public Response put(String uri, Bytes payload, int contentFormat) {
+        return call(withBody(Request.put(Objects.requireNonNull(uri, "uri")), payload, contentFormat));
+    }
+
+    /**
+     * POST {@code payload} with {@code contentFormat} (a {@link ContentFormat} number) to {@code uri}
+     * and wait for the response (RFC 7252 §5.8.2); a large payload goes block-wise (RFC 7959).
+     */
+    public Response post(String uri, Bytes payload, int contentFormat) {
+        return call(withBody(Request.post(Objects.requireNonNull(uri, "uri")), payload, contentFormat));
+    }
+
+    /** DELETE {@code uri} and wait for the response (RFC 7252 §5.8.4). */
+    public Response delete(String uri) {
+        return call(Request.delete(Objects.requireNonNull(uri, "uri")).build());
+    }
+
+    private static Request withBody(Request.Builder b, Bytes payload, int contentFormat) {
+        Objects.requireNonNull(payload, "payload");
+        if (contentFormat < 0 || contentFormat > 0xFFFF) {
+            throw new IllegalArgumentException("contentFormat must be 0..65535 (RFC 7252 §12.3): " + contentFormat);
+        }
+        return b.payload(payload).contentFormat(contentFormat).build();
     }
 
     /**
@@ -97,6 +150,8 @@ public final class CoapClient implements AutoCloseable {
      * }</pre>
      */
     public Observation observe(Request request, java.util.function.Consumer<Response> listener) {
+        Objects.requireNonNull(request, "request");
+        Objects.requireNonNull(listener, "listener");
         if (request.method() != Method.GET && request.method() != Method.FETCH) {
             throw new IllegalArgumentException("observe needs a GET or FETCH request (RFC 7641 §2, RFC 8132)");
         }
@@ -125,6 +180,7 @@ public final class CoapClient implements AutoCloseable {
      *     address, or the client is closed
      */
     public CompletableFuture<List<Response>> multicast(Request request, Duration deadline) {
+        Objects.requireNonNull(request, "request");
         Objects.requireNonNull(deadline, "deadline");
         InetSocketAddress group;
         try {
@@ -141,6 +197,7 @@ public final class CoapClient implements AutoCloseable {
 
     /** CoAP ping (RFC 7252 §4.3): an empty CON that the peer answers with RST; completes with the round-trip time. */
     public CompletableFuture<Duration> ping(String uri) {
+        Objects.requireNonNull(uri, "uri");
         CoapUri u = CoapUri.parse(uri);
         try {
             checkScheme(u.scheme());
@@ -203,7 +260,7 @@ public final class CoapClient implements AutoCloseable {
 
     /** Builds a {@link CoapClient}. */
     public static final class Builder {
-        private EndpointConfig config = EndpointConfig.defaults();
+        private EndpointConfig config = EndpointConfig.clientDefaults();
         private InetSocketAddress bind;
         private MessageTracer tracer;
         private java.net.NetworkInterface multicastInterface;
@@ -222,7 +279,11 @@ public final class CoapClient implements AutoCloseable {
             return this;
         }
 
-        /** Transmission parameters and bounds. */
+        /**
+         * Transmission parameters and bounds; default {@link EndpointConfig#clientDefaults()}
+         * (RFC 7252 §4.8 timing, response bodies up to 16 MiB). Start from
+         * {@code EndpointConfig.clientDefaults().toBuilder()} to keep the client's body limit.
+         */
         public Builder config(EndpointConfig config) {
             this.config = Objects.requireNonNull(config, "config");
             return this;

@@ -268,6 +268,7 @@ public final class CoapServer implements AutoCloseable {
 
         /** Local address to bind, as a host name or literal; throws {@link CoapTransportException} if unknown. */
         public Builder bind(String host) {
+            Objects.requireNonNull(host, "host");
             try {
                 return bind(InetAddress.getByName(host));
             } catch (UnknownHostException e) {

@@ -35,7 +35,10 @@ import java.util.Objects;
  *        server for response bodies unless the peer asks for less, 1024 bytes (SZX 6): the largest
  *        block that keeps a message within the 1152 bytes RFC 7252 §4.6 recommends
  * @param maxBodySize the largest body assembled from blocks (RFC 7959 §2.9.3): a server answers
- *        4.13 with Size1 beyond it, a client fails with {@link CoapBlockwiseException}, 65 536 bytes
+ *        4.13 with Size1 beyond it, a client fails with {@link CoapBlockwiseException}; 65 536 bytes
+ *        in {@link #defaults()} (a server's request bodies), {@value #CLIENT_MAX_BODY_SIZE} bytes
+ *        (16 MiB) in {@link #clientDefaults()}, which {@link CoapClient} starts from, so that
+ *        downloads such as firmware images work and stay bounded
  * @param maxBlockwiseTransfers bound of a server's block-wise state: request bodies being
  *        assembled (a new one beyond it evicts the stalest body that never got past block 0, else
  *        the stalest) and, separately, response bodies kept for their remaining blocks (least
@@ -108,6 +111,15 @@ public record EndpointConfig(Duration ackTimeout, double ackRandomFactor, int ma
                              double requestRateLimit, int requestBurst, int maxRateLimitedPeers,
                              int tooManyRequestsRetries) {
     private static final EndpointConfig DEFAULTS = new Builder().build();
+
+    /**
+     * The body limit of {@link #clientDefaults()}: 16 MiB, the largest response body a client
+     * assembles from blocks by default (RFC 7959 §2.9.3); the buffer grows with the body received,
+     * not with the server's Size2 claim.
+     */
+    public static final int CLIENT_MAX_BODY_SIZE = 16 * 1024 * 1024;
+
+    private static final EndpointConfig CLIENT_DEFAULTS = new Builder().maxBodySize(CLIENT_MAX_BODY_SIZE).build();
 
     /** Validates every field. */
     public EndpointConfig {
@@ -195,6 +207,16 @@ public record EndpointConfig(Duration ackTimeout, double ackRandomFactor, int ma
     /** The RFC 7252 §4.8 defaults. */
     public static EndpointConfig defaults() {
         return DEFAULTS;
+    }
+
+    /**
+     * The defaults for a client: {@link #defaults()} with {@code maxBodySize}
+     * {@value #CLIENT_MAX_BODY_SIZE} bytes. {@link CoapClient.Builder} starts from these; a client
+     * configured with its own settings should start from {@code clientDefaults().toBuilder()}
+     * (a configuration from {@link #builder()} keeps the server's 64 KiB body limit).
+     */
+    public static EndpointConfig clientDefaults() {
+        return CLIENT_DEFAULTS;
     }
 
     /** A builder with the defaults. */

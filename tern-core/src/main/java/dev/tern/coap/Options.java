@@ -36,6 +36,7 @@ public final class Options {
 
     /** Options from a list in any order; same-number options keep their relative order. */
     public static Options of(List<Option> options) {
+        Objects.requireNonNull(options, "options");
         Option[] a = options.toArray(new Option[0]);
         Arrays.sort(a, (x, y) -> Integer.compare(x.number(), y.number())); // stable merge sort
         return a.length == 0 ? EMPTY : new Options(a);
@@ -47,6 +48,7 @@ public final class Options {
      * codecs that build the array themselves; everyone else uses {@link #of}.
      */
     public static Options wrap(Option[] options) {
+        Objects.requireNonNull(options, "options");
         boolean sorted = true;
         for (int i = 0; i < options.length; i++) {
             Objects.requireNonNull(options[i], "option");
@@ -68,6 +70,7 @@ public final class Options {
 
     /** Options from values in any order. */
     public static Options of(Option... options) {
+        Objects.requireNonNull(options, "options");
         return of(Arrays.asList(options));
     }
 
@@ -335,12 +338,14 @@ public final class Options {
 
         /** Adds an option (repeatable options accumulate). */
         public Builder add(Option option) {
+            Objects.requireNonNull(option, "option");
             list.add(option);
             return this;
         }
 
         /** Adds every option. */
         public Builder addAll(Options options) {
+            Objects.requireNonNull(options, "options");
             Collections.addAll(list, options.options);
             return this;
         }
@@ -383,6 +388,7 @@ public final class Options {
 
         /** Uri-Path from a path such as {@code /a/b} (split on {@code /}, not percent-decoded). */
         public Builder uriPath(String path) {
+            Objects.requireNonNull(path, "path");
             remove(OptionNumber.URI_PATH);
             for (String s : path.split("/")) {
                 if (!s.isEmpty()) {
@@ -394,6 +400,7 @@ public final class Options {
 
         /** Adds one Uri-Query argument such as {@code a=1}. */
         public Builder uriQuery(String argument) {
+            Objects.requireNonNull(argument, "argument");
             return add(OptionNumber.URI_QUERY, argument);
         }
 
@@ -429,11 +436,13 @@ public final class Options {
 
         /** Adds one Location-Path segment. */
         public Builder locationPath(String segment) {
+            Objects.requireNonNull(segment, "segment");
             return add(OptionNumber.LOCATION_PATH, segment);
         }
 
         /** Adds one Location-Query argument. */
         public Builder locationQuery(String argument) {
+            Objects.requireNonNull(argument, "argument");
             return add(OptionNumber.LOCATION_QUERY, argument);
         }
 

@@ -189,6 +189,7 @@ public final class Request {
 
     /** The value a route's path template bound to {@code {name}}. */
     public Optional<String> pathParam(String name) {
+        Objects.requireNonNull(name, "name");
         return Optional.ofNullable(pathParams.get(name));
     }
 
@@ -204,6 +205,7 @@ public final class Request {
 
     /** The value of the first {@code name=value} query argument; an argument {@code name} alone gives "". */
     public Optional<String> queryParam(String name) {
+        Objects.requireNonNull(name, "name");
         for (String q : options.uriQuery()) {
             int eq = q.indexOf('=');
             String k = eq < 0 ? q : q.substring(0, eq);
@@ -349,12 +351,14 @@ public final class Request {
 
         /** Sets the path (Uri-Path options from {@code /a/b}). */
         public Builder path(String path) {
+            Objects.requireNonNull(path, "path");
             edit().uriPath(path);
             return this;
         }
 
         /** Adds a Uri-Query argument. */
         public Builder query(String argument) {
+            Objects.requireNonNull(argument, "argument");
             edit().uriQuery(argument);
             return this;
         }
@@ -368,12 +372,14 @@ public final class Request {
 
         /** Adds an option. */
         public Builder option(Option option) {
+            Objects.requireNonNull(option, "option");
             edit().add(option);
             return this;
         }
 
         /** Edits options in place. */
         public Builder options(java.util.function.Consumer<Options.Builder> editor) {
+            Objects.requireNonNull(editor, "editor");
             editor.accept(edit());
             return this;
         }
@@ -398,11 +404,13 @@ public final class Request {
 
         /** Sets the payload (copied). */
         public Builder payload(byte[] payload) {
+            Objects.requireNonNull(payload, "payload");
             return payload(Bytes.of(payload));
         }
 
         /** Sets a UTF-8 text payload. */
         public Builder payload(String text) {
+            Objects.requireNonNull(text, "text");
             return payload(Bytes.wrap(text.getBytes(StandardCharsets.UTF_8)));
         }
 
@@ -428,6 +436,7 @@ public final class Request {
          * token (RFC 8974 §2.1; a server accepts up to its {@code maxTokenLength}).
          */
         public Builder token(Bytes token) {
+            Objects.requireNonNull(token, "token");
             if (!dev.tern.coap.internal.codec.Message.isEncodableTokenLength(token.length())) {
                 throw new IllegalArgumentException("token length " + token.length()
                         + " cannot be encoded: 0..8 or 13..65804 bytes (RFC 8974 §2.1)");
@@ -438,6 +447,7 @@ public final class Request {
 
         /** Binds path template parameters; set by the {@link Router}. */
         public Builder pathParams(Map<String, String> params) {
+            Objects.requireNonNull(params, "params");
             this.pathParams = Map.copyOf(params);
             return this;
         }

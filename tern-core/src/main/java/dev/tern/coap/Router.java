@@ -367,13 +367,14 @@ public final class Router implements Service {
             if (consumes.length > 0) {
                 OptionalInt cf = request.contentFormat();
                 if (cf.isPresent() ? !contains(consumes, cf.getAsInt()) : !request.payload().isEmpty()) {
-                    return answer(Code.UNSUPPORTED_CONTENT_FORMAT);
+                    return CompletableFuture.completedFuture(NegotiationDiagnostics.unsupportedContentFormat(consumes, cf));
                 }
             }
             if (produces.length > 0) {
                 OptionalInt accept = request.options().accept();
                 if (accept.isPresent() && !contains(produces, accept.getAsInt())) {
-                    return answer(Code.NOT_ACCEPTABLE);
+                    return CompletableFuture.completedFuture(
+                            NegotiationDiagnostics.notAcceptable(produces, accept.getAsInt()));
                 }
             }
             Request routed = request;

@@ -20,9 +20,10 @@ import picocli.CommandLine.Option;
  * which close the servers through a shutdown hook.
  */
 @Command(name = "serve", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class, sortOptions = false,
-        description = {"Serve demo resources: /hello, /time, /echo, /counter, /whoami and",
-            "/.well-known/core. With --plugtest, the ETSI CoAP plugtest resources instead.",
-            "With --dtls, also over coaps:// (DTLS 1.2) on port 5684. Stop with Ctrl-C."},
+        description = {"Serve demo resources over coap://, or coaps:// with --dtls.",
+            "The demo resources are /hello, /time, /echo, /counter, /whoami and /.well-known/core;",
+            "with --plugtest, the ETSI CoAP plugtest resources instead. With --dtls, also over",
+            "coaps:// (DTLS 1.2) on port 5684. Stop with Ctrl-C."},
         footer = {"", "Examples:",
             "  tern serve --dtls --psk-file keys.psk         # lines identity:KEY, chmod 600",
             "  tern serve --dtls --psk-identity dev1 --psk-key @dev1.key",

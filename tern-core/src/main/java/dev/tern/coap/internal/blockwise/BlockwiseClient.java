@@ -226,8 +226,7 @@ public final class BlockwiseClient {
             announcedTotal = first.options().size2().orElse(-1);
             if (announcedTotal > maxBodySize && first.isSuccess()) {
                 // Size2 is only announced (§4), so it sizes nothing; beyond the limit it ends the transfer early.
-                fail("the server announced a body of " + announcedTotal + " bytes (Size2), beyond maxBodySize ("
-                        + maxBodySize + " bytes)");
+                fail(tooLarge());
                 return result;
             }
             etag = first.options().etag().orElse(null);
@@ -271,7 +270,7 @@ public final class BlockwiseClient {
             }
             Bytes p = r.payload();
             if ((long) length + p.length() > maxBodySize) {
-                fail("the response body exceeds maxBodySize (" + maxBodySize + " bytes)");
+                fail(tooLarge());
                 return;
             }
             if (block.more() && p.length() != block.size()) {
@@ -322,6 +321,13 @@ public final class BlockwiseClient {
             }
             buffer = java.util.Arrays.copyOf(buffer, capacity);
             return true;
+        }
+
+        /** Names the setting and the CLI flag that raise the limit, not a class. */
+        private String tooLarge() {
+            return "the response body exceeds the client's maxBodySize (" + maxBodySize + " bytes)"
+                    + (announcedTotal > 0 ? ": the server announced " + announcedTotal + " bytes" : "")
+                    + "; raise it with EndpointConfig.maxBodySize (or `tern get --max-body SIZE`)";
         }
 
         private void fail(String why) {

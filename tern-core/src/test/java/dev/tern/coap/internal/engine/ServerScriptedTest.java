@@ -437,7 +437,7 @@ class ServerScriptedTest {
 
     @Test
     void unknownMethodGivesMethodNotAllowed() {
-        peer.send(request(CON, new Code(0, 8), 0x8006, "86", path("/hello"), Bytes.EMPTY));
+        peer.send(request(CON, Code.valueOf(0, 8), 0x8006, "86", path("/hello"), Bytes.EMPTY));
         assertPiggybacked(peer.expect(), 0x8006, "86", Code.METHOD_NOT_ALLOWED);
         assertThat(handlerCalls.get()).isZero();
     }
