@@ -326,7 +326,7 @@ public final class BlockwiseClient {
         /** Names the setting and the CLI flag that raise the limit, not a class. */
         private String tooLarge() {
             return "the response body exceeds the client's maxBodySize (" + maxBodySize + " bytes)"
-                    + (announcedTotal > 0 ? ": the server announced " + announcedTotal + " bytes" : "")
+                    + (announcedTotal > 0 ? ": the server announced " + announcedTotal + " bytes (Size2)" : "")
                     + "; raise it with EndpointConfig.maxBodySize (or `tern get --max-body SIZE`)";
         }
 
