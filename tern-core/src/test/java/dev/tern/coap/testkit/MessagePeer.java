@@ -13,16 +13,17 @@ import java.util.List;
 
 /**
  * A fake remote endpoint at its own address, scripted by the test: it sends datagrams to the
- * endpoint under test and reads, in order, the datagrams that endpoint sent to it.
+ * endpoint under test and reads, in order, the datagrams that endpoint sent to it. It speaks the
+ * engine's internal {@link Message}, for tern-core's own tests of the engine.
  */
-public final class ScriptedPeer {
+public final class MessagePeer {
     private final InetSocketAddress address;
     private final InMemoryTransport transport;
     private final ManualScheduler scheduler;
     private int read;
 
     /** A peer at {@code address} talking to the endpoint behind {@code transport}. */
-    public ScriptedPeer(InetSocketAddress address, InMemoryTransport transport, ManualScheduler scheduler) {
+    public MessagePeer(InetSocketAddress address, InMemoryTransport transport, ManualScheduler scheduler) {
         this.address = address;
         this.transport = transport;
         this.scheduler = scheduler;
