@@ -2,6 +2,7 @@ package dev.tern.coap.testkit;
 
 import dev.tern.coap.CoapClient;
 import dev.tern.coap.CoapServer;
+import dev.tern.coap.EndpointConfig;
 import dev.tern.coap.Request;
 import dev.tern.coap.Response;
 import dev.tern.coap.Service;
@@ -76,16 +77,32 @@ public final class InMemoryNetwork implements AutoCloseable {
 
     /** A started server at the next free server address running {@code service} on this network. */
     public CoapServer server(Service service) {
-        InetSocketAddress at = address(192, 0, 2, ++servers, 5683);
-        CoapServer s = CoapServer.builder().service(service).transport(transport(at), scheduler).build().start();
+        return server(service, EndpointConfig.defaults());
+    }
+
+    /**
+     * A started server at the next free server address running {@code service} with {@code config}
+     * (transmission parameters of RFC 7252 §4.8 and bounds) on this network.
+     */
+    public CoapServer server(Service service, EndpointConfig config) {
+        InetSocketAddress at = address(192, 0, 2, servers + 1, 5683);
+        CoapServer s = CoapServer.builder().service(service).config(config).transport(transport(at), scheduler)
+                .build().start();
+        servers++;
         built.add(s);
         return s;
     }
 
     /** A client at the next free client address on this network, with the default configuration. */
     public CoapClient client() {
-        InetSocketAddress at = address(198, 51, 100, ++clients, 49_152);
-        CoapClient c = CoapClient.builder().transport(transport(at), scheduler).build();
+        return client(EndpointConfig.defaults());
+    }
+
+    /** A client at the next free client address on this network with {@code config} (RFC 7252 §4.8). */
+    public CoapClient client(EndpointConfig config) {
+        InetSocketAddress at = address(198, 51, 100, clients + 1, 49_152);
+        CoapClient c = CoapClient.builder().config(config).transport(transport(at), scheduler).build();
+        clients++;
         built.add(c);
         return c;
     }

@@ -7,6 +7,7 @@ import dev.tern.coap.CoapClient;
 import dev.tern.coap.CoapServer;
 import dev.tern.coap.CoapTimeoutException;
 import dev.tern.coap.Code;
+import dev.tern.coap.EndpointConfig;
 import dev.tern.coap.Observable;
 import dev.tern.coap.Observation;
 import dev.tern.coap.Request;
@@ -101,6 +102,16 @@ class InMemoryNetworkTest {
         // MAX_TRANSMIT_WAIT is 93 s (RFC 7252 §4.8.2): 4 retransmissions, the last waited out
         assertThat(Duration.ofNanos(network.scheduler().nanoTime())).isBetween(Duration.ofSeconds(45),
                 Duration.ofSeconds(93));
+    }
+
+    @Test
+    void aClientWithItsOwnConfigurationGivesUpSooner() {
+        CoapClient client = network.client(EndpointConfig.builder().maxRetransmit(1).build());
+        CompletableFuture<Response> f = client.send(Request.get("coap://192.0.2.99/nobody").build());
+
+        assertThatThrownBy(() -> network.await(f)).isInstanceOf(CoapTimeoutException.class);
+        // MAX_TRANSMIT_WAIT with MAX_RETRANSMIT 1: ACK_TIMEOUT x (2^2 - 1) x ACK_RANDOM_FACTOR = 9 s
+        assertThat(Duration.ofNanos(network.scheduler().nanoTime())).isLessThanOrEqualTo(Duration.ofSeconds(9));
     }
 
     @Test
