@@ -44,7 +44,19 @@ public final class InMemoryNetwork implements AutoCloseable {
     /** How much virtual time {@link #await(CompletableFuture)} lets pass before it gives up. */
     public static final Duration DEFAULT_AWAIT = Duration.ofMinutes(10);
 
+    /** Decides which datagrams the network loses, to test retransmission and deduplication (RFC 7252 §4.2, §4.5). */
+    @FunctionalInterface
+    public interface Loss {
+        /**
+         * Whether the datagram {@code data} from {@code source} to {@code destination} is lost; called once
+         * for every datagram sent on the network, in sending order, on the test's thread.
+         */
+        boolean loses(byte[] data, InetSocketAddress source, InetSocketAddress destination);
+    }
+
     private final ManualScheduler scheduler = new ManualScheduler();
+    private Loss loss = (data, source, destination) -> false;
+    private long lost;
     private final Map<InetSocketAddress, InMemoryTransport> transports = new HashMap<>();
     private final List<AutoCloseable> built = new ArrayList<>();
     private int servers;
@@ -195,9 +207,27 @@ public final class InMemoryNetwork implements AutoCloseable {
         return await(client.send(request));
     }
 
+    /**
+     * Loses the datagrams {@code rule} picks from now on (default: none); e.g. {@code (d, from, to) ->
+     * from.equals(server.localAddress()) && lost() == 0} loses the server's first answer. A lost
+     * datagram still shows in its sender's {@link InMemoryTransport#sent()}.
+     */
+    public void loss(Loss rule) {
+        this.loss = Objects.requireNonNull(rule, "rule");
+    }
+
+    /** How many datagrams {@link #loss} has lost so far. */
+    public long lost() {
+        return lost;
+    }
+
     /** Called by a transport on this network for every datagram it sends. */
     void route(byte[] data, InetSocketAddress source, InetSocketAddress destination) {
         InMemoryTransport to = transports.get(destination);
+        if (to != null && loss.loses(data.clone(), source, destination)) {
+            lost++;
+            return;
+        }
         if (to != null) {
             scheduler.execute(() -> {
                 if (!to.isClosed()) {

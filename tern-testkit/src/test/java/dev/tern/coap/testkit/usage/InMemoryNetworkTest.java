@@ -105,6 +105,25 @@ class InMemoryNetworkTest {
     }
 
     @Test
+    void aLostAnswerIsRetransmittedForAndTheHandlerRunsOnce() {
+        AtomicInteger posts = new AtomicInteger();
+        CoapServer server = network.server(Router.builder()
+                .post("/counter", req -> Response.of(Code.CHANGED, Integer.toString(posts.incrementAndGet())))
+                .build());
+        CoapClient client = network.client();
+        network.loss((data, from, to) -> from.equals(server.localAddress()) && network.lost() == 0);
+
+        Response r = network.call(client, Request.post(InMemoryNetwork.uri(server, "/counter")).build());
+
+        assertThat(network.lost()).isEqualTo(1);
+        assertThat(r.payloadString()).as("the server answered the retransmission from its cache (RFC 7252 §4.5)")
+                .isEqualTo("1");
+        assertThat(posts.get()).isEqualTo(1);
+        assertThat(Duration.ofNanos(network.scheduler().nanoTime())).as("one ACK_TIMEOUT, randomized (§4.2)")
+                .isBetween(Duration.ofSeconds(2), Duration.ofSeconds(3));
+    }
+
+    @Test
     void aClientWithItsOwnConfigurationGivesUpSooner() {
         CoapClient client = network.client(EndpointConfig.builder().maxRetransmit(1).build());
         CompletableFuture<Response> f = client.send(Request.get("coap://192.0.2.99/nobody").build());
