@@ -89,6 +89,10 @@ public final class ObserveRelations {
         }
         Request replay = request.toBuilder().acknowledger(() -> { }).observeHandler(s -> true).build();
         Relation r = new Relation(key, association, replay, source);
+        if (old != null) {
+            // §4.4: a re-registration (§3.3.1) stays in the client's relation, so its numbers go on increasing
+            r.sequence = old.sequence;
+        }
         relations.put(key, r);
         if (association != null) {
             byAssociation.computeIfAbsent(association, a -> new java.util.HashSet<>()).add(r);

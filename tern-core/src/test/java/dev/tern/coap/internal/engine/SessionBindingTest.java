@@ -10,7 +10,7 @@ import dev.tern.coap.Router;
 import dev.tern.coap.spi.Transport;
 import dev.tern.coap.testkit.InMemoryTransport;
 import dev.tern.coap.testkit.ManualScheduler;
-import dev.tern.coap.testkit.ScriptedPeer;
+import dev.tern.coap.testkit.MessagePeer;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -80,7 +80,7 @@ class SessionBindingTest {
         CoapEndpoint endpoint = CoapEndpoint.assemble(transport, scheduler, EndpointConfig.defaults(),
                 Router.builder().get("/obs", observable.handler(r -> Response.content("v")),
                         RouteOptions.create().observable()).build(), Runnable::run, "coaps", null, new Random(1));
-        ScriptedPeer peer = new ScriptedPeer(new InetSocketAddress("192.0.2.7", 40000), network, scheduler);
+        MessagePeer peer = new MessagePeer(new InetSocketAddress("192.0.2.7", 40000), network, scheduler);
         Object first = new Object();
         transport.current.put(peer.address(), first);
         peer.sendHex("41 01 0001 77 60 53 6f6273"); // CON GET /obs, Observe: 0, token 77
