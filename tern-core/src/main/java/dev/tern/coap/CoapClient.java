@@ -32,6 +32,14 @@ public final class CoapClient implements AutoCloseable {
     private final String scheme;
 
     private CoapClient(Builder b) {
+        if (b.transport != null) {
+            scheme = b.security == null ? CoapUri.COAP : b.security.scheme();
+            dev.tern.coap.spi.Transport wire = b.security == null ? b.transport : b.security.wrap(b.transport,
+                    b.scheduler, b.metrics);
+            endpoint = CoapEndpoint.assemble(wire, b.scheduler, b.config, null, Runnable::run, scheme, b.tracer,
+                    new SecureRandom(), b.metrics);
+            return;
+        }
         InetSocketAddress bind = b.bind == null ? new InetSocketAddress(0) : b.bind;
         UdpEventLoop loop = new UdpEventLoop(bind, 0, "tern-client");
         try {
@@ -60,9 +68,14 @@ public final class CoapClient implements AutoCloseable {
 
     /**
      * Sends {@code request}; the future completes with the response, or fails with
-     * {@link CoapTimeoutException}, {@link CoapResetException} or {@link CoapTransportException}.
+     * {@link CoapTimeoutException}, {@link CoapResetException} or {@link CoapTransportException}
+     * (RFC 7252 §5.3.2). 4.xx and 5.xx are responses, not failures. Note that
+     * {@code send(r).join()} throws the failure wrapped in a
+     * {@link java.util.concurrent.CompletionException} (its {@code getCause()}); {@link #call}
+     * throws it bare.
      */
     public CompletableFuture<Response> send(Request request) {
+        Objects.requireNonNull(request, "request");
         InetSocketAddress destination;
         try {
             checkScheme(request.scheme());
@@ -73,14 +86,62 @@ public final class CoapClient implements AutoCloseable {
         return endpoint.send(request, destination);
     }
 
-    /** Sends {@code request} and waits for the response; throws the {@link CoapException} of a failure. */
+    /**
+     * Sends {@code request} and waits for the response; throws the {@link CoapException} of a
+     * failure bare (not wrapped in a {@link java.util.concurrent.CompletionException}, unlike
+     * {@code send(request).join()}).
+     */
     public Response call(Request request) {
+        Objects.requireNonNull(request, "request");
         return await(send(request));
     }
 
-    /** GET {@code uri} and wait for the response. */
+    /**
+     * GET {@code uri} and wait for the response (RFC 7252 §5.8.1), up to the configured
+     * {@link EndpointConfig#requestTimeout()} (MAX_TRANSMIT_WAIT, 93 s by default); see
+     * {@link #get(String, Duration)} to wait less.
+     */
     public Response get(String uri) {
-        return call(Request.get(uri).build());
+        return call(Request.get(Objects.requireNonNull(uri, "uri")).build());
+    }
+
+    /**
+     * GET {@code uri} and wait at most {@code timeout} for the response (RFC 7252 §5.8.1); throws
+     * {@link CoapTimeoutException} when none came in time, e.g. from a dead host.
+     */
+    public Response get(String uri, Duration timeout) {
+        Objects.requireNonNull(uri, "uri");
+        Objects.requireNonNull(timeout, "timeout");
+        return call(Request.get(uri).timeout(timeout).build());
+    }
+
+    /**
+     * PUT {@code payload} with {@code contentFormat} (a {@link ContentFormat} number) to {@code uri}
+     * and wait for the response (RFC 7252 §5.8.3); a large payload goes block-wise (RFC 7959).
+     */
+    public Response put(String uri, Bytes payload, int contentFormat) {
+        return call(withBody(Request.put(Objects.requireNonNull(uri, "uri")), payload, contentFormat));
+    }
+
+    /**
+     * POST {@code payload} with {@code contentFormat} (a {@link ContentFormat} number) to {@code uri}
+     * and wait for the response (RFC 7252 §5.8.2); a large payload goes block-wise (RFC 7959).
+     */
+    public Response post(String uri, Bytes payload, int contentFormat) {
+        return call(withBody(Request.post(Objects.requireNonNull(uri, "uri")), payload, contentFormat));
+    }
+
+    /** DELETE {@code uri} and wait for the response (RFC 7252 §5.8.4). */
+    public Response delete(String uri) {
+        return call(Request.delete(Objects.requireNonNull(uri, "uri")).build());
+    }
+
+    private static Request withBody(Request.Builder b, Bytes payload, int contentFormat) {
+        Objects.requireNonNull(payload, "payload");
+        if (contentFormat < 0 || contentFormat > 0xFFFF) {
+            throw new IllegalArgumentException("contentFormat must be 0..65535 (RFC 7252 §12.3): " + contentFormat);
+        }
+        return b.payload(payload).contentFormat(contentFormat).build();
     }
 
     /**
@@ -97,6 +158,8 @@ public final class CoapClient implements AutoCloseable {
      * }</pre>
      */
     public Observation observe(Request request, java.util.function.Consumer<Response> listener) {
+        Objects.requireNonNull(request, "request");
+        Objects.requireNonNull(listener, "listener");
         if (request.method() != Method.GET && request.method() != Method.FETCH) {
             throw new IllegalArgumentException("observe needs a GET or FETCH request (RFC 7641 §2, RFC 8132)");
         }
@@ -125,6 +188,7 @@ public final class CoapClient implements AutoCloseable {
      *     address, or the client is closed
      */
     public CompletableFuture<List<Response>> multicast(Request request, Duration deadline) {
+        Objects.requireNonNull(request, "request");
         Objects.requireNonNull(deadline, "deadline");
         InetSocketAddress group;
         try {
@@ -141,6 +205,7 @@ public final class CoapClient implements AutoCloseable {
 
     /** CoAP ping (RFC 7252 §4.3): an empty CON that the peer answers with RST; completes with the round-trip time. */
     public CompletableFuture<Duration> ping(String uri) {
+        Objects.requireNonNull(uri, "uri");
         CoapUri u = CoapUri.parse(uri);
         try {
             checkScheme(u.scheme());
@@ -203,14 +268,33 @@ public final class CoapClient implements AutoCloseable {
 
     /** Builds a {@link CoapClient}. */
     public static final class Builder {
-        private EndpointConfig config = EndpointConfig.defaults();
+        private EndpointConfig config = EndpointConfig.clientDefaults();
         private InetSocketAddress bind;
         private MessageTracer tracer;
         private dev.tern.coap.spi.EndpointMetrics metrics = dev.tern.coap.spi.EndpointMetrics.NONE;
         private java.net.NetworkInterface multicastInterface;
         private dev.tern.coap.spi.SecurityLayer security;
+        private dev.tern.coap.spi.Transport transport;
+        private dev.tern.coap.spi.Scheduler scheduler;
 
         private Builder() {
+        }
+
+        /**
+         * Runs the client on {@code transport} and {@code scheduler} instead of a UDP socket and its
+         * own I/O thread: for tests and simulators, such as {@code tern-testkit}'s in-memory network
+         * on a manual clock, where retransmissions and timeouts (RFC 7252 §4.2, §4.8) happen in
+         * virtual time. Requests go out and responses come in through {@code transport}; futures and
+         * listeners complete on {@code scheduler}'s thread, so with a manual scheduler nothing
+         * happens until the test runs it: use {@link CoapClient#send} rather than the blocking
+         * {@link CoapClient#call}. The client closes {@code transport} when closed; a
+         * {@link #security} layer wraps it. {@link #build()} throws {@link IllegalStateException}
+         * when combined with {@link #bind} or {@link #multicastInterface}, which need a UDP socket.
+         */
+        public Builder transport(dev.tern.coap.spi.Transport transport, dev.tern.coap.spi.Scheduler scheduler) {
+            this.transport = Objects.requireNonNull(transport, "transport");
+            this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+            return this;
         }
 
         /**
@@ -223,7 +307,11 @@ public final class CoapClient implements AutoCloseable {
             return this;
         }
 
-        /** Transmission parameters and bounds. */
+        /**
+         * Transmission parameters and bounds; default {@link EndpointConfig#clientDefaults()}
+         * (RFC 7252 §4.8 timing, response bodies up to 16 MiB). Start from
+         * {@code EndpointConfig.clientDefaults().toBuilder()} to keep the client's body limit.
+         */
         public Builder config(EndpointConfig config) {
             this.config = Objects.requireNonNull(config, "config");
             return this;
@@ -260,8 +348,16 @@ public final class CoapClient implements AutoCloseable {
             return this;
         }
 
-        /** The client; its socket is bound now. */
+        /** The client; its socket is bound now (or its {@link #transport} started). */
         public CoapClient build() {
+            if (transport != null && bind != null) {
+                throw new IllegalStateException("bind needs a UDP socket: a client on a given transport has that"
+                        + " transport's address");
+            }
+            if (transport != null && multicastInterface != null) {
+                throw new IllegalStateException("multicastInterface needs a UDP socket: a client on a given"
+                        + " transport cannot choose one");
+            }
             return new CoapClient(this);
         }
     }

@@ -43,6 +43,7 @@ public final class CoapServer implements AutoCloseable {
     /** Empty until started; then one endpoint per I/O thread, the first with the multicast groups. */
     private volatile List<CoapEndpoint> endpoints = List.of();
     private ExecutorService ownExecutor;
+    private volatile List<NetworkInterface> multicastInterfaces = List.of();
 
     private CoapServer(Builder builder) {
         this.builder = builder;
@@ -53,10 +54,16 @@ public final class CoapServer implements AutoCloseable {
         return new Builder();
     }
 
-    /** Binds the socket and starts serving; throws {@link CoapTransportException} when binding fails. */
+    /**
+     * Binds the socket and starts serving; throws {@link CoapTransportException} when binding fails. With
+     * {@link Builder#transport} it starts serving on that transport instead.
+     */
     public synchronized CoapServer start() {
         if (!endpoints.isEmpty()) {
             throw new IllegalStateException("already started");
+        }
+        if (builder.transport != null) {
+            return startOn(builder.transport, builder.scheduler);
         }
         if (builder.ioThreads > 1 && !builder.joins.isEmpty()) {
             throw new IllegalStateException("joinMulticast needs ioThreads(1): every SO_REUSEPORT socket on the port"
@@ -78,6 +85,13 @@ public final class CoapServer implements AutoCloseable {
         String scheme = builder.security == null ? CoapUri.COAP : builder.security.scheme();
         boolean reusePort = builder.ioThreads > 1;
         List<CoapEndpoint> started = new ArrayList<>();
+        List<dev.tern.coap.internal.transport.udp.MulticastMembership> memberships;
+        try {
+            memberships = MulticastJoins.memberships(builder.joins, builder.address);
+        } catch (RuntimeException e) {
+            shutdownExecutor();
+            throw e;
+        }
         try {
             for (int i = 0; i < builder.ioThreads; i++) {
                 // The first loop picks the port (when 0) and holds the multicast groups (one loop only); the
@@ -86,7 +100,7 @@ public final class CoapServer implements AutoCloseable {
                         started.get(0).localAddress().getPort());
                 String name = "tern-server-" + port + (reusePort ? "-" + i : "");
                 UdpEventLoop loop = new UdpEventLoop(at, builder.receiveBufferSize, name,
-                        i == 0 ? MulticastJoins.memberships(builder.joins) : List.of(), reusePort,
+                        i == 0 ? memberships : List.of(), reusePort,
                         !builder.joins.isEmpty());
                 try {
                     dev.tern.coap.spi.Transport wire = builder.security == null ? loop
@@ -104,6 +118,32 @@ public final class CoapServer implements AutoCloseable {
             throw e;
         }
         endpoints = List.copyOf(started);
+        List<NetworkInterface> joined = new ArrayList<>();
+        for (var m : memberships) {
+            if (!joined.contains(m.networkInterface())) {
+                joined.add(m.networkInterface());
+            }
+        }
+        multicastInterfaces = List.copyOf(joined);
+        return this;
+    }
+
+    /** Serves on a transport and scheduler the application gave ({@link Builder#transport}). */
+    private CoapServer startOn(dev.tern.coap.spi.Transport datagrams, dev.tern.coap.spi.Scheduler scheduler) {
+        if (builder.ioThreads > 1) {
+            throw new IllegalStateException("ioThreads(" + builder.ioThreads + ") needs UDP sockets: a server on a"
+                    + " given transport runs one stack on that transport's scheduler");
+        }
+        if (!builder.joins.isEmpty()) {
+            throw new IllegalStateException("joinMulticast needs UDP sockets: a server on a given transport cannot"
+                    + " join multicast groups");
+        }
+        Executor executor = builder.executor != null ? builder.executor : Runnable::run;
+        dev.tern.coap.spi.Transport wire = builder.security == null ? datagrams
+                : builder.security.wrap(datagrams, scheduler, builder.metrics);
+        String scheme = builder.security == null ? CoapUri.COAP : builder.security.scheme();
+        endpoints = List.of(CoapEndpoint.assemble(wire, scheduler, builder.config, builder.service, executor, scheme,
+                builder.tracer, new SecureRandom(), builder.metrics));
         return this;
     }
 
@@ -133,6 +173,15 @@ public final class CoapServer implements AutoCloseable {
             throw new IllegalStateException("not started");
         }
         return e.get(0).localAddress();
+    }
+
+    /**
+     * The network interfaces the multicast groups are joined on (RFC 7252 §8), after
+     * {@link #start()}; empty without groups. With a specific {@link Builder#bind bind} address, only
+     * that address's interface.
+     */
+    public List<NetworkInterface> multicastInterfaces() {
+        return multicastInterfaces;
     }
 
     /** The bound port (after {@link #start()}); useful with port 0. */
@@ -169,8 +218,30 @@ public final class CoapServer implements AutoCloseable {
         private int ioThreads = 1;
         private final List<MulticastJoins.Join> joins = new ArrayList<>();
         private dev.tern.coap.spi.SecurityLayer security;
+        private dev.tern.coap.spi.Transport transport;
+        private dev.tern.coap.spi.Scheduler scheduler;
 
         private Builder() {
+        }
+
+        /**
+         * Runs the server on {@code transport} and {@code scheduler} instead of a UDP socket and its
+         * own I/O thread: for tests and simulators, such as {@code tern-testkit}'s in-memory network
+         * on a manual clock, where an EXCHANGE_LIFETIME of 247 s (RFC 7252 §4.8.2) passes in
+         * milliseconds. The server delivers and sends every datagram through {@code transport},
+         * keeps all protocol state on {@code scheduler}'s thread and takes its time from it, and
+         * closes {@code transport} when closed; {@link #port}, {@link #bind} and
+         * {@link #receiveBufferSize} do not apply. Unless {@link #executor} says otherwise, handlers
+         * run on the scheduler's thread, so a test on a manual clock is deterministic. A
+         * {@link #security} layer wraps {@code transport}. {@link #start()} throws
+         * {@link IllegalStateException} when combined with {@link #ioThreads(int) ioThreads(n)},
+         * {@code n > 1}, or with multicast groups ({@link #joinMulticast(InetAddress)}), which need
+         * UDP sockets.
+         */
+        public Builder transport(dev.tern.coap.spi.Transport transport, dev.tern.coap.spi.Scheduler scheduler) {
+            this.transport = Objects.requireNonNull(transport, "transport");
+            this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+            return this;
         }
 
         /**
@@ -185,8 +256,13 @@ public final class CoapServer implements AutoCloseable {
 
         /**
          * Also serves requests sent to the multicast {@code group} (RFC 7252 §8), joined on every
-         * interface that is up, supports multicast and has an address of the group's family; at
-         * {@link #start()} there must be one. Group requests are answered from the unicast socket
+         * interface that is up, supports multicast and has an address of the group's family — or,
+         * when the server is {@link #bind bound} to a specific address, on that address's interface
+         * only ({@link #start()} fails when it cannot be determined); at {@link #start()} there must
+         * be one. Only {@link Router} routes that opt in answer ({@link RouteOptions#multicast(boolean)});
+         * a {@link Service} of another kind sees every group request ({@link Request#isMulticast()})
+         * and must choose itself. Every answer stays within
+         * {@link EndpointConfig#multicastAmplificationLimit()} (RFC 7252 §11.3). Group requests are answered from the unicast socket
          * after a random delay of up to {@link EndpointConfig#multicastLeisure()} (§8.2), only with
          * 2.xx responses and never with RST (§8.1); a CON sent to a group is ignored.
          *
@@ -228,7 +304,11 @@ public final class CoapServer implements AutoCloseable {
             return this;
         }
 
-        /** Local address to bind; default all interfaces (IPv6 and IPv4). */
+        /**
+         * Local address to bind; default all interfaces (IPv6 and IPv4). A specific address also
+         * limits the multicast groups joined without an interface to that address's interface
+         * (RFC 7252 §8, §11.3).
+         */
         public Builder bind(InetAddress address) {
             this.address = Objects.requireNonNull(address, "address");
             return this;
@@ -236,6 +316,7 @@ public final class CoapServer implements AutoCloseable {
 
         /** Local address to bind, as a host name or literal; throws {@link CoapTransportException} if unknown. */
         public Builder bind(String host) {
+            Objects.requireNonNull(host, "host");
             try {
                 return bind(InetAddress.getByName(host));
             } catch (UnknownHostException e) {

@@ -13,7 +13,16 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 
-/** Turns the multicast groups a {@link CoapServer} joins into group/interface pairs (RFC 7252 §8). */
+/**
+ * Turns the multicast groups a {@link CoapServer} joins into group/interface pairs (RFC 7252 §8).
+ *
+ * <p>A group joined without an interface is joined on every interface that is up, supports
+ * multicast and has an address of the group's family — unless the server is bound to a specific
+ * (non-wildcard) address: then only on that address's interface, so that a server an operator bound
+ * to {@code 127.0.0.1} does not serve group requests from the LAN (RFC 7252 §11.3, issue 17). When
+ * that interface cannot be determined, or lacks multicast, the start fails rather than joining
+ * more. A group joined on an explicit interface is the caller's choice and is kept as given.
+ */
 final class MulticastJoins {
     private MulticastJoins() {
     }
@@ -44,11 +53,16 @@ final class MulticastJoins {
         }
     }
 
-    static List<MulticastMembership> memberships(List<Join> joins) {
+    static List<MulticastMembership> memberships(List<Join> joins, InetAddress bind) {
         if (joins.isEmpty()) {
             return List.of();
         }
-        List<NetworkInterface> all = interfaces();
+        boolean anyInterface = false;
+        for (Join j : joins) {
+            anyInterface |= j.networkInterface() == null;
+        }
+        List<NetworkInterface> all = !anyInterface ? List.of()
+                : bind == null || bind.isAnyLocalAddress() ? interfaces() : List.of(interfaceOf(bind, interfaces()));
         List<MulticastMembership> out = new ArrayList<>();
         boolean any = false;
         for (Join j : joins) {
@@ -71,6 +85,33 @@ final class MulticastJoins {
             throw new CoapTransportException("no multicast-capable interface to join the groups on");
         }
         return out;
+    }
+
+    /**
+     * The interface a specific bind address belongs to, among the multicast-capable {@code candidates};
+     * an unassigned loopback address (127.0.0.2) belongs to the loopback interface.
+     */
+    static NetworkInterface interfaceOf(InetAddress bind, List<NetworkInterface> candidates) {
+        for (NetworkInterface nif : candidates) {
+            for (InterfaceAddress a : nif.getInterfaceAddresses()) {
+                if (a.getAddress().equals(bind)) {
+                    return nif;
+                }
+            }
+        }
+        if (bind.isLoopbackAddress()) {
+            for (NetworkInterface nif : candidates) {
+                try {
+                    if (nif.isLoopback()) {
+                        return nif;
+                    }
+                } catch (SocketException e) {
+                    // not this one
+                }
+            }
+        }
+        throw new CoapTransportException("cannot join multicast groups for bind address " + bind.getHostAddress()
+                + ": no multicast-capable interface has it; bind to the wildcard address or name the interface");
     }
 
     /** Interfaces that are up and support multicast. */

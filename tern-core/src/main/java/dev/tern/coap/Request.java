@@ -36,6 +36,7 @@ public final class Request {
     private final java.util.function.Predicate<Observable> observeHandler;
     private final java.util.function.Consumer<String> routeRecorder;
     private final boolean multicast;
+    private final Runnable groupLimitRelease;
     private final int blockSize;
     private final TransferProgress progress;
     private final PeerIdentity peerIdentity;
@@ -54,6 +55,7 @@ public final class Request {
         this.observeHandler = b.observeHandler;
         this.routeRecorder = b.routeRecorder;
         this.multicast = b.multicast;
+        this.groupLimitRelease = b.groupLimitRelease;
         this.blockSize = b.blockSize;
         this.progress = b.progress;
         this.peerIdentity = b.peerIdentity;
@@ -119,6 +121,7 @@ public final class Request {
         b.observeHandler = observeHandler;
         b.routeRecorder = routeRecorder;
         b.multicast = multicast;
+        b.groupLimitRelease = groupLimitRelease;
         b.blockSize = blockSize;
         b.progress = progress;
         b.peerIdentity = peerIdentity;
@@ -190,6 +193,7 @@ public final class Request {
 
     /** The value a route's path template bound to {@code {name}}. */
     public Optional<String> pathParam(String name) {
+        Objects.requireNonNull(name, "name");
         return Optional.ofNullable(pathParams.get(name));
     }
 
@@ -205,6 +209,7 @@ public final class Request {
 
     /** The value of the first {@code name=value} query argument; an argument {@code name} alone gives "". */
     public Optional<String> queryParam(String name) {
+        Objects.requireNonNull(name, "name");
         for (String q : options.uriQuery()) {
             int eq = q.indexOf('=');
             String k = eq < 0 ? q : q.substring(0, eq);
@@ -223,6 +228,15 @@ public final class Request {
     /** Whether the server received it on a multicast address (RFC 7252 §8). */
     public boolean isMulticast() {
         return multicast;
+    }
+
+    /**
+     * Server side, for the {@link Router}: the response to this group request may exceed
+     * {@link EndpointConfig#multicastAmplificationLimit()} (a route opted out with
+     * {@link RouteOptions#multicastUncapped()}, RFC 7252 §11.3).
+     */
+    void releaseGroupLimit() {
+        groupLimitRelease.run();
     }
 
     /** Client side: the block size set by {@link Builder#blockSize(int)} (RFC 7959 §2.2), if any. */
@@ -305,6 +319,7 @@ public final class Request {
         private java.util.function.Predicate<Observable> observeHandler = NO_OBSERVE;
         private java.util.function.Consumer<String> routeRecorder = NO_RECORDER;
         private boolean multicast;
+        private Runnable groupLimitRelease = NO_ACK;
         private int blockSize;
         private TransferProgress progress;
         private PeerIdentity peerIdentity;
@@ -346,12 +361,14 @@ public final class Request {
 
         /** Sets the path (Uri-Path options from {@code /a/b}). */
         public Builder path(String path) {
+            Objects.requireNonNull(path, "path");
             edit().uriPath(path);
             return this;
         }
 
         /** Adds a Uri-Query argument. */
         public Builder query(String argument) {
+            Objects.requireNonNull(argument, "argument");
             edit().uriQuery(argument);
             return this;
         }
@@ -365,12 +382,14 @@ public final class Request {
 
         /** Adds an option. */
         public Builder option(Option option) {
+            Objects.requireNonNull(option, "option");
             edit().add(option);
             return this;
         }
 
         /** Edits options in place. */
         public Builder options(java.util.function.Consumer<Options.Builder> editor) {
+            Objects.requireNonNull(editor, "editor");
             editor.accept(edit());
             return this;
         }
@@ -395,11 +414,13 @@ public final class Request {
 
         /** Sets the payload (copied). */
         public Builder payload(byte[] payload) {
+            Objects.requireNonNull(payload, "payload");
             return payload(Bytes.of(payload));
         }
 
         /** Sets a UTF-8 text payload. */
         public Builder payload(String text) {
+            Objects.requireNonNull(text, "text");
             return payload(Bytes.wrap(text.getBytes(StandardCharsets.UTF_8)));
         }
 
@@ -420,10 +441,15 @@ public final class Request {
             return this;
         }
 
-        /** Uses this token instead of a random one (0..8 bytes). */
+        /**
+         * Uses this token instead of a random one: 0..8 bytes, or 13..65 804 bytes as an extended
+         * token (RFC 8974 §2.1; a server accepts up to its {@code maxTokenLength}).
+         */
         public Builder token(Bytes token) {
-            if (token.length() > 8) {
-                throw new IllegalArgumentException("token longer than 8 bytes");
+            Objects.requireNonNull(token, "token");
+            if (!dev.tern.coap.internal.codec.Message.isEncodableTokenLength(token.length())) {
+                throw new IllegalArgumentException("token length " + token.length()
+                        + " cannot be encoded: 0..8 or 13..65804 bytes (RFC 8974 §2.1)");
             }
             this.token = token;
             return this;
@@ -431,6 +457,7 @@ public final class Request {
 
         /** Binds path template parameters; set by the {@link Router}. */
         public Builder pathParams(Map<String, String> params) {
+            Objects.requireNonNull(params, "params");
             this.pathParams = Map.copyOf(params);
             return this;
         }
@@ -465,6 +492,15 @@ public final class Request {
         /** Marks a request received on a multicast address; set by the server engine. */
         public Builder multicast(boolean multicast) {
             this.multicast = multicast;
+            return this;
+        }
+
+        /**
+         * What the {@link Router} runs when the route of a group request opted out of the multiplier
+         * (RFC 7252 §11.3, {@link RouteOptions#multicastUncapped()}); set by the server engine.
+         */
+        public Builder groupLimitRelease(Runnable action) {
+            this.groupLimitRelease = Objects.requireNonNull(action, "action");
             return this;
         }
 

@@ -23,16 +23,22 @@ import java.util.StringJoiner;
  */
 public final class RouteOptions {
     private static final int[] NONE = new int[0];
-    private static final RouteOptions EMPTY = new RouteOptions(NONE, NONE, Map.of());
+    /** Group requests: not answered, answered within the multiplier, answered in full. */
+    static final int GROUP_IGNORED = 0;
+    static final int GROUP_CAPPED = 1;
+    static final int GROUP_UNCAPPED = 2;
+    private static final RouteOptions EMPTY = new RouteOptions(NONE, NONE, Map.of(), GROUP_IGNORED);
 
     private final int[] produces;
     private final int[] consumes;
     private final Map<String, String> attributes;
+    private final int group;
 
-    private RouteOptions(int[] produces, int[] consumes, Map<String, String> attributes) {
+    private RouteOptions(int[] produces, int[] consumes, Map<String, String> attributes, int group) {
         this.produces = produces;
         this.consumes = consumes;
         this.attributes = attributes;
+        this.group = group;
     }
 
     /** Options without any restriction or attribute (RFC 7252 §5.10.4: no Accept check). */
@@ -46,7 +52,7 @@ public final class RouteOptions {
      * (RFC 7252 §5.10.4, §5.9.2.7). Replaces earlier values; no formats means no check.
      */
     public RouteOptions produces(int... contentFormats) {
-        return new RouteOptions(formats(contentFormats), consumes, attributes);
+        return new RouteOptions(formats(contentFormats), consumes, attributes, group);
     }
 
     /**
@@ -56,7 +62,7 @@ public final class RouteOptions {
      * values; no formats means no check.
      */
     public RouteOptions consumes(int... contentFormats) {
-        return new RouteOptions(produces, formats(contentFormats), attributes);
+        return new RouteOptions(produces, formats(contentFormats), attributes, group);
     }
 
     /** The {@code title} link attribute, a human-readable label (RFC 6690 §3.1 via RFC 8288). */
@@ -103,7 +109,46 @@ public final class RouteOptions {
         }
         Map<String, String> copy = new LinkedHashMap<>(attributes);
         copy.put(name, value);
-        return new RouteOptions(produces, consumes, Collections.unmodifiableMap(copy));
+        return new RouteOptions(produces, consumes, Collections.unmodifiableMap(copy), group);
+    }
+
+    /**
+     * Whether the route answers requests sent to a multicast group (RFC 7252 §8.1, §11.3: multicast
+     * support limited to the resources that need it). Off by default: a group request to a route
+     * that did not opt in reaches neither its handler nor the filters' handler call, and gets no
+     * response (§8.1: no error responses to group requests); only the router's own
+     * {@code GET /.well-known/core} answers group requests out of the box (RFC 7252 §7.2). The
+     * response stays within {@link EndpointConfig#multicastAmplificationLimit()} times the request;
+     * see {@link #multicastUncapped()}. Opt in per method: the options of a GET route say nothing
+     * about the PUT route of the same path.
+     */
+    public RouteOptions multicast(boolean answered) {
+        return new RouteOptions(produces, consumes, attributes, answered ? GROUP_CAPPED : GROUP_IGNORED);
+    }
+
+    /**
+     * Answers group requests (as {@link #multicast(boolean) multicast(true)}) with responses of any
+     * size: opts the route out of {@link EndpointConfig#multicastAmplificationLimit()}
+     * (RFC 7252 §11.3). Every server in the group then sends the whole first block to whatever
+     * source a group request claims; use it only for resources whose group answers are small or
+     * needed in full, on networks where sources cannot be forged.
+     */
+    public RouteOptions multicastUncapped() {
+        return new RouteOptions(produces, consumes, attributes, GROUP_UNCAPPED);
+    }
+
+    /** Whether the route answers group requests (RFC 7252 §8.1), see {@link #multicast(boolean)}. */
+    public boolean isMulticast() {
+        return group != GROUP_IGNORED;
+    }
+
+    /** Whether the route's group responses are exempt from the multiplier (RFC 7252 §11.3). */
+    public boolean isMulticastUncapped() {
+        return group == GROUP_UNCAPPED;
+    }
+
+    int groupPolicy() {
+        return group;
     }
 
     /** The Content-Formats for the Accept check (RFC 7252 §5.10.4); empty means none. */
@@ -150,6 +195,7 @@ public final class RouteOptions {
     @Override
     public String toString() {
         return "RouteOptions[produces=" + Arrays.toString(produces) + ", consumes=" + Arrays.toString(consumes)
-                + ", attributes=" + attributes + "]";
+                + ", attributes=" + attributes
+                + (group == GROUP_IGNORED ? "" : group == GROUP_CAPPED ? ", multicast" : ", multicast uncapped") + "]";
     }
 }

@@ -63,6 +63,14 @@ import java.util.concurrent.CompletableFuture;
  * {@link LinkFormat#matches}). {@code /.well-known/core} does not list itself, and does not appear
  * in {@link #routes()}. A route registered for {@code /.well-known/core} replaces the generated one.
  *
+ * <h2>Group requests</h2>
+ * A request that came to a multicast group ({@link Request#isMulticast()}) reaches only a handler
+ * whose {@link RouteOptions#multicast(boolean)} is on (RFC 7252 §11.3: limit multicast support to
+ * the resources that need it); any other is answered 4.04 without calling the handler, and the
+ * engine sends no error to a group (§8.1), so the request is silently ignored. Out of the box only
+ * the generated {@code GET /.well-known/core} opts in (RFC 7252 §7.2); a route registered for
+ * {@code /.well-known/core} must opt in itself.
+ *
  * <h2>Failures</h2>
  * The router never turns a handler's failure into a response: an exception thrown by a handler or a
  * filter, or a failed future, comes back as a failed future, which the server engine answers with
@@ -153,8 +161,7 @@ public final class Router implements Service {
         if (literal != null) {
             Endpoint e = literal.endpoint(method);
             if (e != null) {
-                request.routed(literal.template.source);
-                return e.invoke(request, path);
+                return take(request, literal.template, e, path);
             }
             pathKnown = true;
         }
@@ -162,13 +169,24 @@ public final class Router implements Service {
             if (r.template.matches(path)) {
                 Endpoint e = r.endpoint(method);
                 if (e != null) {
-                    request.routed(r.template.source);
-                    return e.invoke(request, path);
+                    return take(request, r.template, e, path);
                 }
                 pathKnown = true;
             }
         }
         return answer(pathKnown ? Code.METHOD_NOT_ALLOWED : Code.NOT_FOUND);
+    }
+
+    /**
+     * Tells the request's route recorder (the server's metrics) the template, unless the route
+     * ignores group requests and this is one (its 4.04 is no route's answer), then invokes {@code e}.
+     */
+    private static CompletableFuture<Response> take(Request request, Template template, Endpoint e,
+                                                    List<String> path) {
+        if (!request.isMulticast() || e.group != RouteOptions.GROUP_IGNORED) {
+            request.routed(template.source);
+        }
+        return e.invoke(request, path);
     }
 
     private static CompletableFuture<Response> answer(Code code) {
@@ -338,25 +356,37 @@ public final class Router implements Service {
         final Service service;
         final int[] produces;
         final int[] consumes;
+        final int group;
 
         Endpoint(Template template, Service service, RouteOptions options) {
             this.template = template;
             this.service = service;
             this.produces = options.producesShared();
             this.consumes = options.consumesShared();
+            this.group = options.groupPolicy();
         }
 
         CompletableFuture<Response> invoke(Request request, List<String> path) {
+            if (request.isMulticast()) {
+                if (group == RouteOptions.GROUP_IGNORED) {
+                    // RFC 7252 §11.3: only routes that opted in serve groups; the 4.04 is never sent (§8.1).
+                    return answer(Code.NOT_FOUND);
+                }
+                if (group == RouteOptions.GROUP_UNCAPPED) {
+                    request.releaseGroupLimit();
+                }
+            }
             if (consumes.length > 0) {
                 OptionalInt cf = request.contentFormat();
                 if (cf.isPresent() ? !contains(consumes, cf.getAsInt()) : !request.payload().isEmpty()) {
-                    return answer(Code.UNSUPPORTED_CONTENT_FORMAT);
+                    return CompletableFuture.completedFuture(NegotiationDiagnostics.unsupportedContentFormat(consumes, cf));
                 }
             }
             if (produces.length > 0) {
                 OptionalInt accept = request.options().accept();
                 if (accept.isPresent() && !contains(produces, accept.getAsInt())) {
-                    return answer(Code.NOT_ACCEPTABLE);
+                    return CompletableFuture.completedFuture(
+                            NegotiationDiagnostics.notAcceptable(produces, accept.getAsInt()));
                 }
             }
             Request routed = request;
@@ -605,7 +635,7 @@ public final class Router implements Service {
                 Service s = new WellKnownCore(List.copyOf(links));
                 Endpoint[] byMethod = new Endpoint[METHODS.length];
                 byMethod[Method.GET.ordinal()] = new Endpoint(core, s,
-                        RouteOptions.create().produces(ContentFormat.LINK_FORMAT));
+                        RouteOptions.create().produces(ContentFormat.LINK_FORMAT).multicast(true));
                 literals.put(List.of(core.segments), new Resource(core, byMethod, null));
             }
             return new Router(literals, patterns.toArray(new Resource[0]), List.copyOf(filters),

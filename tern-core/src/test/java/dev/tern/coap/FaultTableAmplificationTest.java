@@ -24,6 +24,9 @@ class FaultTableAmplificationTest {
     private static final String BIG = "x".repeat(800);
     private final Observable observable = Observable.create();
     private final Service.Handler observed = observable.handler(r -> Response.content(BIG));
+    /** An observable resource whose answers are small: the size check alone lets them through. */
+    private final Observable smallObservable = Observable.create();
+    private final Service.Handler smallObserved = smallObservable.handler(r -> Response.content("s"));
     private CoapServer server;
     private DatagramSocket socket;
 
@@ -31,7 +34,9 @@ class FaultTableAmplificationTest {
     void start() throws Exception {
         Service service = request -> CompletableFuture.completedFuture(
                 request.path().equals("/big") ? Response.content(BIG)
-                        : request.path().equals("/obs") ? observed.handle(request) : Response.content("Hello World!"));
+                        : request.path().equals("/obs") ? observed.handle(request)
+                        : request.path().equals("/small-obs") ? smallObserved.handle(request)
+                        : Response.content("Hello World!"));
         server = CoapServer.builder().port(0).bind("127.0.0.1").service(service)
                 .config(EndpointConfig.builder().amplificationLimit(3).build()).build().start();
         socket = new DatagramSocket(0, InetAddress.getLoopbackAddress());
@@ -145,6 +150,72 @@ class FaultTableAmplificationTest {
             observable.changed();
             org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> seen.size() >= 2);
             assertThat(seen).allSatisfy(r -> assertThat(r.payloadString()).isEqualTo(BIG));
+            obs.cancel();
+        }
+    }
+
+    private static Message registration(dev.tern.coap.MessageType type, int mid, String path, Bytes echo) {
+        Options.Builder o = Options.builder().uriPath(path).add(Option.ofUint(OptionNumber.OBSERVE, 0));
+        if (echo != null) {
+            o.add(OptionNumber.ECHO, echo);
+        }
+        return new Message(type, Code.GET, mid, Bytes.fromHex("0a0b"), o.build(), Bytes.EMPTY);
+    }
+
+    /**
+     * Issue 15 point 4 / FAULTS.md A1.4: the guard weighs what a registration will send later, not
+     * only its first response. A registration of a resource with tiny answers (which passes the
+     * size check) from an unverified peer gets 4.01 with Echo and no relation; the Echo round trip
+     * then registers it (RFC 9175 §2.4, RFC 7641 §4.1).
+     */
+    @Test
+    void a1_4_unverifiedRegistrationOfASmallResourceGets401WithEchoAndNoRelation() throws Exception {
+        Message r = exchange(registration(MessageType.CON, 1, "/small-obs", null));
+        assertThat(r.code()).isEqualTo(Code.UNAUTHORIZED);
+        assertThat(r.options().echo()).isPresent();
+        assertThat(r.options().observe()).isEmpty();
+        assertThat(Tables.read(server.endpoint(), CoapEndpoint::observers)).isZero();
+        assertThat(smallObservable.observerCount()).isZero();
+
+        Message registered = exchange(registration(MessageType.CON, 2, "/small-obs", r.options().echo().get()));
+        assertThat(registered.code()).isEqualTo(Code.CONTENT);
+        assertThat(registered.options().observe()).as("registered after the Echo round trip").isPresent();
+        assertThat(Tables.read(server.endpoint(), CoapEndpoint::observers)).isEqualTo(1);
+    }
+
+    /** A plain GET of the same resource from an unverified peer is still served at once. */
+    @Test
+    void a1_4_plainGetOfTheSmallResourceNeedsNoEcho() throws Exception {
+        Message r = exchange(get(1, "/small-obs", null));
+        assertThat(r.code()).isEqualTo(Code.CONTENT);
+        assertThat(r.payload().utf8()).isEqualTo("s");
+    }
+
+    /** A1.4 attack with the guard on: a spoofed NON registration creates no relation, so no notification follows. */
+    @Test
+    void a1_4_spoofedNonRegistrationCreatesNoRelation() throws Exception {
+        Message r = exchange(registration(MessageType.NON, 1, "/small-obs", null));
+        assertThat(r.type()).isEqualTo(MessageType.NON);
+        assertThat(r.code()).isEqualTo(Code.UNAUTHORIZED);
+        assertThat(Tables.read(server.endpoint(), CoapEndpoint::observers)).isZero();
+        smallObservable.changed();
+        socket.setSoTimeout(400);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> socket.receive(new DatagramPacket(new byte[64], 64)))
+                .as("no notification reaches the victim").isInstanceOf(java.net.SocketTimeoutException.class);
+    }
+
+    @Test
+    void a1_4_ternObserverOfASmallResourceAnswersEchoTransparently() throws Exception {
+        try (CoapClient client = CoapClient.create()) {
+            java.util.List<Response> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+            Observation obs = client.observe(
+                    Request.get("coap://127.0.0.1:" + server.port() + "/small-obs").build(), seen::add);
+            Response first = obs.registered().get(5, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(first.code()).isEqualTo(Code.CONTENT);
+            assertThat(first.options().observe()).isPresent();
+            assertThat(Tables.read(server.endpoint(), CoapEndpoint::observers)).isEqualTo(1);
+            smallObservable.changed();
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> seen.size() >= 2);
             obs.cancel();
         }
     }

@@ -31,12 +31,14 @@ class ReadmeDiscoveryExampleTest {
     }
 
     /** The multicast example of README.md: compiled, not run (it binds port 5683 and waits 6 s). */
-    static void multicastExample(Router router) {
+    static void multicastExample(Service.Handler handler) {
         // --- README: multicast ---
         CoapServer server = CoapServer.builder()
                 .joinAllCoapNodes()                    // 224.0.1.187, ff02::fd, ff05::fd on every multicast interface
-                // .joinMulticast(group) or .joinMulticast(group, networkInterface)
-                .service(router)
+                // .joinMulticast(group) or .joinMulticast(group, networkInterface); with .bind(addr): its interface only
+                .service(Router.builder()
+                        .get("/temp", handler, RouteOptions.create().multicast(true)) // this route answers groups
+                        .build())
                 .build().start();
 
         try (CoapClient client = CoapClient.create()) {

@@ -27,7 +27,8 @@ abstract class DtlsClientFlags {
     String pskIdentity;
 
     @Option(names = {"-k", "--psk-key"}, paramLabel = "KEY", order = 102,
-            description = "pre-shared key: text, 0x<hex> or hex:<hex>, or @FILE to read one of these from FILE")
+            description = "pre-shared key from @FILE (holding text, 0x<hex> or hex:<hex>) or env:VAR; text,"
+                    + " 0x<hex> or hex:<hex> given here is visible to other users in ps")
     String pskKey;
 
     /** {@code -c, --cert} or {@code --cert}, set by the subclass. */
@@ -92,9 +93,9 @@ abstract class DtlsClientFlags {
      * The security layer for {@code target}: null for {@code coap://}, a DTLS client layer for
      * {@code coaps://}. Throws {@link UsageException} when DTLS flags come with a {@code coap://}
      * URI, when a {@code coaps://} URI comes without credentials, or when the flags do not fit
-     * together or name unreadable files.
+     * together or name unreadable files. Warnings about how keys are given go to {@code err}.
      */
-    SecurityLayer layer(Target target) {
+    SecurityLayer layer(Target target, PrintStream err) {
         if (!target.secure()) {
             if (!given().isEmpty()) {
                 throw new UsageException(String.join(", ", given()) + ": DTLS options need a coaps:// URI, not "
@@ -103,7 +104,7 @@ abstract class DtlsClientFlags {
             return null;
         }
         check();
-        return DtlsSetup.client(this);
+        return DtlsSetup.client(this, KeyHygiene.to(err));
     }
 
     private void check() {

@@ -40,7 +40,8 @@ final class DtlsServerFlags {
     String pskIdentity;
 
     @Option(names = {"-k", "--psk-key"}, paramLabel = "KEY", order = 103,
-            description = "its key: text, 0x<hex> or hex:<hex>, or @FILE to read one of these from FILE")
+            description = "its key from @FILE (holding text, 0x<hex> or hex:<hex>) or env:VAR; text, 0x<hex>"
+                    + " or hex:<hex> given here is visible to other users in ps")
     String pskKey;
 
     @Option(names = "--psk-file", paramLabel = "FILE", order = 104,
@@ -121,14 +122,17 @@ final class DtlsServerFlags {
         return port != null ? port : 5684;
     }
 
-    /** The identities and keys of {@code -u}/{@code -k} and {@code --psk-file}, in order. */
-    Map<String, byte[]> pskKeys() {
+    /**
+     * The identities and keys of {@code -u}/{@code -k} and {@code --psk-file}, in order;
+     * {@code hygiene} warns about key files open to others and keys on the command line.
+     */
+    Map<String, byte[]> pskKeys(KeyHygiene hygiene) {
         Map<String, byte[]> keys = new LinkedHashMap<>();
         if (pskIdentity != null) {
-            keys.put(pskIdentity, PskKeys.parse(pskKey, "--psk-key"));
+            keys.put(pskIdentity, PskKeys.option(pskKey, "--psk-key", hygiene));
         }
         if (pskFile != null) {
-            for (Map.Entry<String, byte[]> e : PskKeys.file(pskFile).entrySet()) {
+            for (Map.Entry<String, byte[]> e : PskKeys.file(pskFile, hygiene).entrySet()) {
                 if (keys.putIfAbsent(e.getKey(), e.getValue()) != null) {
                     throw new UsageException("identity '" + e.getKey() + "' is both in --psk-identity and --psk-file");
                 }

@@ -31,18 +31,19 @@ final class DtlsSetup {
     private DtlsSetup() {
     }
 
-    /** A DTLS client layer from checked client flags. */
-    static SecurityLayer client(DtlsClientFlags f) {
+    /** A DTLS client layer from checked client flags; {@code hygiene} warns about how keys are given. */
+    static SecurityLayer client(DtlsClientFlags f, KeyHygiene hygiene) {
         DtlsConfig.Builder b = DtlsConfig.builder();
         if (f.pskIdentity != null) {
-            b.psk(f.pskIdentity, PskKeys.parse(f.pskKey, "-k"));
+            b.psk(f.pskIdentity, PskKeys.option(f.pskKey, "-k", hygiene));
         }
         if (f.cert != null) {
             List<X509Certificate> chain = certificates(f.cert, "--cert");
-            KeyPair pair = keyPair(f.key != null ? f.key : f.cert, f.key != null ? "-j" : "-j (or a key in --cert)");
+            KeyPair pair = keyPair(f.key != null ? f.key : f.cert, f.key != null ? "-j" : "-j (or a key in --cert)",
+                    hygiene);
             b.certificate(pair.getPrivate(), chain);
         } else if (f.rpk) {
-            b.rawPublicKey(keyPair(f.key, "-j"));
+            b.rawPublicKey(keyPair(f.key, "-j", hygiene));
         }
         f.caCerts.forEach(file -> b.trustedCertificates(certificates(file, "-C")));
         f.trustedKeys.forEach(file -> b.trustedKeys(publicKeys(file, "--trusted-key")));
@@ -54,11 +55,14 @@ final class DtlsSetup {
         }
     }
 
-    /** A DTLS server layer from checked serve flags, and what it serves in words (never a key). */
-    static Server server(DtlsServerFlags f) {
+    /**
+     * A DTLS server layer from checked serve flags, and what it serves in words (never a key);
+     * {@code hygiene} warns about how keys are given.
+     */
+    static Server server(DtlsServerFlags f, KeyHygiene hygiene) {
         DtlsConfig.Builder b = DtlsConfig.builder();
         List<String> said = new ArrayList<>();
-        Map<String, byte[]> keys = f.pskKeys();
+        Map<String, byte[]> keys = f.pskKeys(hygiene);
         if (!keys.isEmpty()) {
             Map<String, byte[]> store = Map.copyOf(keys);
             b.pskStore(identity -> {
@@ -72,11 +76,12 @@ final class DtlsSetup {
         }
         if (f.cert != null) {
             List<X509Certificate> chain = certificates(f.cert, "--cert");
-            KeyPair pair = keyPair(f.key != null ? f.key : f.cert, f.key != null ? "-j" : "-j (or a key in --cert)");
+            KeyPair pair = keyPair(f.key != null ? f.key : f.cert, f.key != null ? "-j" : "-j (or a key in --cert)",
+                    hygiene);
             b.certificate(pair.getPrivate(), chain);
             said.add("X.509 " + chain.get(0).getSubjectX500Principal().getName());
         } else if (f.rpk) {
-            KeyPair pair = keyPair(f.key, "-j");
+            KeyPair pair = keyPair(f.key, "-j", hygiene);
             b.rawPublicKey(pair);
             said.add("raw public key " + PeerIdentity.niName(pair.getPublic()));
         }
@@ -167,12 +172,16 @@ final class DtlsSetup {
         }
     }
 
-    private static KeyPair keyPair(Path file, String option) {
+    /** The key pair in {@code file}, warning if the file is open to others. */
+    private static KeyPair keyPair(Path file, String option, KeyHygiene hygiene) {
+        KeyPair pair;
         try {
-            return Pem.keyPair(file);
+            pair = Pem.keyPair(file);
         } catch (IOException e) {
             throw unreadable(option, file, e);
         }
+        hygiene.checkPermissions(file, option);
+        return pair;
     }
 
     private static List<PublicKey> publicKeys(Path file, String option) {

@@ -74,6 +74,9 @@ public final class Main {
         cl.setOut(new PrintWriter(new java.io.OutputStreamWriter(io.out(), cs), true));
         cl.setErr(new PrintWriter(new java.io.OutputStreamWriter(io.err(), cs), true));
         cl.setCaseInsensitiveEnumValuesAllowed(true);
+        // @FILE is tern's own syntax for key files (PskKeys: exact bytes, permission check), not
+        // picocli's argument files, which would split a key at spaces and skip the check.
+        cl.setExpandAtFiles(false);
         cl.setExecutionStrategy(parsed -> {
             rejectRepeatedGroupOptions(parsed);
             return new CommandLine.RunLast().execute(parsed);

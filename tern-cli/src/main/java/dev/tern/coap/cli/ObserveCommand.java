@@ -54,6 +54,10 @@ public final class ObserveCommand implements java.util.concurrent.Callable<Integ
     @picocli.CommandLine.Option(names = {"-N", "--non"}, description = "register with a NON request")
     boolean nonConfirmable;
 
+    @picocli.CommandLine.Option(names = "--max-body", paramLabel = "SIZE", converter = SizeConverter.class,
+            description = "the largest notification body to assemble from blocks, e.g. 200k, 64M (default: 16M)")
+    int maxBody = dev.tern.coap.EndpointConfig.CLIENT_MAX_BODY_SIZE;
+
     @picocli.CommandLine.Option(names = "--format", paramLabel = "FORMAT", description = "text (default) or json")
     OutputFormat format = OutputFormat.text;
 
@@ -77,7 +81,7 @@ public final class ObserveCommand implements java.util.concurrent.Callable<Integ
         }
         Target target = Target.parse(uri);
         DtlsClientFlags flags = dtls != null ? dtls : new DtlsClientFlags.LongCert();
-        SecurityLayer security = flags.layer(target);
+        SecurityLayer security = flags.layer(target, io.err());
         java.util.Optional<InetSocketAddress> resolved = target.resolveOrReport(io.err(), quiet);
         if (resolved.isEmpty()) {
             return ExitCodes.ERROR;
@@ -94,12 +98,13 @@ public final class ObserveCommand implements java.util.concurrent.Callable<Integ
         if (nonConfirmable) {
             b.nonConfirmable();
         }
-        CoapClient.Builder cb = CoapClient.builder();
+        CoapClient.Builder cb = CoapClient.builder()
+                .config(dev.tern.coap.EndpointConfig.clientDefaults().toBuilder().maxBodySize(maxBody).build());
         if (security != null) {
             cb.security(security);
         }
         if (verbose) {
-            cb.tracer(flags.verbose(new TraceWriter(io.err(), false), security, io.err()));
+            cb.tracer(flags.verbose(new TraceWriter(io.err(), true), security, io.err()));
         }
         ResponsePrinter printer = new ResponsePrinter(io);
         AtomicInteger seen = new AtomicInteger();
@@ -173,6 +178,12 @@ public final class ObserveCommand implements java.util.concurrent.Callable<Integ
         }
         if (verbose) {
             printer.printHead(r);
+        } else if (!r.isSuccess() && !quiet) {
+            io.err().println("tern: " + r.code() + " " + r.code().reason()); // as tern get says it
+            io.err().flush();
+        }
+        if (!r.isSuccess() && r.payload().isEmpty()) {
+            return; // the code is on stderr already: no empty line on stdout
         }
         if (io.terminal()) {
             printer.printPayload(r);

@@ -13,15 +13,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The observable plugtest resources (ETSI TD_COAP_OBS): {@code /obs} with CON notifications and
  * {@code /obs-non} with NON notifications. Each changes by itself every {@link #PERIOD} (its value
  * is the time of day), a PUT sets a new value and notifies, a PUT with another Content-Format
- * ends the observations with 4.06, and DELETE ends them with 4.04 (RFC 7641 §3.2, §4.2).
+ * ends the observations with 4.06, and DELETE ends them with 4.04 (RFC 7641 §3.2, §4.2). A deleted
+ * resource answers 4.04 until its next periodic change brings it back, as Californium's plugtest
+ * server does, so that a plugtest run can go on with later observe tests after TD_COAP_OBS_07.
  */
 final class ObservePlugtest {
     /** How often the resources change by themselves. */
@@ -40,38 +39,30 @@ final class ObservePlugtest {
         this.value = now();
     }
 
-    /** One daemon thread of the tern process drives every periodic change. */
-    private static final class Ticker {
-        static final ScheduledExecutorService INSTANCE = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "tern-plugtest-obs");
-            t.setDaemon(true);
-            return t;
-        });
-    }
-
-    /** Adds {@code /obs} and {@code /obs-non} to {@code router}. */
-    static Router.Builder addTo(Router.Builder router, Clock clock) {
-        add(router, "/obs", new ObservePlugtest(Observable.confirmable(), clock), Ticker.INSTANCE);
-        add(router, "/obs-non", new ObservePlugtest(Observable.create(), clock), Ticker.INSTANCE);
+    /** Adds {@code /obs} and {@code /obs-non} to {@code router}, changing on {@code ticker}'s ticks. */
+    static Router.Builder addTo(Router.Builder router, Clock clock, Ticker ticker) {
+        add(router, "/obs", new ObservePlugtest(Observable.confirmable(), clock), ticker);
+        add(router, "/obs-non", new ObservePlugtest(Observable.create(), clock), ticker);
         return router;
     }
 
-    private static void add(Router.Builder router, String path, ObservePlugtest r, ScheduledExecutorService ticker) {
+    private static void add(Router.Builder router, String path, ObservePlugtest r, Ticker ticker) {
         RouteOptions attrs = RouteOptions.create().title("Observable resource which changes every 2 seconds")
                 .resourceType("observe").observable().contentType(ContentFormat.TEXT_PLAIN);
         router.get(path, r.source.handler(r::get), attrs).put(path, r::put).delete(path, r::delete);
-        long ms = PERIOD.toMillis();
-        ticker.scheduleAtFixedRate(r::tick, ms, ms, TimeUnit.MILLISECONDS);
+        ticker.every(PERIOD, r, ObservePlugtest::tick);
     }
 
     private Bytes now() {
         return Bytes.utf8(TIME.format(Instant.now(clock)));
     }
 
+    /** The periodic change: a new value, which also brings a deleted resource back as text. */
     private void tick() {
         synchronized (this) {
             if (!exists) {
-                return;
+                format = ContentFormat.TEXT_PLAIN;
+                exists = true;
             }
             value = now();
         }

@@ -53,14 +53,14 @@ public final class PingCommand implements Callable<Integer> {
     public Integer call() {
         Target target = Target.parse(uri);
         DtlsClientFlags flags = dtls != null ? dtls : new DtlsClientFlags.Standard();
-        SecurityLayer security = flags.layer(target);
+        SecurityLayer security = flags.layer(target, io.err());
         java.util.Optional<InetSocketAddress> resolved = target.resolveOrReport(io.err(), quiet);
         if (resolved.isEmpty()) {
             return ExitCodes.ERROR;
         }
         InetSocketAddress address = resolved.get();
         Duration timeout = maxTime != null ? maxTime : EndpointConfig.defaults().requestTimeout();
-        MessageTracer tracer = verbose ? flags.verbose(new TraceWriter(io.err(), false), security, io.err()) : null;
+        MessageTracer tracer = verbose ? flags.verbose(new TraceWriter(io.err(), true), security, io.err()) : null;
         try (Exchanger client = exchangers.open(tracer, security)) {
             Duration rtt = client.ping(target.uri()).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             if (!quiet) {

@@ -10,10 +10,12 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Pre-shared keys as the command line gives them ({@code -k KEY}, {@code --psk-file}): text (its
- * UTF-8 bytes, as libcoap's {@code -k} takes it), {@code 0x...} or {@code hex:...} for hex, or
- * {@code @FILE} for a file holding a key in one of those forms (a trailing newline is stripped).
- * Mistakes are {@link UsageException}s; no message ever contains key material.
+ * Pre-shared keys (RFC 4279) as the command line gives them ({@code -k KEY}, {@code --psk-file}):
+ * text (its UTF-8 bytes, as libcoap's {@code -k} takes it), {@code 0x...} or {@code hex:...} for
+ * hex, {@code @FILE} for a file holding a key in one of those forms (a trailing newline is
+ * stripped), or {@code env:VAR} for an environment variable holding one. Files holding keys are
+ * checked by {@link KeyHygiene}. Mistakes are {@link UsageException}s; no message ever contains
+ * key material.
  */
 final class PskKeys {
     private PskKeys() {
@@ -21,17 +23,47 @@ final class PskKeys {
 
     /** The key bytes {@code spec} stands for; {@code what} names the option in messages. */
     static byte[] parse(String spec, String what) {
+        return parse(spec, what, KeyHygiene.SILENT);
+    }
+
+    /**
+     * The key bytes of option {@code what} given {@code spec} on the command line: {@code hygiene}
+     * warns about a key file open to others, and hints that a key written out is visible in
+     * {@code ps}.
+     */
+    static byte[] option(String spec, String what, KeyHygiene hygiene) {
+        if (!spec.startsWith("@") && !spec.regionMatches(true, 0, "env:", 0, 4)) {
+            hygiene.keyOnCommandLine(what);
+        }
+        return parse(spec, what, hygiene);
+    }
+
+    private static byte[] parse(String spec, String what, KeyHygiene hygiene) {
         String text = spec;
+        Path keyFile = null;
         if (spec.startsWith("@")) {
             String file = spec.substring(1);
             if (file.isEmpty()) {
                 throw new UsageException(what + ": @ needs a file name");
             }
-            text = stripNewline(read(Path.of(file), what));
+            keyFile = Path.of(file);
+            text = stripNewline(read(keyFile, what));
+        } else if (spec.regionMatches(true, 0, "env:", 0, 4)) {
+            String name = spec.substring(4);
+            if (name.isEmpty()) {
+                throw new UsageException(what + ": env: needs a variable name");
+            }
+            text = hygiene.environment(name);
+            if (text == null) {
+                throw new UsageException(what + ": environment variable " + name + " is not set");
+            }
         }
         byte[] key = decode(text, what);
         if (key.length == 0) {
             throw new UsageException(what + ": the pre-shared key is empty");
+        }
+        if (keyFile != null) {
+            hygiene.checkPermissions(keyFile, what);
         }
         return key;
     }
@@ -41,6 +73,11 @@ final class PskKeys {
      * the first colon), blank lines and lines starting with {@code #} ignored.
      */
     static Map<String, byte[]> file(Path file) {
+        return file(file, KeyHygiene.SILENT);
+    }
+
+    /** {@link #file(Path)}, warning through {@code hygiene} when the file is open to others. */
+    static Map<String, byte[]> file(Path file, KeyHygiene hygiene) {
         String what = "--psk-file " + file;
         Map<String, byte[]> keys = new LinkedHashMap<>();
         String[] lines = read(file, "--psk-file").split("\r?\n", -1);
@@ -54,7 +91,7 @@ final class PskKeys {
                 throw new UsageException(what + " line " + (i + 1) + ": expected identity:key");
             }
             String identity = line.substring(0, colon);
-            byte[] key = parse(line.substring(colon + 1), what + " line " + (i + 1));
+            byte[] key = parse(line.substring(colon + 1), what + " line " + (i + 1), hygiene);
             if (keys.put(identity, key) != null) {
                 throw new UsageException(what + " line " + (i + 1) + ": identity '" + identity + "' given twice");
             }
@@ -62,6 +99,7 @@ final class PskKeys {
         if (keys.isEmpty()) {
             throw new UsageException(what + ": no identity:key line");
         }
+        hygiene.checkPermissions(file, "--psk-file");
         return keys;
     }
 

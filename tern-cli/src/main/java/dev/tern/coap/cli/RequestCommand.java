@@ -78,6 +78,11 @@ public final class RequestCommand implements Callable<Integer> {
             description = "give up when no response came within SECONDS (default: MAX_TRANSMIT_WAIT, 93 s)")
     Duration maxTime;
 
+    @picocli.CommandLine.Option(names = "--max-body", paramLabel = "SIZE", converter = SizeConverter.class,
+            description = "the largest response body to assemble from blocks (RFC 7959), e.g. 200k, 64M"
+                    + " (default: 16M)")
+    int maxBody = dev.tern.coap.EndpointConfig.CLIENT_MAX_BODY_SIZE;
+
     @picocli.CommandLine.Option(names = {"-e", "--payload"}, paramLabel = "TEXT", description = "payload text")
     String payloadText;
 
@@ -121,7 +126,7 @@ public final class RequestCommand implements Callable<Integer> {
     public Integer call() {
         Target target = Target.parse(uri);
         Request request = buildRequest(target.uri());
-        SecurityLayer security = dtls().layer(target);
+        SecurityLayer security = dtls().layer(target, io.err());
         java.util.Optional<InetSocketAddress> resolved = target.resolveOrReport(io.err(), quiet);
         if (resolved.isEmpty()) {
             return ExitCodes.ERROR;
@@ -135,14 +140,17 @@ public final class RequestCommand implements Callable<Integer> {
         request = withPeer.build();
         Duration timeout = maxTime != null ? maxTime : EndpointConfig.defaults().requestTimeout();
         Response response;
-        MessageTracer tracer = verbose ? dtls().verbose(new TraceWriter(io.err(), false), security, io.err()) : null;
-        try (Exchanger client = exchangers.open(tracer, security)) {
+        MessageTracer tracer = verbose ? dtls().verbose(new TraceWriter(io.err(), true), security, io.err()) : null;
+        try (Exchanger client = exchangers.open(tracer, security, maxBody)) {
             CompletableFuture<Response> future = client.send(request);
             response = future.get(timeout.plus(GRACE).toMillis(), TimeUnit.MILLISECONDS);
             if (bar != null) {
                 bar.finish();
             }
         } catch (ExecutionException | TimeoutException | RuntimeException e) {
+            if (bar != null) {
+                bar.finish();
+            }
             return Failures.report(e, target.uri(), timeout, io.err(), quiet);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

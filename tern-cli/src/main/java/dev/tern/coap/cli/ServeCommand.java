@@ -6,6 +6,7 @@ import dev.tern.coap.Router;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.ArgGroup;
@@ -19,11 +20,13 @@ import picocli.CommandLine.Option;
  * which close the servers through a shutdown hook.
  */
 @Command(name = "serve", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class, sortOptions = false,
-        description = {"Serve demo resources: /hello, /time, /echo, /counter, /whoami and",
-            "/.well-known/core. With --plugtest, the ETSI CoAP plugtest resources instead.",
-            "With --dtls, also over coaps:// (DTLS 1.2) on port 5684. Stop with Ctrl-C."},
+        description = {"Serve demo resources over coap://, or coaps:// with --dtls.",
+            "The demo resources are /hello, /time, /echo, /counter, /whoami and /.well-known/core;",
+            "with --plugtest, the ETSI CoAP plugtest resources instead. With --dtls, also over",
+            "coaps:// (DTLS 1.2) on port 5684. Stop with Ctrl-C."},
         footer = {"", "Examples:",
-            "  tern serve --dtls --psk-identity dev1 --psk-key secret",
+            "  tern serve --dtls --psk-file keys.psk         # lines identity:KEY, chmod 600",
+            "  tern serve --dtls --psk-identity dev1 --psk-key @dev1.key",
             "  tern serve --dtls -c server.crt -j server.key -C ca.crt",
             "  tern serve --dtls --rpk -j server.key --trusted-key client.pub",
             "  tern serve --metrics 9464    (then: curl localhost:9464/metrics)"})
@@ -44,8 +47,22 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--plugtest", description = "serve the ETSI plugtest resources (/test, /separate, /validate, ...)")
     boolean plugtest;
 
+    @Option(names = "--max-stored", paramLabel = "N",
+            description = "at most N resources created by POST /large-create, the oldest evicted (default: ${DEFAULT-VALUE})")
+    int maxStored = ResourceLimits.DEFAULT.maxEntries();
+
+    @Option(names = "--max-stored-bytes", paramLabel = "BYTES",
+            description = "at most BYTES of payload in them, the oldest evicted (default: ${DEFAULT-VALUE})")
+    long maxStoredBytes = ResourceLimits.DEFAULT.maxBytes();
+
+    @Option(names = "--stored-lifetime", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "how long a body a client stored (/echo, /large-create/N, PUTs) is kept (default: 10m)")
+    Duration storedLifetime = ResourceLimits.DEFAULT.lifetime();
+
     @Option(names = {"-m", "--multicast"},
-            description = "also answer requests to the All-CoAP-Nodes groups 224.0.1.187, ff02::fd and ff05::fd (RFC 7252 §8)")
+            description = {"also answer requests to the All-CoAP-Nodes groups 224.0.1.187, ff02::fd and ff05::fd (RFC 7252 §8):",
+                "GET /.well-known/core (and /hello, /time of the demo) only, at most 3x the request's size;",
+                "joined on every interface, or with --bind only on that address's interface"})
     boolean multicast;
 
     @Option(names = "--io-threads", paramLabel = "N",
@@ -85,6 +102,10 @@ public final class ServeCommand implements Callable<Integer> {
         if (metricsPort != null && (metricsPort < 0 || metricsPort > 65535)) {
             throw new UsageException("--metrics port must be 0..65535: " + metricsPort);
         }
+        if (maxStored < 1 || maxStoredBytes < 1) {
+            throw new UsageException("--max-stored and --max-stored-bytes must be at least 1");
+        }
+        ResourceLimits limits = new ResourceLimits(maxStored, maxStoredBytes, storedLifetime);
         DtlsServerFlags secure = dtls != null ? dtls : new DtlsServerFlags();
         secure.check();
         InetAddress bindAddress = null;
@@ -97,8 +118,9 @@ public final class ServeCommand implements Callable<Integer> {
             }
         }
         // Builds the DTLS layer (reading keys and certificates) before anything is bound.
-        DtlsSetup.Server dtlsServer = secure.enabled ? DtlsSetup.server(secure) : null;
-        Router router = plugtest ? PlugtestResources.router() : DemoResources.router();
+        DtlsSetup.Server dtlsServer = secure.enabled ? DtlsSetup.server(secure, KeyHygiene.to(io.err())) : null;
+        Router router = plugtest ? PlugtestResources.router(PlugtestResources.SEPARATE_DELAY, limits)
+                : DemoResources.router(limits);
         // Every demo and plugtest handler is non-blocking (/separate and /obs use timers), so they run
         // on the I/O thread: no hand-off per request.
         if (metricsPort != null) {
@@ -162,6 +184,11 @@ public final class ServeCommand implements Callable<Integer> {
         String names = String.join(", ", plugtest ? PlugtestResources.NAMES : DemoResources.NAMES);
         io.err().println("tern: serving coap://" + Addresses.format(server.localAddress()) + "/ (" + names + ")"
                 + (multicast ? " and All-CoAP-Nodes" : ""));
+        if (multicast) {
+            java.util.List<String> joined = new java.util.ArrayList<>();
+            server.multicastInterfaces().forEach(nif -> joined.add(nif.getName()));
+            io.err().println("tern: joined All-CoAP-Nodes on " + String.join(", ", joined));
+        }
         if (secureServer != null) {
             io.err().println("tern: serving coaps://" + Addresses.format(secureServer.localAddress()) + "/ ("
                     + dtlsServer.description() + ")");

@@ -16,8 +16,9 @@ import picocli.CommandLine.Spec;
             "  tern discover --rt temperature-c coap://localhost",
             "  tern discover coap://224.0.1.187",
             "  tern serve --plugtest",
-            "  tern serve --dtls --psk-identity dev1 --psk-key secret",
-            "  tern get coaps://localhost/hello -u dev1 -k secret"})
+            "  tern serve --dtls --psk-file keys.psk         # lines identity:KEY, chmod 600",
+            "  tern get coaps://localhost/hello -u dev1 -k @dev1.key",
+            "  TERN_PSK=... tern get coaps://localhost/hello -u dev1 -k env:TERN_PSK"})
 public final class TernCommand implements Callable<Integer> {
     private final Io io;
 

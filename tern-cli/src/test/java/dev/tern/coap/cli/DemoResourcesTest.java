@@ -7,9 +7,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.tern.coap.Code;
 import dev.tern.coap.ContentFormat;
 import dev.tern.coap.Method;
+import dev.tern.coap.Observable;
 import dev.tern.coap.Response;
 import dev.tern.coap.Router;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import org.junit.jupiter.api.Test;
@@ -32,6 +34,35 @@ class DemoResourcesTest {
         assertThat(r.code()).isEqualTo(Code.CONTENT);
         assertThat(r.payloadString()).isEqualTo("2025-03-04T05:06:07.123Z");
         assertThat(r.contentFormat()).hasValue(ContentFormat.TEXT_PLAIN);
+    }
+
+    @Test
+    void timeIsObservableAndNotifiesEverySecond() {
+        ManualTicker ticker = new ManualTicker();
+        Router r = DemoResources.router(Clock.systemUTC(), ResourceLimits.DEFAULT, ticker);
+        assertThat(ticker.periods).containsExactly(Duration.ofSeconds(1));
+        java.util.concurrent.atomic.AtomicReference<Observable> source = new java.util.concurrent.atomic.AtomicReference<>();
+        Response first = call(r, req(Method.GET, "/time").observe().observeHandler(o -> {
+            source.set(o);
+            return true;
+        }).build());
+        assertThat(first.code()).isEqualTo(Code.CONTENT);
+        java.util.concurrent.atomic.AtomicInteger changes = new java.util.concurrent.atomic.AtomicInteger();
+        source.get().addListener(new Observable.Listener() {
+            @Override
+            public void changed() {
+                changes.incrementAndGet();
+            }
+
+            @Override
+            public void terminate(Response response) {
+            }
+        });
+        ticker.tick();
+        ticker.tick();
+        assertThat(changes).hasValue(2);
+        assertThat(call(r, req(Method.GET, "/.well-known/core").build()).payloadString())
+                .contains("</time>;title=\"Current UTC time\";ct=0;obs");
     }
 
     @Test

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tern.coap.CoapServer;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -62,5 +65,39 @@ class ObserveCommandTest {
     void badDurationIsUsageError() {
         Captured c = new Captured(false);
         assertThat(c.run("observe", "-d", "soon", uri("/obs"))).isEqualTo(2);
+    }
+
+    @Test
+    void demoTimeTicksOutOfTheBox() {
+        try (CoapServer demo = CoapServer.builder().port(0).bind("127.0.0.1").service(DemoResources.router())
+                .build().start()) {
+            Captured c = new Captured(false);
+            long start = System.nanoTime();
+            assertThat(c.run("observe", "--count", "3", "coap://127.0.0.1:" + demo.port() + "/time")).isZero();
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+            String[] lines = c.out().split("\n");
+            assertThat(lines).hasSize(3).doesNotHaveDuplicates();
+            for (String line : lines) {
+                assertThat(Instant.parse(line)).isNotNull();
+            }
+        }
+    }
+
+    @Test
+    void obsAfterDeleteEndsTheObservationWith404AndComesBack() {
+        try (CoapServer own = CoapServer.builder().port(0).bind("127.0.0.1").service(PlugtestResources.router())
+                .build().start()) {
+            String obs = "coap://127.0.0.1:" + own.port() + "/obs";
+            Captured observer = new Captured(false);
+            CompletableFuture<Integer> observing = CompletableFuture.supplyAsync(
+                    () -> observer.run("observe", "--count", "100", obs));
+            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> !observer.out().isEmpty());
+            assertThat(new Captured(false).run("delete", obs)).isZero();
+            assertThat(observing).succeedsWithin(Duration.ofSeconds(10)).isEqualTo(4); // 4.04 ends it
+            // The next periodic change (within 2 s) brings /obs back, and a new observer gets notifications.
+            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> new Captured(false).run("get", obs) == 0);
+            Captured again = new Captured(false);
+            assertThat(again.run("observe", "--count", "2", obs)).isZero();
+        }
     }
 }

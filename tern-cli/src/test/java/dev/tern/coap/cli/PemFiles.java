@@ -54,13 +54,25 @@ final class PemFiles {
         if (sec1) {
             // As "openssl ecparam -genkey" writes it: SEC 1 with the curve and the public key inside.
             // (JcaPEMWriter's own "EC PRIVATE KEY" leaves the curve out, which nothing can read back.)
-            return write(file, new PemObject("EC PRIVATE KEY", TestCertificates.sec1(keys)));
+            return ownerOnly(write(file, new PemObject("EC PRIVATE KEY", TestCertificates.sec1(keys))));
         }
         try {
-            return write(file, new JcaPKCS8Generator(keys.getPrivate(), null).generate());
+            return ownerOnly(write(file, new JcaPKCS8Generator(keys.getPrivate(), null).generate()));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** A private key file readable by its owner only, as tern expects (else it warns). */
+    private static Path ownerOnly(Path file) {
+        try {
+            Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        } catch (UnsupportedOperationException e) {
+            // no POSIX permissions here: tern does not check them either
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return file;
     }
 
     private Path write(String file, Object pemObject) {

@@ -234,7 +234,7 @@ class PlugtestResourcesTest {
         for (int i = 1; i <= 3; i++) {
             Response sub = call(router, req(Method.GET, "/path/sub" + i).build());
             assertThat(sub.code()).isEqualTo(Code.CONTENT);
-            assertThat(sub.payloadString()).isEqualTo("sub" + i);
+            assertThat(sub.payloadString()).isEqualTo("/path/sub" + i);
         }
         assertThat(call(router, req(Method.GET, "/link2").build()).code()).isEqualTo(Code.CONTENT);
     }

@@ -3,9 +3,12 @@ package dev.tern.coap.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -79,5 +82,41 @@ class PskKeysTest {
         Path badHex = Files.writeString(dir.resolve("d"), "dev1:0xabc\n");
         assertThatThrownBy(() -> PskKeys.file(badHex))
                 .hasMessage("--psk-file " + badHex + " line 1: a hex key needs an even number of digits");
+    }
+
+    @Test
+    void envKeysComeFromTheEnvironmentInAnyFormWithoutAHint() {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        KeyHygiene h = new KeyHygiene(new PrintStream(err, true, StandardCharsets.UTF_8),
+                name -> Map.of("K", "secret", "H", "0xc0ffee", "E", "").get(name));
+        assertThat(PskKeys.option("env:K", "-k", h)).isEqualTo("secret".getBytes(StandardCharsets.UTF_8));
+        assertThat(PskKeys.option("ENV:H", "-k", h)).isEqualTo(new byte[] {(byte) 0xc0, (byte) 0xff, (byte) 0xee});
+        assertThat(err.toString(StandardCharsets.UTF_8)).isEmpty();
+        assertThatThrownBy(() -> PskKeys.option("env:NONE", "-k", h)).isInstanceOf(UsageException.class)
+                .hasMessage("-k: environment variable NONE is not set");
+        assertThatThrownBy(() -> PskKeys.option("env:", "-k", h)).hasMessage("-k: env: needs a variable name");
+        assertThatThrownBy(() -> PskKeys.option("env:E", "-k", h)).hasMessage("-k: the pre-shared key is empty");
+    }
+
+    @Test
+    void aLiteralKeyDrawsTheHintButNeverTheKey() {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        KeyHygiene h = new KeyHygiene(new PrintStream(err, true, StandardCharsets.UTF_8), name -> null);
+        PskKeys.option("hunter2", "--psk-key", h);
+        assertThat(err.toString(StandardCharsets.UTF_8)).isEqualTo("tern: note: a key given as --psk-key KEY is"
+                + " visible to other users (ps, /proc); use --psk-key @FILE or --psk-key env:VAR, or --psk-file FILE\n");
+    }
+
+    @Test
+    void aWritablePskFileSaysOthersCanChangeIt() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                java.nio.file.FileSystems.getDefault().supportedFileAttributeViews().contains("posix"));
+        Path file = Files.writeString(dir.resolve("w.psk"), "dev1:secret\n");
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw--w----"));
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        PskKeys.file(file, new KeyHygiene(new PrintStream(err, true, StandardCharsets.UTF_8), name -> null));
+        assertThat(err.toString(StandardCharsets.UTF_8)).isEqualTo("tern: WARNING: UNPROTECTED KEY FILE: --psk-file "
+                + file + " has permissions rw--w----: other users on this host can change the key. Run: chmod 600 "
+                + file + "\n");
     }
 }

@@ -42,6 +42,9 @@ public final class DtlsConfig {
     private final boolean connectionId;
     private final boolean resumption;
     private final int maxHandshakes;
+    private final int maxHandshakesPerAddress;
+    private final Duration cookieLifetime;
+    private final Duration connectionIdMoveQuiet;
     private final int maxSessions;
     private final Duration sessionIdleTimeout;
     private final Duration handshakeTimeout;
@@ -72,6 +75,9 @@ public final class DtlsConfig {
         connectionId = b.connectionId;
         resumption = b.resumption;
         maxHandshakes = b.maxHandshakes;
+        maxHandshakesPerAddress = b.maxHandshakesPerAddress;
+        cookieLifetime = b.cookieLifetime;
+        connectionIdMoveQuiet = b.connectionIdMoveQuiet;
         maxSessions = b.maxSessions;
         sessionIdleTimeout = b.sessionIdleTimeout;
         handshakeTimeout = b.handshakeTimeout;
@@ -169,6 +175,32 @@ public final class DtlsConfig {
         return maxHandshakes;
     }
 
+    /**
+     * Server: handshakes in progress from one host (IP address, any port); a new verified
+     * ClientHello beyond replaces that host's oldest handshake. Default 4.
+     */
+    public int maxHandshakesPerAddress() {
+        return maxHandshakesPerAddress;
+    }
+
+    /**
+     * Server: how long a cookie (RFC 6347 §4.2.1) is accepted at most; the cookie secret changes
+     * every half of it and the previous one is still accepted, so a cookie lives between half of
+     * this and this. Default 60 s.
+     */
+    public Duration cookieLifetime() {
+        return cookieLifetime;
+    }
+
+    /**
+     * Server: when an authenticated Connection ID record comes from a new address (RFC 9146 §6),
+     * the session moves there at once only if its current address has been silent this long;
+     * otherwise only on a second such record from the new address. Default 2 s.
+     */
+    public Duration connectionIdMoveQuiet() {
+        return connectionIdMoveQuiet;
+    }
+
     /** Established sessions; beyond, the longest idle one is evicted. Default 10 000. */
     public int maxSessions() {
         return maxSessions;
@@ -184,7 +216,7 @@ public final class DtlsConfig {
         return handshakeTimeout;
     }
 
-    /** At the handshake cap, a handshake with no datagram for this long may be replaced. Default 5 s. */
+    /** At the handshake cap, a handshake that started this long ago may be replaced. Default 5 s. */
     public Duration staleHandshake() {
         return staleHandshake;
     }
@@ -241,6 +273,7 @@ public final class DtlsConfig {
                 + ", trusted=" + trustedCertificates.size() + " certificates/" + trustedKeys.size() + " keys"
                 + (trustAll ? ", trust-all" : "") + ", clientAuth=" + clientAuth
                 + ", cid=" + connectionIdLength + "/" + connectionId + ", maxHandshakes=" + maxHandshakes
+                + "/" + maxHandshakesPerAddress + " per host"
                 + ", maxSessions=" + maxSessions + "]";
     }
 
@@ -262,6 +295,9 @@ public final class DtlsConfig {
         private boolean connectionId;
         private boolean resumption = true;
         private int maxHandshakes = 100;
+        private int maxHandshakesPerAddress = 4;
+        private Duration cookieLifetime = Duration.ofSeconds(60);
+        private Duration connectionIdMoveQuiet = Duration.ofSeconds(2);
         private int maxSessions = 10_000;
         private Duration sessionIdleTimeout = Duration.ofMinutes(30);
         private Duration handshakeTimeout = Duration.ofSeconds(30);
@@ -403,6 +439,27 @@ public final class DtlsConfig {
             return this;
         }
 
+        /** Server: handshakes in progress per host, IP address (at least 1). Default 4. */
+        public Builder maxHandshakesPerAddress(int n) {
+            this.maxHandshakesPerAddress = positive(n, "maxHandshakesPerAddress");
+            return this;
+        }
+
+        /** Server: the longest a cookie is accepted (RFC 6347 §4.2.1), at least 2 s. Default 60 s. */
+        public Builder cookieLifetime(Duration d) {
+            if (positive(d, "cookieLifetime").compareTo(Duration.ofSeconds(2)) < 0) {
+                throw new IllegalArgumentException("cookieLifetime must be at least 2 s: " + d);
+            }
+            this.cookieLifetime = d;
+            return this;
+        }
+
+        /** Server: silence of the old address after which one CID record moves a session (RFC 9146 §6). Default 2 s. */
+        public Builder connectionIdMoveQuiet(Duration d) {
+            this.connectionIdMoveQuiet = positive(d, "connectionIdMoveQuiet");
+            return this;
+        }
+
         /** Established sessions (at least 1). Default 10 000. */
         public Builder maxSessions(int n) {
             this.maxSessions = positive(n, "maxSessions");
@@ -421,7 +478,7 @@ public final class DtlsConfig {
             return this;
         }
 
-        /** Silence after which a handshake may be replaced at the cap. Default 5 s. */
+        /** Age (from its start) after which a handshake may be replaced at the cap. Default 5 s. */
         public Builder staleHandshake(Duration d) {
             this.staleHandshake = positive(d, "staleHandshake");
             return this;

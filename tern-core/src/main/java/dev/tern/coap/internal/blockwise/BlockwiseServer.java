@@ -27,8 +27,11 @@ import java.util.function.LongSupplier;
  *       whole body and its response carries Block1 (NUM, M=0). 4.08 for a missing, out-of-order or
  *       interleaved block or a Content-Format change (a late block of a body that a newer one replaced,
  *       recognised by its token, is never mixed in); 4.13 with Size1 for a body too large,
- *       announced (Size1), implied by the block's offset or accumulated; 5.03 with Max-Age when {@code maxBlockwiseTransfers}
- *       bodies are already being assembled.</li>
+ *       announced (Size1), implied by the block's offset or accumulated. The bodies in assembly are
+ *       bounded ({@link BodyAssembler}): {@code maxBlockwiseTransfers} in all and
+ *       {@code maxBlockwiseBodiesPerAddress} per source address, the stalest evicted for a new one;
+ *       a body with only block 0 lives {@code blockwiseFirstBlockLifetime}; buffers grow as blocks
+ *       arrive, never from Size1.</li>
  *   <li>Block2 (§2.4): a response body larger than the block size (the client's Block2 SZX in the
  *       request, else {@code preferredBlockSize}) is sent as block 0 with Block2 (M=1) and Size2, and
  *       kept (bounded, see {@link RepresentationCache}) for the following blocks. A request for
@@ -69,7 +72,8 @@ public final class BlockwiseServer implements Service {
         this.preferredSize = config.preferredBlockSize();
         this.preferredSzx = Block.szx(preferredSize);
         long lifetime = config.blockwiseLifetime().toNanos();
-        this.bodies = new BodyAssembler(config.maxBlockwiseTransfers(), config.maxBodySize(), lifetime, nanoClock);
+        this.bodies = new BodyAssembler(config.maxBlockwiseTransfers(), config.maxBlockwiseBodiesPerAddress(),
+                config.maxBodySize(), lifetime, config.blockwiseFirstBlockLifetime().toNanos(), nanoClock);
         this.representations = new RepresentationCache(config.maxBlockwiseTransfers(),
                 (long) config.maxBlockwiseTransfers() * config.maxBodySize(), lifetime, nanoClock);
     }

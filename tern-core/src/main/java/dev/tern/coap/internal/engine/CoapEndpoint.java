@@ -33,8 +33,10 @@ import java.util.random.RandomGenerator;
  *   <li>transport — UDP, or in-memory in tests; optionally traced ({@link TracingTransport})</li>
  *   <li>codec — {@link MessageDecoder} (RFC 7252 §3); malformed datagrams end here</li>
  *   <li>message layer — types, Message IDs, deduplication, retransmission, ping ({@link MessageLayer}, §4)</li>
- *   <li>exchange layer — server: request checks, handler dispatch, piggybacked/separate responses
- *       ({@link ServerExchanges}, §5); client: tokens and matching ({@link ClientExchanges}, §5.3)</li>
+ *   <li>exchange layer — server: per-peer request rate limit (4.29, RFC 8516), request checks,
+ *       handler dispatch, piggybacked/separate responses ({@link ServerExchanges}, §5); client:
+ *       tokens (extended, RFC 8974, with the short-token fallback) and matching
+ *       ({@link ClientExchanges}, §5.3), 4.29 retries after Max-Age ({@link #send})</li>
  *   <li>block-wise transfer — server: {@link BlockwiseServer} wraps the application; client:
  *       {@link BlockwiseClient} above the client exchanges (RFC 7959)</li>
  *   <li>application — the {@link Service} (a Router with its filters)</li>
@@ -51,6 +53,10 @@ public final class CoapEndpoint implements AutoCloseable {
     private final ServerExchanges server;
     private final BlockwiseClient blockwise;
     private final BlockwiseServer blockwiseServer;
+    private final EndpointConfig config;
+    /** Requests waiting out a 4.29's Max-Age before they go again (RFC 8516 §3); failed on close. */
+    private final java.util.Set<CompletableFuture<Response>> waitingRetries =
+            java.util.concurrent.ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
     private CoapEndpoint(Transport transport, Scheduler scheduler, MessageLayer messages, ClientExchanges client,
@@ -62,6 +68,7 @@ public final class CoapEndpoint implements AutoCloseable {
         this.messages = messages;
         this.client = client;
         this.server = server;
+        this.config = config;
         this.blockwise = new BlockwiseClient(this::sendOne, config, metrics);
     }
 
@@ -113,6 +120,13 @@ public final class CoapEndpoint implements AutoCloseable {
         public void onPeerFailure(InetSocketAddress peer, dev.tern.coap.CoapException cause) {
             client.failPeer(peer, cause);
         }
+
+        @Override
+        public void onAssociationEnded(Object association) {
+            if (server != null) {
+                server.onAssociationEnded(association);
+            }
+        }
     }
 
     /** Stage 2: decode; hand valid messages to the message layer. Runs on the scheduler thread. */
@@ -155,24 +169,75 @@ public final class CoapEndpoint implements AutoCloseable {
     }
 
     /**
-     * Stage 4, client: one request, one response. A 4.01 carrying an Echo option (RFC 9175 §2.4, a
-     * server's amplification mitigation) is answered once, transparently, by sending the request
-     * again with that Echo value.
+     * Stage 4, client: one request, one response. A 4.29 Too Many Requests (RFC 8516 §3) is
+     * answered, up to {@code tooManyRequestsRetries} times, by sending the request again after the
+     * response's Max-Age (default 60 s) on the scheduler; a Max-Age beyond {@code requestTimeout}
+     * is not waited for, the 4.29 is returned.
      */
     private CompletableFuture<Response> sendOne(Request request, InetSocketAddress destination) {
+        return sendRetrying(request, destination, config.tooManyRequestsRetries());
+    }
+
+    private CompletableFuture<Response> sendRetrying(Request request, InetSocketAddress destination, int retries) {
+        CompletableFuture<Response> first = sendEchoing(request, destination);
+        if (retries == 0) {
+            return first;
+        }
+        return first.thenCompose(response -> {
+            if (!response.code().equals(dev.tern.coap.Code.TOO_MANY_REQUESTS)) {
+                return CompletableFuture.completedFuture(response);
+            }
+            long wait = java.util.concurrent.TimeUnit.SECONDS.toNanos(response.options().maxAge().orElse(60));
+            if (closed || wait > config.requestTimeout().toNanos()) {
+                return CompletableFuture.completedFuture(response);
+            }
+            CompletableFuture<Response> retried = new CompletableFuture<>();
+            waitingRetries.add(retried);
+            scheduler.schedule(() -> {
+                if (waitingRetries.remove(retried)) {
+                    sendRetrying(request, destination, retries - 1).whenComplete((r, failure) -> {
+                        if (failure != null) {
+                            retried.completeExceptionally(failure);
+                        } else {
+                            retried.complete(r);
+                        }
+                    });
+                }
+            }, wait);
+            return retried;
+        });
+    }
+
+    /**
+     * One request, one response. A 4.01 carrying an Echo option (RFC 9175 §2.4, a server's
+     * amplification mitigation) is answered once, transparently, by sending the request again
+     * with that Echo value.
+     */
+    private CompletableFuture<Response> sendEchoing(Request request, InetSocketAddress destination) {
         CompletableFuture<Response> first = exchangeOnce(request, destination);
         if (request.options().echo().isPresent()) {
             return first;
         }
-        return first.thenCompose(response -> {
+        var current = new java.util.concurrent.atomic.AtomicReference<>(first);
+        CompletableFuture<Response> out = first.thenCompose(response -> {
             var echo = response.options().echo();
             if (response.code().equals(dev.tern.coap.Code.UNAUTHORIZED) && echo.isPresent()) {
                 Request retry = request.toBuilder()
                         .option(new dev.tern.coap.Option(dev.tern.coap.OptionNumber.ECHO, echo.get())).build();
-                return exchangeOnce(retry, destination);
+                CompletableFuture<Response> again = exchangeOnce(retry, destination);
+                current.set(again);
+                return again;
             }
             return CompletableFuture.completedFuture(response);
         });
+        // Cancelling the result (a superseded block-wise download) cancels the exchange under way,
+        // which frees its token and slot (ClientExchanges).
+        out.whenComplete((r, e) -> {
+            if (out.isCancelled()) {
+                current.get().cancel(false);
+            }
+        });
+        return out;
     }
 
     private CompletableFuture<Response> exchangeOnce(Request request, InetSocketAddress destination) {
@@ -199,7 +264,8 @@ public final class CoapEndpoint implements AutoCloseable {
 
     /**
      * Sends a NON request to a multicast group and collects the responses until {@code deadline}
-     * (RFC 7252 §8.1). Thread-safe.
+     * (RFC 7252 §8.1); a response that is the first block of a larger body is completed by unicast
+     * ({@link GroupBlockCompletion}, RFC 7959 §2.4). Thread-safe.
      */
     public CompletableFuture<List<Response>> multicast(Request request, InetSocketAddress group, Duration deadline) {
         CompletableFuture<List<Response>> future = new CompletableFuture<>();
@@ -207,8 +273,9 @@ public final class CoapEndpoint implements AutoCloseable {
             future.completeExceptionally(new CoapTransportException("endpoint is closed"));
             return future;
         }
-        scheduler.execute(() -> client.startMulticast(request, group, deadline, future));
-        return future;
+        GroupBlockCompletion blocks = new GroupBlockCompletion(request, this::send);
+        scheduler.execute(() -> client.startMulticast(request, group, deadline, future, blocks::onResponse));
+        return future.thenCompose(blocks::complete);
     }
 
     /** CoAP ping. Thread-safe. */
@@ -238,9 +305,19 @@ public final class CoapEndpoint implements AutoCloseable {
                 + " clientExchanges=" + client.pending();
     }
 
+    /** Servers the client half remembers as rejecting extended tokens (RFC 8974 §2.2.2; {@code maxPeers}). */
+    public int shortTokenPeers() {
+        return client.shortTokenPeers();
+    }
+
     /** Observe relations held by the server half; 0 for a client. */
     public int observers() {
         return server == null ? 0 : server.observers();
+    }
+
+    /** Peers the server half's request rate limiter tracks (RFC 8516; {@code maxRateLimitedPeers}). */
+    public int rateLimitedPeers() {
+        return server == null ? 0 : server.rateLimitedPeers();
     }
 
     /** Peers the server half verified by an Echo round trip; 0 for a client. */
@@ -263,9 +340,24 @@ public final class CoapEndpoint implements AutoCloseable {
         return blockwiseServer == null ? 0 : blockwiseServer.bodiesInProgress();
     }
 
+    /** Bytes of buffer the server half holds for Block1 request bodies being assembled. */
+    public long blockwiseBodyBytes() {
+        return blockwiseServer == null ? 0 : blockwiseServer.bodyBytesHeld();
+    }
+
     /** Block2 response bodies kept for their remaining blocks ({@code maxBlockwiseTransfers}). */
     public int blockwiseRepresentations() {
         return blockwiseServer == null ? 0 : blockwiseServer.representationsKept();
+    }
+
+    /** Block2 downloads the client half has in progress (RFC 7959 §2.4). */
+    public int blockwiseDownloads() {
+        return blockwise.downloadsInProgress();
+    }
+
+    /** Bytes of buffer the client half holds for block-wise downloads in progress. */
+    public long blockwiseDownloadBytes() {
+        return blockwise.bytesHeld();
     }
 
     /** Deduplication cache entries (read on the scheduler thread). */
@@ -283,6 +375,10 @@ public final class CoapEndpoint implements AutoCloseable {
         CompletableFuture<Void> drained = new CompletableFuture<>();
         scheduler.execute(() -> {
             client.failAll(new CoapTransportException("endpoint closed"));
+            for (CompletableFuture<Response> waiting : List.copyOf(waitingRetries)) {
+                waitingRetries.remove(waiting);
+                waiting.completeExceptionally(new CoapTransportException("endpoint closed"));
+            }
             if (server != null) {
                 server.close();
             }

@@ -64,6 +64,11 @@ public final class AmplificationGuard {
         return factor > 0;
     }
 
+    /** The factor (RFC 9175 §2.4); 0 when the mitigation is off. */
+    public int factor() {
+        return factor;
+    }
+
     /** Whether a response of {@code responseSize} bytes to a request of {@code requestSize} may be sent. */
     public boolean allows(InetSocketAddress peer, int requestSize, int responseSize) {
         if (factor <= 0 || (long) responseSize <= (long) factor * requestSize) {

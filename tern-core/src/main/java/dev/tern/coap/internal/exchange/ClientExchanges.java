@@ -44,6 +44,8 @@ public final class ClientExchanges {
     private final HashMap<InetSocketAddress, PeerQueue> peers = new HashMap<>();
     private final MulticastRequests multicast;
     private final EndpointMetrics metrics;
+    /** Servers that rejected an extended token (RFC 8974 §2.2.2), bounded by maxPeers. */
+    private final ShortTokenPeers shortTokenPeers;
     private int pending;
 
     /** Creates the client exchange layer; {@code metrics} counts timeouts and unmatched responses. */
@@ -55,17 +57,20 @@ public final class ClientExchanges {
         this.config = config;
         this.random = random;
         this.multicast = new MulticastRequests(messages, scheduler);
+        this.shortTokenPeers = new ShortTokenPeers(config.maxPeers());
     }
 
     /**
      * Sends {@code request} as NON to the multicast {@code group} and completes {@code future} at
-     * {@code deadline} with every response received, from any source (RFC 7252 §8.1).
+     * {@code deadline} with every response received, from any source (RFC 7252 §8.1); each is also
+     * shown to {@code onEach} as it arrives.
      */
     public void startMulticast(Request request, InetSocketAddress group, Duration deadline,
-                               CompletableFuture<List<Response>> future) {
-        Bytes token = admit(request, future);
+                               CompletableFuture<List<Response>> future,
+                               java.util.function.Consumer<Response> onEach) {
+        Bytes token = admit(request, group, future);
         if (token != null) {
-            multicast.start(request, token, group, deadline, future);
+            multicast.start(request, token, group, deadline, future, onEach);
         }
     }
 
@@ -93,7 +98,7 @@ public final class ClientExchanges {
 
     private void start(Request request, InetSocketAddress destination, CompletableFuture<Response> future,
                        Observation observation, Consumer<Response> listener, BlockCompleter blocks) {
-        Bytes token = admit(request, future);
+        Bytes token = admit(request, destination, future);
         if (token == null) {
             return;
         }
@@ -104,6 +109,15 @@ public final class ClientExchanges {
         }
         byToken.put(token, ex);
         pending++;
+        if (observation == null) {
+            // A caller that gives up (a block-wise download superseded by a newer notification)
+            // cancels the future: free the token, the NSTART slot and the retransmissions now.
+            future.whenComplete((r, e) -> {
+                if (e instanceof java.util.concurrent.CancellationException) {
+                    scheduler.execute(() -> ex.fail(new CoapTransportException("request cancelled")));
+                }
+            });
+        }
         Duration timeout = request.timeout().orElse(config.requestTimeout());
         ex.timeoutTimer = scheduler.schedule(() -> ex.timedOut(new CoapTimeoutException(
                 "no response from " + describe(destination) + " within " + timeout.toMillis() + " ms")),
@@ -202,7 +216,7 @@ public final class ClientExchanges {
      * picks its token: the request's own if free, else a new random one. Null, with {@code future}
      * failed, when it cannot be admitted.
      */
-    private Bytes admit(Request request, CompletableFuture<?> future) {
+    private Bytes admit(Request request, InetSocketAddress destination, CompletableFuture<?> future) {
         if (pending + multicast.pending() >= config.maxClientExchanges()) {
             future.completeExceptionally(new CoapTransportException(
                     "too many outstanding requests (maxClientExchanges " + config.maxClientExchanges() + ")"));
@@ -210,7 +224,8 @@ public final class ClientExchanges {
         }
         Bytes token = request.token().orElse(null);
         if (token == null) {
-            return newToken();
+            return newToken(shortTokenPeers.contains(destination)
+                    ? Math.min(config.tokenLength(), Message.SHORT_TOKEN_LENGTH) : config.tokenLength());
         }
         if (byToken.containsKey(token) || multicast.usesToken(token)) {
             future.completeExceptionally(new IllegalArgumentException("token " + token + " is already in use"));
@@ -219,8 +234,13 @@ public final class ClientExchanges {
         return token;
     }
 
-    private Bytes newToken() {
-        byte[] t = new byte[config.tokenLength()];
+    /** Servers remembered as taking short tokens only (RFC 8974 §2.2.2). */
+    public int shortTokenPeers() {
+        return shortTokenPeers.size();
+    }
+
+    private Bytes newToken(int length) {
+        byte[] t = new byte[length];
         Bytes token;
         do {
             random.nextBytes(t);
@@ -246,6 +266,8 @@ public final class ClientExchanges {
         long lastNanos;
         boolean echoRetried;
         Scheduler.Cancellable reregisterTimer;
+        /** The download of the latest notification's remaining blocks; at most one per observation. */
+        CompletableFuture<Response> download;
 
         ObservationState(Observation handle, Consumer<Response> listener, BlockCompleter blocks) {
             this.handle = handle;
@@ -279,6 +301,7 @@ public final class ClientExchanges {
             if (active && !fresher(v, now)) {
                 return; // §3.4: an older notification arrived late
             }
+            cancelDownload(); // a newer notification makes the older one's remaining blocks useless
             lastSequence = v;
             lastNanos = now;
             boolean first = !active;
@@ -293,18 +316,36 @@ public final class ClientExchanges {
                 return;
             }
             // §2.6 of RFC 7959: fetch the rest; publish only if no newer notification came meanwhile.
-            blocks.complete(ex.request, ex.destination, r).whenComplete((whole, failure) -> scheduler.execute(() -> {
+            CompletableFuture<Response> d;
+            try {
+                d = blocks.complete(ex.request, ex.destination, r);
+            } catch (RuntimeException e) {
+                d = CompletableFuture.failedFuture(e); // never let a peer's input escape to the I/O thread
+            }
+            download = d;
+            CompletableFuture<Response> mine = d;
+            d.whenComplete((whole, failure) -> scheduler.execute(() -> {
+                if (download == mine) {
+                    download = null;
+                }
+                if (failure instanceof java.util.concurrent.CancellationException) {
+                    return; // superseded by a newer notification, or the observation ended
+                }
                 if (failure == null && lastSequence == v && !handle.ended().isDone()) {
                     publish(whole.toBuilder().options(o -> o.observe(v)).build(), first);
-                } else if (failure != null && first) {
+                } else if (failure != null && !handle.registered().isDone()) {
+                    // no representation yet (this was the first, or the first's download was superseded)
                     ex.fail(failure instanceof CoapException ce ? ce
                             : new dev.tern.coap.CoapTransportException("notification blocks failed", failure));
+                } else if (failure != null) {
+                    org.slf4j.LoggerFactory.getLogger(ClientExchanges.class).debug(
+                            "notification {} dropped: its blocks failed: {}", v, failure.toString());
                 }
             }));
         }
 
         private void publish(Response r, boolean first) {
-            if (first) {
+            if (first || !handle.registered().isDone()) { // the first's download may have been superseded
                 handle.registered().complete(r);
             }
             emit(r);
@@ -330,6 +371,14 @@ public final class ClientExchanges {
             // A little after Max-Age, so that a notification sent right at expiry wins the race.
             long delay = (maxAge + 2) * 1_000_000_000L + Math.min(maxAge, 10) * 100_000_000L;
             reregisterTimer = scheduler.schedule(ex::reregister, delay);
+        }
+
+        void cancelDownload() {
+            CompletableFuture<Response> d = download;
+            download = null;
+            if (d != null) {
+                d.cancel(false);
+            }
         }
 
         void stopTimer() {
@@ -385,6 +434,9 @@ public final class ClientExchanges {
         void deliver(Message m, Optional<String> badCriticalOption) {
             if (badCriticalOption.isPresent()) {
                 fail(new CoapMessageFormatException("response rejected: " + badCriticalOption.get()));
+                return;
+            }
+            if (m.code().equals(dev.tern.coap.Code.BAD_REQUEST) && retryWithShortToken()) {
                 return;
             }
             Response r = Response.builder(m.code()).options(m.options()).payload(m.payload()).peer(destination).build();
@@ -458,6 +510,7 @@ public final class ClientExchanges {
             timeoutTimer.cancel();
             if (observation != null) {
                 observation.stopTimer();
+                observation.cancelDownload();
             }
             byToken.remove(token, this);
             pending--;
@@ -496,8 +549,32 @@ public final class ClientExchanges {
             // An empty ACK: the response will come separately (§5.2.2); keep waiting.
         }
 
+        /**
+         * RFC 8974 §2.2.2: a server that rejected our extended token (RST, or 4.00) gets the request
+         * again with an 8-byte token and is remembered. Only for tokens this layer picked: an
+         * application's own token is never replaced. False when it does not apply.
+         */
+        private boolean retryWithShortToken() {
+            if (token.length() <= Message.SHORT_TOKEN_LENGTH || request.token().isPresent()
+                    || (observation != null && observation.active)) {
+                return false; // an established observation's 4.00 notification ends it (RFC 7641 §3.2)
+            }
+            shortTokenPeers.remember(destination);
+            ObservationState o = observation;
+            finish();
+            if (sent != null && sent.type() == MessageType.CON) {
+                messages.cancel(new MessageKey(destination, sent.messageId()));
+            }
+            start(request, destination, future, o == null ? null : o.handle, o == null ? null : o.listener,
+                    o == null ? null : o.blocks);
+            return true;
+        }
+
         @Override
         public void onReset(Message rst) {
+            if (!finished && retryWithShortToken()) {
+                return;
+            }
             fail(new CoapResetException(describe(destination) + " rejected the request with RST"));
         }
 

@@ -46,8 +46,8 @@ final class MulticastRequests {
 
     /** Sends {@code request} as NON to {@code group} and collects responses until {@code deadline}. */
     void start(Request request, Bytes token, InetSocketAddress group, Duration deadline,
-               CompletableFuture<List<Response>> future) {
-        Collector c = new Collector(future);
+               CompletableFuture<List<Response>> future, java.util.function.Consumer<Response> onEach) {
+        Collector c = new Collector(future, onEach);
         byToken.put(token, c);
         c.timer = scheduler.schedule(() -> finish(token, c), Math.max(0, deadline.toNanos()));
         Message m = new Message(MessageType.NON, request.method().code(), 0, token, request.options(),
@@ -73,7 +73,9 @@ final class MulticastRequests {
             }
         }
         if (!bad) {
-            c.responses.add(Response.builder(m.code()).options(m.options()).payload(m.payload()).peer(peer).build());
+            Response r = Response.builder(m.code()).options(m.options()).payload(m.payload()).peer(peer).build();
+            c.responses.add(r);
+            c.onEach.accept(r);
         }
         return true;
     }
@@ -96,10 +98,12 @@ final class MulticastRequests {
     private static final class Collector {
         final CompletableFuture<List<Response>> future;
         final List<Response> responses = new ArrayList<>();
+        final java.util.function.Consumer<Response> onEach;
         Scheduler.Cancellable timer;
 
-        Collector(CompletableFuture<List<Response>> future) {
+        Collector(CompletableFuture<List<Response>> future, java.util.function.Consumer<Response> onEach) {
             this.future = future;
+            this.onEach = onEach;
         }
     }
 

@@ -2,6 +2,7 @@ package dev.tern.coap.internal.exchange;
 
 import dev.tern.coap.Bytes;
 import dev.tern.coap.Code;
+import dev.tern.coap.CoapUri;
 import dev.tern.coap.EndpointConfig;
 import dev.tern.coap.Method;
 import dev.tern.coap.MessageType;
@@ -35,7 +36,9 @@ import org.slf4j.LoggerFactory;
  * the response piggybacked in the ACK, or — when the handler takes longer than the separate
  * response delay or calls {@link Request#acknowledge()} — as a separate response (§5.2.2).
  * Requests that came to a multicast group get only 2.xx answers (§8.1), sent after a random delay
- * below {@link EndpointConfig#multicastLeisure()} (§8.2).
+ * below {@link EndpointConfig#multicastLeisure()} (§8.2), and within the size bound of
+ * {@link GroupResponseLimit} (§11.3); the Echo guard (RFC 9175 §2.4) verifies peers in group
+ * requests too.
  * All state is touched on the scheduler thread only.
  */
 public final class ServerExchanges {
@@ -59,6 +62,8 @@ public final class ServerExchanges {
     /** One request in this many is timed ({@link EndpointMetrics#handlerLatencySampling()}). */
     private final int sampling;
     private int untilSample;
+    private final GroupResponseLimit groupLimit;
+    private final RequestRateLimiter rateLimiter;
 
     /** Creates the server exchange layer. */
     public ServerExchanges(MessageLayer messages, Scheduler scheduler, EndpointConfig config, Service service,
@@ -79,6 +84,14 @@ public final class ServerExchanges {
         this.observers = new ObserveRelations(messages, scheduler, config, service, executor, metrics);
         this.handlerTimeoutNanos = config.handlerTimeout().toNanos();
         this.amplification = new AmplificationGuard(config, scheduler::nanoTime);
+        this.groupLimit = new GroupResponseLimit(config, amplification);
+        this.rateLimiter = new RequestRateLimiter(config.requestRateLimit(), config.requestBurst(),
+                config.maxRateLimitedPeers(), scheduler::nanoTime);
+    }
+
+    /** Peers the request rate limiter tracks (RFC 8516; bounded by maxRateLimitedPeers). */
+    public int rateLimitedPeers() {
+        return rateLimiter.size();
     }
 
     /** An RST that matched no CON: perhaps a rejected NON notification (RFC 7641 §3.6). */
@@ -96,6 +109,15 @@ public final class ServerExchanges {
         return amplification.verifiedPeers();
     }
 
+    /**
+     * The transport's security association {@code association} ended (RFC 7252 §9.1): the observe
+     * relations registered through it end; responses still pending for it are dropped by the
+     * transport, which no longer has that session.
+     */
+    public void onAssociationEnded(Object association) {
+        observers.endAssociation(association);
+    }
+
     /** Ends every observe relation. */
     public void close() {
         observers.clear();
@@ -104,6 +126,22 @@ public final class ServerExchanges {
     /** A new request from the message layer. */
     public void onRequest(Message m, InetSocketAddress peer, long entry, boolean multicast) {
         Exchange ex = new Exchange(m, peer, entry, multicast);
+        if (rateLimiter.enabled()) {
+            // after deduplication (a retransmission never gets here), before any work for the request
+            long wait = rateLimiter.admit(peer);
+            if (wait > 0) {
+                respond(ex, Response.builder(Code.TOO_MANY_REQUESTS).maxAge(wait).build()); // RFC 8516 §3
+                return;
+            }
+        }
+        if (m.token().length() > config.maxTokenLength()) {
+            // RFC 8974 §2.2.2: a length we do not take is 4.00, never RST (that would say "no extended tokens").
+            // The reply echoes the token, so its size is the peer's choice: sent, never kept in the
+            // deduplication cache (a retransmission is then dropped as a duplicate).
+            respond(new Exchange(m, peer, dev.tern.coap.internal.message.DeduplicationCache.NO_ENTRY, multicast),
+                    Response.of(Code.BAD_REQUEST, "token longer than " + config.maxTokenLength() + " bytes"));
+            return;
+        }
         Optional<Method> method = Method.of(m.code());
         if (method.isEmpty()) {
             respond(ex, Response.of(Code.METHOD_NOT_ALLOWED)); // §5.8: unknown method code
@@ -119,8 +157,12 @@ public final class ServerExchanges {
             }
             return;
         }
+        if (OptionValidator.hasZeroHopLimit(m.options())) {
+            respond(ex, Response.of(Code.BAD_REQUEST, "Hop-Limit 0 (RFC 8768 §3: 1..255)"));
+            return;
+        }
         Options options = OptionValidator.withoutBadElectiveOptions(m.options());
-        if (amplification.enabled() && !multicast) {
+        if (amplification.enabled()) {
             options.echo().ifPresent(echo -> amplification.verify(peer, echo)); // RFC 9175 §2.4
         }
         Response early = check(options, m);
@@ -144,7 +186,8 @@ public final class ServerExchanges {
         Request request = Request.builder(method.get()).options(options).payload(m.payload())
                 .confirmable(m.type() == MessageType.CON).peer(peer).scheme(scheme).token(m.token())
                 .peerIdentity(identities.apply(peer))
-                .multicast(multicast).acknowledger(ex).observeHandler(ex).routeRecorder(ex).build();
+                .multicast(multicast).acknowledger(ex).observeHandler(ex).routeRecorder(ex)
+                .groupLimitRelease(multicast ? ex::releaseGroupLimit : NOTHING).build();
         if (m.type() == MessageType.CON && separateDelayNanos == 0) {
             acknowledge(ex);
         }
@@ -244,11 +287,31 @@ public final class ServerExchanges {
         }
         if (amplification.enabled() && !ex.multicast && !ex.done) {
             r = limitAmplification(ex.request, ex.peer, r); // before registering: no relation for a 4.01
+            if (ex.observeSource != null && r.isSuccess() && !returnRoutable(ex.peer)) {
+                r = echoChallenge(ex.peer); // a relation sends without end: only to a verified peer
+            }
         }
         if (ex.observeSource != null && r.isSuccess() && !ex.done) {
-            r = observers.register(ex.peer, ex.request.token(), request, ex.observeSource, r);
+            r = observers.register(ex.peer, ex.request.token(), ex.association, request, ex.observeSource, r);
         }
         respond(ex, r);
+    }
+
+    /**
+     * Whether {@code peer} has shown it receives what is sent to its address: by an Echo round trip
+     * (RFC 9175 §2.4), or by the secure session the request came over (DTLS's cookie exchange, RFC
+     * 6347 §4.2.1). An observe registration from any other peer gets 4.01 with Echo and no relation
+     * while the amplification guard is on: the guard weighs every notification the relation would
+     * send, not only the first response (issue 15 point 4).
+     */
+    private boolean returnRoutable(InetSocketAddress peer) {
+        return CoapUri.COAPS.equals(scheme) || amplification.isVerified(peer);
+    }
+
+    /** RFC 9175 §2.4: 4.01 Unauthorized with a fresh Echo value and no payload. */
+    private Response echoChallenge(InetSocketAddress peer) {
+        return Response.builder(Code.UNAUTHORIZED)
+                .option(new dev.tern.coap.Option(OptionNumber.ECHO, amplification.newEcho(peer))).build();
     }
 
     /** Sends the empty ACK now so that the response follows separately (§5.2.2). */
@@ -257,7 +320,7 @@ public final class ServerExchanges {
             return;
         }
         ex.acked = true;
-        messages.replyEmptyAck(ex.entry, ex.request.messageId(), ex.peer);
+        messages.replyEmptyAck(ex.entry, ex.request.messageId(), ex.peer, ex.association);
     }
 
     /**
@@ -271,8 +334,7 @@ public final class ServerExchanges {
         if (amplification.allows(peer, requestSize, responseSize)) {
             return r;
         }
-        return Response.builder(Code.UNAUTHORIZED)
-                .option(new dev.tern.coap.Option(OptionNumber.ECHO, amplification.newEcho(peer))).build();
+        return echoChallenge(peer);
     }
 
     private void respond(Exchange ex, Response response) {
@@ -292,17 +354,20 @@ public final class ServerExchanges {
             r = limitAmplification(req, ex.peer, r);
         }
         metrics.requestHandled(req.code(), r.code(), ex.route, ex.measured ? ex.nanos : -1);
-        if (suppressed(req.options(), r.code()) || (ex.multicast && !r.isSuccess())) {
+        if (ex.multicast && r.isSuccess()) {
+            r = groupLimit.limit(req, ex.peer, r, ex.groupLimitReleased); // RFC 7252 §11.3; null: too large
+        }
+        if (r == null || suppressed(req.options(), r.code()) || (ex.multicast && !r.isSuccess())) {
             // RFC 7967 No-Response, or §8.1: no error responses to multicast requests.
             if (req.type() == MessageType.CON && !ex.acked) {
-                messages.replyEmptyAck(ex.entry, req.messageId(), ex.peer);
+                messages.replyEmptyAck(ex.entry, req.messageId(), ex.peer, ex.association);
             }
             return;
         }
         if (req.type() == MessageType.CON && !ex.acked) {
             Message ack = new Message(MessageType.ACK, r.code(), req.messageId(), req.token(), r.options(),
                     r.payload());
-            messages.reply(ex.entry, ack, ex.peer);
+            messages.reply(ex.entry, ack, ex.peer, ex.association);
             return;
         }
         MessageType type = req.type() == MessageType.CON ? MessageType.CON : MessageType.NON;
@@ -311,9 +376,9 @@ public final class ServerExchanges {
         if (leisure > 0) {
             // §8.2: answer a group request after a random delay within the Leisure.
             long delay = ThreadLocalRandom.current().nextLong(leisure);
-            scheduler.schedule(() -> messages.sendNew(separate, ex.peer, SEPARATE_RESPONSE), delay);
+            scheduler.schedule(() -> messages.sendNew(separate, ex.peer, ex.association, SEPARATE_RESPONSE), delay);
         } else {
-            messages.sendNew(separate, ex.peer, SEPARATE_RESPONSE);
+            messages.sendNew(separate, ex.peer, ex.association, SEPARATE_RESPONSE);
         }
     }
 
@@ -327,6 +392,8 @@ public final class ServerExchanges {
         return (code.codeClass() == 2 && (bits & 2) != 0) || (code.codeClass() == 4 && (bits & 8) != 0)
                 || (code.codeClass() == 5 && (bits & 16) != 0);
     }
+
+    private static final Runnable NOTHING = () -> { };
 
     private static final Retransmitter.Listener SEPARATE_RESPONSE = new Retransmitter.Listener() {
         @Override
@@ -356,6 +423,8 @@ public final class ServerExchanges {
         /** The request's deduplication entry, where its reply is recorded. */
         final long entry;
         final boolean multicast;
+        /** The security association of the request: its response goes out under it (RFC 7252 §9.1). */
+        final Object association;
         Scheduler.Cancellable separateTimer;
         Scheduler.Cancellable handlerTimer;
         volatile dev.tern.coap.Observable observeSource;
@@ -369,12 +438,19 @@ public final class ServerExchanges {
         boolean timed;
         boolean measured;
         long nanos;
+        /** Set by the Router when the route opted out of the group multiplier (RFC 7252 §11.3). */
+        volatile boolean groupLimitReleased;
 
         Exchange(Message request, InetSocketAddress peer, long entry, boolean multicast) {
             this.request = request;
             this.peer = peer;
             this.entry = entry;
             this.multicast = multicast;
+            this.association = multicast ? null : messages.association(peer);
+        }
+
+        void releaseGroupLimit() {
+            groupLimitReleased = true;
         }
 
         /** {@link Request#acknowledge()}, called by the handler on any thread. */

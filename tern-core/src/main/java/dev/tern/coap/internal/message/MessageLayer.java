@@ -56,7 +56,7 @@ public final class MessageLayer {
                 config.exchangeLifetime().toNanos(), config.nonLifetime().toNanos(),
                 ThreadLocalRandom.current().nextLong()); // not from random: that would shift its sequence
         this.messageIds = new MessageIdAllocator(config.maxPeers(), random);
-        this.retransmitter = new Retransmitter(transport, scheduler, config, random, metrics);
+        this.retransmitter = new Retransmitter(transport, scheduler, config, random, messageIds::next, metrics);
     }
 
     /** Connects the exchange layer. */
@@ -155,6 +155,14 @@ public final class MessageLayer {
         }
     }
 
+    /**
+     * The security association datagrams from {@code peer} arrive through now (RFC 7252 §9.1), to
+     * bind an exchange or relation to; null over plain UDP ({@link Transport#association}).
+     */
+    public Object association(InetSocketAddress peer) {
+        return transport.association(peer);
+    }
+
     /** Sends an RST with {@code messageId} as the reply recorded for {@code entry}. */
     public void replyReset(long entry, int messageId, InetSocketAddress peer) {
         reply(entry, Message.empty(MessageType.RST, messageId), peer);
@@ -162,7 +170,12 @@ public final class MessageLayer {
 
     /** Sends an empty ACK with {@code messageId} as the reply recorded for {@code entry}. */
     public void replyEmptyAck(long entry, int messageId, InetSocketAddress peer) {
-        reply(entry, Message.empty(MessageType.ACK, messageId), peer);
+        replyEmptyAck(entry, messageId, peer, null);
+    }
+
+    /** {@link #replyEmptyAck(long, int, InetSocketAddress)} under {@code association}. */
+    public void replyEmptyAck(long entry, int messageId, InetSocketAddress peer, Object association) {
+        reply(entry, Message.empty(MessageType.ACK, messageId), peer, association);
     }
 
     /**
@@ -171,10 +184,18 @@ public final class MessageLayer {
      * duplicate of the request gets it again (RFC 7252 §4.5).
      */
     public void reply(long entry, Message reply, InetSocketAddress peer) {
+        reply(entry, reply, peer, null);
+    }
+
+    /**
+     * {@link #reply(long, Message, InetSocketAddress)} under the security association of the
+     * request ({@link Transport#send(byte[], int, InetSocketAddress, Object)}; null: by address).
+     */
+    public void reply(long entry, Message reply, InetSocketAddress peer, Object association) {
         int size = MessageEncoder.encodedSize(reply);
         byte[] buffer = size <= replyBuffer.length ? replyBuffer : new byte[size];
         MessageEncoder.encode(reply, buffer, 0);
-        transport.send(buffer, size, peer); // the transport does not keep the array (Transport#send)
+        transport.send(buffer, size, peer, association); // the transport does not keep the array (Transport#send)
         deduplication.reply(entry, buffer, size);
     }
 
@@ -184,12 +205,20 @@ public final class MessageLayer {
      * @return the message as sent, with its Message ID
      */
     public Message sendNew(Message m, InetSocketAddress peer, Retransmitter.Listener listener) {
+        return sendNew(m, peer, null, listener);
+    }
+
+    /**
+     * {@link #sendNew(Message, InetSocketAddress, Retransmitter.Listener)} under the security
+     * association {@code association} (null: by address), retransmissions included.
+     */
+    public Message sendNew(Message m, InetSocketAddress peer, Object association, Retransmitter.Listener listener) {
         Message sent = m.withTypeAndId(m.type(), messageIds.next(peer));
         byte[] encoded = MessageEncoder.encode(sent);
         if (sent.type() == MessageType.CON) {
-            retransmitter.send(sent, encoded, peer, listener);
+            retransmitter.send(sent, encoded, peer, association, listener);
         } else {
-            transport.send(encoded, encoded.length, peer);
+            transport.send(encoded, encoded.length, peer, association);
         }
         return sent;
     }

@@ -2,18 +2,24 @@ package dev.tern.coap.internal.message;
 
 import dev.tern.coap.Bytes;
 import dev.tern.coap.EndpointConfig;
+import dev.tern.coap.MessageType;
 import dev.tern.coap.internal.codec.Message;
+import dev.tern.coap.internal.codec.MessageEncoder;
 import dev.tern.coap.spi.EndpointMetrics;
 import dev.tern.coap.spi.Scheduler;
 import dev.tern.coap.spi.Transport;
 import java.net.InetSocketAddress;
 import java.util.HashMap;
+import java.util.function.ToIntFunction;
 import java.util.random.RandomGenerator;
 
 /**
  * Sends Confirmable messages reliably (RFC 7252 §4.2): the first timeout is random in
  * [ACK_TIMEOUT, ACK_TIMEOUT * ACK_RANDOM_FACTOR], doubled after each of at most MAX_RETRANSMIT
- * retransmissions; a matching ACK or RST stops it. Used on the endpoint's scheduler thread.
+ * retransmissions; a matching ACK or RST stops it. A listener may put a newer message in the place
+ * of a retransmission ({@link Listener#replacement()}): the newer one continues the retransmission
+ * counter and timeout of the one it replaces (RFC 7641 §4.5.2). Used on the endpoint's scheduler
+ * thread.
  */
 public final class Retransmitter {
     /** Told how a Confirmable message ended. */
@@ -26,6 +32,22 @@ public final class Retransmitter {
 
         /** No ACK or RST after MAX_RETRANSMIT retransmissions (MAX_TRANSMIT_WAIT). */
         void onTimeout();
+
+        /**
+         * The timeout fired and the message is due for a retransmission: a listener with a newer
+         * message to send in its place returns it, and the newer one goes out instead, with a new
+         * Message ID, as that retransmission (RFC 7641 §4.5.2: it continues the retransmission counter
+         * and timeout of the one it replaces, so a peer that never answers is still given up after
+         * MAX_RETRANSMIT retransmissions). Null (the default) retransmits the message unchanged. The
+         * retransmitter sets the returned message's type (CON) and Message ID.
+         */
+        default Message replacement() {
+            return null;
+        }
+
+        /** The message from {@link #replacement()} went out as {@code sent}; an ACK or RST now matches it. */
+        default void onReplaced(Message sent) {
+        }
 
         /** For CONs whose outcome nobody needs. */
         Listener NONE = new Listener() {
@@ -47,30 +69,45 @@ public final class Retransmitter {
     private final Scheduler scheduler;
     private final EndpointConfig config;
     private final RandomGenerator random;
+    private final ToIntFunction<InetSocketAddress> messageIds;
     private final EndpointMetrics metrics;
     private final HashMap<MessageKey, Outstanding> outstanding = new HashMap<>();
 
-    /** Creates a retransmitter sending through {@code transport}; {@code metrics} counts retransmissions. */
+    /**
+     * Creates a retransmitter sending through {@code transport}; {@code messageIds} gives the Message
+     * ID of a replacement ({@link Listener#replacement()}) for a peer; {@code metrics} counts
+     * retransmissions (RFC 7252 §4.2).
+     */
     public Retransmitter(Transport transport, Scheduler scheduler, EndpointConfig config, RandomGenerator random,
-                         EndpointMetrics metrics) {
+                         ToIntFunction<InetSocketAddress> messageIds, EndpointMetrics metrics) {
         this.metrics = metrics;
         this.transport = transport;
         this.scheduler = scheduler;
         this.config = config;
         this.random = random;
+        this.messageIds = messageIds;
     }
 
     /** Sends the encoded CON {@code message} to {@code peer} now and retransmits it until it ends. */
     public void send(Message message, byte[] encoded, InetSocketAddress peer, Listener listener) {
+        send(message, encoded, peer, null, listener);
+    }
+
+    /**
+     * Like {@link #send(Message, byte[], InetSocketAddress, Listener)}, every transmission under the
+     * security association {@code association} ({@link Transport#association}; null: by address).
+     */
+    public void send(Message message, byte[] encoded, InetSocketAddress peer, Object association,
+                     Listener listener) {
         MessageKey key = new MessageKey(peer, message.messageId());
-        Outstanding o = new Outstanding(key, message.token(), encoded, listener);
+        Outstanding o = new Outstanding(key, message.token(), encoded, association, listener);
         Outstanding previous = outstanding.put(key, o);
         if (previous != null) {
             previous.stop();
         }
         long base = config.ackTimeout().toNanos();
         o.timeoutNanos = base + (long) (random.nextDouble() * base * (config.ackRandomFactor() - 1.0));
-        transport.send(encoded, encoded.length, peer);
+        transport.send(encoded, encoded.length, peer, association);
         o.arm();
     }
 
@@ -115,18 +152,20 @@ public final class Retransmitter {
     }
 
     private final class Outstanding implements Runnable {
-        final MessageKey key;
-        final Bytes token;
-        final byte[] encoded;
+        MessageKey key;
+        Bytes token;
+        byte[] encoded;
+        final Object association;
         final Listener listener;
         long timeoutNanos;
         int retransmissions;
         Scheduler.Cancellable timer;
 
-        Outstanding(MessageKey key, Bytes token, byte[] encoded, Listener listener) {
+        Outstanding(MessageKey key, Bytes token, byte[] encoded, Object association, Listener listener) {
             this.key = key;
             this.token = token;
             this.encoded = encoded;
+            this.association = association;
             this.listener = listener;
         }
 
@@ -153,8 +192,24 @@ public final class Retransmitter {
             retransmissions++;
             metrics.retransmission();
             timeoutNanos *= 2;
-            transport.send(encoded, encoded.length, key.peer());
+            Message newer = listener.replacement();
+            if (newer == null) {
+                transport.send(encoded, encoded.length, key.peer(), association);
+                arm();
+                return;
+            }
+            Message sent = newer.withTypeAndId(MessageType.CON, messageIds.applyAsInt(key.peer()));
+            outstanding.remove(key);
+            key = new MessageKey(key.peer(), sent.messageId());
+            token = sent.token();
+            encoded = MessageEncoder.encode(sent);
+            Outstanding clash = outstanding.put(key, this);
+            if (clash != null) {
+                clash.stop(); // a Message ID reused within its lifetime: as in send()
+            }
+            transport.send(encoded, encoded.length, key.peer(), association);
             arm();
+            listener.onReplaced(sent);
         }
     }
 }

@@ -26,9 +26,14 @@ import org.slf4j.LoggerFactory;
 /**
  * The server's observe relations (RFC 7641 §4): registration, notification, deregistration by
  * Observe=1 (§3.6), by RST (§3.6, §4.5), by a CON notification that is never acknowledged (§4.5)
- * and by an error notification (§4.2). At most one CON notification per relation is in flight; a
- * newer one replaces it (§4.5.2). Bounded by {@link EndpointConfig#maxObservers()}. All state is on
- * the scheduler thread, except {@link #size()}, which handler threads read.
+ * and by an error notification (§4.2). At most one CON notification per relation is in flight.
+ * While it is, a newer state is held (only the latest) and goes out in place of the next
+ * retransmission, continuing the retransmission counter and timeout of the notification it replaces
+ * (§4.5.2), or at once when the ACK arrives; so an observer that never answers is removed after
+ * MAX_RETRANSMIT retransmissions however fast the resource changes (§4.5), and, with NON
+ * notifications and a CON every {@link EndpointConfig#conNotificationInterval()}, receives at most
+ * that interval plus MAX_RETRANSMIT notifications. Bounded by {@link EndpointConfig#maxObservers()}.
+ * All state is on the scheduler thread, except {@link #size()}, which handler threads read.
  */
 public final class ObserveRelations {
     private static final Logger LOG = LoggerFactory.getLogger(ObserveRelations.class);
@@ -42,6 +47,8 @@ public final class ObserveRelations {
     private final EndpointMetrics metrics;
     private final HashMap<Key, Relation> relations = new HashMap<>();
     private final HashMap<MessageKey, Relation> nonNotifications = new HashMap<>();
+    /** Relations by security association, so that one ending finds its relations without a scan. */
+    private final HashMap<Object, java.util.Set<Relation>> byAssociation = new HashMap<>();
     private volatile int size;
 
     /** Creates the relation table. */
@@ -71,10 +78,11 @@ public final class ObserveRelations {
     /**
      * Registers (or replaces) the relation of {@code peer}/{@code token} with {@code source} and
      * returns {@code first} with the Observe option (RFC 7641 §4.1); returns {@code first} unchanged
-     * when the bound is reached.
+     * when the bound is reached. The notifications go out under the transport's security association
+     * {@code association} of the registration (null over UDP) and end with it (RFC 7252 §9.1).
      */
-    public Response register(InetSocketAddress peer, Bytes token, Request request, Observable source,
-                             Response first) {
+    public Response register(InetSocketAddress peer, Bytes token, Object association, Request request,
+                             Observable source, Response first) {
         Key key = new Key(peer, token);
         Relation old = relations.remove(key);
         if (old != null) {
@@ -83,8 +91,15 @@ public final class ObserveRelations {
             return first; // §4.1: served as a plain GET
         }
         Request replay = request.toBuilder().acknowledger(() -> { }).observeHandler(s -> true).build();
-        Relation r = new Relation(key, replay, source);
+        Relation r = new Relation(key, association, replay, source);
+        if (old != null) {
+            // §4.4: a re-registration (§3.3.1) stays in the client's relation, so its numbers go on increasing
+            r.sequence = old.sequence;
+        }
         relations.put(key, r);
+        if (association != null) {
+            byAssociation.computeIfAbsent(association, a -> new java.util.HashSet<>()).add(r);
+        }
         size = relations.size();
         metrics.observerAdded();
         source.addListener(r);
@@ -107,6 +122,16 @@ public final class ObserveRelations {
         }
     }
 
+    /** Ends the relations registered under the security association {@code association} (it ended). */
+    public void endAssociation(Object association) {
+        java.util.Set<Relation> bound = association == null ? null : byAssociation.remove(association);
+        if (bound != null) {
+            for (Relation r : new ArrayList<>(bound)) {
+                r.end();
+            }
+        }
+    }
+
     /** Ends every relation, e.g. when the server closes. */
     public void clear() {
         for (Relation r : new ArrayList<>(relations.values())) {
@@ -116,19 +141,23 @@ public final class ObserveRelations {
 
     private final class Relation implements Observable.Listener, Retransmitter.Listener {
         final Key key;
+        final Object association;
         final Request request;
         final Observable source;
         int sequence = 2;
         long notifications;
         long lastConNanos = scheduler.nanoTime();
         MessageKey conInFlight;
+        /** The newest state while a CON notification is in flight (§4.5.2); null when none waits. */
+        Response pending;
         MessageKey lastNon;
         boolean computing;
         boolean dirty;
         boolean ended;
 
-        Relation(Key key, Request request, Observable source) {
+        Relation(Key key, Object association, Request request, Observable source) {
             this.key = key;
+            this.association = association;
             this.request = request;
             this.source = source;
         }
@@ -188,27 +217,34 @@ public final class ObserveRelations {
             if (ended) {
                 return;
             }
-            boolean keep = response.isSuccess();
-            Response r = keep ? withObserve(response) : response;
+            if (!response.isSuccess()) {
+                // §4.2: an error response ends the observation; the relation is gone before the
+                // client can see the notification (and, say, ask the server how many observe it).
+                end();
+                metrics.notificationSent(true);
+                messages.sendNew(new Message(MessageType.CON, response.code(), 0, key.token, response.options(),
+                        response.payload()), key.peer, association, Retransmitter.Listener.NONE);
+                return;
+            }
+            if (conInFlight != null) {
+                // §4.5.2: the newer state replaces the unacknowledged CON at its next retransmission
+                // (replacement()), continuing its counter and timeout, or goes out when the ACK comes.
+                pending = response;
+                return;
+            }
+            send(response);
+        }
+
+        private void send(Response response) {
+            Response r = withObserve(response);
             long now = scheduler.nanoTime();
             notifications++;
-            boolean con = source.isConfirmable() || !keep
+            boolean con = source.isConfirmable()
                     || notifications % config.conNotificationInterval() == 0 || now - lastConNanos >= DAY_NANOS;
             Message m = new Message(con ? MessageType.CON : MessageType.NON, r.code(), 0, key.token, r.options(),
                     r.payload());
             metrics.notificationSent(con);
-            if (!keep) {
-                // §4.2: an error response ends the observation; the relation is gone before the
-                // client can see the notification (and, say, ask the server how many observe it).
-                end();
-                messages.sendNew(m, key.peer, Retransmitter.Listener.NONE);
-                return;
-            }
-            if (conInFlight != null) {
-                messages.cancel(conInFlight); // §4.5.2: the newer notification replaces the older one
-                conInFlight = null;
-            }
-            Message sent = messages.sendNew(m, key.peer, this);
+            Message sent = messages.sendNew(m, key.peer, association, this);
             if (lastNon != null) {
                 nonNotifications.remove(lastNon);
                 lastNon = null;
@@ -227,9 +263,14 @@ public final class ObserveRelations {
                 return;
             }
             ended = true;
+            pending = null;
             relations.remove(key, this);
             size = relations.size();
             metrics.observerRemoved();
+            java.util.Set<Relation> bound = association == null ? null : byAssociation.get(association);
+            if (bound != null && bound.remove(this) && bound.isEmpty()) {
+                byAssociation.remove(association);
+            }
             source.removeListener(this);
             if (conInFlight != null) {
                 messages.cancel(conInFlight);
@@ -242,6 +283,30 @@ public final class ObserveRelations {
         @Override
         public void onAcknowledged(Message ack) {
             conInFlight = null;
+            if (pending != null && !ended) {
+                Response newest = pending;
+                pending = null;
+                send(newest); // the observer is there: the held state goes out now
+            }
+        }
+
+        /** §4.5.2: the held newer state goes out in place of the retransmission, as a CON. */
+        @Override
+        public Message replacement() {
+            if (pending == null || ended) {
+                return null;
+            }
+            Response r = withObserve(pending);
+            pending = null;
+            notifications++;
+            lastConNanos = scheduler.nanoTime();
+            metrics.notificationSent(true);
+            return new Message(MessageType.CON, r.code(), 0, key.token, r.options(), r.payload());
+        }
+
+        @Override
+        public void onReplaced(Message sent) {
+            conInFlight = new MessageKey(key.peer, sent.messageId());
         }
 
         @Override

@@ -21,7 +21,7 @@ import dev.tern.coap.spi.EndpointMetrics;
 import dev.tern.coap.testkit.Harness;
 import dev.tern.coap.testkit.InMemoryTransport;
 import dev.tern.coap.testkit.ManualScheduler;
-import dev.tern.coap.testkit.ScriptedPeer;
+import dev.tern.coap.testkit.MessagePeer;
 import java.time.Duration;
 import java.util.List;
 import java.util.Random;
@@ -71,15 +71,15 @@ class EndpointMetricsTest {
             .get("/sensors/{id}", r -> Response.content(r.pathParam("id").orElseThrow()))
             .build();
 
-    private ScriptedPeer serve(Executor executor) {
+    private MessagePeer serve(Executor executor) {
         CoapEndpoint.assemble(transport, scheduler, EndpointConfig.defaults(), router, executor, "coap", null,
                 new Random(1), recorder);
-        return new ScriptedPeer(Harness.address(192, 0, 2, 1, 5683), transport, scheduler);
+        return new MessagePeer(Harness.address(192, 0, 2, 1, 5683), transport, scheduler);
     }
 
     @Test
     void requestsCarryMethodCodeRouteTemplateAndLatency() {
-        ScriptedPeer peer = serve(Runnable::run);
+        MessagePeer peer = serve(Runnable::run);
         peer.send(get(CON, 1, "01", "/sensors/42"));
         assertThat(peer.expect().code()).isEqualTo(Code.CONTENT);
         peer.send(get(CON, 2, "02", "/nope"));
@@ -89,7 +89,7 @@ class EndpointMetricsTest {
 
     @Test
     void engineAnswersWithoutTheServiceHaveNoLatency() {
-        ScriptedPeer peer = serve(Runnable::run);
+        MessagePeer peer = serve(Runnable::run);
         Options badCritical = Options.of(new Option(65001, Bytes.EMPTY)); // odd: critical, unknown (§5.4.1)
         peer.send(new Message(CON, Code.GET, 3, Bytes.EMPTY, badCritical, Bytes.EMPTY));
         assertThat(peer.expect().code()).isEqualTo(Code.BAD_OPTION);
@@ -100,7 +100,7 @@ class EndpointMetricsTest {
 
     @Test
     void saturatedExecutorIsCounted() {
-        ScriptedPeer peer = serve(task -> {
+        MessagePeer peer = serve(task -> {
             throw new RejectedExecutionException("full (expected by the test)");
         });
         peer.send(get(CON, 5, "05", "/sensors/1"));
@@ -110,14 +110,14 @@ class EndpointMetricsTest {
 
     @Test
     void duplicatesAndDropsByReason() {
-        ScriptedPeer peer = serve(Runnable::run);
+        MessagePeer peer = serve(Runnable::run);
         peer.send(get(CON, 6, "06", "/sensors/1"));
         peer.send(get(CON, 6, "06", "/sensors/1"));
         peer.sendHex("40"); // too short for a header (§3)
         peer.send(empty(ACK, 999)); // acknowledges nothing
         peer.send(new Message(RST, Code.CONTENT, 7, Bytes.EMPTY, Options.EMPTY, Bytes.EMPTY)); // §4.2: RST must be empty
         peer.send(empty(NON, 8)); // §4.3: an empty NON
-        peer.send(new Message(CON, new Code(1, 0), 9, Bytes.EMPTY, Options.EMPTY, Bytes.EMPTY)); // reserved class
+        peer.send(new Message(CON, Code.valueOf(1, 0), 9, Bytes.EMPTY, Options.EMPTY, Bytes.EMPTY)); // reserved class
         assertThat(events).containsExactly("request 0.01 2.05 '/sensors/{id}' timed", "duplicate",
                 "dropped MALFORMED", "dropped UNMATCHED", "dropped UNEXPECTED", "dropped UNEXPECTED",
                 "dropped UNEXPECTED");

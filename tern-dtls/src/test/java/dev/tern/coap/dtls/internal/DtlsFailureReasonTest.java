@@ -12,15 +12,15 @@ import org.junit.jupiter.api.Test;
 class DtlsFailureReasonTest {
     @Test
     void alertsByName() {
-        assertThat(DtlsTransport.failureReason(new TlsFatalAlert(AlertDescription.handshake_failure)))
+        assertThat(HandshakeFailures.failureReason(new TlsFatalAlert(AlertDescription.handshake_failure)))
                 .isEqualTo("handshake_failure");
-        assertThat(DtlsTransport.failureReason(new TlsFatalAlertReceived(AlertDescription.decrypt_error)))
+        assertThat(HandshakeFailures.failureReason(new TlsFatalAlertReceived(AlertDescription.decrypt_error)))
                 .isEqualTo("decrypt_error");
     }
 
     @Test
     void timeoutsAndTheRest() {
-        assertThat(DtlsTransport.failureReason(new TlsTimeoutException("no answer"))).isEqualTo("timeout");
-        assertThat(DtlsTransport.failureReason(new IllegalStateException("bug"))).isEqualTo("other");
+        assertThat(HandshakeFailures.failureReason(new TlsTimeoutException("no answer"))).isEqualTo("timeout");
+        assertThat(HandshakeFailures.failureReason(new IllegalStateException("bug"))).isEqualTo("other");
     }
 }
