@@ -56,7 +56,7 @@ public final class ClientExchanges {
         this.scheduler = scheduler;
         this.config = config;
         this.random = random;
-        this.multicast = new MulticastRequests(messages, scheduler);
+        this.multicast = new MulticastRequests(messages, scheduler, config.maxMulticastResponses());
         this.shortTokenPeers = new ShortTokenPeers(config.maxPeers());
     }
 
