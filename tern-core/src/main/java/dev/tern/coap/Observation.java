@@ -12,8 +12,8 @@ public final class Observation implements AutoCloseable {
     private final CompletableFuture<Void> ended = new CompletableFuture<>();
     private volatile Runnable canceller = () -> { };
 
-    /** Engine use: creates the handle. */
-    public Observation() {
+    /** Created by {@link CoapClient#observe}. */
+    Observation() {
     }
 
     /**
@@ -50,7 +50,7 @@ public final class Observation implements AutoCloseable {
     }
 
     /** Engine use: how {@link #cancel()} is carried out. */
-    public void canceller(Runnable action) {
+    void canceller(Runnable action) {
         this.canceller = action;
     }
 }

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.tern.coap.CoapServer;
-import dev.tern.coap.Observable;
+import dev.tern.coap.ObservableResource;
 import dev.tern.coap.Response;
 import dev.tern.coap.RouteOptions;
 import dev.tern.coap.Router;
@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
  */
 class DtlsAttackTest {
     private final List<AutoCloseable> closeables = new ArrayList<>();
-    private final Observable observable = Observable.create();
+    private final ObservableResource observable = ObservableResource.create();
     private final AtomicInteger value = new AtomicInteger();
     private CoapServer server;
     private DtlsLayer layer;
