@@ -33,7 +33,7 @@ final class DtlsSetup {
 
     /** A DTLS client layer from checked client flags; {@code hygiene} warns about how keys are given. */
     static SecurityLayer client(DtlsClientFlags f, KeyHygiene hygiene) {
-        DtlsConfig.Builder b = DtlsConfig.builder();
+        DtlsConfig.ClientBuilder b = DtlsConfig.client();
         if (f.pskIdentity != null) {
             b.psk(f.pskIdentity, PskKeys.option(f.pskKey, "-k", hygiene));
         }
@@ -60,7 +60,7 @@ final class DtlsSetup {
      * {@code hygiene} warns about how keys are given.
      */
     static Server server(DtlsServerFlags f, KeyHygiene hygiene) {
-        DtlsConfig.Builder b = DtlsConfig.builder();
+        DtlsConfig.ServerBuilder b = DtlsConfig.server();
         List<String> said = new ArrayList<>();
         Map<String, byte[]> keys = f.pskKeys(hygiene);
         if (!keys.isEmpty()) {
