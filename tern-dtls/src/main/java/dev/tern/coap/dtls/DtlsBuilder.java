@@ -50,7 +50,20 @@ public abstract sealed class DtlsBuilder<B extends DtlsBuilder<B>>
     int sessionCacheSize = 1000;
     Duration resumeAfterIdle = Duration.ofMinutes(4);
 
+    java.util.function.BiConsumer<java.net.InetSocketAddress, String> handshakeFailures = (peer, reason) -> { };
+
     DtlsBuilder() {
+    }
+
+    /**
+     * Told about every failed handshake (RFC 6347 §4.2) with the peer's address and the reason (an
+     * alert such as {@code decrypt_error}, a timeout, ...; never key material), e.g. to log it. Runs
+     * on a handshake thread: it must return quickly; what it throws is ignored. Default: nothing
+     * (the library logs failures at DEBUG).
+     */
+    public B onHandshakeFailure(java.util.function.BiConsumer<java.net.InetSocketAddress, String> listener) {
+        this.handshakeFailures = Objects.requireNonNull(listener, "listener");
+        return self();
     }
 
     /** This builder, as its concrete type. */

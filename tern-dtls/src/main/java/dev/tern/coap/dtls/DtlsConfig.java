@@ -56,9 +56,11 @@ public final class DtlsConfig {
     private final Duration resumeAfterIdle;
 
     private final boolean server;
+    private final java.util.function.BiConsumer<java.net.InetSocketAddress, String> handshakeFailures;
 
     DtlsConfig(DtlsBuilder<?> b) {
         server = b.isServer();
+        handshakeFailures = b.handshakeFailures;
         pskIdentity = b.pskIdentity;
         pskKey = b.pskKey;
         pskStore = b.pskStore;
@@ -100,6 +102,11 @@ public final class DtlsConfig {
     /** A server configuration with no credentials and the default bounds; for {@link Dtls#server}. */
     public static ServerBuilder server() {
         return new ServerBuilder();
+    }
+
+    /** Told about failed handshakes, see {@link DtlsBuilder#onHandshakeFailure}. */
+    public java.util.function.BiConsumer<java.net.InetSocketAddress, String> handshakeFailureListener() {
+        return handshakeFailures;
     }
 
     /** Whether it was built by {@link #server()} rather than {@link #client()}. */
