@@ -138,4 +138,22 @@ class ObserveContractTest {
         assertThat(events.get(1)).startsWith("4.04");
         assertThat(events.get(2)).isEqualTo("ended");
     }
+
+    @org.junit.jupiter.api.Test
+    void aFailedHandshakeFailsBothFuturesAndTheListenerIsNotCalled() {
+        String base = start("coaps");
+        List<String> events = new CopyOnWriteArrayList<>();
+        try (CoapClient wrong = CoapClient.builder()
+                .security(Dtls.client(DtlsConfig.client().psk("dev1", "not the key").build())).build()) {
+            Observation obs = wrong.observe(Request.get(base + "/temp").build(), r -> events.add("consumer"));
+            assertThat(obs.registered()).failsWithin(Duration.ofSeconds(10))
+                    .withThrowableOfType(java.util.concurrent.ExecutionException.class)
+                    .withCauseInstanceOf(dev.tern.coap.CoapSecurityException.class);
+            assertThat(obs.ended()).failsWithin(Duration.ofSeconds(10))
+                    .withThrowableOfType(java.util.concurrent.ExecutionException.class)
+                    .withCauseInstanceOf(dev.tern.coap.CoapSecurityException.class);
+            assertThat(obs.isActive()).isFalse();
+            assertThat(events).isEmpty();
+        }
+    }
 }
