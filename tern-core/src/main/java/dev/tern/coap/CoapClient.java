@@ -148,7 +148,10 @@ public final class CoapClient implements AutoCloseable {
      * Observes a resource (RFC 7641): sends {@code request} (a GET) with Observe=0 and hands the
      * first response and every fresh notification to {@code listener}, in order, on the client's
      * I/O thread. Notifications that arrive out of order are dropped (§3.4); the registration is
-     * renewed when Max-Age passes without a notification (§3.3.1).
+     * renewed when Max-Age passes without a notification (§3.3.1). {@link Observation#registered()}
+     * completes before the listener sees the first response, on {@code coap} and {@code coaps}
+     * alike; a registration answered without Observe or with an error (4.04) gives the listener
+     * that one response and ends the observation (see {@link Observation}).
      *
      * <pre>{@code
      * Observation obs = client.observe(Request.get("coap://localhost/obs").build(),

@@ -66,7 +66,7 @@ public final class RequestCommand implements Callable<Integer> {
     boolean nonConfirmable;
 
     @picocli.CommandLine.Option(names = {"-T", "--token"}, paramLabel = "HEX", converter = TokenConverter.class,
-            description = "the token, 0 to 8 bytes in hex")
+            description = "the token in hex: 0 to 8 bytes, or 13 to 65804 (extended token, RFC 8974)")
     Bytes token;
 
     @picocli.CommandLine.Option(names = {"-b", "--block-size"}, paramLabel = "[NUM,]SIZE",

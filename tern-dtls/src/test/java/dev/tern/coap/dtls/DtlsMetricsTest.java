@@ -28,7 +28,7 @@ class DtlsMetricsTest {
     @BeforeEach
     void start() {
         server = CoapServer.builder().port(0).bind("127.0.0.1")
-                .security(Dtls.server(DtlsConfig.builder().pskStore("dev1", "secret".getBytes(StandardCharsets.UTF_8))
+                .security(Dtls.server(DtlsConfig.server().pskStore("dev1", "secret".getBytes(StandardCharsets.UTF_8))
                         .build()))
                 .service(Router.builder().get("/hello", r -> Response.content("Hello World!")).build())
                 .metrics(serverMetrics).build().start();
@@ -45,7 +45,7 @@ class DtlsMetricsTest {
 
     @Test
     void fullThenAbbreviatedHandshakeAndSessions() {
-        DtlsLayer clientLayer = Dtls.client(DtlsConfig.builder().psk("dev1", "secret").build());
+        DtlsLayer clientLayer = Dtls.client(DtlsConfig.client().psk("dev1", "secret").build());
         try (CoapClient c = CoapClient.builder().security(clientLayer).metrics(clientMetrics).build()) {
             assertThat(c.get(uri()).payloadString()).isEqualTo("Hello World!");
             assertThat(clientMetrics.sessions.get()).isEqualTo(1);
@@ -63,7 +63,7 @@ class DtlsMetricsTest {
 
     @Test
     void failedHandshakeByAlert() {
-        DtlsLayer wrong = Dtls.client(DtlsConfig.builder().psk("dev1", "wrong").build());
+        DtlsLayer wrong = Dtls.client(DtlsConfig.client().psk("dev1", "wrong").build());
         try (CoapClient c = CoapClient.builder().security(wrong).metrics(clientMetrics).build()) {
             assertThatThrownBy(() -> c.get(uri())).isInstanceOf(CoapSecurityException.class);
         }

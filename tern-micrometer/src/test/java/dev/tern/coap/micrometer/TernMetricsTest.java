@@ -7,7 +7,7 @@ import dev.tern.coap.CoapClient;
 import dev.tern.coap.CoapServer;
 import dev.tern.coap.CoapTimeoutException;
 import dev.tern.coap.EndpointConfig;
-import dev.tern.coap.Observable;
+import dev.tern.coap.ObservableResource;
 import dev.tern.coap.Observation;
 import dev.tern.coap.Request;
 import dev.tern.coap.Response;
@@ -37,7 +37,7 @@ class TernMetricsTest {
 
     private final SimpleMeterRegistry serverRegistry = new SimpleMeterRegistry();
     private final SimpleMeterRegistry clientRegistry = new SimpleMeterRegistry();
-    private final Observable ticks = Observable.create();
+    private final ObservableResource ticks = ObservableResource.create();
     private CoapServer server;
     private CoapClient client;
 

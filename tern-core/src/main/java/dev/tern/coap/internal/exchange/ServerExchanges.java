@@ -11,6 +11,7 @@ import dev.tern.coap.Options;
 import dev.tern.coap.Request;
 import dev.tern.coap.Response;
 import dev.tern.coap.Service;
+import dev.tern.coap.internal.api.ApiAccess;
 import dev.tern.coap.internal.codec.Message;
 import dev.tern.coap.internal.codec.MessageEncoder;
 import dev.tern.coap.internal.codec.OptionValidator;
@@ -183,11 +184,11 @@ public final class ServerExchanges {
             untilSample = sampling;
             ex.timed = true;
         }
-        Request request = Request.builder(method.get()).options(options).payload(m.payload())
-                .confirmable(m.type() == MessageType.CON).peer(peer).scheme(scheme).token(m.token())
-                .peerIdentity(identities.apply(peer))
-                .multicast(multicast).acknowledger(ex).observeHandler(ex).routeRecorder(ex)
-                .groupLimitRelease(multicast ? ex::releaseGroupLimit : NOTHING).build();
+        ApiAccess api = ApiAccess.get();
+        Request request = api.routeRecorder(api.inbound(Request.builder(method.get()).options(options)
+                        .payload(m.payload()).confirmable(m.type() == MessageType.CON).peer(peer).token(m.token()),
+                scheme, identities.apply(peer), multicast, ex, ex, multicast ? ex::releaseGroupLimit : NOTHING), ex)
+                .build();
         if (m.type() == MessageType.CON && separateDelayNanos == 0) {
             acknowledge(ex);
         }
@@ -416,7 +417,7 @@ public final class ServerExchanges {
      * {@link Request#observe} actions and where the Router records the route it took, so that
      * building the request allocates no closures.
      */
-    private final class Exchange implements Runnable, Predicate<dev.tern.coap.Observable>,
+    private final class Exchange implements Runnable, Predicate<dev.tern.coap.ObservableResource>,
             java.util.function.Consumer<String> {
         final Message request;
         final InetSocketAddress peer;
@@ -427,7 +428,7 @@ public final class ServerExchanges {
         final Object association;
         Scheduler.Cancellable separateTimer;
         Scheduler.Cancellable handlerTimer;
-        volatile dev.tern.coap.Observable observeSource;
+        volatile dev.tern.coap.ObservableResource observeSource;
         /** Whether the request is an observe registration the handler may accept (RFC 7641 §4.1). */
         boolean mayObserve;
         boolean acked;
@@ -471,7 +472,7 @@ public final class ServerExchanges {
 
         /** {@link Request#observe}, called by the handler on any thread. */
         @Override
-        public boolean test(dev.tern.coap.Observable source) {
+        public boolean test(dev.tern.coap.ObservableResource source) {
             if (!mayObserve || !observers.hasRoom()) {
                 return false; // RFC 7641 §4.1: served as a plain GET
             }

@@ -13,6 +13,7 @@ import dev.tern.coap.PeerIdentity;
 import dev.tern.coap.Request;
 import dev.tern.coap.Response;
 import dev.tern.coap.Service;
+import dev.tern.coap.internal.api.ApiAccess;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -44,13 +45,18 @@ class BlockwiseSessionBindingTest {
     final BlockwiseServer server = new BlockwiseServer(app,
             EndpointConfig.builder().preferredBlockSize(16).maxBodySize(1024).build(), clock::get);
 
+    /** As the server engine builds a request from {@code who} over DTLS. */
+    static Request.Builder fromPeer(Request.Builder b, PeerIdentity who) {
+        return ApiAccess.get().inbound(b, "coaps", who, false, () -> { }, source -> false, () -> { });
+    }
+
     static Request put(PeerIdentity who, int num, boolean more, String payload) {
-        return Request.builder(Method.PUT).path("/r").peer(ADDRESS).peerIdentity(who).payload(Bytes.utf8(payload))
+        return fromPeer(Request.builder(Method.PUT).path("/r").peer(ADDRESS), who).payload(Bytes.utf8(payload))
                 .option(Block.ofSize(num, more, 16).toOption(OptionNumber.BLOCK1)).build();
     }
 
     static Request get(PeerIdentity who, int num) {
-        return Request.builder(Method.GET).path("/r").peer(ADDRESS).peerIdentity(who)
+        return fromPeer(Request.builder(Method.GET).path("/r").peer(ADDRESS), who)
                 .option(Block.ofSize(num, false, 16).toOption(OptionNumber.BLOCK2)).build();
     }
 

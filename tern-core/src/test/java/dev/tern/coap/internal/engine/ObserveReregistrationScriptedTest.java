@@ -8,7 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.tern.coap.Bytes;
 import dev.tern.coap.Code;
 import dev.tern.coap.EndpointConfig;
-import dev.tern.coap.Observable;
+import dev.tern.coap.ObservableResource;
 import dev.tern.coap.Options;
 import dev.tern.coap.Response;
 import dev.tern.coap.RouteOptions;
@@ -30,7 +30,7 @@ class ObserveReregistrationScriptedTest {
 
     @Test
     void reRegistrationContinuesTheObserveSequence() {
-        Observable obs = Observable.create();
+        ObservableResource obs = ObservableResource.create();
         Router router = Router.builder()
                 .get("/obs", obs.handler(req -> Response.content("v")), RouteOptions.create().observable())
                 .build();

@@ -11,7 +11,7 @@ import dev.tern.coap.Bytes;
 import dev.tern.coap.Code;
 import dev.tern.coap.EndpointConfig;
 import dev.tern.coap.MessageType;
-import dev.tern.coap.Observable;
+import dev.tern.coap.ObservableResource;
 import dev.tern.coap.Options;
 import dev.tern.coap.Response;
 import dev.tern.coap.RouteOptions;
@@ -39,7 +39,7 @@ class ObserveScriptedTest {
 
     private final AtomicInteger state = new AtomicInteger();
 
-    private Harness serverFor(Observable obs, EndpointConfig config) {
+    private Harness serverFor(ObservableResource obs, EndpointConfig config) {
         Router router = Router.builder()
                 .get("/obs", obs.handler(req -> Response.content(Integer.toString(state.get()))),
                         RouteOptions.create().observable())
@@ -52,7 +52,7 @@ class ObserveScriptedTest {
     }
 
     /** The resource changes every {@link #CHANGE_EVERY} for {@code duration}. */
-    private void changeFor(Harness h, Observable obs, Duration duration) {
+    private void changeFor(Harness h, ObservableResource obs, Duration duration) {
         long end = h.scheduler.nanoTime() + duration.toNanos();
         while (h.scheduler.nanoTime() - end < 0) {
             state.incrementAndGet();
@@ -72,7 +72,7 @@ class ObserveScriptedTest {
 
     @Test
     void conObserverThatNeverAcksIsRemovedAfterMaxRetransmitEvenWhenTheResourceChangesFasterThanTheBackOff() {
-        Observable obs = Observable.confirmable();
+        ObservableResource obs = ObservableResource.confirmable();
         EndpointConfig config = EndpointConfig.defaults(); // ACK_TIMEOUT 2 s, MAX_RETRANSMIT 4
         Harness h = serverFor(obs, config);
         MessagePeer peer = h.peer(7);
@@ -104,7 +104,7 @@ class ObserveScriptedTest {
 
     @Test
     void spoofedNonRegistrationGetsABoundedNumberOfNotificationsThenTheRelationIsGone() {
-        Observable obs = Observable.create(); // NON, a CON every conNotificationInterval (20)
+        ObservableResource obs = ObservableResource.create(); // NON, a CON every conNotificationInterval (20)
         EndpointConfig config = EndpointConfig.defaults();
         Harness h = serverFor(obs, config);
         MessagePeer victim = h.peer(9);
@@ -128,7 +128,7 @@ class ObserveScriptedTest {
 
     @Test
     void anObserverThatAcksKeepsItsRelationAndGetsTheNewestStateWhenItsAckArrives() {
-        Observable obs = Observable.confirmable();
+        ObservableResource obs = ObservableResource.confirmable();
         Harness h = serverFor(obs, EndpointConfig.defaults());
         MessagePeer peer = h.peer(11);
         peer.send(register(CON, 0x300));
@@ -169,7 +169,7 @@ class ObserveScriptedTest {
 
     @Test
     void aLateAckToAReplacedNotificationIsHarmlessAndTheReplacementIsStillRetransmitted() {
-        Observable obs = Observable.confirmable();
+        ObservableResource obs = ObservableResource.confirmable();
         EndpointConfig config = EndpointConfig.builder().ackRandomFactor(1.0).build();
         Harness h = serverFor(obs, config);
         MessagePeer peer = h.peer(12);
@@ -202,7 +202,7 @@ class ObserveScriptedTest {
     void withTheGuardOnARegistrationNeedsEchoOverUdpButNotOverASecureSession() {
         EndpointConfig config = EndpointConfig.builder().amplificationLimit(3).build();
         for (String scheme : List.of("coap", "coaps")) {
-            Observable obs = Observable.create();
+            ObservableResource obs = ObservableResource.create();
             Router router = Router.builder()
                     .get("/obs", obs.handler(req -> Response.content("s")), RouteOptions.create().observable())
                     .build();
@@ -235,7 +235,7 @@ class ObserveScriptedTest {
     void aFloodOfSpoofedRegistrationsAtTwiceTheCapDrainsAndALegitimateObserverRegistersAfterwards() {
         int cap = 200;
         EndpointConfig config = EndpointConfig.builder().maxObservers(cap).build();
-        Observable obs = Observable.create();
+        ObservableResource obs = ObservableResource.create();
         Harness h = serverFor(obs, config);
         List<MessagePeer> victims = new ArrayList<>();
         for (int i = 0; i < 2 * cap; i++) {

@@ -3,7 +3,7 @@ package dev.tern.coap.internal.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tern.coap.EndpointConfig;
-import dev.tern.coap.Observable;
+import dev.tern.coap.ObservableResource;
 import dev.tern.coap.Response;
 import dev.tern.coap.RouteOptions;
 import dev.tern.coap.Router;
@@ -29,7 +29,7 @@ class SessionBindingTest {
     private final InMemoryTransport network = new InMemoryTransport(
             new InetSocketAddress("198.51.100.1", 5684), scheduler);
     private final Associating transport = new Associating(network);
-    private final Observable observable = Observable.create();
+    private final ObservableResource observable = ObservableResource.create();
 
     /** A secure transport stand-in: an association per peer, and the association of every send. */
     private static final class Associating implements Transport {

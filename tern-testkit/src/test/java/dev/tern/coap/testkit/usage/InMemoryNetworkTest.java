@@ -8,7 +8,7 @@ import dev.tern.coap.CoapServer;
 import dev.tern.coap.CoapTimeoutException;
 import dev.tern.coap.Code;
 import dev.tern.coap.EndpointConfig;
-import dev.tern.coap.Observable;
+import dev.tern.coap.ObservableResource;
 import dev.tern.coap.Observation;
 import dev.tern.coap.Request;
 import dev.tern.coap.Response;
@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Test;
 class InMemoryNetworkTest {
     private final InMemoryNetwork network = new InMemoryNetwork();
     private final AtomicInteger reads = new AtomicInteger();
-    private final Observable temperature = Observable.create();
+    private final ObservableResource temperature = ObservableResource.create();
     private volatile String value = "20.0";
 
     private final Router router = Router.builder()

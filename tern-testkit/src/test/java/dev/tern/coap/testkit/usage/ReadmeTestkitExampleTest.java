@@ -6,7 +6,7 @@ import dev.tern.coap.CoapClient;
 import dev.tern.coap.CoapServer;
 import dev.tern.coap.Code;
 import dev.tern.coap.MessageType;
-import dev.tern.coap.Observable;
+import dev.tern.coap.ObservableResource;
 import dev.tern.coap.Observation;
 import dev.tern.coap.Request;
 import dev.tern.coap.Response;
@@ -41,7 +41,7 @@ class ReadmeTestkitExampleTest {
     @Test
     void inMemoryNetworkExample() {
         // --- README: testkit network ---
-        Observable temperature = Observable.create();
+        ObservableResource temperature = ObservableResource.create();
         AtomicReference<String> value = new AtomicReference<>("20.0");
         Router router = Router.builder()
                 .get("/temp", temperature.handler(req -> Response.content(value.get())),
