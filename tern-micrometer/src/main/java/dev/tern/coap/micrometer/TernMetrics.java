@@ -52,7 +52,7 @@ import java.util.concurrent.atomic.LongAdder;
  */
 public final class TernMetrics implements EndpointMetrics {
     /** One request in this many is timed for {@code coap.handler.latency} unless the builder says otherwise. */
-    public static final int DEFAULT_LATENCY_SAMPLING = 16;
+    public static final int DEFAULT_LATENCY_SAMPLING = 64;
     /** The default bound of distinct {@code route} tag values. */
     public static final int DEFAULT_MAX_ROUTES = 1000;
     /** The {@code route} tag of requests no route took. */
