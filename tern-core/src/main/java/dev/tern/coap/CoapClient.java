@@ -41,7 +41,7 @@ public final class CoapClient implements AutoCloseable {
             scheme = b.security == null ? CoapUri.COAP : b.security.scheme();
             dev.tern.coap.spi.Transport wire = b.security == null ? loop : b.security.wrap(loop, loop);
             endpoint = CoapEndpoint.assemble(wire, loop, b.config, null, Runnable::run, scheme, b.tracer,
-                    new SecureRandom());
+                    new SecureRandom(), b.objectSecurity);
         } catch (RuntimeException e) {
             loop.close();
             throw e;
@@ -265,6 +265,7 @@ public final class CoapClient implements AutoCloseable {
         private MessageTracer tracer;
         private java.net.NetworkInterface multicastInterface;
         private dev.tern.coap.spi.SecurityLayer security;
+        private dev.tern.coap.spi.ObjectSecurity objectSecurity;
 
         private Builder() {
         }
@@ -276,6 +277,16 @@ public final class CoapClient implements AutoCloseable {
          */
         public Builder security(dev.tern.coap.spi.SecurityLayer layer) {
             this.security = Objects.requireNonNull(layer, "layer");
+            return this;
+        }
+
+        /**
+         * Protects every request end to end with {@code layer} (OSCORE from {@code tern-oscore},
+         * RFC 8613) and verifies every response; blocks of a block-wise transfer are protected one
+         * by one. A response that is not authentic fails the request with {@link CoapSecurityException}.
+         */
+        public Builder objectSecurity(dev.tern.coap.spi.ObjectSecurity layer) {
+            this.objectSecurity = Objects.requireNonNull(layer, "layer");
             return this;
         }
 

@@ -100,7 +100,7 @@ public final class CoapServer implements AutoCloseable {
                     dev.tern.coap.spi.Transport wire = builder.security == null ? loop
                             : builder.security.wrap(loop, loop);
                     started.add(CoapEndpoint.assemble(wire, loop, builder.config, builder.service, executor, scheme,
-                            builder.tracer, new SecureRandom()));
+                            builder.tracer, new SecureRandom(), builder.objectSecurity));
                 } catch (RuntimeException e) {
                     loop.close();
                     throw e;
@@ -192,6 +192,7 @@ public final class CoapServer implements AutoCloseable {
         private int ioThreads = 1;
         private final List<MulticastJoins.Join> joins = new ArrayList<>();
         private dev.tern.coap.spi.SecurityLayer security;
+        private dev.tern.coap.spi.ObjectSecurity objectSecurity;
 
         private Builder() {
         }
@@ -203,6 +204,17 @@ public final class CoapServer implements AutoCloseable {
          */
         public Builder security(dev.tern.coap.spi.SecurityLayer layer) {
             this.security = Objects.requireNonNull(layer, "layer");
+            return this;
+        }
+
+        /**
+         * Verifies and decrypts requests with {@code layer} (OSCORE from {@code tern-oscore},
+         * RFC 8613) before the service sees them, and protects their responses; the layer answers
+         * what it cannot verify with the RFC's error responses. Requests carry the peer's OSCORE
+         * identity ({@link Request#peerIdentity()}).
+         */
+        public Builder objectSecurity(dev.tern.coap.spi.ObjectSecurity layer) {
+            this.objectSecurity = Objects.requireNonNull(layer, "layer");
             return this;
         }
 
