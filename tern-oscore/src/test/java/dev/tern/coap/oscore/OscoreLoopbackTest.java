@@ -1,0 +1,148 @@
+package dev.tern.coap.oscore;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.tern.coap.Bytes;
+import dev.tern.coap.CoapClient;
+import dev.tern.coap.CoapSecurityException;
+import dev.tern.coap.CoapServer;
+import dev.tern.coap.Code;
+import dev.tern.coap.ContentFormat;
+import dev.tern.coap.MessageType;
+import dev.tern.coap.Observation;
+import dev.tern.coap.PeerIdentity;
+import dev.tern.coap.Request;
+import dev.tern.coap.Response;
+import dev.tern.coap.Router;
+import dev.tern.coap.internal.codec.Message;
+import dev.tern.coap.internal.codec.MessageDecoder;
+import dev.tern.coap.internal.codec.MessageEncoder;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Client and server with OSCORE (RFC 8613) over real UDP on loopback, and attacks on the running server. */
+class OscoreLoopbackTest {
+    private static final String BIG = "0123456789abcdef".repeat(200); // 3200 bytes: inner block-wise
+
+    private final AtomicInteger doorOpened = new AtomicInteger();
+    private CoapServer server;
+    private String base;
+
+    static SecurityContext clientContext(String sid) {
+        return SecurityContext.builder().masterSecret(Vectors.SECRET).masterSalt(Vectors.SALT)
+                .senderId(Bytes.fromHex(sid)).recipientId(Bytes.fromHex("01")).build();
+    }
+
+    @BeforeEach
+    void start() {
+        SecurityContext serverContext = SecurityContext.builder().masterSecret(Vectors.SECRET).masterSalt(Vectors.SALT)
+                .senderId(Bytes.fromHex("01")).recipientId(Bytes.fromHex("")).build();
+        Router router = Router.builder()
+                .get("/hello", r -> Response.content("hello " + r.peerIdentity().map(PeerIdentity::name).orElse("?")
+                        + " " + r.peerIdentity().map(PeerIdentity::kind).orElse(null)))
+                .get("/big", r -> Response.content(BIG))
+                .post("/door", r -> Response.content("opened " + doorOpened.incrementAndGet()))
+                .post("/echo", r -> Response.builder(Code.CHANGED).payload(r.payload()).build())
+                .build();
+        server = CoapServer.builder().port(0).bind("127.0.0.1").service(router)
+                .objectSecurity(OscoreLayer.server(OscoreContexts.of(serverContext))).build().start();
+        base = "coap://127.0.0.1:" + server.port();
+    }
+
+    @AfterEach
+    void stop() {
+        server.close();
+    }
+
+    @Test
+    void getPostAndIdentity() {
+        try (CoapClient client = CoapClient.builder().objectSecurity(OscoreLayer.client(clientContext(""))).build()) {
+            Response r = client.get(base + "/hello");
+            assertThat(r.code()).isEqualTo(Code.CONTENT);
+            assertThat(r.payloadString()).isEqualTo("hello  OSCORE"); // Sender ID of the client is empty
+            assertThat(r.contentFormat()).hasValue(ContentFormat.TEXT_PLAIN);
+            Response echo = client.post(base + "/echo", Bytes.utf8("ping"), ContentFormat.TEXT_PLAIN);
+            assertThat(echo.code()).isEqualTo(Code.CHANGED);
+            assertThat(echo.payloadString()).isEqualTo("ping");
+        }
+    }
+
+    @Test
+    void largeBodiesTravelAsProtectedBlocks() {
+        try (CoapClient client = CoapClient.builder().objectSecurity(OscoreLayer.client(clientContext(""))).build()) {
+            Response r = client.get(base + "/big");
+            assertThat(r.payloadString()).isEqualTo(BIG);
+            Response up = client.post(base + "/echo", Bytes.utf8(BIG), ContentFormat.TEXT_PLAIN);
+            assertThat(up.payloadString()).isEqualTo(BIG);
+        }
+    }
+
+    @Test
+    void unknownContextAndUnprotectedRequestsAreRefused() {
+        try (CoapClient stranger = CoapClient.builder().objectSecurity(OscoreLayer.client(clientContext("07"))).build()) {
+            Response r = stranger.get(base + "/hello");
+            assertThat(r.code()).isEqualTo(Code.UNAUTHORIZED);
+            assertThat(r.payloadString()).isEqualTo("Security context not found");
+        }
+        try (CoapClient plain = CoapClient.create()) {
+            Response r = plain.get(base + "/hello");
+            assertThat(r.code()).isEqualTo(Code.UNAUTHORIZED);
+        }
+    }
+
+    @Test
+    void observeIsRefusedRatherThanSentUnprotected() {
+        try (CoapClient client = CoapClient.builder().objectSecurity(OscoreLayer.client(clientContext(""))).build()) {
+            Observation o = client.observe(Request.get(base + "/hello").build(), r -> { });
+            assertThatThrownBy(() -> o.registered().get(5, TimeUnit.SECONDS))
+                    .hasCauseInstanceOf(CoapSecurityException.class);
+        }
+    }
+
+    /**
+     * The attack: an on-path attacker captures a protected POST /door and sends it again, from its own
+     * port and with a fresh Message ID so deduplication does not catch it. The server must answer
+     * 4.01 "Replay detected" and never run the handler twice. A retransmission with the same Message
+     * ID is answered from the deduplication cache, byte for byte, without decrypting again.
+     */
+    @Test
+    void replayedDatagramFromAnotherPortIsRejected() throws Exception {
+        SecurityContext victim = clientContext("");
+        OscoreMessage inner = new OscoreMessage(Code.POST, dev.tern.coap.Options.builder().uriPath("door").build(),
+                Bytes.EMPTY);
+        OscoreMessage outer = Oscore.protectRequest(victim, inner).message();
+        InetSocketAddress target = new InetSocketAddress("127.0.0.1", server.port());
+        try (DatagramSocket legit = new DatagramSocket(0, target.getAddress());
+             DatagramSocket attacker = new DatagramSocket(0, target.getAddress())) {
+            legit.setSoTimeout(5000);
+            attacker.setSoTimeout(5000);
+            Message first = exchange(legit, target, outer, 0x1001);
+            assertThat(first.code()).isEqualTo(Code.CHANGED); // protected 2.05 inside
+            Message retransmission = exchange(legit, target, outer, 0x1001);
+            assertThat(MessageEncoder.encode(retransmission)).isEqualTo(MessageEncoder.encode(first));
+            Message replay = exchange(attacker, target, outer, 0x2002);
+            assertThat(replay.code()).isEqualTo(Code.UNAUTHORIZED);
+            assertThat(replay.payload().utf8()).isEqualTo("Replay detected");
+        }
+        assertThat(doorOpened.get()).isEqualTo(1);
+    }
+
+    private static Message exchange(DatagramSocket socket, InetSocketAddress target, OscoreMessage outer, int mid)
+            throws Exception {
+        Message m = new Message(MessageType.CON, outer.code(), mid, Bytes.fromHex("a1b2"), outer.options(),
+                outer.payload());
+        byte[] out = MessageEncoder.encode(m);
+        socket.send(new DatagramPacket(out, out.length, target));
+        byte[] buf = new byte[2048];
+        DatagramPacket in = new DatagramPacket(buf, buf.length);
+        socket.receive(in);
+        return (Message) MessageDecoder.decode(buf, 0, in.getLength());
+    }
+}
