@@ -1,8 +1,11 @@
 package dev.tern.coap.oscore;
 
 import dev.tern.coap.CoapSecurityException;
+import dev.tern.coap.Code;
 import dev.tern.coap.Filter;
 import dev.tern.coap.Method;
+import dev.tern.coap.Option;
+import dev.tern.coap.OptionNumber;
 import dev.tern.coap.Request;
 import dev.tern.coap.Response;
 import dev.tern.coap.Service;
@@ -21,8 +24,30 @@ final class ClientFilter implements Filter {
         this.context = context;
     }
 
+    /** A response and whether it was verified (protected), as opposed to an unprotected error. */
+    private record Received(Response response, boolean verified) {
+    }
+
+    /**
+     * Sends {@code inner} protected. A verified 4.01 carrying an Echo option (a server that lost its
+     * replay window, RFC 8613 Appendix B.1.2, RFC 9175 §2.4) is answered once by sending the request
+     * again with that Echo value inside, under a new Partial IV. An unprotected 4.01 never triggers it.
+     */
     @Override
     public CompletableFuture<Response> filter(Request inner, Service next) {
+        return protectAndSend(inner, next).thenCompose(first -> {
+            Response r = first.response();
+            var echo = r.options().echo();
+            if (!first.verified() || !r.code().equals(Code.UNAUTHORIZED) || echo.isEmpty()
+                    || inner.options().echo().isPresent()) {
+                return CompletableFuture.completedFuture(r);
+            }
+            Request again = inner.toBuilder().option(new Option(OptionNumber.ECHO, echo.get())).build();
+            return protectAndSend(again, next).thenApply(Received::response);
+        });
+    }
+
+    private CompletableFuture<Received> protectAndSend(Request inner, Service next) {
         Oscore.ProtectedRequest p;
         try {
             p = Oscore.protectRequest(context, new OscoreMessage(inner.method().code(), inner.options(),
@@ -39,12 +64,12 @@ final class ClientFilter implements Filter {
         return next.handle(b.build()).thenApply(response -> verify(p.binding(), response));
     }
 
-    private static Response verify(RequestBinding binding, Response response) {
+    private static Received verify(RequestBinding binding, Response response) {
         OscoreMessage wire = new OscoreMessage(response.code(), response.options(), response.payload());
         if (!Oscore.isProtected(wire)) {
             int codeClass = response.code().codeClass();
             if (codeClass == 4 || codeClass == 5) {
-                return response;
+                return new Received(response, false);
             }
             throw new CoapSecurityException("unprotected " + response.code() + " response to an OSCORE request");
         }
@@ -56,6 +81,6 @@ final class ClientFilter implements Filter {
         }
         Response.Builder b = Response.builder(inner.code()).options(inner.options()).payload(inner.payload());
         response.peer().ifPresent(b::peer);
-        return b.build();
+        return new Received(b.build(), true);
     }
 }
