@@ -34,8 +34,14 @@ public final class Oscore {
     public record ProtectedRequest(OscoreMessage message, RequestBinding binding) {
     }
 
-    /** A verified, decrypted request and the binding its response is protected with. */
-    public record VerifiedRequest(OscoreMessage message, RequestBinding binding) {
+    /**
+     * A verified, decrypted request and the binding its response is protected with.
+     *
+     * @param fresh false when the context's replay window is not established yet (RFC 8613
+     *        Appendix B.1.2): the request is authentic but may be a replay, so it must not be
+     *        processed; answer it with {@link #echoChallenge}
+     */
+    public record VerifiedRequest(OscoreMessage message, RequestBinding binding, boolean fresh) {
     }
 
     /** Whether {@code message} carries an OSCORE option (RFC 8613 §2). */
@@ -89,16 +95,33 @@ public final class Oscore {
         if (plaintext == null) {
             throw new OscoreException(Code.BAD_REQUEST, OscoreException.DECRYPTION_FAILED);
         }
-        if (!ctx.acceptVerified(seq)) { // a concurrent copy verified first
+        boolean windowKnown = ctx.replayWindowKnown();
+        if (windowKnown && !ctx.acceptVerified(seq)) { // a concurrent copy verified first
             throw new OscoreException(Code.UNAUTHORIZED, OscoreException.REPLAY_DETECTED);
         }
         InnerOptions.Plaintext inner = plaintext(plaintext);
         if (!inner.code().isRequest()) {
             throw new OscoreException(Code.BAD_REQUEST, OscoreException.DECRYPTION_FAILED);
         }
+        boolean fresh = windowKnown;
+        if (!fresh) { // Appendix B.1.2: only a request echoing our challenge establishes the window
+            Optional<Bytes> echo = inner.options().echo();
+            fresh = echo.isPresent() && ctx.establishWindow(seq, echo.get().toArray());
+        }
         Options options = merge(request.options(), inner.options(), false);
         return new VerifiedRequest(new OscoreMessage(inner.code(), options, inner.payload()),
-                new RequestBinding(ctx, value.kid(), value.partialIv()));
+                new RequestBinding(ctx, value.kid(), value.partialIv()), fresh);
+    }
+
+    /**
+     * The answer to a request whose freshness is unknown (RFC 8613 Appendix B.1.2, RFC 9175 §2.4):
+     * 4.01 Unauthorized with the context's Echo challenge, protected with the server's own Partial
+     * IV, since the request's nonce may already have protected a response before a restart.
+     */
+    public static OscoreMessage echoChallenge(RequestBinding binding) {
+        OscoreMessage challenge = new OscoreMessage(Code.UNAUTHORIZED, Options.of(new Option(OptionNumber.ECHO,
+                Bytes.wrap(binding.context().echoChallenge()))), Bytes.EMPTY);
+        return protectResponse(binding, challenge, true);
     }
 
     /**

@@ -36,8 +36,13 @@ public final class SecurityContext {
     private final String storeKey;
     private final int persistenceStep;
     private final ReplayWindow replayWindow;
+    private final java.security.SecureRandom random = new java.security.SecureRandom();
     private long nextSequenceNumber;
     private long reservedUpTo;
+    /** False until an Echo round trip re-established freshness after start (Appendix B.1.2). */
+    private boolean windowKnown;
+    /** The Echo value of the outstanding challenge, or null (RFC 9175 §2.2). */
+    private byte[] echoChallenge;
 
     private SecurityContext(Builder b) {
         this.algorithm = b.algorithm;
@@ -52,6 +57,7 @@ public final class SecurityContext {
         this.store = b.store;
         this.persistenceStep = b.persistenceStep;
         this.replayWindow = new ReplayWindow(b.replayWindow);
+        this.windowKnown = !b.echoAfterStart;
         this.storeKey = "sid-" + senderId.hex() + ".rid-" + recipientId.hex() + ".ctx-"
                 + (idContext == null ? "none" : idContext.hex());
         OptionalLong stored = store.load(storeKey);
@@ -135,12 +141,40 @@ public final class SecurityContext {
 
     /** Whether a request's sequence number passes the replay window (before decryption). */
     synchronized boolean isFresh(long seq) {
-        return replayWindow.isFresh(seq);
+        return !windowKnown || replayWindow.isFresh(seq);
+    }
+
+    /** Whether the replay window is established (always, unless Appendix B.1.2 applies and no Echo came back yet). */
+    public synchronized boolean replayWindowKnown() {
+        return windowKnown;
     }
 
     /** Records a verified request's sequence number; false for a replay (RFC 8613 §7.4). */
     synchronized boolean acceptVerified(long seq) {
         return replayWindow.accept(seq);
+    }
+
+    /**
+     * Appendix B.1.2: when {@code echo} is the value this context challenged with (compared in
+     * constant time), the replay window restarts at {@code seq}, everything older counting as seen.
+     */
+    synchronized boolean establishWindow(long seq, byte[] echo) {
+        if (windowKnown || echoChallenge == null || !java.security.MessageDigest.isEqual(echoChallenge, echo)) {
+            return false;
+        }
+        replayWindow.resetTo(seq);
+        windowKnown = true;
+        echoChallenge = null;
+        return true;
+    }
+
+    /** The Echo value to challenge with (one outstanding per context, so memory stays flat). */
+    synchronized byte[] echoChallenge() {
+        if (echoChallenge == null) {
+            echoChallenge = new byte[8];
+            random.nextBytes(echoChallenge);
+        }
+        return echoChallenge.clone();
     }
 
     /** Builds a {@link SecurityContext}; the Master Secret, Sender ID and Recipient ID are required. */
@@ -154,6 +188,7 @@ public final class SecurityContext {
         private int replayWindow = DEFAULT_REPLAY_WINDOW;
         private int persistenceStep = DEFAULT_PERSISTENCE_STEP;
         private SequenceNumberStore store = SequenceNumberStore.inMemory();
+        private boolean echoAfterStart = true;
 
         private Builder() {
         }
@@ -215,6 +250,18 @@ public final class SecurityContext {
                 throw new IllegalArgumentException("persistence step must be 1..65536: " + k);
             }
             this.persistenceStep = k;
+            return this;
+        }
+
+        /**
+         * Whether, as a server, the context treats its replay window as unknown when built (a
+         * process start): requests are then answered with a protected 4.01 carrying Echo until
+         * one comes back with that value, whose Partial IV starts the window (RFC 8613 Appendix
+         * B.1.2). Default true: a request captured before a restart cannot be replayed after it.
+         * False only where the replay window is known to be fresh (a new Master Secret or Salt).
+         */
+        public Builder echoAfterStart(boolean enabled) {
+            this.echoAfterStart = enabled;
             return this;
         }
 

@@ -39,6 +39,11 @@ final class ServerFilter implements Filter {
             return CompletableFuture.completedFuture(Response.of(e.responseCode(), e.diagnostic()));
         }
         RequestBinding binding = verified.binding();
+        if (!verified.fresh()) { // Appendix B.1.2: the replay window is rebuilt by an Echo round trip
+            OscoreMessage challenge = Oscore.echoChallenge(binding);
+            return CompletableFuture.completedFuture(Response.builder(challenge.code()).options(challenge.options())
+                    .payload(challenge.payload()).build());
+        }
         OscoreMessage inner = verified.message();
         Optional<Method> method = Method.of(inner.code());
         if (method.isEmpty()) {

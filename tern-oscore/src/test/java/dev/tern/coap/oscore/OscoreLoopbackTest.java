@@ -110,28 +110,44 @@ class OscoreLoopbackTest {
      * The attack: an on-path attacker captures a protected POST /door and sends it again, from its own
      * port and with a fresh Message ID so deduplication does not catch it. The server must answer
      * 4.01 "Replay detected" and never run the handler twice. A retransmission with the same Message
-     * ID is answered from the deduplication cache, byte for byte, without decrypting again.
+     * ID is answered from the deduplication cache, byte for byte, without decrypting again. The
+     * server has just started, so the legitimate client first passes an Echo round trip (B.1.2);
+     * the request captured before it stays rejected too.
      */
     @Test
     void replayedDatagramFromAnotherPortIsRejected() throws Exception {
         SecurityContext victim = clientContext("");
-        OscoreMessage inner = new OscoreMessage(Code.POST, dev.tern.coap.Options.builder().uriPath("door").build(),
-                Bytes.EMPTY);
-        OscoreMessage outer = Oscore.protectRequest(victim, inner).message();
         InetSocketAddress target = new InetSocketAddress("127.0.0.1", server.port());
         try (DatagramSocket legit = new DatagramSocket(0, target.getAddress());
              DatagramSocket attacker = new DatagramSocket(0, target.getAddress())) {
             legit.setSoTimeout(5000);
             attacker.setSoTimeout(5000);
+            Oscore.ProtectedRequest beforeEcho = Oscore.protectRequest(victim, door(null));
+            Message challenge = exchange(legit, target, beforeEcho.message(), 0x1000);
+            OscoreMessage inner = Oscore.unprotectResponse(beforeEcho.binding(), Vectors.parts(challenge));
+            assertThat(inner.code()).isEqualTo(Code.UNAUTHORIZED);
+            assertThat(doorOpened.get()).isZero();
+
+            OscoreMessage outer = Oscore.protectRequest(victim, door(inner.options().echo().orElseThrow())).message();
             Message first = exchange(legit, target, outer, 0x1001);
             assertThat(first.code()).isEqualTo(Code.CHANGED); // protected 2.05 inside
             Message retransmission = exchange(legit, target, outer, 0x1001);
             assertThat(MessageEncoder.encode(retransmission)).isEqualTo(MessageEncoder.encode(first));
-            Message replay = exchange(attacker, target, outer, 0x2002);
-            assertThat(replay.code()).isEqualTo(Code.UNAUTHORIZED);
-            assertThat(replay.payload().utf8()).isEqualTo("Replay detected");
+            for (OscoreMessage captured : new OscoreMessage[] {outer, beforeEcho.message()}) {
+                Message replay = exchange(attacker, target, captured, 0x2002 + captured.payload().length());
+                assertThat(replay.code()).isEqualTo(Code.UNAUTHORIZED);
+                assertThat(replay.payload().utf8()).isEqualTo("Replay detected");
+            }
         }
         assertThat(doorOpened.get()).isEqualTo(1);
+    }
+
+    private static OscoreMessage door(Bytes echo) {
+        dev.tern.coap.Options.Builder o = dev.tern.coap.Options.builder().uriPath("door");
+        if (echo != null) {
+            o.add(new dev.tern.coap.Option(dev.tern.coap.OptionNumber.ECHO, echo));
+        }
+        return new OscoreMessage(Code.POST, o.build(), Bytes.EMPTY);
     }
 
     private static Message exchange(DatagramSocket socket, InetSocketAddress target, OscoreMessage outer, int mid)

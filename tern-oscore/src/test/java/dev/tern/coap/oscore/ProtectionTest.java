@@ -19,7 +19,7 @@ class ProtectionTest {
 
     static SecurityContext server(AeadAlgorithm alg) {
         return SecurityContext.builder().masterSecret(Vectors.SECRET).masterSalt(Vectors.SALT).algorithm(alg)
-                .senderId(Bytes.fromHex("02")).recipientId(Bytes.fromHex("01")).build();
+                .senderId(Bytes.fromHex("02")).recipientId(Bytes.fromHex("01")).echoAfterStart(false).build();
     }
 
     static OscoreMessage get(String path) {
@@ -166,6 +166,44 @@ class ProtectionTest {
             assertThatThrownBy(() -> Oscore.unprotectRequest(registry, m)).hasMessage("Security context not found");
         }
         assertThat(registry.size()).isEqualTo(1);
+    }
+
+    /**
+     * Appendix B.1.2: a server context just started does not know which Partial IVs it saw before;
+     * it processes nothing until an Echo round trip, whose Partial IV starts the window with every
+     * older number counted as seen, so requests captured before the restart stay rejected.
+     */
+    @Test
+    void echoRoundTripEstablishesTheReplayWindowAfterAStart() {
+        SecurityContext c = client(AeadAlgorithm.AES_CCM_16_64_128);
+        SecurityContext s = SecurityContext.builder().masterSecret(Vectors.SECRET).masterSalt(Vectors.SALT)
+                .senderId(Bytes.fromHex("02")).recipientId(Bytes.fromHex("01")).build();
+        OscoreContexts registry = OscoreContexts.of(s);
+        Oscore.ProtectedRequest captured = Oscore.protectRequest(c, get("door"));
+        Oscore.VerifiedRequest unknown = Oscore.unprotectRequest(registry, captured.message());
+        assertThat(unknown.fresh()).isFalse();
+        assertThat(s.replayWindowKnown()).isFalse();
+
+        OscoreMessage wireChallenge = Oscore.echoChallenge(unknown.binding());
+        assertThat(wireChallenge.options().first(OptionNumber.OSCORE).orElseThrow().value().length())
+                .as("own Partial IV").isGreaterThan(0);
+        OscoreMessage challenge = Oscore.unprotectResponse(captured.binding(), wireChallenge);
+        assertThat(challenge.code()).isEqualTo(Code.UNAUTHORIZED);
+        Bytes echo = challenge.options().echo().orElseThrow();
+
+        OscoreMessage wrongEcho = Oscore.protectRequest(c, new OscoreMessage(Code.GET, Options.builder().uriPath("door")
+                .add(new Option(OptionNumber.ECHO, Bytes.fromHex("0000000000000000"))).build(), Bytes.EMPTY)).message();
+        assertThat(Oscore.unprotectRequest(registry, wrongEcho).fresh()).isFalse();
+
+        OscoreMessage withEcho = Oscore.protectRequest(c, new OscoreMessage(Code.GET, Options.builder().uriPath("door")
+                .add(new Option(OptionNumber.ECHO, echo)).build(), Bytes.EMPTY)).message();
+        assertThat(Oscore.unprotectRequest(registry, withEcho).fresh()).isTrue();
+        assertThat(s.replayWindowKnown()).isTrue();
+
+        assertThatThrownBy(() -> Oscore.unprotectRequest(registry, captured.message())).hasMessage("Replay detected");
+        assertThatThrownBy(() -> Oscore.unprotectRequest(registry, wrongEcho)).hasMessage("Replay detected");
+        assertThatThrownBy(() -> Oscore.unprotectRequest(registry, withEcho)).hasMessage("Replay detected");
+        assertThat(Oscore.unprotectRequest(registry, Oscore.protectRequest(c, get("next")).message()).fresh()).isTrue();
     }
 
     @Test

@@ -31,7 +31,8 @@ final class Vectors {
 
     static SecurityContext context(String sid, String rid, Bytes salt, Bytes idContext, long firstSeq) {
         SecurityContext.Builder b = SecurityContext.builder().masterSecret(SECRET).masterSalt(salt)
-                .senderId(Bytes.fromHex(sid)).recipientId(Bytes.fromHex(rid)).sequenceNumberStore(startingAt(firstSeq));
+                .senderId(Bytes.fromHex(sid)).recipientId(Bytes.fromHex(rid)).sequenceNumberStore(startingAt(firstSeq))
+                .echoAfterStart(false); // the vectors show a context whose replay window is established
         if (idContext != null) {
             b.idContext(idContext);
         }

@@ -60,6 +60,16 @@ public final class ReplayWindow {
         return true;
     }
 
+    /**
+     * Restarts the window at {@code seq} with every number up to it counted as received: what a
+     * server does after verifying freshness with Echo (RFC 8613 Appendix B.1.2), since it cannot
+     * know which older numbers it saw before it restarted.
+     */
+    public void resetTo(long seq) {
+        java.util.Arrays.fill(seen, -1L);
+        top = seq;
+    }
+
     private boolean bit(long seq) {
         int slot = (int) (seq % size);
         return (seen[slot >>> 6] & (1L << (slot & 63))) != 0;
