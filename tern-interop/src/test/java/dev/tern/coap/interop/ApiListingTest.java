@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tern.coap.CoapClient;
 import dev.tern.coap.dtls.Dtls;
+import dev.tern.coap.oscore.OscoreLayer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.module.ModuleDescriptor;
@@ -40,7 +41,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 class ApiListingTest {
 
     static Stream<Arguments> modules() {
-        return Stream.of(Arguments.of("tern-core", CoapClient.class), Arguments.of("tern-dtls", Dtls.class));
+        return Stream.of(Arguments.of("tern-core", CoapClient.class), Arguments.of("tern-dtls", Dtls.class),
+                Arguments.of("tern-oscore", OscoreLayer.class));
     }
 
     @ParameterizedTest(name = "{0}")
