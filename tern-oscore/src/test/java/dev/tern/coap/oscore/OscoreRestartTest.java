@@ -92,7 +92,7 @@ class OscoreRestartTest {
         }
 
         try (CoapServer second = startServer(port); DatagramSocket attacker = socket()) {
-            Message replay = send(attacker, port, captured);
+            Message replay = send(attacker, second.port(), captured);
             assertThat(replay.code()).as("not processed: challenged").isEqualTo(Code.CHANGED); // outer of a 4.01
             assertThat(opened.get()).isEqualTo(4);
             try (CoapClient restarted = CoapClient.builder().tracer(tracer(sentByClient))
