@@ -10,6 +10,7 @@ import dev.tern.coap.PeerIdentity;
 import dev.tern.coap.Request;
 import dev.tern.coap.Response;
 import dev.tern.coap.Router;
+import dev.tern.coap.oscore.OscoreConfigFile;
 import dev.tern.coap.oscore.OscoreContexts;
 import dev.tern.coap.oscore.OscoreLayer;
 import dev.tern.coap.oscore.SecurityContext;
@@ -96,9 +97,11 @@ class LibcoapOscoreInteropTest {
                 .post("/echo", r -> Response.builder(Code.CHANGED).payload(r.payload()).build())
                 .build();
         Path clientConf = conf("client.conf", "", "01");
+        // Tern reads the same coap-oscore-conf(5) format libcoap does
+        SecurityContext serverContext = OscoreConfigFile.read(conf("server.conf", "01", "")).build();
         Trace trace = new Trace();
         try (CoapServer server = CoapServer.builder().port(0).bind("127.0.0.1").service(router).tracer(trace)
-                .objectSecurity(OscoreLayer.server(OscoreContexts.of(context("01", "")))).build().start()) {
+                .objectSecurity(OscoreLayer.server(OscoreContexts.of(serverContext))).build().start()) {
             String base = "coap://127.0.0.1:" + server.port();
             Peers.Result get = Peers.run(PROCESS_TIMEOUT, List.of(tool("coap-client-openssl"), "-B", "10",
                     "-E", clientConf + "," + dir.resolve("client.seq"), base + "/hello"));
@@ -164,7 +167,8 @@ class LibcoapOscoreInteropTest {
         int port = Peers.freeUdpPort();
         try (Peers.Daemon server = Peers.Daemon.start(dir, List.of(tool("coap-server-openssl"), "-A", "127.0.0.1",
                 "-p", Integer.toString(port), "-E", serverConf.toString()))) {
-            try (CoapClient client = CoapClient.builder().objectSecurity(OscoreLayer.client(context("", "01")))
+            SecurityContext clientContext = OscoreConfigFile.read(conf("client.conf", "", "01")).build();
+            try (CoapClient client = CoapClient.builder().objectSecurity(OscoreLayer.client(clientContext))
                     .build()) {
                 Response[] last = new Response[1];
                 org.awaitility.Awaitility.await("libcoap OSCORE server answering")
