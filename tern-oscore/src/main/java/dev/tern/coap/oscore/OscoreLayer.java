@@ -1,8 +1,12 @@
 package dev.tern.coap.oscore;
 
+import dev.tern.coap.Code;
 import dev.tern.coap.Filter;
+import dev.tern.coap.PeerIdentity;
+import dev.tern.coap.Response;
 import dev.tern.coap.spi.ObjectSecurity;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * OSCORE (RFC 8613) as the engine's object-security layer: give it to
@@ -46,6 +50,18 @@ public final class OscoreLayer implements ObjectSecurity {
     public static OscoreLayer client(SecurityContext context) {
         return new OscoreLayer((request, next) -> next.handle(request),
                 new ClientFilter(Objects.requireNonNull(context, "context")));
+    }
+
+    /**
+     * A filter for routes that demand OSCORE on a server that also serves unprotected requests
+     * ({@link #server(OscoreContexts, boolean)}): a request that did not arrive protected (its
+     * {@code peerIdentity()} is not of kind {@code OSCORE}) gets 4.01 Unauthorized and never reaches
+     * the handler.
+     */
+    public static Filter required() {
+        return (request, next) -> request.peerIdentity().filter(p -> p.kind() == PeerIdentity.Kind.OSCORE).isPresent()
+                ? next.handle(request)
+                : CompletableFuture.completedFuture(Response.of(Code.UNAUTHORIZED, "OSCORE required"));
     }
 
     /** Verifies requests and protects responses (RFC 8613 §8.2, §8.3). */

@@ -10,11 +10,13 @@ import dev.tern.coap.CoapServer;
 import dev.tern.coap.Code;
 import dev.tern.coap.ContentFormat;
 import dev.tern.coap.MessageType;
+import dev.tern.coap.Method;
 import dev.tern.coap.Observation;
 import dev.tern.coap.PeerIdentity;
 import dev.tern.coap.Request;
 import dev.tern.coap.Response;
 import dev.tern.coap.Router;
+import dev.tern.coap.Service;
 import dev.tern.coap.internal.codec.Message;
 import dev.tern.coap.internal.codec.MessageDecoder;
 import dev.tern.coap.internal.codec.MessageEncoder;
@@ -94,6 +96,27 @@ class OscoreLoopbackTest {
         try (CoapClient plain = CoapClient.create()) {
             Response r = plain.get(base + "/hello");
             assertThat(r.code()).isEqualTo(Code.UNAUTHORIZED);
+        }
+    }
+
+    /** A server serving both: a route behind {@link OscoreLayer#required()} refuses unprotected requests. */
+    @Test
+    void aRouteCanDemandOscoreOnAServerThatAlsoServesPlainCoap() {
+        SecurityContext serverContext = SecurityContext.builder().masterSecret(Vectors.SECRET).masterSalt(Vectors.SALT)
+                .senderId(Bytes.fromHex("01")).recipientId(Bytes.fromHex("")).build();
+        Router router = Router.builder()
+                .get("/public", r -> Response.content("public"))
+                .route(Method.GET, "/secret", OscoreLayer.required().then(Service.of(r -> Response.content("secret"))))
+                .build();
+        try (CoapServer mixed = CoapServer.builder().port(0).bind("127.0.0.1").service(router)
+                .objectSecurity(OscoreLayer.server(OscoreContexts.of(serverContext), true)).build().start();
+             CoapClient plain = CoapClient.create();
+             CoapClient secured = CoapClient.builder().objectSecurity(OscoreLayer.client(clientContext(""))).build()) {
+            String at = "coap://127.0.0.1:" + mixed.port();
+            assertThat(plain.get(at + "/public").payloadString()).isEqualTo("public");
+            assertThat(plain.get(at + "/secret").code()).isEqualTo(Code.UNAUTHORIZED);
+            assertThat(secured.get(at + "/secret").payloadString()).isEqualTo("secret");
+            assertThat(secured.get(at + "/public").payloadString()).isEqualTo("public");
         }
     }
 
