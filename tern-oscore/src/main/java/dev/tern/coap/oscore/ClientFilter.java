@@ -10,6 +10,7 @@ import dev.tern.coap.Request;
 import dev.tern.coap.Response;
 import dev.tern.coap.Service;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
 
 /**
  * The client half of {@link OscoreLayer} (RFC 8613 §8.1, §8.4): protects the request, sends the
@@ -18,10 +19,11 @@ import java.util.concurrent.CompletableFuture;
  * authenticity; any other unprotected or unverifiable response fails the request.
  */
 final class ClientFilter implements Filter {
-    private final SecurityContext context;
+    /** The context for a request's destination, or null when there is none. */
+    private final Function<Request, SecurityContext> contexts;
 
-    ClientFilter(SecurityContext context) {
-        this.context = context;
+    ClientFilter(Function<Request, SecurityContext> contexts) {
+        this.contexts = contexts;
     }
 
     /** A response and whether it was verified (protected), as opposed to an unprotected error. */
@@ -48,6 +50,11 @@ final class ClientFilter implements Filter {
     }
 
     private CompletableFuture<Received> protectAndSend(Request inner, Service next) {
+        SecurityContext context = contexts.apply(inner);
+        if (context == null) { // never send it unprotected instead
+            return CompletableFuture.failedFuture(new CoapSecurityException("no OSCORE security context for "
+                    + inner.peer().getHostString() + ":" + inner.peer().getPort()));
+        }
         Oscore.ProtectedRequest p;
         try {
             p = Oscore.protectRequest(context, new OscoreMessage(inner.method().code(), inner.options(),

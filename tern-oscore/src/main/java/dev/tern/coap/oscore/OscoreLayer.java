@@ -5,6 +5,7 @@ import dev.tern.coap.Filter;
 import dev.tern.coap.PeerIdentity;
 import dev.tern.coap.Response;
 import dev.tern.coap.spi.ObjectSecurity;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 
@@ -46,10 +47,22 @@ public final class OscoreLayer implements ObjectSecurity {
                 (request, next) -> next.handle(request));
     }
 
-    /** A client layer that protects every request with {@code context} (RFC 8613 §8.1). */
+    /** A client layer that protects every request, whatever its destination, with {@code context} (RFC 8613 §8.1). */
     public static OscoreLayer client(SecurityContext context) {
+        Objects.requireNonNull(context, "context");
+        return new OscoreLayer((request, next) -> next.handle(request), new ClientFilter(request -> context));
+    }
+
+    /**
+     * A client layer with one context per server: {@code byAuthority} maps {@code host:port} as
+     * written in the request URI (e.g. {@code 127.0.0.1:5683}, {@code sensor.example:5683}; the
+     * port always given) to the context for it. A request to any other destination fails with
+     * {@code CoapSecurityException} rather than leave unprotected.
+     */
+    public static OscoreLayer client(Map<String, SecurityContext> byAuthority) {
+        Map<String, SecurityContext> copy = Map.copyOf(byAuthority);
         return new OscoreLayer((request, next) -> next.handle(request),
-                new ClientFilter(Objects.requireNonNull(context, "context")));
+                new ClientFilter(request -> copy.get(request.peer().getHostString() + ":" + request.peer().getPort())));
     }
 
     /**

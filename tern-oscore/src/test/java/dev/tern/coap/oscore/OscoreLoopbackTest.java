@@ -77,6 +77,17 @@ class OscoreLoopbackTest {
     }
 
     @Test
+    void oneContextPerServerAndNoneForOthers() {
+        String authority = "127.0.0.1:" + server.port();
+        try (CoapClient client = CoapClient.builder()
+                .objectSecurity(OscoreLayer.client(java.util.Map.of(authority, clientContext("")))).build()) {
+            assertThat(client.get(base + "/hello").code()).isEqualTo(Code.CONTENT);
+            assertThatThrownBy(() -> client.get("coap://localhost:" + server.port() + "/hello"))
+                    .isInstanceOf(CoapSecurityException.class).hasMessageContaining("no OSCORE security context");
+        }
+    }
+
+    @Test
     void largeBodiesTravelAsProtectedBlocks() {
         try (CoapClient client = CoapClient.builder().objectSecurity(OscoreLayer.client(clientContext(""))).build()) {
             Response r = client.get(base + "/big");
