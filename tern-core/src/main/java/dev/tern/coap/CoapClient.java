@@ -37,7 +37,7 @@ public final class CoapClient implements AutoCloseable {
             dev.tern.coap.spi.Transport wire = b.security == null ? b.transport : b.security.wrap(b.transport,
                     b.scheduler, b.metrics);
             endpoint = CoapEndpoint.assemble(wire, b.scheduler, b.config, null, Runnable::run, scheme, b.tracer,
-                    new SecureRandom(), b.metrics);
+                    new SecureRandom(), b.metrics, b.objectSecurity);
             return;
         }
         InetSocketAddress bind = b.bind == null ? new InetSocketAddress(0) : b.bind;
@@ -49,7 +49,7 @@ public final class CoapClient implements AutoCloseable {
             scheme = b.security == null ? CoapUri.COAP : b.security.scheme();
             dev.tern.coap.spi.Transport wire = b.security == null ? loop : b.security.wrap(loop, loop, b.metrics);
             endpoint = CoapEndpoint.assemble(wire, loop, b.config, null, Runnable::run, scheme, b.tracer,
-                    new SecureRandom(), b.metrics);
+                    new SecureRandom(), b.metrics, b.objectSecurity);
         } catch (RuntimeException e) {
             loop.close();
             throw e;
@@ -279,6 +279,7 @@ public final class CoapClient implements AutoCloseable {
         private dev.tern.coap.spi.SecurityLayer security;
         private dev.tern.coap.spi.Transport transport;
         private dev.tern.coap.spi.Scheduler scheduler;
+        private dev.tern.coap.spi.ObjectSecurity objectSecurity;
 
         private Builder() {
         }
@@ -307,6 +308,16 @@ public final class CoapClient implements AutoCloseable {
          */
         public Builder security(dev.tern.coap.spi.SecurityLayer layer) {
             this.security = Objects.requireNonNull(layer, "layer");
+            return this;
+        }
+
+        /**
+         * Protects every request end to end with {@code layer} (OSCORE from {@code tern-oscore},
+         * RFC 8613) and verifies every response; blocks of a block-wise transfer are protected one
+         * by one. A response that is not authentic fails the request with {@link CoapSecurityException}.
+         */
+        public Builder objectSecurity(dev.tern.coap.spi.ObjectSecurity layer) {
+            this.objectSecurity = Objects.requireNonNull(layer, "layer");
             return this;
         }
 

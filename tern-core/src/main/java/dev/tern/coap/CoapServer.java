@@ -106,7 +106,7 @@ public final class CoapServer implements AutoCloseable {
                     dev.tern.coap.spi.Transport wire = builder.security == null ? loop
                             : builder.security.wrap(loop, loop, builder.metrics);
                     started.add(CoapEndpoint.assemble(wire, loop, builder.config, builder.service, executor, scheme,
-                            builder.tracer, new SecureRandom(), builder.metrics));
+                            builder.tracer, new SecureRandom(), builder.metrics, builder.objectSecurity));
                 } catch (RuntimeException e) {
                     loop.close();
                     throw e;
@@ -143,7 +143,7 @@ public final class CoapServer implements AutoCloseable {
                 : builder.security.wrap(datagrams, scheduler, builder.metrics);
         String scheme = builder.security == null ? CoapUri.COAP : builder.security.scheme();
         endpoints = List.of(CoapEndpoint.assemble(wire, scheduler, builder.config, builder.service, executor, scheme,
-                builder.tracer, new SecureRandom(), builder.metrics));
+                builder.tracer, new SecureRandom(), builder.metrics, builder.objectSecurity));
         return this;
     }
 
@@ -220,6 +220,7 @@ public final class CoapServer implements AutoCloseable {
         private dev.tern.coap.spi.SecurityLayer security;
         private dev.tern.coap.spi.Transport transport;
         private dev.tern.coap.spi.Scheduler scheduler;
+        private dev.tern.coap.spi.ObjectSecurity objectSecurity;
 
         private Builder() {
         }
@@ -251,6 +252,17 @@ public final class CoapServer implements AutoCloseable {
          */
         public Builder security(dev.tern.coap.spi.SecurityLayer layer) {
             this.security = Objects.requireNonNull(layer, "layer");
+            return this;
+        }
+
+        /**
+         * Verifies and decrypts requests with {@code layer} (OSCORE from {@code tern-oscore},
+         * RFC 8613) before the service sees them, and protects their responses; the layer answers
+         * what it cannot verify with the RFC's error responses. Requests carry the peer's OSCORE
+         * identity ({@link Request#peerIdentity()}).
+         */
+        public Builder objectSecurity(dev.tern.coap.spi.ObjectSecurity layer) {
+            this.objectSecurity = Objects.requireNonNull(layer, "layer");
             return this;
         }
 

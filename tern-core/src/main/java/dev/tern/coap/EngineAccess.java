@@ -26,6 +26,12 @@ final class EngineAccess extends ApiAccess {
     }
 
     @Override
+    public Request rewrite(Request outer, Method method, Options options, Bytes payload, PeerIdentity identity,
+                           boolean observable) {
+        return outer.rewritten(method, options, payload, identity, observable);
+    }
+
+    @Override
     public Request.Builder pathParams(Request.Builder builder, Map<String, String> params) {
         return builder.pathParams(params);
     }

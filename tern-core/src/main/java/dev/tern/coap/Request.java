@@ -112,7 +112,30 @@ public final class Request {
 
     /** A builder initialised from this request. */
     public Builder toBuilder() {
-        Builder b = new Builder(method);
+        return toBuilder(method);
+    }
+
+    /**
+     * This request with another method, options and payload, keeping what the engine knows of it
+     * (peer, scheme, token, type, timeout, the acknowledge action, multicast); for a layer between
+     * the engine and the application ({@link dev.tern.coap.spi.LayeredRequests}).
+     */
+    Request rewritten(Method newMethod, Options newOptions, Bytes newPayload, PeerIdentity identity,
+                      boolean observable) {
+        Builder b = toBuilder(newMethod);
+        b.base = Objects.requireNonNull(newOptions, "options");
+        b.payload = Objects.requireNonNull(newPayload, "payload");
+        if (identity != null) {
+            b.peerIdentity = identity;
+        }
+        if (!observable) {
+            b.observeHandler = NO_OBSERVE;
+        }
+        return b.build();
+    }
+
+    private Builder toBuilder(Method newMethod) {
+        Builder b = new Builder(newMethod);
         b.base = options;
         b.payload = payload;
         b.confirmable = confirmable;

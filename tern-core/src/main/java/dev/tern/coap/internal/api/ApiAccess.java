@@ -65,6 +65,10 @@ public abstract class ApiAccess {
     public abstract Request.Builder actions(Request.Builder builder, Runnable acknowledger,
                                             Predicate<ObservableResource> observeHandler);
 
+    /** See {@link dev.tern.coap.spi.LayeredRequests#rewrite}. */
+    public abstract Request rewrite(Request outer, dev.tern.coap.Method method, dev.tern.coap.Options options,
+                                    dev.tern.coap.Bytes payload, PeerIdentity identity, boolean observable);
+
     /** Binds path template parameters, as the Router does. */
     public abstract Request.Builder pathParams(Request.Builder builder, java.util.Map<String, String> params);
 

@@ -16,6 +16,7 @@ import dev.tern.coap.internal.exchange.ClientExchanges;
 import dev.tern.coap.internal.exchange.ServerExchanges;
 import dev.tern.coap.internal.message.MessageLayer;
 import dev.tern.coap.spi.EndpointMetrics;
+import dev.tern.coap.spi.ObjectSecurity;
 import dev.tern.coap.spi.Scheduler;
 import dev.tern.coap.spi.Transport;
 import java.net.InetSocketAddress;
@@ -37,6 +38,12 @@ import java.util.random.RandomGenerator;
  *       handler dispatch, piggybacked/separate responses ({@link ServerExchanges}, §5); client:
  *       tokens (extended, RFC 8974, with the short-token fallback) and matching
  *       ({@link ClientExchanges}, §5.3), 4.29 retries after Max-Age ({@link #send})</li>
+ *   <li>object security — optional ({@link ObjectSecurity}, e.g. OSCORE, RFC 8613): server:
+ *       requests verified and decrypted, responses protected, between the exchange layer and
+ *       block-wise (the exchange layer only reads the header and the class U options OSCORE leaves
+ *       outer); client: requests protected and responses verified below block-wise. Above the
+ *       message layer, so a retransmission is answered from the deduplication cache, never
+ *       decrypted twice</li>
  *   <li>block-wise transfer — server: {@link BlockwiseServer} wraps the application; client:
  *       {@link BlockwiseClient} above the client exchanges (RFC 7959)</li>
  *   <li>application — the {@link Service} (a Router with its filters)</li>
@@ -54,6 +61,8 @@ public final class CoapEndpoint implements AutoCloseable {
     private final BlockwiseClient blockwise;
     private final BlockwiseServer blockwiseServer;
     private final EndpointConfig config;
+    /** The object-security layer, or null; observations and group requests cannot pass it yet. */
+    private final ObjectSecurity security;
     /** Requests waiting out a 4.29's Max-Age before they go again (RFC 8516 §3); failed on close. */
     private final java.util.Set<CompletableFuture<Response>> waitingRetries =
             java.util.concurrent.ConcurrentHashMap.newKeySet();
@@ -61,7 +70,7 @@ public final class CoapEndpoint implements AutoCloseable {
 
     private CoapEndpoint(Transport transport, Scheduler scheduler, MessageLayer messages, ClientExchanges client,
                          ServerExchanges server, BlockwiseServer blockwiseServer, EndpointConfig config,
-                         EndpointMetrics metrics) {
+                         EndpointMetrics metrics, ObjectSecurity security) {
         this.blockwiseServer = blockwiseServer;
         this.transport = transport;
         this.scheduler = scheduler;
@@ -69,14 +78,21 @@ public final class CoapEndpoint implements AutoCloseable {
         this.client = client;
         this.server = server;
         this.config = config;
-        this.blockwise = new BlockwiseClient(this::sendOne, config, metrics);
+        this.security = security;
+        this.blockwise = new BlockwiseClient(security == null ? this::sendOne
+                : (request, destination) -> security.clientFilter().filter(request, r -> sendOne(r, destination)),
+                config, metrics);
     }
 
-    /** Assembles and starts the stack without metrics ({@link EndpointMetrics#NONE}); see the full form. */
+    /**
+     * Assembles and starts the stack without metrics ({@link EndpointMetrics#NONE}) and without an
+     * object-security layer; see the full form.
+     */
     public static CoapEndpoint assemble(Transport transport, Scheduler scheduler, EndpointConfig config,
                                         Service service, Executor executor, String scheme, MessageTracer tracer,
                                         RandomGenerator random) {
-        return assemble(transport, scheduler, config, service, executor, scheme, tracer, random, EndpointMetrics.NONE);
+        return assemble(transport, scheduler, config, service, executor, scheme, tracer, random, EndpointMetrics.NONE,
+                null);
     }
 
     /**
@@ -91,19 +107,23 @@ public final class CoapEndpoint implements AutoCloseable {
      * @param tracer sees every message, or null
      * @param random tokens, initial Message IDs and retransmission jitter
      * @param metrics told what every stage does ({@link EndpointMetrics#NONE} for nothing)
+     * @param security an object-security layer (OSCORE, RFC 8613) between the exchange layer and
+     *        block-wise transfer, or null for none
      */
     public static CoapEndpoint assemble(Transport transport, Scheduler scheduler, EndpointConfig config,
                                         Service service, Executor executor, String scheme, MessageTracer tracer,
-                                        RandomGenerator random, EndpointMetrics metrics) {
+                                        RandomGenerator random, EndpointMetrics metrics, ObjectSecurity security) {
         Transport wire = tracer == null ? transport : new TracingTransport(transport, tracer);
         MessageLayer messages = new MessageLayer(wire, scheduler, config, random, metrics);
         ClientExchanges client = new ClientExchanges(messages, scheduler, config, random, metrics);
         BlockwiseServer blockwiseServer = service == null ? null
                 : new BlockwiseServer(service, config, scheduler::nanoTime, metrics);
+        Service secured = blockwiseServer == null || security == null ? blockwiseServer
+                : security.serverFilter().then(blockwiseServer);
         ServerExchanges server = service == null ? null : new ServerExchanges(messages, scheduler, config,
-                blockwiseServer, executor, scheme, wire::peerIdentity, metrics);
+                secured, executor, scheme, wire::peerIdentity, metrics);
         CoapEndpoint endpoint = new CoapEndpoint(wire, scheduler, messages, client, server, blockwiseServer,
-                config, metrics);
+                config, metrics, security);
         messages.setUpper(endpoint.new Upper());
         wire.start(endpoint.new Lower());
         return endpoint;
@@ -253,9 +273,12 @@ public final class CoapEndpoint implements AutoCloseable {
     /** Starts an observation (RFC 7641). Thread-safe. */
     public void observe(Request request, InetSocketAddress destination, dev.tern.coap.Observation observation,
                         java.util.function.Consumer<Response> listener) {
-        if (closed) {
-            observation.registered().completeExceptionally(new CoapTransportException("endpoint is closed"));
-            observation.ended().completeExceptionally(new CoapTransportException("endpoint is closed"));
+        if (closed || security != null) {
+            // never send an observation unprotected past an object-security layer that cannot carry it yet
+            dev.tern.coap.CoapException cause = closed ? new CoapTransportException("endpoint is closed")
+                    : new dev.tern.coap.CoapSecurityException("observe is not supported with object security yet");
+            observation.registered().completeExceptionally(cause);
+            observation.ended().completeExceptionally(cause);
             return;
         }
         scheduler.execute(() -> client.observe(request, destination, observation, listener,
@@ -271,6 +294,11 @@ public final class CoapEndpoint implements AutoCloseable {
         CompletableFuture<List<Response>> future = new CompletableFuture<>();
         if (closed) {
             future.completeExceptionally(new CoapTransportException("endpoint is closed"));
+            return future;
+        }
+        if (security != null) { // group requests need Group OSCORE (RFC 9594), not this layer
+            future.completeExceptionally(new dev.tern.coap.CoapSecurityException(
+                    "multicast is not supported with object security"));
             return future;
         }
         GroupBlockCompletion blocks = new GroupBlockCompletion(request, this::send);
