@@ -99,8 +99,8 @@ public final class CoapServer implements AutoCloseable {
                 try {
                     dev.tern.coap.spi.Transport wire = builder.security == null ? loop
                             : builder.security.wrap(loop, loop);
-                    started.add(CoapEndpoint.assemble(wire, loop, builder.config, builder.service, executor, scheme,
-                            builder.tracer, new SecureRandom()));
+                    started.add(CoapEndpoint.assemble(wire, loop, builder.config, builder.service, builder.proxy,
+                            executor, scheme, builder.tracer, new SecureRandom()));
                 } catch (RuntimeException e) {
                     loop.close();
                     throw e;
@@ -192,6 +192,7 @@ public final class CoapServer implements AutoCloseable {
         private int ioThreads = 1;
         private final List<MulticastJoins.Join> joins = new ArrayList<>();
         private dev.tern.coap.spi.SecurityLayer security;
+        private Service proxy;
 
         private Builder() {
         }
@@ -285,6 +286,18 @@ public final class CoapServer implements AutoCloseable {
         /** The service that answers requests; default answers 4.04 to everything. */
         public Builder service(Service service) {
             this.service = Objects.requireNonNull(service, "service");
+            return this;
+        }
+
+        /**
+         * Hands requests that carry Proxy-Uri or Proxy-Scheme (RFC 7252 §5.7.2, §5.10.2) to
+         * {@code proxy} (e.g. a forward proxy from {@code tern-proxy}) instead of answering them
+         * with 5.05 Proxying Not Supported, which is what a server without one does. The other
+         * checks still come first (a Proxy-Uri together with Uri-* options is 4.00); block-wise
+         * transfer (RFC 7959) and Observe (RFC 7641) work as for {@link #service(Service)}.
+         */
+        public Builder proxy(Service proxy) {
+            this.proxy = Objects.requireNonNull(proxy, "proxy");
             return this;
         }
 

@@ -32,6 +32,7 @@ public final class Observable {
 
     private final boolean confirmable;
     private final CopyOnWriteArraySet<Listener> listeners = new CopyOnWriteArraySet<>();
+    private volatile Runnable watcher = () -> { };
 
     private Observable(boolean confirmable) {
         this.confirmable = confirmable;
@@ -90,13 +91,27 @@ public final class Observable {
         };
     }
 
+    /**
+     * Runs {@code action} after each observer joins or leaves ({@link #observerCount()} then tells
+     * how many are left), on the thread that changed the set. A proxy uses it to cancel its
+     * upstream relation when the last downstream observer is gone (RFC 7641 §5). Replaces any
+     * earlier action.
+     */
+    public void onObserversChanged(Runnable action) {
+        this.watcher = Objects.requireNonNull(action, "action");
+    }
+
     /** Engine use: adds a relation. */
     public void addListener(Listener listener) {
-        listeners.add(listener);
+        if (listeners.add(listener)) {
+            watcher.run();
+        }
     }
 
     /** Engine use: removes a relation. */
     public void removeListener(Listener listener) {
-        listeners.remove(listener);
+        if (listeners.remove(listener)) {
+            watcher.run();
+        }
     }
 }

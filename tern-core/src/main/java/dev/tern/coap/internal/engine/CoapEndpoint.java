@@ -84,18 +84,44 @@ public final class CoapEndpoint implements AutoCloseable {
     public static CoapEndpoint assemble(Transport transport, Scheduler scheduler, EndpointConfig config,
                                         Service service, Executor executor, String scheme, MessageTracer tracer,
                                         RandomGenerator random) {
+        return assemble(transport, scheduler, config, service, null, executor, scheme, tracer, random);
+    }
+
+    /**
+     * Assembles and starts the stack of a server that may be a proxy: requests carrying Proxy-Uri
+     * or Proxy-Scheme (RFC 7252 §5.7.2) go to {@code proxy}; without one they get 5.05.
+     *
+     * @param proxy the forward proxy, or null for none
+     * @see #assemble(Transport, Scheduler, EndpointConfig, Service, Executor, String, MessageTracer, RandomGenerator)
+     */
+    public static CoapEndpoint assemble(Transport transport, Scheduler scheduler, EndpointConfig config,
+                                        Service service, Service proxy, Executor executor, String scheme,
+                                        MessageTracer tracer, RandomGenerator random) {
+        if (service != null && proxy != null) {
+            service = proxyDispatch(service, proxy);
+        }
         Transport wire = tracer == null ? transport : new TracingTransport(transport, tracer);
         MessageLayer messages = new MessageLayer(wire, scheduler, config, random);
         ClientExchanges client = new ClientExchanges(messages, scheduler, config, random);
         BlockwiseServer blockwiseServer = service == null ? null
                 : new BlockwiseServer(service, config, scheduler::nanoTime);
         ServerExchanges server = service == null ? null : new ServerExchanges(messages, scheduler, config,
-                blockwiseServer, executor, scheme, wire::peerIdentity);
+                blockwiseServer, executor, scheme, wire::peerIdentity, proxy != null);
         CoapEndpoint endpoint = new CoapEndpoint(wire, scheduler, messages, client, server, blockwiseServer,
                 config);
         messages.setUpper(endpoint.new Upper());
         wire.start(endpoint.new Lower());
         return endpoint;
+    }
+
+    /**
+     * Stage 5, application: proxy requests (Proxy-Uri or Proxy-Scheme, RFC 7252 §5.7.2) to the
+     * proxy, the rest to the service. Below the block-wise server, so that both get whole bodies.
+     */
+    private static Service proxyDispatch(Service service, Service proxy) {
+        return request -> request.options().has(dev.tern.coap.OptionNumber.PROXY_URI)
+                || request.options().has(dev.tern.coap.OptionNumber.PROXY_SCHEME)
+                ? proxy.handle(request) : service.handle(request);
     }
 
     /** Stage 1 to 2: datagrams from the transport, and peers it cannot reach securely. */
