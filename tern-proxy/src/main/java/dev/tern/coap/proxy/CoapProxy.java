@@ -3,6 +3,7 @@ package dev.tern.coap.proxy;
 import dev.tern.coap.CoapClient;
 import dev.tern.coap.CoapUri;
 import dev.tern.coap.EndpointConfig;
+import dev.tern.coap.Options;
 import dev.tern.coap.Response;
 import dev.tern.coap.Service;
 import dev.tern.coap.spi.Scheduler;
@@ -133,6 +134,7 @@ public final class CoapProxy implements AutoCloseable {
         private Duration upstreamTimeout = Duration.ofSeconds(20);
         private Duration observeLinger = Duration.ofSeconds(1);
         private LongSupplier clock = System::nanoTime;
+        private int upstreamNstart = Options.DEFAULT_HOP_LIMIT;
 
         private Builder() {
         }
@@ -241,6 +243,20 @@ public final class CoapProxy implements AutoCloseable {
             return this;
         }
 
+        /**
+         * NSTART (RFC 7252 §4.7) of the upstream clients the proxy creates, default 16: requests in
+         * flight to one upstream server at once. A proxy carries many clients' requests, and a
+         * request that loops back through the same proxy waits for a slot its own earlier hop
+         * holds; with at least the Hop-Limit (16) of them a loop ends with 5.08, not a timeout.
+         */
+        public Builder upstreamNstart(int nstart) {
+            if (nstart < 1) {
+                throw new IllegalArgumentException("upstreamNstart must be at least 1: " + nstart);
+            }
+            this.upstreamNstart = nstart;
+            return this;
+        }
+
         /** The clock of the cache's freshness (RFC 7252 §5.6.1): {@code scheduler.nanoTime()}; default the system's. */
         public Builder clock(Scheduler scheduler) {
             Objects.requireNonNull(scheduler, "scheduler");
@@ -252,13 +268,14 @@ public final class CoapProxy implements AutoCloseable {
         public CoapProxy build() {
             List<CoapClient> owned = new ArrayList<>();
             CoapClient plain = coap;
+            EndpointConfig config = EndpointConfig.clientDefaults().toBuilder().nstart(upstreamNstart).build();
             if (plain == null) {
-                plain = CoapClient.create();
+                plain = CoapClient.builder().config(config).build();
                 owned.add(plain);
             }
             CoapClient secure = coaps;
             if (secure == null && coapsSecurity != null) {
-                secure = CoapClient.builder().security(coapsSecurity).build();
+                secure = CoapClient.builder().config(config).security(coapsSecurity).build();
                 owned.add(secure);
             }
             ResponseCache cache = new ResponseCache(maxCacheEntries, maxCacheBytes, clock);
