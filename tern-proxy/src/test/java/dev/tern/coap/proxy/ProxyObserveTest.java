@@ -1,0 +1,101 @@
+package dev.tern.coap.proxy;
+
+import static dev.tern.coap.proxy.Loopback.viaProxy;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.tern.coap.CoapClient;
+import dev.tern.coap.CoapServer;
+import dev.tern.coap.Code;
+import dev.tern.coap.Observation;
+import dev.tern.coap.Response;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Observe through the proxy (RFC 7641 §5): one upstream relation fanned out to every observer. */
+class ProxyObserveTest {
+    private final Loopback.Origin origin = new Loopback.Origin();
+    private final CoapProxy proxy = CoapProxy.builder().allow("127.0.0.1")
+            .observeLinger(Duration.ofMillis(100)).build();
+    private final CoapServer server = Loopback.proxyServer(proxy, null);
+    private final CoapClient alice = CoapClient.create();
+    private final CoapClient bob = CoapClient.create();
+
+    @AfterEach
+    void stop() {
+        alice.close();
+        bob.close();
+        server.close();
+        proxy.close();
+        origin.close();
+    }
+
+    private Observation observe(CoapClient client, List<String> seen) {
+        Observation o = client.observe(viaProxy(server, origin.uri("/obs")).build(),
+                r -> seen.add(r.code() + " " + r.payloadString()));
+        Response first = o.registered().orTimeout(15, TimeUnit.SECONDS).join();
+        assertThat(first.options().observe()).as("registered at the proxy").isPresent();
+        return o;
+    }
+
+    @Test
+    void twoObserversShareOneUpstreamRelationWhichEndsWhenTheLastLeaves() {
+        List<String> a = new CopyOnWriteArrayList<>();
+        List<String> b = new CopyOnWriteArrayList<>();
+        Observation first = observe(alice, a);
+        Observation second = observe(bob, b);
+        assertThat(origin.observable.observerCount()).isEqualTo(1);
+        assertThat(origin.count("/obs")).isEqualTo(1); // the second registration never went upstream
+        assertThat(proxy.upstreamObservations()).isEqualTo(1);
+
+        origin.value.set(1);
+        origin.observable.changed();
+        await().atMost(Duration.ofSeconds(10)).until(() -> a.contains("2.05 state 1") && b.contains("2.05 state 1"));
+        assertThat(a).containsExactly("2.05 state 0", "2.05 state 1");
+        assertThat(b).containsExactly("2.05 state 0", "2.05 state 1");
+
+        first.cancel();
+        first.ended().orTimeout(10, TimeUnit.SECONDS).join();
+        origin.value.set(2);
+        origin.observable.changed();
+        await().atMost(Duration.ofSeconds(10)).until(() -> b.contains("2.05 state 2"));
+        assertThat(origin.observable.observerCount()).isEqualTo(1); // Bob still observes
+        assertThat(a).doesNotContain("2.05 state 2");
+
+        second.cancel();
+        second.ended().orTimeout(10, TimeUnit.SECONDS).join();
+        await().atMost(Duration.ofSeconds(10)).until(() -> origin.observable.observerCount() == 0);
+        assertThat(proxy.upstreamObservations()).isZero();
+    }
+
+    @Test
+    void anObserverAfterTheLastOneLeftStartsANewUpstreamRelation() {
+        Observation first = observe(alice, new CopyOnWriteArrayList<>());
+        first.cancel();
+        await().atMost(Duration.ofSeconds(10)).until(() -> origin.observable.observerCount() == 0);
+        List<String> b = new CopyOnWriteArrayList<>();
+        observe(bob, b);
+        assertThat(origin.observable.observerCount()).isEqualTo(1);
+        origin.value.set(5);
+        origin.observable.changed();
+        await().atMost(Duration.ofSeconds(10)).until(() -> b.contains("2.05 state 5"));
+    }
+
+    @Test
+    void anUpstreamErrorNotificationEndsEveryDownstreamRelation() {
+        List<String> a = new CopyOnWriteArrayList<>();
+        List<String> b = new CopyOnWriteArrayList<>();
+        Observation first = observe(alice, a);
+        Observation second = observe(bob, b);
+        origin.observable.terminate(Code.NOT_FOUND); // RFC 7641 §3.2: the resource is gone
+        first.ended().orTimeout(10, TimeUnit.SECONDS).join();
+        second.ended().orTimeout(10, TimeUnit.SECONDS).join();
+        assertThat(a).last().isEqualTo("4.04 ");
+        assertThat(b).last().isEqualTo("4.04 ");
+        assertThat(proxy.upstreamObservations()).isZero();
+    }
+}
