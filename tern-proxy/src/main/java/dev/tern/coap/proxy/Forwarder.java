@@ -132,7 +132,11 @@ final class Forwarder {
         if (validating != null) {
             upstream.options(b -> b.etag(validating)); // §5.6.2: validate the stale entry
         }
-        return send(upstream.build()).thenApply(r -> {
+        return exchange(upstream.build()).thenApply(outcome -> {
+            Response r = outcome.response();
+            if (!outcome.fromUpstream()) {
+                return r; // the proxy's own 5.02, 5.03 or 5.04: never cached
+            }
             if (r.code().equals(Code.VALID)) {
                 ResponseCache.Entry refreshed = cache.refresh(key, r);
                 if (validating != null && refreshed != null) {
@@ -140,18 +144,26 @@ final class Forwarder {
                 }
                 return r;
             }
-            if (r.code().equals(Code.CONTENT) || ResponseCache.isCacheable(r.code()) && !r.isSuccess()) {
+            if (ResponseCache.isCacheable(r.code())) {
                 cache.put(key, r);
             }
             return r;
         });
     }
 
+    /** A response, and whether it came from upstream or from the proxy itself (not cacheable). */
+    private record Outcome(Response response, boolean fromUpstream) {
+    }
+
     /** One upstream exchange within the in-flight bound; failures become 5.02 / 5.04. */
     private CompletableFuture<Response> send(Request upstream) {
+        return exchange(upstream).thenApply(Outcome::response);
+    }
+
+    private CompletableFuture<Outcome> exchange(Request upstream) {
         if (!inFlight.tryAcquire()) {
-            return done(Response.builder(Code.SERVICE_UNAVAILABLE).maxAge(2)
-                    .payload("too many requests in flight at this proxy").build());
+            return CompletableFuture.completedFuture(new Outcome(Response.builder(Code.SERVICE_UNAVAILABLE)
+                    .maxAge(2).payload("too many requests in flight at this proxy").build(), false));
         }
         CoapClient client = CoapUri.COAPS.equals(upstream.scheme()) ? coaps : coap;
         CompletableFuture<Response> sent;
@@ -163,12 +175,12 @@ final class Forwarder {
         return sent.handle((r, failure) -> {
             inFlight.release();
             if (failure == null) {
-                return clean(r);
+                return new Outcome(clean(r), true);
             }
             Throwable cause = failure instanceof CompletionException && failure.getCause() != null
                     ? failure.getCause() : failure;
-            return Response.of(cause instanceof CoapTimeoutException ? Code.GATEWAY_TIMEOUT : Code.BAD_GATEWAY,
-                    describe(cause));
+            return new Outcome(Response.of(cause instanceof CoapTimeoutException ? Code.GATEWAY_TIMEOUT
+                    : Code.BAD_GATEWAY, describe(cause)), false);
         });
     }
 

@@ -105,6 +105,18 @@ class ProxyCacheTest {
         assertThat(origin.count("/missing")).isEqualTo(1); // RFC 7252 §5.9.2: 4.xx are cacheable
     }
 
+    /** The proxy's own 5.04 (and 5.02, 5.03) is not the origin's answer: never cached. */
+    @Test
+    void aGatewayTimeoutIsNotCached() {
+        try (CoapProxy quick = CoapProxy.builder().allow("127.0.0.1").upstreamTimeout(java.time.Duration.ofMillis(200))
+                .build(); CoapServer other = Loopback.proxyServer(quick, null)) {
+            assertThat(call(client, viaProxy(other, origin.uri("/hold"))).code()).isEqualTo(Code.GATEWAY_TIMEOUT);
+            assertThat(call(client, viaProxy(other, origin.uri("/hold"))).code()).isEqualTo(Code.GATEWAY_TIMEOUT);
+            assertThat(origin.count("/hold")).isEqualTo(2);
+            assertThat(quick.cachedResponses()).isZero();
+        }
+    }
+
     @Test
     void cachingCanBeTurnedOff() {
         try (CoapProxy uncached = CoapProxy.builder().allow("127.0.0.1").maxCacheEntries(0).build();
