@@ -72,6 +72,37 @@ class ProxyObserveTest {
         assertThat(proxy.upstreamObservations()).isZero();
     }
 
+    /** 100 downstream observations (10 clients, 10 each) share one upstream relation. */
+    @Test
+    void aHundredObserversShareOneUpstreamRelation() {
+        List<CoapClient> clients = new java.util.ArrayList<>();
+        List<Observation> observations = new java.util.ArrayList<>();
+        java.util.concurrent.atomic.AtomicInteger notified = new java.util.concurrent.atomic.AtomicInteger();
+        try {
+            for (int c = 0; c < 10; c++) {
+                CoapClient client = CoapClient.create();
+                clients.add(client);
+                for (int i = 0; i < 10; i++) {
+                    Observation o = client.observe(viaProxy(server, origin.uri("/obs")).build(), r -> {
+                        if (r.payloadString().equals("state 9")) {
+                            notified.incrementAndGet();
+                        }
+                    });
+                    observations.add(o);
+                }
+            }
+            observations.forEach(o -> assertThat(o.registered().orTimeout(20, TimeUnit.SECONDS).join()
+                    .options().observe()).isPresent());
+            assertThat(origin.observable.observerCount()).isEqualTo(1); // checked on the upstream's side
+            assertThat(origin.count("/obs")).isEqualTo(1);
+            origin.value.set(9);
+            origin.observable.changed();
+            await().atMost(Duration.ofSeconds(20)).until(() -> notified.get() == 100);
+        } finally {
+            clients.forEach(CoapClient::close);
+        }
+    }
+
     @Test
     void anObserverAfterTheLastOneLeftStartsANewUpstreamRelation() {
         Observation first = observe(alice, new CopyOnWriteArrayList<>());
