@@ -71,6 +71,19 @@ class ServeProxyTest {
         assertThat(client.send(Request.get(proxy + "/hello").build()).join().code()).isEqualTo(Code.CONTENT);
     }
 
+    /** {@code tern get -P coap://PROXY URI}, as libcoap's coap-client -P. */
+    @Test
+    void ternGetThroughTheProxyWithDashP() {
+        String proxy = serve("--proxy", "--proxy-allow", "127.0.0.1");
+        Captured get = new Captured(false);
+        assertThat(get.run("get", "-B", "10", "-P", proxy, originUri("/temp"))).as(get.err()).isEqualTo(ExitCodes.OK);
+        assertThat(get.out()).contains("21.5");
+        Captured refused = new Captured(false);
+        assertThat(refused.run("get", "-B", "10", "--proxy", proxy, "coap://127.0.0.2:" + origin.port() + "/temp"))
+                .isEqualTo(ExitCodes.CLIENT_ERROR);
+        assertThat(refused.err()).contains("4.03");
+    }
+
     @Test
     void withoutProxyServeAnswers505AndWithoutAllowRefusesEverything() {
         String plain = serve();
