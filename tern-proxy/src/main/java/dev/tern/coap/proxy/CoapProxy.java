@@ -2,8 +2,11 @@ package dev.tern.coap.proxy;
 
 import dev.tern.coap.CoapClient;
 import dev.tern.coap.CoapUri;
+import dev.tern.coap.Code;
 import dev.tern.coap.EndpointConfig;
 import dev.tern.coap.Options;
+import dev.tern.coap.Request;
+import dev.tern.coap.Response;
 import dev.tern.coap.Response;
 import dev.tern.coap.Service;
 import dev.tern.coap.spi.Scheduler;
@@ -14,6 +17,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.LongSupplier;
+import java.util.function.Predicate;
 
 /**
  * A CoAP-to-CoAP proxy (RFC 7252 §5.7) with a response cache (§5.6), Hop-Limit (RFC 8768) and
@@ -40,10 +44,12 @@ import java.util.function.LongSupplier;
 public final class CoapProxy implements AutoCloseable {
     private final Forwarder forwarder;
     private final List<CoapClient> owned;
+    private final Predicate<Request> authorization;
 
-    private CoapProxy(Forwarder forwarder, List<CoapClient> owned) {
+    private CoapProxy(Forwarder forwarder, List<CoapClient> owned, Predicate<Request> authorization) {
         this.forwarder = forwarder;
         this.owned = owned;
+        this.authorization = authorization;
     }
 
     /** A builder: no upstream allowed yet, a plain coap upstream client, the default bounds. */
@@ -58,6 +64,10 @@ public final class CoapProxy implements AutoCloseable {
      */
     public Service forward() {
         return request -> {
+            if (!authorization.test(request)) {
+                return CompletableFuture.completedFuture(Response.of(Code.FORBIDDEN,
+                        "this proxy does not forward for this client"));
+            }
             try {
                 return forwarder.forward(request, Targets.forward(request), true);
             } catch (Targets.Refusal r) {
@@ -135,6 +145,7 @@ public final class CoapProxy implements AutoCloseable {
         private Duration observeLinger = Duration.ofSeconds(1);
         private LongSupplier clock = System::nanoTime;
         private int upstreamNstart = Options.DEFAULT_HOP_LIMIT;
+        private Predicate<Request> authorization = request -> true;
 
         private Builder() {
         }
@@ -163,6 +174,18 @@ public final class CoapProxy implements AutoCloseable {
          */
         public Builder allowAny() {
             allowList.allowAny();
+            return this;
+        }
+
+        /**
+         * Forwards (RFC 7252 §5.7.2) only the requests {@code rule} admits; the others get 4.03.
+         * For example {@code r -> r.peerIdentity().isPresent()} forwards only for clients that
+         * authenticated over DTLS (a {@code coaps} server), and a rule on
+         * {@link Request#peerIdentity()} can name them. Default: every client (the allow-list still
+         * limits where to).
+         */
+        public Builder authorize(Predicate<Request> rule) {
+            this.authorization = Objects.requireNonNull(rule, "rule");
             return this;
         }
 
@@ -281,7 +304,7 @@ public final class CoapProxy implements AutoCloseable {
             ResponseCache cache = new ResponseCache(maxCacheEntries, maxCacheBytes, clock);
             Forwarder forwarder = new Forwarder(plain, secure, allowList, cache, maxUpstreamObservations,
                     observeLinger, maxConcurrentRequests, upstreamTimeout);
-            return new CoapProxy(forwarder, List.copyOf(owned));
+            return new CoapProxy(forwarder, List.copyOf(owned), authorization);
         }
 
         private static int nonNegative(int value, String name) {

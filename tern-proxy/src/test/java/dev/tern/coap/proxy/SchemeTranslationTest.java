@@ -34,6 +34,28 @@ class SchemeTranslationTest {
         }
     }
 
+    /** Forwarding only for clients that authenticated over DTLS (issue 13: an identity can be required). */
+    @Test
+    void aProxyThatRequiresAnIdentityForwardsForDtlsClientsOnly() {
+        try (Loopback.Origin origin = new Loopback.Origin();
+             CoapProxy proxy = CoapProxy.builder().allow("127.0.0.1")
+                     .authorize(r -> r.peerIdentity().isPresent()).build();
+             CoapServer plain = Loopback.proxyServer(proxy, null);
+             CoapServer secure = CoapServer.builder().port(0).bind("127.0.0.1")
+                     .security(Dtls.server(DtlsConfig.builder().pskStore("dev", KEY).build()))
+                     .proxy(proxy.forward()).build().start();
+             CoapClient anonymous = CoapClient.create();
+             CoapClient known = CoapClient.builder()
+                     .security(Dtls.client(DtlsConfig.builder().psk("dev", "secret").build())).build()) {
+            assertThat(call(anonymous, Loopback.viaProxy(plain, origin.uri("/hello"))).code())
+                    .isEqualTo(Code.FORBIDDEN);
+            assertThat(origin.requests).isEmpty();
+            Response r = call(known, Request.get("coaps://127.0.0.1:" + secure.port())
+                    .option(Option.ofString(OptionNumber.PROXY_URI, origin.uri("/hello"))));
+            assertThat(r.code()).isEqualTo(Code.CONTENT);
+        }
+    }
+
     @Test
     void aCoapsClientReachesAPlainOriginThroughTheProxy() {
         try (Loopback.Origin origin = new Loopback.Origin();
