@@ -103,6 +103,25 @@ class ProxyObserveTest {
         }
     }
 
+    /** The same fan-out behind a reverse proxy's prefix (RFC 7252 §5.7.3). */
+    @Test
+    void observersOfAReverseProxiedResourceShareOneUpstreamRelation() {
+        try (CoapServer reverse = Loopback.proxyServer(proxy, dev.tern.coap.Router.builder()
+                .any("/r/**", proxy.reverse("/r", "coap://127.0.0.1:" + origin.server.port())).build())) {
+            List<String> a = new CopyOnWriteArrayList<>();
+            List<String> b = new CopyOnWriteArrayList<>();
+            String uri = "coap://127.0.0.1:" + reverse.port() + "/r/obs";
+            Observation first = alice.observe(dev.tern.coap.Request.get(uri).build(), r -> a.add(r.payloadString()));
+            Observation second = bob.observe(dev.tern.coap.Request.get(uri).build(), r -> b.add(r.payloadString()));
+            assertThat(first.registered().orTimeout(15, TimeUnit.SECONDS).join().options().observe()).isPresent();
+            assertThat(second.registered().orTimeout(15, TimeUnit.SECONDS).join().options().observe()).isPresent();
+            assertThat(origin.observable.observerCount()).isEqualTo(1);
+            origin.value.set(3);
+            origin.observable.changed();
+            await().atMost(Duration.ofSeconds(10)).until(() -> a.contains("state 3") && b.contains("state 3"));
+        }
+    }
+
     @Test
     void anObserverAfterTheLastOneLeftStartsANewUpstreamRelation() {
         Observation first = observe(alice, new CopyOnWriteArrayList<>());
