@@ -32,6 +32,14 @@ public final class CoapClient implements AutoCloseable {
     private final String scheme;
 
     private CoapClient(Builder b) {
+        if (b.transport != null) {
+            scheme = b.security == null ? CoapUri.COAP : b.security.scheme();
+            dev.tern.coap.spi.Transport wire = b.security == null ? b.transport : b.security.wrap(b.transport,
+                    b.scheduler);
+            endpoint = CoapEndpoint.assemble(wire, b.scheduler, b.config, null, Runnable::run, scheme, b.tracer,
+                    new SecureRandom());
+            return;
+        }
         InetSocketAddress bind = b.bind == null ? new InetSocketAddress(0) : b.bind;
         UdpEventLoop loop = new UdpEventLoop(bind, 0, "tern-client");
         try {
@@ -140,7 +148,10 @@ public final class CoapClient implements AutoCloseable {
      * Observes a resource (RFC 7641): sends {@code request} (a GET) with Observe=0 and hands the
      * first response and every fresh notification to {@code listener}, in order, on the client's
      * I/O thread. Notifications that arrive out of order are dropped (§3.4); the registration is
-     * renewed when Max-Age passes without a notification (§3.3.1).
+     * renewed when Max-Age passes without a notification (§3.3.1). {@link Observation#registered()}
+     * completes before the listener sees the first response, on {@code coap} and {@code coaps}
+     * alike; a registration answered without Observe or with an error (4.04) gives the listener
+     * that one response and ends the observation (see {@link Observation}).
      *
      * <pre>{@code
      * Observation obs = client.observe(Request.get("coap://localhost/obs").build(),
@@ -265,8 +276,27 @@ public final class CoapClient implements AutoCloseable {
         private MessageTracer tracer;
         private java.net.NetworkInterface multicastInterface;
         private dev.tern.coap.spi.SecurityLayer security;
+        private dev.tern.coap.spi.Transport transport;
+        private dev.tern.coap.spi.Scheduler scheduler;
 
         private Builder() {
+        }
+
+        /**
+         * Runs the client on {@code transport} and {@code scheduler} instead of a UDP socket and its
+         * own I/O thread: for tests and simulators, such as {@code tern-testkit}'s in-memory network
+         * on a manual clock, where retransmissions and timeouts (RFC 7252 §4.2, §4.8) happen in
+         * virtual time. Requests go out and responses come in through {@code transport}; futures and
+         * listeners complete on {@code scheduler}'s thread, so with a manual scheduler nothing
+         * happens until the test runs it: use {@link CoapClient#send} rather than the blocking
+         * {@link CoapClient#call}. The client closes {@code transport} when closed; a
+         * {@link #security} layer wraps it. {@link #build()} throws {@link IllegalStateException}
+         * when combined with {@link #bind} or {@link #multicastInterface}, which need a UDP socket.
+         */
+        public Builder transport(dev.tern.coap.spi.Transport transport, dev.tern.coap.spi.Scheduler scheduler) {
+            this.transport = Objects.requireNonNull(transport, "transport");
+            this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+            return this;
         }
 
         /**
@@ -310,8 +340,16 @@ public final class CoapClient implements AutoCloseable {
             return this;
         }
 
-        /** The client; its socket is bound now. */
+        /** The client; its socket is bound now (or its {@link #transport} started). */
         public CoapClient build() {
+            if (transport != null && bind != null) {
+                throw new IllegalStateException("bind needs a UDP socket: a client on a given transport has that"
+                        + " transport's address");
+            }
+            if (transport != null && multicastInterface != null) {
+                throw new IllegalStateException("multicastInterface needs a UDP socket: a client on a given"
+                        + " transport cannot choose one");
+            }
             return new CoapClient(this);
         }
     }

@@ -54,10 +54,16 @@ public final class CoapServer implements AutoCloseable {
         return new Builder();
     }
 
-    /** Binds the socket and starts serving; throws {@link CoapTransportException} when binding fails. */
+    /**
+     * Binds the socket and starts serving; throws {@link CoapTransportException} when binding fails. With
+     * {@link Builder#transport} it starts serving on that transport instead.
+     */
     public synchronized CoapServer start() {
         if (!endpoints.isEmpty()) {
             throw new IllegalStateException("already started");
+        }
+        if (builder.transport != null) {
+            return startOn(builder.transport, builder.scheduler);
         }
         if (builder.ioThreads > 1 && !builder.joins.isEmpty()) {
             throw new IllegalStateException("joinMulticast needs ioThreads(1): every SO_REUSEPORT socket on the port"
@@ -119,6 +125,25 @@ public final class CoapServer implements AutoCloseable {
             }
         }
         multicastInterfaces = List.copyOf(joined);
+        return this;
+    }
+
+    /** Serves on a transport and scheduler the application gave ({@link Builder#transport}). */
+    private CoapServer startOn(dev.tern.coap.spi.Transport datagrams, dev.tern.coap.spi.Scheduler scheduler) {
+        if (builder.ioThreads > 1) {
+            throw new IllegalStateException("ioThreads(" + builder.ioThreads + ") needs UDP sockets: a server on a"
+                    + " given transport runs one stack on that transport's scheduler");
+        }
+        if (!builder.joins.isEmpty()) {
+            throw new IllegalStateException("joinMulticast needs UDP sockets: a server on a given transport cannot"
+                    + " join multicast groups");
+        }
+        Executor executor = builder.executor != null ? builder.executor : Runnable::run;
+        dev.tern.coap.spi.Transport wire = builder.security == null ? datagrams
+                : builder.security.wrap(datagrams, scheduler);
+        String scheme = builder.security == null ? CoapUri.COAP : builder.security.scheme();
+        endpoints = List.of(CoapEndpoint.assemble(wire, scheduler, builder.config, builder.service, builder.proxy,
+                executor, scheme, builder.tracer, new SecureRandom()));
         return this;
     }
 
@@ -192,9 +217,31 @@ public final class CoapServer implements AutoCloseable {
         private int ioThreads = 1;
         private final List<MulticastJoins.Join> joins = new ArrayList<>();
         private dev.tern.coap.spi.SecurityLayer security;
+        private dev.tern.coap.spi.Transport transport;
+        private dev.tern.coap.spi.Scheduler scheduler;
         private Service proxy;
 
         private Builder() {
+        }
+
+        /**
+         * Runs the server on {@code transport} and {@code scheduler} instead of a UDP socket and its
+         * own I/O thread: for tests and simulators, such as {@code tern-testkit}'s in-memory network
+         * on a manual clock, where an EXCHANGE_LIFETIME of 247 s (RFC 7252 §4.8.2) passes in
+         * milliseconds. The server delivers and sends every datagram through {@code transport},
+         * keeps all protocol state on {@code scheduler}'s thread and takes its time from it, and
+         * closes {@code transport} when closed; {@link #port}, {@link #bind} and
+         * {@link #receiveBufferSize} do not apply. Unless {@link #executor} says otherwise, handlers
+         * run on the scheduler's thread, so a test on a manual clock is deterministic. A
+         * {@link #security} layer wraps {@code transport}. {@link #start()} throws
+         * {@link IllegalStateException} when combined with {@link #ioThreads(int) ioThreads(n)},
+         * {@code n > 1}, or with multicast groups ({@link #joinMulticast(InetAddress)}), which need
+         * UDP sockets.
+         */
+        public Builder transport(dev.tern.coap.spi.Transport transport, dev.tern.coap.spi.Scheduler scheduler) {
+            this.transport = Objects.requireNonNull(transport, "transport");
+            this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+            return this;
         }
 
         /**

@@ -97,6 +97,10 @@ import java.util.Objects;
  * @param tooManyRequestsRetries how often a client sends a request again after a 4.29 Too Many
  *        Requests, each time after the response's Max-Age (RFC 8516 §3), 0 (the 4.29 is returned);
  *        a Max-Age beyond {@code requestTimeout} is not waited for
+ * @param maxMulticastResponses bound of the responses a client keeps for one group request (RFC 7252
+ *        §8.1: any number of servers may answer, and over plain coap anyone on the path can forge
+ *        answers), 1000; one per responding source address and port; further ones are dropped (a
+ *        CON one still acknowledged)
  */
 public record EndpointConfig(Duration ackTimeout, double ackRandomFactor, int maxRetransmit, int nstart,
                              Duration maxLatency, Duration separateResponseDelay, Duration requestTimeout,
@@ -109,7 +113,7 @@ public record EndpointConfig(Duration ackTimeout, double ackRandomFactor, int ma
                              int maxBlockwiseBodiesPerAddress, Duration blockwiseFirstBlockLifetime,
                              long maxClientBlockwiseBytes, int maxTokenLength,
                              double requestRateLimit, int requestBurst, int maxRateLimitedPeers,
-                             int tooManyRequestsRetries) {
+                             int tooManyRequestsRetries, int maxMulticastResponses) {
     private static final EndpointConfig DEFAULTS = new Builder().build();
 
     /**
@@ -186,6 +190,7 @@ public record EndpointConfig(Duration ackTimeout, double ackRandomFactor, int ma
         atLeastOne(maxDeduplicationEntries, "maxDeduplicationEntries");
         atLeastOne(maxPeers, "maxPeers");
         atLeastOne(maxClientExchanges, "maxClientExchanges");
+        atLeastOne(maxMulticastResponses, "maxMulticastResponses");
         atLeastOne(maxObservers, "maxObservers");
         atLeastOne(conNotificationInterval, "conNotificationInterval");
         atLeastOne(maxBodySize, "maxBodySize");
@@ -272,6 +277,7 @@ public record EndpointConfig(Duration ackTimeout, double ackRandomFactor, int ma
         private int maxDeduplicationEntries = 100_000;
         private int maxPeers = 100_000;
         private int maxClientExchanges = 100_000;
+        private int maxMulticastResponses = 1000;
         private int maxObservers = 50_000;
         private int conNotificationInterval = 20;
         private int preferredBlockSize = 1024;
@@ -308,6 +314,7 @@ public record EndpointConfig(Duration ackTimeout, double ackRandomFactor, int ma
             maxDeduplicationEntries = c.maxDeduplicationEntries;
             maxPeers = c.maxPeers;
             maxClientExchanges = c.maxClientExchanges;
+            maxMulticastResponses = c.maxMulticastResponses;
             maxObservers = c.maxObservers;
             conNotificationInterval = c.conNotificationInterval;
             preferredBlockSize = c.preferredBlockSize;
@@ -398,6 +405,12 @@ public record EndpointConfig(Duration ackTimeout, double ackRandomFactor, int ma
         /** Client exchange bound. */
         public Builder maxClientExchanges(int v) {
             maxClientExchanges = v;
+            return this;
+        }
+
+        /** Bound of the responses a client keeps for one group request (RFC 7252 §8.1), default 1000. */
+        public Builder maxMulticastResponses(int v) {
+            maxMulticastResponses = v;
             return this;
         }
 
@@ -534,7 +547,7 @@ public record EndpointConfig(Duration ackTimeout, double ackRandomFactor, int ma
                     multicastLeisure, handlerTimeout, amplificationLimit, verifiedPeerLifetime,
                     multicastAmplificationLimit,
                     maxBlockwiseBodiesPerAddress, blockwiseFirstBlockLifetime, maxClientBlockwiseBytes, maxTokenLength,
-                    requestRateLimit, requestBurst, maxRateLimitedPeers, tooManyRequestsRetries);
+                    requestRateLimit, requestBurst, maxRateLimitedPeers, tooManyRequestsRetries, maxMulticastResponses);
         }
     }
 }

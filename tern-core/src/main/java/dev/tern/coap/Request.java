@@ -20,7 +20,7 @@ import java.util.OptionalInt;
 public final class Request {
     private static final InetSocketAddress UNSET_PEER = InetSocketAddress.createUnresolved("localhost", 5683);
     private static final Runnable NO_ACK = () -> { };
-    private static final java.util.function.Predicate<Observable> NO_OBSERVE = source -> false;
+    private static final java.util.function.Predicate<ObservableResource> NO_OBSERVE = source -> false;
 
     private final Method method;
     private final Options options;
@@ -32,12 +32,16 @@ public final class Request {
     private final Bytes token;
     private final Map<String, String> pathParams;
     private final Runnable acknowledger;
-    private final java.util.function.Predicate<Observable> observeHandler;
+    private final java.util.function.Predicate<ObservableResource> observeHandler;
     private final boolean multicast;
     private final Runnable groupLimitRelease;
     private final int blockSize;
     private final TransferProgress progress;
     private final PeerIdentity peerIdentity;
+
+    static {
+        dev.tern.coap.internal.api.ApiAccess.install(new EngineAccess());
+    }
 
     private Request(Builder b) {
         this.method = b.method;
@@ -265,7 +269,7 @@ public final class Request {
      * served as a plain GET — when it is not an observe registration, on the client side, or when
      * the server's observer limit is reached.
      */
-    public boolean observe(Observable source) {
+    public boolean observe(ObservableResource source) {
         return observeHandler.test(Objects.requireNonNull(source, "source"));
     }
 
@@ -307,7 +311,7 @@ public final class Request {
         private Bytes token;
         private Map<String, String> pathParams = Map.of();
         private Runnable acknowledger = NO_ACK;
-        private java.util.function.Predicate<Observable> observeHandler = NO_OBSERVE;
+        private java.util.function.Predicate<ObservableResource> observeHandler = NO_OBSERVE;
         private boolean multicast;
         private Runnable groupLimitRelease = NO_ACK;
         private int blockSize;
@@ -331,20 +335,23 @@ public final class Request {
             return this;
         }
 
-        /** Sets the destination (client) or source (server). */
+        /**
+         * Client side: sends to this address instead of resolving the URI's host, e.g. one resolved
+         * already (RFC 7252 §6.4 step 5); the Uri-Host option stays as the URI set it.
+         */
         public Builder peer(InetSocketAddress peer) {
             this.peer = Objects.requireNonNull(peer, "peer");
             return this;
         }
 
-        /** Sets the scheme, {@code coap} or {@code coaps}. */
-        public Builder scheme(String scheme) {
+        /** Server engine: the scheme, {@code coap} or {@code coaps}; a client sets it with {@link #uri(String)}. */
+        Builder scheme(String scheme) {
             this.scheme = Objects.requireNonNull(scheme, "scheme");
             return this;
         }
 
         /** Sets the authenticated peer (the server engine does this for DTLS requests; null for none). */
-        public Builder peerIdentity(PeerIdentity identity) {
+        Builder peerIdentity(PeerIdentity identity) {
             this.peerIdentity = identity;
             return this;
         }
@@ -446,20 +453,20 @@ public final class Request {
         }
 
         /** Binds path template parameters; set by the {@link Router}. */
-        public Builder pathParams(Map<String, String> params) {
+        Builder pathParams(Map<String, String> params) {
             Objects.requireNonNull(params, "params");
             this.pathParams = Map.copyOf(params);
             return this;
         }
 
         /** The action of {@link Request#acknowledge()}; set by the server engine. */
-        public Builder acknowledger(Runnable acknowledger) {
+        Builder acknowledger(Runnable acknowledger) {
             this.acknowledger = Objects.requireNonNull(acknowledger, "acknowledger");
             return this;
         }
 
-        /** The action of {@link Request#observe(Observable)}; set by the server engine. */
-        public Builder observeHandler(java.util.function.Predicate<Observable> handler) {
+        /** The action of {@link Request#observe(ObservableResource)}; set by the server engine. */
+        Builder observeHandler(java.util.function.Predicate<ObservableResource> handler) {
             this.observeHandler = Objects.requireNonNull(handler, "handler");
             return this;
         }
@@ -471,7 +478,7 @@ public final class Request {
         }
 
         /** Marks a request received on a multicast address; set by the server engine. */
-        public Builder multicast(boolean multicast) {
+        Builder multicast(boolean multicast) {
             this.multicast = multicast;
             return this;
         }
@@ -480,7 +487,7 @@ public final class Request {
          * What the {@link Router} runs when the route of a group request opted out of the multiplier
          * (RFC 7252 §11.3, {@link RouteOptions#multicastUncapped()}); set by the server engine.
          */
-        public Builder groupLimitRelease(Runnable action) {
+        Builder groupLimitRelease(Runnable action) {
             this.groupLimitRelease = Objects.requireNonNull(action, "action");
             return this;
         }

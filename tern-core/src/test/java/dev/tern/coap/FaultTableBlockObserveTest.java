@@ -51,7 +51,7 @@ class FaultTableBlockObserveTest {
 
     private static final AtomicInteger NEXT_MID = new AtomicInteger(new Random().nextInt(0x8000));
     private static final ConcurrentLinkedQueue<Bytes> BODIES = new ConcurrentLinkedQueue<>();
-    private static final Observable SHARED_OBS = Observable.create();
+    private static final ObservableResource SHARED_OBS = ObservableResource.create();
     private static CoapServer server;
 
     private final List<AutoCloseable> closeAfter = new ArrayList<>();
@@ -89,7 +89,7 @@ class FaultTableBlockObserveTest {
         return sb.substring(0, length);
     }
 
-    static CoapServer start(EndpointConfig config, Observable obs) {
+    static CoapServer start(EndpointConfig config, ObservableResource obs) {
         Router router = Router.builder()
                 .get("/hello", req -> Response.content(HELLO))
                 .get("/large", req -> Response.content(LARGE))
@@ -104,7 +104,7 @@ class FaultTableBlockObserveTest {
     }
 
     /** A server of its own with {@code config}, closed after the test. */
-    CoapServer ownServer(EndpointConfig config, Observable obs) {
+    CoapServer ownServer(EndpointConfig config, ObservableResource obs) {
         CoapServer s = start(config, obs);
         closeAfter.add(s);
         return s;
@@ -362,7 +362,7 @@ class FaultTableBlockObserveTest {
         void row54_abandonedTransferExpires() throws InterruptedException {
             Duration lifetime = Duration.ofMillis(300);
             CoapServer s = ownServer(EndpointConfig.builder().blockwiseLifetime(lifetime).maxBlockwiseTransfers(1)
-                    .build(), Observable.create());
+                    .build(), ObservableResource.create());
             Bytes t = tokenFor(mid());
             expect(peer, s.port(), putBlock(mid(), t, 0, true, SZX_64, filled('a', 64)), Code.CONTINUE);
             expect(peer, s.port(), putBlock(mid(), t, 1, true, SZX_64, filled('a', 64)), Code.CONTINUE);
@@ -403,7 +403,7 @@ class FaultTableBlockObserveTest {
                 + "table bounded (FAULTS.md A2.4)")
         void row56_transferCap() {
             int cap = 8;
-            CoapServer s = ownServer(EndpointConfig.builder().maxBlockwiseTransfers(cap).build(), Observable.create());
+            CoapServer s = ownServer(EndpointConfig.builder().maxBlockwiseTransfers(cap).build(), ObservableResource.create());
             List<DatagramSocket> peers = new ArrayList<>();
             List<Bytes> tokens = new ArrayList<>();
             for (int i = 0; i < 64; i++) {
@@ -487,7 +487,7 @@ class FaultTableBlockObserveTest {
             assertThat(plain.options().observe()).isEmpty();
             assertThat(plain.payload().utf8()).isEqualTo("plain");
 
-            Observable obs = Observable.create();
+            ObservableResource obs = ObservableResource.create();
             CoapServer s = ownServer(EndpointConfig.builder().maxObservers(1).build(), obs);
             Bytes token = register(peer, s);
             DatagramSocket second = newSocket();
@@ -516,7 +516,7 @@ class FaultTableBlockObserveTest {
         @Test
         @DisplayName("row 60: RST to a notification (NON or CON) removes the observer")
         void row60_resetRemovesObserver() {
-            for (Observable obs : List.of(Observable.create(), Observable.confirmable())) {
+            for (ObservableResource obs : List.of(ObservableResource.create(), ObservableResource.confirmable())) {
                 CoapServer s = ownServer(EndpointConfig.defaults(), obs);
                 Bytes token = register(peer, s);
                 assertThat(obs.observerCount()).isEqualTo(1);
@@ -535,7 +535,7 @@ class FaultTableBlockObserveTest {
         @Test
         @DisplayName("row 61: a CON notification never ACKed removes the observer after MAX_RETRANSMIT")
         void row61_unackedConRemovesObserver() {
-            Observable obs = Observable.confirmable();
+            ObservableResource obs = ObservableResource.confirmable();
             CoapServer s = ownServer(EndpointConfig.builder().ackTimeout(Duration.ofMillis(50)).ackRandomFactor(1.0)
                     .maxRetransmit(2).build(), obs);
             Bytes token = register(peer, s);
@@ -559,7 +559,7 @@ class FaultTableBlockObserveTest {
         @Test
         @DisplayName("row 62 (server): terminate(4.04) sends 4.04 without Observe and ends the relation")
         void row62_errorNotificationEndsObservation() {
-            Observable obs = Observable.create();
+            ObservableResource obs = ObservableResource.create();
             CoapServer s = ownServer(EndpointConfig.defaults(), obs);
             Bytes token = register(peer, s);
             obs.terminate(Code.NOT_FOUND);
@@ -577,7 +577,7 @@ class FaultTableBlockObserveTest {
         @DisplayName("row 65: NON notifications: a CON at least every conNotificationInterval (3)")
         void row65_periodicConNotification() {
             int interval = 3;
-            Observable obs = Observable.create();
+            ObservableResource obs = ObservableResource.create();
             CoapServer s = ownServer(EndpointConfig.builder().conNotificationInterval(interval).build(), obs);
             Bytes token = register(peer, s);
             List<MessageType> types = new ArrayList<>();

@@ -32,7 +32,7 @@ class FloodTest {
     private static final int CAP = 20;
     private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
     private final List<DatagramSocket> sockets = new ArrayList<>();
-    private final Observable observable = Observable.create();
+    private final ObservableResource observable = ObservableResource.create();
     private CoapServer server;
 
     @AfterEach

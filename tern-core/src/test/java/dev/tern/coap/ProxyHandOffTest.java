@@ -2,6 +2,7 @@ package dev.tern.coap;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tern.coap.internal.api.ApiAccess;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -109,22 +110,22 @@ class ProxyHandOffTest {
     /** What a proxy's fan-out needs to hear: every observer that joins or leaves (RFC 7641 §5). */
     @Test
     void anObservableTellsItsWatcherWhenObserversJoinAndLeave() {
-        Observable source = Observable.create();
+        ObservableResource source = ObservableResource.create();
         List<Integer> counts = new CopyOnWriteArrayList<>();
         source.onObserversChanged(() -> counts.add(source.observerCount()));
-        Observable.Listener a = listener();
-        Observable.Listener b = listener();
-        source.addListener(a);
-        source.addListener(b);
-        source.addListener(b); // already there: no change
-        source.removeListener(a);
-        source.removeListener(a); // already gone: no change
-        source.removeListener(b);
+        ApiAccess.Observer a = listener();
+        ApiAccess.Observer b = listener();
+        source.addObserver(a);
+        source.addObserver(b);
+        source.addObserver(b); // already there: no change
+        source.removeObserver(a);
+        source.removeObserver(a); // already gone: no change
+        source.removeObserver(b);
         assertThat(counts).containsExactly(1, 2, 1, 0);
     }
 
-    private static Observable.Listener listener() {
-        return new Observable.Listener() {
+    private static ApiAccess.Observer listener() {
+        return new ApiAccess.Observer() {
             @Override
             public void changed() {
             }

@@ -104,7 +104,7 @@ class ReadmeExamplesTest {
     void observeExample() {
         Sensor sensor = new Sensor();
         // --- README: observe ---
-        Observable temperature = Observable.create();                    // NON notifications, a CON every 20th
+        ObservableResource temperature = ObservableResource.create();    // NON notifications, a CON every 20th
         Router router = Router.builder()
                 .get("/temp", temperature.handler(req -> Response.content(Double.toString(sensor.read()))),
                         RouteOptions.create().observable())

@@ -48,7 +48,7 @@ public final class ObserveCommand implements java.util.concurrent.Callable<Integ
     List<Option> options = new ArrayList<>();
 
     @picocli.CommandLine.Option(names = {"-T", "--token"}, paramLabel = "HEX", converter = TokenConverter.class,
-            description = "token (0-8 bytes hex)")
+            description = "the token in hex: 0 to 8 bytes, or 13 to 65804 (extended token, RFC 8974)")
     dev.tern.coap.Bytes token;
 
     @picocli.CommandLine.Option(names = {"-N", "--non"}, description = "register with a NON request")

@@ -71,7 +71,7 @@ public final class RequestCommand implements Callable<Integer> {
     boolean nonConfirmable;
 
     @picocli.CommandLine.Option(names = {"-T", "--token"}, paramLabel = "HEX", converter = TokenConverter.class,
-            description = "the token, 0 to 8 bytes in hex")
+            description = "the token in hex: 0 to 8 bytes, or 13 to 65804 (extended token, RFC 8974)")
     Bytes token;
 
     @picocli.CommandLine.Option(names = {"-b", "--block-size"}, paramLabel = "[NUM,]SIZE",
@@ -135,7 +135,7 @@ public final class RequestCommand implements Callable<Integer> {
         if (proxy != null) {
             // RFC 7252 §5.7.2: to the proxy, the target as Proxy-Uri and no Uri-* options (§5.10.2)
             via = Target.parse(proxy);
-            request = request.toBuilder().scheme(via.secure() ? "coaps" : "coap")
+            request = request.toBuilder().uri(via.uri())
                     .options(o -> o.remove(dev.tern.coap.OptionNumber.URI_HOST).remove(dev.tern.coap.OptionNumber.URI_PORT)
                             .remove(dev.tern.coap.OptionNumber.URI_PATH).remove(dev.tern.coap.OptionNumber.URI_QUERY)
                             .add(dev.tern.coap.OptionNumber.PROXY_URI, target.uri()))

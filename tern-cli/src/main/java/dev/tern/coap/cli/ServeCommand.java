@@ -112,7 +112,12 @@ public final class ServeCommand implements Callable<Integer> {
             }
         }
         // Builds the DTLS layer (reading keys and certificates) before anything is bound.
-        DtlsSetup.Server dtlsServer = secure.enabled ? DtlsSetup.server(secure, KeyHygiene.to(io.err())) : null;
+        HandshakeFailureLog failures = new HandshakeFailureLog(io.err(), System::nanoTime);
+        DtlsSetup.Server dtlsServer = secure.enabled ? DtlsSetup.server(secure, KeyHygiene.to(io.err()), failures)
+                : null;
+        if (dtlsServer != null) {
+            Ticker.daemon().every(HandshakeFailureLog.WINDOW, failures, HandshakeFailureLog::flush);
+        }
         Router router = plugtest ? PlugtestResources.router(PlugtestResources.SEPARATE_DELAY, limits)
                 : DemoResources.router(limits);
         dev.tern.coap.Service app = router;

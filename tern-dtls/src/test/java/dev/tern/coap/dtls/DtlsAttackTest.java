@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.tern.coap.CoapServer;
-import dev.tern.coap.Observable;
+import dev.tern.coap.ObservableResource;
 import dev.tern.coap.Response;
 import dev.tern.coap.RouteOptions;
 import dev.tern.coap.Router;
@@ -25,12 +25,12 @@ import org.junit.jupiter.api.Test;
  */
 class DtlsAttackTest {
     private final List<AutoCloseable> closeables = new ArrayList<>();
-    private final Observable observable = Observable.create();
+    private final ObservableResource observable = ObservableResource.create();
     private final AtomicInteger value = new AtomicInteger();
     private CoapServer server;
     private DtlsLayer layer;
 
-    private void start(DtlsConfig.Builder config) {
+    private void start(DtlsConfig.ServerBuilder config) {
         Map<String, byte[]> keys = Map.of("victim", bytes("victim-key"), "attacker", bytes("attacker-key"));
         layer = Dtls.server(config.pskStore(id -> keys.containsKey(id) ? keys.get(id).clone() : null).build());
         server = CoapServer.builder().port(0).bind("127.0.0.1").security(layer)
@@ -91,7 +91,7 @@ class DtlsAttackTest {
      */
     @Test
     void a1_1ConnectionIdRecordWithTheVictimsAddressNeitherRemovesNorShadowsTheVictim() throws Exception {
-        start(DtlsConfig.builder());
+        start(DtlsConfig.server());
         SpoofingRelay relay = closeLater(new SpoofingRelay(address()));
         BcTestClient victim = closeLater(new BcTestClient(relay.address()));
         victim.connect("victim", "victim-key", true);
@@ -141,7 +141,7 @@ class DtlsAttackTest {
      */
     @Test
     void a1_1ACopiedRecordRacedFromAnotherAddressDoesNotMoveTheSession() throws Exception {
-        start(DtlsConfig.builder());
+        start(DtlsConfig.server());
         SpoofingRelay relay = closeLater(new SpoofingRelay(address()));
         BcTestClient victim = closeLater(new BcTestClient(relay.address()));
         victim.connect("victim", "victim-key", true);
@@ -169,7 +169,7 @@ class DtlsAttackTest {
      */
     @Test
     void a1_1ObserveRelationsEndWithTheirSession() throws Exception {
-        start(DtlsConfig.builder());
+        start(DtlsConfig.server());
         BcTestClient client = closeLater(new BcTestClient(address()));
         client.connect("victim", "victim-key", false);
         client.send(observeRegistration(1, 0x77));
@@ -188,7 +188,7 @@ class DtlsAttackTest {
     /** A1.1: a client that moves each of its sessions once (Connection ID) cannot exceed maxSessions. */
     @Test
     void a1_1SessionsThatMovedAreStillEvictedAtTheCap() throws Exception {
-        start(DtlsConfig.builder().maxSessions(3));
+        start(DtlsConfig.server().maxSessions(3));
         List<BcTestClient> clients = new ArrayList<>();
         for (int i = 0; i < 6; i++) {
             BcTestClient c = closeLater(new BcTestClient(address()));

@@ -30,7 +30,7 @@ class DtlsHandshakeAttackTest {
     private DtlsLayer layer;
     private volatile boolean flooding;
 
-    private void start(DtlsConfig.Builder config) {
+    private void start(DtlsConfig.ServerBuilder config) {
         layer = Dtls.server(config.pskStore("dev1", "secret".getBytes(StandardCharsets.UTF_8)).build());
         server = CoapServer.builder().port(0).bind("127.0.0.1").security(layer)
                 .service(Router.builder().get("/hello", r -> Response.content("Hello World!")).build())
@@ -59,7 +59,7 @@ class DtlsHandshakeAttackTest {
 
     /** A Tern client's GET /hello, bounded by {@code seconds}; null when it did not complete in time. */
     private String ternGet(int seconds) {
-        CoapClient c = CoapClient.builder().security(Dtls.client(DtlsConfig.builder().psk("dev1", "secret").build()))
+        CoapClient c = CoapClient.builder().security(Dtls.client(DtlsConfig.client().psk("dev1", "secret").build()))
                 .config(EndpointConfig.builder().requestTimeout(Duration.ofSeconds(seconds)).build()).build();
         try {
             return CompletableFuture.supplyAsync(() -> c.get("coaps://127.0.0.1:" + server.port() + "/hello")
@@ -75,7 +75,7 @@ class DtlsHandshakeAttackTest {
      */
     @Test
     void a1_2HalfOpenHandshakesFromOneHostDoNotBlockOthers() throws Exception {
-        start(DtlsConfig.builder());
+        start(DtlsConfig.server());
         List<RawDtls> ports = new ArrayList<>();
         List<byte[]> hellos = new ArrayList<>();
         for (int i = 0; i < 100; i++) {
@@ -143,7 +143,7 @@ class DtlsHandshakeAttackTest {
      */
     @Test
     void a1_3ReplayedClientHelloLeavesTheSessionWorking() throws Exception {
-        start(DtlsConfig.builder());
+        start(DtlsConfig.server());
         BcTestClient victim = closeLater(new BcTestClient(address()));
         victim.connect("dev1", "secret", false);
         victim.connect("dev1", "secret", false); // started over from the same port
@@ -165,7 +165,7 @@ class DtlsHandshakeAttackTest {
     /** A1.3: a cookie is accepted for {@code cookieLifetime} at most; a later replay gets a HelloVerifyRequest. */
     @Test
     void a1_3CookiesExpire() throws Exception {
-        start(DtlsConfig.builder().cookieLifetime(Duration.ofSeconds(2)));
+        start(DtlsConfig.server().cookieLifetime(Duration.ofSeconds(2)));
         BcTestClient victim = closeLater(new BcTestClient(address()));
         victim.connect("dev1", "secret", false);
         victim.connect("dev1", "secret", false); // the first hello is no longer the session's own
@@ -196,7 +196,7 @@ class DtlsHandshakeAttackTest {
      */
     @Test
     void a2_6FailedResumptionWithAKnownSessionIdKeepsTheCachedSession() throws Exception {
-        start(DtlsConfig.builder());
+        start(DtlsConfig.server());
         BcTestClient victim = closeLater(new BcTestClient(address()));
         victim.connect("dev1", "secret", false);
         byte[] sessionId = victim.sessionId;

@@ -89,11 +89,10 @@ final class Forwarder {
             return done(Response.of(Code.FORBIDDEN, "upstream " + target.host() + ":" + target.port()
                     + " is not on this proxy's allow-list"));
         }
-        Request.Builder upstream = Request.builder(request.method())
-                .options(upstreamOptions(request.options(), target, next))
+        Request.Builder upstream = Request.builder(request.method(), target.toString()) // scheme and Uri-*
+                .options(b -> forwardedOptions(request.options(), b).hopLimit(next))
                 .payload(request.payload())
-                .peer(new InetSocketAddress(address, target.port()))
-                .scheme(target.scheme());
+                .peer(new InetSocketAddress(address, target.port()));
         Method method = request.method();
         if (method != Method.GET && method != Method.FETCH) {
             return send(upstream.build()).whenComplete((r, e) -> cache.invalidate(target.toString())); // §5.6
@@ -191,13 +190,12 @@ final class Forwarder {
     }
 
     /**
-     * The options sent upstream (RFC 7252 §5.7.2): the target's Uri-* options, Hop-Limit
-     * {@code hops}, and the request's end-to-end options; never Proxy-Uri/Proxy-Scheme, the
-     * hop-by-hop Block1/Block2/Size1/Size2/Echo/Request-Tag/Observe (the upstream client sets its
-     * own), nor an unsafe option this proxy does not know (§5.7.1).
+     * Adds to {@code b} the request's end-to-end options, as they go upstream (RFC 7252 §5.7.2):
+     * never Proxy-Uri/Proxy-Scheme and the Uri-* options (the target's come from its URI), nor the
+     * hop-by-hop Hop-Limit/Block1/Block2/Size1/Size2/Echo/Request-Tag/Observe (the upstream client
+     * sets its own), nor an unsafe option this proxy does not know (§5.7.1).
      */
-    static Options upstreamOptions(Options in, CoapUri target, int hops) {
-        Options.Builder b = Options.builder();
+    static Options.Builder forwardedOptions(Options in, Options.Builder b) {
         for (int i = 0; i < in.size(); i++) {
             Option o = in.get(i);
             int n = o.number();
@@ -206,8 +204,7 @@ final class Forwarder {
             }
             b.add(o);
         }
-        target.addTo(b);
-        return b.hopLimit(hops).build();
+        return b;
     }
 
     private static boolean isHopByHop(int n) {

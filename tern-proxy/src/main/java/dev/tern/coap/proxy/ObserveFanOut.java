@@ -3,7 +3,7 @@ package dev.tern.coap.proxy;
 import dev.tern.coap.CoapClient;
 import dev.tern.coap.CoapTimeoutException;
 import dev.tern.coap.Code;
-import dev.tern.coap.Observable;
+import dev.tern.coap.ObservableResource;
 import dev.tern.coap.Observation;
 import dev.tern.coap.Request;
 import dev.tern.coap.Response;
@@ -19,9 +19,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Observe through the proxy (RFC 7641 §5): one upstream relation per cache key, fanned out to
- * every downstream observer. Each relation holds an {@link Observable} that the downstream
+ * every downstream observer. Each relation holds an {@link ObservableResource} that the downstream
  * observers register with; an upstream notification is stored as the latest state (and in the
- * cache) and then {@link Observable#changed()} makes the server replay each observer's GET, which
+ * cache) and then {@link ObservableResource#changed()} makes the server replay each observer's GET, which
  * this proxy answers from that latest state without going upstream. When the last downstream
  * observer has left, and none came back within the linger time, the upstream relation is
  * cancelled (RFC 7641 §3.6). At most {@code max} upstream relations; a registration beyond that
@@ -104,7 +104,7 @@ final class ObserveFanOut {
     /** One upstream observation and the downstream observers that share it. */
     private final class Relation {
         final CacheKey key;
-        final Observable observable = Observable.create();
+        final ObservableResource observable = ObservableResource.create();
         final CompletableFuture<Response> first = new CompletableFuture<>();
         volatile Response latest;
         volatile long receivedAt;

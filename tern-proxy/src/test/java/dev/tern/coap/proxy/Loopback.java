@@ -4,7 +4,7 @@ import dev.tern.coap.Bytes;
 import dev.tern.coap.CoapClient;
 import dev.tern.coap.CoapServer;
 import dev.tern.coap.Code;
-import dev.tern.coap.Observable;
+import dev.tern.coap.ObservableResource;
 import dev.tern.coap.Option;
 import dev.tern.coap.OptionNumber;
 import dev.tern.coap.Request;
@@ -28,7 +28,7 @@ final class Loopback {
     static final class Origin implements AutoCloseable {
         final List<Request> requests = new CopyOnWriteArrayList<>();
         final AtomicInteger value = new AtomicInteger();
-        final Observable observable = Observable.create();
+        final ObservableResource observable = ObservableResource.create();
         final List<CompletableFuture<Response>> held = new CopyOnWriteArrayList<>();
         volatile Bytes etag = Bytes.utf8("v1");
         final CoapServer server;

@@ -21,9 +21,9 @@ class SchemeTranslationTest {
 
     @Test
     void aPlainCoapClientReachesACoapsOriginThroughTheProxysDtlsClient() {
-        try (Loopback.Origin origin = new Loopback.Origin(Dtls.server(DtlsConfig.builder().pskStore("proxy", KEY).build()));
+        try (Loopback.Origin origin = new Loopback.Origin(Dtls.server(DtlsConfig.server().pskStore("proxy", KEY).build()));
              CoapProxy proxy = CoapProxy.builder().allow("127.0.0.1")
-                     .coapsSecurity(Dtls.client(DtlsConfig.builder().psk("proxy", "secret").build())).build();
+                     .coapsSecurity(Dtls.client(DtlsConfig.client().psk("proxy", "secret").build())).build();
              CoapServer server = Loopback.proxyServer(proxy, null);
              CoapClient client = CoapClient.create()) {
             assertThat(origin.uri("/hello")).startsWith("coaps://");
@@ -42,11 +42,11 @@ class SchemeTranslationTest {
                      .authorize(r -> r.peerIdentity().isPresent()).build();
              CoapServer plain = Loopback.proxyServer(proxy, null);
              CoapServer secure = CoapServer.builder().port(0).bind("127.0.0.1")
-                     .security(Dtls.server(DtlsConfig.builder().pskStore("dev", KEY).build()))
+                     .security(Dtls.server(DtlsConfig.server().pskStore("dev", KEY).build()))
                      .proxy(proxy.forward()).build().start();
              CoapClient anonymous = CoapClient.create();
              CoapClient known = CoapClient.builder()
-                     .security(Dtls.client(DtlsConfig.builder().psk("dev", "secret").build())).build()) {
+                     .security(Dtls.client(DtlsConfig.client().psk("dev", "secret").build())).build()) {
             assertThat(call(anonymous, Loopback.viaProxy(plain, origin.uri("/hello"))).code())
                     .isEqualTo(Code.FORBIDDEN);
             assertThat(origin.requests).isEmpty();
@@ -61,10 +61,10 @@ class SchemeTranslationTest {
         try (Loopback.Origin origin = new Loopback.Origin();
              CoapProxy proxy = CoapProxy.builder().allow("127.0.0.1").build();
              CoapServer server = CoapServer.builder().port(0).bind("127.0.0.1")
-                     .security(Dtls.server(DtlsConfig.builder().pskStore("dev", KEY).build()))
+                     .security(Dtls.server(DtlsConfig.server().pskStore("dev", KEY).build()))
                      .proxy(proxy.forward()).build().start();
              CoapClient client = CoapClient.builder()
-                     .security(Dtls.client(DtlsConfig.builder().psk("dev", "secret").build())).build()) {
+                     .security(Dtls.client(DtlsConfig.client().psk("dev", "secret").build())).build()) {
             Response r = call(client, Request.get("coaps://127.0.0.1:" + server.port())
                     .option(Option.ofString(OptionNumber.PROXY_URI, origin.uri("/hello"))));
             assertThat(r.code()).isEqualTo(Code.CONTENT);

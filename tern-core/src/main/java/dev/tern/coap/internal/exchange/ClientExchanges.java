@@ -11,6 +11,7 @@ import dev.tern.coap.MessageType;
 import dev.tern.coap.Observation;
 import dev.tern.coap.Request;
 import dev.tern.coap.Response;
+import dev.tern.coap.internal.api.ApiAccess;
 import dev.tern.coap.internal.codec.Message;
 import dev.tern.coap.internal.codec.OptionValidator;
 import dev.tern.coap.internal.message.MessageKey;
@@ -52,7 +53,7 @@ public final class ClientExchanges {
         this.scheduler = scheduler;
         this.config = config;
         this.random = random;
-        this.multicast = new MulticastRequests(messages, scheduler);
+        this.multicast = new MulticastRequests(messages, scheduler, config.maxMulticastResponses());
         this.shortTokenPeers = new ShortTokenPeers(config.maxPeers());
     }
 
@@ -101,7 +102,7 @@ public final class ClientExchanges {
         Exchange ex = new Exchange(request, destination, token, future);
         if (observation != null) {
             ex.observation = new ObservationState(observation, listener, blocks);
-            observation.canceller(() -> scheduler.execute(() -> ex.cancelObservation()));
+            ApiAccess.get().canceller(observation, () -> scheduler.execute(() -> ex.cancelObservation()));
         }
         byToken.put(token, ex);
         pending++;

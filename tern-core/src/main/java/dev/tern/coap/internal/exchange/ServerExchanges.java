@@ -11,6 +11,7 @@ import dev.tern.coap.Options;
 import dev.tern.coap.Request;
 import dev.tern.coap.Response;
 import dev.tern.coap.Service;
+import dev.tern.coap.internal.api.ApiAccess;
 import dev.tern.coap.internal.codec.Message;
 import dev.tern.coap.internal.codec.MessageEncoder;
 import dev.tern.coap.internal.codec.OptionValidator;
@@ -180,11 +181,9 @@ public final class ServerExchanges {
             registration = observe == 0 && !multicast;
         }
         ex.mayObserve = registration;
-        Request request = Request.builder(method.get()).options(options).payload(m.payload())
-                .confirmable(m.type() == MessageType.CON).peer(peer).scheme(scheme).token(m.token())
-                .peerIdentity(identities.apply(peer))
-                .multicast(multicast).acknowledger(ex).observeHandler(ex)
-                .groupLimitRelease(multicast ? ex::releaseGroupLimit : NOTHING).build();
+        Request request = ApiAccess.get().inbound(Request.builder(method.get()).options(options).payload(m.payload())
+                        .confirmable(m.type() == MessageType.CON).peer(peer).token(m.token()),
+                scheme, identities.apply(peer), multicast, ex, ex, multicast ? ex::releaseGroupLimit : NOTHING).build();
         if (m.type() == MessageType.CON && separateDelayNanos == 0) {
             acknowledge(ex);
         }
@@ -405,7 +404,7 @@ public final class ServerExchanges {
      * One request being served. It is also the request's {@link Request#acknowledge()} and
      * {@link Request#observe} actions, so that building the request allocates no closures.
      */
-    private final class Exchange implements Runnable, Predicate<dev.tern.coap.Observable> {
+    private final class Exchange implements Runnable, Predicate<dev.tern.coap.ObservableResource> {
         final Message request;
         final InetSocketAddress peer;
         /** The request's deduplication entry, where its reply is recorded. */
@@ -415,7 +414,7 @@ public final class ServerExchanges {
         final Object association;
         Scheduler.Cancellable separateTimer;
         Scheduler.Cancellable handlerTimer;
-        volatile dev.tern.coap.Observable observeSource;
+        volatile dev.tern.coap.ObservableResource observeSource;
         /** Whether the request is an observe registration the handler may accept (RFC 7641 §4.1). */
         boolean mayObserve;
         boolean acked;
@@ -447,7 +446,7 @@ public final class ServerExchanges {
 
         /** {@link Request#observe}, called by the handler on any thread. */
         @Override
-        public boolean test(dev.tern.coap.Observable source) {
+        public boolean test(dev.tern.coap.ObservableResource source) {
             if (!mayObserve || !observers.hasRoom()) {
                 return false; // RFC 7641 §4.1: served as a plain GET
             }

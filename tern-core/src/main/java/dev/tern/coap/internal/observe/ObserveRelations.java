@@ -4,10 +4,11 @@ import dev.tern.coap.Bytes;
 import dev.tern.coap.Code;
 import dev.tern.coap.EndpointConfig;
 import dev.tern.coap.MessageType;
-import dev.tern.coap.Observable;
+import dev.tern.coap.ObservableResource;
 import dev.tern.coap.Request;
 import dev.tern.coap.Response;
 import dev.tern.coap.Service;
+import dev.tern.coap.internal.api.ApiAccess;
 import dev.tern.coap.internal.codec.Message;
 import dev.tern.coap.internal.message.MessageKey;
 import dev.tern.coap.internal.message.MessageLayer;
@@ -79,7 +80,7 @@ public final class ObserveRelations {
      * {@code association} of the registration (null over UDP) and end with it (RFC 7252 §9.1).
      */
     public Response register(InetSocketAddress peer, Bytes token, Object association, Request request,
-                             Observable source, Response first) {
+                             ObservableResource source, Response first) {
         Key key = new Key(peer, token);
         Relation old = relations.remove(key);
         if (old != null) {
@@ -87,14 +88,18 @@ public final class ObserveRelations {
         } else if (relations.size() >= config.maxObservers()) {
             return first; // §4.1: served as a plain GET
         }
-        Request replay = request.toBuilder().acknowledger(() -> { }).observeHandler(s -> true).build();
+        Request replay = ApiAccess.get().actions(request.toBuilder(), () -> { }, s -> true).build();
         Relation r = new Relation(key, association, replay, source);
+        if (old != null) {
+            // §4.4: a re-registration (§3.3.1) stays in the client's relation, so its numbers go on increasing
+            r.sequence = old.sequence;
+        }
         relations.put(key, r);
         if (association != null) {
             byAssociation.computeIfAbsent(association, a -> new java.util.HashSet<>()).add(r);
         }
         size = relations.size();
-        source.addListener(r);
+        ApiAccess.get().addObserver(source, r);
         return r.withObserve(first);
     }
 
@@ -131,11 +136,11 @@ public final class ObserveRelations {
         }
     }
 
-    private final class Relation implements Observable.Listener, Retransmitter.Listener {
+    private final class Relation implements ApiAccess.Observer, Retransmitter.Listener {
         final Key key;
         final Object association;
         final Request request;
-        final Observable source;
+        final ObservableResource source;
         int sequence = 2;
         long notifications;
         long lastConNanos = scheduler.nanoTime();
@@ -147,7 +152,7 @@ public final class ObserveRelations {
         boolean dirty;
         boolean ended;
 
-        Relation(Key key, Object association, Request request, Observable source) {
+        Relation(Key key, Object association, Request request, ObservableResource source) {
             this.key = key;
             this.association = association;
             this.request = request;
@@ -259,7 +264,7 @@ public final class ObserveRelations {
             if (bound != null && bound.remove(this) && bound.isEmpty()) {
                 byAssociation.remove(association);
             }
-            source.removeListener(this);
+            ApiAccess.get().removeObserver(source, this);
             if (conInFlight != null) {
                 messages.cancel(conInFlight);
             }

@@ -16,7 +16,7 @@ import dev.tern.coap.Request;
 import dev.tern.coap.Response;
 import dev.tern.coap.internal.codec.Message;
 import dev.tern.coap.testkit.Harness;
-import dev.tern.coap.testkit.ScriptedPeer;
+import dev.tern.coap.testkit.MessagePeer;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import org.junit.jupiter.api.Test;
@@ -29,14 +29,14 @@ import org.junit.jupiter.api.Test;
  */
 class ExtendedTokenClientTest {
     private final Harness h = Harness.client(EndpointConfig.builder().tokenLength(16).build());
-    private final ScriptedPeer legacy = h.peer(10);
-    private final ScriptedPeer modern = h.peer(11);
+    private final MessagePeer legacy = h.peer(10);
+    private final MessagePeer modern = h.peer(11);
 
-    private CompletableFuture<Response> get(ScriptedPeer to) {
+    private CompletableFuture<Response> get(MessagePeer to) {
         return h.endpoint.send(Request.builder(Method.GET).path("/temp").build(), to.address());
     }
 
-    private static Message expectRequest(ScriptedPeer peer, int tokenLength) {
+    private static Message expectRequest(MessagePeer peer, int tokenLength) {
         Message req = peer.expect();
         assertThat(req.type()).isEqualTo(CON);
         assertThat(req.code()).isEqualTo(Code.GET);
@@ -44,7 +44,7 @@ class ExtendedTokenClientTest {
         return req;
     }
 
-    private static void answer(ScriptedPeer peer, Message req, String text) {
+    private static void answer(MessagePeer peer, Message req, String text) {
         peer.send(response(ACK, Code.CONTENT, req.messageId(), req.token(), text));
     }
 
@@ -120,7 +120,7 @@ class ExtendedTokenClientTest {
     void rememberedServersAreBoundedByMaxPeers() {
         Harness small = Harness.client(EndpointConfig.builder().tokenLength(13).maxPeers(3).build());
         for (int host = 20; host < 30; host++) {
-            ScriptedPeer p = small.peer(host);
+            MessagePeer p = small.peer(host);
             CompletableFuture<Response> f = small.endpoint.send(Request.builder(Method.GET).path("/x").build(),
                     p.address());
             Message first = p.expect();
@@ -134,7 +134,7 @@ class ExtendedTokenClientTest {
         }
         assertThat(small.endpoint.shortTokenPeers()).isEqualTo(3);
         // the oldest was forgotten: it is tried with an extended token again
-        ScriptedPeer oldest = small.peer(20);
+        MessagePeer oldest = small.peer(20);
         small.endpoint.send(Request.builder(Method.GET).path("/x").build(), oldest.address());
         oldest.expect();
         oldest.expect();

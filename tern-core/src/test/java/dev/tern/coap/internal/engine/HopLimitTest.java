@@ -16,7 +16,7 @@ import dev.tern.coap.Response;
 import dev.tern.coap.Service;
 import dev.tern.coap.internal.codec.Message;
 import dev.tern.coap.testkit.Harness;
-import dev.tern.coap.testkit.ScriptedPeer;
+import dev.tern.coap.testkit.MessagePeer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -38,7 +38,7 @@ class HopLimitTest {
         return CompletableFuture.completedFuture(Response.content("ok"));
     };
     private final Harness h = Harness.server(service, EndpointConfig.defaults());
-    private final ScriptedPeer client = h.peer(10);
+    private final MessagePeer client = h.peer(10);
 
     private Message get(int mid, Option hopLimit) {
         Options options = Options.builder().uriPath("/hello").add(hopLimit).build();

@@ -13,7 +13,7 @@ import dev.tern.coap.Response;
 import dev.tern.coap.Service;
 import dev.tern.coap.internal.codec.Message;
 import dev.tern.coap.testkit.Harness;
-import dev.tern.coap.testkit.ScriptedPeer;
+import dev.tern.coap.testkit.MessagePeer;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -37,7 +37,7 @@ class RateLimitTest {
         return Harness.server(service, EndpointConfig.builder().requestRateLimit(rate).requestBurst(burst).build());
     }
 
-    private static Message get(ScriptedPeer peer, int mid) {
+    private static Message get(MessagePeer peer, int mid) {
         peer.send(new Message(CON, Code.GET, mid, Bytes.of((byte) mid), Options.builder().uriPath("/r").build(),
                 Bytes.EMPTY));
         Message r = peer.expect();
@@ -49,8 +49,8 @@ class RateLimitTest {
     @Test
     void floodFromOnePeerGets429WithMaxAgeWhileAnotherPeerIsServed() {
         Harness h = server(service, 2, 3); // 2 per second, 3 at once
-        ScriptedPeer flooder = h.peer(10);
-        ScriptedPeer other = h.peer(11);
+        MessagePeer flooder = h.peer(10);
+        MessagePeer other = h.peer(11);
         for (int mid = 1; mid <= 3; mid++) {
             assertThat(get(flooder, mid).code()).isEqualTo(Code.CONTENT);
         }
@@ -71,7 +71,7 @@ class RateLimitTest {
     @Test
     void maxAgeIsTheWholeSecondsUntilTheNextToken() {
         Harness h = server(service, 0.1, 1); // one request per 10 s
-        ScriptedPeer peer = h.peer(10);
+        MessagePeer peer = h.peer(10);
         assertThat(get(peer, 1).code()).isEqualTo(Code.CONTENT);
         assertThat(get(peer, 2).options().maxAge()).hasValue(10);
         h.scheduler.advance(Duration.ofMillis(4_200));
@@ -85,7 +85,7 @@ class RateLimitTest {
     @Test
     void retransmissionsAreAnsweredFromTheDeduplicationCacheAndNotCounted() {
         Harness h = server(service, 0.001, 2);
-        ScriptedPeer peer = h.peer(10);
+        MessagePeer peer = h.peer(10);
         Message first = get(peer, 1);
         for (int i = 0; i < 5; i++) {
             assertThat(get(peer, 1)).isEqualTo(first); // same ACK again (RFC 7252 §4.5)
@@ -100,7 +100,7 @@ class RateLimitTest {
     @Test
     void nonRequestsAreLimitedToo() {
         Harness h = server(service, 1, 1);
-        ScriptedPeer peer = h.peer(10);
+        MessagePeer peer = h.peer(10);
         peer.send(new Message(NON, Code.GET, 1, Bytes.of((byte) 1), Options.builder().uriPath("/r").build(),
                 Bytes.EMPTY));
         assertThat(peer.expect().code()).isEqualTo(Code.CONTENT);
@@ -115,7 +115,7 @@ class RateLimitTest {
     @Test
     void offByDefault() {
         Harness h = Harness.server(service, EndpointConfig.defaults());
-        ScriptedPeer peer = h.peer(10);
+        MessagePeer peer = h.peer(10);
         for (int mid = 1; mid <= 200; mid++) {
             assertThat(get(peer, mid).code()).isEqualTo(Code.CONTENT);
         }
@@ -126,7 +126,7 @@ class RateLimitTest {
     void floodOfManyPeersKeepsTheTableBounded() {
         Harness h = Harness.server(service, EndpointConfig.builder().requestRateLimit(1).requestBurst(1)
                 .maxRateLimitedPeers(100).build());
-        ScriptedPeer last = null;
+        MessagePeer last = null;
         for (int i = 0; i < 2_000; i++) {
             last = h.peer(1 + i % 250, 10_000 + i / 250);
             assertThat(get(last, 1).code()).isEqualTo(Code.CONTENT);

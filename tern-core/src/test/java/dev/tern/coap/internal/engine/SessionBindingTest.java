@@ -3,14 +3,14 @@ package dev.tern.coap.internal.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tern.coap.EndpointConfig;
-import dev.tern.coap.Observable;
+import dev.tern.coap.ObservableResource;
 import dev.tern.coap.Response;
 import dev.tern.coap.RouteOptions;
 import dev.tern.coap.Router;
 import dev.tern.coap.spi.Transport;
 import dev.tern.coap.testkit.InMemoryTransport;
 import dev.tern.coap.testkit.ManualScheduler;
-import dev.tern.coap.testkit.ScriptedPeer;
+import dev.tern.coap.testkit.MessagePeer;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -29,7 +29,7 @@ class SessionBindingTest {
     private final InMemoryTransport network = new InMemoryTransport(
             new InetSocketAddress("198.51.100.1", 5684), scheduler);
     private final Associating transport = new Associating(network);
-    private final Observable observable = Observable.create();
+    private final ObservableResource observable = ObservableResource.create();
 
     /** A secure transport stand-in: an association per peer, and the association of every send. */
     private static final class Associating implements Transport {
@@ -80,7 +80,7 @@ class SessionBindingTest {
         CoapEndpoint endpoint = CoapEndpoint.assemble(transport, scheduler, EndpointConfig.defaults(),
                 Router.builder().get("/obs", observable.handler(r -> Response.content("v")),
                         RouteOptions.create().observable()).build(), Runnable::run, "coaps", null, new Random(1));
-        ScriptedPeer peer = new ScriptedPeer(new InetSocketAddress("192.0.2.7", 40000), network, scheduler);
+        MessagePeer peer = new MessagePeer(new InetSocketAddress("192.0.2.7", 40000), network, scheduler);
         Object first = new Object();
         transport.current.put(peer.address(), first);
         peer.sendHex("41 01 0001 77 60 53 6f6273"); // CON GET /obs, Observe: 0, token 77

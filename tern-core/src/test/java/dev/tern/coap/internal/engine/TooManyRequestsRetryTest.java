@@ -13,7 +13,7 @@ import dev.tern.coap.Request;
 import dev.tern.coap.Response;
 import dev.tern.coap.internal.codec.Message;
 import dev.tern.coap.testkit.Harness;
-import dev.tern.coap.testkit.ScriptedPeer;
+import dev.tern.coap.testkit.MessagePeer;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
  */
 class TooManyRequestsRetryTest {
     private final Harness h = Harness.client(EndpointConfig.builder().tooManyRequestsRetries(2).build());
-    private final ScriptedPeer server = h.peer(10);
+    private final MessagePeer server = h.peer(10);
 
     private CompletableFuture<Response> get() {
         return h.endpoint.send(Request.builder(Method.GET).path("/r").build(), server.address());
@@ -101,7 +101,7 @@ class TooManyRequestsRetryTest {
     @Test
     void offByDefault() {
         Harness plain = Harness.client(EndpointConfig.defaults());
-        ScriptedPeer s = plain.peer(10);
+        MessagePeer s = plain.peer(10);
         CompletableFuture<Response> f = plain.endpoint.send(Request.builder(Method.GET).path("/r").build(),
                 s.address());
         Message req = s.expect();

@@ -325,6 +325,11 @@ public final class DtlsTransport implements Transport {
         remove(s);
         String reason = HandshakeFailures.describe(e, shared.config);
         LOG.debug("DTLS handshake with {} failed: {}", s.address, reason);
+        try {
+            shared.config.handshakeFailureListener().accept(s.address, reason);
+        } catch (RuntimeException listenerFailure) {
+            LOG.debug("handshake failure listener failed", listenerFailure);
+        }
         if (!shared.server && current && !closed) {
             receiver.onPeerFailure(s.address, new CoapSecurityException("DTLS handshake with "
                     + s.address.getHostString() + ":" + s.address.getPort() + " failed: " + reason, e));

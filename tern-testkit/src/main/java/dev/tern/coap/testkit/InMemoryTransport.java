@@ -7,9 +7,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
+import java.util.Objects;
 
 /**
- * A {@link Transport} without a network: it records every datagram the endpoint sends (with the
+ * A datagram {@link Transport} (the layer under RFC 7252 §3 messages) without sockets: it records every datagram the endpoint sends (with the
  * scheduler time it was sent at) and hands datagrams given to {@link #deliver} to the endpoint's
  * receiver, on the calling (scheduler) thread. Delivered bytes sit in a reused buffer that is
  * overwritten after each delivery, like a real socket's, so an engine that keeps a reference to it
@@ -24,13 +25,22 @@ public final class InMemoryTransport implements Transport {
     private final Scheduler clock;
     private final List<Datagram> sent = new ArrayList<>();
     private final byte[] buffer = new byte[65_536];
+    private final InMemoryNetwork network;
     private Receiver receiver;
     private boolean closed;
 
-    /** A transport bound to {@code local}, stamping sent datagrams with {@code clock}'s time. */
+    /**
+     * A transport bound to {@code local}, stamping sent datagrams with {@code clock}'s time; it only records
+     * what the endpoint sends ({@link InMemoryNetwork#transport} makes one that also delivers it).
+     */
     public InMemoryTransport(InetSocketAddress local, Scheduler clock) {
-        this.local = local;
-        this.clock = clock;
+        this(local, clock, null);
+    }
+
+    InMemoryTransport(InetSocketAddress local, Scheduler clock, InMemoryNetwork network) {
+        this.local = Objects.requireNonNull(local, "local");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.network = network;
     }
 
     @Override
@@ -46,7 +56,11 @@ public final class InMemoryTransport implements Transport {
         if (closed) {
             return;
         }
-        sent.add(new Datagram(Arrays.copyOf(data, length), destination, clock.nanoTime()));
+        byte[] copy = Arrays.copyOf(data, length);
+        sent.add(new Datagram(copy, destination, clock.nanoTime()));
+        if (network != null) {
+            network.route(copy, local, destination);
+        }
     }
 
     @Override

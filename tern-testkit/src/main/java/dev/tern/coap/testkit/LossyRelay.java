@@ -67,6 +67,9 @@ public final class LossyRelay implements LossyPath {
         private final AtomicLong forwarded = new AtomicLong();
         private final AtomicLong rescued = new AtomicLong();
 
+        Stats() {
+        }
+
         /** Datagrams that reached the relay. */
         public long received() {
             return received.get();

@@ -4,13 +4,16 @@ import dev.tern.coap.spi.Scheduler;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Comparator;
+import java.util.OptionalLong;
 import java.util.PriorityQueue;
 
 /**
- * A {@link Scheduler} whose clock only moves when the test calls {@link #advance}. Tasks passed to
+ * A {@link Scheduler} whose clock only moves when the test calls {@link #advance}, so timers of
+ * RFC 7252 §4.8 (a 247-s EXCHANGE_LIFETIME, a 93-s MAX_TRANSMIT_WAIT) run in milliseconds. Tasks passed to
  * {@link #execute} are queued and run by {@link #runPending()}; timers run in deadline order (ties in
  * scheduling order) during {@link #advance}, with the clock set to each timer's deadline. The test
- * thread is the scheduler thread, so {@link #inSchedulerThread()} is always true.
+ * thread is the scheduler thread, so {@link #inSchedulerThread()} is always true; the scheduler is
+ * not thread-safe, so every endpoint on it must run its handlers on that thread too.
  */
 public final class ManualScheduler implements Scheduler {
     private static final int MAX_TASKS_PER_RUN = 1_000_000;
@@ -82,6 +85,15 @@ public final class ManualScheduler implements Scheduler {
     /** Moves the clock to the absolute time {@code nanos} (not before now). */
     public void advanceTo(long nanos) {
         advance(Duration.ofNanos(nanos - now));
+    }
+
+    /** The deadline ({@link #nanoTime()} scale) of the earliest timer neither run nor cancelled; empty when none. */
+    public OptionalLong nextDeadline() {
+        Timer t;
+        while ((t = timers.peek()) != null && t.cancelled) {
+            timers.poll();
+        }
+        return t == null ? OptionalLong.empty() : OptionalLong.of(t.deadline);
     }
 
     /** Timers neither run nor cancelled. */

@@ -43,6 +43,19 @@ class ManualSchedulerTest {
     }
 
     @Test
+    void nextDeadlineSkipsCancelledTimers() {
+        assertThat(s.nextDeadline()).isEmpty();
+        Scheduler.Cancellable early = s.schedule(() -> log.add("early"), 10);
+        s.schedule(() -> log.add("late"), 20);
+        assertThat(s.nextDeadline()).hasValue(10);
+        early.cancel();
+        assertThat(s.nextDeadline()).hasValue(20);
+        s.advanceTo(20);
+        assertThat(s.nextDeadline()).isEmpty();
+        assertThat(log).containsExactly("late");
+    }
+
+    @Test
     void cancelledTimersNeverRun() {
         Scheduler.Cancellable c = s.schedule(() -> log.add("x"), 10);
         assertThat(s.activeTimers()).isEqualTo(1);

@@ -1,15 +1,16 @@
 package dev.tern.coap;
 
+import dev.tern.coap.internal.api.ApiAccess;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArraySet;
 
 /**
  * A source of change for an observable resource (RFC 7641 §4). The GET handler of the resource
- * calls {@link Request#observe(Observable)} to register the requester; {@link #changed()} then
+ * calls {@link Request#observe(ObservableResource)} to register the requester; {@link #changed()} then
  * makes the server run the GET again for every observer and send the result as a notification.
  *
  * <pre>{@code
- * Observable temperature = Observable.create();
+ * ObservableResource temperature = ObservableResource.create();
  * Router router = Router.builder()
  *     .get("/temp", temperature.handler(req -> Response.content(read())), RouteOptions.create().observable())
  *     .build();
@@ -20,32 +21,23 @@ import java.util.concurrent.CopyOnWriteArraySet;
  * {@link EndpointConfig#conNotificationInterval()} notifications and every 24 hours (RFC 7641
  * §4.5); {@link #confirmable()} makes every notification Confirmable.
  */
-public final class Observable {
-    /** Told about changes; implemented by the server engine for each observe relation. */
-    public interface Listener {
-        /** The resource changed: notify. */
-        void changed();
-
-        /** The resource ends observation with {@code response} (an error code, RFC 7641 §4.2). */
-        void terminate(Response response);
-    }
-
+public final class ObservableResource {
     private final boolean confirmable;
-    private final CopyOnWriteArraySet<Listener> listeners = new CopyOnWriteArraySet<>();
+    private final CopyOnWriteArraySet<ApiAccess.Observer> listeners = new CopyOnWriteArraySet<>();
     private volatile Runnable watcher = () -> { };
 
-    private Observable(boolean confirmable) {
+    private ObservableResource(boolean confirmable) {
         this.confirmable = confirmable;
     }
 
     /** A source whose notifications are NON, with a periodic CON (RFC 7641 §4.5). */
-    public static Observable create() {
-        return new Observable(false);
+    public static ObservableResource create() {
+        return new ObservableResource(false);
     }
 
     /** A source whose notifications are all CON. */
-    public static Observable confirmable() {
-        return new Observable(true);
+    public static ObservableResource confirmable() {
+        return new ObservableResource(true);
     }
 
     /** Whether every notification is Confirmable. */
@@ -55,7 +47,7 @@ public final class Observable {
 
     /** Notifies every observer: the server re-runs the GET for each and sends the response (RFC 7641 §4.2). */
     public void changed() {
-        for (Listener l : listeners) {
+        for (ApiAccess.Observer l : listeners) {
             l.changed();
         }
     }
@@ -69,7 +61,7 @@ public final class Observable {
             throw new IllegalArgumentException("terminate needs an error code: " + code);
         }
         Response r = Response.of(code);
-        for (Listener l : listeners) {
+        for (ApiAccess.Observer l : listeners) {
             l.terminate(r);
         }
     }
@@ -102,15 +94,15 @@ public final class Observable {
     }
 
     /** Engine use: adds a relation. */
-    public void addListener(Listener listener) {
-        if (listeners.add(listener)) {
+    void addObserver(ApiAccess.Observer observer) {
+        if (listeners.add(observer)) {
             watcher.run();
         }
     }
 
     /** Engine use: removes a relation. */
-    public void removeListener(Listener listener) {
-        if (listeners.remove(listener)) {
+    void removeObserver(ApiAccess.Observer observer) {
+        if (listeners.remove(observer)) {
             watcher.run();
         }
     }
