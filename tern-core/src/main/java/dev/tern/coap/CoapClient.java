@@ -35,9 +35,9 @@ public final class CoapClient implements AutoCloseable {
         if (b.transport != null) {
             scheme = b.security == null ? CoapUri.COAP : b.security.scheme();
             dev.tern.coap.spi.Transport wire = b.security == null ? b.transport : b.security.wrap(b.transport,
-                    b.scheduler);
+                    b.scheduler, b.metrics);
             endpoint = CoapEndpoint.assemble(wire, b.scheduler, b.config, null, Runnable::run, scheme, b.tracer,
-                    new SecureRandom());
+                    new SecureRandom(), b.metrics);
             return;
         }
         InetSocketAddress bind = b.bind == null ? new InetSocketAddress(0) : b.bind;
@@ -47,9 +47,9 @@ public final class CoapClient implements AutoCloseable {
                 loop.multicastInterface(b.multicastInterface);
             }
             scheme = b.security == null ? CoapUri.COAP : b.security.scheme();
-            dev.tern.coap.spi.Transport wire = b.security == null ? loop : b.security.wrap(loop, loop);
+            dev.tern.coap.spi.Transport wire = b.security == null ? loop : b.security.wrap(loop, loop, b.metrics);
             endpoint = CoapEndpoint.assemble(wire, loop, b.config, null, Runnable::run, scheme, b.tracer,
-                    new SecureRandom());
+                    new SecureRandom(), b.metrics);
         } catch (RuntimeException e) {
             loop.close();
             throw e;
@@ -274,6 +274,7 @@ public final class CoapClient implements AutoCloseable {
         private EndpointConfig config = EndpointConfig.clientDefaults();
         private InetSocketAddress bind;
         private MessageTracer tracer;
+        private dev.tern.coap.spi.EndpointMetrics metrics = dev.tern.coap.spi.EndpointMetrics.NONE;
         private java.net.NetworkInterface multicastInterface;
         private dev.tern.coap.spi.SecurityLayer security;
         private dev.tern.coap.spi.Transport transport;
@@ -337,6 +338,16 @@ public final class CoapClient implements AutoCloseable {
         /** Sees every message sent and received. */
         public Builder tracer(MessageTracer tracer) {
             this.tracer = Objects.requireNonNull(tracer, "tracer");
+            return this;
+        }
+
+        /**
+         * Tells {@code metrics} what the client does: retransmissions (RFC 7252 §4.2), timeouts
+         * (§4.8.2), duplicates (§4.5), block-wise transfers (RFC 7959), dropped datagrams and, with
+         * a security layer, handshakes and sessions. Default: none, which costs nothing.
+         */
+        public Builder metrics(dev.tern.coap.spi.EndpointMetrics metrics) {
+            this.metrics = Objects.requireNonNull(metrics, "metrics");
             return this;
         }
 

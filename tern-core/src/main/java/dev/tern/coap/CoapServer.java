@@ -104,9 +104,9 @@ public final class CoapServer implements AutoCloseable {
                         !builder.joins.isEmpty());
                 try {
                     dev.tern.coap.spi.Transport wire = builder.security == null ? loop
-                            : builder.security.wrap(loop, loop);
+                            : builder.security.wrap(loop, loop, builder.metrics);
                     started.add(CoapEndpoint.assemble(wire, loop, builder.config, builder.service, builder.proxy,
-                            executor, scheme, builder.tracer, new SecureRandom()));
+                            executor, scheme, builder.tracer, new SecureRandom(), builder.metrics));
                 } catch (RuntimeException e) {
                     loop.close();
                     throw e;
@@ -140,10 +140,10 @@ public final class CoapServer implements AutoCloseable {
         }
         Executor executor = builder.executor != null ? builder.executor : Runnable::run;
         dev.tern.coap.spi.Transport wire = builder.security == null ? datagrams
-                : builder.security.wrap(datagrams, scheduler);
+                : builder.security.wrap(datagrams, scheduler, builder.metrics);
         String scheme = builder.security == null ? CoapUri.COAP : builder.security.scheme();
         endpoints = List.of(CoapEndpoint.assemble(wire, scheduler, builder.config, builder.service, builder.proxy,
-                executor, scheme, builder.tracer, new SecureRandom()));
+                executor, scheme, builder.tracer, new SecureRandom(), builder.metrics));
         return this;
     }
 
@@ -213,6 +213,7 @@ public final class CoapServer implements AutoCloseable {
                 Response.of(Code.NOT_FOUND));
         private Executor executor;
         private MessageTracer tracer;
+        private dev.tern.coap.spi.EndpointMetrics metrics = dev.tern.coap.spi.EndpointMetrics.NONE;
         private int receiveBufferSize = 2 * 1024 * 1024;
         private int ioThreads = 1;
         private final List<MulticastJoins.Join> joins = new ArrayList<>();
@@ -357,6 +358,19 @@ public final class CoapServer implements AutoCloseable {
         /** Sees every message sent and received. */
         public Builder tracer(MessageTracer tracer) {
             this.tracer = Objects.requireNonNull(tracer, "tracer");
+            return this;
+        }
+
+        /**
+         * Tells {@code metrics} what the server does: requests by method, response code and route
+         * with the handler's latency (RFC 7252 §5), retransmissions (§4.2), duplicates (§4.5),
+         * observers and notifications (RFC 7641), block-wise transfers (RFC 7959), dropped
+         * datagrams and, with a {@link #security security layer}, handshakes and sessions. Shared by
+         * every I/O thread. {@code tern-micrometer}'s {@code TernMetrics} records them in a
+         * Micrometer registry. Default: none, which costs nothing.
+         */
+        public Builder metrics(dev.tern.coap.spi.EndpointMetrics metrics) {
+            this.metrics = Objects.requireNonNull(metrics, "metrics");
             return this;
         }
 

@@ -15,6 +15,11 @@ final class EngineAccess extends ApiAccess {
     }
 
     @Override
+    public Request.Builder routeRecorder(Request.Builder builder, java.util.function.Consumer<String> recorder) {
+        return builder.routeRecorder(recorder);
+    }
+
+    @Override
     public Request.Builder actions(Request.Builder builder, Runnable acknowledger,
                                    Predicate<ObservableResource> observeHandler) {
         return builder.acknowledger(acknowledger).observeHandler(observeHandler);

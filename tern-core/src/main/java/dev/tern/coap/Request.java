@@ -21,6 +21,7 @@ public final class Request {
     private static final InetSocketAddress UNSET_PEER = InetSocketAddress.createUnresolved("localhost", 5683);
     private static final Runnable NO_ACK = () -> { };
     private static final java.util.function.Predicate<ObservableResource> NO_OBSERVE = source -> false;
+    private static final java.util.function.Consumer<String> NO_RECORDER = template -> { };
 
     private final Method method;
     private final Options options;
@@ -33,6 +34,7 @@ public final class Request {
     private final Map<String, String> pathParams;
     private final Runnable acknowledger;
     private final java.util.function.Predicate<ObservableResource> observeHandler;
+    private final java.util.function.Consumer<String> routeRecorder;
     private final boolean multicast;
     private final Runnable groupLimitRelease;
     private final int blockSize;
@@ -55,6 +57,7 @@ public final class Request {
         this.pathParams = Map.copyOf(b.pathParams);
         this.acknowledger = b.acknowledger;
         this.observeHandler = b.observeHandler;
+        this.routeRecorder = b.routeRecorder;
         this.multicast = b.multicast;
         this.groupLimitRelease = b.groupLimitRelease;
         this.blockSize = b.blockSize;
@@ -120,6 +123,7 @@ public final class Request {
         b.pathParams = pathParams;
         b.acknowledger = acknowledger;
         b.observeHandler = observeHandler;
+        b.routeRecorder = routeRecorder;
         b.multicast = multicast;
         b.groupLimitRelease = groupLimitRelease;
         b.blockSize = blockSize;
@@ -273,6 +277,11 @@ public final class Request {
         return observeHandler.test(Objects.requireNonNull(source, "source"));
     }
 
+    /** The {@link Router} took the route with this path template: told to the server's metrics. */
+    void routed(String pathTemplate) {
+        routeRecorder.accept(pathTemplate);
+    }
+
     /** Whether the request carries Observe=0, asking to register (RFC 7641 §2). */
     public boolean isObserveRegistration() {
         return method == Method.GET && options.observe().orElse(-1) == 0;
@@ -312,6 +321,7 @@ public final class Request {
         private Map<String, String> pathParams = Map.of();
         private Runnable acknowledger = NO_ACK;
         private java.util.function.Predicate<ObservableResource> observeHandler = NO_OBSERVE;
+        private java.util.function.Consumer<String> routeRecorder = NO_RECORDER;
         private boolean multicast;
         private Runnable groupLimitRelease = NO_ACK;
         private int blockSize;
@@ -468,6 +478,15 @@ public final class Request {
         /** The action of {@link Request#observe(ObservableResource)}; set by the server engine. */
         Builder observeHandler(java.util.function.Predicate<ObservableResource> handler) {
             this.observeHandler = Objects.requireNonNull(handler, "handler");
+            return this;
+        }
+
+        /**
+         * Told the path template of the {@link Router} route that serves the request (RFC 7252
+         * §5.7.2), for the server's metrics ({@code spi.EndpointMetrics}); set by the server engine.
+         */
+        Builder routeRecorder(java.util.function.Consumer<String> recorder) {
+            this.routeRecorder = Objects.requireNonNull(recorder, "recorder");
             return this;
         }
 

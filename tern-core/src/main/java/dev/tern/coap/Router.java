@@ -163,7 +163,7 @@ public final class Router implements Service {
         if (literal != null) {
             Endpoint e = literal.endpoint(method);
             if (e != null) {
-                return e.invoke(request, path);
+                return take(request, literal.template, e, path);
             }
             pathKnown = true;
         }
@@ -171,12 +171,24 @@ public final class Router implements Service {
             if (r.template.matches(path)) {
                 Endpoint e = r.endpoint(method);
                 if (e != null) {
-                    return e.invoke(request, path);
+                    return take(request, r.template, e, path);
                 }
                 pathKnown = true;
             }
         }
         return answer(pathKnown ? Code.METHOD_NOT_ALLOWED : Code.NOT_FOUND);
+    }
+
+    /**
+     * Tells the request's route recorder (the server's metrics) the template, unless the route
+     * ignores group requests and this is one (its 4.04 is no route's answer), then invokes {@code e}.
+     */
+    private static CompletableFuture<Response> take(Request request, Template template, Endpoint e,
+                                                    List<String> path) {
+        if (!request.isMulticast() || e.group != RouteOptions.GROUP_IGNORED) {
+            request.routed(template.source);
+        }
+        return e.invoke(request, path);
     }
 
     private static CompletableFuture<Response> answer(Code code) {

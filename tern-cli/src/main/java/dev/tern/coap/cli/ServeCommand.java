@@ -29,13 +29,15 @@ import picocli.CommandLine.Option;
             "  tern serve --dtls --psk-identity dev1 --psk-key @dev1.key",
             "  tern serve --dtls -c server.crt -j server.key -C ca.crt",
             "  tern serve --dtls --rpk -j server.key --trusted-key client.pub",
-            "  tern serve --proxy --proxy-allow 192.0.2.0/24,[2001:db8::1]:5683 --reverse /dev=coap://192.0.2.7"})
+            "  tern serve --proxy --proxy-allow 192.0.2.0/24,[2001:db8::1]:5683 --reverse /dev=coap://192.0.2.7",
+            "  tern serve --metrics 9464    (then: curl localhost:9464/metrics)"})
 public final class ServeCommand implements Callable<Integer> {
     private final Io io;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile CoapServer server;
     private volatile CoapServer secureServer;
     private volatile dev.tern.coap.proxy.CoapProxy proxy;
+    private volatile MetricsHttpServer metricsServer;
     private boolean closed;
 
     @Option(names = {"-p", "--port"}, paramLabel = "PORT", description = "UDP port (default: ${DEFAULT-VALUE}; 0 picks one)")
@@ -69,6 +71,14 @@ public final class ServeCommand implements Callable<Integer> {
             description = "I/O threads sharing the port with SO_REUSEPORT, each peer served by one (default: ${DEFAULT-VALUE}; Linux)")
     int ioThreads = 1;
 
+    @Option(names = "--metrics", paramLabel = "PORT",
+            description = "serve Prometheus metrics on http://127.0.0.1:PORT/metrics and a health check on /health")
+    Integer metricsPort;
+
+    @Option(names = "--metrics-bind", paramLabel = "ADDR",
+            description = "address the metrics HTTP server binds (default: ${DEFAULT-VALUE}, this host only)")
+    String metricsBind = "127.0.0.1";
+
     @Option(names = {"-v", "--verbose"}, description = "show every message received (<) and sent (>) on stderr")
     boolean verbose;
 
@@ -93,6 +103,9 @@ public final class ServeCommand implements Callable<Integer> {
         }
         if (ioThreads > 1 && multicast) {
             throw new UsageException("--multicast needs --io-threads 1");
+        }
+        if (metricsPort != null && (metricsPort < 0 || metricsPort > 65535)) {
+            throw new UsageException("--metrics port must be 0..65535: " + metricsPort);
         }
         if (maxStored < 1 || maxStoredBytes < 1) {
             throw new UsageException("--max-stored and --max-stored-bytes must be at least 1");
@@ -127,8 +140,22 @@ public final class ServeCommand implements Callable<Integer> {
         }
         // Every demo and plugtest handler is non-blocking (/separate and /obs use timers), so they run
         // on the I/O thread: no hand-off per request. The proxy may resolve host names: the handler pool.
+        if (metricsPort != null) {
+            // Bound before the CoAP ports, so that a busy metrics port leaves nothing behind.
+            try {
+                metricsServer = new MetricsHttpServer(new InetSocketAddress(InetAddress.getByName(metricsBind),
+                        metricsPort), () -> address() != null).start();
+            } catch (java.io.IOException e) {
+                io.err().println("tern: cannot serve metrics on " + metricsBind + " port " + metricsPort + ": "
+                        + e.getMessage());
+                return ExitCodes.ERROR;
+            }
+        }
         CoapServer.Builder b = CoapServer.builder().port(port).service(app).ioThreads(ioThreads);
         configure(b, proxying);
+        if (metricsServer != null) {
+            b.metrics(metricsServer.metrics());
+        }
         if (bindAddress != null) {
             b.bind(bindAddress);
         }
@@ -141,6 +168,7 @@ public final class ServeCommand implements Callable<Integer> {
         try {
             server = b.build().start();
         } catch (CoapException e) {
+            closeMetrics();
             io.err().println("tern: cannot serve on " + (bind == null ? "port " : bind + " port ") + port + ": "
                     + e.getMessage());
             closeProxy();
@@ -151,6 +179,9 @@ public final class ServeCommand implements Callable<Integer> {
             CoapServer.Builder sb = CoapServer.builder().port(secure.port()).service(app)
                     .security(dtlsServer.layer());
             configure(sb, proxying);
+            if (metricsServer != null) {
+                sb.metrics(metricsServer.metrics()); // one registry: the coaps counts add to the coap ones
+            }
             if (bindAddress != null) {
                 sb.bind(bindAddress);
             }
@@ -162,6 +193,7 @@ public final class ServeCommand implements Callable<Integer> {
             } catch (CoapException e) {
                 server.close();
                 closeProxy();
+                closeMetrics();
                 io.err().println("tern: cannot serve coaps on " + (bind == null ? "port " : bind + " port ")
                         + secure.port() + ": " + e.getMessage());
                 return ExitCodes.ERROR;
@@ -183,6 +215,9 @@ public final class ServeCommand implements Callable<Integer> {
         if (secureServer != null) {
             io.err().println("tern: serving coaps://" + Addresses.format(secureServer.localAddress()) + "/ ("
                     + dtlsServer.description() + ")");
+        }
+        if (metricsServer != null) {
+            io.err().println("tern: metrics on http://" + Addresses.format(metricsServer.address()) + "/metrics");
         }
         io.err().flush();
         try {
@@ -225,6 +260,12 @@ public final class ServeCommand implements Callable<Integer> {
         }
     }
 
+    /** The bound address of the metrics HTTP server once serving, else null. */
+    InetSocketAddress metricsAddress() {
+        MetricsHttpServer m = metricsServer;
+        return m == null || stopped.getCount() == 0 ? null : m.address();
+    }
+
     /** Stops serving and lets {@link #call()} return 0, as SIGTERM does. */
     void stop() {
         stopped.countDown();
@@ -240,5 +281,14 @@ public final class ServeCommand implements Callable<Integer> {
             closeProxy();
         }
         stopped.countDown();
+        closeMetrics();
+    }
+
+    private void closeMetrics() {
+        MetricsHttpServer m = metricsServer;
+        if (m != null) {
+            metricsServer = null;
+            m.close();
+        }
     }
 }

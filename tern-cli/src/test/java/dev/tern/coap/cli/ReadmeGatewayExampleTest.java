@@ -60,6 +60,7 @@ class ReadmeGatewayExampleTest {
     }
 
     @Test
+    @SuppressWarnings("try") // the try-with-resources only closes the gateway, loaded by reflection
     void theGatewayAndItsClientCompileRunAndPrintWhatTheReadmeSays() throws Exception {
         String section = section();
         List<String> sources = blocks(section, "java");

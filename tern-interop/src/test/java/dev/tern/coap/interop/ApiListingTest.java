@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tern.coap.CoapClient;
 import dev.tern.coap.dtls.Dtls;
+import dev.tern.coap.micrometer.TernMetrics;
 import dev.tern.coap.testkit.InMemoryNetwork;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -43,6 +44,7 @@ class ApiListingTest {
     static Stream<Arguments> modules() {
         return Stream.of(Arguments.of("tern-core", CoapClient.class), Arguments.of("tern-dtls", Dtls.class),
                 Arguments.of("tern-testkit", InMemoryNetwork.class),
+                Arguments.of("tern-micrometer", TernMetrics.class),
                 Arguments.of("tern-proxy", dev.tern.coap.proxy.CoapProxy.class));
     }
 

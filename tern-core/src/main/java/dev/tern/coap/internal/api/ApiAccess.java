@@ -54,6 +54,13 @@ public abstract class ApiAccess {
                                             Predicate<ObservableResource> observeHandler,
                                             Runnable groupLimitRelease);
 
+    /**
+     * Server side: what the {@link dev.tern.coap.Router} tells of the route that serves the request,
+     * its path template (RFC 7252 §5.7.2), for the server's metrics ({@code spi.EndpointMetrics}).
+     */
+    public abstract Request.Builder routeRecorder(Request.Builder builder,
+                                                  java.util.function.Consumer<String> recorder);
+
     /** Replaces the actions of {@link Request#acknowledge()} and {@link Request#observe(ObservableResource)}. */
     public abstract Request.Builder actions(Request.Builder builder, Runnable acknowledger,
                                             Predicate<ObservableResource> observeHandler);

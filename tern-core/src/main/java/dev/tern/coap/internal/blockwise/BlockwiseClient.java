@@ -9,6 +9,7 @@ import dev.tern.coap.OptionNumber;
 import dev.tern.coap.Options;
 import dev.tern.coap.Request;
 import dev.tern.coap.Response;
+import dev.tern.coap.spi.EndpointMetrics;
 import java.net.InetSocketAddress;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
@@ -52,11 +53,18 @@ public final class BlockwiseClient {
     private final int preferredSize;
     private final int maxBodySize;
     private final AtomicLong tags = new AtomicLong();
+    private final EndpointMetrics metrics;
     private final DownloadBudget budget;
 
-    /** A client stage over {@code next}. */
+    /** A client stage over {@code next}, without metrics. */
     public BlockwiseClient(Exchanger next, EndpointConfig config) {
+        this(next, config, EndpointMetrics.NONE);
+    }
+
+    /** A client stage over {@code next}; {@code metrics} is told when a transfer starts and completes. */
+    public BlockwiseClient(Exchanger next, EndpointConfig config, EndpointMetrics metrics) {
         this.next = next;
+        this.metrics = metrics;
         this.preferredSize = config.preferredBlockSize();
         this.maxBodySize = config.maxBodySize();
         this.budget = new DownloadBudget(config.maxClientBlockwiseBytes());
@@ -129,6 +137,7 @@ public final class BlockwiseClient {
         }
 
         CompletableFuture<Response> start() {
+            metrics.blockwiseStarted(EndpointMetrics.Blockwise.CLIENT_BLOCK1);
             sendBlock();
             return result;
         }
@@ -162,6 +171,7 @@ public final class BlockwiseClient {
         private void onResponse(Response r, int num, boolean more, int end) {
             Block control = r.options().block1().orElse(null);
             if (!more) {
+                metrics.blockwiseCompleted(EndpointMetrics.Blockwise.CLIENT_BLOCK1);
                 Request again = request.toBuilder().payload(Bytes.EMPTY).options(o -> o.remove(OptionNumber.SIZE1)
                         .remove(OptionNumber.REQUEST_TAG).remove(OptionNumber.OBSERVE)).build();
                 download(again, destination, r).whenComplete((whole, failure) -> {
@@ -223,6 +233,7 @@ public final class BlockwiseClient {
             if (block == null || !block.more()) {
                 return CompletableFuture.completedFuture(withoutBlockOptions(first, null)); // the whole body
             }
+            metrics.blockwiseStarted(EndpointMetrics.Blockwise.CLIENT_BLOCK2);
             announcedTotal = first.options().size2().orElse(-1);
             if (announcedTotal > maxBodySize && first.isSuccess()) {
                 // Size2 is only announced (§4), so it sizes nothing; beyond the limit it ends the transfer early.
@@ -286,6 +297,7 @@ public final class BlockwiseClient {
             length += p.length();
             again.progress().ifPresent(l -> l.progress(length, announcedTotal));
             if (!block.more()) {
+                metrics.blockwiseCompleted(EndpointMetrics.Blockwise.CLIENT_BLOCK2);
                 result.complete(withoutBlockOptions(r, Bytes.of(buffer, 0, length)));
                 return;
             }

@@ -10,6 +10,7 @@ import dev.tern.coap.Options;
 import dev.tern.coap.Request;
 import dev.tern.coap.Response;
 import dev.tern.coap.Service;
+import dev.tern.coap.spi.EndpointMetrics;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.LongSupplier;
@@ -49,6 +50,12 @@ public final class BlockwiseServer implements Service {
     private final int preferredSize;
     private final BodyAssembler bodies;
     private final RepresentationCache representations;
+    private final EndpointMetrics metrics;
+
+    /** Wraps {@code next} without metrics; see {@link #BlockwiseServer(Service, EndpointConfig, LongSupplier, EndpointMetrics)}. */
+    public BlockwiseServer(Service next, EndpointConfig config, LongSupplier nanoClock) {
+        this(next, config, nanoClock, EndpointMetrics.NONE);
+    }
 
     /**
      * Wraps {@code next}.
@@ -57,9 +64,11 @@ public final class BlockwiseServer implements Service {
      * @param config block size, body limit, state bounds and lifetime
      * @param nanoClock the endpoint's monotonic clock (the scheduler's), for state lifetimes; read on
      *        handler threads, so it must be thread-safe
+     * @param metrics told when a transfer starts and completes
      */
-    public BlockwiseServer(Service next, EndpointConfig config, LongSupplier nanoClock) {
+    public BlockwiseServer(Service next, EndpointConfig config, LongSupplier nanoClock, EndpointMetrics metrics) {
         this.next = next;
+        this.metrics = metrics;
         this.preferredSize = config.preferredBlockSize();
         this.preferredSzx = Block.szx(preferredSize);
         long lifetime = config.blockwiseLifetime().toNanos();
@@ -115,6 +124,9 @@ public final class BlockwiseServer implements Service {
         if (block.num() == 0 && !block.more()) {
             return deliver(request, payload, new Block(0, false, szx), block2, szx2);
         }
+        if (block.num() == 0) {
+            metrics.blockwiseStarted(EndpointMetrics.Blockwise.SERVER_BLOCK1);
+        }
         BodyAssembler.Step step = bodies.offer(ResourceKey.ofBody(request), block, payload,
                 request.contentFormat(), request.options().size1(), request.token().orElse(Bytes.EMPTY));
         if (step.reply() != null) {
@@ -124,6 +136,7 @@ public final class BlockwiseServer implements Service {
             return done(Response.builder(Code.CONTINUE)
                     .option(new Block(block.num(), true, szx).toOption(OptionNumber.BLOCK1)).build());
         }
+        metrics.blockwiseCompleted(EndpointMetrics.Blockwise.SERVER_BLOCK1);
         return deliver(request, step.body(), new Block(block.num(), false, szx), block2, szx2);
     }
 
@@ -190,6 +203,7 @@ public final class BlockwiseServer implements Service {
             Method m = request.method();
             Representation rep = Representation.of(r, m == Method.GET || m == Method.FETCH);
             representations.put(ResourceKey.ofRepresentation(request), rep);
+            metrics.blockwiseStarted(EndpointMetrics.Blockwise.SERVER_BLOCK2);
             out = rep.block(0, szx, true);
         }
         if (block1Echo != null) {
@@ -202,8 +216,11 @@ public final class BlockwiseServer implements Service {
         return r == null || (r.payload().length() <= preferredSize && !requestOptions.has(OptionNumber.SIZE2));
     }
 
-    private static Response blockOrBadOption(Representation rep, int num, int szx, boolean size2) {
+    private Response blockOrBadOption(Representation rep, int num, int szx, boolean size2) {
         Response block = rep.block(num, szx, size2);
+        if (block != null && num > 0 && !block.options().block2().map(Block::more).orElse(true)) {
+            metrics.blockwiseCompleted(EndpointMetrics.Blockwise.SERVER_BLOCK2);
+        }
         return block != null ? block : Response.of(Code.BAD_OPTION,
                 "Block2 block " + num + " is beyond the end of the " + rep.length() + "-byte body");
     }

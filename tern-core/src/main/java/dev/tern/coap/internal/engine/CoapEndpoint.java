@@ -15,6 +15,7 @@ import dev.tern.coap.internal.codec.MessageFormatError;
 import dev.tern.coap.internal.exchange.ClientExchanges;
 import dev.tern.coap.internal.exchange.ServerExchanges;
 import dev.tern.coap.internal.message.MessageLayer;
+import dev.tern.coap.spi.EndpointMetrics;
 import dev.tern.coap.spi.Scheduler;
 import dev.tern.coap.spi.Transport;
 import java.net.InetSocketAddress;
@@ -41,6 +42,7 @@ import java.util.random.RandomGenerator;
  *   <li>application — the {@link Service} (a Router with its filters)</li>
  * </ol>
  *
+ * Every stage reports to the endpoint's {@link EndpointMetrics} (a no-op unless one is given).
  * All protocol state is confined to the {@link Scheduler} thread.
  */
 public final class CoapEndpoint implements AutoCloseable {
@@ -58,7 +60,8 @@ public final class CoapEndpoint implements AutoCloseable {
     private volatile boolean closed;
 
     private CoapEndpoint(Transport transport, Scheduler scheduler, MessageLayer messages, ClientExchanges client,
-                         ServerExchanges server, BlockwiseServer blockwiseServer, EndpointConfig config) {
+                         ServerExchanges server, BlockwiseServer blockwiseServer, EndpointConfig config,
+                         EndpointMetrics metrics) {
         this.blockwiseServer = blockwiseServer;
         this.transport = transport;
         this.scheduler = scheduler;
@@ -66,7 +69,14 @@ public final class CoapEndpoint implements AutoCloseable {
         this.client = client;
         this.server = server;
         this.config = config;
-        this.blockwise = new BlockwiseClient(this::sendOne, config);
+        this.blockwise = new BlockwiseClient(this::sendOne, config, metrics);
+    }
+
+    /** Assembles and starts the stack without metrics ({@link EndpointMetrics#NONE}); see the full form. */
+    public static CoapEndpoint assemble(Transport transport, Scheduler scheduler, EndpointConfig config,
+                                        Service service, Executor executor, String scheme, MessageTracer tracer,
+                                        RandomGenerator random) {
+        return assemble(transport, scheduler, config, service, executor, scheme, tracer, random, EndpointMetrics.NONE);
     }
 
     /**
@@ -80,11 +90,12 @@ public final class CoapEndpoint implements AutoCloseable {
      * @param scheme {@code coap} or {@code coaps}
      * @param tracer sees every message, or null
      * @param random tokens, initial Message IDs and retransmission jitter
+     * @param metrics told what every stage does ({@link EndpointMetrics#NONE} for nothing)
      */
     public static CoapEndpoint assemble(Transport transport, Scheduler scheduler, EndpointConfig config,
                                         Service service, Executor executor, String scheme, MessageTracer tracer,
-                                        RandomGenerator random) {
-        return assemble(transport, scheduler, config, service, null, executor, scheme, tracer, random);
+                                        RandomGenerator random, EndpointMetrics metrics) {
+        return assemble(transport, scheduler, config, service, null, executor, scheme, tracer, random, metrics);
     }
 
     /**
@@ -92,23 +103,24 @@ public final class CoapEndpoint implements AutoCloseable {
      * or Proxy-Scheme (RFC 7252 §5.7.2) go to {@code proxy}; without one they get 5.05.
      *
      * @param proxy the forward proxy, or null for none
-     * @see #assemble(Transport, Scheduler, EndpointConfig, Service, Executor, String, MessageTracer, RandomGenerator)
+     * @see #assemble(Transport, Scheduler, EndpointConfig, Service, Executor, String, MessageTracer, RandomGenerator,
+     *      EndpointMetrics)
      */
     public static CoapEndpoint assemble(Transport transport, Scheduler scheduler, EndpointConfig config,
                                         Service service, Service proxy, Executor executor, String scheme,
-                                        MessageTracer tracer, RandomGenerator random) {
+                                        MessageTracer tracer, RandomGenerator random, EndpointMetrics metrics) {
         if (service != null && proxy != null) {
             service = proxyDispatch(service, proxy);
         }
         Transport wire = tracer == null ? transport : new TracingTransport(transport, tracer);
-        MessageLayer messages = new MessageLayer(wire, scheduler, config, random);
-        ClientExchanges client = new ClientExchanges(messages, scheduler, config, random);
+        MessageLayer messages = new MessageLayer(wire, scheduler, config, random, metrics);
+        ClientExchanges client = new ClientExchanges(messages, scheduler, config, random, metrics);
         BlockwiseServer blockwiseServer = service == null ? null
-                : new BlockwiseServer(service, config, scheduler::nanoTime);
+                : new BlockwiseServer(service, config, scheduler::nanoTime, metrics);
         ServerExchanges server = service == null ? null : new ServerExchanges(messages, scheduler, config,
-                blockwiseServer, executor, scheme, wire::peerIdentity, proxy != null);
+                blockwiseServer, executor, scheme, wire::peerIdentity, metrics, proxy != null);
         CoapEndpoint endpoint = new CoapEndpoint(wire, scheduler, messages, client, server, blockwiseServer,
-                config);
+                config, metrics);
         messages.setUpper(endpoint.new Upper());
         wire.start(endpoint.new Lower());
         return endpoint;

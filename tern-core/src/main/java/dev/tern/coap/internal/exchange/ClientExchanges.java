@@ -17,6 +17,7 @@ import dev.tern.coap.internal.codec.OptionValidator;
 import dev.tern.coap.internal.message.MessageKey;
 import dev.tern.coap.internal.message.MessageLayer;
 import dev.tern.coap.internal.message.Retransmitter;
+import dev.tern.coap.spi.EndpointMetrics;
 import dev.tern.coap.spi.Scheduler;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -43,13 +44,16 @@ public final class ClientExchanges {
     private final HashMap<Bytes, Exchange> byToken = new HashMap<>();
     private final HashMap<InetSocketAddress, PeerQueue> peers = new HashMap<>();
     private final MulticastRequests multicast;
+    private final EndpointMetrics metrics;
     /** Servers that rejected an extended token (RFC 8974 §2.2.2), bounded by maxPeers. */
     private final ShortTokenPeers shortTokenPeers;
     private int pending;
 
-    /** Creates the client exchange layer. */
-    public ClientExchanges(MessageLayer messages, Scheduler scheduler, EndpointConfig config, RandomGenerator random) {
+    /** Creates the client exchange layer; {@code metrics} counts timeouts and unmatched responses. */
+    public ClientExchanges(MessageLayer messages, Scheduler scheduler, EndpointConfig config, RandomGenerator random,
+                           EndpointMetrics metrics) {
         this.messages = messages;
+        this.metrics = metrics;
         this.scheduler = scheduler;
         this.config = config;
         this.random = random;
@@ -116,7 +120,7 @@ public final class ClientExchanges {
             });
         }
         Duration timeout = request.timeout().orElse(config.requestTimeout());
-        ex.timeoutTimer = scheduler.schedule(() -> ex.fail(new CoapTimeoutException(
+        ex.timeoutTimer = scheduler.schedule(() -> ex.timedOut(new CoapTimeoutException(
                 "no response from " + describe(destination) + " within " + timeout.toMillis() + " ms")),
                 timeout.toNanos());
         PeerQueue q = peers.computeIfAbsent(destination, k -> new PeerQueue());
@@ -157,6 +161,7 @@ public final class ClientExchanges {
         Exchange ex = byToken.get(m.token());
         if (ex == null || !ex.destination.equals(peer)) {
             // §5.3.2: a response we did not ask for; reject a CON with RST, ignore a NON.
+            metrics.datagramDropped(EndpointMetrics.DropReason.UNMATCHED);
             if (m.type() == MessageType.CON) {
                 messages.replyReset(entry, m.messageId(), peer);
             }
@@ -489,6 +494,14 @@ public final class ClientExchanges {
             }
         }
 
+        /** Fails with {@code e} and counts a client timeout, unless it has already finished. */
+        void timedOut(CoapTimeoutException e) {
+            if (!finished) {
+                metrics.clientTimeout();
+            }
+            fail(e);
+        }
+
         /** Releases the token and the NSTART slot; false if it had already finished. */
         private boolean finish() {
             if (finished) {
@@ -568,7 +581,7 @@ public final class ClientExchanges {
 
         @Override
         public void onTimeout() {
-            fail(new CoapTimeoutException("no acknowledgement from " + describe(destination) + " after "
+            timedOut(new CoapTimeoutException("no acknowledgement from " + describe(destination) + " after "
                     + (config.maxRetransmit() + 1) + " transmissions"));
         }
     }

@@ -19,6 +19,7 @@ import dev.tern.coap.internal.message.MessageKey;
 import dev.tern.coap.internal.message.MessageLayer;
 import dev.tern.coap.internal.message.Retransmitter;
 import dev.tern.coap.internal.observe.ObserveRelations;
+import dev.tern.coap.spi.EndpointMetrics;
 import dev.tern.coap.spi.Scheduler;
 import java.net.InetSocketAddress;
 import java.util.Optional;
@@ -56,6 +57,12 @@ public final class ServerExchanges {
     private final ObserveRelations observers;
     private final long handlerTimeoutNanos;
     private final AmplificationGuard amplification;
+    private final EndpointMetrics metrics;
+    /** Whether handler latencies are measured: only for a listener that is not {@link EndpointMetrics#NONE}. */
+    private final boolean timing;
+    /** One request in this many is timed ({@link EndpointMetrics#handlerLatencySampling()}). */
+    private final int sampling;
+    private int untilSample;
     private final GroupResponseLimit groupLimit;
     private final RequestRateLimiter rateLimiter;
     /** Whether {@code service} forwards Proxy-Uri / Proxy-Scheme requests; else they get 5.05 (§5.7.2). */
@@ -64,8 +71,9 @@ public final class ServerExchanges {
     /** Creates the server exchange layer of a server that is not a proxy (5.05 for proxy requests). */
     public ServerExchanges(MessageLayer messages, Scheduler scheduler, EndpointConfig config, Service service,
                            Executor executor, String scheme,
-                           java.util.function.Function<InetSocketAddress, dev.tern.coap.PeerIdentity> identities) {
-        this(messages, scheduler, config, service, executor, scheme, identities, false);
+                           java.util.function.Function<InetSocketAddress, dev.tern.coap.PeerIdentity> identities,
+                           EndpointMetrics metrics) {
+        this(messages, scheduler, config, service, executor, scheme, identities, metrics, false);
     }
 
     /**
@@ -75,9 +83,12 @@ public final class ServerExchanges {
     public ServerExchanges(MessageLayer messages, Scheduler scheduler, EndpointConfig config, Service service,
                            Executor executor, String scheme,
                            java.util.function.Function<InetSocketAddress, dev.tern.coap.PeerIdentity> identities,
-                           boolean proxying) {
+                           EndpointMetrics metrics, boolean proxying) {
         this.proxying = proxying;
         this.messages = messages;
+        this.metrics = metrics;
+        this.timing = metrics != EndpointMetrics.NONE;
+        this.sampling = Math.max(1, metrics.handlerLatencySampling());
         this.scheduler = scheduler;
         this.config = config;
         this.service = service;
@@ -85,7 +96,7 @@ public final class ServerExchanges {
         this.scheme = scheme;
         this.identities = identities;
         this.separateDelayNanos = config.separateResponseDelay().toNanos();
-        this.observers = new ObserveRelations(messages, scheduler, config, service, executor);
+        this.observers = new ObserveRelations(messages, scheduler, config, service, executor, metrics);
         this.handlerTimeoutNanos = config.handlerTimeout().toNanos();
         this.amplification = new AmplificationGuard(config, scheduler::nanoTime);
         this.groupLimit = new GroupResponseLimit(config, amplification);
@@ -156,6 +167,8 @@ public final class ServerExchanges {
             // §5.4.1: a CON gets 4.02 with a diagnostic; a NON is rejected silently.
             if (m.type() == MessageType.CON) {
                 respond(ex, Response.of(Code.BAD_OPTION, badCritical.get()));
+            } else {
+                metrics.datagramDropped(EndpointMetrics.DropReason.BAD_OPTION);
             }
             return;
         }
@@ -181,9 +194,15 @@ public final class ServerExchanges {
             registration = observe == 0 && !multicast;
         }
         ex.mayObserve = registration;
-        Request request = ApiAccess.get().inbound(Request.builder(method.get()).options(options).payload(m.payload())
-                        .confirmable(m.type() == MessageType.CON).peer(peer).token(m.token()),
-                scheme, identities.apply(peer), multicast, ex, ex, multicast ? ex::releaseGroupLimit : NOTHING).build();
+        if (timing && --untilSample <= 0) {
+            untilSample = sampling;
+            ex.timed = true;
+        }
+        ApiAccess api = ApiAccess.get();
+        Request request = api.routeRecorder(api.inbound(Request.builder(method.get()).options(options)
+                        .payload(m.payload()).confirmable(m.type() == MessageType.CON).peer(peer).token(m.token()),
+                scheme, identities.apply(peer), multicast, ex, ex, multicast ? ex::releaseGroupLimit : NOTHING), ex)
+                .build();
         if (m.type() == MessageType.CON && separateDelayNanos == 0) {
             acknowledge(ex);
         }
@@ -191,6 +210,7 @@ public final class ServerExchanges {
             executor.execute(() -> invoke(ex, request));
         } catch (RejectedExecutionException e) {
             // Saturated: tell the client to come back later instead of queueing without bound.
+            metrics.executorRejected();
             respond(ex, Response.builder(Code.SERVICE_UNAVAILABLE).maxAge(2).build());
             return;
         }
@@ -244,6 +264,9 @@ public final class ServerExchanges {
     }
 
     private void invoke(Exchange ex, Request request) {
+        if (ex.timed) {
+            ex.nanos = scheduler.nanoTime(); // the start; complete() turns it into the duration
+        }
         CompletableFuture<Response> future;
         try {
             future = service.handle(request);
@@ -269,6 +292,10 @@ public final class ServerExchanges {
     }
 
     private void complete(Exchange ex, Request request, Response response, Throwable failure) {
+        if (ex.timed && !ex.done) {
+            ex.nanos = scheduler.nanoTime() - ex.nanos;
+            ex.measured = true;
+        }
         Response r = response;
         if (failure != null || r == null) {
             LOG.warn("handler failed for {} from {}", request, ex.peer,
@@ -343,6 +370,7 @@ public final class ServerExchanges {
         if (amplification.enabled() && !ex.multicast) {
             r = limitAmplification(req, ex.peer, r);
         }
+        metrics.requestHandled(req.code(), r.code(), ex.route, ex.measured ? ex.nanos : -1);
         if (ex.multicast && r.isSuccess()) {
             r = groupLimit.limit(req, ex.peer, r, ex.groupLimitReleased); // RFC 7252 §11.3; null: too large
         }
@@ -402,9 +430,11 @@ public final class ServerExchanges {
 
     /**
      * One request being served. It is also the request's {@link Request#acknowledge()} and
-     * {@link Request#observe} actions, so that building the request allocates no closures.
+     * {@link Request#observe} actions and where the Router records the route it took, so that
+     * building the request allocates no closures.
      */
-    private final class Exchange implements Runnable, Predicate<dev.tern.coap.ObservableResource> {
+    private final class Exchange implements Runnable, Predicate<dev.tern.coap.ObservableResource>,
+            java.util.function.Consumer<String> {
         final Message request;
         final InetSocketAddress peer;
         /** The request's deduplication entry, where its reply is recorded. */
@@ -419,6 +449,12 @@ public final class ServerExchanges {
         boolean mayObserve;
         boolean acked;
         boolean done;
+        /** The Router's template for it, for {@link EndpointMetrics#requestHandled}. */
+        String route = EndpointMetrics.NO_ROUTE;
+        /** Whether this request is timed; when the service was called, then how long it took (measured). */
+        boolean timed;
+        boolean measured;
+        long nanos;
         /** Set by the Router when the route opted out of the group multiplier (RFC 7252 §11.3). */
         volatile boolean groupLimitReleased;
 
@@ -442,6 +478,12 @@ public final class ServerExchanges {
             } else {
                 scheduler.execute(() -> acknowledge(this));
             }
+        }
+
+        /** The Router's route template (a handler thread; read after the response, on the scheduler thread). */
+        @Override
+        public void accept(String template) {
+            route = template;
         }
 
         /** {@link Request#observe}, called by the handler on any thread. */

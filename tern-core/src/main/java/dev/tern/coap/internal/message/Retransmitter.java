@@ -5,6 +5,7 @@ import dev.tern.coap.EndpointConfig;
 import dev.tern.coap.MessageType;
 import dev.tern.coap.internal.codec.Message;
 import dev.tern.coap.internal.codec.MessageEncoder;
+import dev.tern.coap.spi.EndpointMetrics;
 import dev.tern.coap.spi.Scheduler;
 import dev.tern.coap.spi.Transport;
 import java.net.InetSocketAddress;
@@ -69,14 +70,17 @@ public final class Retransmitter {
     private final EndpointConfig config;
     private final RandomGenerator random;
     private final ToIntFunction<InetSocketAddress> messageIds;
+    private final EndpointMetrics metrics;
     private final HashMap<MessageKey, Outstanding> outstanding = new HashMap<>();
 
     /**
      * Creates a retransmitter sending through {@code transport}; {@code messageIds} gives the Message
-     * ID of a replacement ({@link Listener#replacement()}) for a peer.
+     * ID of a replacement ({@link Listener#replacement()}) for a peer; {@code metrics} counts
+     * retransmissions (RFC 7252 §4.2).
      */
     public Retransmitter(Transport transport, Scheduler scheduler, EndpointConfig config, RandomGenerator random,
-                         ToIntFunction<InetSocketAddress> messageIds) {
+                         ToIntFunction<InetSocketAddress> messageIds, EndpointMetrics metrics) {
+        this.metrics = metrics;
         this.transport = transport;
         this.scheduler = scheduler;
         this.config = config;
@@ -186,6 +190,7 @@ public final class Retransmitter {
                 return;
             }
             retransmissions++;
+            metrics.retransmission();
             timeoutNanos *= 2;
             Message newer = listener.replacement();
             if (newer == null) {

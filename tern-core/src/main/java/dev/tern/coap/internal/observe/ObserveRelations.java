@@ -13,6 +13,7 @@ import dev.tern.coap.internal.codec.Message;
 import dev.tern.coap.internal.message.MessageKey;
 import dev.tern.coap.internal.message.MessageLayer;
 import dev.tern.coap.internal.message.Retransmitter;
+import dev.tern.coap.spi.EndpointMetrics;
 import dev.tern.coap.spi.Scheduler;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -44,6 +45,7 @@ public final class ObserveRelations {
     private final EndpointConfig config;
     private final Service service;
     private final Executor executor;
+    private final EndpointMetrics metrics;
     private final HashMap<Key, Relation> relations = new HashMap<>();
     private final HashMap<MessageKey, Relation> nonNotifications = new HashMap<>();
     /** Relations by security association, so that one ending finds its relations without a scan. */
@@ -52,8 +54,9 @@ public final class ObserveRelations {
 
     /** Creates the relation table. */
     public ObserveRelations(MessageLayer messages, Scheduler scheduler, EndpointConfig config, Service service,
-                            Executor executor) {
+                            Executor executor, EndpointMetrics metrics) {
         this.messages = messages;
+        this.metrics = metrics;
         this.scheduler = scheduler;
         this.config = config;
         this.service = service;
@@ -99,6 +102,7 @@ public final class ObserveRelations {
             byAssociation.computeIfAbsent(association, a -> new java.util.HashSet<>()).add(r);
         }
         size = relations.size();
+        metrics.observerAdded();
         ApiAccess.get().addObserver(source, r);
         return r.withObserve(first);
     }
@@ -188,6 +192,7 @@ public final class ObserveRelations {
                 executor.execute(this::run);
             } catch (RejectedExecutionException e) {
                 computing = false;
+                metrics.executorRejected();
                 LOG.debug("notification for {} dropped: handler executor saturated", key.peer);
             }
         }
@@ -217,6 +222,7 @@ public final class ObserveRelations {
                 // §4.2: an error response ends the observation; the relation is gone before the
                 // client can see the notification (and, say, ask the server how many observe it).
                 end();
+                metrics.notificationSent(true);
                 messages.sendNew(new Message(MessageType.CON, response.code(), 0, key.token, response.options(),
                         response.payload()), key.peer, association, Retransmitter.Listener.NONE);
                 return;
@@ -238,6 +244,7 @@ public final class ObserveRelations {
                     || notifications % config.conNotificationInterval() == 0 || now - lastConNanos >= DAY_NANOS;
             Message m = new Message(con ? MessageType.CON : MessageType.NON, r.code(), 0, key.token, r.options(),
                     r.payload());
+            metrics.notificationSent(con);
             Message sent = messages.sendNew(m, key.peer, association, this);
             if (lastNon != null) {
                 nonNotifications.remove(lastNon);
@@ -260,6 +267,7 @@ public final class ObserveRelations {
             pending = null;
             relations.remove(key, this);
             size = relations.size();
+            metrics.observerRemoved();
             java.util.Set<Relation> bound = association == null ? null : byAssociation.get(association);
             if (bound != null && bound.remove(this) && bound.isEmpty()) {
                 byAssociation.remove(association);
@@ -293,6 +301,7 @@ public final class ObserveRelations {
             pending = null;
             notifications++;
             lastConNanos = scheduler.nanoTime();
+            metrics.notificationSent(true);
             return new Message(MessageType.CON, r.code(), 0, key.token, r.options(), r.payload());
         }
 

@@ -3,6 +3,7 @@ package dev.tern.coap.dtls.internal;
 import dev.tern.coap.CoapSecurityException;
 import dev.tern.coap.PeerIdentity;
 import dev.tern.coap.dtls.DtlsSession;
+import dev.tern.coap.spi.EndpointMetrics;
 import dev.tern.coap.spi.Scheduler;
 import dev.tern.coap.spi.Transport;
 import java.io.IOException;
@@ -63,9 +64,17 @@ public final class DtlsTransport implements Transport {
     private volatile boolean closed;
 
     private final Runnable onClose;
+    private final EndpointMetrics metrics;
 
     /** A transport over {@code datagrams}; {@code onClose} runs once when it is closed. */
     public DtlsTransport(DtlsContext shared, Transport datagrams, Scheduler scheduler, Runnable onClose) {
+        this(shared, datagrams, scheduler, onClose, EndpointMetrics.NONE);
+    }
+
+    /** A transport over {@code datagrams} telling {@code metrics} of handshakes and sessions. */
+    public DtlsTransport(DtlsContext shared, Transport datagrams, Scheduler scheduler, Runnable onClose,
+                         EndpointMetrics metrics) {
+        this.metrics = metrics;
         this.shared = shared;
         this.datagrams = datagrams;
         this.scheduler = scheduler;
@@ -298,6 +307,8 @@ public final class DtlsTransport implements Transport {
             remove(idlest);
         }
         shared.handshakesCompleted.incrementAndGet();
+        metrics.handshakeCompleted(result.resumed());
+        metrics.sessionOpened();
         s.established = true;
         s.result = result;
         s.info = new DtlsSession(s.address, result.identity(), result.cipherSuite(),
@@ -321,6 +332,7 @@ public final class DtlsTransport implements Transport {
 
     void handshakeFailed(Session s, Exception e) {
         shared.handshakesFailed.incrementAndGet();
+        metrics.handshakeFailed(HandshakeFailures.failureReason(e));
         boolean current = !s.removed;
         remove(s);
         String reason = HandshakeFailures.describe(e, shared.config);
@@ -371,6 +383,7 @@ public final class DtlsTransport implements Transport {
             return;
         }
         established.remove(s);
+        metrics.sessionClosed();
         DTLSTransport t = s.dtls;
         s.dtls = null;
         if (closeNotify && t != null) {

@@ -50,6 +50,24 @@ final class HandshakeFailures {
         return e.toString();
     }
 
+    /**
+     * A metric tag for a failed handshake ({@code EndpointMetrics.handshakeFailed}): the alert's name
+     * (RFC 5246 §7.2, e.g. {@code decrypt_error}), {@code timeout}, {@code closed} or {@code other};
+     * a small fixed set, whatever the peer sends.
+     */
+    static String failureReason(Throwable e) {
+        if (e instanceof TlsFatalAlertReceived r) {
+            return AlertDescription.getName(r.getAlertDescription());
+        }
+        if (e instanceof TlsFatalAlert f) {
+            return AlertDescription.getName(f.getAlertDescription());
+        }
+        if (e instanceof TlsTimeoutException || e instanceof SilentAfterKeyExchange) {
+            return "timeout";
+        }
+        return e instanceof Session.ClosedSession ? "closed" : "other";
+    }
+
     /** Runs {@code task} on {@code scheduler}'s thread and waits for its result (introspection from other threads). */
     static <T> T onScheduler(dev.tern.coap.spi.Scheduler scheduler, java.util.function.Supplier<T> task) {
         java.util.concurrent.CompletableFuture<T> f = new java.util.concurrent.CompletableFuture<>();
