@@ -88,6 +88,23 @@ class ForwardProxyTest {
         assertThat(origin.requests).isEmpty();
     }
 
+    /**
+     * P1: what a reverse mapping fetched (and cached) is not served to a forward request for the
+     * same origin when the allow-list does not admit it: the check comes before the cache.
+     */
+    @Test
+    void p1_aCachedReverseResponseIsNotAWayAroundTheAllowList() {
+        proxy = CoapProxy.builder().build();
+        proxyServer = Loopback.proxyServer(proxy, Router.builder()
+                .any("/r/**", proxy.reverse("/r", "coap://127.0.0.1:" + origin.server.port())).build());
+        assertThat(call(client, Request.get("coap://127.0.0.1:" + proxyServer.port() + "/r/counter")).payloadString())
+                .isEqualTo("count 1");
+        assertThat(proxy.cachedResponses()).isEqualTo(1);
+        Response forward = call(client, viaProxy(proxyServer, origin.uri("/counter")));
+        assertThat(forward.code()).isEqualTo(Code.FORBIDDEN);
+        assertThat(forward.payloadString()).doesNotContain("count");
+    }
+
     @Test
     void p3_malformedProxyUriIs400AndAnotherSchemeIs505() {
         start(CoapProxy.builder().allowAny());
