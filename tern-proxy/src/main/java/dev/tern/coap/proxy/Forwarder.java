@@ -102,7 +102,8 @@ final class Forwarder {
         }
         CacheKey key = CacheKey.of(method, target, request.options());
         if (request.isObserveRegistration()) {
-            CompletableFuture<Response> observed = fanOut.register(request, key, client, upstream.build());
+            CompletableFuture<Response> observed = fanOut.register(request, key, client,
+                    upstream.build().toBuilder().timeout(timeout).build()); // the registration; not the notifications
             if (observed != null) {
                 return observed;
             }

@@ -135,6 +135,18 @@ class ProxyObserveTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> b.contains("2.05 state 5"));
     }
 
+    /** An upstream that never answers the registration: 5.04 after upstreamTimeout, and no relation kept. */
+    @Test
+    void aRegistrationTheUpstreamNeverAnswersIs504() {
+        try (CoapProxy quick = CoapProxy.builder().allow("127.0.0.1").upstreamTimeout(Duration.ofMillis(300)).build();
+             CoapServer other = Loopback.proxyServer(quick, null)) {
+            Observation o = alice.observe(viaProxy(other, origin.uri("/hold")).build(), r -> { });
+            Response r = o.registered().orTimeout(15, TimeUnit.SECONDS).join();
+            assertThat(r.code()).isEqualTo(Code.GATEWAY_TIMEOUT);
+            await().atMost(Duration.ofSeconds(5)).until(() -> quick.upstreamObservations() == 0);
+        }
+    }
+
     @Test
     void anUpstreamErrorNotificationEndsEveryDownstreamRelation() {
         List<String> a = new CopyOnWriteArrayList<>();
