@@ -142,6 +142,10 @@ final class Forwarder {
                 if (validating != null && refreshed != null) {
                     return refreshed.served(cache.now());
                 }
+                if (validating != null) {
+                    // a 2.03 for an ETag the proxy did not send: nothing to serve to a client that sent none
+                    return Response.of(Code.BAD_GATEWAY, "upstream validated an ETag that was not asked for");
+                }
                 return r;
             }
             if (ResponseCache.isCacheable(r.code())) {

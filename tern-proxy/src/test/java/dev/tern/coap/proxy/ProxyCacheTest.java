@@ -67,6 +67,16 @@ class ProxyCacheTest {
         assertThat(origin.count("/tagged")).isEqualTo(3);
     }
 
+    /** P4: an upstream answering the validation with 2.03 for another ETag: 5.02, never a bare 2.03. */
+    @Test
+    void a203ForAnEtagTheProxyDidNotSendIs502() {
+        assertThat(get("/liar").payloadString()).isEqualTo("liar");
+        clock.advanceSeconds(2);
+        Response r = get("/liar");
+        assertThat(r.code()).isEqualTo(Code.BAD_GATEWAY);
+        assertThat(origin.count("/liar")).isEqualTo(2);
+    }
+
     @Test
     void aClientsOwnCurrentEtagGets203FromTheCache() {
         get("/tagged");
