@@ -37,7 +37,7 @@ public final class CoapClient implements AutoCloseable {
             dev.tern.coap.spi.Transport wire = b.security == null ? b.transport : b.security.wrap(b.transport,
                     b.scheduler, b.metrics);
             endpoint = CoapEndpoint.assemble(wire, b.scheduler, b.config, null, Runnable::run, scheme, b.tracer,
-                    new SecureRandom(), b.metrics, b.objectSecurity);
+                    null, new SecureRandom(), b.metrics, b.objectSecurity);
             return;
         }
         InetSocketAddress bind = b.bind == null ? new InetSocketAddress(0) : b.bind;
@@ -49,7 +49,7 @@ public final class CoapClient implements AutoCloseable {
             scheme = b.security == null ? CoapUri.COAP : b.security.scheme();
             dev.tern.coap.spi.Transport wire = b.security == null ? loop : b.security.wrap(loop, loop, b.metrics);
             endpoint = CoapEndpoint.assemble(wire, loop, b.config, null, Runnable::run, scheme, b.tracer,
-                    new SecureRandom(), b.metrics, b.objectSecurity);
+                    null, new SecureRandom(), b.metrics, b.objectSecurity);
         } catch (RuntimeException e) {
             loop.close();
             throw e;

@@ -106,7 +106,7 @@ public final class CoapServer implements AutoCloseable {
                     dev.tern.coap.spi.Transport wire = builder.security == null ? loop
                             : builder.security.wrap(loop, loop, builder.metrics);
                     started.add(CoapEndpoint.assemble(wire, loop, builder.config, builder.service, executor, scheme,
-                            builder.tracer, new SecureRandom(), builder.metrics, builder.objectSecurity));
+                            builder.tracer, builder.proxy, new SecureRandom(), builder.metrics, builder.objectSecurity));
                 } catch (RuntimeException e) {
                     loop.close();
                     throw e;
@@ -143,7 +143,7 @@ public final class CoapServer implements AutoCloseable {
                 : builder.security.wrap(datagrams, scheduler, builder.metrics);
         String scheme = builder.security == null ? CoapUri.COAP : builder.security.scheme();
         endpoints = List.of(CoapEndpoint.assemble(wire, scheduler, builder.config, builder.service, executor, scheme,
-                builder.tracer, new SecureRandom(), builder.metrics, builder.objectSecurity));
+                builder.tracer, builder.proxy, new SecureRandom(), builder.metrics, builder.objectSecurity));
         return this;
     }
 
@@ -221,6 +221,7 @@ public final class CoapServer implements AutoCloseable {
         private dev.tern.coap.spi.Transport transport;
         private dev.tern.coap.spi.Scheduler scheduler;
         private dev.tern.coap.spi.ObjectSecurity objectSecurity;
+        private Service proxy;
 
         private Builder() {
         }
@@ -345,6 +346,18 @@ public final class CoapServer implements AutoCloseable {
         /** The service that answers requests; default answers 4.04 to everything. */
         public Builder service(Service service) {
             this.service = Objects.requireNonNull(service, "service");
+            return this;
+        }
+
+        /**
+         * Hands requests that carry Proxy-Uri or Proxy-Scheme (RFC 7252 §5.7.2, §5.10.2) to
+         * {@code proxy} (e.g. a forward proxy from {@code tern-proxy}) instead of answering them
+         * with 5.05 Proxying Not Supported, which is what a server without one does. The other
+         * checks still come first (a Proxy-Uri together with Uri-* options is 4.00); block-wise
+         * transfer (RFC 7959) and Observe (RFC 7641) work as for {@link #service(Service)}.
+         */
+        public Builder proxy(Service proxy) {
+            this.proxy = Objects.requireNonNull(proxy, "proxy");
             return this;
         }
 

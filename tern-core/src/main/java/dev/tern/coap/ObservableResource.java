@@ -24,6 +24,7 @@ import java.util.concurrent.CopyOnWriteArraySet;
 public final class ObservableResource {
     private final boolean confirmable;
     private final CopyOnWriteArraySet<ApiAccess.Observer> listeners = new CopyOnWriteArraySet<>();
+    private volatile Runnable watcher = () -> { };
 
     private ObservableResource(boolean confirmable) {
         this.confirmable = confirmable;
@@ -82,13 +83,27 @@ public final class ObservableResource {
         };
     }
 
+    /**
+     * Runs {@code action} after each observer joins or leaves ({@link #observerCount()} then tells
+     * how many are left), on the thread that changed the set. A proxy uses it to cancel its
+     * upstream relation when the last downstream observer is gone (RFC 7641 §5). Replaces any
+     * earlier action.
+     */
+    public void onObserversChanged(Runnable action) {
+        this.watcher = Objects.requireNonNull(action, "action");
+    }
+
     /** Engine use: adds a relation. */
     void addObserver(ApiAccess.Observer observer) {
-        listeners.add(observer);
+        if (listeners.add(observer)) {
+            watcher.run();
+        }
     }
 
     /** Engine use: removes a relation. */
     void removeObserver(ApiAccess.Observer observer) {
-        listeners.remove(observer);
+        if (listeners.remove(observer)) {
+            watcher.run();
+        }
     }
 }

@@ -93,7 +93,7 @@ public class PipelineBenchmark {
             listener = TernMetrics.builder(registry).latencySampling(sampling).build();
         }
         endpoint = CoapEndpoint.assemble(transport, new InlineScheduler(), config, service, Runnable::run,
-                "coap", null, new SplittableRandom(1), listener, null);
+                "coap", null, null, new SplittableRandom(1), listener, null);
         long before = transport.sent;
         request();
         if (transport.sent != before + 1) {

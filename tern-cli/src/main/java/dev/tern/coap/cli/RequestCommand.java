@@ -62,6 +62,11 @@ public final class RequestCommand implements Callable<Integer> {
                     + " NUM may be a name such as If-None-Match")
     List<Option> options = new ArrayList<>();
 
+    @picocli.CommandLine.Option(names = {"-P", "--proxy"}, paramLabel = "PROXY",
+            description = "send the request to the CoAP proxy PROXY (coap[s]://host[:port]) with the URI as Proxy-Uri"
+                    + " (RFC 7252 §5.7.2)")
+    String proxy;
+
     @picocli.CommandLine.Option(names = {"-N", "--non"}, description = "send a Non-confirmable message (NON)")
     boolean nonConfirmable;
 
@@ -126,8 +131,18 @@ public final class RequestCommand implements Callable<Integer> {
     public Integer call() {
         Target target = Target.parse(uri);
         Request request = buildRequest(target.uri());
-        SecurityLayer security = dtls().layer(target, io.err());
-        java.util.Optional<InetSocketAddress> resolved = target.resolveOrReport(io.err(), quiet);
+        Target via = target;
+        if (proxy != null) {
+            // RFC 7252 §5.7.2: to the proxy, the target as Proxy-Uri and no Uri-* options (§5.10.2)
+            via = Target.parse(proxy);
+            request = request.toBuilder().uri(via.uri())
+                    .options(o -> o.remove(dev.tern.coap.OptionNumber.URI_HOST).remove(dev.tern.coap.OptionNumber.URI_PORT)
+                            .remove(dev.tern.coap.OptionNumber.URI_PATH).remove(dev.tern.coap.OptionNumber.URI_QUERY)
+                            .add(dev.tern.coap.OptionNumber.PROXY_URI, target.uri()))
+                    .build();
+        }
+        SecurityLayer security = dtls().layer(via, io.err());
+        java.util.Optional<InetSocketAddress> resolved = via.resolveOrReport(io.err(), quiet);
         if (resolved.isEmpty()) {
             return ExitCodes.ERROR;
         }

@@ -29,12 +29,14 @@ import picocli.CommandLine.Option;
             "  tern serve --dtls --psk-identity dev1 --psk-key @dev1.key",
             "  tern serve --dtls -c server.crt -j server.key -C ca.crt",
             "  tern serve --dtls --rpk -j server.key --trusted-key client.pub",
+            "  tern serve --proxy --proxy-allow 192.0.2.0/24,[2001:db8::1]:5683 --reverse /dev=coap://192.0.2.7",
             "  tern serve --metrics 9464    (then: curl localhost:9464/metrics)"})
 public final class ServeCommand implements Callable<Integer> {
     private final Io io;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile CoapServer server;
     private volatile CoapServer secureServer;
+    private volatile dev.tern.coap.proxy.CoapProxy proxy;
     private volatile MetricsHttpServer metricsServer;
     private boolean closed;
 
@@ -83,6 +85,9 @@ public final class ServeCommand implements Callable<Integer> {
     @ArgGroup(validate = false, heading = DtlsServerFlags.HEADING)
     DtlsServerFlags dtls = new DtlsServerFlags();
 
+    @ArgGroup(validate = false, heading = ProxyFlags.HEADING)
+    ProxyFlags proxyFlags = new ProxyFlags();
+
     /** A serve command talking to {@code io}. */
     public ServeCommand(Io io) {
         this.io = io;
@@ -108,6 +113,8 @@ public final class ServeCommand implements Callable<Integer> {
         ResourceLimits limits = new ResourceLimits(maxStored, maxStoredBytes, storedLifetime);
         DtlsServerFlags secure = dtls != null ? dtls : new DtlsServerFlags();
         secure.check();
+        ProxyFlags proxying = proxyFlags != null ? proxyFlags : new ProxyFlags();
+        proxying.check();
         InetAddress bindAddress = null;
         if (bind != null) {
             try {
@@ -126,8 +133,13 @@ public final class ServeCommand implements Callable<Integer> {
         }
         Router router = plugtest ? PlugtestResources.router(PlugtestResources.SEPARATE_DELAY, limits)
                 : DemoResources.router(limits);
+        dev.tern.coap.Service app = router;
+        if (proxying.enabled()) {
+            proxy = proxying.build();
+            app = proxying.wrap(proxy, router);
+        }
         // Every demo and plugtest handler is non-blocking (/separate and /obs use timers), so they run
-        // on the I/O thread: no hand-off per request.
+        // on the I/O thread: no hand-off per request. The proxy may resolve host names: the handler pool.
         if (metricsPort != null) {
             // Bound before the CoAP ports, so that a busy metrics port leaves nothing behind.
             try {
@@ -139,8 +151,8 @@ public final class ServeCommand implements Callable<Integer> {
                 return ExitCodes.ERROR;
             }
         }
-        CoapServer.Builder b = CoapServer.builder().port(port).service(router).executor(Runnable::run)
-                .ioThreads(ioThreads);
+        CoapServer.Builder b = CoapServer.builder().port(port).service(app).ioThreads(ioThreads);
+        configure(b, proxying);
         if (metricsServer != null) {
             b.metrics(metricsServer.metrics());
         }
@@ -159,12 +171,14 @@ public final class ServeCommand implements Callable<Integer> {
             closeMetrics();
             io.err().println("tern: cannot serve on " + (bind == null ? "port " : bind + " port ") + port + ": "
                     + e.getMessage());
+            closeProxy();
             return ExitCodes.ERROR;
         }
         if (dtlsServer != null) {
             // The same router, so coap:// and coaps:// share the resources and their state; one I/O thread.
-            CoapServer.Builder sb = CoapServer.builder().port(secure.port()).service(router).executor(Runnable::run)
+            CoapServer.Builder sb = CoapServer.builder().port(secure.port()).service(app)
                     .security(dtlsServer.layer());
+            configure(sb, proxying);
             if (metricsServer != null) {
                 sb.metrics(metricsServer.metrics()); // one registry: the coaps counts add to the coap ones
             }
@@ -178,6 +192,7 @@ public final class ServeCommand implements Callable<Integer> {
                 secureServer = sb.build().start();
             } catch (CoapException e) {
                 server.close();
+                closeProxy();
                 closeMetrics();
                 io.err().println("tern: cannot serve coaps on " + (bind == null ? "port " : bind + " port ")
                         + secure.port() + ": " + e.getMessage());
@@ -193,6 +208,9 @@ public final class ServeCommand implements Callable<Integer> {
             java.util.List<String> joined = new java.util.ArrayList<>();
             server.multicastInterfaces().forEach(nif -> joined.add(nif.getName()));
             io.err().println("tern: joined All-CoAP-Nodes on " + String.join(", ", joined));
+        }
+        if (proxy != null) {
+            io.err().println("tern: proxying: " + proxying.description());
         }
         if (secureServer != null) {
             io.err().println("tern: serving coaps://" + Addresses.format(secureServer.localAddress()) + "/ ("
@@ -227,6 +245,21 @@ public final class ServeCommand implements Callable<Integer> {
         return s == null || stopped.getCount() == 0 ? null : s.localAddress();
     }
 
+    /** The executor and the forward proxy of a server (RFC 7252 §5.7.2), as the flags ask. */
+    private void configure(CoapServer.Builder b, ProxyFlags proxying) {
+        if (proxy == null) {
+            b.executor(Runnable::run);
+        } else if (proxying.forward) {
+            b.proxy(proxy.forward());
+        }
+    }
+
+    private void closeProxy() {
+        if (proxy != null) {
+            proxy.close();
+        }
+    }
+
     /** The bound address of the metrics HTTP server once serving, else null. */
     InetSocketAddress metricsAddress() {
         MetricsHttpServer m = metricsServer;
@@ -245,6 +278,7 @@ public final class ServeCommand implements Callable<Integer> {
             if (secureServer != null) {
                 secureServer.close();
             }
+            closeProxy();
         }
         stopped.countDown();
         closeMetrics();

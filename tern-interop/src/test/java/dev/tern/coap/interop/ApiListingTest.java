@@ -46,7 +46,8 @@ class ApiListingTest {
         return Stream.of(Arguments.of("tern-core", CoapClient.class), Arguments.of("tern-dtls", Dtls.class),
                 Arguments.of("tern-testkit", InMemoryNetwork.class),
                 Arguments.of("tern-micrometer", TernMetrics.class),
-                Arguments.of("tern-oscore", OscoreLayer.class));
+                Arguments.of("tern-oscore", OscoreLayer.class),
+                Arguments.of("tern-proxy", dev.tern.coap.proxy.CoapProxy.class));
     }
 
     @ParameterizedTest(name = "{0}")

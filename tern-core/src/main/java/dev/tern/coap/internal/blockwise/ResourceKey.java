@@ -15,9 +15,9 @@ import java.util.List;
  * What ties the requests of one block-wise transfer together on a server (RFC 7959 §2.3, §2.4):
  * the peer and the security identity it proved (RFC 7252 §9.1: a transfer belongs to the session it
  * started in, so a peer that later takes over the address neither continues nor reads it), the
- * method and the options that identify the resource (Uri-Host, Uri-Port, Uri-Path, Uri-Query), plus
- * Request-Tag for request bodies (RFC 9175 §3.3) or Accept and, for FETCH, the request payload for
- * response bodies (RFC 8132 §2.3.2).
+ * method and the options that identify the resource (Uri-Host, Uri-Port, Uri-Path, Uri-Query, and
+ * at a proxy Proxy-Uri and Proxy-Scheme, RFC 7252 §5.7.2), plus Request-Tag for request bodies
+ * (RFC 9175 §3.3) or Accept and, for FETCH, the request payload for response bodies (RFC 8132 §2.3.2).
  *
  * @param peer the client's endpoint
  * @param identity who the peer authenticated as over DTLS; null over plain UDP
@@ -45,7 +45,8 @@ record ResourceKey(InetSocketAddress peer, PeerIdentity identity, Method method,
             Option o = all.get(i);
             int n = o.number();
             if (n == OptionNumber.URI_HOST || n == OptionNumber.URI_PORT || n == OptionNumber.URI_PATH
-                    || n == OptionNumber.URI_QUERY || n == extra) {
+                    || n == OptionNumber.URI_QUERY || n == OptionNumber.PROXY_URI
+                    || n == OptionNumber.PROXY_SCHEME || n == extra) {
                 identifying.add(o);
             }
         }

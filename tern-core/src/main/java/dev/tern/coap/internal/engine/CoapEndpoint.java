@@ -85,14 +85,14 @@ public final class CoapEndpoint implements AutoCloseable {
     }
 
     /**
-     * Assembles and starts the stack without metrics ({@link EndpointMetrics#NONE}) and without an
+     * Assembles and starts the stack without a proxy, metrics ({@link EndpointMetrics#NONE}) or an
      * object-security layer; see the full form.
      */
     public static CoapEndpoint assemble(Transport transport, Scheduler scheduler, EndpointConfig config,
                                         Service service, Executor executor, String scheme, MessageTracer tracer,
                                         RandomGenerator random) {
-        return assemble(transport, scheduler, config, service, executor, scheme, tracer, random, EndpointMetrics.NONE,
-                null);
+        return assemble(transport, scheduler, config, service, executor, scheme, tracer, null, random,
+                EndpointMetrics.NONE, null);
     }
 
     /**
@@ -105,6 +105,8 @@ public final class CoapEndpoint implements AutoCloseable {
      * @param executor where the service runs
      * @param scheme {@code coap} or {@code coaps}
      * @param tracer sees every message, or null
+     * @param proxy where requests carrying Proxy-Uri or Proxy-Scheme go (RFC 7252 §5.7.2), or null:
+     *        they get 5.05
      * @param random tokens, initial Message IDs and retransmission jitter
      * @param metrics told what every stage does ({@link EndpointMetrics#NONE} for nothing)
      * @param security an object-security layer (OSCORE, RFC 8613) between the exchange layer and
@@ -112,7 +114,11 @@ public final class CoapEndpoint implements AutoCloseable {
      */
     public static CoapEndpoint assemble(Transport transport, Scheduler scheduler, EndpointConfig config,
                                         Service service, Executor executor, String scheme, MessageTracer tracer,
-                                        RandomGenerator random, EndpointMetrics metrics, ObjectSecurity security) {
+                                        Service proxy, RandomGenerator random, EndpointMetrics metrics,
+                                        ObjectSecurity security) {
+        if (service != null && proxy != null) {
+            service = proxyDispatch(service, proxy);
+        }
         Transport wire = tracer == null ? transport : new TracingTransport(transport, tracer);
         MessageLayer messages = new MessageLayer(wire, scheduler, config, random, metrics);
         ClientExchanges client = new ClientExchanges(messages, scheduler, config, random, metrics);
@@ -121,12 +127,22 @@ public final class CoapEndpoint implements AutoCloseable {
         Service secured = blockwiseServer == null || security == null ? blockwiseServer
                 : security.serverFilter().then(blockwiseServer);
         ServerExchanges server = service == null ? null : new ServerExchanges(messages, scheduler, config,
-                secured, executor, scheme, wire::peerIdentity, metrics);
+                secured, executor, scheme, wire::peerIdentity, metrics, proxy != null);
         CoapEndpoint endpoint = new CoapEndpoint(wire, scheduler, messages, client, server, blockwiseServer,
                 config, metrics, security);
         messages.setUpper(endpoint.new Upper());
         wire.start(endpoint.new Lower());
         return endpoint;
+    }
+
+    /**
+     * Stage 5, application: proxy requests (Proxy-Uri or Proxy-Scheme, RFC 7252 §5.7.2) to the
+     * proxy, the rest to the service. Below the block-wise server, so that both get whole bodies.
+     */
+    private static Service proxyDispatch(Service service, Service proxy) {
+        return request -> request.options().has(dev.tern.coap.OptionNumber.PROXY_URI)
+                || request.options().has(dev.tern.coap.OptionNumber.PROXY_SCHEME)
+                ? proxy.handle(request) : service.handle(request);
     }
 
     /** Stage 1 to 2: datagrams from the transport, and peers it cannot reach securely. */

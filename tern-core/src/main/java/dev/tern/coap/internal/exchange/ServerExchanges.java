@@ -65,12 +65,26 @@ public final class ServerExchanges {
     private int untilSample;
     private final GroupResponseLimit groupLimit;
     private final RequestRateLimiter rateLimiter;
+    /** Whether {@code service} forwards Proxy-Uri / Proxy-Scheme requests; else they get 5.05 (§5.7.2). */
+    private final boolean proxying;
 
-    /** Creates the server exchange layer. */
+    /** Creates the server exchange layer of a server that is not a proxy (5.05 for proxy requests). */
     public ServerExchanges(MessageLayer messages, Scheduler scheduler, EndpointConfig config, Service service,
                            Executor executor, String scheme,
                            java.util.function.Function<InetSocketAddress, dev.tern.coap.PeerIdentity> identities,
                            EndpointMetrics metrics) {
+        this(messages, scheduler, config, service, executor, scheme, identities, metrics, false);
+    }
+
+    /**
+     * Creates the server exchange layer; with {@code proxying}, requests carrying Proxy-Uri or
+     * Proxy-Scheme reach {@code service} instead of getting 5.05 (RFC 7252 §5.7.2).
+     */
+    public ServerExchanges(MessageLayer messages, Scheduler scheduler, EndpointConfig config, Service service,
+                           Executor executor, String scheme,
+                           java.util.function.Function<InetSocketAddress, dev.tern.coap.PeerIdentity> identities,
+                           EndpointMetrics metrics, boolean proxying) {
+        this.proxying = proxying;
         this.messages = messages;
         this.metrics = metrics;
         this.timing = metrics != EndpointMetrics.NONE;
@@ -232,7 +246,9 @@ public final class ServerExchanges {
                     || options.has(OptionNumber.URI_QUERY))) {
                 return Response.of(Code.BAD_REQUEST, "Proxy-Uri must not be combined with Uri-* options");
             }
-            return Response.of(Code.PROXYING_NOT_SUPPORTED);
+            if (!proxying) {
+                return Response.of(Code.PROXYING_NOT_SUPPORTED);
+            }
         }
         if (m.payload().length() > config.maxPayload()) {
             return Response.builder(Code.REQUEST_ENTITY_TOO_LARGE)

@@ -73,7 +73,7 @@ class EndpointMetricsTest {
 
     private MessagePeer serve(Executor executor) {
         CoapEndpoint.assemble(transport, scheduler, EndpointConfig.defaults(), router, executor, "coap", null,
-                new Random(1), recorder, null);
+                null, new Random(1), recorder, null);
         return new MessagePeer(Harness.address(192, 0, 2, 1, 5683), transport, scheduler);
     }
 
@@ -127,7 +127,7 @@ class EndpointMetricsTest {
     void clientRetransmissionsAndTimeout() {
         EndpointConfig config = EndpointConfig.builder().maxRetransmit(2).build();
         CoapEndpoint client = CoapEndpoint.assemble(transport, scheduler, config, null, Runnable::run, "coap", null,
-                new Random(1), recorder, null);
+                null, new Random(1), recorder, null);
         CompletableFuture<Response> f = client.send(Request.get("coap://192.0.2.1/x").build(),
                 Harness.address(192, 0, 2, 1, 5683));
         scheduler.advance(Duration.ofSeconds(100));
