@@ -3,9 +3,11 @@ package dev.tern.coap.cli;
 import dev.tern.coap.CoapException;
 import dev.tern.coap.CoapServer;
 import dev.tern.coap.Router;
+import dev.tern.coap.rd.ResourceDirectory;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -33,6 +35,7 @@ public final class ServeCommand implements Callable<Integer> {
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile CoapServer server;
     private volatile CoapServer secureServer;
+    private volatile ResourceDirectory directory;
     private boolean closed;
 
     @Option(names = {"-p", "--port"}, paramLabel = "PORT", description = "UDP port (default: ${DEFAULT-VALUE}; 0 picks one)")
@@ -68,6 +71,14 @@ public final class ServeCommand implements Callable<Integer> {
 
     @Option(names = {"-v", "--verbose"}, description = "show every message received (<) and sent (>) on stderr")
     boolean verbose;
+
+    @Option(names = "--rd", description = {"also host a Resource Directory (RFC 9176): POST /rd, /.well-known/rd,",
+        "/reg/ID, GET /rd-lookup/ep and /rd-lookup/res"})
+    boolean rd;
+
+    @Option(names = "--rd-max-registrations", paramLabel = "N",
+            description = "with --rd: at most N registrations, 5.03 beyond (default: ${DEFAULT-VALUE})")
+    int rdMaxRegistrations = 10_000;
 
     @ArgGroup(validate = false, heading = DtlsServerFlags.HEADING)
     DtlsServerFlags dtls = new DtlsServerFlags();
@@ -105,8 +116,17 @@ public final class ServeCommand implements Callable<Integer> {
         }
         // Builds the DTLS layer (reading keys and certificates) before anything is bound.
         DtlsSetup.Server dtlsServer = secure.enabled ? DtlsSetup.server(secure, KeyHygiene.to(io.err())) : null;
-        Router router = plugtest ? PlugtestResources.router(PlugtestResources.SEPARATE_DELAY, limits)
-                : DemoResources.router(limits);
+        if (rdMaxRegistrations < 1) {
+            throw new UsageException("--rd-max-registrations must be at least 1");
+        }
+        Router.Builder routes = plugtest
+                ? PlugtestResources.routes(PlugtestResources.SEPARATE_DELAY, limits, Clock.systemUTC(), Ticker.daemon())
+                : DemoResources.routes(Clock.systemUTC(), limits, Ticker.daemon());
+        if (rd) {
+            directory = ResourceDirectory.builder().maxRegistrations(rdMaxRegistrations).build();
+            directory.addTo(routes);
+        }
+        Router router = routes.build();
         // Every demo and plugtest handler is non-blocking (/separate and /obs use timers), so they run
         // on the I/O thread: no hand-off per request.
         CoapServer.Builder b = CoapServer.builder().port(port).service(router).executor(Runnable::run)
@@ -148,7 +168,8 @@ public final class ServeCommand implements Callable<Integer> {
         }
         Thread hook = new Thread(this::shutDown, "tern-serve-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
-        String names = String.join(", ", plugtest ? PlugtestResources.NAMES : DemoResources.NAMES);
+        String names = String.join(", ", plugtest ? PlugtestResources.NAMES : DemoResources.NAMES)
+                + (rd ? ", Resource Directory rd" : "");
         io.err().println("tern: serving coap://" + Addresses.format(server.localAddress()) + "/ (" + names + ")"
                 + (multicast ? " and All-CoAP-Nodes" : ""));
         if (multicast) {
@@ -197,6 +218,9 @@ public final class ServeCommand implements Callable<Integer> {
             server.close();
             if (secureServer != null) {
                 secureServer.close();
+            }
+            if (directory != null) {
+                directory.close();
             }
         }
         stopped.countDown();
