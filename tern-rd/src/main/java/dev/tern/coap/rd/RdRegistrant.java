@@ -23,8 +23,9 @@ import java.util.function.Supplier;
  * Keeps a server's links registered with a Resource Directory (RFC 9176 §5): registers them,
  * updates the registration before its lifetime ends (§5.3.1, at {@code max(lt/2, lt - margin)}),
  * registers again when the directory answers an update with 4.04 (it forgot the registration, e.g.
- * after a restart), retries failures with a bounded back-off, and removes the registration on
- * {@link #close()} (§5.3.2).
+ * after a restart) or another 4.xx (a directory without updates), retries failures with a bounded
+ * back-off (5 s doubling to 10 min, at most lt/2), and removes the registration on
+ * {@link #close()} (§5.3.2, waiting at most 10 s for the answer).
  *
  * <pre>{@code
  * Router router = Router.builder().get("/light", handler, RouteOptions.create().resourceType("light-lux")).build();
@@ -41,6 +42,7 @@ import java.util.function.Supplier;
 public final class RdRegistrant implements AutoCloseable {
     private static final long MIN_RETRY_SECONDS = 5;
     private static final long MAX_RETRY_SECONDS = 600;
+    private static final Duration REMOVAL_TIMEOUT = Duration.ofSeconds(10);
 
     private final CoapClient client;
     private final boolean ownClient;
@@ -106,7 +108,7 @@ public final class RdRegistrant implements AutoCloseable {
         return updates;
     }
 
-    /** Stops, and removes the registration from the directory (RFC 9176 §5.3.2), waiting for the answer. */
+    /** Stops, and removes the registration from the directory (RFC 9176 §5.3.2), waiting at most 10 s for the answer. */
     @Override
     public void close() {
         String loc;
@@ -120,7 +122,7 @@ public final class RdRegistrant implements AutoCloseable {
         }
         try {
             if (loc != null) {
-                client.send(Request.delete(uri(loc)).build()).exceptionally(e -> null).join();
+                client.send(Request.delete(uri(loc)).timeout(REMOVAL_TIMEOUT).build()).exceptionally(e -> null).join();
             }
         } finally {
             if (ownClient) {
@@ -180,8 +182,10 @@ public final class RdRegistrant implements AutoCloseable {
                     updates++;
                     retrySeconds = MIN_RETRY_SECONDS;
                     schedule(this::update, updateDelaySeconds());
-                } else if (e == null && r.code().equals(Code.NOT_FOUND)) {
-                    location = null; // §5.3.1: the directory forgot us: register again
+                } else if (e == null && r.code().codeClass() == 4) {
+                    // §5.3.1: 4.04, the directory forgot us; any other 4.xx (e.g. 4.05 from a
+                    // directory without updates): register again, which replaces the registration (§5)
+                    location = null;
                     scheduler.execute(this::register);
                 } else {
                     retry(this::update);
