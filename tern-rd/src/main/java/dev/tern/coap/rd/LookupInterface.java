@@ -62,10 +62,14 @@ final class LookupInterface {
         Query q = Query.of(request, maxResults);
         List<Link> out = new ArrayList<>();
         int skip = q.offset();
+        boolean[] open = new boolean[q.filters.size()];
         outer:
         for (Registration r : store.snapshot()) {
+            if (!q.openForResources(r, open)) {
+                continue;
+            }
             for (Link l : r.resolved) {
-                if (!q.matchesResource(r, l)) {
+                if (!q.matchesResource(l, open)) {
                     continue;
                 }
                 if (skip > 0) {
@@ -86,20 +90,41 @@ final class LookupInterface {
                 .payload(LinkFormat.format(links).getBytes(StandardCharsets.UTF_8)).build();
     }
 
+    /** One query argument (RFC 6690 §4.1): as given, and its attribute name in lower case. */
+    private record Filter(String raw, String name, boolean href, String value, boolean prefix) {
+        static Filter of(String raw, String name) {
+            int eq = raw.indexOf('=');
+            String v = eq < 0 ? null : raw.substring(eq + 1);
+            boolean prefix = v != null && v.endsWith("*");
+            return new Filter(raw, name, name.equals("href"), prefix ? v.substring(0, v.length() - 1) : v, prefix);
+        }
+
+        /** Whether a registration parameter's value matches; {@code value} null: the parameter is absent. */
+        boolean matchesValue(String v) {
+            if (v == null) {
+                return false;
+            }
+            if (value == null) {
+                return true;
+            }
+            return prefix ? v.startsWith(value) : v.equals(value);
+        }
+    }
+
     /** The filters and the page of a lookup request. */
     private static final class Query {
-        final List<String> filters;
+        final List<Filter> filters;
         final int page;
         final int count;
 
-        private Query(List<String> filters, int page, int count) {
+        private Query(List<Filter> filters, int page, int count) {
             this.filters = filters;
             this.page = page;
             this.count = count;
         }
 
         static Query of(Request request, int maxResults) {
-            List<String> filters = new ArrayList<>();
+            List<Filter> filters = new ArrayList<>();
             Integer page = null;
             Integer count = null;
             for (String a : request.query()) {
@@ -110,7 +135,7 @@ final class LookupInterface {
                 } else if (name.equals("count")) {
                     count = number(a, eq);
                 } else {
-                    filters.add(a);
+                    filters.add(Filter.of(a, name));
                 }
             }
             int c = count == null ? maxResults : Math.min(count, maxResults);
@@ -123,18 +148,37 @@ final class LookupInterface {
         }
 
         boolean matchesEndpoint(Registration r) {
-            for (String f : filters) {
-                if (!LinkFormat.matches(r.endpointLink, f) && (isHref(f) || !anyResource(r, f))) {
+            for (Filter f : filters) {
+                boolean own = f.href ? f.matchesValue(r.path()) : registrationMatches(r, f)
+                        || f.name.equals("rt") && f.matchesValue(Registration.RT_ENDPOINT);
+                if (!own && (f.href || !r.linkAttributeNames.contains(f.name) || !anyResource(r, f.raw))) {
                     return false;
                 }
             }
             return true;
         }
 
-        boolean matchesResource(Registration r, Link l) {
-            for (String f : filters) {
-                if (!LinkFormat.matches(l, f) && (!isRegistrationAttribute(r, f)
-                        || !LinkFormat.matches(r.endpointLink, f))) {
+        /**
+         * Which filters a registration leaves to its links: {@code open[i]} false when filter i
+         * matched as a registration attribute. False when no link of {@code r} can match.
+         */
+        boolean openForResources(Registration r, boolean[] open) {
+            for (int i = 0; i < open.length; i++) {
+                Filter f = filters.get(i);
+                if (registrationMatches(r, f)) {
+                    open[i] = false;
+                } else if (!f.href && !f.name.isEmpty() && !r.linkAttributeNames.contains(f.name)) {
+                    return false;
+                } else {
+                    open[i] = true;
+                }
+            }
+            return true;
+        }
+
+        boolean matchesResource(Link l, boolean[] open) {
+            for (int i = 0; i < open.length; i++) {
+                if (open[i] && !LinkFormat.matches(l, filters.get(i).raw)) {
                     return false;
                 }
             }
@@ -150,18 +194,34 @@ final class LookupInterface {
             return false;
         }
 
-        private static boolean isHref(String filter) {
-            return filter.regionMatches(true, 0, "href", 0, 4) && (filter.length() == 4 || filter.charAt(4) == '=');
-        }
-
-        private static boolean isRegistrationAttribute(Registration r, String filter) {
-            int eq = filter.indexOf('=');
-            String name = (eq < 0 ? filter : filter.substring(0, eq)).toLowerCase(Locale.ROOT);
-            return switch (name) {
-                case "ep", "d", "base", "lt" -> true;
-                case "href", "rt", "anchor" -> false;
-                default -> r.attributes.containsKey(name);
-            };
+        /** A filter on a registration parameter (RFC 9176 §6.1): ep, d, base, lt, et (each value) or another. */
+        private static boolean registrationMatches(Registration r, Filter f) {
+            switch (f.name) {
+                case "ep":
+                    return f.matchesValue(r.ep);
+                case "d":
+                    return f.matchesValue(r.sector.isEmpty() ? null : r.sector);
+                case "base":
+                    return f.matchesValue(r.base);
+                case "lt":
+                    return f.matchesValue(Long.toString(r.lifetimeSeconds));
+                case "href":
+                case "rt":
+                case "anchor":
+                    return false;
+                case "et":
+                    String et = r.attributes.get("et");
+                    if (et != null) {
+                        for (String v : et.split(" ")) {
+                            if (f.matchesValue(v)) {
+                                return true;
+                            }
+                        }
+                    }
+                    return false;
+                default:
+                    return f.matchesValue(r.attributes.get(f.name));
+            }
         }
 
         private static int number(String arg, int eq) {

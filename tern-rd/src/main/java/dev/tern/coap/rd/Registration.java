@@ -5,10 +5,12 @@ import dev.tern.coap.Link;
 import dev.tern.coap.PeerIdentity;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * One registration resource (RFC 9176 §5): the endpoint's parameters, its links as registered and
@@ -29,6 +31,7 @@ final class Registration {
     final PeerIdentity identity;  // null over plain coap
     final String peerKey;
     final Link endpointLink;
+    final Set<String> linkAttributeNames; // of every link, so a lookup skips registrations at once
 
     Registration(String id, String ep, String sector, String base, long lifetimeSeconds,
                  Map<String, String> attributes, List<Link> links, PeerIdentity identity, String peerKey) {
@@ -43,6 +46,13 @@ final class Registration {
         this.peerKey = peerKey;
         this.resolved = resolve(base, links);
         this.endpointLink = endpointLink();
+        Set<String> names = new HashSet<>();
+        for (Link l : resolved) {
+            for (Link.Attribute a : l.attributes()) {
+                names.add(a.name());
+            }
+        }
+        this.linkAttributeNames = Set.copyOf(names);
     }
 
     /** The path of the registration resource, e.g. {@code /reg/4f2a} (RFC 9176 §5, Location-Path). */

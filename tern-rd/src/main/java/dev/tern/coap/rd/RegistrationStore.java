@@ -59,10 +59,9 @@ final class RegistrationStore {
     Outcome register(RegistrationParams p, PeerIdentity identity, String peerKey) {
         Outcome out;
         synchronized (this) {
-            purgeExpired();
             String name = nameKey(p.sector(), p.ep());
             String existingId = idByName.get(name);
-            Entry existing = existingId == null ? null : byId.get(existingId);
+            Entry existing = existingId == null ? null : live(byId.get(existingId));
             if (existing != null) {
                 requireSameIdentity(existing.registration, identity);
                 Registration r = new Registration(existing.registration.id, p.ep(), p.sector(), p.base(),
@@ -96,8 +95,7 @@ final class RegistrationStore {
     Registration update(String id, PeerIdentity identity, Long lifetime, String base, Map<String, String> attributes) {
         Registration r;
         synchronized (this) {
-            purgeExpired();
-            Entry e = byId.get(id);
+            Entry e = live(byId.get(id));
             if (e == null) {
                 throw new RdError(Code.NOT_FOUND, "no such registration");
             }
@@ -114,8 +112,7 @@ final class RegistrationStore {
     /** Removes a registration (RFC 9176 §5.3.2): 4.04 when unknown, 4.01 from another identity. */
     void remove(String id, PeerIdentity identity) {
         synchronized (this) {
-            purgeExpired();
-            Entry e = byId.get(id);
+            Entry e = live(byId.get(id));
             if (e == null) {
                 throw new RdError(Code.NOT_FOUND, "no such registration");
             }
@@ -127,17 +124,18 @@ final class RegistrationStore {
 
     /** The registration, if it exists and has not expired. */
     synchronized Optional<Registration> get(String id) {
-        purgeExpired();
-        Entry e = byId.get(id);
+        Entry e = live(byId.get(id));
         return e == null ? Optional.empty() : Optional.of(e.registration);
     }
 
     /** The live registrations in the order they were first registered (stable for paging, §6). */
     synchronized List<Registration> snapshot() {
-        purgeExpired();
+        long now = scheduler.nanoTime();
         List<Registration> out = new ArrayList<>(byId.size());
         for (Entry e : byId.values()) {
-            out.add(e.registration);
+            if (e.expiresAt - now > 0) {
+                out.add(e.registration);
+            }
         }
         return out;
     }
@@ -179,21 +177,16 @@ final class RegistrationStore {
         onChange.run();
     }
 
-    /** Also catches deadlines a late timer has not yet acted on, so expired entries never show. */
-    private void purgeExpired() {
-        long now = scheduler.nanoTime();
-        List<Entry> dead = null;
-        for (Entry e : byId.values()) {
-            if (e.expiresAt - now <= 0) {
-                if (dead == null) {
-                    dead = new ArrayList<>();
-                }
-                dead.add(e);
-            }
+    /**
+     * The entry unless its deadline has passed; an expired one (its timer late, e.g. a busy
+     * scheduler) is removed here, so that it never shows. O(1): no scan per request.
+     */
+    private Entry live(Entry e) {
+        if (e != null && e.expiresAt - scheduler.nanoTime() <= 0) {
+            drop(e);
+            return null;
         }
-        if (dead != null) {
-            dead.forEach(this::drop);
-        }
+        return e;
     }
 
     private void drop(Entry e) {
