@@ -3,7 +3,7 @@
  * registrant that keeps a server's links registered. Exports only {@code dev.tern.coap.rd}.
  */
 module dev.tern.coap.rd {
-    requires dev.tern.coap;
+    requires transitive dev.tern.coap;
 
     exports dev.tern.coap.rd;
 }
