@@ -40,7 +40,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 class ApiListingTest {
 
     static Stream<Arguments> modules() {
-        return Stream.of(Arguments.of("tern-core", CoapClient.class), Arguments.of("tern-dtls", Dtls.class));
+        return Stream.of(Arguments.of("tern-core", CoapClient.class), Arguments.of("tern-dtls", Dtls.class),
+                Arguments.of("tern-rd", dev.tern.coap.rd.ResourceDirectory.class));
     }
 
     @ParameterizedTest(name = "{0}")
