@@ -44,7 +44,8 @@ import java.util.concurrent.CompletableFuture;
  * <h2>Bounds</h2>
  * Every bound is a {@link Builder} setting (see SECURITY.md): registrations in all (5.03 at the
  * cap) and per peer, payload size and links per registration (4.13), lifetime (4.00 above it),
- * results per lookup, concurrent simple-registration fetches.
+ * results per lookup, concurrent simple-registration fetches, and how often observers of lookups
+ * are notified (changes are coalesced, RFC 7641 §4.5).
  */
 public final class ResourceDirectory implements AutoCloseable {
     /** The Resource Type of the registration interface (RFC 9176 §9.3). */
@@ -64,6 +65,10 @@ public final class ResourceDirectory implements AutoCloseable {
     private final CoapClient givenClient;
     private CoapClient ownClient;
     private boolean closed;
+    private final Scheduler scheduler;
+    private final long notificationIntervalNanos;
+    private final Object notifyLock = new Object();
+    private boolean notificationPending;
 
     /** The bounds (see SECURITY.md, "Every bound"). */
     record Limits(int maxRegistrations, int maxRegistrationsPerPeer, int maxPayloadBytes, int maxLinksPerRegistration,
@@ -73,7 +78,8 @@ public final class ResourceDirectory implements AutoCloseable {
 
     private ResourceDirectory(Builder b) {
         this.ownScheduler = b.scheduler == null ? new DaemonScheduler("tern-rd-expiry") : null;
-        Scheduler scheduler = b.scheduler != null ? b.scheduler : ownScheduler;
+        this.scheduler = b.scheduler != null ? b.scheduler : ownScheduler;
+        this.notificationIntervalNanos = b.notificationInterval.toNanos();
         Limits limits = new Limits(b.maxRegistrations, b.maxPerPeer, b.maxPayload, b.maxLinks, b.maxLifetime,
                 b.maxLookupResults, b.maxFetches, b.fetchTimeout);
         this.givenClient = b.client;
@@ -158,9 +164,25 @@ public final class ResourceDirectory implements AutoCloseable {
         }
     }
 
+    /**
+     * A registration changed: observers of lookups are told at the end of the current interval,
+     * once however many changes it saw (RFC 7641 §4.5), so a registration flood cannot make every
+     * observer's lookup run once per registration.
+     */
     private void changed() {
-        endpointLookups.changed();
-        resourceLookups.changed();
+        synchronized (notifyLock) {
+            if (notificationPending) {
+                return;
+            }
+            notificationPending = true;
+        }
+        scheduler.schedule(() -> {
+            synchronized (notifyLock) {
+                notificationPending = false;
+            }
+            endpointLookups.changed();
+            resourceLookups.changed();
+        }, notificationIntervalNanos);
     }
 
     private static Service.Handler guard(Service.Handler h) {
@@ -185,6 +207,7 @@ public final class ResourceDirectory implements AutoCloseable {
         private int maxLookupResults = 1000;
         private int maxFetches = 16;
         private Duration fetchTimeout = Duration.ofSeconds(30);
+        private Duration notificationInterval = Duration.ofMillis(500);
 
         private Builder() {
         }
@@ -259,6 +282,18 @@ public final class ResourceDirectory implements AutoCloseable {
                 throw new IllegalArgumentException("fetchTimeout must be positive");
             }
             this.fetchTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * How often observers of lookups are notified at most (RFC 7641 §4.5: intermediate states
+         * may be skipped); changes within an interval give one notification at its end (default 500 ms).
+         */
+        public Builder lookupNotificationInterval(Duration interval) {
+            if (interval.isNegative() || interval.isZero()) {
+                throw new IllegalArgumentException("lookupNotificationInterval must be positive");
+            }
+            this.notificationInterval = interval;
             return this;
         }
 
