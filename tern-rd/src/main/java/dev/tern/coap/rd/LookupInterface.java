@@ -37,7 +37,7 @@ final class LookupInterface {
         Query q = Query.of(request, maxResults);
         List<Link> out = new ArrayList<>();
         int skip = q.offset();
-        for (Registration r : store.snapshot()) {
+        for (Registration r : q.candidates(store)) {
             if (!q.matchesEndpoint(r)) {
                 continue;
             }
@@ -64,7 +64,7 @@ final class LookupInterface {
         int skip = q.offset();
         boolean[] open = new boolean[q.filters.size()];
         outer:
-        for (Registration r : store.snapshot()) {
+        for (Registration r : q.candidates(store)) {
             if (!q.openForResources(r, open)) {
                 continue;
             }
@@ -91,7 +91,12 @@ final class LookupInterface {
     }
 
     /** One query argument (RFC 6690 §4.1): as given, and its attribute name in lower case. */
-    private record Filter(String raw, String name, boolean href, String value, boolean prefix) {
+    record Filter(String raw, String name, boolean href, String value, boolean prefix) {
+        static Filter of(String raw) {
+            int eq = raw.indexOf('=');
+            return of(raw, (eq < 0 ? raw : raw.substring(0, eq)).toLowerCase(Locale.ROOT));
+        }
+
         static Filter of(String raw, String name) {
             int eq = raw.indexOf('=');
             String v = eq < 0 ? null : raw.substring(eq + 1);
@@ -109,6 +114,64 @@ final class LookupInterface {
             }
             return prefix ? v.startsWith(value) : v.equals(value);
         }
+
+        private boolean matchesToken(String v, int start, int end) {
+            int len = end - start;
+            return (prefix ? len >= value.length() : len == value.length())
+                    && v.regionMatches(start, value, 0, value.length());
+        }
+    }
+
+    /** {@code \s} of {@link java.util.regex.Pattern}, as {@link Link#values} splits at. */
+    private static boolean isSpace(char c) {
+        return c == ' ' || c == '\t' || c == '\n' || c == '\u000B' || c == '\f' || c == '\r';
+    }
+
+    /**
+     * {@link LinkFormat#matches(Link, String)} without allocating: the filter parsed once, list
+     * attributes ({@code rt}, {@code if}, {@code rel}, {@code ct}) compared token by token in place.
+     */
+    static boolean linkMatches(Link l, Filter f) {
+        if (f.name.isEmpty()) {
+            return f.value == null && f.raw.indexOf('=') < 0;
+        }
+        if (f.href) {
+            return f.value == null || f.matchesValue(l.target());
+        }
+        boolean list = switch (f.name) {
+            case "rt", "if", "rel", "ct" -> true;
+            default -> false;
+        };
+        for (Link.Attribute a : l.attributes()) {
+            if (!a.name().equals(f.name)) {
+                continue;
+            }
+            if (f.value == null) {
+                return true;
+            }
+            String v = a.value();
+            if (!list) {
+                if (f.matchesValue(v)) {
+                    return true;
+                }
+                continue;
+            }
+            int i = 0;
+            int n = v.length();
+            while (i < n) {
+                while (i < n && isSpace(v.charAt(i))) {
+                    i++;
+                }
+                int start = i;
+                while (i < n && !isSpace(v.charAt(i))) {
+                    i++;
+                }
+                if (i > start && f.matchesToken(v, start, i)) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /** The filters and the page of a lookup request. */
@@ -142,6 +205,16 @@ final class LookupInterface {
             return new Query(filters, page == null ? 0 : page, c);
         }
 
+        /** The registrations to test: only those of that name when a filter asks for an exact {@code ep}. */
+        List<Registration> candidates(RegistrationStore store) {
+            for (Filter f : filters) {
+                if (f.name.equals("ep") && f.value != null && !f.prefix) {
+                    return store.snapshotByEp(f.value);
+                }
+            }
+            return store.snapshot();
+        }
+
         int offset() {
             long o = (long) page * count;
             return o > Integer.MAX_VALUE ? Integer.MAX_VALUE : (int) o;
@@ -151,7 +224,7 @@ final class LookupInterface {
             for (Filter f : filters) {
                 boolean own = f.href ? f.matchesValue(r.path()) : registrationMatches(r, f)
                         || f.name.equals("rt") && f.matchesValue(Registration.RT_ENDPOINT);
-                if (!own && (f.href || !r.linkAttributeNames.contains(f.name) || !anyResource(r, f.raw))) {
+                if (!own && (f.href || !r.linkAttributeNames.contains(f.name) || !anyResource(r, f))) {
                     return false;
                 }
             }
@@ -178,16 +251,16 @@ final class LookupInterface {
 
         boolean matchesResource(Link l, boolean[] open) {
             for (int i = 0; i < open.length; i++) {
-                if (open[i] && !LinkFormat.matches(l, filters.get(i).raw)) {
+                if (open[i] && !linkMatches(l, filters.get(i))) {
                     return false;
                 }
             }
             return true;
         }
 
-        private static boolean anyResource(Registration r, String filter) {
+        private static boolean anyResource(Registration r, Filter filter) {
             for (Link l : r.resolved) {
-                if (LinkFormat.matches(l, filter)) {
+                if (linkMatches(l, filter)) {
                     return true;
                 }
             }

@@ -26,6 +26,7 @@ final class RegistrationStore {
     private final Map<String, Entry> byId = new LinkedHashMap<>();
     private final Map<String, String> idByName = new HashMap<>();
     private final Map<String, Integer> perPeer = new HashMap<>();
+    private final Map<String, List<String>> idsByEp = new HashMap<>(); // lookups by ep=NAME (§6.1)
 
     /** A registration with its deadline; replaced as a whole on update. */
     private static final class Entry {
@@ -79,6 +80,7 @@ final class RegistrationStore {
                 Registration r = new Registration(newId(), p.ep(), p.sector(), p.base(), p.lifetime(),
                         p.attributes(), p.links(), identity, peerKey);
                 idByName.put(name, r.id);
+                idsByEp.computeIfAbsent(r.ep, k -> new ArrayList<>(1)).add(r.id);
                 perPeer.merge(peerKey, 1, Integer::sum);
                 put(r);
                 out = new Outcome(r, true);
@@ -140,6 +142,23 @@ final class RegistrationStore {
         return out;
     }
 
+    /** The live registrations named {@code ep} (in any sector), in the order of {@link #snapshot()}. */
+    synchronized List<Registration> snapshotByEp(String ep) {
+        List<String> ids = idsByEp.get(ep);
+        if (ids == null) {
+            return List.of();
+        }
+        long now = scheduler.nanoTime();
+        List<Registration> out = new ArrayList<>(ids.size());
+        for (String id : ids) {
+            Entry e = byId.get(id);
+            if (e != null && e.expiresAt - now > 0) {
+                out.add(e.registration);
+            }
+        }
+        return out;
+    }
+
     synchronized int size() {
         return byId.size();
     }
@@ -152,6 +171,7 @@ final class RegistrationStore {
         }
         byId.clear();
         idByName.clear();
+        idsByEp.clear();
         perPeer.clear();
     }
 
@@ -196,6 +216,13 @@ final class RegistrationStore {
         }
         byId.remove(r.id);
         idByName.remove(nameKey(r.sector, r.ep));
+        List<String> sameEp = idsByEp.get(r.ep);
+        if (sameEp != null) {
+            sameEp.remove(r.id);
+            if (sameEp.isEmpty()) {
+                idsByEp.remove(r.ep);
+            }
+        }
         perPeer.computeIfPresent(r.peerKey, (k, n) -> n <= 1 ? null : n - 1);
     }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.tern.coap.Code;
+import dev.tern.coap.Link;
 import dev.tern.coap.LinkFormat;
 import dev.tern.coap.Method;
 import dev.tern.coap.PeerIdentity;
@@ -78,10 +79,25 @@ class RdFuzzTest {
                 assertThat(LinkFormat.parse(r.payloadString()).size()).isLessThanOrEqualTo(kind == 4 ? 100 : 10);
             }
             assertThat(rd.registrationCount()).isLessThanOrEqualTo(8);
+            differential(data.consumeString(80), data.consumeString(30));
             if (data.consumeBoolean()) {
                 clock.advance(Duration.ofSeconds(data.consumeInt(0, 1200)));
             }
         }
         rd.close();
+    }
+
+    /** The lookup's allocation-free matcher agrees with {@link LinkFormat#matches} (RFC 6690 §4.1). */
+    private static void differential(String links, String query) {
+        List<Link> parsed;
+        try {
+            parsed = LinkFormat.parse(links);
+        } catch (IllegalArgumentException e) {
+            return;
+        }
+        for (Link l : parsed) {
+            assertThat(LookupInterface.linkMatches(l, LookupInterface.Filter.of(query)))
+                    .as("%s ? %s", l, query).isEqualTo(LinkFormat.matches(l, query));
+        }
     }
 }
