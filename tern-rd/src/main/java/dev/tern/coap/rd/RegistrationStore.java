@@ -204,6 +204,7 @@ final class RegistrationStore {
     private Entry live(Entry e) {
         if (e != null && e.expiresAt - scheduler.nanoTime() <= 0) {
             drop(e);
+            onChange.run(); // only schedules the coalesced notification: safe under the lock
             return null;
         }
         return e;
