@@ -19,7 +19,7 @@ seconds="${1:-120}"
 shift || true
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
-    targets=(DecodeFuzzTest UriFuzzTest LinkFormatFuzzTest OptionValidatorFuzzTest BlockwiseFuzzTest
+    targets=(DecodeFuzzTest ExtendedTokenFuzzTest UriFuzzTest LinkFormatFuzzTest OptionValidatorFuzzTest BlockwiseFuzzTest
              'tern-dtls:RecordFilterFuzzTest#inspect' 'tern-dtls:RecordFilterFuzzTest#serverFront')
 fi
 root="$(cd "$(dirname "$0")/.." && pwd)"

@@ -32,6 +32,14 @@ public final class CoapClient implements AutoCloseable {
     private final String scheme;
 
     private CoapClient(Builder b) {
+        if (b.transport != null) {
+            scheme = b.security == null ? CoapUri.COAP : b.security.scheme();
+            dev.tern.coap.spi.Transport wire = b.security == null ? b.transport : b.security.wrap(b.transport,
+                    b.scheduler, b.metrics);
+            endpoint = CoapEndpoint.assemble(wire, b.scheduler, b.config, null, Runnable::run, scheme, b.tracer,
+                    new SecureRandom(), b.metrics, b.objectSecurity);
+            return;
+        }
         InetSocketAddress bind = b.bind == null ? new InetSocketAddress(0) : b.bind;
         UdpEventLoop loop = new UdpEventLoop(bind, 0, "tern-client");
         try {
@@ -39,9 +47,9 @@ public final class CoapClient implements AutoCloseable {
                 loop.multicastInterface(b.multicastInterface);
             }
             scheme = b.security == null ? CoapUri.COAP : b.security.scheme();
-            dev.tern.coap.spi.Transport wire = b.security == null ? loop : b.security.wrap(loop, loop);
+            dev.tern.coap.spi.Transport wire = b.security == null ? loop : b.security.wrap(loop, loop, b.metrics);
             endpoint = CoapEndpoint.assemble(wire, loop, b.config, null, Runnable::run, scheme, b.tracer,
-                    new SecureRandom());
+                    new SecureRandom(), b.metrics, b.objectSecurity);
         } catch (RuntimeException e) {
             loop.close();
             throw e;
@@ -60,9 +68,14 @@ public final class CoapClient implements AutoCloseable {
 
     /**
      * Sends {@code request}; the future completes with the response, or fails with
-     * {@link CoapTimeoutException}, {@link CoapResetException} or {@link CoapTransportException}.
+     * {@link CoapTimeoutException}, {@link CoapResetException} or {@link CoapTransportException}
+     * (RFC 7252 §5.3.2). 4.xx and 5.xx are responses, not failures. Note that
+     * {@code send(r).join()} throws the failure wrapped in a
+     * {@link java.util.concurrent.CompletionException} (its {@code getCause()}); {@link #call}
+     * throws it bare.
      */
     public CompletableFuture<Response> send(Request request) {
+        Objects.requireNonNull(request, "request");
         InetSocketAddress destination;
         try {
             checkScheme(request.scheme());
@@ -73,21 +86,72 @@ public final class CoapClient implements AutoCloseable {
         return endpoint.send(request, destination);
     }
 
-    /** Sends {@code request} and waits for the response; throws the {@link CoapException} of a failure. */
+    /**
+     * Sends {@code request} and waits for the response; throws the {@link CoapException} of a
+     * failure bare (not wrapped in a {@link java.util.concurrent.CompletionException}, unlike
+     * {@code send(request).join()}).
+     */
     public Response call(Request request) {
+        Objects.requireNonNull(request, "request");
         return await(send(request));
     }
 
-    /** GET {@code uri} and wait for the response. */
+    /**
+     * GET {@code uri} and wait for the response (RFC 7252 §5.8.1), up to the configured
+     * {@link EndpointConfig#requestTimeout()} (MAX_TRANSMIT_WAIT, 93 s by default); see
+     * {@link #get(String, Duration)} to wait less.
+     */
     public Response get(String uri) {
-        return call(Request.get(uri).build());
+        return call(Request.get(Objects.requireNonNull(uri, "uri")).build());
+    }
+
+    /**
+     * GET {@code uri} and wait at most {@code timeout} for the response (RFC 7252 §5.8.1); throws
+     * {@link CoapTimeoutException} when none came in time, e.g. from a dead host.
+     */
+    public Response get(String uri, Duration timeout) {
+        Objects.requireNonNull(uri, "uri");
+        Objects.requireNonNull(timeout, "timeout");
+        return call(Request.get(uri).timeout(timeout).build());
+    }
+
+    /**
+     * PUT {@code payload} with {@code contentFormat} (a {@link ContentFormat} number) to {@code uri}
+     * and wait for the response (RFC 7252 §5.8.3); a large payload goes block-wise (RFC 7959).
+     */
+    public Response put(String uri, Bytes payload, int contentFormat) {
+        return call(withBody(Request.put(Objects.requireNonNull(uri, "uri")), payload, contentFormat));
+    }
+
+    /**
+     * POST {@code payload} with {@code contentFormat} (a {@link ContentFormat} number) to {@code uri}
+     * and wait for the response (RFC 7252 §5.8.2); a large payload goes block-wise (RFC 7959).
+     */
+    public Response post(String uri, Bytes payload, int contentFormat) {
+        return call(withBody(Request.post(Objects.requireNonNull(uri, "uri")), payload, contentFormat));
+    }
+
+    /** DELETE {@code uri} and wait for the response (RFC 7252 §5.8.4). */
+    public Response delete(String uri) {
+        return call(Request.delete(Objects.requireNonNull(uri, "uri")).build());
+    }
+
+    private static Request withBody(Request.Builder b, Bytes payload, int contentFormat) {
+        Objects.requireNonNull(payload, "payload");
+        if (contentFormat < 0 || contentFormat > 0xFFFF) {
+            throw new IllegalArgumentException("contentFormat must be 0..65535 (RFC 7252 §12.3): " + contentFormat);
+        }
+        return b.payload(payload).contentFormat(contentFormat).build();
     }
 
     /**
      * Observes a resource (RFC 7641): sends {@code request} (a GET) with Observe=0 and hands the
      * first response and every fresh notification to {@code listener}, in order, on the client's
      * I/O thread. Notifications that arrive out of order are dropped (§3.4); the registration is
-     * renewed when Max-Age passes without a notification (§3.3.1).
+     * renewed when Max-Age passes without a notification (§3.3.1). {@link Observation#registered()}
+     * completes before the listener sees the first response, on {@code coap} and {@code coaps}
+     * alike; a registration answered without Observe or with an error (4.04) gives the listener
+     * that one response and ends the observation (see {@link Observation}).
      *
      * <pre>{@code
      * Observation obs = client.observe(Request.get("coap://localhost/obs").build(),
@@ -97,6 +161,8 @@ public final class CoapClient implements AutoCloseable {
      * }</pre>
      */
     public Observation observe(Request request, java.util.function.Consumer<Response> listener) {
+        Objects.requireNonNull(request, "request");
+        Objects.requireNonNull(listener, "listener");
         if (request.method() != Method.GET && request.method() != Method.FETCH) {
             throw new IllegalArgumentException("observe needs a GET or FETCH request (RFC 7641 §2, RFC 8132)");
         }
@@ -125,6 +191,7 @@ public final class CoapClient implements AutoCloseable {
      *     address, or the client is closed
      */
     public CompletableFuture<List<Response>> multicast(Request request, Duration deadline) {
+        Objects.requireNonNull(request, "request");
         Objects.requireNonNull(deadline, "deadline");
         InetSocketAddress group;
         try {
@@ -141,6 +208,7 @@ public final class CoapClient implements AutoCloseable {
 
     /** CoAP ping (RFC 7252 §4.3): an empty CON that the peer answers with RST; completes with the round-trip time. */
     public CompletableFuture<Duration> ping(String uri) {
+        Objects.requireNonNull(uri, "uri");
         CoapUri u = CoapUri.parse(uri);
         try {
             checkScheme(u.scheme());
@@ -203,13 +271,34 @@ public final class CoapClient implements AutoCloseable {
 
     /** Builds a {@link CoapClient}. */
     public static final class Builder {
-        private EndpointConfig config = EndpointConfig.defaults();
+        private EndpointConfig config = EndpointConfig.clientDefaults();
         private InetSocketAddress bind;
         private MessageTracer tracer;
+        private dev.tern.coap.spi.EndpointMetrics metrics = dev.tern.coap.spi.EndpointMetrics.NONE;
         private java.net.NetworkInterface multicastInterface;
         private dev.tern.coap.spi.SecurityLayer security;
+        private dev.tern.coap.spi.Transport transport;
+        private dev.tern.coap.spi.Scheduler scheduler;
+        private dev.tern.coap.spi.ObjectSecurity objectSecurity;
 
         private Builder() {
+        }
+
+        /**
+         * Runs the client on {@code transport} and {@code scheduler} instead of a UDP socket and its
+         * own I/O thread: for tests and simulators, such as {@code tern-testkit}'s in-memory network
+         * on a manual clock, where retransmissions and timeouts (RFC 7252 §4.2, §4.8) happen in
+         * virtual time. Requests go out and responses come in through {@code transport}; futures and
+         * listeners complete on {@code scheduler}'s thread, so with a manual scheduler nothing
+         * happens until the test runs it: use {@link CoapClient#send} rather than the blocking
+         * {@link CoapClient#call}. The client closes {@code transport} when closed; a
+         * {@link #security} layer wraps it. {@link #build()} throws {@link IllegalStateException}
+         * when combined with {@link #bind} or {@link #multicastInterface}, which need a UDP socket.
+         */
+        public Builder transport(dev.tern.coap.spi.Transport transport, dev.tern.coap.spi.Scheduler scheduler) {
+            this.transport = Objects.requireNonNull(transport, "transport");
+            this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+            return this;
         }
 
         /**
@@ -222,7 +311,21 @@ public final class CoapClient implements AutoCloseable {
             return this;
         }
 
-        /** Transmission parameters and bounds. */
+        /**
+         * Protects every request end to end with {@code layer} (OSCORE from {@code tern-oscore},
+         * RFC 8613) and verifies every response; blocks of a block-wise transfer are protected one
+         * by one. A response that is not authentic fails the request with {@link CoapSecurityException}.
+         */
+        public Builder objectSecurity(dev.tern.coap.spi.ObjectSecurity layer) {
+            this.objectSecurity = Objects.requireNonNull(layer, "layer");
+            return this;
+        }
+
+        /**
+         * Transmission parameters and bounds; default {@link EndpointConfig#clientDefaults()}
+         * (RFC 7252 §4.8 timing, response bodies up to 16 MiB). Start from
+         * {@code EndpointConfig.clientDefaults().toBuilder()} to keep the client's body limit.
+         */
         public Builder config(EndpointConfig config) {
             this.config = Objects.requireNonNull(config, "config");
             return this;
@@ -249,8 +352,26 @@ public final class CoapClient implements AutoCloseable {
             return this;
         }
 
-        /** The client; its socket is bound now. */
+        /**
+         * Tells {@code metrics} what the client does: retransmissions (RFC 7252 §4.2), timeouts
+         * (§4.8.2), duplicates (§4.5), block-wise transfers (RFC 7959), dropped datagrams and, with
+         * a security layer, handshakes and sessions. Default: none, which costs nothing.
+         */
+        public Builder metrics(dev.tern.coap.spi.EndpointMetrics metrics) {
+            this.metrics = Objects.requireNonNull(metrics, "metrics");
+            return this;
+        }
+
+        /** The client; its socket is bound now (or its {@link #transport} started). */
         public CoapClient build() {
+            if (transport != null && bind != null) {
+                throw new IllegalStateException("bind needs a UDP socket: a client on a given transport has that"
+                        + " transport's address");
+            }
+            if (transport != null && multicastInterface != null) {
+                throw new IllegalStateException("multicastInterface needs a UDP socket: a client on a given"
+                        + " transport cannot choose one");
+            }
             return new CoapClient(this);
         }
     }

@@ -54,10 +54,16 @@ public final class CoapServer implements AutoCloseable {
         return new Builder();
     }
 
-    /** Binds the socket and starts serving; throws {@link CoapTransportException} when binding fails. */
+    /**
+     * Binds the socket and starts serving; throws {@link CoapTransportException} when binding fails. With
+     * {@link Builder#transport} it starts serving on that transport instead.
+     */
     public synchronized CoapServer start() {
         if (!endpoints.isEmpty()) {
             throw new IllegalStateException("already started");
+        }
+        if (builder.transport != null) {
+            return startOn(builder.transport, builder.scheduler);
         }
         if (builder.ioThreads > 1 && !builder.joins.isEmpty()) {
             throw new IllegalStateException("joinMulticast needs ioThreads(1): every SO_REUSEPORT socket on the port"
@@ -98,9 +104,9 @@ public final class CoapServer implements AutoCloseable {
                         !builder.joins.isEmpty());
                 try {
                     dev.tern.coap.spi.Transport wire = builder.security == null ? loop
-                            : builder.security.wrap(loop, loop);
+                            : builder.security.wrap(loop, loop, builder.metrics);
                     started.add(CoapEndpoint.assemble(wire, loop, builder.config, builder.service, executor, scheme,
-                            builder.tracer, new SecureRandom()));
+                            builder.tracer, new SecureRandom(), builder.metrics, builder.objectSecurity));
                 } catch (RuntimeException e) {
                     loop.close();
                     throw e;
@@ -119,6 +125,25 @@ public final class CoapServer implements AutoCloseable {
             }
         }
         multicastInterfaces = List.copyOf(joined);
+        return this;
+    }
+
+    /** Serves on a transport and scheduler the application gave ({@link Builder#transport}). */
+    private CoapServer startOn(dev.tern.coap.spi.Transport datagrams, dev.tern.coap.spi.Scheduler scheduler) {
+        if (builder.ioThreads > 1) {
+            throw new IllegalStateException("ioThreads(" + builder.ioThreads + ") needs UDP sockets: a server on a"
+                    + " given transport runs one stack on that transport's scheduler");
+        }
+        if (!builder.joins.isEmpty()) {
+            throw new IllegalStateException("joinMulticast needs UDP sockets: a server on a given transport cannot"
+                    + " join multicast groups");
+        }
+        Executor executor = builder.executor != null ? builder.executor : Runnable::run;
+        dev.tern.coap.spi.Transport wire = builder.security == null ? datagrams
+                : builder.security.wrap(datagrams, scheduler, builder.metrics);
+        String scheme = builder.security == null ? CoapUri.COAP : builder.security.scheme();
+        endpoints = List.of(CoapEndpoint.assemble(wire, scheduler, builder.config, builder.service, executor, scheme,
+                builder.tracer, new SecureRandom(), builder.metrics, builder.objectSecurity));
         return this;
     }
 
@@ -188,12 +213,36 @@ public final class CoapServer implements AutoCloseable {
                 Response.of(Code.NOT_FOUND));
         private Executor executor;
         private MessageTracer tracer;
+        private dev.tern.coap.spi.EndpointMetrics metrics = dev.tern.coap.spi.EndpointMetrics.NONE;
         private int receiveBufferSize = 2 * 1024 * 1024;
         private int ioThreads = 1;
         private final List<MulticastJoins.Join> joins = new ArrayList<>();
         private dev.tern.coap.spi.SecurityLayer security;
+        private dev.tern.coap.spi.Transport transport;
+        private dev.tern.coap.spi.Scheduler scheduler;
+        private dev.tern.coap.spi.ObjectSecurity objectSecurity;
 
         private Builder() {
+        }
+
+        /**
+         * Runs the server on {@code transport} and {@code scheduler} instead of a UDP socket and its
+         * own I/O thread: for tests and simulators, such as {@code tern-testkit}'s in-memory network
+         * on a manual clock, where an EXCHANGE_LIFETIME of 247 s (RFC 7252 §4.8.2) passes in
+         * milliseconds. The server delivers and sends every datagram through {@code transport},
+         * keeps all protocol state on {@code scheduler}'s thread and takes its time from it, and
+         * closes {@code transport} when closed; {@link #port}, {@link #bind} and
+         * {@link #receiveBufferSize} do not apply. Unless {@link #executor} says otherwise, handlers
+         * run on the scheduler's thread, so a test on a manual clock is deterministic. A
+         * {@link #security} layer wraps {@code transport}. {@link #start()} throws
+         * {@link IllegalStateException} when combined with {@link #ioThreads(int) ioThreads(n)},
+         * {@code n > 1}, or with multicast groups ({@link #joinMulticast(InetAddress)}), which need
+         * UDP sockets.
+         */
+        public Builder transport(dev.tern.coap.spi.Transport transport, dev.tern.coap.spi.Scheduler scheduler) {
+            this.transport = Objects.requireNonNull(transport, "transport");
+            this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+            return this;
         }
 
         /**
@@ -203,6 +252,17 @@ public final class CoapServer implements AutoCloseable {
          */
         public Builder security(dev.tern.coap.spi.SecurityLayer layer) {
             this.security = Objects.requireNonNull(layer, "layer");
+            return this;
+        }
+
+        /**
+         * Verifies and decrypts requests with {@code layer} (OSCORE from {@code tern-oscore},
+         * RFC 8613) before the service sees them, and protects their responses; the layer answers
+         * what it cannot verify with the RFC's error responses. Requests carry the peer's OSCORE
+         * identity ({@link Request#peerIdentity()}).
+         */
+        public Builder objectSecurity(dev.tern.coap.spi.ObjectSecurity layer) {
+            this.objectSecurity = Objects.requireNonNull(layer, "layer");
             return this;
         }
 
@@ -268,6 +328,7 @@ public final class CoapServer implements AutoCloseable {
 
         /** Local address to bind, as a host name or literal; throws {@link CoapTransportException} if unknown. */
         public Builder bind(String host) {
+            Objects.requireNonNull(host, "host");
             try {
                 return bind(InetAddress.getByName(host));
             } catch (UnknownHostException e) {
@@ -296,6 +357,19 @@ public final class CoapServer implements AutoCloseable {
         /** Sees every message sent and received. */
         public Builder tracer(MessageTracer tracer) {
             this.tracer = Objects.requireNonNull(tracer, "tracer");
+            return this;
+        }
+
+        /**
+         * Tells {@code metrics} what the server does: requests by method, response code and route
+         * with the handler's latency (RFC 7252 §5), retransmissions (§4.2), duplicates (§4.5),
+         * observers and notifications (RFC 7641), block-wise transfers (RFC 7959), dropped
+         * datagrams and, with a {@link #security security layer}, handshakes and sessions. Shared by
+         * every I/O thread. {@code tern-micrometer}'s {@code TernMetrics} records them in a
+         * Micrometer registry. Default: none, which costs nothing.
+         */
+        public Builder metrics(dev.tern.coap.spi.EndpointMetrics metrics) {
+            this.metrics = Objects.requireNonNull(metrics, "metrics");
             return this;
         }
 

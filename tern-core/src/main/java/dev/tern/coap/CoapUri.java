@@ -411,6 +411,7 @@ public final class CoapUri {
      * @return the path and query
      */
     public static String pathAndQuery(Options options) {
+        Objects.requireNonNull(options, "options");
         return resourceName(options.uriPath(), options.uriQuery());
     }
 
@@ -566,6 +567,7 @@ public final class CoapUri {
      * @throws IllegalArgumentException for any other scheme
      */
     public static int defaultPort(String scheme) {
+        Objects.requireNonNull(scheme, "scheme");
         int p = defaultPortOrMinusOne(scheme.toLowerCase(Locale.ROOT));
         if (p < 0) {
             throw new IllegalArgumentException("unsupported scheme '" + scheme + "'");
@@ -622,6 +624,7 @@ public final class CoapUri {
      * @return {@code builder}
      */
     public Options.Builder addTo(Options.Builder builder) {
+        Objects.requireNonNull(builder, "builder");
         builder.remove(OptionNumber.URI_HOST)
                 .remove(OptionNumber.URI_PORT)
                 .remove(OptionNumber.URI_PATH)
@@ -697,6 +700,7 @@ public final class CoapUri {
      * @return the location, or this URI when neither option is present
      */
     public CoapUri resolveLocation(Options options) {
+        Objects.requireNonNull(options, "options");
         List<String> locationPath = options.locationPath();
         List<String> locationQuery = options.locationQuery();
         if (locationPath.isEmpty() && locationQuery.isEmpty()) {

@@ -16,7 +16,11 @@ import java.util.Objects;
  *        ACK and answers separately (§5.2.2), 1 s; zero always acknowledges first
  * @param requestTimeout how long a client waits for a response when the request sets no timeout,
  *        MAX_TRANSMIT_WAIT (93 s with the defaults)
- * @param tokenLength length of the random tokens the client generates, 8 bytes (§5.3.1)
+ * @param tokenLength length of the random tokens the client generates, 8 bytes (§5.3.1); up to
+ *        {@code maxTokenLength}, 9..12 excepted (no encoding, RFC 8974 §2.1). Longer than 8 uses
+ *        extended tokens (RFC 8974); a server that rejects one with 4.00 or RST (§2.2.2) gets the
+ *        request again with an 8-byte token, and every later request to it uses 8-byte tokens (at
+ *        most {@code maxPeers} such servers remembered, least recently used forgotten)
  * @param maxPayload the largest request payload a server accepts without block-wise transfer
  *        (larger: 4.13 with Size1, §5.9.2.9), 8192 bytes
  * @param maxDeduplicationEntries bound of the duplicate-detection cache (§4.5), 100 000
@@ -31,11 +35,15 @@ import java.util.Objects;
  *        server for response bodies unless the peer asks for less, 1024 bytes (SZX 6): the largest
  *        block that keeps a message within the 1152 bytes RFC 7252 §4.6 recommends
  * @param maxBodySize the largest body assembled from blocks (RFC 7959 §2.9.3): a server answers
- *        4.13 with Size1 beyond it, a client fails with {@link CoapBlockwiseException}, 65 536 bytes
+ *        4.13 with Size1 beyond it, a client fails with {@link CoapBlockwiseException}; 65 536 bytes
+ *        in {@link #defaults()} (a server's request bodies), {@value #CLIENT_MAX_BODY_SIZE} bytes
+ *        (16 MiB) in {@link #clientDefaults()}, which {@link CoapClient} starts from, so that
+ *        downloads such as firmware images work and stay bounded
  * @param maxBlockwiseTransfers bound of a server's block-wise state: request bodies being
- *        assembled (a new one beyond it gets 5.03 with Max-Age) and, separately, response bodies
- *        kept for their remaining blocks (least recently used evicted), 256; with
- *        {@code maxBodySize} it bounds the memory: 256 x 64 KiB = 16 MiB each
+ *        assembled (a new one beyond it evicts the stalest body that never got past block 0, else
+ *        the stalest) and, separately, response bodies kept for their remaining blocks (least
+ *        recently used evicted), 256; with {@code maxBodySize} it bounds the memory: 256 x 64 KiB =
+ *        16 MiB each
  * @param blockwiseLifetime how long a server keeps an idle block-wise transfer (RFC 7959 §2.4,
  *        §2.5), 5 minutes
  * @param multicastLeisure how long a server may wait, at most, before it answers a request that
@@ -65,6 +73,34 @@ import java.util.Objects;
  *        FETCH is cut to the largest Block2 block 0 that fits (RFC 7959 §2.4: the client fetches the
  *        rest by unicast), anything else that does not fit is not sent. A route can lift it with
  *        {@link RouteOptions#multicastUncapped()}; 0 lifts it for every route
+ * @param maxBlockwiseBodiesPerAddress bound of the Block1 request bodies a server assembles for
+ *        one source address (an IPv4 address, an IPv6 /64 prefix), 4: a new body beyond it evicts
+ *        that address's stalest body, so one host cannot fill {@code maxBlockwiseTransfers}
+ *        (RFC 7959 §2.5 leaves the state bounds to the server)
+ * @param blockwiseFirstBlockLifetime how long a server keeps a Block1 body that never got past
+ *        block 0, 10 seconds (cheap to send from spoofed addresses, so held briefly); a body that
+ *        received a later block is kept for {@code blockwiseLifetime}
+ * @param maxClientBlockwiseBytes budget of the bytes a client holds, in all, for block-wise
+ *        downloads in progress (RFC 7959 §2.4, notifications' remaining blocks §2.6 included),
+ *        16 MiB: a download that would exceed it fails with {@link CoapBlockwiseException}. Buffers
+ *        grow as blocks arrive and are never sized from a server's Size2
+ * @param maxTokenLength the longest token a server accepts (RFC 8974 §2.2.2), 32 bytes, 8 to
+ *        65 804; a request with a longer token, which the codec accepts, gets 4.00 Bad Request
+ * @param requestRateLimit per-peer request rate limit of a server in requests per second (a token
+ *        bucket refilled at this rate); beyond it a request gets 4.29 Too Many Requests with
+ *        Max-Age = the seconds until the next request would be admitted (RFC 8516 §3). 0 (the
+ *        default) disables it
+ * @param requestBurst the bucket size: how many requests a peer may send at once before the rate
+ *        applies, 10
+ * @param maxRateLimitedPeers bound of the rate limiter's peer table, 10 000; beyond it the least
+ *        recently seen peer is forgotten (it starts again with a full bucket)
+ * @param tooManyRequestsRetries how often a client sends a request again after a 4.29 Too Many
+ *        Requests, each time after the response's Max-Age (RFC 8516 §3), 0 (the 4.29 is returned);
+ *        a Max-Age beyond {@code requestTimeout} is not waited for
+ * @param maxMulticastResponses bound of the responses a client keeps for one group request (RFC 7252
+ *        §8.1: any number of servers may answer, and over plain coap anyone on the path can forge
+ *        answers), 1000; one per responding source address and port; further ones are dropped (a
+ *        CON one still acknowledged)
  */
 public record EndpointConfig(Duration ackTimeout, double ackRandomFactor, int maxRetransmit, int nstart,
                              Duration maxLatency, Duration separateResponseDelay, Duration requestTimeout,
@@ -73,8 +109,21 @@ public record EndpointConfig(Duration ackTimeout, double ackRandomFactor, int ma
                              int preferredBlockSize, int maxBodySize, int maxBlockwiseTransfers,
                              Duration blockwiseLifetime, Duration multicastLeisure, Duration handlerTimeout,
                              int amplificationLimit, Duration verifiedPeerLifetime,
-                             int multicastAmplificationLimit) {
+                             int multicastAmplificationLimit,
+                             int maxBlockwiseBodiesPerAddress, Duration blockwiseFirstBlockLifetime,
+                             long maxClientBlockwiseBytes, int maxTokenLength,
+                             double requestRateLimit, int requestBurst, int maxRateLimitedPeers,
+                             int tooManyRequestsRetries, int maxMulticastResponses) {
     private static final EndpointConfig DEFAULTS = new Builder().build();
+
+    /**
+     * The body limit of {@link #clientDefaults()}: 16 MiB, the largest response body a client
+     * assembles from blocks by default (RFC 7959 §2.9.3); the buffer grows with the body received,
+     * not with the server's Size2 claim.
+     */
+    public static final int CLIENT_MAX_BODY_SIZE = 16 * 1024 * 1024;
+
+    private static final EndpointConfig CLIENT_DEFAULTS = new Builder().maxBodySize(CLIENT_MAX_BODY_SIZE).build();
 
     /** Validates every field. */
     public EndpointConfig {
@@ -94,6 +143,12 @@ public record EndpointConfig(Duration ackTimeout, double ackRandomFactor, int ma
         positive(handlerTimeout, "handlerTimeout");
         Objects.requireNonNull(verifiedPeerLifetime, "verifiedPeerLifetime");
         positive(verifiedPeerLifetime, "verifiedPeerLifetime");
+        Objects.requireNonNull(blockwiseFirstBlockLifetime, "blockwiseFirstBlockLifetime");
+        positive(blockwiseFirstBlockLifetime, "blockwiseFirstBlockLifetime");
+        atLeastOne(maxBlockwiseBodiesPerAddress, "maxBlockwiseBodiesPerAddress");
+        if (maxClientBlockwiseBytes < 1) {
+            throw new IllegalArgumentException("maxClientBlockwiseBytes must be >= 1: " + maxClientBlockwiseBytes);
+        }
         if (amplificationLimit < 0) {
             throw new IllegalArgumentException("amplificationLimit must be >= 0 (0 disables): " + amplificationLimit);
         }
@@ -111,8 +166,22 @@ public record EndpointConfig(Duration ackTimeout, double ackRandomFactor, int ma
         if (nstart < 1) {
             throw new IllegalArgumentException("nstart must be >= 1: " + nstart);
         }
-        if (tokenLength < 0 || tokenLength > 8) {
-            throw new IllegalArgumentException("tokenLength must be 0..8: " + tokenLength);
+        if (maxTokenLength < dev.tern.coap.internal.codec.Message.SHORT_TOKEN_LENGTH
+                || maxTokenLength > dev.tern.coap.internal.codec.Message.MAX_TOKEN_LENGTH) {
+            throw new IllegalArgumentException("maxTokenLength must be 8..65804 (RFC 8974 §2.1): " + maxTokenLength);
+        }
+        if (tokenLength < 0 || tokenLength > maxTokenLength
+                || !dev.tern.coap.internal.codec.Message.isEncodableTokenLength(tokenLength)) {
+            throw new IllegalArgumentException("tokenLength must be 0..8 or 13.." + maxTokenLength
+                    + " (maxTokenLength; RFC 8974 §2.1): " + tokenLength);
+        }
+        if (!(requestRateLimit >= 0) || Double.isInfinite(requestRateLimit)) {
+            throw new IllegalArgumentException("requestRateLimit must be >= 0 (0 disables): " + requestRateLimit);
+        }
+        atLeastOne(requestBurst, "requestBurst");
+        atLeastOne(maxRateLimitedPeers, "maxRateLimitedPeers");
+        if (tooManyRequestsRetries < 0) {
+            throw new IllegalArgumentException("tooManyRequestsRetries must be >= 0: " + tooManyRequestsRetries);
         }
         if (separateResponseDelay.isNegative() || maxLatency.isNegative() || multicastLeisure.isNegative()) {
             throw new IllegalArgumentException("durations must not be negative");
@@ -121,6 +190,7 @@ public record EndpointConfig(Duration ackTimeout, double ackRandomFactor, int ma
         atLeastOne(maxDeduplicationEntries, "maxDeduplicationEntries");
         atLeastOne(maxPeers, "maxPeers");
         atLeastOne(maxClientExchanges, "maxClientExchanges");
+        atLeastOne(maxMulticastResponses, "maxMulticastResponses");
         atLeastOne(maxObservers, "maxObservers");
         atLeastOne(conNotificationInterval, "conNotificationInterval");
         atLeastOne(maxBodySize, "maxBodySize");
@@ -142,6 +212,16 @@ public record EndpointConfig(Duration ackTimeout, double ackRandomFactor, int ma
     /** The RFC 7252 §4.8 defaults. */
     public static EndpointConfig defaults() {
         return DEFAULTS;
+    }
+
+    /**
+     * The defaults for a client: {@link #defaults()} with {@code maxBodySize}
+     * {@value #CLIENT_MAX_BODY_SIZE} bytes. {@link CoapClient.Builder} starts from these; a client
+     * configured with its own settings should start from {@code clientDefaults().toBuilder()}
+     * (a configuration from {@link #builder()} keeps the server's 64 KiB body limit).
+     */
+    public static EndpointConfig clientDefaults() {
+        return CLIENT_DEFAULTS;
     }
 
     /** A builder with the defaults. */
@@ -197,6 +277,7 @@ public record EndpointConfig(Duration ackTimeout, double ackRandomFactor, int ma
         private int maxDeduplicationEntries = 100_000;
         private int maxPeers = 100_000;
         private int maxClientExchanges = 100_000;
+        private int maxMulticastResponses = 1000;
         private int maxObservers = 50_000;
         private int conNotificationInterval = 20;
         private int preferredBlockSize = 1024;
@@ -208,6 +289,14 @@ public record EndpointConfig(Duration ackTimeout, double ackRandomFactor, int ma
         private int amplificationLimit = 0;
         private Duration verifiedPeerLifetime = Duration.ofMinutes(10);
         private int multicastAmplificationLimit = 3;
+        private int maxBlockwiseBodiesPerAddress = 4;
+        private Duration blockwiseFirstBlockLifetime = Duration.ofSeconds(10);
+        private long maxClientBlockwiseBytes = 16L << 20;
+        private int maxTokenLength = 32;
+        private double requestRateLimit = 0;
+        private int requestBurst = 10;
+        private int maxRateLimitedPeers = 10_000;
+        private int tooManyRequestsRetries = 0;
 
         private Builder() {
         }
@@ -225,6 +314,7 @@ public record EndpointConfig(Duration ackTimeout, double ackRandomFactor, int ma
             maxDeduplicationEntries = c.maxDeduplicationEntries;
             maxPeers = c.maxPeers;
             maxClientExchanges = c.maxClientExchanges;
+            maxMulticastResponses = c.maxMulticastResponses;
             maxObservers = c.maxObservers;
             conNotificationInterval = c.conNotificationInterval;
             preferredBlockSize = c.preferredBlockSize;
@@ -236,6 +326,14 @@ public record EndpointConfig(Duration ackTimeout, double ackRandomFactor, int ma
             amplificationLimit = c.amplificationLimit;
             verifiedPeerLifetime = c.verifiedPeerLifetime;
             multicastAmplificationLimit = c.multicastAmplificationLimit;
+            maxBlockwiseBodiesPerAddress = c.maxBlockwiseBodiesPerAddress;
+            blockwiseFirstBlockLifetime = c.blockwiseFirstBlockLifetime;
+            maxClientBlockwiseBytes = c.maxClientBlockwiseBytes;
+            maxTokenLength = c.maxTokenLength;
+            requestRateLimit = c.requestRateLimit;
+            requestBurst = c.requestBurst;
+            maxRateLimitedPeers = c.maxRateLimitedPeers;
+            tooManyRequestsRetries = c.tooManyRequestsRetries;
         }
 
         /** ACK_TIMEOUT. */
@@ -307,6 +405,12 @@ public record EndpointConfig(Duration ackTimeout, double ackRandomFactor, int ma
         /** Client exchange bound. */
         public Builder maxClientExchanges(int v) {
             maxClientExchanges = v;
+            return this;
+        }
+
+        /** Bound of the responses a client keeps for one group request (RFC 7252 §8.1), default 1000. */
+        public Builder maxMulticastResponses(int v) {
+            maxMulticastResponses = v;
             return this;
         }
 
@@ -382,6 +486,54 @@ public record EndpointConfig(Duration ackTimeout, double ackRandomFactor, int ma
             return this;
         }
 
+        /** Bound of Block1 bodies a server assembles per source address (RFC 7959 §2.5). */
+        public Builder maxBlockwiseBodiesPerAddress(int v) {
+            maxBlockwiseBodiesPerAddress = v;
+            return this;
+        }
+
+        /** How long a server keeps a Block1 body that has only its block 0 (RFC 7959 §2.5). */
+        public Builder blockwiseFirstBlockLifetime(Duration v) {
+            blockwiseFirstBlockLifetime = v;
+            return this;
+        }
+
+        /** Budget of bytes a client holds for block-wise downloads in progress (RFC 7959 §2.4). */
+        public Builder maxClientBlockwiseBytes(long v) {
+            maxClientBlockwiseBytes = v;
+            return this;
+        }
+
+        /** The longest token a server accepts, 8..65 804 (RFC 8974 §2.2.2); longer gets 4.00. */
+        public Builder maxTokenLength(int v) {
+            maxTokenLength = v;
+            return this;
+        }
+
+        /** Per-peer request rate limit of a server, requests per second; 0 disables (RFC 8516). */
+        public Builder requestRateLimit(double v) {
+            requestRateLimit = v;
+            return this;
+        }
+
+        /** Requests a peer may send at once before the rate limit applies (the bucket size). */
+        public Builder requestBurst(int v) {
+            requestBurst = v;
+            return this;
+        }
+
+        /** Bound of the rate limiter's peer table (least recently seen forgotten beyond it). */
+        public Builder maxRateLimitedPeers(int v) {
+            maxRateLimitedPeers = v;
+            return this;
+        }
+
+        /** Retries of a client after 4.29 Too Many Requests, each after its Max-Age (RFC 8516 §3). */
+        public Builder tooManyRequestsRetries(int v) {
+            tooManyRequestsRetries = v;
+            return this;
+        }
+
         /** The validated configuration. */
         public EndpointConfig build() {
             Duration timeout = requestTimeout;
@@ -393,7 +545,9 @@ public record EndpointConfig(Duration ackTimeout, double ackRandomFactor, int ma
                     maxClientExchanges, maxObservers, conNotificationInterval,
                     preferredBlockSize, maxBodySize, maxBlockwiseTransfers, blockwiseLifetime,
                     multicastLeisure, handlerTimeout, amplificationLimit, verifiedPeerLifetime,
-                    multicastAmplificationLimit);
+                    multicastAmplificationLimit,
+                    maxBlockwiseBodiesPerAddress, blockwiseFirstBlockLifetime, maxClientBlockwiseBytes, maxTokenLength,
+                    requestRateLimit, requestBurst, maxRateLimitedPeers, tooManyRequestsRetries, maxMulticastResponses);
         }
     }
 }

@@ -224,16 +224,19 @@ public final class Link {
 
         /** Adds {@code rt}, the values joined by spaces (RFC 6690 §3.1). */
         public Builder resourceType(String... types) {
+            Objects.requireNonNull(types, "types");
             return attribute("rt", String.join(" ", types));
         }
 
         /** Adds {@code if}, the values joined by spaces (RFC 6690 §3.2). */
         public Builder interfaceDescription(String... interfaces) {
+            Objects.requireNonNull(interfaces, "interfaces");
             return attribute("if", String.join(" ", interfaces));
         }
 
         /** Adds {@code ct}, the formats joined by spaces (RFC 7252 §7.2.1). */
         public Builder contentFormat(int... formats) {
+            Objects.requireNonNull(formats, "formats");
             StringBuilder sb = new StringBuilder();
             for (int f : formats) {
                 if (f < 0 || f > 0xFFFF) {

@@ -66,10 +66,20 @@ public record Option(int number, Bytes value) {
         return b;
     }
 
-    /** Human-readable form: {@code Uri-Path:"hello"}, {@code Content-Format:0}, {@code ETag:0x1234}. */
+    /**
+     * Human-readable form: {@code Uri-Path:"hello"}, {@code Content-Format:0}, {@code ETag:0x1234};
+     * Block1 and Block2 decoded as NUM/M/size (RFC 7959 §2.2), {@code Block2:2/M/256} while more
+     * blocks follow, {@code Block2:3/_/256} for the last.
+     */
     @Override
     public String toString() {
         String name = OptionNumber.name(number);
+        if (number == OptionNumber.BLOCK1 || number == OptionNumber.BLOCK2) {
+            java.util.Optional<Block> b = Block.fromOption(this);
+            if (b.isPresent()) {
+                return name + ":" + b.get().num() + (b.get().more() ? "/M/" : "/_/") + b.get().size();
+            }
+        }
         switch (OptionNumber.format(number)) {
             case EMPTY:
                 return name;

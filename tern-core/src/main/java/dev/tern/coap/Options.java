@@ -16,6 +16,8 @@ import java.util.OptionalLong;
 public final class Options {
     /** No options. */
     public static final Options EMPTY = new Options(new Option[0]);
+    /** The Hop-Limit a proxy inserts when a request has none (RFC 8768 §3). */
+    public static final int DEFAULT_HOP_LIMIT = 16;
 
     /** Content-Format alone for the formats below 128 (text, link-format, JSON, CBOR, ...), built once. */
     private static final Options[] CONTENT_FORMATS = new Options[128];
@@ -34,6 +36,7 @@ public final class Options {
 
     /** Options from a list in any order; same-number options keep their relative order. */
     public static Options of(List<Option> options) {
+        Objects.requireNonNull(options, "options");
         Option[] a = options.toArray(new Option[0]);
         Arrays.sort(a, (x, y) -> Integer.compare(x.number(), y.number())); // stable merge sort
         return a.length == 0 ? EMPTY : new Options(a);
@@ -45,6 +48,7 @@ public final class Options {
      * codecs that build the array themselves; everyone else uses {@link #of}.
      */
     public static Options wrap(Option[] options) {
+        Objects.requireNonNull(options, "options");
         boolean sorted = true;
         for (int i = 0; i < options.length; i++) {
             Objects.requireNonNull(options[i], "option");
@@ -66,6 +70,7 @@ public final class Options {
 
     /** Options from values in any order. */
     public static Options of(Option... options) {
+        Objects.requireNonNull(options, "options");
         return of(Arrays.asList(options));
     }
 
@@ -333,12 +338,14 @@ public final class Options {
 
         /** Adds an option (repeatable options accumulate). */
         public Builder add(Option option) {
+            Objects.requireNonNull(option, "option");
             list.add(option);
             return this;
         }
 
         /** Adds every option. */
         public Builder addAll(Options options) {
+            Objects.requireNonNull(options, "options");
             Collections.addAll(list, options.options);
             return this;
         }
@@ -381,6 +388,7 @@ public final class Options {
 
         /** Uri-Path from a path such as {@code /a/b} (split on {@code /}, not percent-decoded). */
         public Builder uriPath(String path) {
+            Objects.requireNonNull(path, "path");
             remove(OptionNumber.URI_PATH);
             for (String s : path.split("/")) {
                 if (!s.isEmpty()) {
@@ -392,6 +400,7 @@ public final class Options {
 
         /** Adds one Uri-Query argument such as {@code a=1}. */
         public Builder uriQuery(String argument) {
+            Objects.requireNonNull(argument, "argument");
             return add(OptionNumber.URI_QUERY, argument);
         }
 
@@ -427,12 +436,22 @@ public final class Options {
 
         /** Adds one Location-Path segment. */
         public Builder locationPath(String segment) {
+            Objects.requireNonNull(segment, "segment");
             return add(OptionNumber.LOCATION_PATH, segment);
         }
 
         /** Adds one Location-Query argument. */
         public Builder locationQuery(String argument) {
+            Objects.requireNonNull(argument, "argument");
             return add(OptionNumber.LOCATION_QUERY, argument);
+        }
+
+        /** Sets Hop-Limit, 1..255 (RFC 8768 §3). */
+        public Builder hopLimit(int hops) {
+            if (hops < 1 || hops > 255) {
+                throw new IllegalArgumentException("Hop-Limit must be 1..255 (RFC 8768 §3): " + hops);
+            }
+            return set(OptionNumber.HOP_LIMIT, hops);
         }
 
         /** Sets Observe. */

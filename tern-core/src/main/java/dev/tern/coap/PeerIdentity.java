@@ -21,7 +21,12 @@ public final class PeerIdentity {
         /** A raw public key (RFC 7250, RFC 7252 §9.1.3.2); {@link #name()} is its RFC 6920 {@code ni:} name. */
         RAW_PUBLIC_KEY,
         /** An X.509 certificate (RFC 7252 §9.1.3.3); {@link #name()} is the subject's distinguished name. */
-        X509
+        X509,
+        /**
+         * An OSCORE security context (RFC 8613 §3): the request verified with it; {@link #name()} is
+         * the peer's Sender ID in hex, prefixed by the ID Context in hex and a colon when there is one.
+         */
+        OSCORE
     }
 
     private final Kind kind;
@@ -61,6 +66,14 @@ public final class PeerIdentity {
     }
 
     /**
+     * A peer whose request verified with an OSCORE security context (RFC 8613 §8.2): {@code name} as
+     * {@link Kind#OSCORE} describes, {@code algorithm} the context's AEAD (in {@link #cipherSuite()}).
+     */
+    public static PeerIdentity oscore(String name, String algorithm) {
+        return new PeerIdentity(Kind.OSCORE, Objects.requireNonNull(name, "name"), null, List.of(), algorithm);
+    }
+
+    /**
      * The RFC 6920 name of a public key, as RFC 7250 peers are usually named:
      * {@code ni:///sha-256;} and the unpadded base64url SHA-256 of its SubjectPublicKeyInfo.
      */
@@ -93,7 +106,7 @@ public final class PeerIdentity {
         return certificates;
     }
 
-    /** The negotiated cipher suite, e.g. {@code TLS_PSK_WITH_AES_128_CCM_8}. */
+    /** The negotiated cipher suite, e.g. {@code TLS_PSK_WITH_AES_128_CCM_8}; for OSCORE the AEAD algorithm. */
     public String cipherSuite() {
         return cipherSuite;
     }

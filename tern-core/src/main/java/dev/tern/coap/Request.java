@@ -20,7 +20,8 @@ import java.util.OptionalInt;
 public final class Request {
     private static final InetSocketAddress UNSET_PEER = InetSocketAddress.createUnresolved("localhost", 5683);
     private static final Runnable NO_ACK = () -> { };
-    private static final java.util.function.Predicate<Observable> NO_OBSERVE = source -> false;
+    private static final java.util.function.Predicate<ObservableResource> NO_OBSERVE = source -> false;
+    private static final java.util.function.Consumer<String> NO_RECORDER = template -> { };
 
     private final Method method;
     private final Options options;
@@ -32,12 +33,17 @@ public final class Request {
     private final Bytes token;
     private final Map<String, String> pathParams;
     private final Runnable acknowledger;
-    private final java.util.function.Predicate<Observable> observeHandler;
+    private final java.util.function.Predicate<ObservableResource> observeHandler;
+    private final java.util.function.Consumer<String> routeRecorder;
     private final boolean multicast;
     private final Runnable groupLimitRelease;
     private final int blockSize;
     private final TransferProgress progress;
     private final PeerIdentity peerIdentity;
+
+    static {
+        dev.tern.coap.internal.api.ApiAccess.install(new EngineAccess());
+    }
 
     private Request(Builder b) {
         this.method = b.method;
@@ -51,6 +57,7 @@ public final class Request {
         this.pathParams = Map.copyOf(b.pathParams);
         this.acknowledger = b.acknowledger;
         this.observeHandler = b.observeHandler;
+        this.routeRecorder = b.routeRecorder;
         this.multicast = b.multicast;
         this.groupLimitRelease = b.groupLimitRelease;
         this.blockSize = b.blockSize;
@@ -105,7 +112,30 @@ public final class Request {
 
     /** A builder initialised from this request. */
     public Builder toBuilder() {
-        Builder b = new Builder(method);
+        return toBuilder(method);
+    }
+
+    /**
+     * This request with another method, options and payload, keeping what the engine knows of it
+     * (peer, scheme, token, type, timeout, the acknowledge action, multicast); for a layer between
+     * the engine and the application ({@link dev.tern.coap.spi.LayeredRequests}).
+     */
+    Request rewritten(Method newMethod, Options newOptions, Bytes newPayload, PeerIdentity identity,
+                      boolean observable) {
+        Builder b = toBuilder(newMethod);
+        b.base = Objects.requireNonNull(newOptions, "options");
+        b.payload = Objects.requireNonNull(newPayload, "payload");
+        if (identity != null) {
+            b.peerIdentity = identity;
+        }
+        if (!observable) {
+            b.observeHandler = NO_OBSERVE;
+        }
+        return b.build();
+    }
+
+    private Builder toBuilder(Method newMethod) {
+        Builder b = new Builder(newMethod);
         b.base = options;
         b.payload = payload;
         b.confirmable = confirmable;
@@ -116,6 +146,7 @@ public final class Request {
         b.pathParams = pathParams;
         b.acknowledger = acknowledger;
         b.observeHandler = observeHandler;
+        b.routeRecorder = routeRecorder;
         b.multicast = multicast;
         b.groupLimitRelease = groupLimitRelease;
         b.blockSize = blockSize;
@@ -189,6 +220,7 @@ public final class Request {
 
     /** The value a route's path template bound to {@code {name}}. */
     public Optional<String> pathParam(String name) {
+        Objects.requireNonNull(name, "name");
         return Optional.ofNullable(pathParams.get(name));
     }
 
@@ -204,6 +236,7 @@ public final class Request {
 
     /** The value of the first {@code name=value} query argument; an argument {@code name} alone gives "". */
     public Optional<String> queryParam(String name) {
+        Objects.requireNonNull(name, "name");
         for (String q : options.uriQuery()) {
             int eq = q.indexOf('=');
             String k = eq < 0 ? q : q.substring(0, eq);
@@ -263,8 +296,13 @@ public final class Request {
      * served as a plain GET — when it is not an observe registration, on the client side, or when
      * the server's observer limit is reached.
      */
-    public boolean observe(Observable source) {
+    public boolean observe(ObservableResource source) {
         return observeHandler.test(Objects.requireNonNull(source, "source"));
+    }
+
+    /** The {@link Router} took the route with this path template: told to the server's metrics. */
+    void routed(String pathTemplate) {
+        routeRecorder.accept(pathTemplate);
     }
 
     /** Whether the request carries Observe=0, asking to register (RFC 7641 §2). */
@@ -305,7 +343,8 @@ public final class Request {
         private Bytes token;
         private Map<String, String> pathParams = Map.of();
         private Runnable acknowledger = NO_ACK;
-        private java.util.function.Predicate<Observable> observeHandler = NO_OBSERVE;
+        private java.util.function.Predicate<ObservableResource> observeHandler = NO_OBSERVE;
+        private java.util.function.Consumer<String> routeRecorder = NO_RECORDER;
         private boolean multicast;
         private Runnable groupLimitRelease = NO_ACK;
         private int blockSize;
@@ -329,32 +368,37 @@ public final class Request {
             return this;
         }
 
-        /** Sets the destination (client) or source (server). */
+        /**
+         * Client side: sends to this address instead of resolving the URI's host, e.g. one resolved
+         * already (RFC 7252 §6.4 step 5); the Uri-Host option stays as the URI set it.
+         */
         public Builder peer(InetSocketAddress peer) {
             this.peer = Objects.requireNonNull(peer, "peer");
             return this;
         }
 
-        /** Sets the scheme, {@code coap} or {@code coaps}. */
-        public Builder scheme(String scheme) {
+        /** Server engine: the scheme, {@code coap} or {@code coaps}; a client sets it with {@link #uri(String)}. */
+        Builder scheme(String scheme) {
             this.scheme = Objects.requireNonNull(scheme, "scheme");
             return this;
         }
 
         /** Sets the authenticated peer (the server engine does this for DTLS requests; null for none). */
-        public Builder peerIdentity(PeerIdentity identity) {
+        Builder peerIdentity(PeerIdentity identity) {
             this.peerIdentity = identity;
             return this;
         }
 
         /** Sets the path (Uri-Path options from {@code /a/b}). */
         public Builder path(String path) {
+            Objects.requireNonNull(path, "path");
             edit().uriPath(path);
             return this;
         }
 
         /** Adds a Uri-Query argument. */
         public Builder query(String argument) {
+            Objects.requireNonNull(argument, "argument");
             edit().uriQuery(argument);
             return this;
         }
@@ -368,12 +412,14 @@ public final class Request {
 
         /** Adds an option. */
         public Builder option(Option option) {
+            Objects.requireNonNull(option, "option");
             edit().add(option);
             return this;
         }
 
         /** Edits options in place. */
         public Builder options(java.util.function.Consumer<Options.Builder> editor) {
+            Objects.requireNonNull(editor, "editor");
             editor.accept(edit());
             return this;
         }
@@ -398,11 +444,13 @@ public final class Request {
 
         /** Sets the payload (copied). */
         public Builder payload(byte[] payload) {
+            Objects.requireNonNull(payload, "payload");
             return payload(Bytes.of(payload));
         }
 
         /** Sets a UTF-8 text payload. */
         public Builder payload(String text) {
+            Objects.requireNonNull(text, "text");
             return payload(Bytes.wrap(text.getBytes(StandardCharsets.UTF_8)));
         }
 
@@ -423,30 +471,45 @@ public final class Request {
             return this;
         }
 
-        /** Uses this token instead of a random one (0..8 bytes). */
+        /**
+         * Uses this token instead of a random one: 0..8 bytes, or 13..65 804 bytes as an extended
+         * token (RFC 8974 §2.1; a server accepts up to its {@code maxTokenLength}).
+         */
         public Builder token(Bytes token) {
-            if (token.length() > 8) {
-                throw new IllegalArgumentException("token longer than 8 bytes");
+            Objects.requireNonNull(token, "token");
+            if (!dev.tern.coap.internal.codec.Message.isEncodableTokenLength(token.length())) {
+                throw new IllegalArgumentException("token length " + token.length()
+                        + " cannot be encoded: 0..8 or 13..65804 bytes (RFC 8974 §2.1)");
             }
             this.token = token;
             return this;
         }
 
         /** Binds path template parameters; set by the {@link Router}. */
-        public Builder pathParams(Map<String, String> params) {
+        Builder pathParams(Map<String, String> params) {
+            Objects.requireNonNull(params, "params");
             this.pathParams = Map.copyOf(params);
             return this;
         }
 
         /** The action of {@link Request#acknowledge()}; set by the server engine. */
-        public Builder acknowledger(Runnable acknowledger) {
+        Builder acknowledger(Runnable acknowledger) {
             this.acknowledger = Objects.requireNonNull(acknowledger, "acknowledger");
             return this;
         }
 
-        /** The action of {@link Request#observe(Observable)}; set by the server engine. */
-        public Builder observeHandler(java.util.function.Predicate<Observable> handler) {
+        /** The action of {@link Request#observe(ObservableResource)}; set by the server engine. */
+        Builder observeHandler(java.util.function.Predicate<ObservableResource> handler) {
             this.observeHandler = Objects.requireNonNull(handler, "handler");
+            return this;
+        }
+
+        /**
+         * Told the path template of the {@link Router} route that serves the request (RFC 7252
+         * §5.7.2), for the server's metrics ({@code spi.EndpointMetrics}); set by the server engine.
+         */
+        Builder routeRecorder(java.util.function.Consumer<String> recorder) {
+            this.routeRecorder = Objects.requireNonNull(recorder, "recorder");
             return this;
         }
 
@@ -457,7 +520,7 @@ public final class Request {
         }
 
         /** Marks a request received on a multicast address; set by the server engine. */
-        public Builder multicast(boolean multicast) {
+        Builder multicast(boolean multicast) {
             this.multicast = multicast;
             return this;
         }
@@ -466,7 +529,7 @@ public final class Request {
          * What the {@link Router} runs when the route of a group request opted out of the multiplier
          * (RFC 7252 §11.3, {@link RouteOptions#multicastUncapped()}); set by the server engine.
          */
-        public Builder groupLimitRelease(Runnable action) {
+        Builder groupLimitRelease(Runnable action) {
             this.groupLimitRelease = Objects.requireNonNull(action, "action");
             return this;
         }

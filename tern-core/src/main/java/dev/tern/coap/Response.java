@@ -30,26 +30,32 @@ public final class Response {
 
     /** A builder for {@code code}, which must be a response code (class 2, 4 or 5). */
     public static Builder builder(Code code) {
+        Objects.requireNonNull(code, "code");
         return new Builder(code);
     }
 
     /** A response with only a code. */
     public static Response of(Code code) {
+        Objects.requireNonNull(code, "code");
         return new Builder(code).build();
     }
 
     /** A response with a code and a text/plain diagnostic or content payload. */
     public static Response of(Code code, String text) {
+        Objects.requireNonNull(code, "code");
+        Objects.requireNonNull(text, "text");
         return new Builder(code).payload(text).contentFormat(ContentFormat.TEXT_PLAIN).build();
     }
 
     /** 2.05 Content with a text/plain payload. */
     public static Response content(String text) {
+        Objects.requireNonNull(text, "text");
         return of(Code.CONTENT, text);
     }
 
     /** 2.05 Content with a payload of the given Content-Format. */
     public static Response content(Bytes payload, int contentFormat) {
+        Objects.requireNonNull(payload, "payload");
         return new Builder(Code.CONTENT).payload(payload).contentFormat(contentFormat).build();
     }
 
@@ -137,11 +143,13 @@ public final class Response {
 
         /** Sets the payload (copied). */
         public Builder payload(byte[] payload) {
+            Objects.requireNonNull(payload, "payload");
             return payload(Bytes.of(payload));
         }
 
         /** Sets a UTF-8 text payload (the Content-Format is not set by this method). */
         public Builder payload(String text) {
+            Objects.requireNonNull(text, "text");
             return payload(Bytes.wrap(text.getBytes(StandardCharsets.UTF_8)));
         }
 
@@ -154,12 +162,14 @@ public final class Response {
 
         /** Edits options in place. */
         public Builder options(java.util.function.Consumer<Options.Builder> editor) {
+            Objects.requireNonNull(editor, "editor");
             editor.accept(edit());
             return this;
         }
 
         /** Adds an option. */
         public Builder option(Option option) {
+            Objects.requireNonNull(option, "option");
             edit().add(option);
             return this;
         }
@@ -188,6 +198,7 @@ public final class Response {
 
         /** Sets Location-Path options from a path such as {@code /items/7} (RFC 7252 §5.10.7). */
         public Builder locationPath(String path) {
+            Objects.requireNonNull(path, "path");
             edit().remove(OptionNumber.LOCATION_PATH);
             for (String s : path.split("/")) {
                 if (!s.isEmpty()) {
@@ -199,12 +210,14 @@ public final class Response {
 
         /** Adds a Location-Query argument (RFC 7252 §5.10.7). */
         public Builder locationQuery(String argument) {
+            Objects.requireNonNull(argument, "argument");
             edit().locationQuery(argument);
             return this;
         }
 
         /** Sets the peer that sent the response; set by the client engine. */
         public Builder peer(InetSocketAddress peer) {
+            Objects.requireNonNull(peer, "peer");
             this.peer = peer;
             return this;
         }

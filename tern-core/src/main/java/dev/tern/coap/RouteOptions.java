@@ -1,11 +1,13 @@
 package dev.tern.coap;
 
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.StringJoiner;
+import java.util.function.Supplier;
 
 /**
  * Per-route metadata for a {@link Router}: content negotiation (RFC 7252 §5.10.3, §5.10.4) and
@@ -27,18 +29,21 @@ public final class RouteOptions {
     static final int GROUP_IGNORED = 0;
     static final int GROUP_CAPPED = 1;
     static final int GROUP_UNCAPPED = 2;
-    private static final RouteOptions EMPTY = new RouteOptions(NONE, NONE, Map.of(), GROUP_IGNORED);
+    private static final RouteOptions EMPTY = new RouteOptions(NONE, NONE, Map.of(), GROUP_IGNORED, null);
 
     private final int[] produces;
     private final int[] consumes;
     private final Map<String, String> attributes;
     private final int group;
+    private final Supplier<? extends Collection<Link>> links;
 
-    private RouteOptions(int[] produces, int[] consumes, Map<String, String> attributes, int group) {
+    private RouteOptions(int[] produces, int[] consumes, Map<String, String> attributes, int group,
+                         Supplier<? extends Collection<Link>> links) {
         this.produces = produces;
         this.consumes = consumes;
         this.attributes = attributes;
         this.group = group;
+        this.links = links;
     }
 
     /** Options without any restriction or attribute (RFC 7252 §5.10.4: no Accept check). */
@@ -52,7 +57,7 @@ public final class RouteOptions {
      * (RFC 7252 §5.10.4, §5.9.2.7). Replaces earlier values; no formats means no check.
      */
     public RouteOptions produces(int... contentFormats) {
-        return new RouteOptions(formats(contentFormats), consumes, attributes, group);
+        return new RouteOptions(formats(contentFormats), consumes, attributes, group, links);
     }
 
     /**
@@ -62,7 +67,7 @@ public final class RouteOptions {
      * values; no formats means no check.
      */
     public RouteOptions consumes(int... contentFormats) {
-        return new RouteOptions(produces, formats(contentFormats), attributes, group);
+        return new RouteOptions(produces, formats(contentFormats), attributes, group, links);
     }
 
     /** The {@code title} link attribute, a human-readable label (RFC 6690 §3.1 via RFC 8288). */
@@ -109,7 +114,7 @@ public final class RouteOptions {
         }
         Map<String, String> copy = new LinkedHashMap<>(attributes);
         copy.put(name, value);
-        return new RouteOptions(produces, consumes, Collections.unmodifiableMap(copy), group);
+        return new RouteOptions(produces, consumes, Collections.unmodifiableMap(copy), group, links);
     }
 
     /**
@@ -123,7 +128,7 @@ public final class RouteOptions {
      * about the PUT route of the same path.
      */
     public RouteOptions multicast(boolean answered) {
-        return new RouteOptions(produces, consumes, attributes, answered ? GROUP_CAPPED : GROUP_IGNORED);
+        return new RouteOptions(produces, consumes, attributes, answered ? GROUP_CAPPED : GROUP_IGNORED, links);
     }
 
     /**
@@ -134,7 +139,30 @@ public final class RouteOptions {
      * needed in full, on networks where sources cannot be forged.
      */
     public RouteOptions multicastUncapped() {
-        return new RouteOptions(produces, consumes, attributes, GROUP_UNCAPPED);
+        return new RouteOptions(produces, consumes, attributes, GROUP_UNCAPPED, links);
+    }
+
+    /**
+     * The links {@code /.well-known/core} lists for this route (RFC 6690 §4, RFC 7252 §7.2), asked
+     * for on every discovery request: how a templated route such as {@code /sensors/{id}}, which
+     * names no single resource, lists its instances. Each link gets the route's attributes
+     * ({@code rt}, {@code obs}, {@code ct}, ...) that it does not set itself, and the query filter
+     * ({@code ?rt=}, {@code ?href=}, RFC 6690 §4.1) applies to them as to any link. On a route with
+     * a literal path the links replace its own. The supplier runs on a handler thread; it must
+     * return quickly and must not return {@code null}.
+     *
+     * <pre>{@code
+     * RouteOptions.create().resourceType("temperature").observable()
+     *     .links(() -> sensors.ids().stream().map(id -> Link.builder("/sensors/" + id).build()).toList())
+     * }</pre>
+     */
+    public RouteOptions links(Supplier<? extends Collection<Link>> instances) {
+        return new RouteOptions(produces, consumes, attributes, group, Objects.requireNonNull(instances, "instances"));
+    }
+
+    /** The supplier of {@link #links(Supplier)}, or null. */
+    Supplier<? extends Collection<Link>> linkSupplier() {
+        return links;
     }
 
     /** Whether the route answers group requests (RFC 7252 §8.1), see {@link #multicast(boolean)}. */
@@ -196,6 +224,7 @@ public final class RouteOptions {
     public String toString() {
         return "RouteOptions[produces=" + Arrays.toString(produces) + ", consumes=" + Arrays.toString(consumes)
                 + ", attributes=" + attributes
-                + (group == GROUP_IGNORED ? "" : group == GROUP_CAPPED ? ", multicast" : ", multicast uncapped") + "]";
+                + (group == GROUP_IGNORED ? "" : group == GROUP_CAPPED ? ", multicast" : ", multicast uncapped")
+                + (links == null ? "" : ", links") + "]";
     }
 }

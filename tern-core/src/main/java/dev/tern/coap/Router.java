@@ -57,8 +57,9 @@ import java.util.concurrent.CompletableFuture;
  * Unless turned off with {@link Builder#wellKnownCore(boolean)}, the router answers
  * {@code GET /.well-known/core} itself (RFC 6690 §4, RFC 7252 §7.2) with 2.05 and an
  * {@code application/link-format} document listing every route whose template is a concrete path
- * (templates with {@code {name}}, {@code {name*}} or {@code **} are left out, as they name no single
- * resource), with the attributes of its {@link RouteOptions}, in registration order; the query
+ * (templates with {@code {name}}, {@code {name*}} or {@code **} name no single resource: they are
+ * listed only through the instances their {@link RouteOptions#links} supplier names), with the
+ * attributes of its {@link RouteOptions}, in registration order; the query
  * filter of RFC 6690 §4.1 applies ({@code ?rt=temperature-c}, {@code ?href=/sensors*}, see
  * {@link LinkFormat#matches}). {@code /.well-known/core} does not list itself, and does not appear
  * in {@link #routes()}. A route registered for {@code /.well-known/core} replaces the generated one.
@@ -87,14 +88,14 @@ public final class Router implements Service {
     private final Resource[] patterns;
     private final Service chain;
     private final List<RouteInfo> routes;
-    private final List<Link> links;
+    private final WellKnownCore discovery;
 
     private Router(Map<List<String>, Resource> literals, Resource[] patterns, List<Filter> filters,
-                   List<RouteInfo> routes, List<Link> links) {
+                   List<RouteInfo> routes, WellKnownCore discovery) {
         this.literals = literals;
         this.patterns = patterns;
         this.routes = routes;
-        this.links = links;
+        this.discovery = discovery;
         Service s = this::dispatch;
         for (int i = filters.size() - 1; i >= 0; i--) {
             s = filters.get(i).then(s);
@@ -133,12 +134,13 @@ public final class Router implements Service {
     }
 
     /**
-     * The links {@code /.well-known/core} lists (RFC 6690 §4, RFC 7252 §7.2): one per route whose
-     * template has only literal segments, in registration order, with the route's attributes; see
-     * {@link Builder#wellKnownCore(boolean)}. Empty when discovery is off or served by an own route.
+     * The links {@code /.well-known/core} lists now (RFC 6690 §4, RFC 7252 §7.2): one per route whose
+     * template has only literal segments, and those that {@link RouteOptions#links} supply, in
+     * registration order, with the route's attributes; see {@link Builder#wellKnownCore(boolean)}.
+     * Empty when discovery is off or served by an own route.
      */
     public List<Link> links() {
-        return links;
+        return discovery == null ? List.of() : discovery.links();
     }
 
     /** {@code Router[/a GET, /b/{id} GET PUT]}. */
@@ -161,7 +163,7 @@ public final class Router implements Service {
         if (literal != null) {
             Endpoint e = literal.endpoint(method);
             if (e != null) {
-                return e.invoke(request, path);
+                return take(request, literal.template, e, path);
             }
             pathKnown = true;
         }
@@ -169,12 +171,24 @@ public final class Router implements Service {
             if (r.template.matches(path)) {
                 Endpoint e = r.endpoint(method);
                 if (e != null) {
-                    return e.invoke(request, path);
+                    return take(request, r.template, e, path);
                 }
                 pathKnown = true;
             }
         }
         return answer(pathKnown ? Code.METHOD_NOT_ALLOWED : Code.NOT_FOUND);
+    }
+
+    /**
+     * Tells the request's route recorder (the server's metrics) the template, unless the route
+     * ignores group requests and this is one (its 4.04 is no route's answer), then invokes {@code e}.
+     */
+    private static CompletableFuture<Response> take(Request request, Template template, Endpoint e,
+                                                    List<String> path) {
+        if (!request.isMulticast() || e.group != RouteOptions.GROUP_IGNORED) {
+            request.routed(template.source);
+        }
+        return e.invoke(request, path);
     }
 
     private static CompletableFuture<Response> answer(Code code) {
@@ -367,13 +381,14 @@ public final class Router implements Service {
             if (consumes.length > 0) {
                 OptionalInt cf = request.contentFormat();
                 if (cf.isPresent() ? !contains(consumes, cf.getAsInt()) : !request.payload().isEmpty()) {
-                    return answer(Code.UNSUPPORTED_CONTENT_FORMAT);
+                    return CompletableFuture.completedFuture(NegotiationDiagnostics.unsupportedContentFormat(consumes, cf));
                 }
             }
             if (produces.length > 0) {
                 OptionalInt accept = request.options().accept();
                 if (accept.isPresent() && !contains(produces, accept.getAsInt())) {
-                    return answer(Code.NOT_ACCEPTABLE);
+                    return CompletableFuture.completedFuture(
+                            NegotiationDiagnostics.notAcceptable(produces, accept.getAsInt()));
                 }
             }
             Request routed = request;
@@ -417,6 +432,7 @@ public final class Router implements Service {
         Endpoint any;
         final Map<String, String> attributes = new LinkedHashMap<>();
         final Set<Integer> produced = new LinkedHashSet<>();
+        java.util.function.Supplier<? extends java.util.Collection<Link>> instances;
 
         Draft(Template template) {
             this.template = template;
@@ -433,6 +449,13 @@ public final class Router implements Service {
                     throw new IllegalArgumentException("conflicting values for attribute '" + a.getKey()
                             + "' of " + template.source + ": '" + old + "' and '" + a.getValue() + "'");
                 }
+            }
+            if (options.linkSupplier() != null) {
+                if (instances != null && instances != options.linkSupplier()) {
+                    throw new IllegalArgumentException("two different links(...) suppliers for " + template.source
+                            + ": give the same RouteOptions value (or supplier) to every method of the resource");
+                }
+                instances = options.linkSupplier();
             }
             attributes.putAll(options.attributes());
             for (int f : options.producesShared()) {
@@ -602,31 +625,34 @@ public final class Router implements Service {
             Map<List<String>, Resource> literals = new HashMap<>();
             List<Resource> patterns = new ArrayList<>();
             List<RouteInfo> routes = new ArrayList<>();
-            List<Link> links = new ArrayList<>();
+            List<WellKnownCore.Source> links = new ArrayList<>();
             for (Draft d : drafts.values()) {
                 Resource r = d.resource();
                 RouteInfo info = d.info();
                 if (d.template.isLiteral()) {
                     literals.put(List.of(d.template.segments), r);
-                    links.add(WellKnownCore.link(d.template.segments, info));
                 } else {
                     patterns.add(r);
+                }
+                if (d.instances != null) {
+                    links.add(WellKnownCore.instances(d.instances, info));
+                } else if (d.template.isLiteral()) {
+                    links.add(WellKnownCore.fixed(WellKnownCore.link(d.template.segments, info)));
                 }
                 routes.add(info);
             }
             patterns.sort((a, b) -> a.template.compareTo(b.template));
             Template core = Template.parse(LinkFormat.WELL_KNOWN_CORE);
-            if (!wellKnownCore || drafts.containsKey(core.shape())) {
-                links.clear();
-            } else {
-                Service s = new WellKnownCore(List.copyOf(links));
+            WellKnownCore discovery = null;
+            if (wellKnownCore && !drafts.containsKey(core.shape())) {
+                discovery = new WellKnownCore(links);
                 Endpoint[] byMethod = new Endpoint[METHODS.length];
-                byMethod[Method.GET.ordinal()] = new Endpoint(core, s,
+                byMethod[Method.GET.ordinal()] = new Endpoint(core, discovery,
                         RouteOptions.create().produces(ContentFormat.LINK_FORMAT).multicast(true));
                 literals.put(List.of(core.segments), new Resource(core, byMethod, null));
             }
             return new Router(literals, patterns.toArray(new Resource[0]), List.copyOf(filters),
-                    Collections.unmodifiableList(routes), List.copyOf(links));
+                    Collections.unmodifiableList(routes), discovery);
         }
 
         private Builder add(Method method, String pathTemplate, Service service, RouteOptions options) {

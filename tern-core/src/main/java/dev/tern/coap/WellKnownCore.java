@@ -1,15 +1,60 @@
 package dev.tern.coap;
 
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.function.Supplier;
 import java.util.concurrent.CompletableFuture;
 
 /** The {@code /.well-known/core} resource a {@link Router} generates (RFC 6690 §4, RFC 7252 §7.2). */
 final class WellKnownCore implements Service {
-    private final List<Link> links;
+    /** The links of one resource, in the order the router lists them. */
+    @FunctionalInterface
+    interface Source {
+        /** Adds the current links to {@code out}. */
+        void addTo(List<Link> out);
+    }
 
-    WellKnownCore(List<Link> links) {
-        this.links = links;
+    private final List<Source> sources;
+
+    WellKnownCore(List<Source> sources) {
+        this.sources = List.copyOf(sources);
+    }
+
+    /** A route with a literal path: always the same link. */
+    static Source fixed(Link link) {
+        return out -> out.add(link);
+    }
+
+    /**
+     * A route whose {@link RouteOptions#links} supplier names its instances: each supplied link
+     * with the route's attributes it does not carry itself (RFC 6690 §2).
+     */
+    static Source instances(Supplier<? extends Collection<Link>> supplier, RouteInfo info) {
+        return out -> {
+            for (Link l : Objects.requireNonNull(supplier.get(), "links(...) supplier returned null")) {
+                Link.Builder b = l.toBuilder();
+                boolean added = false;
+                for (Map.Entry<String, String> a : info.attributes().entrySet()) {
+                    if (!l.has(a.getKey())) {
+                        b.attribute(a.getKey(), a.getValue());
+                        added = true;
+                    }
+                }
+                out.add(added ? b.build() : l);
+            }
+        };
+    }
+
+    /** The links listed now. */
+    List<Link> links() {
+        List<Link> out = new ArrayList<>();
+        for (Source s : sources) {
+            s.addTo(out);
+        }
+        return List.copyOf(out);
     }
 
     /** The link to a route with literal {@code segments}: its path, percent-encoded (RFC 7252 §6.5), and attributes. */
@@ -32,7 +77,7 @@ final class WellKnownCore implements Service {
      */
     @Override
     public CompletableFuture<Response> handle(Request request) {
-        List<Link> matching = LinkFormat.filter(links, request.query());
+        List<Link> matching = LinkFormat.filter(links(), request.query());
         if (matching.isEmpty() && request.isMulticast()) {
             return CompletableFuture.completedFuture(Response.of(Code.NOT_FOUND));
         }

@@ -98,4 +98,21 @@ class BlockTest {
         assertThatThrownBy(() -> EndpointConfig.builder().blockwiseLifetime(java.time.Duration.ZERO).build())
                 .isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void configHasTheBlockwiseMemoryBounds() {
+        EndpointConfig d = EndpointConfig.defaults();
+        assertThat(d.maxBlockwiseBodiesPerAddress()).isEqualTo(4);
+        assertThat(d.blockwiseFirstBlockLifetime()).isEqualTo(java.time.Duration.ofSeconds(10));
+        assertThat(d.maxClientBlockwiseBytes()).isEqualTo(16L << 20);
+        EndpointConfig c = EndpointConfig.builder().maxBlockwiseBodiesPerAddress(2)
+                .blockwiseFirstBlockLifetime(java.time.Duration.ofSeconds(3)).maxClientBlockwiseBytes(1000).build();
+        assertThat(c.toBuilder().build()).isEqualTo(c);
+        assertThatThrownBy(() -> EndpointConfig.builder().maxBlockwiseBodiesPerAddress(0).build())
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> EndpointConfig.builder().blockwiseFirstBlockLifetime(java.time.Duration.ZERO).build())
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> EndpointConfig.builder().maxClientBlockwiseBytes(0).build())
+                .isInstanceOf(IllegalArgumentException.class);
+    }
 }

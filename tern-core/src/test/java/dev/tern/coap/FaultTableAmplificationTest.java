@@ -22,10 +22,10 @@ import org.junit.jupiter.api.Test;
  */
 class FaultTableAmplificationTest {
     private static final String BIG = "x".repeat(800);
-    private final Observable observable = Observable.create();
+    private final ObservableResource observable = ObservableResource.create();
     private final Service.Handler observed = observable.handler(r -> Response.content(BIG));
     /** An observable resource whose answers are small: the size check alone lets them through. */
-    private final Observable smallObservable = Observable.create();
+    private final ObservableResource smallObservable = ObservableResource.create();
     private final Service.Handler smallObserved = smallObservable.handler(r -> Response.content("s"));
     private CoapServer server;
     private DatagramSocket socket;

@@ -306,22 +306,76 @@ class FaultTableTest {
             assertStillServes();
         }
 
+        @ParameterizedTest(name = "row 6: TKL {0} announcing {1} token bytes, {2} present: RST")
+        @CsvSource({"13, 00, 12", "13, ff, 100", "14, 0000, 268", "14, ffff, 1000"})
+        @DisplayName("row 6: extended token longer than the remaining bytes: format error")
+        void row06_extendedTokenBeyondDatagram(int tkl, String extension, int present) {
+            int mid = mid();
+            expectReset(concat(header(0, tkl, 0x01, mid), hex(extension), new byte[present]), mid);
+            assertStillServes();
+        }
+
+        /** A CON GET /hello with an extended token of {@code length} bytes (RFC 8974 §2.1). */
+        static byte[] getHelloWithToken(MessageType type, int mid, int length) {
+            byte[] token = new byte[length];
+            for (int i = 0; i < length; i++) {
+                token[i] = (byte) (mid + i);
+            }
+            return MessageEncoder.encode(new Message(type, Code.GET, mid, Bytes.wrap(token),
+                    Options.of(path("hello")), Bytes.EMPTY));
+        }
+
         /**
-         * Tern's decoder does not implement RFC 8974 extended tokens: any TKL above 8 is a format
-         * error before the token is even read, so no extended token is ever "accepted by the parser
-         * but over our limit". Row 7 therefore collapses into row 3: a CON with a 9-byte token gets
-         * an RST, not 4.00.
+         * RFC 8974 §2.2.2: a server that supports extended tokens but not this length must not
+         * reject the message (an RST would tell the client extended tokens are not supported at
+         * all) but answer 4.00. The default {@code maxTokenLength} is 32 bytes: 32 is served, 33
+         * and a 1000-byte TKL 14 token get 4.00 carrying the token, a CON piggybacked, a NON as NON.
          */
         @Test
-        @DisplayName("row 7: extended token over the limit: collapses into row 3 (RST) as Tern has no extended tokens")
-        void row07_extendedTokenCollapsesIntoRow3() {
+        @DisplayName("row 7: extended token accepted by the parser but over maxTokenLength: 4.00, not RST")
+        void row07_extendedTokenOverLimitGets400() {
+            Message ok = expectPiggybacked(getHelloWithToken(MessageType.CON, mid(), 32), Code.CONTENT);
+            assertThat(ok.payload().utf8()).isEqualTo(HELLO);
+            assertThat(ok.token().length()).isEqualTo(32);
+
+            Message r = expectPiggybacked(getHelloWithToken(MessageType.CON, mid(), 33), Code.BAD_REQUEST);
+            assertThat(r.token().length()).isEqualTo(33);
+            expectPiggybacked(getHelloWithToken(MessageType.CON, mid(), 1000), Code.BAD_REQUEST);
+
+            byte[] non = getHelloWithToken(MessageType.NON, mid(), 300);
+            Message nonReply = exchange(non);
+            assertThat(nonReply.type()).isEqualTo(MessageType.NON);
+            assertThat(nonReply.code()).isEqualTo(Code.BAD_REQUEST);
+            assertThat(nonReply.token()).isEqualTo(decode(non).token());
+            assertStillServes();
+        }
+
+        /**
+         * The 4.00 for an over-long token echoes the token (RFC 7252 §5.3.2), so a peer controls its
+         * size, up to 65 804 bytes. Recording it in the deduplication cache would let a flood of
+         * such requests park up to maxDeduplicationEntries x 64 KiB of replies (6 GiB with the
+         * defaults): it is sent, not recorded, and a retransmission of the request is dropped as
+         * a duplicate. A flood of 60 000-byte tokens gets its 4.00s and the server keeps serving.
+         */
+        @Test
+        @DisplayName("row 7: the 4.00 echoing an over-long token is not kept in the deduplication cache")
+        void row07_overLongTokenRepliesAreNotCached() {
             int mid = mid();
-            byte[] nineByteToken = concat(header(0, 9, 0x01, mid), hex("010203040506070809"),
-                    hex("b5 68656c6c6f"));
-            expectReset(nineByteToken, mid);
-            int mid13 = mid(); // RFC 8974 TKL 13: one extension byte, token of 13 + ext bytes
-            expectReset(concat(header(0, 13, 0x01, mid13), new byte[] {0}, new byte[13], hex("b5 68656c6c6f")),
-                    mid13);
+            byte[] request = getHelloWithToken(MessageType.CON, mid, 60_000);
+            Message r = exchange(request);
+            assertThat(r.code()).isEqualTo(Code.BAD_REQUEST);
+            assertThat(r.token().length()).isEqualTo(60_000);
+            expectSilence(request); // the retransmission: a duplicate with no reply recorded
+            for (int i = 0; i < 50; i++) {
+                send(getHelloWithToken(MessageType.CON, mid(), 60_000));
+            }
+            for (int i = 0; i < 50; i++) {
+                byte[] d = receive(peer, REPLY);
+                if (d == null) {
+                    break; // the kernel may drop some of 3 MB of replies on loopback; the server must not care
+                }
+                assertThat(decode(d).code()).isEqualTo(Code.BAD_REQUEST);
+            }
             assertStillServes();
         }
 

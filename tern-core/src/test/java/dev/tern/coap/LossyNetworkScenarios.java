@@ -40,7 +40,7 @@ abstract class LossyNetworkScenarios {
     protected final List<String> repeatedIds = new CopyOnWriteArrayList<>();
     private final Map<String, AtomicInteger> runs = new ConcurrentHashMap<>();
     private final AtomicInteger value = new AtomicInteger();
-    private final Observable observable = Observable.confirmable();
+    private final ObservableResource observable = ObservableResource.confirmable();
     private final List<Bytes> putBodies = new CopyOnWriteArrayList<>();
     private CoapServer server;
     protected LossyPath relay;

@@ -59,7 +59,7 @@ public final class MemoryFootprint {
     private static final class Server {
         final ManualScheduler scheduler = new ManualScheduler();
         final DropTransport transport = new DropTransport();
-        final Observable observable = Observable.create();
+        final ObservableResource observable = ObservableResource.create();
         final CoapEndpoint endpoint;
 
         Server(int count) {

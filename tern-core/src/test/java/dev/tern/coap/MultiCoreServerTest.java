@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
 class MultiCoreServerTest {
     private final AtomicInteger counter = new AtomicInteger();
     private final Set<String> ioThreads = ConcurrentHashMap.newKeySet();
-    private final Observable observable = Observable.create();
+    private final ObservableResource observable = ObservableResource.create();
     private final List<CoapClient> clients = new ArrayList<>();
     private CoapServer server;
 

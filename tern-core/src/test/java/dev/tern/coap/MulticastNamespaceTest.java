@@ -55,7 +55,7 @@ class MulticastNamespaceTest {
         socket = new MulticastSocket(new InetSocketAddress(InetAddress.getByName(ns.hostAddress()), 0));
         socket.setNetworkInterface(ns.hostInterface());
         socket.setTimeToLive(1);
-        socket.setLoopbackMode(true); // disable: our own group datagrams are not for us
+        socket.setOption(java.net.StandardSocketOptions.IP_MULTICAST_LOOP, false); // our own group datagrams are not for us
     }
 
     @AfterEach

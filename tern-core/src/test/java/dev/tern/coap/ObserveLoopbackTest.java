@@ -22,8 +22,8 @@ import org.junit.jupiter.api.Test;
 /** Observe (RFC 7641) between a Tern client and server over loopback UDP. */
 class ObserveLoopbackTest {
     private final AtomicInteger value = new AtomicInteger();
-    private final Observable con = Observable.confirmable();
-    private final Observable non = Observable.create();
+    private final ObservableResource con = ObservableResource.confirmable();
+    private final ObservableResource non = ObservableResource.create();
     private CoapServer server;
     private CoapClient client;
     private String base;
@@ -103,7 +103,7 @@ class ObserveLoopbackTest {
     @Test
     void clientReRegistersWhenMaxAgeRunsOut() {
         AtomicInteger registrations = new AtomicInteger();
-        Observable quiet = Observable.create();
+        ObservableResource quiet = ObservableResource.create();
         try (CoapServer s = CoapServer.builder().port(0).bind("127.0.0.1").service(Router.builder()
                 .get("/quiet", quiet.handler(req -> {
                     registrations.incrementAndGet();
@@ -121,7 +121,7 @@ class ObserveLoopbackTest {
     @Test
     void largeNotificationsArriveWholeThroughBlock2() {
         // RFC 7959 §2.6: each notification carries block 0; the client fetches the rest.
-        Observable big = Observable.create();
+        ObservableResource big = ObservableResource.create();
         try (CoapServer s = CoapServer.builder().port(0).bind("127.0.0.1").service(Router.builder()
                 .get("/big", big.handler(req -> Response.content(Integer.toString(value.get()).repeat(1500))))
                 .build()).build().start()) {

@@ -33,7 +33,7 @@ class ObserveReflectionTest {
     private static final int MAX_RETRANSMIT = 2;
     private static final Duration QUIET = Duration.ofSeconds(3);
 
-    private final Observable obs = Observable.create();
+    private final ObservableResource obs = ObservableResource.create();
     private final ScheduledExecutorService changer = Executors.newSingleThreadScheduledExecutor();
     private CoapServer server;
     private DatagramSocket victim;

@@ -30,6 +30,25 @@ class ReadmeDiscoveryExampleTest {
         }
     }
 
+    @Test
+    void templatedRouteInstances() {
+        Service.Handler handler = req -> Response.content("21.5");
+        List<String> sensorIds = List.of("a", "b");
+        // --- README: resource discovery (instances) ---
+        Router gateway = Router.builder()
+                .get("/sensors/{id}", handler, RouteOptions.create().resourceType("temperature-c").observable()
+                        .links(() -> sensorIds.stream()
+                                .map(id -> Link.builder("/sensors/" + id).title("sensor " + id).build())
+                                .toList()))
+                .build();
+        // GET /.well-known/core?rt=temperature-c -> </sensors/a>;title="sensor a";rt="temperature-c";obs,...
+        // --- end ---
+        String doc = gateway.handle(Request.get("coap://localhost/.well-known/core?rt=temperature-c").build())
+                .join().payloadString();
+        assertThat(doc).isEqualTo("</sensors/a>;title=\"sensor a\";rt=\"temperature-c\";obs,"
+                + "</sensors/b>;title=\"sensor b\";rt=\"temperature-c\";obs");
+    }
+
     /** The multicast example of README.md: compiled, not run (it binds port 5683 and waits 6 s). */
     static void multicastExample(Service.Handler handler) {
         // --- README: multicast ---

@@ -50,6 +50,47 @@ class ReadmeExamplesTest {
         }
     }
 
+    @Test
+    void clientShortcuts() {
+        java.util.List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Router router = Router.builder()
+                .get("/hello", req -> Response.content("Hello World!"))
+                .put("/sensors/{id}", req -> {
+                    seen.add("PUT " + req.payloadString());
+                    return Response.of(Code.CHANGED);
+                })
+                .delete("/sensors/{id}", req -> {
+                    seen.add("DELETE");
+                    return Response.of(Code.DELETED);
+                })
+                .post("/echo", req -> {
+                    seen.add("POST " + req.payload().length());
+                    return Response.content(req.payload(), ContentFormat.OCTET_STREAM);
+                })
+                .build();
+        CoapServer server = CoapServer.builder().port(0).service(router).build().start();
+        int port = server.port();
+        try {
+            // --- README: client shortcuts ---
+            try (CoapClient client = CoapClient.create()) {
+                String base = "coap://localhost:" + port;
+                Response r = client.get(base + "/hello", Duration.ofSeconds(5));       // CoapTimeoutException after 5 s
+                if (r.code() == Code.NOT_FOUND) {                                   // codes are canonical: == works
+                    System.out.println("no such resource");
+                } else if (r.isSuccess()) {                                         // any 2.xx
+                    System.out.println(r.payloadString());
+                }
+                client.put(base + "/sensors/7", Bytes.utf8("21.5"), ContentFormat.TEXT_PLAIN);
+                client.post(base + "/echo", Bytes.wrap(new byte[] {1, 2, 3}), ContentFormat.OCTET_STREAM);
+                client.delete(base + "/sensors/7");
+            }
+            // --- end ---
+            assertThat(seen).containsExactly("PUT 21.5", "POST 3", "DELETE");
+        } finally {
+            server.close();
+        }
+    }
+
     /** Stands in for a device driver in the README's observe example. */
     private static final class Sensor {
         private double value = 20.0;
@@ -63,7 +104,7 @@ class ReadmeExamplesTest {
     void observeExample() {
         Sensor sensor = new Sensor();
         // --- README: observe ---
-        Observable temperature = Observable.create();                    // NON notifications, a CON every 20th
+        ObservableResource temperature = ObservableResource.create();    // NON notifications, a CON every 20th
         Router router = Router.builder()
                 .get("/temp", temperature.handler(req -> Response.content(Double.toString(sensor.read()))),
                         RouteOptions.create().observable())

@@ -13,6 +13,8 @@ import dev.tern.coap.internal.codec.Message;
 import dev.tern.coap.internal.codec.MessageDecoder;
 import dev.tern.coap.internal.codec.MessageEncoder;
 import dev.tern.coap.internal.engine.CoapEndpoint;
+import dev.tern.coap.micrometer.TernMetrics;
+import dev.tern.coap.spi.EndpointMetrics;
 import dev.tern.coap.spi.Scheduler;
 import dev.tern.coap.spi.Transport;
 import java.net.InetAddress;
@@ -26,6 +28,7 @@ import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -41,6 +44,11 @@ import org.openjdk.jmh.annotations.TearDown;
  * deduplication lifetime, is 247 s). Each invocation uses a fresh (peer, Message ID) pair from
  * 16 peers x 65536 IDs, so no request is a duplicate; the deduplication cache (100 000 entries) is
  * full after the warm-up and evicts one entry per request, which is the steady state of a busy server.
+ *
+ * <p>{@code metrics}: {@code none} (no listener, {@link EndpointMetrics#NONE}), {@code prometheus}
+ * ({@link TernMetrics} with its defaults over a Prometheus registry: every request counted, one in
+ * 16 timed into the latency histogram) or {@code prometheus-every} (every request timed: two clock
+ * reads and a histogram record each), to measure what metrics cost.
  */
 @State(Scope.Thread)
 @BenchmarkMode({Mode.Throughput, Mode.AverageTime})
@@ -52,7 +60,12 @@ public class PipelineBenchmark {
     private final byte[] datagram;
     private final InMemoryTransport transport = new InMemoryTransport();
     private CoapEndpoint endpoint;
+    private io.micrometer.prometheusmetrics.PrometheusMeterRegistry registry;
     private int next;
+
+    /** Whether the endpoint reports to a registry-backed listener. */
+    @Param({"none", "prometheus", "prometheus-every"})
+    public String metrics;
 
     public PipelineBenchmark() {
         byte[] token = {1, 2, 3, 4, 5, 6, 7, 8};
@@ -69,8 +82,18 @@ public class PipelineBenchmark {
         }
         EndpointConfig config = EndpointConfig.defaults().toBuilder().maxDeduplicationEntries(100_000).build();
         Router service = Router.builder().get("/hello", r -> Response.content("Hello World!")).build();
+        EndpointMetrics listener = EndpointMetrics.NONE;
+        if (metrics.startsWith("prometheus")) {
+            registry = new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(
+                    io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT);
+            int sampling = metrics.equals("prometheus-every") ? 1 : TernMetrics.DEFAULT_LATENCY_SAMPLING;
+            if (metrics.startsWith("prometheus:")) { // prometheus:N times one request in N
+                sampling = Integer.parseInt(metrics.substring("prometheus:".length()));
+            }
+            listener = TernMetrics.builder(registry).latencySampling(sampling).build();
+        }
         endpoint = CoapEndpoint.assemble(transport, new InlineScheduler(), config, service, Runnable::run,
-                "coap", null, new SplittableRandom(1));
+                "coap", null, new SplittableRandom(1), listener, null);
         long before = transport.sent;
         request();
         if (transport.sent != before + 1) {
@@ -89,6 +112,9 @@ public class PipelineBenchmark {
             throw new IllegalStateException(transport.received + " requests, " + transport.sent + " responses");
         }
         endpoint.close();
+        if (registry != null && !registry.scrape().contains("coap_requests_total{code=\"2.05\",method=\"GET\",route=\"/hello\"}")) {
+            throw new IllegalStateException("the registry counted no request");
+        }
     }
 
     /** One request through the stack; returns the number of responses sent so far. */

@@ -3,7 +3,7 @@ package dev.tern.coap.cli;
 import dev.tern.coap.Bytes;
 import dev.tern.coap.Code;
 import dev.tern.coap.ContentFormat;
-import dev.tern.coap.Observable;
+import dev.tern.coap.ObservableResource;
 import dev.tern.coap.Request;
 import dev.tern.coap.Response;
 import dev.tern.coap.RouteOptions;
@@ -48,7 +48,7 @@ public final class DemoResources {
     private static final Echo NOTHING = new Echo(Bytes.EMPTY, OptionalInt.empty());
 
     private final Clock clock;
-    private final Observable time = Observable.create();
+    private final ObservableResource time = ObservableResource.create();
     private final ExpiringValue<Echo> echo;
     private long count;
 
@@ -84,7 +84,7 @@ public final class DemoResources {
     /** The demo routes, to add more (e.g. a Resource Directory) before building. */
     static Router.Builder routes(Clock clock, ResourceLimits limits, Ticker ticker) {
         DemoResources r = new DemoResources(clock, limits);
-        ticker.every(TICK, r.time, Observable::changed);
+        ticker.every(TICK, r.time, ObservableResource::changed);
         return Router.builder()
                 .get("/hello", req -> Response.content("Hello World!"), text("Hello World").multicast(true))
                 .get("/time", r.time.handler(r::time), text("Current UTC time").observable().multicast(true))

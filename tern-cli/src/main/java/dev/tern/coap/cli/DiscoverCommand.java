@@ -1,5 +1,6 @@
 package dev.tern.coap.cli;
 
+import dev.tern.coap.Code;
 import dev.tern.coap.EndpointConfig;
 import dev.tern.coap.Link;
 import dev.tern.coap.LinkFormat;
@@ -118,7 +119,7 @@ public final class DiscoverCommand implements Callable<Integer> {
                 throw new UsageException("no such network interface: " + interfaceName);
             }
         }
-        MessageTracer tracer = verbose ? flags.verbose(new TraceWriter(io.err(), multicast), security, io.err()) : null;
+        MessageTracer tracer = verbose ? flags.verbose(new TraceWriter(io.err(), true), security, io.err()) : null;
         try (Exchanger client = nif != null ? Exchanger.coap(tracer, nif, security) : exchangers.open(tracer, security)) {
             if (multicast) {
                 List<Response> responses = client.multicast(request, timeout)
@@ -162,7 +163,8 @@ public final class DiscoverCommand implements Callable<Integer> {
         int status = ExitCodes.of(response.code());
         if (status != ExitCodes.OK) {
             if (!quiet) {
-                io.err().println("tern: " + response.code() + " " + response.code().reason());
+                io.err().println("tern: " + response.code() + " " + response.code().reason()
+                        + (filtered() && response.code() == Code.NOT_FOUND ? " (no resource matches " + filters() + ")" : ""));
             }
             return status;
         }
@@ -172,6 +174,10 @@ public final class DiscoverCommand implements Callable<Integer> {
         } catch (LinkFormatException e) {
             io.out().println(response.payloadString());
             return fail("the response is not valid link-format: " + e.getMessage());
+        }
+        if (links.isEmpty() && filtered() && !quiet) {
+            io.err().println("tern: no resource at " + response.peer().map(Addresses::format).orElse("the server")
+                    + " matches " + filters());
         }
         if (format == OutputFormat.json) {
             List<String> objects = new ArrayList<>();
@@ -227,6 +233,25 @@ public final class DiscoverCommand implements Callable<Integer> {
             return ExitCodes.TIMEOUT;
         }
         return answered > 0 ? ExitCodes.OK : status;
+    }
+
+    private boolean filtered() {
+        return href != null || resourceType != null || interfaceDescription != null;
+    }
+
+    /** The filters as sent, e.g. {@code rt=temperature-c} (RFC 6690 §4.1). */
+    private String filters() {
+        List<String> f = new ArrayList<>();
+        if (href != null) {
+            f.add("href=" + href);
+        }
+        if (resourceType != null) {
+            f.add("rt=" + resourceType);
+        }
+        if (interfaceDescription != null) {
+            f.add("if=" + interfaceDescription);
+        }
+        return String.join(" ", f);
     }
 
     private int fail(String message) {

@@ -33,7 +33,7 @@ final class DtlsSetup {
 
     /** A DTLS client layer from checked client flags; {@code hygiene} warns about how keys are given. */
     static SecurityLayer client(DtlsClientFlags f, KeyHygiene hygiene) {
-        DtlsConfig.Builder b = DtlsConfig.builder();
+        DtlsConfig.ClientBuilder b = DtlsConfig.client();
         if (f.pskIdentity != null) {
             b.psk(f.pskIdentity, PskKeys.option(f.pskKey, "-k", hygiene));
         }
@@ -57,10 +57,10 @@ final class DtlsSetup {
 
     /**
      * A DTLS server layer from checked serve flags, and what it serves in words (never a key);
-     * {@code hygiene} warns about how keys are given.
+     * {@code hygiene} warns about how keys are given; failed handshakes go to {@code failures}.
      */
-    static Server server(DtlsServerFlags f, KeyHygiene hygiene) {
-        DtlsConfig.Builder b = DtlsConfig.builder();
+    static Server server(DtlsServerFlags f, KeyHygiene hygiene, HandshakeFailureLog failures) {
+        DtlsConfig.ServerBuilder b = DtlsConfig.server().onHandshakeFailure(failures::failed);
         List<String> said = new ArrayList<>();
         Map<String, byte[]> keys = f.pskKeys(hygiene);
         if (!keys.isEmpty()) {

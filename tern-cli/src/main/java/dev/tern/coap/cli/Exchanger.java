@@ -1,6 +1,7 @@
 package dev.tern.coap.cli;
 
 import dev.tern.coap.CoapClient;
+import dev.tern.coap.EndpointConfig;
 import dev.tern.coap.MessageTracer;
 import dev.tern.coap.Request;
 import dev.tern.coap.Response;
@@ -34,22 +35,35 @@ interface Exchanger extends AutoCloseable {
 
     /**
      * Makes an exchanger; {@code tracer} is null unless {@code -v} was given, {@code security} is
-     * null for {@code coap://} and the DTLS layer for {@code coaps://}.
+     * null for {@code coap://} and the DTLS layer for {@code coaps://}, {@code maxBodySize} the
+     * {@code --max-body} limit on response bodies.
      */
     @FunctionalInterface
     interface Factory {
         /** A new exchanger. */
-        Exchanger open(MessageTracer tracer, SecurityLayer security);
+        Exchanger open(MessageTracer tracer, SecurityLayer security, int maxBodySize);
+
+        /** A new exchanger with the client's default body limit. */
+        default Exchanger open(MessageTracer tracer, SecurityLayer security) {
+            return open(tracer, security, EndpointConfig.CLIENT_MAX_BODY_SIZE);
+        }
     }
 
     /** A {@link CoapClient} on an ephemeral port, protected by {@code security} unless it is null. */
-    static Exchanger coap(MessageTracer tracer, SecurityLayer security) {
-        return coap(tracer, null, security);
+    static Exchanger coap(MessageTracer tracer, SecurityLayer security, int maxBodySize) {
+        return coap(tracer, null, security, maxBodySize);
     }
 
     /** A {@link CoapClient} whose group requests go out of {@code multicastInterface} (null: the routing table's choice). */
     static Exchanger coap(MessageTracer tracer, java.net.NetworkInterface multicastInterface, SecurityLayer security) {
-        CoapClient.Builder b = CoapClient.builder();
+        return coap(tracer, multicastInterface, security, EndpointConfig.CLIENT_MAX_BODY_SIZE);
+    }
+
+    /** The same, response bodies limited to {@code maxBodySize} bytes ({@code --max-body}). */
+    static Exchanger coap(MessageTracer tracer, java.net.NetworkInterface multicastInterface, SecurityLayer security,
+                          int maxBodySize) {
+        CoapClient.Builder b = CoapClient.builder()
+                .config(EndpointConfig.clientDefaults().toBuilder().maxBodySize(maxBodySize).build());
         if (multicastInterface != null) {
             b.multicastInterface(multicastInterface);
         }

@@ -1,5 +1,6 @@
 package dev.tern.coap.cli;
 
+import dev.tern.coap.CoapBlockwiseException;
 import dev.tern.coap.CoapMessageFormatException;
 import dev.tern.coap.CoapResetException;
 import dev.tern.coap.CoapSecurityException;
@@ -26,7 +27,8 @@ final class Failures {
         String message;
         int status;
         if (t instanceof CoapTimeoutException || t instanceof TimeoutException) {
-            message = "no response from " + uri + " within " + Addresses.seconds(timeout) + " (timeout)";
+            message = "no response from " + uri + " within " + Addresses.seconds(timeout) + " (timeout)"
+                    + otherSchemeHint(uri);
             status = ExitCodes.TIMEOUT;
         } else if (t instanceof CoapResetException) {
             message = uri + " answered with Reset: it could not process the request";
@@ -37,6 +39,10 @@ final class Failures {
             status = ExitCodes.ERROR;
         } else if (t instanceof CoapTransportException) {
             message = "transport error talking to " + uri + ": " + t.getMessage();
+            status = ExitCodes.ERROR;
+        } else if (t instanceof CoapBlockwiseException) {
+            // names the setting to change, e.g. "the response body exceeds the client's maxBodySize ..."
+            message = t.getMessage();
             status = ExitCodes.ERROR;
         } else if (t instanceof CoapMessageFormatException) {
             message = "message format error: " + t.getMessage();
@@ -55,6 +61,26 @@ final class Failures {
             err.println("tern: " + message);
         }
         return status;
+    }
+
+    /**
+     * A DTLS server drops plain CoAP and a CoAP server ignores a ClientHello (RFC 7252 §3: not
+     * version 1), so a scheme that does not match the port only shows as a timeout: name the
+     * other scheme when the port is its default (5683 coap, 5684 coaps; RFC 7252 §6.1, §6.2).
+     */
+    static String otherSchemeHint(String uri) {
+        dev.tern.coap.CoapUri u;
+        try {
+            u = dev.tern.coap.CoapUri.parse(uri);
+        } catch (RuntimeException e) {
+            return "";
+        }
+        String other = u.scheme().equals("coap") ? "coaps" : "coap";
+        if (u.port() != dev.tern.coap.CoapUri.defaultPort(other)) {
+            return "";
+        }
+        String rewritten = other + uri.substring(uri.indexOf("://"));
+        return "; " + u.port() + " is the " + other + ":// port: try " + rewritten;
     }
 
     private static Throwable unwrap(Throwable t) {

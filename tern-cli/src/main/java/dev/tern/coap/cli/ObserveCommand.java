@@ -48,11 +48,15 @@ public final class ObserveCommand implements java.util.concurrent.Callable<Integ
     List<Option> options = new ArrayList<>();
 
     @picocli.CommandLine.Option(names = {"-T", "--token"}, paramLabel = "HEX", converter = TokenConverter.class,
-            description = "token (0-8 bytes hex)")
+            description = "the token in hex: 0 to 8 bytes, or 13 to 65804 (extended token, RFC 8974)")
     dev.tern.coap.Bytes token;
 
     @picocli.CommandLine.Option(names = {"-N", "--non"}, description = "register with a NON request")
     boolean nonConfirmable;
+
+    @picocli.CommandLine.Option(names = "--max-body", paramLabel = "SIZE", converter = SizeConverter.class,
+            description = "the largest notification body to assemble from blocks, e.g. 200k, 64M (default: 16M)")
+    int maxBody = dev.tern.coap.EndpointConfig.CLIENT_MAX_BODY_SIZE;
 
     @picocli.CommandLine.Option(names = "--format", paramLabel = "FORMAT", description = "text (default) or json")
     OutputFormat format = OutputFormat.text;
@@ -94,12 +98,13 @@ public final class ObserveCommand implements java.util.concurrent.Callable<Integ
         if (nonConfirmable) {
             b.nonConfirmable();
         }
-        CoapClient.Builder cb = CoapClient.builder();
+        CoapClient.Builder cb = CoapClient.builder()
+                .config(dev.tern.coap.EndpointConfig.clientDefaults().toBuilder().maxBodySize(maxBody).build());
         if (security != null) {
             cb.security(security);
         }
         if (verbose) {
-            cb.tracer(flags.verbose(new TraceWriter(io.err(), false), security, io.err()));
+            cb.tracer(flags.verbose(new TraceWriter(io.err(), true), security, io.err()));
         }
         ResponsePrinter printer = new ResponsePrinter(io);
         AtomicInteger seen = new AtomicInteger();
@@ -173,6 +178,12 @@ public final class ObserveCommand implements java.util.concurrent.Callable<Integ
         }
         if (verbose) {
             printer.printHead(r);
+        } else if (!r.isSuccess() && !quiet) {
+            io.err().println("tern: " + r.code() + " " + r.code().reason()); // as tern get says it
+            io.err().flush();
+        }
+        if (!r.isSuccess() && r.payload().isEmpty()) {
+            return; // the code is on stderr already: no empty line on stdout
         }
         if (io.terminal()) {
             printer.printPayload(r);

@@ -3,7 +3,7 @@ package dev.tern.coap.cli;
 import dev.tern.coap.Bytes;
 import dev.tern.coap.Code;
 import dev.tern.coap.ContentFormat;
-import dev.tern.coap.Observable;
+import dev.tern.coap.ObservableResource;
 import dev.tern.coap.Request;
 import dev.tern.coap.Response;
 import dev.tern.coap.RouteOptions;
@@ -27,13 +27,13 @@ final class ObservePlugtest {
     static final Duration PERIOD = Duration.ofSeconds(2);
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneOffset.UTC);
 
-    private final Observable source;
+    private final ObservableResource source;
     private final Clock clock;
     private Bytes value;
     private int format = ContentFormat.TEXT_PLAIN;
     private boolean exists = true;
 
-    private ObservePlugtest(Observable source, Clock clock) {
+    private ObservePlugtest(ObservableResource source, Clock clock) {
         this.source = source;
         this.clock = clock;
         this.value = now();
@@ -41,8 +41,8 @@ final class ObservePlugtest {
 
     /** Adds {@code /obs} and {@code /obs-non} to {@code router}, changing on {@code ticker}'s ticks. */
     static Router.Builder addTo(Router.Builder router, Clock clock, Ticker ticker) {
-        add(router, "/obs", new ObservePlugtest(Observable.confirmable(), clock), ticker);
-        add(router, "/obs-non", new ObservePlugtest(Observable.create(), clock), ticker);
+        add(router, "/obs", new ObservePlugtest(ObservableResource.confirmable(), clock), ticker);
+        add(router, "/obs-non", new ObservePlugtest(ObservableResource.create(), clock), ticker);
         return router;
     }
 

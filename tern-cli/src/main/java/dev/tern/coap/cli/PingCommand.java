@@ -60,7 +60,7 @@ public final class PingCommand implements Callable<Integer> {
         }
         InetSocketAddress address = resolved.get();
         Duration timeout = maxTime != null ? maxTime : EndpointConfig.defaults().requestTimeout();
-        MessageTracer tracer = verbose ? flags.verbose(new TraceWriter(io.err(), false), security, io.err()) : null;
+        MessageTracer tracer = verbose ? flags.verbose(new TraceWriter(io.err(), true), security, io.err()) : null;
         try (Exchanger client = exchangers.open(tracer, security)) {
             Duration rtt = client.ping(target.uri()).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             if (!quiet) {

@@ -66,7 +66,7 @@ public final class RequestCommand implements Callable<Integer> {
     boolean nonConfirmable;
 
     @picocli.CommandLine.Option(names = {"-T", "--token"}, paramLabel = "HEX", converter = TokenConverter.class,
-            description = "the token, 0 to 8 bytes in hex")
+            description = "the token in hex: 0 to 8 bytes, or 13 to 65804 (extended token, RFC 8974)")
     Bytes token;
 
     @picocli.CommandLine.Option(names = {"-b", "--block-size"}, paramLabel = "[NUM,]SIZE",
@@ -77,6 +77,11 @@ public final class RequestCommand implements Callable<Integer> {
     @picocli.CommandLine.Option(names = {"-B", "--max-time"}, paramLabel = "SECONDS", converter = SecondsConverter.class,
             description = "give up when no response came within SECONDS (default: MAX_TRANSMIT_WAIT, 93 s)")
     Duration maxTime;
+
+    @picocli.CommandLine.Option(names = "--max-body", paramLabel = "SIZE", converter = SizeConverter.class,
+            description = "the largest response body to assemble from blocks (RFC 7959), e.g. 200k, 64M"
+                    + " (default: 16M)")
+    int maxBody = dev.tern.coap.EndpointConfig.CLIENT_MAX_BODY_SIZE;
 
     @picocli.CommandLine.Option(names = {"-e", "--payload"}, paramLabel = "TEXT", description = "payload text")
     String payloadText;
@@ -135,14 +140,17 @@ public final class RequestCommand implements Callable<Integer> {
         request = withPeer.build();
         Duration timeout = maxTime != null ? maxTime : EndpointConfig.defaults().requestTimeout();
         Response response;
-        MessageTracer tracer = verbose ? dtls().verbose(new TraceWriter(io.err(), false), security, io.err()) : null;
-        try (Exchanger client = exchangers.open(tracer, security)) {
+        MessageTracer tracer = verbose ? dtls().verbose(new TraceWriter(io.err(), true), security, io.err()) : null;
+        try (Exchanger client = exchangers.open(tracer, security, maxBody)) {
             CompletableFuture<Response> future = client.send(request);
             response = future.get(timeout.plus(GRACE).toMillis(), TimeUnit.MILLISECONDS);
             if (bar != null) {
                 bar.finish();
             }
         } catch (ExecutionException | TimeoutException | RuntimeException e) {
+            if (bar != null) {
+                bar.finish();
+            }
             return Failures.report(e, target.uri(), timeout, io.err(), quiet);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -22,19 +22,22 @@ import picocli.CommandLine.Option;
  * which close the servers through a shutdown hook.
  */
 @Command(name = "serve", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class, sortOptions = false,
-        description = {"Serve demo resources: /hello, /time, /echo, /counter, /whoami and",
-            "/.well-known/core. With --plugtest, the ETSI CoAP plugtest resources instead.",
-            "With --dtls, also over coaps:// (DTLS 1.2) on port 5684. Stop with Ctrl-C."},
+        description = {"Serve demo resources over coap://, or coaps:// with --dtls.",
+            "The demo resources are /hello, /time, /echo, /counter, /whoami and /.well-known/core;",
+            "with --plugtest, the ETSI CoAP plugtest resources instead. With --dtls, also over",
+            "coaps:// (DTLS 1.2) on port 5684. Stop with Ctrl-C."},
         footer = {"", "Examples:",
             "  tern serve --dtls --psk-file keys.psk         # lines identity:KEY, chmod 600",
             "  tern serve --dtls --psk-identity dev1 --psk-key @dev1.key",
             "  tern serve --dtls -c server.crt -j server.key -C ca.crt",
-            "  tern serve --dtls --rpk -j server.key --trusted-key client.pub"})
+            "  tern serve --dtls --rpk -j server.key --trusted-key client.pub",
+            "  tern serve --metrics 9464    (then: curl localhost:9464/metrics)"})
 public final class ServeCommand implements Callable<Integer> {
     private final Io io;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile CoapServer server;
     private volatile CoapServer secureServer;
+    private volatile MetricsHttpServer metricsServer;
     private volatile ResourceDirectory directory;
     private boolean closed;
 
@@ -69,6 +72,14 @@ public final class ServeCommand implements Callable<Integer> {
             description = "I/O threads sharing the port with SO_REUSEPORT, each peer served by one (default: ${DEFAULT-VALUE}; Linux)")
     int ioThreads = 1;
 
+    @Option(names = "--metrics", paramLabel = "PORT",
+            description = "serve Prometheus metrics on http://127.0.0.1:PORT/metrics and a health check on /health")
+    Integer metricsPort;
+
+    @Option(names = "--metrics-bind", paramLabel = "ADDR",
+            description = "address the metrics HTTP server binds (default: ${DEFAULT-VALUE}, this host only)")
+    String metricsBind = "127.0.0.1";
+
     @Option(names = {"-v", "--verbose"}, description = "show every message received (<) and sent (>) on stderr")
     boolean verbose;
 
@@ -99,8 +110,14 @@ public final class ServeCommand implements Callable<Integer> {
         if (ioThreads > 1 && multicast) {
             throw new UsageException("--multicast needs --io-threads 1");
         }
+        if (metricsPort != null && (metricsPort < 0 || metricsPort > 65535)) {
+            throw new UsageException("--metrics port must be 0..65535: " + metricsPort);
+        }
         if (maxStored < 1 || maxStoredBytes < 1) {
             throw new UsageException("--max-stored and --max-stored-bytes must be at least 1");
+        }
+        if (rdMaxRegistrations < 1) {
+            throw new UsageException("--rd-max-registrations must be at least 1");
         }
         ResourceLimits limits = new ResourceLimits(maxStored, maxStoredBytes, storedLifetime);
         DtlsServerFlags secure = dtls != null ? dtls : new DtlsServerFlags();
@@ -115,9 +132,11 @@ public final class ServeCommand implements Callable<Integer> {
             }
         }
         // Builds the DTLS layer (reading keys and certificates) before anything is bound.
-        DtlsSetup.Server dtlsServer = secure.enabled ? DtlsSetup.server(secure, KeyHygiene.to(io.err())) : null;
-        if (rdMaxRegistrations < 1) {
-            throw new UsageException("--rd-max-registrations must be at least 1");
+        HandshakeFailureLog failures = new HandshakeFailureLog(io.err(), System::nanoTime);
+        DtlsSetup.Server dtlsServer = secure.enabled ? DtlsSetup.server(secure, KeyHygiene.to(io.err()), failures)
+                : null;
+        if (dtlsServer != null) {
+            Ticker.daemon().every(HandshakeFailureLog.WINDOW, failures, HandshakeFailureLog::flush);
         }
         Router.Builder routes = plugtest
                 ? PlugtestResources.routes(PlugtestResources.SEPARATE_DELAY, limits, Clock.systemUTC(), Ticker.daemon())
@@ -129,8 +148,23 @@ public final class ServeCommand implements Callable<Integer> {
         Router router = routes.build();
         // Every demo and plugtest handler is non-blocking (/separate and /obs use timers), so they run
         // on the I/O thread: no hand-off per request.
+        if (metricsPort != null) {
+            // Bound before the CoAP ports, so that a busy metrics port leaves nothing behind.
+            try {
+                metricsServer = new MetricsHttpServer(new InetSocketAddress(InetAddress.getByName(metricsBind),
+                        metricsPort), () -> address() != null).start();
+            } catch (java.io.IOException e) {
+                closeDirectory();
+                io.err().println("tern: cannot serve metrics on " + metricsBind + " port " + metricsPort + ": "
+                        + e.getMessage());
+                return ExitCodes.ERROR;
+            }
+        }
         CoapServer.Builder b = CoapServer.builder().port(port).service(router).executor(Runnable::run)
                 .ioThreads(ioThreads);
+        if (metricsServer != null) {
+            b.metrics(metricsServer.metrics());
+        }
         if (bindAddress != null) {
             b.bind(bindAddress);
         }
@@ -143,6 +177,8 @@ public final class ServeCommand implements Callable<Integer> {
         try {
             server = b.build().start();
         } catch (CoapException e) {
+            closeMetrics();
+            closeDirectory();
             io.err().println("tern: cannot serve on " + (bind == null ? "port " : bind + " port ") + port + ": "
                     + e.getMessage());
             return ExitCodes.ERROR;
@@ -151,6 +187,9 @@ public final class ServeCommand implements Callable<Integer> {
             // The same router, so coap:// and coaps:// share the resources and their state; one I/O thread.
             CoapServer.Builder sb = CoapServer.builder().port(secure.port()).service(router).executor(Runnable::run)
                     .security(dtlsServer.layer());
+            if (metricsServer != null) {
+                sb.metrics(metricsServer.metrics()); // one registry: the coaps counts add to the coap ones
+            }
             if (bindAddress != null) {
                 sb.bind(bindAddress);
             }
@@ -161,6 +200,8 @@ public final class ServeCommand implements Callable<Integer> {
                 secureServer = sb.build().start();
             } catch (CoapException e) {
                 server.close();
+                closeMetrics();
+                closeDirectory();
                 io.err().println("tern: cannot serve coaps on " + (bind == null ? "port " : bind + " port ")
                         + secure.port() + ": " + e.getMessage());
                 return ExitCodes.ERROR;
@@ -180,6 +221,9 @@ public final class ServeCommand implements Callable<Integer> {
         if (secureServer != null) {
             io.err().println("tern: serving coaps://" + Addresses.format(secureServer.localAddress()) + "/ ("
                     + dtlsServer.description() + ")");
+        }
+        if (metricsServer != null) {
+            io.err().println("tern: metrics on http://" + Addresses.format(metricsServer.address()) + "/metrics");
         }
         io.err().flush();
         try {
@@ -207,6 +251,12 @@ public final class ServeCommand implements Callable<Integer> {
         return s == null || stopped.getCount() == 0 ? null : s.localAddress();
     }
 
+    /** The bound address of the metrics HTTP server once serving, else null. */
+    InetSocketAddress metricsAddress() {
+        MetricsHttpServer m = metricsServer;
+        return m == null || stopped.getCount() == 0 ? null : m.address();
+    }
+
     /** Stops serving and lets {@link #call()} return 0, as SIGTERM does. */
     void stop() {
         stopped.countDown();
@@ -219,10 +269,25 @@ public final class ServeCommand implements Callable<Integer> {
             if (secureServer != null) {
                 secureServer.close();
             }
-            if (directory != null) {
-                directory.close();
-            }
+            closeDirectory();
         }
         stopped.countDown();
+        closeMetrics();
+    }
+
+    private void closeDirectory() {
+        ResourceDirectory d = directory;
+        if (d != null) {
+            directory = null;
+            d.close();
+        }
+    }
+
+    private void closeMetrics() {
+        MetricsHttpServer m = metricsServer;
+        if (m != null) {
+            metricsServer = null;
+            m.close();
+        }
     }
 }

@@ -4,7 +4,10 @@ import dev.tern.coap.Bytes;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
-/** Reads {@code -T}: a token of 0 to 8 bytes in hex, with or without {@code 0x}. */
+/**
+ * Reads {@code -T}: a token in hex, with or without {@code 0x}: 0 to 8 bytes (RFC 7252 §5.3.1) or an
+ * extended token of 13 to 65 804 bytes (RFC 8974 §2.1; 9 to 12 bytes have no encoding).
+ */
 public final class TokenConverter implements ITypeConverter<Bytes> {
     @Override
     public Bytes convert(String value) {
@@ -15,8 +18,10 @@ public final class TokenConverter implements ITypeConverter<Bytes> {
         } catch (IllegalArgumentException e) {
             throw new TypeConversionException("token must be hex digits, e.g. 0x4a2f: '" + value + "'");
         }
-        if (token.length() > 8) {
-            throw new TypeConversionException("token longer than 8 bytes (RFC 7252 §5.3.1): '" + value + "'");
+        int n = token.length();
+        if (n > 8 && (n < 13 || n > 65_804)) {
+            throw new TypeConversionException("a token has 0 to 8 bytes, or 13 to 65804 as an extended token"
+                    + " (RFC 8974 §2.1), not " + n + ": '" + value + "'");
         }
         return token;
     }

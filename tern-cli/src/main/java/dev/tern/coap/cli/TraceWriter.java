@@ -6,7 +6,8 @@ import java.net.InetSocketAddress;
 
 /**
  * {@code -v}: writes each message summary to stderr, {@code > } for sent and {@code < } for
- * received, optionally followed by the peer (the server talks to many peers, the client to one).
+ * received, optionally followed by the peer (the server and the client commands show it, so that
+ * a redirect or a resolved name is visible).
  */
 public final class TraceWriter implements MessageTracer {
     private final PrintStream err;

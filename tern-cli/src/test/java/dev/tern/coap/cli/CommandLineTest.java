@@ -132,6 +132,15 @@ class CommandLineTest {
     }
 
     @Test
+    void anExtendedTokenIsAccepted() { // RFC 8974 §2.1: 13 to 65 804 bytes; 9 to 12 have no encoding
+        String twenty = "00112233445566778899aabbccddeeff00112233";
+        assertThat(request("get", "-T", twenty, "coap://h/x").token()).hasValue(Bytes.fromHex(twenty));
+        Captured c = new Captured(false);
+        assertThat(c.run("get", "-T", "0x112233445566778899aabbcc", "coap://h/x")).isEqualTo(ExitCodes.USAGE);
+        assertThat(c.err()).contains("13 to 65804").contains("not 12");
+    }
+
+    @Test
     void defaultsAreConfirmableWithoutTimeoutOrPayload() {
         Request r = request("get", "coap://h/x");
         assertThat(r.isConfirmable()).isTrue();

@@ -25,7 +25,7 @@ class CommandPipelineTest {
     private final List<Request> sent = new ArrayList<>();
 
     private Exchanger.Factory serving(Service service) {
-        return (tracer, security) -> new Exchanger() {
+        return (tracer, security, maxBodySize) -> new Exchanger() {
             @Override
             public CompletableFuture<Response> send(Request request) {
                 sent.add(request);
@@ -103,7 +103,7 @@ class CommandPipelineTest {
         assertThat(run(c, DemoResources.router(), "get", "-v", "coap://127.0.0.1/hello")).isZero();
         assertThat(c.out()).isEqualTo("Hello World!");
         assertThat(c.err()).isEqualTo(String.join(System.lineSeparator(),
-                "> CON-GET /hello", "< ACK-2.05", "2.05 Content", "  Content-Format:0 (text/plain;charset=utf-8)", ""));
+                "> 127.0.0.1:5683 CON-GET /hello", "< 127.0.0.1:5683 ACK-2.05", "2.05 Content", "  Content-Format:0 (text/plain;charset=utf-8)", ""));
     }
 
     @Test

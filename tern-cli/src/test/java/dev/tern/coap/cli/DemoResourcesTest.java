@@ -7,7 +7,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.tern.coap.Code;
 import dev.tern.coap.ContentFormat;
 import dev.tern.coap.Method;
-import dev.tern.coap.Observable;
+import dev.tern.coap.ObservableResource;
+import dev.tern.coap.internal.api.ApiAccess;
 import dev.tern.coap.Response;
 import dev.tern.coap.Router;
 import java.time.Clock;
@@ -41,14 +42,14 @@ class DemoResourcesTest {
         ManualTicker ticker = new ManualTicker();
         Router r = DemoResources.router(Clock.systemUTC(), ResourceLimits.DEFAULT, ticker);
         assertThat(ticker.periods).containsExactly(Duration.ofSeconds(1));
-        java.util.concurrent.atomic.AtomicReference<Observable> source = new java.util.concurrent.atomic.AtomicReference<>();
-        Response first = call(r, req(Method.GET, "/time").observe().observeHandler(o -> {
+        java.util.concurrent.atomic.AtomicReference<ObservableResource> source = new java.util.concurrent.atomic.AtomicReference<>();
+        Response first = call(r, ApiAccess.get().actions(req(Method.GET, "/time").observe(), () -> { }, o -> {
             source.set(o);
             return true;
         }).build());
         assertThat(first.code()).isEqualTo(Code.CONTENT);
         java.util.concurrent.atomic.AtomicInteger changes = new java.util.concurrent.atomic.AtomicInteger();
-        source.get().addListener(new Observable.Listener() {
+        ApiAccess.get().addObserver(source.get(), new ApiAccess.Observer() {
             @Override
             public void changed() {
                 changes.incrementAndGet();

@@ -7,7 +7,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.tern.coap.Code;
 import dev.tern.coap.ContentFormat;
 import dev.tern.coap.Method;
-import dev.tern.coap.Observable;
+import dev.tern.coap.ObservableResource;
+import dev.tern.coap.internal.api.ApiAccess;
 import dev.tern.coap.Response;
 import dev.tern.coap.Router;
 import java.time.Duration;
@@ -27,14 +28,14 @@ class ObservePlugtestTest {
     private final Router router = PlugtestResources.router(Duration.ofMillis(10), ResourceLimits.DEFAULT, clock, ticker);
     private final List<String> events = new CopyOnWriteArrayList<>();
 
-    /** Registers a listener on the Observable behind {@code path}, as the server engine would for an observer. */
+    /** Registers a listener on the ObservableResource behind {@code path}, as the server engine would for an observer. */
     private Response observe(String path) {
-        AtomicReference<Observable> source = new AtomicReference<>();
-        Response r = call(router, req(Method.GET, path).observe().observeHandler(o -> {
+        AtomicReference<ObservableResource> source = new AtomicReference<>();
+        Response r = call(router, ApiAccess.get().actions(req(Method.GET, path).observe(), () -> { }, o -> {
             source.set(o);
             return true;
         }).build());
-        source.get().addListener(new Observable.Listener() {
+        ApiAccess.get().addObserver(source.get(), new ApiAccess.Observer() {
             @Override
             public void changed() {
                 events.add("changed");

@@ -88,7 +88,8 @@ class PlugtestResourcesTest {
     @Test
     void separateAcknowledgesFirstAndAnswersLater() throws Exception {
         AtomicInteger acks = new AtomicInteger();
-        Request request = req(Method.GET, "/separate").acknowledger(acks::incrementAndGet).build();
+        Request request = dev.tern.coap.internal.api.ApiAccess.get()
+                .actions(req(Method.GET, "/separate"), acks::incrementAndGet, o -> false).build();
         long start = System.nanoTime();
         CompletableFuture<Response> f = router.handle(request);
         assertThat(acks).hasValue(1);

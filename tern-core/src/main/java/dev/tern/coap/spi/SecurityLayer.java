@@ -18,4 +18,13 @@ public interface SecurityLayer {
      * {@link Transport.Receiver#onPeerFailure}, and closes {@code datagrams} when closed.
      */
     Transport wrap(Transport datagrams, Scheduler scheduler);
+
+    /**
+     * Like {@link #wrap(Transport, Scheduler)}, and tells {@code metrics} of handshakes (full or
+     * abbreviated, RFC 5246 §7.3; failed, by alert, §7.2) and of sessions opened and closed. The
+     * default ignores {@code metrics}.
+     */
+    default Transport wrap(Transport datagrams, Scheduler scheduler, EndpointMetrics metrics) {
+        return wrap(datagrams, scheduler);
+    }
 }

@@ -19,6 +19,28 @@ public interface Transport extends AutoCloseable {
      */
     void send(byte[] data, int length, InetSocketAddress destination);
 
+    /**
+     * Sends like {@link #send(byte[], int, InetSocketAddress)}, but under the security association
+     * {@code association} (a value {@link #association} returned): a secure transport sends under
+     * that session, to the peer's current confirmed address, or drops the datagram when that
+     * session has ended, so that a response or notification never goes out under another session
+     * that holds {@code destination} now (RFC 7252 §9.1: they belong to the DTLS session of their
+     * request). A null association, and every plain transport, send by address.
+     */
+    default void send(byte[] data, int length, InetSocketAddress destination, Object association) {
+        send(data, length, destination);
+    }
+
+    /**
+     * The security association (e.g. the DTLS session) through which datagrams from {@code peer}
+     * currently arrive, as an opaque value to pass back to {@link #send(byte[], int,
+     * InetSocketAddress, Object)}; null when there is none (always null for plain UDP). Called on
+     * the scheduler thread, when a request is received.
+     */
+    default Object association(InetSocketAddress peer) {
+        return null;
+    }
+
     /** The bound local address. */
     InetSocketAddress localAddress();
 
@@ -50,6 +72,15 @@ public interface Transport extends AutoCloseable {
          * them time out. Called on the scheduler thread.
          */
         default void onPeerFailure(InetSocketAddress peer, CoapException cause) {
+        }
+
+        /**
+         * The security association {@code association} (a value of {@link Transport#association})
+         * ended: closed, expired, evicted or replaced by a new handshake. The engine drops the state
+         * bound to it, such as observe relations (RFC 7252 §9.1, RFC 7641 §4). Called on the
+         * scheduler thread.
+         */
+        default void onAssociationEnded(Object association) {
         }
     }
 }

@@ -44,12 +44,12 @@ public final class Harness {
     }
 
     /** A peer at 192.0.2.{@code host}:{@code port}. */
-    public ScriptedPeer peer(int host, int port) {
-        return new ScriptedPeer(address(192, 0, 2, host, port), transport, scheduler);
+    public MessagePeer peer(int host, int port) {
+        return new MessagePeer(address(192, 0, 2, host, port), transport, scheduler);
     }
 
     /** A peer at 192.0.2.{@code host}:5683. */
-    public ScriptedPeer peer(int host) {
+    public MessagePeer peer(int host) {
         return peer(host, 5683);
     }
 

@@ -6,7 +6,7 @@ import dev.tern.coap.MessageType;
 import dev.tern.coap.Options;
 import dev.tern.coap.internal.codec.Message;
 
-/** Shorthands for building the messages a {@link ScriptedPeer} sends. */
+/** Shorthands for building the messages a {@link MessagePeer} sends. */
 public final class Messages {
     private Messages() {
     }

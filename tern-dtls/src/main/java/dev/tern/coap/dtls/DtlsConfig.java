@@ -1,25 +1,24 @@
 package dev.tern.coap.dtls;
 
 import java.nio.charset.StandardCharsets;
-import java.security.KeyPair;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
 /**
- * Credentials and bounds of a DTLS endpoint. Immutable; build one with {@link #builder()}.
+ * Credentials and bounds of a DTLS endpoint. Immutable; build one with {@link #client()} or
+ * {@link #server()}, whose builders offer only the settings of their side.
  *
- * <p>Credentials: a client names one PSK ({@link Builder#psk}), a server looks keys up in a
- * {@link PskStore}; either side may hold an X.509 chain ({@link Builder#certificate}) or a raw
- * public key pair ({@link Builder#rawPublicKey}) and trusts certificates
- * ({@link Builder#trustedCertificates}) or keys ({@link Builder#trustedKeys}). The cipher suites
+ * <p>Credentials: a client names one PSK ({@link ClientBuilder#psk}), a server looks keys up in a
+ * {@link PskStore} ({@link ServerBuilder#pskStore}); either side may hold an X.509 chain
+ * ({@link DtlsBuilder#certificate}) or a raw public key pair ({@link DtlsBuilder#rawPublicKey}) and
+ * trusts certificates ({@link DtlsBuilder#trustedCertificates}) or keys ({@link DtlsBuilder#trustedKeys}). The cipher suites
  * offered follow from the credentials: the PSK ones (TLS_PSK_WITH_AES_128_CCM_8 first, as RFC 7252
  * §9.1.3.1 mandates) with a PSK, the ECDHE_ECDSA ones (TLS_ECDHE_ECDSA_WITH_AES_128_CCM_8 first,
- * §9.1.3.2) with an EC key; {@link Builder#cipherSuites} narrows them. A client offers them in that
+ * §9.1.3.2) with an EC key; {@link DtlsBuilder#cipherSuites} narrows them. A client offers them in that
  * order; a server picks the first in that order that the client offers, whatever the client's order.
  *
  * <p>Bounds (each has a default and is enforced before BouncyCastle sees a datagram):
@@ -42,6 +41,9 @@ public final class DtlsConfig {
     private final boolean connectionId;
     private final boolean resumption;
     private final int maxHandshakes;
+    private final int maxHandshakesPerAddress;
+    private final Duration cookieLifetime;
+    private final Duration connectionIdMoveQuiet;
     private final int maxSessions;
     private final Duration sessionIdleTimeout;
     private final Duration handshakeTimeout;
@@ -53,7 +55,12 @@ public final class DtlsConfig {
     private final int sessionCacheSize;
     private final Duration resumeAfterIdle;
 
-    private DtlsConfig(Builder b) {
+    private final boolean server;
+    private final java.util.function.BiConsumer<java.net.InetSocketAddress, String> handshakeFailures;
+
+    DtlsConfig(DtlsBuilder<?> b) {
+        server = b.isServer();
+        handshakeFailures = b.handshakeFailures;
         pskIdentity = b.pskIdentity;
         pskKey = b.pskKey;
         pskStore = b.pskStore;
@@ -72,6 +79,9 @@ public final class DtlsConfig {
         connectionId = b.connectionId;
         resumption = b.resumption;
         maxHandshakes = b.maxHandshakes;
+        maxHandshakesPerAddress = b.maxHandshakesPerAddress;
+        cookieLifetime = b.cookieLifetime;
+        connectionIdMoveQuiet = b.connectionIdMoveQuiet;
         maxSessions = b.maxSessions;
         sessionIdleTimeout = b.sessionIdleTimeout;
         handshakeTimeout = b.handshakeTimeout;
@@ -84,9 +94,24 @@ public final class DtlsConfig {
         resumeAfterIdle = b.resumeAfterIdle;
     }
 
-    /** A builder with no credentials and the default bounds. */
-    public static Builder builder() {
-        return new Builder();
+    /** A client configuration with no credentials and the default bounds; for {@link Dtls#client}. */
+    public static ClientBuilder client() {
+        return new ClientBuilder();
+    }
+
+    /** A server configuration with no credentials and the default bounds; for {@link Dtls#server}. */
+    public static ServerBuilder server() {
+        return new ServerBuilder();
+    }
+
+    /** Told about failed handshakes, see {@link DtlsBuilder#onHandshakeFailure}. */
+    public java.util.function.BiConsumer<java.net.InetSocketAddress, String> handshakeFailureListener() {
+        return handshakeFailures;
+    }
+
+    /** Whether it was built by {@link #server()} rather than {@link #client()}. */
+    public boolean isServer() {
+        return server;
     }
 
     /** Client: the PSK identity, or null. */
@@ -169,6 +194,32 @@ public final class DtlsConfig {
         return maxHandshakes;
     }
 
+    /**
+     * Server: handshakes in progress from one host (IP address, any port); a new verified
+     * ClientHello beyond replaces that host's oldest handshake. Default 4.
+     */
+    public int maxHandshakesPerAddress() {
+        return maxHandshakesPerAddress;
+    }
+
+    /**
+     * Server: how long a cookie (RFC 6347 §4.2.1) is accepted at most; the cookie secret changes
+     * every half of it and the previous one is still accepted, so a cookie lives between half of
+     * this and this. Default 60 s.
+     */
+    public Duration cookieLifetime() {
+        return cookieLifetime;
+    }
+
+    /**
+     * Server: when an authenticated Connection ID record comes from a new address (RFC 9146 §6),
+     * the session moves there at once only if its current address has been silent this long;
+     * otherwise only on a second such record from the new address. Default 2 s.
+     */
+    public Duration connectionIdMoveQuiet() {
+        return connectionIdMoveQuiet;
+    }
+
     /** Established sessions; beyond, the longest idle one is evicted. Default 10 000. */
     public int maxSessions() {
         return maxSessions;
@@ -184,7 +235,7 @@ public final class DtlsConfig {
         return handshakeTimeout;
     }
 
-    /** At the handshake cap, a handshake with no datagram for this long may be replaced. Default 5 s. */
+    /** At the handshake cap, a handshake that started this long ago may be replaced. Default 5 s. */
     public Duration staleHandshake() {
         return staleHandshake;
     }
@@ -241,43 +292,22 @@ public final class DtlsConfig {
                 + ", trusted=" + trustedCertificates.size() + " certificates/" + trustedKeys.size() + " keys"
                 + (trustAll ? ", trust-all" : "") + ", clientAuth=" + clientAuth
                 + ", cid=" + connectionIdLength + "/" + connectionId + ", maxHandshakes=" + maxHandshakes
+                + "/" + maxHandshakesPerAddress + " per host"
                 + ", maxSessions=" + maxSessions + "]";
     }
 
-    /** Builds a {@link DtlsConfig}. */
-    public static final class Builder {
-        private String pskIdentity;
-        private byte[] pskKey;
-        private PskStore pskStore;
-        private PrivateKey privateKey;
-        private List<X509Certificate> certificateChain = List.of();
-        private PublicKey rawPublicKey;
-        private final List<X509Certificate> trustedCertificates = new ArrayList<>();
-        private final List<PublicKey> trustedKeys = new ArrayList<>();
-        private boolean trustAll;
-        private String serverName;
-        private ClientAuth clientAuth;
-        private List<String> cipherSuites = List.of();
-        private int connectionIdLength = 6;
-        private boolean connectionId;
-        private boolean resumption = true;
-        private int maxHandshakes = 100;
-        private int maxSessions = 10_000;
-        private Duration sessionIdleTimeout = Duration.ofMinutes(30);
-        private Duration handshakeTimeout = Duration.ofSeconds(30);
-        private Duration staleHandshake = Duration.ofSeconds(5);
-        private int maxHandshakeMessageSize = 8192;
-        private int maxHandshakeFragments = 256;
-        private int maxPendingMessages = 32;
-        private int maxDatagramSize = 1400;
-        private int sessionCacheSize = 1000;
-        private Duration resumeAfterIdle = Duration.ofMinutes(4);
+    /** Builds a client {@link DtlsConfig}: the PSK to present (RFC 7252 §9.1.3.1), the server name, Connection ID use (RFC 9146). */
+    public static final class ClientBuilder extends DtlsBuilder<ClientBuilder> {
+        ClientBuilder() {
+        }
 
-        private Builder() {
+        @Override
+        boolean isServer() {
+            return false;
         }
 
         /** Client: the PSK identity and key to present (RFC 7252 §9.1.3.1). */
-        public Builder psk(String identity, byte[] key) {
+        public ClientBuilder psk(String identity, byte[] key) {
             Objects.requireNonNull(identity, "identity");
             Objects.requireNonNull(key, "key");
             if (key.length == 0) {
@@ -285,217 +315,109 @@ public final class DtlsConfig {
             }
             this.pskIdentity = identity;
             this.pskKey = key.clone();
-            return this;
+            return self();
         }
 
         /** Client: a PSK given as text (its UTF-8 bytes are the key, as in {@code coap-client -k}). */
-        public Builder psk(String identity, String key) {
+        public ClientBuilder psk(String identity, String key) {
             return psk(identity, key.getBytes(StandardCharsets.UTF_8));
         }
 
+        /** Client: the name the server certificate must carry, instead of the URI host. */
+        public ClientBuilder serverName(String name) {
+            this.serverName = Objects.requireNonNull(name, "name");
+            return self();
+        }
+
+        /** Client: offer to use the server's Connection ID (RFC 9146), so a changed address keeps the session. */
+        public ClientBuilder connectionId(boolean use) {
+            this.connectionId = use;
+            return self();
+        }
+
+        /** Client: messages held per server during its handshake. Default 32. */
+        public ClientBuilder maxPendingMessages(int n) {
+            this.maxPendingMessages = positive(n, "maxPendingMessages");
+            return self();
+        }
+
+        /** Client: idle time after which the session is set up again before sending. Default 4 min. */
+        public ClientBuilder resumeAfterIdle(Duration d) {
+            this.resumeAfterIdle = positive(d, "resumeAfterIdle");
+            return self();
+        }
+    }
+
+    /** Builds a server {@link DtlsConfig}: the PSK store (RFC 7252 §9.1.3.1), client authentication, the Connection IDs it issues (RFC 9146), cookies (RFC 6347 §4.2.1). */
+    public static final class ServerBuilder extends DtlsBuilder<ServerBuilder> {
+        ServerBuilder() {
+        }
+
+        @Override
+        boolean isServer() {
+            return true;
+        }
+
         /** Server: where keys are looked up by identity. */
-        public Builder pskStore(PskStore store) {
+        public ServerBuilder pskStore(PskStore store) {
             this.pskStore = Objects.requireNonNull(store, "store");
-            return this;
+            return self();
         }
 
         /**
          * Server: a single identity and key (a convenience over {@link #pskStore}); the identity is
          * compared in constant time.
          */
-        public Builder pskStore(String identity, byte[] key) {
+        public ServerBuilder pskStore(String identity, byte[] key) {
             byte[] id = identity.getBytes(StandardCharsets.UTF_8);
             byte[] k = key.clone();
             return pskStore(requested -> java.security.MessageDigest.isEqual(id,
                     requested.getBytes(StandardCharsets.UTF_8)) ? k.clone() : null);
         }
 
-        /** Own X.509 credentials: the private key and its chain, leaf first (RFC 7252 §9.1.3.3). */
-        public Builder certificate(PrivateKey key, List<X509Certificate> chain) {
-            Objects.requireNonNull(key, "key");
-            if (chain.isEmpty()) {
-                throw new IllegalArgumentException("empty certificate chain");
-            }
-            this.privateKey = key;
-            this.certificateChain = List.copyOf(chain);
-            this.rawPublicKey = null;
-            return this;
-        }
-
-        /** Own raw public key credentials (RFC 7250, RFC 7252 §9.1.3.2): an EC secp256r1 key pair. */
-        public Builder rawPublicKey(KeyPair keyPair) {
-            this.privateKey = Objects.requireNonNull(keyPair.getPrivate(), "private key");
-            this.rawPublicKey = Objects.requireNonNull(keyPair.getPublic(), "public key");
-            this.certificateChain = List.of();
-            return this;
-        }
-
-        /** Trust anchors for peer certificates (added to those given before). */
-        public Builder trustedCertificates(List<X509Certificate> anchors) {
-            this.trustedCertificates.addAll(anchors);
-            return this;
-        }
-
-        /** Raw public keys peers may present (added to those given before). */
-        public Builder trustedKeys(List<PublicKey> keys) {
-            this.trustedKeys.addAll(keys);
-            return this;
-        }
-
-        /** Accepts any peer certificate or raw public key without verification. For testing only. */
-        public Builder trustAll(boolean trustAll) {
-            this.trustAll = trustAll;
-            return this;
-        }
-
-        /** Client: the name the server certificate must carry, instead of the URI host. */
-        public Builder serverName(String name) {
-            this.serverName = Objects.requireNonNull(name, "name");
-            return this;
-        }
-
         /** Server: whether to ask clients for a certificate; default NEEDED when trust is configured. */
-        public Builder clientAuth(ClientAuth auth) {
+        public ServerBuilder clientAuth(ClientAuth auth) {
             this.clientAuth = Objects.requireNonNull(auth, "auth");
-            return this;
-        }
-
-        /**
-         * Restricts the cipher suites, by IANA name (e.g. {@code TLS_PSK_WITH_AES_128_CCM_8}), in
-         * order of preference: a client offers them in this order, a server picks the first the
-         * client offers.
-         */
-        public Builder cipherSuites(List<String> names) {
-            for (String n : names) {
-                if (dev.tern.coap.dtls.internal.CipherSuites.code(n) < 0) {
-                    throw new IllegalArgumentException("unsupported cipher suite " + n + "; supported: "
-                            + dev.tern.coap.dtls.internal.CipherSuites.names());
-                }
-            }
-            this.cipherSuites = List.copyOf(names);
-            return this;
+            return self();
         }
 
         /** Server: length of the Connection IDs it issues (RFC 9146), 0..32; 0 disables. Default 6. */
-        public Builder connectionIdLength(int length) {
+        public ServerBuilder connectionIdLength(int length) {
             if (length < 0 || length > 32) {
                 throw new IllegalArgumentException("connectionIdLength must be 0..32: " + length);
             }
             this.connectionIdLength = length;
-            return this;
+            return self();
         }
 
-        /** Client: offer to use the server's Connection ID (RFC 9146), so a changed address keeps the session. */
-        public Builder connectionId(boolean use) {
-            this.connectionId = use;
-            return this;
+        /** Server: handshakes in progress per host, IP address (at least 1). Default 4. */
+        public ServerBuilder maxHandshakesPerAddress(int n) {
+            this.maxHandshakesPerAddress = positive(n, "maxHandshakesPerAddress");
+            return self();
         }
 
-        /** Whether sessions are resumed with an abbreviated handshake. Default true. */
-        public Builder resumption(boolean resume) {
-            this.resumption = resume;
-            return this;
-        }
-
-        /** Concurrent handshakes (at least 1). Default 100. */
-        public Builder maxHandshakes(int n) {
-            this.maxHandshakes = positive(n, "maxHandshakes");
-            return this;
-        }
-
-        /** Established sessions (at least 1). Default 10 000. */
-        public Builder maxSessions(int n) {
-            this.maxSessions = positive(n, "maxSessions");
-            return this;
-        }
-
-        /** Idle time after which a session is removed. Default 30 min. */
-        public Builder sessionIdleTimeout(Duration d) {
-            this.sessionIdleTimeout = positive(d, "sessionIdleTimeout");
-            return this;
-        }
-
-        /** Time a handshake may take. Default 30 s. */
-        public Builder handshakeTimeout(Duration d) {
-            this.handshakeTimeout = positive(d, "handshakeTimeout");
-            return this;
-        }
-
-        /** Silence after which a handshake may be replaced at the cap. Default 5 s. */
-        public Builder staleHandshake(Duration d) {
-            this.staleHandshake = positive(d, "staleHandshake");
-            return this;
-        }
-
-        /** Largest declared handshake message, 256..65536. Default 8192. */
-        public Builder maxHandshakeMessageSize(int bytes) {
-            if (bytes < 256 || bytes > 65536) {
-                throw new IllegalArgumentException("maxHandshakeMessageSize must be 256..65536: " + bytes);
+        /** Server: the longest a cookie is accepted (RFC 6347 §4.2.1), at least 2 s. Default 60 s. */
+        public ServerBuilder cookieLifetime(Duration d) {
+            if (positive(d, "cookieLifetime").compareTo(Duration.ofSeconds(2)) < 0) {
+                throw new IllegalArgumentException("cookieLifetime must be at least 2 s: " + d);
             }
-            this.maxHandshakeMessageSize = bytes;
-            return this;
+            this.cookieLifetime = d;
+            return self();
         }
 
-        /** Handshake fragments per handshake. Default 256. */
-        public Builder maxHandshakeFragments(int n) {
-            this.maxHandshakeFragments = positive(n, "maxHandshakeFragments");
-            return this;
-        }
-
-        /** Client: messages held per server during its handshake. Default 32. */
-        public Builder maxPendingMessages(int n) {
-            this.maxPendingMessages = positive(n, "maxPendingMessages");
-            return this;
-        }
-
-        /** Largest datagram sent, 256..16384. Default 1400. */
-        public Builder maxDatagramSize(int bytes) {
-            if (bytes < 256 || bytes > 16384) {
-                throw new IllegalArgumentException("maxDatagramSize must be 256..16384: " + bytes);
-            }
-            this.maxDatagramSize = bytes;
-            return this;
+        /** Server: silence of the old address after which one CID record moves a session (RFC 9146 §6). Default 2 s. */
+        public ServerBuilder connectionIdMoveQuiet(Duration d) {
+            this.connectionIdMoveQuiet = positive(d, "connectionIdMoveQuiet");
+            return self();
         }
 
         /** Server: sessions kept for resumption (0 disables). Default 1000. */
-        public Builder sessionCacheSize(int n) {
+        public ServerBuilder sessionCacheSize(int n) {
             if (n < 0) {
                 throw new IllegalArgumentException("sessionCacheSize must not be negative: " + n);
             }
             this.sessionCacheSize = n;
-            return this;
-        }
-
-        /** Client: idle time after which the session is set up again before sending. Default 4 min. */
-        public Builder resumeAfterIdle(Duration d) {
-            this.resumeAfterIdle = positive(d, "resumeAfterIdle");
-            return this;
-        }
-
-        private static int positive(int n, String what) {
-            if (n < 1) {
-                throw new IllegalArgumentException(what + " must be at least 1: " + n);
-            }
-            return n;
-        }
-
-        private static Duration positive(Duration d, String what) {
-            if (d.isNegative() || d.isZero()) {
-                throw new IllegalArgumentException(what + " must be positive: " + d);
-            }
-            return d;
-        }
-
-        /** The configuration. */
-        public DtlsConfig build() {
-            if (rawPublicKey != null && !"EC".equals(rawPublicKey.getAlgorithm())) {
-                throw new IllegalArgumentException("raw public keys must be EC (secp256r1), not "
-                        + rawPublicKey.getAlgorithm());
-            }
-            if (pskKey != null && pskStore != null) {
-                throw new IllegalArgumentException("psk (client) and pskStore (server) are exclusive");
-            }
-            return new DtlsConfig(this);
+            return self();
         }
     }
 }

@@ -2,6 +2,7 @@ package dev.tern.coap.dtls;
 
 import dev.tern.coap.dtls.internal.DtlsContext;
 import dev.tern.coap.dtls.internal.DtlsTransport;
+import dev.tern.coap.spi.EndpointMetrics;
 import dev.tern.coap.spi.Scheduler;
 import dev.tern.coap.spi.SecurityLayer;
 import dev.tern.coap.spi.Transport;
@@ -36,8 +37,17 @@ public final class DtlsLayer implements SecurityLayer {
 
     @Override
     public Transport wrap(Transport datagrams, Scheduler scheduler) {
+        return wrap(datagrams, scheduler, EndpointMetrics.NONE);
+    }
+
+    /**
+     * Wraps {@code datagrams}, telling {@code metrics} of every handshake (full or abbreviated, RFC
+     * 5246 §7.3; failed, by alert, §7.2) and of sessions opened and closed (RFC 6347).
+     */
+    @Override
+    public Transport wrap(Transport datagrams, Scheduler scheduler, EndpointMetrics metrics) {
         DtlsTransport[] self = new DtlsTransport[1];
-        self[0] = new DtlsTransport(context, datagrams, scheduler, () -> transports.remove(self[0]));
+        self[0] = new DtlsTransport(context, datagrams, scheduler, () -> transports.remove(self[0]), metrics);
         transports.add(self[0]);
         return self[0];
     }

@@ -19,6 +19,7 @@ import org.bouncycastle.tls.DTLSTransport;
 import org.bouncycastle.tls.DatagramTransport;
 import org.bouncycastle.tls.PSKTlsClient;
 import org.bouncycastle.tls.ProtocolVersion;
+import org.bouncycastle.tls.TlsSession;
 import org.bouncycastle.tls.crypto.impl.bc.BcTlsCrypto;
 
 /**
@@ -38,6 +39,9 @@ final class BcTestClient implements AutoCloseable {
     private DTLSTransport dtls;
     /** The session ID the server gave (set by {@link #connect}). */
     volatile byte[] sessionId;
+    /** The session to offer for resumption at the next {@link #connect}, and whether the last one resumed. */
+    volatile TlsSession session;
+    volatile boolean resumed;
 
     BcTestClient(InetSocketAddress server) throws IOException {
         this.server = server;
@@ -69,9 +73,16 @@ final class BcTestClient implements AutoCloseable {
             }
 
             @Override
+            public TlsSession getSessionToResume() {
+                return session;
+            }
+
+            @Override
             public void notifyHandshakeComplete() throws IOException {
                 super.notifyHandshakeComplete();
                 sessionId = context.getSecurityParametersConnection().getSessionID();
+                resumed = context.getSecurityParametersConnection().isResumedSession();
+                session = context.getResumableSession();
             }
         };
         dtls = new DTLSClientProtocol().connect(client, new Wire());

@@ -47,8 +47,8 @@ class DtlsCertificateLoopbackTest {
     void rawPublicKeysBothWays() {
         KeyPair serverKeys = TestPki.ecKeyPair();
         KeyPair clientKeys = TestPki.ecKeyPair();
-        start(DtlsConfig.builder().rawPublicKey(serverKeys).trustedKeys(List.of(clientKeys.getPublic())).build());
-        String who = get(DtlsConfig.builder().rawPublicKey(clientKeys).trustedKeys(List.of(serverKeys.getPublic()))
+        start(DtlsConfig.server().rawPublicKey(serverKeys).trustedKeys(List.of(clientKeys.getPublic())).build());
+        String who = get(DtlsConfig.client().rawPublicKey(clientKeys).trustedKeys(List.of(serverKeys.getPublic()))
                 .build(), "127.0.0.1");
         assertThat(who).isEqualTo("RAW_PUBLIC_KEY " + PeerIdentity.niName(clientKeys.getPublic())
                 + " (TLS_ECDHE_ECDSA_WITH_AES_128_CCM_8)");
@@ -56,8 +56,8 @@ class DtlsCertificateLoopbackTest {
 
     @Test
     void untrustedServerKeyFailsCleanly() {
-        start(DtlsConfig.builder().rawPublicKey(TestPki.ecKeyPair()).clientAuth(ClientAuth.NONE).build());
-        assertThatThrownBy(() -> get(DtlsConfig.builder().rawPublicKey(TestPki.ecKeyPair())
+        start(DtlsConfig.server().rawPublicKey(TestPki.ecKeyPair()).clientAuth(ClientAuth.NONE).build());
+        assertThatThrownBy(() -> get(DtlsConfig.client().rawPublicKey(TestPki.ecKeyPair())
                 .trustedKeys(List.of(TestPki.ecKeyPair().getPublic())).build(), "127.0.0.1"))
                 .isInstanceOf(CoapSecurityException.class).hasMessageContaining("is not trusted");
     }
@@ -66,9 +66,9 @@ class DtlsCertificateLoopbackTest {
     void x509WithHostnameAndClientCertificate() {
         TestPki.Leaf serverLeaf = PKI.leaf("server", "localhost", "127.0.0.1");
         TestPki.Leaf clientLeaf = PKI.leaf("device-42");
-        start(DtlsConfig.builder().certificate(serverLeaf.keys().getPrivate(), serverLeaf.chain())
+        start(DtlsConfig.server().certificate(serverLeaf.keys().getPrivate(), serverLeaf.chain())
                 .trustedCertificates(List.of(PKI.ca)).build());
-        String who = get(DtlsConfig.builder().certificate(clientLeaf.keys().getPrivate(), clientLeaf.chain())
+        String who = get(DtlsConfig.client().certificate(clientLeaf.keys().getPrivate(), clientLeaf.chain())
                 .trustedCertificates(List.of(PKI.ca)).build(), "localhost");
         assertThat(who).startsWith("X509 CN=device-42");
     }
@@ -76,19 +76,19 @@ class DtlsCertificateLoopbackTest {
     @Test
     void x509HostnameMismatchFails() {
         TestPki.Leaf serverLeaf = PKI.leaf("server", "other.example");
-        start(DtlsConfig.builder().certificate(serverLeaf.keys().getPrivate(), serverLeaf.chain()).build());
-        assertThatThrownBy(() -> get(DtlsConfig.builder().trustedCertificates(List.of(PKI.ca)).build(), "127.0.0.1"))
+        start(DtlsConfig.server().certificate(serverLeaf.keys().getPrivate(), serverLeaf.chain()).build());
+        assertThatThrownBy(() -> get(DtlsConfig.client().trustedCertificates(List.of(PKI.ca)).build(), "127.0.0.1"))
                 .isInstanceOf(CoapSecurityException.class).hasMessageContaining("is not valid for 127.0.0.1");
         // the same server accepted when the check is switched off
-        assertThat(get(DtlsConfig.builder().trustAll(true).build(), "127.0.0.1")).isEqualTo("anonymous");
+        assertThat(get(DtlsConfig.client().trustAll(true).build(), "127.0.0.1")).isEqualTo("anonymous");
     }
 
     @Test
     void x509ClientWithoutCertificateRejectedWhenNeeded() {
         TestPki.Leaf serverLeaf = PKI.leaf("server", "127.0.0.1");
-        start(DtlsConfig.builder().certificate(serverLeaf.keys().getPrivate(), serverLeaf.chain())
+        start(DtlsConfig.server().certificate(serverLeaf.keys().getPrivate(), serverLeaf.chain())
                 .trustedCertificates(List.of(PKI.ca)).build());
-        assertThatThrownBy(() -> get(DtlsConfig.builder().trustedCertificates(List.of(PKI.ca)).build(), "127.0.0.1"))
+        assertThatThrownBy(() -> get(DtlsConfig.client().trustedCertificates(List.of(PKI.ca)).build(), "127.0.0.1"))
                 .isInstanceOf(CoapSecurityException.class);
     }
 }

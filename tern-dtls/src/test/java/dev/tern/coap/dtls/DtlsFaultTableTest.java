@@ -31,7 +31,7 @@ class DtlsFaultTableTest {
     private CoapServer server;
     private DtlsLayer layer;
 
-    private void start(DtlsConfig.Builder config) {
+    private void start(DtlsConfig.ServerBuilder config) {
         layer = Dtls.server(config.build());
         server = CoapServer.builder().port(0).bind("127.0.0.1").security(layer)
                 .service(Router.builder().get("/hello", r -> Response.content("Hello World!")).build())
@@ -39,7 +39,7 @@ class DtlsFaultTableTest {
     }
 
     private void startPsk() {
-        start(DtlsConfig.builder().pskStore("dev1", SECRET).maxHandshakes(10).maxHandshakeFragments(40)
+        start(DtlsConfig.server().pskStore("dev1", SECRET).maxHandshakes(10).maxHandshakeFragments(40)
                 .staleHandshake(Duration.ofMillis(500)).handshakeTimeout(Duration.ofSeconds(10)));
     }
 
@@ -68,7 +68,7 @@ class DtlsFaultTableTest {
 
     /** A Tern PSK client's GET /hello on {@code port} (the server's, or a relay's). */
     private String ternGet(String key, int port) {
-        try (CoapClient c = CoapClient.builder().security(Dtls.client(DtlsConfig.builder().psk("dev1", key).build()))
+        try (CoapClient c = CoapClient.builder().security(Dtls.client(DtlsConfig.client().psk("dev1", key).build()))
                 .config(EndpointConfig.builder().requestTimeout(Duration.ofSeconds(20)).build()).build()) {
             return c.get("coaps://127.0.0.1:" + port + "/hello").payloadString();
         }
@@ -247,8 +247,8 @@ class DtlsFaultTableTest {
     void d10ServerKeyExchangeWithInvalidSignatureAbortsTheClient() {
         TestPki.Leaf certified = TestPki.selfSigned("server", "127.0.0.1");
         // a server that signs with another key than its certificate's
-        start(DtlsConfig.builder().certificate(TestPki.ecKeyPair().getPrivate(), certified.chain()));
-        try (CoapClient c = CoapClient.builder().security(Dtls.client(DtlsConfig.builder()
+        start(DtlsConfig.server().certificate(TestPki.ecKeyPair().getPrivate(), certified.chain()));
+        try (CoapClient c = CoapClient.builder().security(Dtls.client(DtlsConfig.client()
                 .trustedCertificates(certified.chain()).build())).build()) {
             assertThatThrownBy(() -> c.get("coaps://127.0.0.1:" + server.port() + "/hello"))
                     .isInstanceOf(CoapSecurityException.class);
@@ -315,7 +315,7 @@ class DtlsFaultTableTest {
         startPsk();
         assertThatThrownBy(() -> ternGet("wrong", server.port())).isInstanceOf(CoapSecurityException.class)
                 .hasMessageContaining("wrong pre-shared key");
-        try (CoapClient c = CoapClient.builder().security(Dtls.client(DtlsConfig.builder().psk("nobody", "secret")
+        try (CoapClient c = CoapClient.builder().security(Dtls.client(DtlsConfig.client().psk("nobody", "secret")
                 .build())).build()) {
             assertThatThrownBy(() -> c.get("coaps://127.0.0.1:" + server.port() + "/hello"))
                     .isInstanceOf(CoapSecurityException.class);
@@ -323,9 +323,9 @@ class DtlsFaultTableTest {
         await().atMost(Duration.ofSeconds(5)).untilAsserted(this::assertNoState);
         server.close();
         // a raw public key the server does not trust
-        start(DtlsConfig.builder().rawPublicKey(TestPki.ecKeyPair())
+        start(DtlsConfig.server().rawPublicKey(TestPki.ecKeyPair())
                 .trustedKeys(List.of(TestPki.ecKeyPair().getPublic())));
-        try (CoapClient c = CoapClient.builder().security(Dtls.client(DtlsConfig.builder()
+        try (CoapClient c = CoapClient.builder().security(Dtls.client(DtlsConfig.client()
                 .rawPublicKey(TestPki.ecKeyPair()).trustAll(true).build())).build()) {
             assertThatThrownBy(() -> c.get("coaps://127.0.0.1:" + server.port() + "/hello"))
                     .isInstanceOf(CoapSecurityException.class).hasMessageContaining("does not trust");

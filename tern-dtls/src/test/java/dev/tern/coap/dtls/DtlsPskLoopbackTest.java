@@ -22,7 +22,7 @@ class DtlsPskLoopbackTest {
 
     @BeforeEach
     void start() {
-        serverLayer = Dtls.server(DtlsConfig.builder().pskStore("dev1", "secret".getBytes(StandardCharsets.UTF_8))
+        serverLayer = Dtls.server(DtlsConfig.server().pskStore("dev1", "secret".getBytes(StandardCharsets.UTF_8))
                 .build());
         server = CoapServer.builder().port(0).bind("127.0.0.1").security(serverLayer)
                 .service(Router.builder()
@@ -43,7 +43,7 @@ class DtlsPskLoopbackTest {
 
     @Test
     void getOverPsk() {
-        DtlsLayer layer = Dtls.client(DtlsConfig.builder().psk("dev1", "secret").build());
+        DtlsLayer layer = Dtls.client(DtlsConfig.client().psk("dev1", "secret").build());
         try (CoapClient client = CoapClient.builder().security(layer).build()) {
             Response r = client.get(uri("/hello"));
             assertThat(r.code()).isEqualTo(Code.CONTENT);
@@ -59,7 +59,7 @@ class DtlsPskLoopbackTest {
     /** The server picks by its own order (CCM_8 first), not by the client's (GnuTLS lists CBC first). */
     @Test
     void serverPrefersItsOwnCipherSuiteOrder() {
-        DtlsLayer layer = Dtls.client(DtlsConfig.builder().psk("dev1", "secret")
+        DtlsLayer layer = Dtls.client(DtlsConfig.client().psk("dev1", "secret")
                 .cipherSuites(java.util.List.of("TLS_PSK_WITH_AES_128_CBC_SHA256", "TLS_PSK_WITH_AES_128_GCM_SHA256",
                         "TLS_PSK_WITH_AES_128_CCM_8"))
                 .build());
@@ -71,7 +71,7 @@ class DtlsPskLoopbackTest {
 
     @Test
     void wrongKeyFailsWithASecurityException() {
-        DtlsLayer layer = Dtls.client(DtlsConfig.builder().psk("dev1", "wrong").build());
+        DtlsLayer layer = Dtls.client(DtlsConfig.client().psk("dev1", "wrong").build());
         try (CoapClient client = CoapClient.builder().security(layer).build()) {
             assertThatThrownBy(() -> client.get(uri("/hello")))
                     .isInstanceOf(CoapSecurityException.class)

@@ -27,8 +27,13 @@ final class RawDtls implements AutoCloseable {
     private long sequence;
 
     RawDtls(InetSocketAddress server) throws IOException {
+        this(server, "127.0.0.1");
+    }
+
+    /** A peer on {@code host} (another loopback address such as 127.0.0.2 is another host). */
+    RawDtls(InetSocketAddress server, String host) throws IOException {
         this.server = server;
-        this.socket = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0));
+        this.socket = new DatagramSocket(new InetSocketAddress(host, 0));
         this.socket.setSoTimeout(1000);
     }
 

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tern.coap.CoapClient;
 import dev.tern.coap.dtls.Dtls;
+import dev.tern.coap.micrometer.TernMetrics;
+import dev.tern.coap.testkit.InMemoryNetwork;
+import dev.tern.coap.oscore.OscoreLayer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.module.ModuleDescriptor;
@@ -41,6 +44,9 @@ class ApiListingTest {
 
     static Stream<Arguments> modules() {
         return Stream.of(Arguments.of("tern-core", CoapClient.class), Arguments.of("tern-dtls", Dtls.class),
+                Arguments.of("tern-testkit", InMemoryNetwork.class),
+                Arguments.of("tern-micrometer", TernMetrics.class),
+                Arguments.of("tern-oscore", OscoreLayer.class),
                 Arguments.of("tern-rd", dev.tern.coap.rd.ResourceDirectory.class));
     }
 

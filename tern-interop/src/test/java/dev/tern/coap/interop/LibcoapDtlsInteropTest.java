@@ -97,16 +97,16 @@ class LibcoapDtlsInteropTest {
 
         @BeforeAll
         void startServers() throws IOException {
-            pskLayer = Dtls.server(DtlsConfig.builder().pskStore(IDENTITY, KEY.getBytes(StandardCharsets.UTF_8))
+            pskLayer = Dtls.server(DtlsConfig.server().pskStore(IDENTITY, KEY.getBytes(StandardCharsets.UTF_8))
                     .build());
             psk = start(pskLayer);
             // the server's credentials read back from the PEM files libcoap gets too
-            x509 = start(Dtls.server(DtlsConfig.builder()
+            x509 = start(Dtls.server(DtlsConfig.server()
                     .certificate(Pem.keyPair(dir.resolve("server.key")).getPrivate(),
                             Pem.certificates(dir.resolve("server.pem")))
                     .trustedCertificates(Pem.certificates(dir.resolve("ca.pem")))
                     .build()));
-            rpk = start(Dtls.server(DtlsConfig.builder().rawPublicKey(Pem.keyPair(dir.resolve("server-rpk.pem")))
+            rpk = start(Dtls.server(DtlsConfig.server().rawPublicKey(Pem.keyPair(dir.resolve("server-rpk.pem")))
                     .trustedKeys(Pem.publicKeys(dir.resolve("client-rpk.pem")))
                     .build()));
         }
@@ -214,7 +214,7 @@ class LibcoapDtlsInteropTest {
         void preSharedKey(String tls) {
             try (Peers.LibcoapServer server = Peers.startLibcoapDtlsServer("coap-server-" + tls,
                     List.of("-k", KEY, "-h", "hint"))) {
-                DtlsSession s = getBanner(server, DtlsConfig.builder().psk(IDENTITY, KEY).build());
+                DtlsSession s = getBanner(server, DtlsConfig.client().psk(IDENTITY, KEY).build());
                 assertThat(s.cipherSuite()).isIn(TERN_PSK_SUITES);
                 assertThat(s.peerIdentity().kind()).isEqualTo(PeerIdentity.Kind.PRE_SHARED_KEY);
                 report("Tern -> coap-server-" + tls + ", PSK", s.cipherSuite());
@@ -227,7 +227,7 @@ class LibcoapDtlsInteropTest {
         void wrongPreSharedKeyFailsWithAHint(String tls) {
             try (Peers.LibcoapServer server = Peers.startLibcoapDtlsServer("coap-server-" + tls,
                     List.of("-k", KEY, "-h", "hint"));
-                 CoapClient client = CoapClient.builder().security(Dtls.client(DtlsConfig.builder()
+                 CoapClient client = CoapClient.builder().security(Dtls.client(DtlsConfig.client()
                          .psk(IDENTITY, "not-the-key").handshakeTimeout(Duration.ofSeconds(4)).build())).build()) {
                 assertThatThrownBy(() -> client.call(Request.get("coaps://127.0.0.1:" + server.dtlsPort() + "/")
                         .timeout(REQUEST_TIMEOUT).build()))
@@ -242,7 +242,7 @@ class LibcoapDtlsInteropTest {
         void connectionIdOfferIsIgnored(String tls) {
             try (Peers.LibcoapServer server = Peers.startLibcoapDtlsServer("coap-server-" + tls,
                     List.of("-k", KEY, "-h", "hint"))) {
-                DtlsSession s = getBanner(server, DtlsConfig.builder().psk(IDENTITY, KEY).connectionId(true).build());
+                DtlsSession s = getBanner(server, DtlsConfig.client().psk(IDENTITY, KEY).connectionId(true).build());
                 assertThat(s.connectionId()).isEmpty();
                 assertThat(s.cipherSuite()).isIn(TERN_PSK_SUITES);
             }
@@ -253,7 +253,7 @@ class LibcoapDtlsInteropTest {
         void x509MutualAuthentication(String tls) {
             try (Peers.LibcoapServer server = Peers.startLibcoapDtlsServer("coap-server-" + tls,
                     List.of("-c", pki.file("server.pem"), "-j", pki.file("server.key"), "-C", pki.file("ca.pem")))) {
-                DtlsSession s = getBanner(server, DtlsConfig.builder()
+                DtlsSession s = getBanner(server, DtlsConfig.client()
                         .certificate(pki.clientKeys.getPrivate(), pki.clientChain())
                         .trustedCertificates(List.of(pki.ca)).build());
                 assertThat(s.cipherSuite()).isIn(TERN_ECDSA_SUITES);
@@ -267,7 +267,7 @@ class LibcoapDtlsInteropTest {
         void rawPublicKeyGnutls() {
             try (Peers.LibcoapServer server = Peers.startLibcoapDtlsServer("coap-server-gnutls",
                     List.of("-M", pki.file("server-rpk.pem")))) {
-                DtlsSession s = getBanner(server, DtlsConfig.builder().rawPublicKey(pki.clientRpk)
+                DtlsSession s = getBanner(server, DtlsConfig.client().rawPublicKey(pki.clientRpk)
                         .trustedKeys(List.of(pki.serverRpk.getPublic())).build());
                 assertThat(s.cipherSuite()).isIn(TERN_ECDSA_SUITES);
                 assertThat(s.peerIdentity().kind()).isEqualTo(PeerIdentity.Kind.RAW_PUBLIC_KEY);

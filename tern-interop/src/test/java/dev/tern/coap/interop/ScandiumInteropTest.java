@@ -152,7 +152,7 @@ class ScandiumInteropTest {
 
         @Test
         void preSharedKey() throws Exception {
-            startTern(DtlsConfig.builder().pskStore(IDENTITY, KEY).build());
+            startTern(DtlsConfig.server().pskStore(IDENTITY, KEY).build());
             startScandium(psk(DtlsConnectorConfig.builder(configuration(
                     org.eclipse.californium.scandium.config.DtlsConfig.DtlsRole.CLIENT_ONLY, null)), false));
 
@@ -169,7 +169,7 @@ class ScandiumInteropTest {
         void rawPublicKey() throws Exception {
             KeyPair ternKeys = InteropPki.ecKeyPair();
             KeyPair scandiumKeys = InteropPki.ecKeyPair();
-            startTern(DtlsConfig.builder().rawPublicKey(ternKeys).trustedKeys(List.of(scandiumKeys.getPublic()))
+            startTern(DtlsConfig.server().rawPublicKey(ternKeys).trustedKeys(List.of(scandiumKeys.getPublic()))
                     .build());
             startScandium(rpk(DtlsConnectorConfig.builder(configuration(
                     org.eclipse.californium.scandium.config.DtlsConfig.DtlsRole.CLIENT_ONLY, null)),
@@ -189,7 +189,7 @@ class ScandiumInteropTest {
         /** Scandium offers CIDs (length 0: it uses Tern's, needs none itself); Tern issues 6 bytes. */
         @Test
         void connectionIdSurvivesAddressChange() throws Exception {
-            startTern(DtlsConfig.builder().pskStore(IDENTITY, KEY).build());
+            startTern(DtlsConfig.server().pskStore(IDENTITY, KEY).build());
             startScandium(psk(DtlsConnectorConfig.builder(configuration(
                     org.eclipse.californium.scandium.config.DtlsConfig.DtlsRole.CLIENT_ONLY, 0)), false));
             try (RebindingRelay nat = new RebindingRelay(tern())) {
@@ -270,7 +270,7 @@ class ScandiumInteropTest {
         void preSharedKey() {
             startScandium(psk(DtlsConnectorConfig.builder(configuration(
                     org.eclipse.californium.scandium.config.DtlsConfig.DtlsRole.SERVER_ONLY, null)), true));
-            DtlsLayer layer = Dtls.client(DtlsConfig.builder().psk(IDENTITY, KEY).build());
+            DtlsLayer layer = Dtls.client(DtlsConfig.client().psk(IDENTITY, KEY).build());
             DtlsSession s = getBoth(layer, scandium(), IDENTITY);
             assertThat(s.cipherSuite()).isIn(LibcoapDtlsInteropTest.TERN_PSK_SUITES);
             assertThat(s.peerIdentity().kind()).isEqualTo(PeerIdentity.Kind.PRE_SHARED_KEY);
@@ -284,7 +284,7 @@ class ScandiumInteropTest {
             startScandium(rpk(DtlsConnectorConfig.builder(configuration(
                     org.eclipse.californium.scandium.config.DtlsConfig.DtlsRole.SERVER_ONLY, null)),
                     scandiumKeys, ternKeys));
-            DtlsLayer layer = Dtls.client(DtlsConfig.builder().rawPublicKey(ternKeys)
+            DtlsLayer layer = Dtls.client(DtlsConfig.client().rawPublicKey(ternKeys)
                     .trustedKeys(List.of(scandiumKeys.getPublic())).build());
             DtlsSession s = getBoth(layer, scandium(), PeerIdentity.niName(ternKeys.getPublic()));
             assertThat(s.cipherSuite()).isIn(LibcoapDtlsInteropTest.TERN_ECDSA_SUITES);
@@ -297,7 +297,7 @@ class ScandiumInteropTest {
         void connectionIdSurvivesAddressChange() {
             startScandium(psk(DtlsConnectorConfig.builder(configuration(
                     org.eclipse.californium.scandium.config.DtlsConfig.DtlsRole.SERVER_ONLY, 6)), true));
-            DtlsLayer layer = Dtls.client(DtlsConfig.builder().psk(IDENTITY, KEY).connectionId(true).build());
+            DtlsLayer layer = Dtls.client(DtlsConfig.client().psk(IDENTITY, KEY).connectionId(true).build());
             try (RebindingRelay nat = new RebindingRelay(scandium());
                  CoapClient client = CoapClient.builder().security(layer).build()) {
                 String base = "coaps://127.0.0.1:" + nat.address().getPort();

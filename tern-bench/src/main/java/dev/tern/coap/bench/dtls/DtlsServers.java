@@ -54,7 +54,7 @@ public final class DtlsServers {
      * I/O thread as {@code tern serve} does, one I/O thread.
      */
     public static Running tern(String host, int port, String identity, byte[] key, int maxSessions) {
-        DtlsLayer layer = Dtls.server(DtlsConfig.builder().pskStore(identity, key)
+        DtlsLayer layer = Dtls.server(DtlsConfig.server().pskStore(identity, key)
                 .cipherSuites(List.of("TLS_PSK_WITH_AES_128_CCM_8")).maxSessions(maxSessions).build());
         CoapServer server = CoapServer.builder().bind(host).port(port).security(layer)
                 .service(Router.builder().get("/hello", r -> Response.content("Hello World!")).build())

@@ -9,6 +9,7 @@ import dev.tern.coap.OptionNumber;
 import dev.tern.coap.Options;
 import dev.tern.coap.Request;
 import dev.tern.coap.Response;
+import dev.tern.coap.spi.EndpointMetrics;
 import java.net.InetSocketAddress;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
@@ -32,6 +33,13 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * A request that already carries a Block1 or Block2 option (e.g. {@link Request.Builder#block2})
  * is sent as it is. A request timeout applies to each block exchange.
+ *
+ * <p>Memory: a download's buffer grows as blocks arrive, never from the server's Size2 (§4, only
+ * an indication); a Size2 beyond {@code maxBodySize} fails the download at once; all downloads in
+ * progress together hold at most {@code maxClientBlockwiseBytes} ({@link DownloadBudget}), beyond
+ * which a download fails with {@link dev.tern.coap.CoapBlockwiseException}. Cancelling the future
+ * of a notification's download (a newer notification came, RFC 7641 §3.4) frees its buffer and
+ * cancels its block request in flight.
  */
 public final class BlockwiseClient {
     /** The exchange layer below: one request, one response. */
@@ -45,12 +53,21 @@ public final class BlockwiseClient {
     private final int preferredSize;
     private final int maxBodySize;
     private final AtomicLong tags = new AtomicLong();
+    private final EndpointMetrics metrics;
+    private final DownloadBudget budget;
 
-    /** A client stage over {@code next}. */
+    /** A client stage over {@code next}, without metrics. */
     public BlockwiseClient(Exchanger next, EndpointConfig config) {
+        this(next, config, EndpointMetrics.NONE);
+    }
+
+    /** A client stage over {@code next}; {@code metrics} is told when a transfer starts and completes. */
+    public BlockwiseClient(Exchanger next, EndpointConfig config, EndpointMetrics metrics) {
         this.next = next;
+        this.metrics = metrics;
         this.preferredSize = config.preferredBlockSize();
         this.maxBodySize = config.maxBodySize();
+        this.budget = new DownloadBudget(config.maxClientBlockwiseBytes());
     }
 
     /** Sends {@code request}, block-wise where needed; completes with the whole response. */
@@ -77,6 +94,16 @@ public final class BlockwiseClient {
     public CompletableFuture<Response> completeNotification(Request request, InetSocketAddress destination,
                                                             Response first) {
         return download(withoutObserve(request), destination, first);
+    }
+
+    /** Block2 downloads in progress, for tests and metrics. */
+    public int downloadsInProgress() {
+        return budget.downloads();
+    }
+
+    /** Bytes of buffer held for downloads in progress, for tests and metrics. */
+    public long bytesHeld() {
+        return budget.reserved();
     }
 
     /** Completes a response that started a Block2 transfer; other responses pass through. */
@@ -110,6 +137,7 @@ public final class BlockwiseClient {
         }
 
         CompletableFuture<Response> start() {
+            metrics.blockwiseStarted(EndpointMetrics.Blockwise.CLIENT_BLOCK1);
             sendBlock();
             return result;
         }
@@ -143,6 +171,7 @@ public final class BlockwiseClient {
         private void onResponse(Response r, int num, boolean more, int end) {
             Block control = r.options().block1().orElse(null);
             if (!more) {
+                metrics.blockwiseCompleted(EndpointMetrics.Blockwise.CLIENT_BLOCK1);
                 Request again = request.toBuilder().payload(Bytes.EMPTY).options(o -> o.remove(OptionNumber.SIZE1)
                         .remove(OptionNumber.REQUEST_TAG).remove(OptionNumber.OBSERVE)).build();
                 download(again, destination, r).whenComplete((whole, failure) -> {
@@ -174,15 +203,21 @@ public final class BlockwiseClient {
         }
     }
 
-    /** Retrieves the remaining blocks of a response body (RFC 7959 §2.4). */
+    /**
+     * Retrieves the remaining blocks of a response body (RFC 7959 §2.4). Its state is touched on the
+     * thread that completes the block exchanges and on the one that cancels the result: guarded by
+     * the Download's monitor.
+     */
     private final class Download {
         private final Request again;
         private final InetSocketAddress destination;
         private final CompletableFuture<Response> result = new CompletableFuture<>();
-        private byte[] buffer;
+        private byte[] buffer = new byte[0];
         private int length;
         private Bytes etag;
         private long announcedTotal = -1;
+        private CompletableFuture<Response> inFlight;
+        private boolean closed;
 
         Download(Request again, InetSocketAddress destination) {
             this.again = again;
@@ -198,15 +233,38 @@ public final class BlockwiseClient {
             if (block == null || !block.more()) {
                 return CompletableFuture.completedFuture(withoutBlockOptions(first, null)); // the whole body
             }
+            metrics.blockwiseStarted(EndpointMetrics.Blockwise.CLIENT_BLOCK2);
             announcedTotal = first.options().size2().orElse(-1);
-            long announced = first.options().size2().orElse(4L * block.size());
-            buffer = new byte[(int) Math.max(block.size(), Math.min(announced, maxBodySize))];
+            if (announcedTotal > maxBodySize && first.isSuccess()) {
+                // Size2 is only announced (§4), so it sizes nothing; beyond the limit it ends the transfer early.
+                fail(tooLarge());
+                return result;
+            }
             etag = first.options().etag().orElse(null);
+            budget.opened();
+            result.whenComplete((r, e) -> close());
             onBlock(first);
             return result;
         }
 
-        private void onBlock(Response r) {
+        /** Frees the buffer and cancels the block request in flight; once, when the result completes. */
+        private synchronized void close() {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            budget.release(buffer.length);
+            budget.closed();
+            buffer = null;
+            if (inFlight != null && !inFlight.isDone()) {
+                inFlight.cancel(false);
+            }
+        }
+
+        private synchronized void onBlock(Response r) {
+            if (closed) {
+                return; // cancelled or failed meanwhile
+            }
             Block block = r.options().block2().orElse(null);
             if (block == null || !r.isSuccess()) {
                 result.complete(withoutBlockOptions(r, null)); // the server answered otherwise: that is the answer
@@ -223,34 +281,65 @@ public final class BlockwiseClient {
             }
             Bytes p = r.payload();
             if ((long) length + p.length() > maxBodySize) {
-                fail("the response body exceeds maxBodySize (" + maxBodySize + " bytes)");
+                fail(tooLarge());
                 return;
             }
             if (block.more() && p.length() != block.size()) {
                 fail("block " + block.num() + " has " + p.length() + " bytes, not its size " + block.size());
                 return;
             }
-            if (length + p.length() > buffer.length) {
-                buffer = java.util.Arrays.copyOf(buffer,
-                        (int) Math.min(maxBodySize, Math.max(length + p.length(), 2L * buffer.length)));
+            if (!grow(length + p.length())) {
+                fail("block-wise downloads in progress would hold more than maxClientBlockwiseBytes ("
+                        + budget.maxBytes() + " bytes)");
+                return;
             }
             p.copyTo(buffer, length);
             length += p.length();
             again.progress().ifPresent(l -> l.progress(length, announcedTotal));
             if (!block.more()) {
+                metrics.blockwiseCompleted(EndpointMetrics.Blockwise.CLIENT_BLOCK2);
                 result.complete(withoutBlockOptions(r, Bytes.of(buffer, 0, length)));
                 return;
             }
             int nextNum = length / block.size();
             Request ask = again.toBuilder()
                     .options(o -> o.set(OptionNumber.BLOCK2, new Block(nextNum, false, block.szx()).value())).build();
-            next.exchange(ask, destination).whenComplete((resp, failure) -> {
+            CompletableFuture<Response> sent = next.exchange(ask, destination);
+            inFlight = sent;
+            sent.whenComplete((resp, failure) -> {
                 if (failure != null) {
                     result.completeExceptionally(failure);
                 } else {
                     onBlock(resp);
                 }
             });
+        }
+
+        /**
+         * Makes room for {@code needed} bytes: doubling (amortised copies) up to {@code maxBodySize},
+         * or just enough when the budget has no room for the double; false when it has none at all.
+         */
+        private boolean grow(int needed) {
+            int old = buffer.length;
+            if (needed <= old) {
+                return true;
+            }
+            int capacity = (int) Math.min(maxBodySize, Math.max(needed, 2L * old));
+            if (!budget.reserve(capacity - old)) {
+                capacity = needed;
+                if (!budget.reserve(capacity - old)) {
+                    return false;
+                }
+            }
+            buffer = java.util.Arrays.copyOf(buffer, capacity);
+            return true;
+        }
+
+        /** Names the setting and the CLI flag that raise the limit, not a class. */
+        private String tooLarge() {
+            return "the response body exceeds the client's maxBodySize (" + maxBodySize + " bytes)"
+                    + (announcedTotal > 0 ? ": the server announced " + announcedTotal + " bytes (Size2)" : "")
+                    + "; raise it with EndpointConfig.maxBodySize (or `tern get --max-body SIZE`)";
         }
 
         private void fail(String why) {

@@ -10,6 +10,7 @@ import dev.tern.coap.Options;
 import dev.tern.coap.Request;
 import dev.tern.coap.Response;
 import dev.tern.coap.Service;
+import dev.tern.coap.spi.EndpointMetrics;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.LongSupplier;
@@ -26,8 +27,11 @@ import java.util.function.LongSupplier;
  *       whole body and its response carries Block1 (NUM, M=0). 4.08 for a missing, out-of-order or
  *       interleaved block or a Content-Format change (a late block of a body that a newer one replaced,
  *       recognised by its token, is never mixed in); 4.13 with Size1 for a body too large,
- *       announced (Size1), implied by the block's offset or accumulated; 5.03 with Max-Age when {@code maxBlockwiseTransfers}
- *       bodies are already being assembled.</li>
+ *       announced (Size1), implied by the block's offset or accumulated. The bodies in assembly are
+ *       bounded ({@link BodyAssembler}): {@code maxBlockwiseTransfers} in all and
+ *       {@code maxBlockwiseBodiesPerAddress} per source address, the stalest evicted for a new one;
+ *       a body with only block 0 lives {@code blockwiseFirstBlockLifetime}; buffers grow as blocks
+ *       arrive, never from Size1.</li>
  *   <li>Block2 (§2.4): a response body larger than the block size (the client's Block2 SZX in the
  *       request, else {@code preferredBlockSize}) is sent as block 0 with Block2 (M=1) and Size2, and
  *       kept (bounded, see {@link RepresentationCache}) for the following blocks. A request for
@@ -46,6 +50,12 @@ public final class BlockwiseServer implements Service {
     private final int preferredSize;
     private final BodyAssembler bodies;
     private final RepresentationCache representations;
+    private final EndpointMetrics metrics;
+
+    /** Wraps {@code next} without metrics; see {@link #BlockwiseServer(Service, EndpointConfig, LongSupplier, EndpointMetrics)}. */
+    public BlockwiseServer(Service next, EndpointConfig config, LongSupplier nanoClock) {
+        this(next, config, nanoClock, EndpointMetrics.NONE);
+    }
 
     /**
      * Wraps {@code next}.
@@ -54,13 +64,16 @@ public final class BlockwiseServer implements Service {
      * @param config block size, body limit, state bounds and lifetime
      * @param nanoClock the endpoint's monotonic clock (the scheduler's), for state lifetimes; read on
      *        handler threads, so it must be thread-safe
+     * @param metrics told when a transfer starts and completes
      */
-    public BlockwiseServer(Service next, EndpointConfig config, LongSupplier nanoClock) {
+    public BlockwiseServer(Service next, EndpointConfig config, LongSupplier nanoClock, EndpointMetrics metrics) {
         this.next = next;
+        this.metrics = metrics;
         this.preferredSize = config.preferredBlockSize();
         this.preferredSzx = Block.szx(preferredSize);
         long lifetime = config.blockwiseLifetime().toNanos();
-        this.bodies = new BodyAssembler(config.maxBlockwiseTransfers(), config.maxBodySize(), lifetime, nanoClock);
+        this.bodies = new BodyAssembler(config.maxBlockwiseTransfers(), config.maxBlockwiseBodiesPerAddress(),
+                config.maxBodySize(), lifetime, config.blockwiseFirstBlockLifetime().toNanos(), nanoClock);
         this.representations = new RepresentationCache(config.maxBlockwiseTransfers(),
                 (long) config.maxBlockwiseTransfers() * config.maxBodySize(), lifetime, nanoClock);
     }
@@ -111,6 +124,9 @@ public final class BlockwiseServer implements Service {
         if (block.num() == 0 && !block.more()) {
             return deliver(request, payload, new Block(0, false, szx), block2, szx2);
         }
+        if (block.num() == 0) {
+            metrics.blockwiseStarted(EndpointMetrics.Blockwise.SERVER_BLOCK1);
+        }
         BodyAssembler.Step step = bodies.offer(ResourceKey.ofBody(request), block, payload,
                 request.contentFormat(), request.options().size1(), request.token().orElse(Bytes.EMPTY));
         if (step.reply() != null) {
@@ -120,6 +136,7 @@ public final class BlockwiseServer implements Service {
             return done(Response.builder(Code.CONTINUE)
                     .option(new Block(block.num(), true, szx).toOption(OptionNumber.BLOCK1)).build());
         }
+        metrics.blockwiseCompleted(EndpointMetrics.Blockwise.SERVER_BLOCK1);
         return deliver(request, step.body(), new Block(block.num(), false, szx), block2, szx2);
     }
 
@@ -186,6 +203,7 @@ public final class BlockwiseServer implements Service {
             Method m = request.method();
             Representation rep = Representation.of(r, m == Method.GET || m == Method.FETCH);
             representations.put(ResourceKey.ofRepresentation(request), rep);
+            metrics.blockwiseStarted(EndpointMetrics.Blockwise.SERVER_BLOCK2);
             out = rep.block(0, szx, true);
         }
         if (block1Echo != null) {
@@ -198,8 +216,11 @@ public final class BlockwiseServer implements Service {
         return r == null || (r.payload().length() <= preferredSize && !requestOptions.has(OptionNumber.SIZE2));
     }
 
-    private static Response blockOrBadOption(Representation rep, int num, int szx, boolean size2) {
+    private Response blockOrBadOption(Representation rep, int num, int szx, boolean size2) {
         Response block = rep.block(num, szx, size2);
+        if (block != null && num > 0 && !block.options().block2().map(Block::more).orElse(true)) {
+            metrics.blockwiseCompleted(EndpointMetrics.Blockwise.SERVER_BLOCK2);
+        }
         return block != null ? block : Response.of(Code.BAD_OPTION,
                 "Block2 block " + num + " is beyond the end of the " + rep.length() + "-byte body");
     }

@@ -7,6 +7,7 @@ import dev.tern.coap.Option;
 import dev.tern.coap.OptionNumber;
 import dev.tern.coap.Response;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
@@ -14,8 +15,20 @@ import java.util.function.LongSupplier;
 
 /**
  * Server side of Block1 (RFC 7959 §2.3, §2.5): assembles request bodies block by block, in order,
- * within {@code maxBodySize}, for at most {@code maxTransfers} bodies at a time, each forgotten
- * after {@code lifetime} without a block. Thread-safe (handlers run on many threads).
+ * within {@code maxBodySize}. Thread-safe (handlers run on many threads). Its state is bounded
+ * against peers that send first blocks and nothing more (FAULTS.md A2.4):
+ *
+ * <ul>
+ *   <li>at most {@code maxTransfers} bodies; a new one at the cap evicts the stalest body that never
+ *       got past block 0, else the stalest body, rather than being refused (a refusal would let
+ *       anyone lock every client out with one datagram per slot);</li>
+ *   <li>at most {@code maxPerAddress} bodies per {@link SourceAddress}; a new one beyond it evicts
+ *       that address's stalest;</li>
+ *   <li>a body with only its block 0 is forgotten after {@code firstBlockLifetime} without a block,
+ *       one past block 0 after {@code lifetime};</li>
+ *   <li>buffers grow (doubling) as blocks arrive; Size1 (§4) only gets 4.13 when beyond the limit,
+ *       it never sizes a buffer.</li>
+ * </ul>
  */
 final class BodyAssembler {
     /** What to do with an offered block: answer {@code reply}, or continue, or hand on the whole {@code body}. */
@@ -23,13 +36,49 @@ final class BodyAssembler {
         static final Step CONTINUE = new Step(null, null);
     }
 
-    private final TransferTable<ResourceKey, Body> bodies;
+    /** Bodies with only their block 0: cheap to send from spoofed sources, kept briefly. */
+    private final TransferTable<ResourceKey, Body> fresh;
+    /** Bodies past block 0. */
+    private final TransferTable<ResourceKey, Body> going;
+    private final HashMap<SourceAddress, Integer> perAddress = new HashMap<>();
+    private final int maxTransfers;
+    private final int maxPerAddress;
     private final int maxBodySize;
     private long bytesHeld;
 
-    BodyAssembler(int maxTransfers, int maxBodySize, long lifetimeNanos, LongSupplier clock) {
+    BodyAssembler(int maxTransfers, int maxPerAddress, int maxBodySize, long lifetimeNanos,
+                  long firstBlockLifetimeNanos, LongSupplier clock) {
+        this.maxTransfers = maxTransfers;
+        this.maxPerAddress = maxPerAddress;
         this.maxBodySize = maxBodySize;
-        this.bodies = new TransferTable<>(maxTransfers, lifetimeNanos, clock, b -> bytesHeld -= b.buffer.length);
+        this.fresh = new TransferTable<>(maxTransfers, Math.min(firstBlockLifetimeNanos, lifetimeNanos), clock,
+                this::forget);
+        this.going = new TransferTable<>(maxTransfers, lifetimeNanos, clock, this::forget);
+    }
+
+    /** Told of every body that leaves the tables (removed, evicted, expired; not moved). */
+    private void forget(Body b) {
+        bytesHeld -= b.buffer.length;
+        perAddress.computeIfPresent(b.source, (k, n) -> n > 1 ? n - 1 : null);
+    }
+
+    private Body remove(ResourceKey key) {
+        Body b = fresh.remove(key);
+        return b != null ? b : going.remove(key);
+    }
+
+    /** Frees a slot for a body from {@code source}: its address's stalest beyond the per-address bound, then the table's. */
+    private void makeRoom(SourceAddress source) {
+        fresh.size(); // purges the expired ones first, so that they count nowhere
+        going.size();
+        if (perAddress.getOrDefault(source, 0) >= maxPerAddress) {
+            if (fresh.removeEldest(k -> SourceAddress.of(k.peer()).equals(source)) == null) {
+                going.removeEldest(k -> SourceAddress.of(k.peer()).equals(source));
+            }
+        }
+        if (fresh.size() + going.size() >= maxTransfers && fresh.removeEldest() == null) {
+            going.removeEldest();
+        }
     }
 
     /**
@@ -44,35 +93,39 @@ final class BodyAssembler {
                             OptionalLong size1, Bytes token) {
         int format = contentFormat.orElse(-1);
         if (size1.isPresent() && size1.getAsLong() > maxBodySize) {
-            bodies.remove(key);
+            remove(key);
             return new Step(tooLarge("announced body of " + size1.getAsLong() + " bytes is too large"), null);
         }
         if ((long) block.offset() + payload.length() > maxBodySize) {
             // Judged from the option alone (§2.9.3), before anything is allocated; a body in
             // progress for this resource could not be completed within the limit either.
-            bodies.remove(key);
+            remove(key);
             return new Step(tooLarge("block " + block.num() + " ends beyond the " + maxBodySize + "-byte limit"),
                     null);
         }
         if (block.num() == 0) {
             // A body restarting at block 0 replaces an unfinished one (§2.5); the tokens of the
             // replaced body are remembered, so that its late blocks cannot join the new one.
-            Body replaced = bodies.remove(key);
-            if (!bodies.hasRoom()) {
-                return new Step(Response.builder(Code.SERVICE_UNAVAILABLE).maxAge(5)
-                        .payload("too many block-wise transfers in progress").build(), null);
-            }
-            int expected = size1.isPresent() ? (int) size1.getAsLong() : 4 * block.size();
-            Body body = new Body(format, Math.max(payload.length(), Math.min(expected, maxBodySize)), token);
+            Body replaced = remove(key);
+            SourceAddress source = SourceAddress.of(key.peer());
+            makeRoom(source);
+            // The buffer holds what arrived; Size1 is only the peer's announcement (§4).
+            Body body = new Body(format, payload.length(), token, source);
             if (replaced != null) {
                 body.supersede(replaced);
             }
             bytesHeld += body.buffer.length;
+            perAddress.merge(source, 1, Integer::sum);
             body.append(payload);
-            bodies.put(key, body);
+            fresh.put(key, body);
             return Step.CONTINUE;
         }
-        Body body = bodies.get(key);
+        Body body = going.get(key);
+        boolean first = false;
+        if (body == null) {
+            body = fresh.get(key);
+            first = true;
+        }
         if (body == null) {
             return new Step(incomplete("no body in progress: block " + block.num() + " without block 0, or expired"),
                     null);
@@ -87,31 +140,40 @@ final class BodyAssembler {
                     null);
         }
         if (format != body.contentFormat) {
-            bodies.remove(key);
+            remove(key);
             return new Step(incomplete("Content-Format changed within the body"), null);
         }
         if ((long) body.length + payload.length() > maxBodySize) {
-            bodies.remove(key);
+            remove(key);
             return new Step(tooLarge("body exceeds " + maxBodySize + " bytes"), null);
         }
         bytesHeld += body.ensure(body.length + payload.length(), maxBodySize);
         body.append(payload);
         body.token = token;
         if (block.more()) {
+            if (first) {
+                going.put(key, fresh.detach(key)); // past block 0: kept for the full lifetime
+            }
             return Step.CONTINUE;
         }
-        bodies.remove(key);
+        remove(key);
         return new Step(null, body.toBytes());
     }
 
     /** Bodies being assembled (expired ones excluded). */
     synchronized int transfers() {
-        return bodies.size();
+        return fresh.size() + going.size();
+    }
+
+    /** Bodies being assembled for {@code source}'s address (expired ones excluded). */
+    synchronized int transfers(SourceAddress source) {
+        transfers();
+        return perAddress.getOrDefault(source, 0);
     }
 
     /** Bytes of buffer held for bodies being assembled. */
     synchronized long bytesHeld() {
-        bodies.size();
+        transfers();
         return bytesHeld;
     }
 
@@ -130,13 +192,15 @@ final class BodyAssembler {
         /** How many tokens of replaced bodies are remembered. */
         private static final int MAX_SUPERSEDED = 8;
         final int contentFormat;
+        final SourceAddress source;
         final LinkedHashSet<Bytes> superseded = new LinkedHashSet<>();
         byte[] buffer;
         int length;
         Bytes token;
 
-        Body(int contentFormat, int capacity, Bytes token) {
+        Body(int contentFormat, int capacity, Bytes token, SourceAddress source) {
             this.contentFormat = contentFormat;
+            this.source = source;
             this.buffer = new byte[capacity];
             this.token = token;
         }

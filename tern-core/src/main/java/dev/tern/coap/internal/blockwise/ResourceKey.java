@@ -5,6 +5,7 @@ import dev.tern.coap.Method;
 import dev.tern.coap.Option;
 import dev.tern.coap.OptionNumber;
 import dev.tern.coap.Options;
+import dev.tern.coap.PeerIdentity;
 import dev.tern.coap.Request;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -12,16 +13,19 @@ import java.util.List;
 
 /**
  * What ties the requests of one block-wise transfer together on a server (RFC 7959 §2.3, §2.4):
- * the peer, the method and the options that identify the resource (Uri-Host, Uri-Port, Uri-Path,
- * Uri-Query), plus Request-Tag for request bodies (RFC 9175 §3.3) or Accept and, for FETCH, the
- * request payload for response bodies (RFC 8132 §2.3.2).
+ * the peer and the security identity it proved (RFC 7252 §9.1: a transfer belongs to the session it
+ * started in, so a peer that later takes over the address neither continues nor reads it), the
+ * method and the options that identify the resource (Uri-Host, Uri-Port, Uri-Path, Uri-Query), plus
+ * Request-Tag for request bodies (RFC 9175 §3.3) or Accept and, for FETCH, the request payload for
+ * response bodies (RFC 8132 §2.3.2).
  *
  * @param peer the client's endpoint
+ * @param identity who the peer authenticated as over DTLS; null over plain UDP
  * @param method the request method
  * @param options the identifying options, in wire order
  * @param fetchPayload the FETCH request payload; empty for other methods
  */
-record ResourceKey(InetSocketAddress peer, Method method, List<Option> options, Bytes fetchPayload) {
+record ResourceKey(InetSocketAddress peer, PeerIdentity identity, Method method, List<Option> options, Bytes fetchPayload) {
     /** The key of a request body (Block1): resource and Request-Tag. */
     static ResourceKey ofBody(Request request) {
         return of(request, OptionNumber.REQUEST_TAG, Bytes.EMPTY);
@@ -45,6 +49,6 @@ record ResourceKey(InetSocketAddress peer, Method method, List<Option> options, 
                 identifying.add(o);
             }
         }
-        return new ResourceKey(request.peer(), request.method(), List.copyOf(identifying), fetchPayload);
+        return new ResourceKey(request.peer(), request.peerIdentity().orElse(null), request.method(), List.copyOf(identifying), fetchPayload);
     }
 }

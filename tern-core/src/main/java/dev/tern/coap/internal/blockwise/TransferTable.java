@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
+import java.util.function.Predicate;
 
 /**
  * A bounded table of block-wise transfer state with an idle lifetime (RFC 7959 §2.4, §2.5 leave the
@@ -52,10 +53,25 @@ final class TransferTable<K, V> {
         return s.value;
     }
 
-    /** Whether a new key can be added without eviction (after expired entries are purged). */
-    boolean hasRoom() {
+    /** Removes and returns the value for {@code key} without telling the listener (it moves elsewhere); null if absent. */
+    V detach(K key) {
+        Slot<V> s = map.remove(key);
+        return s == null ? null : s.value;
+    }
+
+    /** Removes the least recently used entry whose key matches {@code which}; null if none. */
+    V removeEldest(Predicate<K> which) {
         purge();
-        return map.size() < maxEntries;
+        Iterator<Map.Entry<K, Slot<V>>> it = map.entrySet().iterator();
+        while (it.hasNext()) {
+            Map.Entry<K, Slot<V>> e = it.next();
+            if (which.test(e.getKey())) {
+                it.remove();
+                removed.accept(e.getValue().value);
+                return e.getValue().value;
+            }
+        }
+        return null;
     }
 
     /** Adds or replaces (the replaced value counts as removed); evicts the least recently used entry when full. */

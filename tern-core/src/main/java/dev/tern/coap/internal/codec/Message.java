@@ -12,14 +12,19 @@ import java.util.Objects;
  * @param type CON, NON, ACK or RST
  * @param code request method, response code, or 0.00 for the empty message
  * @param messageId the 16-bit Message ID
- * @param token the token, 0..8 bytes
+ * @param token the token: 0..8 bytes, or 13..65 804 bytes with extended token lengths (RFC 8974 §2.1);
+ *        9..12 bytes have no encoding
  * @param options the options in number order
  * @param payload the payload, empty when there is none
  */
 public record Message(MessageType type, Code code, int messageId, Bytes token, Options options, Bytes payload)
         implements DecodeResult {
-    /** The largest token length RFC 7252 allows without extended tokens (RFC 8974). */
-    public static final int MAX_TOKEN_LENGTH = 8;
+    /** The largest token length RFC 7252 allows, the longest a peer without RFC 8974 support takes. */
+    public static final int SHORT_TOKEN_LENGTH = 8;
+    /** The shortest extended token (TKL 13 with extension byte 0, RFC 8974 §2.1). */
+    public static final int MIN_EXTENDED_TOKEN_LENGTH = 13;
+    /** The longest token: TKL 14 with extension 0xFFFF, 65 535 + 269 bytes (RFC 8974 §2.1). */
+    public static final int MAX_TOKEN_LENGTH = 0xFFFF + MessageDecoder.EXT16_BASE;
 
     /** Validates the fields. */
     public Message {
@@ -31,9 +36,16 @@ public record Message(MessageType type, Code code, int messageId, Bytes token, O
         if (messageId < 0 || messageId > 0xFFFF) {
             throw new IllegalArgumentException("message ID out of range: " + messageId);
         }
-        if (token.length() > MAX_TOKEN_LENGTH) {
-            throw new IllegalArgumentException("token longer than 8 bytes: " + token.length());
+        if (!isEncodableTokenLength(token.length())) {
+            throw new IllegalArgumentException("token length " + token.length()
+                    + " cannot be encoded: 0..8 or 13..65804 bytes (RFC 8974 §2.1)");
         }
+    }
+
+    /** Whether a token of {@code length} bytes has an encoding: 0..8, 13..65 804 (RFC 8974 §2.1). */
+    public static boolean isEncodableTokenLength(int length) {
+        return (length >= 0 && length <= SHORT_TOKEN_LENGTH)
+                || (length >= MIN_EXTENDED_TOKEN_LENGTH && length <= MAX_TOKEN_LENGTH);
     }
 
     /** An empty message (0.00, no token, options or payload): ACK, RST or a CoAP ping CON. */

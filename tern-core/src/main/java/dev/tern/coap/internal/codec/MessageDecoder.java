@@ -60,21 +60,40 @@ public final class MessageDecoder {
         if (version != VERSION) {
             return new MessageFormatError("unsupported version " + version, 0, mid, con, false);
         }
-        if (tkl > Message.MAX_TOKEN_LENGTH) {
+        if ((tkl > Message.SHORT_TOKEN_LENGTH && tkl < EXT8) || tkl == RESERVED) {
+            // RFC 8974 §2.1: 9-12 express no length, 15 is reserved
             return new MessageFormatError("token length " + tkl + " not supported", 0, mid, con, true);
         }
         final int afterHeader = length - 4;
-        if (tkl > afterHeader) {
-            return new MessageFormatError("token length " + tkl + " exceeds the " + afterHeader
-                    + " bytes after the header", 4, mid, con, true);
-        }
         if (codeValue == 0 && afterHeader != 0) {
             return new MessageFormatError("empty message with token/options/payload (token length " + tkl
                     + ", " + afterHeader + " bytes after the header)", 4, mid, con, true);
         }
-        final Bytes token = Bytes.of(buf, offset + 4, tkl);
+        int tokenStart = 4; // relative to offset
+        int tokenLength = tkl;
+        if (tkl == EXT8) {
+            if (afterHeader < 1) {
+                return new MessageFormatError("missing 1-byte extended token length", 4, mid, con, true);
+            }
+            tokenLength = (buf[offset + 4] & 0xFF) + EXT8;
+            tokenStart = 5;
+        } else if (tkl == EXT16) {
+            if (afterHeader < 2) {
+                return new MessageFormatError("missing 2-byte extended token length (" + afterHeader
+                        + " of 2 bytes present)", 4, mid, con, true);
+            }
+            tokenLength = ((buf[offset + 4] & 0xFF) << 8 | (buf[offset + 5] & 0xFF)) + EXT16_BASE;
+            tokenStart = 6;
+        }
+        if (tokenLength > length - tokenStart) {
+            return new MessageFormatError("token length " + tokenLength + " exceeds the " + (length - tokenStart)
+                    + " bytes after the " + (tokenStart == 4 ? "header" : "extended token length"), tokenStart,
+                    mid, con, true);
+        }
+        // sized by the bytes present, never by the claim alone (checked just above)
+        final Bytes token = Bytes.of(buf, offset + tokenStart, tokenLength);
 
-        int pos = 4 + tkl; // relative to offset
+        int pos = tokenStart + tokenLength; // relative to offset
         int number = 0;
         Option[] options = null; // sized by countOptions: no list to grow and copy
         int optionCount = 0;

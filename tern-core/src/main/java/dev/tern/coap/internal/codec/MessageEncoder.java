@@ -5,7 +5,8 @@ import dev.tern.coap.Option;
 import dev.tern.coap.Options;
 
 /**
- * Encodes a {@link Message} into its datagram form (RFC 7252 §3, §3.1).
+ * Encodes a {@link Message} into its datagram form (RFC 7252 §3, §3.1; RFC 8974 §2.1 for tokens
+ * longer than 8 bytes).
  *
  * <p>Options are written in ascending number order (the order {@link Options} keeps them in), each with
  * the shortest delta and length encoding; the payload marker is written only before a non-empty payload.
@@ -24,7 +25,7 @@ public final class MessageEncoder {
 
     /** The number of bytes {@link #encode(Message)} produces. */
     public static int encodedSize(Message m) {
-        int size = 4 + m.token().length();
+        int size = 4 + extensionSize(m.token().length()) + m.token().length();
         Options options = m.options();
         int previous = 0;
         for (int i = 0, n = options.size(); i < n; i++) {
@@ -67,10 +68,12 @@ public final class MessageEncoder {
     private static int write(Message m, byte[] out, int offset) {
         int p = offset;
         Bytes token = m.token();
-        out[p++] = (byte) (MessageDecoder.VERSION << 6 | m.type().wireValue() << 4 | token.length());
+        // RFC 8974 §2.1: the TKL nibble and its extension encode like an option length (§3.1)
+        out[p++] = (byte) (MessageDecoder.VERSION << 6 | m.type().wireValue() << 4 | nibble(token.length()));
         out[p++] = (byte) m.code().wireValue();
         out[p++] = (byte) (m.messageId() >>> 8);
         out[p++] = (byte) m.messageId();
+        p = writeExtension(out, p, token.length());
         token.copyTo(out, p);
         p += token.length();
 

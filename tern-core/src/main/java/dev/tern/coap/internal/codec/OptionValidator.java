@@ -146,4 +146,23 @@ public final class OptionValidator {
         }
         return true;
     }
+
+    /**
+     * Whether the first Hop-Limit option says 0 (RFC 8768 §3: the value is 1..255), either as one
+     * 0x00 byte or as the empty uint encoding of 0 (which §5.4.3 alone would let pass as an
+     * elective option out of range, hiding a loop): the request is answered 4.00.
+     */
+    public static boolean hasZeroHopLimit(Options options) {
+        for (int i = 0, n = options.size(); i < n; i++) {
+            Option o = options.get(i);
+            if (o.number() == OptionNumber.HOP_LIMIT) {
+                Bytes v = o.value();
+                return v.isEmpty() || (v.length() == 1 && v.get(0) == 0);
+            }
+            if (o.number() > OptionNumber.HOP_LIMIT) {
+                return false; // options are in number order
+            }
+        }
+        return false;
+    }
 }

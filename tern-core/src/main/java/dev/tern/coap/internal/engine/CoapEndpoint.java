@@ -15,6 +15,8 @@ import dev.tern.coap.internal.codec.MessageFormatError;
 import dev.tern.coap.internal.exchange.ClientExchanges;
 import dev.tern.coap.internal.exchange.ServerExchanges;
 import dev.tern.coap.internal.message.MessageLayer;
+import dev.tern.coap.spi.EndpointMetrics;
+import dev.tern.coap.spi.ObjectSecurity;
 import dev.tern.coap.spi.Scheduler;
 import dev.tern.coap.spi.Transport;
 import java.net.InetSocketAddress;
@@ -32,13 +34,22 @@ import java.util.random.RandomGenerator;
  *   <li>transport — UDP, or in-memory in tests; optionally traced ({@link TracingTransport})</li>
  *   <li>codec — {@link MessageDecoder} (RFC 7252 §3); malformed datagrams end here</li>
  *   <li>message layer — types, Message IDs, deduplication, retransmission, ping ({@link MessageLayer}, §4)</li>
- *   <li>exchange layer — server: request checks, handler dispatch, piggybacked/separate responses
- *       ({@link ServerExchanges}, §5); client: tokens and matching ({@link ClientExchanges}, §5.3)</li>
+ *   <li>exchange layer — server: per-peer request rate limit (4.29, RFC 8516), request checks,
+ *       handler dispatch, piggybacked/separate responses ({@link ServerExchanges}, §5); client:
+ *       tokens (extended, RFC 8974, with the short-token fallback) and matching
+ *       ({@link ClientExchanges}, §5.3), 4.29 retries after Max-Age ({@link #send})</li>
+ *   <li>object security — optional ({@link ObjectSecurity}, e.g. OSCORE, RFC 8613): server:
+ *       requests verified and decrypted, responses protected, between the exchange layer and
+ *       block-wise (the exchange layer only reads the header and the class U options OSCORE leaves
+ *       outer); client: requests protected and responses verified below block-wise. Above the
+ *       message layer, so a retransmission is answered from the deduplication cache, never
+ *       decrypted twice</li>
  *   <li>block-wise transfer — server: {@link BlockwiseServer} wraps the application; client:
  *       {@link BlockwiseClient} above the client exchanges (RFC 7959)</li>
  *   <li>application — the {@link Service} (a Router with its filters)</li>
  * </ol>
  *
+ * Every stage reports to the endpoint's {@link EndpointMetrics} (a no-op unless one is given).
  * All protocol state is confined to the {@link Scheduler} thread.
  */
 public final class CoapEndpoint implements AutoCloseable {
@@ -49,17 +60,39 @@ public final class CoapEndpoint implements AutoCloseable {
     private final ServerExchanges server;
     private final BlockwiseClient blockwise;
     private final BlockwiseServer blockwiseServer;
+    private final EndpointConfig config;
+    /** The object-security layer, or null; observations and group requests cannot pass it yet. */
+    private final ObjectSecurity security;
+    /** Requests waiting out a 4.29's Max-Age before they go again (RFC 8516 §3); failed on close. */
+    private final java.util.Set<CompletableFuture<Response>> waitingRetries =
+            java.util.concurrent.ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
     private CoapEndpoint(Transport transport, Scheduler scheduler, MessageLayer messages, ClientExchanges client,
-                         ServerExchanges server, BlockwiseServer blockwiseServer, EndpointConfig config) {
+                         ServerExchanges server, BlockwiseServer blockwiseServer, EndpointConfig config,
+                         EndpointMetrics metrics, ObjectSecurity security) {
         this.blockwiseServer = blockwiseServer;
         this.transport = transport;
         this.scheduler = scheduler;
         this.messages = messages;
         this.client = client;
         this.server = server;
-        this.blockwise = new BlockwiseClient(this::sendOne, config);
+        this.config = config;
+        this.security = security;
+        this.blockwise = new BlockwiseClient(security == null ? this::sendOne
+                : (request, destination) -> security.clientFilter().filter(request, r -> sendOne(r, destination)),
+                config, metrics);
+    }
+
+    /**
+     * Assembles and starts the stack without metrics ({@link EndpointMetrics#NONE}) and without an
+     * object-security layer; see the full form.
+     */
+    public static CoapEndpoint assemble(Transport transport, Scheduler scheduler, EndpointConfig config,
+                                        Service service, Executor executor, String scheme, MessageTracer tracer,
+                                        RandomGenerator random) {
+        return assemble(transport, scheduler, config, service, executor, scheme, tracer, random, EndpointMetrics.NONE,
+                null);
     }
 
     /**
@@ -73,19 +106,24 @@ public final class CoapEndpoint implements AutoCloseable {
      * @param scheme {@code coap} or {@code coaps}
      * @param tracer sees every message, or null
      * @param random tokens, initial Message IDs and retransmission jitter
+     * @param metrics told what every stage does ({@link EndpointMetrics#NONE} for nothing)
+     * @param security an object-security layer (OSCORE, RFC 8613) between the exchange layer and
+     *        block-wise transfer, or null for none
      */
     public static CoapEndpoint assemble(Transport transport, Scheduler scheduler, EndpointConfig config,
                                         Service service, Executor executor, String scheme, MessageTracer tracer,
-                                        RandomGenerator random) {
+                                        RandomGenerator random, EndpointMetrics metrics, ObjectSecurity security) {
         Transport wire = tracer == null ? transport : new TracingTransport(transport, tracer);
-        MessageLayer messages = new MessageLayer(wire, scheduler, config, random);
-        ClientExchanges client = new ClientExchanges(messages, scheduler, config, random);
+        MessageLayer messages = new MessageLayer(wire, scheduler, config, random, metrics);
+        ClientExchanges client = new ClientExchanges(messages, scheduler, config, random, metrics);
         BlockwiseServer blockwiseServer = service == null ? null
-                : new BlockwiseServer(service, config, scheduler::nanoTime);
+                : new BlockwiseServer(service, config, scheduler::nanoTime, metrics);
+        Service secured = blockwiseServer == null || security == null ? blockwiseServer
+                : security.serverFilter().then(blockwiseServer);
         ServerExchanges server = service == null ? null : new ServerExchanges(messages, scheduler, config,
-                blockwiseServer, executor, scheme, wire::peerIdentity);
+                secured, executor, scheme, wire::peerIdentity, metrics);
         CoapEndpoint endpoint = new CoapEndpoint(wire, scheduler, messages, client, server, blockwiseServer,
-                config);
+                config, metrics, security);
         messages.setUpper(endpoint.new Upper());
         wire.start(endpoint.new Lower());
         return endpoint;
@@ -101,6 +139,13 @@ public final class CoapEndpoint implements AutoCloseable {
         @Override
         public void onPeerFailure(InetSocketAddress peer, dev.tern.coap.CoapException cause) {
             client.failPeer(peer, cause);
+        }
+
+        @Override
+        public void onAssociationEnded(Object association) {
+            if (server != null) {
+                server.onAssociationEnded(association);
+            }
         }
     }
 
@@ -144,24 +189,75 @@ public final class CoapEndpoint implements AutoCloseable {
     }
 
     /**
-     * Stage 4, client: one request, one response. A 4.01 carrying an Echo option (RFC 9175 §2.4, a
-     * server's amplification mitigation) is answered once, transparently, by sending the request
-     * again with that Echo value.
+     * Stage 4, client: one request, one response. A 4.29 Too Many Requests (RFC 8516 §3) is
+     * answered, up to {@code tooManyRequestsRetries} times, by sending the request again after the
+     * response's Max-Age (default 60 s) on the scheduler; a Max-Age beyond {@code requestTimeout}
+     * is not waited for, the 4.29 is returned.
      */
     private CompletableFuture<Response> sendOne(Request request, InetSocketAddress destination) {
+        return sendRetrying(request, destination, config.tooManyRequestsRetries());
+    }
+
+    private CompletableFuture<Response> sendRetrying(Request request, InetSocketAddress destination, int retries) {
+        CompletableFuture<Response> first = sendEchoing(request, destination);
+        if (retries == 0) {
+            return first;
+        }
+        return first.thenCompose(response -> {
+            if (!response.code().equals(dev.tern.coap.Code.TOO_MANY_REQUESTS)) {
+                return CompletableFuture.completedFuture(response);
+            }
+            long wait = java.util.concurrent.TimeUnit.SECONDS.toNanos(response.options().maxAge().orElse(60));
+            if (closed || wait > config.requestTimeout().toNanos()) {
+                return CompletableFuture.completedFuture(response);
+            }
+            CompletableFuture<Response> retried = new CompletableFuture<>();
+            waitingRetries.add(retried);
+            scheduler.schedule(() -> {
+                if (waitingRetries.remove(retried)) {
+                    sendRetrying(request, destination, retries - 1).whenComplete((r, failure) -> {
+                        if (failure != null) {
+                            retried.completeExceptionally(failure);
+                        } else {
+                            retried.complete(r);
+                        }
+                    });
+                }
+            }, wait);
+            return retried;
+        });
+    }
+
+    /**
+     * One request, one response. A 4.01 carrying an Echo option (RFC 9175 §2.4, a server's
+     * amplification mitigation) is answered once, transparently, by sending the request again
+     * with that Echo value.
+     */
+    private CompletableFuture<Response> sendEchoing(Request request, InetSocketAddress destination) {
         CompletableFuture<Response> first = exchangeOnce(request, destination);
         if (request.options().echo().isPresent()) {
             return first;
         }
-        return first.thenCompose(response -> {
+        var current = new java.util.concurrent.atomic.AtomicReference<>(first);
+        CompletableFuture<Response> out = first.thenCompose(response -> {
             var echo = response.options().echo();
             if (response.code().equals(dev.tern.coap.Code.UNAUTHORIZED) && echo.isPresent()) {
                 Request retry = request.toBuilder()
                         .option(new dev.tern.coap.Option(dev.tern.coap.OptionNumber.ECHO, echo.get())).build();
-                return exchangeOnce(retry, destination);
+                CompletableFuture<Response> again = exchangeOnce(retry, destination);
+                current.set(again);
+                return again;
             }
             return CompletableFuture.completedFuture(response);
         });
+        // Cancelling the result (a superseded block-wise download) cancels the exchange under way,
+        // which frees its token and slot (ClientExchanges).
+        out.whenComplete((r, e) -> {
+            if (out.isCancelled()) {
+                current.get().cancel(false);
+            }
+        });
+        return out;
     }
 
     private CompletableFuture<Response> exchangeOnce(Request request, InetSocketAddress destination) {
@@ -177,9 +273,12 @@ public final class CoapEndpoint implements AutoCloseable {
     /** Starts an observation (RFC 7641). Thread-safe. */
     public void observe(Request request, InetSocketAddress destination, dev.tern.coap.Observation observation,
                         java.util.function.Consumer<Response> listener) {
-        if (closed) {
-            observation.registered().completeExceptionally(new CoapTransportException("endpoint is closed"));
-            observation.ended().completeExceptionally(new CoapTransportException("endpoint is closed"));
+        if (closed || security != null) {
+            // never send an observation unprotected past an object-security layer that cannot carry it yet
+            dev.tern.coap.CoapException cause = closed ? new CoapTransportException("endpoint is closed")
+                    : new dev.tern.coap.CoapSecurityException("observe is not supported with object security yet");
+            observation.registered().completeExceptionally(cause);
+            observation.ended().completeExceptionally(cause);
             return;
         }
         scheduler.execute(() -> client.observe(request, destination, observation, listener,
@@ -195,6 +294,11 @@ public final class CoapEndpoint implements AutoCloseable {
         CompletableFuture<List<Response>> future = new CompletableFuture<>();
         if (closed) {
             future.completeExceptionally(new CoapTransportException("endpoint is closed"));
+            return future;
+        }
+        if (security != null) { // group requests need Group OSCORE (RFC 9594), not this layer
+            future.completeExceptionally(new dev.tern.coap.CoapSecurityException(
+                    "multicast is not supported with object security"));
             return future;
         }
         GroupBlockCompletion blocks = new GroupBlockCompletion(request, this::send);
@@ -229,9 +333,19 @@ public final class CoapEndpoint implements AutoCloseable {
                 + " clientExchanges=" + client.pending();
     }
 
+    /** Servers the client half remembers as rejecting extended tokens (RFC 8974 §2.2.2; {@code maxPeers}). */
+    public int shortTokenPeers() {
+        return client.shortTokenPeers();
+    }
+
     /** Observe relations held by the server half; 0 for a client. */
     public int observers() {
         return server == null ? 0 : server.observers();
+    }
+
+    /** Peers the server half's request rate limiter tracks (RFC 8516; {@code maxRateLimitedPeers}). */
+    public int rateLimitedPeers() {
+        return server == null ? 0 : server.rateLimitedPeers();
     }
 
     /** Peers the server half verified by an Echo round trip; 0 for a client. */
@@ -254,9 +368,24 @@ public final class CoapEndpoint implements AutoCloseable {
         return blockwiseServer == null ? 0 : blockwiseServer.bodiesInProgress();
     }
 
+    /** Bytes of buffer the server half holds for Block1 request bodies being assembled. */
+    public long blockwiseBodyBytes() {
+        return blockwiseServer == null ? 0 : blockwiseServer.bodyBytesHeld();
+    }
+
     /** Block2 response bodies kept for their remaining blocks ({@code maxBlockwiseTransfers}). */
     public int blockwiseRepresentations() {
         return blockwiseServer == null ? 0 : blockwiseServer.representationsKept();
+    }
+
+    /** Block2 downloads the client half has in progress (RFC 7959 §2.4). */
+    public int blockwiseDownloads() {
+        return blockwise.downloadsInProgress();
+    }
+
+    /** Bytes of buffer the client half holds for block-wise downloads in progress. */
+    public long blockwiseDownloadBytes() {
+        return blockwise.bytesHeld();
     }
 
     /** Deduplication cache entries (read on the scheduler thread). */
@@ -274,6 +403,10 @@ public final class CoapEndpoint implements AutoCloseable {
         CompletableFuture<Void> drained = new CompletableFuture<>();
         scheduler.execute(() -> {
             client.failAll(new CoapTransportException("endpoint closed"));
+            for (CompletableFuture<Response> waiting : List.copyOf(waitingRetries)) {
+                waitingRetries.remove(waiting);
+                waiting.completeExceptionally(new CoapTransportException("endpoint closed"));
+            }
             if (server != null) {
                 server.close();
             }

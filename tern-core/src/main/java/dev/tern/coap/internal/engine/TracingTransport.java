@@ -35,6 +35,11 @@ final class TracingTransport implements Transport {
             public void onPeerFailure(InetSocketAddress peer, dev.tern.coap.CoapException cause) {
                 receiver.onPeerFailure(peer, cause);
             }
+
+            @Override
+            public void onAssociationEnded(Object association) {
+                receiver.onAssociationEnded(association);
+            }
         });
     }
 
@@ -47,6 +52,17 @@ final class TracingTransport implements Transport {
     public void send(byte[] data, int length, InetSocketAddress destination) {
         tracer.sent(destination, summarize(data, length));
         delegate.send(data, length, destination);
+    }
+
+    @Override
+    public void send(byte[] data, int length, InetSocketAddress destination, Object association) {
+        tracer.sent(destination, summarize(data, length));
+        delegate.send(data, length, destination, association);
+    }
+
+    @Override
+    public Object association(InetSocketAddress peer) {
+        return delegate.association(peer);
     }
 
     @Override

@@ -3,9 +3,10 @@
  * {@link dev.tern.coap.internal.engine.CoapEndpoint#assemble}, bottom to top:
  * <pre>
  *   transport (UDP | in-memory)  [-&gt; TracingTransport]
- *   codec           MessageDecoder / MessageEncoder        RFC 7252 §3
+ *   codec           MessageDecoder / MessageEncoder        RFC 7252 §3, RFC 8974 tokens
  *   message layer   MessageLayer: dedup, MIDs, retransmit   RFC 7252 §4
- *   exchange layer  ServerExchanges | ClientExchanges      RFC 7252 §5
+ *   exchange layer  ServerExchanges | ClientExchanges      RFC 7252 §5, RFC 8516 (4.29)
+ *   object security ObjectSecurity filters (optional)      RFC 8613 OSCORE
  *   block-wise      BlockwiseServer | BlockwiseClient      RFC 7959
  *   application     Service (Router + Filters)
  * </pre>

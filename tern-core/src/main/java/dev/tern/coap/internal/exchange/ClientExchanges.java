@@ -11,11 +11,13 @@ import dev.tern.coap.MessageType;
 import dev.tern.coap.Observation;
 import dev.tern.coap.Request;
 import dev.tern.coap.Response;
+import dev.tern.coap.internal.api.ApiAccess;
 import dev.tern.coap.internal.codec.Message;
 import dev.tern.coap.internal.codec.OptionValidator;
 import dev.tern.coap.internal.message.MessageKey;
 import dev.tern.coap.internal.message.MessageLayer;
 import dev.tern.coap.internal.message.Retransmitter;
+import dev.tern.coap.spi.EndpointMetrics;
 import dev.tern.coap.spi.Scheduler;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -42,15 +44,21 @@ public final class ClientExchanges {
     private final HashMap<Bytes, Exchange> byToken = new HashMap<>();
     private final HashMap<InetSocketAddress, PeerQueue> peers = new HashMap<>();
     private final MulticastRequests multicast;
+    private final EndpointMetrics metrics;
+    /** Servers that rejected an extended token (RFC 8974 §2.2.2), bounded by maxPeers. */
+    private final ShortTokenPeers shortTokenPeers;
     private int pending;
 
-    /** Creates the client exchange layer. */
-    public ClientExchanges(MessageLayer messages, Scheduler scheduler, EndpointConfig config, RandomGenerator random) {
+    /** Creates the client exchange layer; {@code metrics} counts timeouts and unmatched responses. */
+    public ClientExchanges(MessageLayer messages, Scheduler scheduler, EndpointConfig config, RandomGenerator random,
+                           EndpointMetrics metrics) {
         this.messages = messages;
+        this.metrics = metrics;
         this.scheduler = scheduler;
         this.config = config;
         this.random = random;
-        this.multicast = new MulticastRequests(messages, scheduler);
+        this.multicast = new MulticastRequests(messages, scheduler, config.maxMulticastResponses());
+        this.shortTokenPeers = new ShortTokenPeers(config.maxPeers());
     }
 
     /**
@@ -61,7 +69,7 @@ public final class ClientExchanges {
     public void startMulticast(Request request, InetSocketAddress group, Duration deadline,
                                CompletableFuture<List<Response>> future,
                                java.util.function.Consumer<Response> onEach) {
-        Bytes token = admit(request, future);
+        Bytes token = admit(request, group, future);
         if (token != null) {
             multicast.start(request, token, group, deadline, future, onEach);
         }
@@ -91,19 +99,28 @@ public final class ClientExchanges {
 
     private void start(Request request, InetSocketAddress destination, CompletableFuture<Response> future,
                        Observation observation, Consumer<Response> listener, BlockCompleter blocks) {
-        Bytes token = admit(request, future);
+        Bytes token = admit(request, destination, future);
         if (token == null) {
             return;
         }
         Exchange ex = new Exchange(request, destination, token, future);
         if (observation != null) {
             ex.observation = new ObservationState(observation, listener, blocks);
-            observation.canceller(() -> scheduler.execute(() -> ex.cancelObservation()));
+            ApiAccess.get().canceller(observation, () -> scheduler.execute(() -> ex.cancelObservation()));
         }
         byToken.put(token, ex);
         pending++;
+        if (observation == null) {
+            // A caller that gives up (a block-wise download superseded by a newer notification)
+            // cancels the future: free the token, the NSTART slot and the retransmissions now.
+            future.whenComplete((r, e) -> {
+                if (e instanceof java.util.concurrent.CancellationException) {
+                    scheduler.execute(() -> ex.fail(new CoapTransportException("request cancelled")));
+                }
+            });
+        }
         Duration timeout = request.timeout().orElse(config.requestTimeout());
-        ex.timeoutTimer = scheduler.schedule(() -> ex.fail(new CoapTimeoutException(
+        ex.timeoutTimer = scheduler.schedule(() -> ex.timedOut(new CoapTimeoutException(
                 "no response from " + describe(destination) + " within " + timeout.toMillis() + " ms")),
                 timeout.toNanos());
         PeerQueue q = peers.computeIfAbsent(destination, k -> new PeerQueue());
@@ -144,6 +161,7 @@ public final class ClientExchanges {
         Exchange ex = byToken.get(m.token());
         if (ex == null || !ex.destination.equals(peer)) {
             // §5.3.2: a response we did not ask for; reject a CON with RST, ignore a NON.
+            metrics.datagramDropped(EndpointMetrics.DropReason.UNMATCHED);
             if (m.type() == MessageType.CON) {
                 messages.replyReset(entry, m.messageId(), peer);
             }
@@ -199,7 +217,7 @@ public final class ClientExchanges {
      * picks its token: the request's own if free, else a new random one. Null, with {@code future}
      * failed, when it cannot be admitted.
      */
-    private Bytes admit(Request request, CompletableFuture<?> future) {
+    private Bytes admit(Request request, InetSocketAddress destination, CompletableFuture<?> future) {
         if (pending + multicast.pending() >= config.maxClientExchanges()) {
             future.completeExceptionally(new CoapTransportException(
                     "too many outstanding requests (maxClientExchanges " + config.maxClientExchanges() + ")"));
@@ -207,7 +225,8 @@ public final class ClientExchanges {
         }
         Bytes token = request.token().orElse(null);
         if (token == null) {
-            return newToken();
+            return newToken(shortTokenPeers.contains(destination)
+                    ? Math.min(config.tokenLength(), Message.SHORT_TOKEN_LENGTH) : config.tokenLength());
         }
         if (byToken.containsKey(token) || multicast.usesToken(token)) {
             future.completeExceptionally(new IllegalArgumentException("token " + token + " is already in use"));
@@ -216,8 +235,13 @@ public final class ClientExchanges {
         return token;
     }
 
-    private Bytes newToken() {
-        byte[] t = new byte[config.tokenLength()];
+    /** Servers remembered as taking short tokens only (RFC 8974 §2.2.2). */
+    public int shortTokenPeers() {
+        return shortTokenPeers.size();
+    }
+
+    private Bytes newToken(int length) {
+        byte[] t = new byte[length];
         Bytes token;
         do {
             random.nextBytes(t);
@@ -243,6 +267,8 @@ public final class ClientExchanges {
         long lastNanos;
         boolean echoRetried;
         Scheduler.Cancellable reregisterTimer;
+        /** The download of the latest notification's remaining blocks; at most one per observation. */
+        CompletableFuture<Response> download;
 
         ObservationState(Observation handle, Consumer<Response> listener, BlockCompleter blocks) {
             this.handle = handle;
@@ -276,6 +302,7 @@ public final class ClientExchanges {
             if (active && !fresher(v, now)) {
                 return; // §3.4: an older notification arrived late
             }
+            cancelDownload(); // a newer notification makes the older one's remaining blocks useless
             lastSequence = v;
             lastNanos = now;
             boolean first = !active;
@@ -290,18 +317,36 @@ public final class ClientExchanges {
                 return;
             }
             // §2.6 of RFC 7959: fetch the rest; publish only if no newer notification came meanwhile.
-            blocks.complete(ex.request, ex.destination, r).whenComplete((whole, failure) -> scheduler.execute(() -> {
+            CompletableFuture<Response> d;
+            try {
+                d = blocks.complete(ex.request, ex.destination, r);
+            } catch (RuntimeException e) {
+                d = CompletableFuture.failedFuture(e); // never let a peer's input escape to the I/O thread
+            }
+            download = d;
+            CompletableFuture<Response> mine = d;
+            d.whenComplete((whole, failure) -> scheduler.execute(() -> {
+                if (download == mine) {
+                    download = null;
+                }
+                if (failure instanceof java.util.concurrent.CancellationException) {
+                    return; // superseded by a newer notification, or the observation ended
+                }
                 if (failure == null && lastSequence == v && !handle.ended().isDone()) {
                     publish(whole.toBuilder().options(o -> o.observe(v)).build(), first);
-                } else if (failure != null && first) {
+                } else if (failure != null && !handle.registered().isDone()) {
+                    // no representation yet (this was the first, or the first's download was superseded)
                     ex.fail(failure instanceof CoapException ce ? ce
                             : new dev.tern.coap.CoapTransportException("notification blocks failed", failure));
+                } else if (failure != null) {
+                    org.slf4j.LoggerFactory.getLogger(ClientExchanges.class).debug(
+                            "notification {} dropped: its blocks failed: {}", v, failure.toString());
                 }
             }));
         }
 
         private void publish(Response r, boolean first) {
-            if (first) {
+            if (first || !handle.registered().isDone()) { // the first's download may have been superseded
                 handle.registered().complete(r);
             }
             emit(r);
@@ -327,6 +372,14 @@ public final class ClientExchanges {
             // A little after Max-Age, so that a notification sent right at expiry wins the race.
             long delay = (maxAge + 2) * 1_000_000_000L + Math.min(maxAge, 10) * 100_000_000L;
             reregisterTimer = scheduler.schedule(ex::reregister, delay);
+        }
+
+        void cancelDownload() {
+            CompletableFuture<Response> d = download;
+            download = null;
+            if (d != null) {
+                d.cancel(false);
+            }
         }
 
         void stopTimer() {
@@ -384,6 +437,9 @@ public final class ClientExchanges {
                 fail(new CoapMessageFormatException("response rejected: " + badCriticalOption.get()));
                 return;
             }
+            if (m.code().equals(dev.tern.coap.Code.BAD_REQUEST) && retryWithShortToken()) {
+                return;
+            }
             Response r = Response.builder(m.code()).options(m.options()).payload(m.payload()).peer(destination).build();
             if (observation != null) {
                 observation.deliver(this, r);
@@ -438,6 +494,14 @@ public final class ClientExchanges {
             }
         }
 
+        /** Fails with {@code e} and counts a client timeout, unless it has already finished. */
+        void timedOut(CoapTimeoutException e) {
+            if (!finished) {
+                metrics.clientTimeout();
+            }
+            fail(e);
+        }
+
         /** Releases the token and the NSTART slot; false if it had already finished. */
         private boolean finish() {
             if (finished) {
@@ -447,6 +511,7 @@ public final class ClientExchanges {
             timeoutTimer.cancel();
             if (observation != null) {
                 observation.stopTimer();
+                observation.cancelDownload();
             }
             byToken.remove(token, this);
             pending--;
@@ -485,14 +550,38 @@ public final class ClientExchanges {
             // An empty ACK: the response will come separately (§5.2.2); keep waiting.
         }
 
+        /**
+         * RFC 8974 §2.2.2: a server that rejected our extended token (RST, or 4.00) gets the request
+         * again with an 8-byte token and is remembered. Only for tokens this layer picked: an
+         * application's own token is never replaced. False when it does not apply.
+         */
+        private boolean retryWithShortToken() {
+            if (token.length() <= Message.SHORT_TOKEN_LENGTH || request.token().isPresent()
+                    || (observation != null && observation.active)) {
+                return false; // an established observation's 4.00 notification ends it (RFC 7641 §3.2)
+            }
+            shortTokenPeers.remember(destination);
+            ObservationState o = observation;
+            finish();
+            if (sent != null && sent.type() == MessageType.CON) {
+                messages.cancel(new MessageKey(destination, sent.messageId()));
+            }
+            start(request, destination, future, o == null ? null : o.handle, o == null ? null : o.listener,
+                    o == null ? null : o.blocks);
+            return true;
+        }
+
         @Override
         public void onReset(Message rst) {
+            if (!finished && retryWithShortToken()) {
+                return;
+            }
             fail(new CoapResetException(describe(destination) + " rejected the request with RST"));
         }
 
         @Override
         public void onTimeout() {
-            fail(new CoapTimeoutException("no acknowledgement from " + describe(destination) + " after "
+            timedOut(new CoapTimeoutException("no acknowledgement from " + describe(destination) + " after "
                     + (config.maxRetransmit() + 1) + " transmissions"));
         }
     }

@@ -23,17 +23,21 @@ import java.util.concurrent.CompletableFuture;
  * Client requests to a multicast group (RFC 7252 §8.1): sent once as NON, answered by any number
  * of servers from their unicast addresses. Responses are matched by token alone, whatever their
  * source (§8.1: the source of a response cannot match the group address), and collected until the
- * deadline, when the future completes with all of them in arrival order. Touched on the scheduler
+ * deadline, when the future completes with all of them in arrival order: one per source (a server
+ * answers a group request once; a repeat is dropped) and at most {@code maxResponses} in all, since
+ * anyone can answer a group request and, over plain coap, forge answers. Touched on the scheduler
  * thread only; owned by {@link ClientExchanges}, which offers its responses here first.
  */
 final class MulticastRequests {
     private final MessageLayer messages;
     private final Scheduler scheduler;
     private final Map<Bytes, Collector> byToken = new HashMap<>();
+    private final int maxResponses;
 
-    MulticastRequests(MessageLayer messages, Scheduler scheduler) {
+    MulticastRequests(MessageLayer messages, Scheduler scheduler, int maxResponses) {
         this.messages = messages;
         this.scheduler = scheduler;
+        this.maxResponses = maxResponses;
     }
 
     boolean usesToken(Bytes token) {
@@ -72,7 +76,7 @@ final class MulticastRequests {
                 messages.replyEmptyAck(entry, m.messageId(), peer);
             }
         }
-        if (!bad) {
+        if (!bad && c.responses.size() < maxResponses && c.sources.add(peer)) {
             Response r = Response.builder(m.code()).options(m.options()).payload(m.payload()).peer(peer).build();
             c.responses.add(r);
             c.onEach.accept(r);
@@ -98,6 +102,7 @@ final class MulticastRequests {
     private static final class Collector {
         final CompletableFuture<List<Response>> future;
         final List<Response> responses = new ArrayList<>();
+        final java.util.Set<InetSocketAddress> sources = new java.util.HashSet<>();
         final java.util.function.Consumer<Response> onEach;
         Scheduler.Cancellable timer;
 

@@ -11,6 +11,7 @@ import dev.tern.coap.Options;
 import dev.tern.coap.Request;
 import dev.tern.coap.Response;
 import dev.tern.coap.Service;
+import dev.tern.coap.internal.api.ApiAccess;
 import dev.tern.coap.internal.codec.Message;
 import dev.tern.coap.internal.codec.MessageEncoder;
 import dev.tern.coap.internal.codec.OptionValidator;
@@ -18,6 +19,7 @@ import dev.tern.coap.internal.message.MessageKey;
 import dev.tern.coap.internal.message.MessageLayer;
 import dev.tern.coap.internal.message.Retransmitter;
 import dev.tern.coap.internal.observe.ObserveRelations;
+import dev.tern.coap.spi.EndpointMetrics;
 import dev.tern.coap.spi.Scheduler;
 import java.net.InetSocketAddress;
 import java.util.Optional;
@@ -55,13 +57,24 @@ public final class ServerExchanges {
     private final ObserveRelations observers;
     private final long handlerTimeoutNanos;
     private final AmplificationGuard amplification;
+    private final EndpointMetrics metrics;
+    /** Whether handler latencies are measured: only for a listener that is not {@link EndpointMetrics#NONE}. */
+    private final boolean timing;
+    /** One request in this many is timed ({@link EndpointMetrics#handlerLatencySampling()}). */
+    private final int sampling;
+    private int untilSample;
     private final GroupResponseLimit groupLimit;
+    private final RequestRateLimiter rateLimiter;
 
     /** Creates the server exchange layer. */
     public ServerExchanges(MessageLayer messages, Scheduler scheduler, EndpointConfig config, Service service,
                            Executor executor, String scheme,
-                           java.util.function.Function<InetSocketAddress, dev.tern.coap.PeerIdentity> identities) {
+                           java.util.function.Function<InetSocketAddress, dev.tern.coap.PeerIdentity> identities,
+                           EndpointMetrics metrics) {
         this.messages = messages;
+        this.metrics = metrics;
+        this.timing = metrics != EndpointMetrics.NONE;
+        this.sampling = Math.max(1, metrics.handlerLatencySampling());
         this.scheduler = scheduler;
         this.config = config;
         this.service = service;
@@ -69,10 +82,17 @@ public final class ServerExchanges {
         this.scheme = scheme;
         this.identities = identities;
         this.separateDelayNanos = config.separateResponseDelay().toNanos();
-        this.observers = new ObserveRelations(messages, scheduler, config, service, executor);
+        this.observers = new ObserveRelations(messages, scheduler, config, service, executor, metrics);
         this.handlerTimeoutNanos = config.handlerTimeout().toNanos();
         this.amplification = new AmplificationGuard(config, scheduler::nanoTime);
         this.groupLimit = new GroupResponseLimit(config, amplification);
+        this.rateLimiter = new RequestRateLimiter(config.requestRateLimit(), config.requestBurst(),
+                config.maxRateLimitedPeers(), scheduler::nanoTime);
+    }
+
+    /** Peers the request rate limiter tracks (RFC 8516; bounded by maxRateLimitedPeers). */
+    public int rateLimitedPeers() {
+        return rateLimiter.size();
     }
 
     /** An RST that matched no CON: perhaps a rejected NON notification (RFC 7641 §3.6). */
@@ -90,6 +110,15 @@ public final class ServerExchanges {
         return amplification.verifiedPeers();
     }
 
+    /**
+     * The transport's security association {@code association} ended (RFC 7252 §9.1): the observe
+     * relations registered through it end; responses still pending for it are dropped by the
+     * transport, which no longer has that session.
+     */
+    public void onAssociationEnded(Object association) {
+        observers.endAssociation(association);
+    }
+
     /** Ends every observe relation. */
     public void close() {
         observers.clear();
@@ -98,6 +127,22 @@ public final class ServerExchanges {
     /** A new request from the message layer. */
     public void onRequest(Message m, InetSocketAddress peer, long entry, boolean multicast) {
         Exchange ex = new Exchange(m, peer, entry, multicast);
+        if (rateLimiter.enabled()) {
+            // after deduplication (a retransmission never gets here), before any work for the request
+            long wait = rateLimiter.admit(peer);
+            if (wait > 0) {
+                respond(ex, Response.builder(Code.TOO_MANY_REQUESTS).maxAge(wait).build()); // RFC 8516 §3
+                return;
+            }
+        }
+        if (m.token().length() > config.maxTokenLength()) {
+            // RFC 8974 §2.2.2: a length we do not take is 4.00, never RST (that would say "no extended tokens").
+            // The reply echoes the token, so its size is the peer's choice: sent, never kept in the
+            // deduplication cache (a retransmission is then dropped as a duplicate).
+            respond(new Exchange(m, peer, dev.tern.coap.internal.message.DeduplicationCache.NO_ENTRY, multicast),
+                    Response.of(Code.BAD_REQUEST, "token longer than " + config.maxTokenLength() + " bytes"));
+            return;
+        }
         Optional<Method> method = Method.of(m.code());
         if (method.isEmpty()) {
             respond(ex, Response.of(Code.METHOD_NOT_ALLOWED)); // §5.8: unknown method code
@@ -108,7 +153,13 @@ public final class ServerExchanges {
             // §5.4.1: a CON gets 4.02 with a diagnostic; a NON is rejected silently.
             if (m.type() == MessageType.CON) {
                 respond(ex, Response.of(Code.BAD_OPTION, badCritical.get()));
+            } else {
+                metrics.datagramDropped(EndpointMetrics.DropReason.BAD_OPTION);
             }
+            return;
+        }
+        if (OptionValidator.hasZeroHopLimit(m.options())) {
+            respond(ex, Response.of(Code.BAD_REQUEST, "Hop-Limit 0 (RFC 8768 §3: 1..255)"));
             return;
         }
         Options options = OptionValidator.withoutBadElectiveOptions(m.options());
@@ -129,11 +180,15 @@ public final class ServerExchanges {
             registration = observe == 0 && !multicast;
         }
         ex.mayObserve = registration;
-        Request request = Request.builder(method.get()).options(options).payload(m.payload())
-                .confirmable(m.type() == MessageType.CON).peer(peer).scheme(scheme).token(m.token())
-                .peerIdentity(identities.apply(peer))
-                .multicast(multicast).acknowledger(ex).observeHandler(ex)
-                .groupLimitRelease(multicast ? ex::releaseGroupLimit : NOTHING).build();
+        if (timing && --untilSample <= 0) {
+            untilSample = sampling;
+            ex.timed = true;
+        }
+        ApiAccess api = ApiAccess.get();
+        Request request = api.routeRecorder(api.inbound(Request.builder(method.get()).options(options)
+                        .payload(m.payload()).confirmable(m.type() == MessageType.CON).peer(peer).token(m.token()),
+                scheme, identities.apply(peer), multicast, ex, ex, multicast ? ex::releaseGroupLimit : NOTHING), ex)
+                .build();
         if (m.type() == MessageType.CON && separateDelayNanos == 0) {
             acknowledge(ex);
         }
@@ -141,6 +196,7 @@ public final class ServerExchanges {
             executor.execute(() -> invoke(ex, request));
         } catch (RejectedExecutionException e) {
             // Saturated: tell the client to come back later instead of queueing without bound.
+            metrics.executorRejected();
             respond(ex, Response.builder(Code.SERVICE_UNAVAILABLE).maxAge(2).build());
             return;
         }
@@ -192,6 +248,9 @@ public final class ServerExchanges {
     }
 
     private void invoke(Exchange ex, Request request) {
+        if (ex.timed) {
+            ex.nanos = scheduler.nanoTime(); // the start; complete() turns it into the duration
+        }
         CompletableFuture<Response> future;
         try {
             future = service.handle(request);
@@ -217,6 +276,10 @@ public final class ServerExchanges {
     }
 
     private void complete(Exchange ex, Request request, Response response, Throwable failure) {
+        if (ex.timed && !ex.done) {
+            ex.nanos = scheduler.nanoTime() - ex.nanos;
+            ex.measured = true;
+        }
         Response r = response;
         if (failure != null || r == null) {
             LOG.warn("handler failed for {} from {}", request, ex.peer,
@@ -230,7 +293,7 @@ public final class ServerExchanges {
             }
         }
         if (ex.observeSource != null && r.isSuccess() && !ex.done) {
-            r = observers.register(ex.peer, ex.request.token(), request, ex.observeSource, r);
+            r = observers.register(ex.peer, ex.request.token(), ex.association, request, ex.observeSource, r);
         }
         respond(ex, r);
     }
@@ -258,7 +321,7 @@ public final class ServerExchanges {
             return;
         }
         ex.acked = true;
-        messages.replyEmptyAck(ex.entry, ex.request.messageId(), ex.peer);
+        messages.replyEmptyAck(ex.entry, ex.request.messageId(), ex.peer, ex.association);
     }
 
     /**
@@ -291,20 +354,21 @@ public final class ServerExchanges {
         if (amplification.enabled() && !ex.multicast) {
             r = limitAmplification(req, ex.peer, r);
         }
+        metrics.requestHandled(req.code(), r.code(), ex.route, ex.measured ? ex.nanos : -1);
         if (ex.multicast && r.isSuccess()) {
             r = groupLimit.limit(req, ex.peer, r, ex.groupLimitReleased); // RFC 7252 §11.3; null: too large
         }
         if (r == null || suppressed(req.options(), r.code()) || (ex.multicast && !r.isSuccess())) {
             // RFC 7967 No-Response, or §8.1: no error responses to multicast requests.
             if (req.type() == MessageType.CON && !ex.acked) {
-                messages.replyEmptyAck(ex.entry, req.messageId(), ex.peer);
+                messages.replyEmptyAck(ex.entry, req.messageId(), ex.peer, ex.association);
             }
             return;
         }
         if (req.type() == MessageType.CON && !ex.acked) {
             Message ack = new Message(MessageType.ACK, r.code(), req.messageId(), req.token(), r.options(),
                     r.payload());
-            messages.reply(ex.entry, ack, ex.peer);
+            messages.reply(ex.entry, ack, ex.peer, ex.association);
             return;
         }
         MessageType type = req.type() == MessageType.CON ? MessageType.CON : MessageType.NON;
@@ -313,9 +377,9 @@ public final class ServerExchanges {
         if (leisure > 0) {
             // §8.2: answer a group request after a random delay within the Leisure.
             long delay = ThreadLocalRandom.current().nextLong(leisure);
-            scheduler.schedule(() -> messages.sendNew(separate, ex.peer, SEPARATE_RESPONSE), delay);
+            scheduler.schedule(() -> messages.sendNew(separate, ex.peer, ex.association, SEPARATE_RESPONSE), delay);
         } else {
-            messages.sendNew(separate, ex.peer, SEPARATE_RESPONSE);
+            messages.sendNew(separate, ex.peer, ex.association, SEPARATE_RESPONSE);
         }
     }
 
@@ -350,21 +414,31 @@ public final class ServerExchanges {
 
     /**
      * One request being served. It is also the request's {@link Request#acknowledge()} and
-     * {@link Request#observe} actions, so that building the request allocates no closures.
+     * {@link Request#observe} actions and where the Router records the route it took, so that
+     * building the request allocates no closures.
      */
-    private final class Exchange implements Runnable, Predicate<dev.tern.coap.Observable> {
+    private final class Exchange implements Runnable, Predicate<dev.tern.coap.ObservableResource>,
+            java.util.function.Consumer<String> {
         final Message request;
         final InetSocketAddress peer;
         /** The request's deduplication entry, where its reply is recorded. */
         final long entry;
         final boolean multicast;
+        /** The security association of the request: its response goes out under it (RFC 7252 §9.1). */
+        final Object association;
         Scheduler.Cancellable separateTimer;
         Scheduler.Cancellable handlerTimer;
-        volatile dev.tern.coap.Observable observeSource;
+        volatile dev.tern.coap.ObservableResource observeSource;
         /** Whether the request is an observe registration the handler may accept (RFC 7641 §4.1). */
         boolean mayObserve;
         boolean acked;
         boolean done;
+        /** The Router's template for it, for {@link EndpointMetrics#requestHandled}. */
+        String route = EndpointMetrics.NO_ROUTE;
+        /** Whether this request is timed; when the service was called, then how long it took (measured). */
+        boolean timed;
+        boolean measured;
+        long nanos;
         /** Set by the Router when the route opted out of the group multiplier (RFC 7252 §11.3). */
         volatile boolean groupLimitReleased;
 
@@ -373,6 +447,7 @@ public final class ServerExchanges {
             this.peer = peer;
             this.entry = entry;
             this.multicast = multicast;
+            this.association = multicast ? null : messages.association(peer);
         }
 
         void releaseGroupLimit() {
@@ -389,9 +464,15 @@ public final class ServerExchanges {
             }
         }
 
+        /** The Router's route template (a handler thread; read after the response, on the scheduler thread). */
+        @Override
+        public void accept(String template) {
+            route = template;
+        }
+
         /** {@link Request#observe}, called by the handler on any thread. */
         @Override
-        public boolean test(dev.tern.coap.Observable source) {
+        public boolean test(dev.tern.coap.ObservableResource source) {
             if (!mayObserve || !observers.hasRoom()) {
                 return false; // RFC 7641 §4.1: served as a plain GET
             }

@@ -5,6 +5,7 @@ import dev.tern.coap.MessageType;
 import dev.tern.coap.internal.codec.Message;
 import dev.tern.coap.internal.codec.MessageEncoder;
 import dev.tern.coap.internal.codec.MessageFormatError;
+import dev.tern.coap.spi.EndpointMetrics;
 import dev.tern.coap.spi.Scheduler;
 import dev.tern.coap.spi.Transport;
 import java.net.InetSocketAddress;
@@ -40,19 +41,22 @@ public final class MessageLayer {
     private final DeduplicationCache deduplication;
     private final MessageIdAllocator messageIds;
     private final Retransmitter retransmitter;
+    private final EndpointMetrics metrics;
     /** Replies are encoded here, sent and copied into the deduplication cache: no array per reply. */
     private final byte[] replyBuffer = new byte[REPLY_BUFFER];
     private Upper upper;
 
-    /** Creates the layer over {@code transport}. */
-    public MessageLayer(Transport transport, Scheduler scheduler, EndpointConfig config, RandomGenerator random) {
+    /** Creates the layer over {@code transport}, telling {@code metrics} of duplicates, drops and retransmissions. */
+    public MessageLayer(Transport transport, Scheduler scheduler, EndpointConfig config, RandomGenerator random,
+                        EndpointMetrics metrics) {
         this.transport = transport;
+        this.metrics = metrics;
         this.scheduler = scheduler;
         this.deduplication = new DeduplicationCache(config.maxDeduplicationEntries(),
                 config.exchangeLifetime().toNanos(), config.nonLifetime().toNanos(),
                 ThreadLocalRandom.current().nextLong()); // not from random: that would shift its sequence
         this.messageIds = new MessageIdAllocator(config.maxPeers(), random);
-        this.retransmitter = new Retransmitter(transport, scheduler, config, random, messageIds::next);
+        this.retransmitter = new Retransmitter(transport, scheduler, config, random, messageIds::next, metrics);
     }
 
     /** Connects the exchange layer. */
@@ -65,6 +69,7 @@ public final class MessageLayer {
      * versions and unreadable headers are always silently dropped (RFC 7252 §3, §4.2, §4.3).
      */
     public void rejectMalformed(MessageFormatError error, InetSocketAddress peer, boolean multicast) {
+        metrics.datagramDropped(EndpointMetrics.DropReason.MALFORMED);
         if (error.confirmable() && error.versionOk() && error.messageId() >= 0 && !multicast) {
             reply(DeduplicationCache.NO_ENTRY, Message.empty(MessageType.RST, error.messageId()), peer);
         }
@@ -82,7 +87,11 @@ public final class MessageLayer {
             case ACK:
                 // §4.2: an ACK carries the empty code or a response; anything else is ignored.
                 if (m.isEmpty() || m.code().isResponse()) {
-                    retransmitter.acknowledged(new MessageKey(peer, m.messageId()), m);
+                    if (!retransmitter.acknowledged(new MessageKey(peer, m.messageId()), m)) {
+                        metrics.datagramDropped(EndpointMetrics.DropReason.UNMATCHED);
+                    }
+                } else {
+                    metrics.datagramDropped(EndpointMetrics.DropReason.UNEXPECTED);
                 }
                 break;
             default:
@@ -92,6 +101,8 @@ public final class MessageLayer {
                     if (!retransmitter.reset(key, m)) {
                         upper.onUnmatchedReset(key);
                     }
+                } else {
+                    metrics.datagramDropped(EndpointMetrics.DropReason.UNEXPECTED);
                 }
                 break;
         }
@@ -99,7 +110,11 @@ public final class MessageLayer {
 
     private void receiveConfirmable(Message m, InetSocketAddress peer, boolean multicast) {
         if (multicast) {
+            metrics.datagramDropped(EndpointMetrics.DropReason.MULTICAST);
             return; // §8.1: multicast requests must be NON; never answer a CON to a group with RST
+        }
+        if (m.code().isReserved()) {
+            metrics.datagramDropped(EndpointMetrics.DropReason.UNEXPECTED);
         }
         if (m.isEmpty() || m.code().isReserved()) {
             reply(DeduplicationCache.NO_ENTRY, Message.empty(MessageType.RST, m.messageId()), peer); // §4.3 ping, §4.2
@@ -107,6 +122,7 @@ public final class MessageLayer {
         }
         long entry = deduplication.record(peer, m.messageId(), true, scheduler.nanoTime());
         if (DeduplicationCache.isDuplicate(entry)) {
+            metrics.duplicate();
             byte[] reply = deduplication.reply(entry);
             if (reply != null) {
                 transport.send(reply, reply.length, peer); // §4.5: same ACK/response again
@@ -118,10 +134,12 @@ public final class MessageLayer {
 
     private void receiveNonConfirmable(Message m, InetSocketAddress peer, boolean multicast) {
         if (m.isEmpty() || m.code().isReserved()) {
+            metrics.datagramDropped(EndpointMetrics.DropReason.UNEXPECTED);
             return; // §4.3: may RST, we stay silent
         }
         long entry = deduplication.record(peer, m.messageId(), false, scheduler.nanoTime());
         if (DeduplicationCache.isDuplicate(entry)) {
+            metrics.duplicate();
             return; // §4.5: a duplicate NON is ignored
         }
         dispatch(m, peer, entry, multicast);
@@ -132,7 +150,17 @@ public final class MessageLayer {
             upper.onRequest(m, peer, entry, multicast);
         } else if (!multicast) {
             upper.onResponse(m, peer, entry);
+        } else {
+            metrics.datagramDropped(EndpointMetrics.DropReason.MULTICAST);
         }
+    }
+
+    /**
+     * The security association datagrams from {@code peer} arrive through now (RFC 7252 §9.1), to
+     * bind an exchange or relation to; null over plain UDP ({@link Transport#association}).
+     */
+    public Object association(InetSocketAddress peer) {
+        return transport.association(peer);
     }
 
     /** Sends an RST with {@code messageId} as the reply recorded for {@code entry}. */
@@ -142,7 +170,12 @@ public final class MessageLayer {
 
     /** Sends an empty ACK with {@code messageId} as the reply recorded for {@code entry}. */
     public void replyEmptyAck(long entry, int messageId, InetSocketAddress peer) {
-        reply(entry, Message.empty(MessageType.ACK, messageId), peer);
+        replyEmptyAck(entry, messageId, peer, null);
+    }
+
+    /** {@link #replyEmptyAck(long, int, InetSocketAddress)} under {@code association}. */
+    public void replyEmptyAck(long entry, int messageId, InetSocketAddress peer, Object association) {
+        reply(entry, Message.empty(MessageType.ACK, messageId), peer, association);
     }
 
     /**
@@ -151,10 +184,18 @@ public final class MessageLayer {
      * duplicate of the request gets it again (RFC 7252 §4.5).
      */
     public void reply(long entry, Message reply, InetSocketAddress peer) {
+        reply(entry, reply, peer, null);
+    }
+
+    /**
+     * {@link #reply(long, Message, InetSocketAddress)} under the security association of the
+     * request ({@link Transport#send(byte[], int, InetSocketAddress, Object)}; null: by address).
+     */
+    public void reply(long entry, Message reply, InetSocketAddress peer, Object association) {
         int size = MessageEncoder.encodedSize(reply);
         byte[] buffer = size <= replyBuffer.length ? replyBuffer : new byte[size];
         MessageEncoder.encode(reply, buffer, 0);
-        transport.send(buffer, size, peer); // the transport does not keep the array (Transport#send)
+        transport.send(buffer, size, peer, association); // the transport does not keep the array (Transport#send)
         deduplication.reply(entry, buffer, size);
     }
 
@@ -164,12 +205,20 @@ public final class MessageLayer {
      * @return the message as sent, with its Message ID
      */
     public Message sendNew(Message m, InetSocketAddress peer, Retransmitter.Listener listener) {
+        return sendNew(m, peer, null, listener);
+    }
+
+    /**
+     * {@link #sendNew(Message, InetSocketAddress, Retransmitter.Listener)} under the security
+     * association {@code association} (null: by address), retransmissions included.
+     */
+    public Message sendNew(Message m, InetSocketAddress peer, Object association, Retransmitter.Listener listener) {
         Message sent = m.withTypeAndId(m.type(), messageIds.next(peer));
         byte[] encoded = MessageEncoder.encode(sent);
         if (sent.type() == MessageType.CON) {
-            retransmitter.send(sent, encoded, peer, listener);
+            retransmitter.send(sent, encoded, peer, association, listener);
         } else {
-            transport.send(encoded, encoded.length, peer);
+            transport.send(encoded, encoded.length, peer, association);
         }
         return sent;
     }

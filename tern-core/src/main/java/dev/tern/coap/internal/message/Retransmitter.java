@@ -5,6 +5,7 @@ import dev.tern.coap.EndpointConfig;
 import dev.tern.coap.MessageType;
 import dev.tern.coap.internal.codec.Message;
 import dev.tern.coap.internal.codec.MessageEncoder;
+import dev.tern.coap.spi.EndpointMetrics;
 import dev.tern.coap.spi.Scheduler;
 import dev.tern.coap.spi.Transport;
 import java.net.InetSocketAddress;
@@ -69,14 +70,17 @@ public final class Retransmitter {
     private final EndpointConfig config;
     private final RandomGenerator random;
     private final ToIntFunction<InetSocketAddress> messageIds;
+    private final EndpointMetrics metrics;
     private final HashMap<MessageKey, Outstanding> outstanding = new HashMap<>();
 
     /**
      * Creates a retransmitter sending through {@code transport}; {@code messageIds} gives the Message
-     * ID of a replacement ({@link Listener#replacement()}) for a peer.
+     * ID of a replacement ({@link Listener#replacement()}) for a peer; {@code metrics} counts
+     * retransmissions (RFC 7252 §4.2).
      */
     public Retransmitter(Transport transport, Scheduler scheduler, EndpointConfig config, RandomGenerator random,
-                         ToIntFunction<InetSocketAddress> messageIds) {
+                         ToIntFunction<InetSocketAddress> messageIds, EndpointMetrics metrics) {
+        this.metrics = metrics;
         this.transport = transport;
         this.scheduler = scheduler;
         this.config = config;
@@ -86,15 +90,24 @@ public final class Retransmitter {
 
     /** Sends the encoded CON {@code message} to {@code peer} now and retransmits it until it ends. */
     public void send(Message message, byte[] encoded, InetSocketAddress peer, Listener listener) {
+        send(message, encoded, peer, null, listener);
+    }
+
+    /**
+     * Like {@link #send(Message, byte[], InetSocketAddress, Listener)}, every transmission under the
+     * security association {@code association} ({@link Transport#association}; null: by address).
+     */
+    public void send(Message message, byte[] encoded, InetSocketAddress peer, Object association,
+                     Listener listener) {
         MessageKey key = new MessageKey(peer, message.messageId());
-        Outstanding o = new Outstanding(key, message.token(), encoded, listener);
+        Outstanding o = new Outstanding(key, message.token(), encoded, association, listener);
         Outstanding previous = outstanding.put(key, o);
         if (previous != null) {
             previous.stop();
         }
         long base = config.ackTimeout().toNanos();
         o.timeoutNanos = base + (long) (random.nextDouble() * base * (config.ackRandomFactor() - 1.0));
-        transport.send(encoded, encoded.length, peer);
+        transport.send(encoded, encoded.length, peer, association);
         o.arm();
     }
 
@@ -142,15 +155,17 @@ public final class Retransmitter {
         MessageKey key;
         Bytes token;
         byte[] encoded;
+        final Object association;
         final Listener listener;
         long timeoutNanos;
         int retransmissions;
         Scheduler.Cancellable timer;
 
-        Outstanding(MessageKey key, Bytes token, byte[] encoded, Listener listener) {
+        Outstanding(MessageKey key, Bytes token, byte[] encoded, Object association, Listener listener) {
             this.key = key;
             this.token = token;
             this.encoded = encoded;
+            this.association = association;
             this.listener = listener;
         }
 
@@ -175,10 +190,11 @@ public final class Retransmitter {
                 return;
             }
             retransmissions++;
+            metrics.retransmission();
             timeoutNanos *= 2;
             Message newer = listener.replacement();
             if (newer == null) {
-                transport.send(encoded, encoded.length, key.peer());
+                transport.send(encoded, encoded.length, key.peer(), association);
                 arm();
                 return;
             }
@@ -191,7 +207,7 @@ public final class Retransmitter {
             if (clash != null) {
                 clash.stop(); // a Message ID reused within its lifetime: as in send()
             }
-            transport.send(encoded, encoded.length, key.peer());
+            transport.send(encoded, encoded.length, key.peer(), association);
             arm();
             listener.onReplaced(sent);
         }

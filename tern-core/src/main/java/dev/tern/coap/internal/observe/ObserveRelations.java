@@ -4,14 +4,16 @@ import dev.tern.coap.Bytes;
 import dev.tern.coap.Code;
 import dev.tern.coap.EndpointConfig;
 import dev.tern.coap.MessageType;
-import dev.tern.coap.Observable;
+import dev.tern.coap.ObservableResource;
 import dev.tern.coap.Request;
 import dev.tern.coap.Response;
 import dev.tern.coap.Service;
+import dev.tern.coap.internal.api.ApiAccess;
 import dev.tern.coap.internal.codec.Message;
 import dev.tern.coap.internal.message.MessageKey;
 import dev.tern.coap.internal.message.MessageLayer;
 import dev.tern.coap.internal.message.Retransmitter;
+import dev.tern.coap.spi.EndpointMetrics;
 import dev.tern.coap.spi.Scheduler;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -43,14 +45,18 @@ public final class ObserveRelations {
     private final EndpointConfig config;
     private final Service service;
     private final Executor executor;
+    private final EndpointMetrics metrics;
     private final HashMap<Key, Relation> relations = new HashMap<>();
     private final HashMap<MessageKey, Relation> nonNotifications = new HashMap<>();
+    /** Relations by security association, so that one ending finds its relations without a scan. */
+    private final HashMap<Object, java.util.Set<Relation>> byAssociation = new HashMap<>();
     private volatile int size;
 
     /** Creates the relation table. */
     public ObserveRelations(MessageLayer messages, Scheduler scheduler, EndpointConfig config, Service service,
-                            Executor executor) {
+                            Executor executor, EndpointMetrics metrics) {
         this.messages = messages;
+        this.metrics = metrics;
         this.scheduler = scheduler;
         this.config = config;
         this.service = service;
@@ -73,10 +79,11 @@ public final class ObserveRelations {
     /**
      * Registers (or replaces) the relation of {@code peer}/{@code token} with {@code source} and
      * returns {@code first} with the Observe option (RFC 7641 §4.1); returns {@code first} unchanged
-     * when the bound is reached.
+     * when the bound is reached. The notifications go out under the transport's security association
+     * {@code association} of the registration (null over UDP) and end with it (RFC 7252 §9.1).
      */
-    public Response register(InetSocketAddress peer, Bytes token, Request request, Observable source,
-                             Response first) {
+    public Response register(InetSocketAddress peer, Bytes token, Object association, Request request,
+                             ObservableResource source, Response first) {
         Key key = new Key(peer, token);
         Relation old = relations.remove(key);
         if (old != null) {
@@ -84,11 +91,19 @@ public final class ObserveRelations {
         } else if (relations.size() >= config.maxObservers()) {
             return first; // §4.1: served as a plain GET
         }
-        Request replay = request.toBuilder().acknowledger(() -> { }).observeHandler(s -> true).build();
-        Relation r = new Relation(key, replay, source);
+        Request replay = ApiAccess.get().actions(request.toBuilder(), () -> { }, s -> true).build();
+        Relation r = new Relation(key, association, replay, source);
+        if (old != null) {
+            // §4.4: a re-registration (§3.3.1) stays in the client's relation, so its numbers go on increasing
+            r.sequence = old.sequence;
+        }
         relations.put(key, r);
+        if (association != null) {
+            byAssociation.computeIfAbsent(association, a -> new java.util.HashSet<>()).add(r);
+        }
         size = relations.size();
-        source.addListener(r);
+        metrics.observerAdded();
+        ApiAccess.get().addObserver(source, r);
         return r.withObserve(first);
     }
 
@@ -108,6 +123,16 @@ public final class ObserveRelations {
         }
     }
 
+    /** Ends the relations registered under the security association {@code association} (it ended). */
+    public void endAssociation(Object association) {
+        java.util.Set<Relation> bound = association == null ? null : byAssociation.remove(association);
+        if (bound != null) {
+            for (Relation r : new ArrayList<>(bound)) {
+                r.end();
+            }
+        }
+    }
+
     /** Ends every relation, e.g. when the server closes. */
     public void clear() {
         for (Relation r : new ArrayList<>(relations.values())) {
@@ -115,10 +140,11 @@ public final class ObserveRelations {
         }
     }
 
-    private final class Relation implements Observable.Listener, Retransmitter.Listener {
+    private final class Relation implements ApiAccess.Observer, Retransmitter.Listener {
         final Key key;
+        final Object association;
         final Request request;
-        final Observable source;
+        final ObservableResource source;
         int sequence = 2;
         long notifications;
         long lastConNanos = scheduler.nanoTime();
@@ -130,8 +156,9 @@ public final class ObserveRelations {
         boolean dirty;
         boolean ended;
 
-        Relation(Key key, Request request, Observable source) {
+        Relation(Key key, Object association, Request request, ObservableResource source) {
             this.key = key;
+            this.association = association;
             this.request = request;
             this.source = source;
         }
@@ -165,6 +192,7 @@ public final class ObserveRelations {
                 executor.execute(this::run);
             } catch (RejectedExecutionException e) {
                 computing = false;
+                metrics.executorRejected();
                 LOG.debug("notification for {} dropped: handler executor saturated", key.peer);
             }
         }
@@ -194,8 +222,9 @@ public final class ObserveRelations {
                 // §4.2: an error response ends the observation; the relation is gone before the
                 // client can see the notification (and, say, ask the server how many observe it).
                 end();
+                metrics.notificationSent(true);
                 messages.sendNew(new Message(MessageType.CON, response.code(), 0, key.token, response.options(),
-                        response.payload()), key.peer, Retransmitter.Listener.NONE);
+                        response.payload()), key.peer, association, Retransmitter.Listener.NONE);
                 return;
             }
             if (conInFlight != null) {
@@ -215,7 +244,8 @@ public final class ObserveRelations {
                     || notifications % config.conNotificationInterval() == 0 || now - lastConNanos >= DAY_NANOS;
             Message m = new Message(con ? MessageType.CON : MessageType.NON, r.code(), 0, key.token, r.options(),
                     r.payload());
-            Message sent = messages.sendNew(m, key.peer, this);
+            metrics.notificationSent(con);
+            Message sent = messages.sendNew(m, key.peer, association, this);
             if (lastNon != null) {
                 nonNotifications.remove(lastNon);
                 lastNon = null;
@@ -237,7 +267,12 @@ public final class ObserveRelations {
             pending = null;
             relations.remove(key, this);
             size = relations.size();
-            source.removeListener(this);
+            metrics.observerRemoved();
+            java.util.Set<Relation> bound = association == null ? null : byAssociation.get(association);
+            if (bound != null && bound.remove(this) && bound.isEmpty()) {
+                byAssociation.remove(association);
+            }
+            ApiAccess.get().removeObserver(source, this);
             if (conInFlight != null) {
                 messages.cancel(conInFlight);
             }
@@ -266,6 +301,7 @@ public final class ObserveRelations {
             pending = null;
             notifications++;
             lastConNanos = scheduler.nanoTime();
+            metrics.notificationSent(true);
             return new Message(MessageType.CON, r.code(), 0, key.token, r.options(), r.payload());
         }
 

@@ -166,6 +166,43 @@ class BlockwiseClientTest {
         assertThat(sent).hasSize(1);
     }
 
+    /** Flood of the client's 16 MiB default: an endless body stops at the limit, a huge Size2 at once. */
+    @Test
+    void theClientDefaultLimitStopsAnEndlessBodyAndAHugeSize2Claim() {
+        EndpointConfig defaults = EndpointConfig.clientDefaults();
+        Function<Request, Response> endless = q -> {
+            int num = q.options().block2().map(Block::num).orElse(0);
+            return Response.builder(Code.CONTENT).payload(BlockwiseServerTest.pattern(1024))
+                    .option(new Block(num, true, 6).toOption(OptionNumber.BLOCK2)).build();
+        };
+        // answered on another thread, as the I/O thread would: no recursion through completed futures
+        java.util.concurrent.ExecutorService io = java.util.concurrent.Executors.newSingleThreadExecutor();
+        BlockwiseClient c = new BlockwiseClient((request, destination) -> {
+            sent.add(request);
+            return CompletableFuture.supplyAsync(() -> endless.apply(request), io);
+        }, defaults);
+        CompletableFuture<Response> f = c.send(Request.get("coap://h/r").build(), SERVER);
+        try {
+            assertThatThrownBy(() -> f.get(60, java.util.concurrent.TimeUnit.SECONDS))
+                    .hasCauseInstanceOf(CoapBlockwiseException.class)
+                    .hasMessageContaining("client's maxBodySize (16777216 bytes)");
+        } finally {
+            io.shutdownNow();
+        }
+        assertThat(sent).hasSize(EndpointConfig.CLIENT_MAX_BODY_SIZE / 1024 + 1);
+
+        sent.clear();
+        BlockwiseClient claims = new BlockwiseClient((request, destination) -> {
+            sent.add(request);
+            return CompletableFuture.completedFuture(endless.apply(request).toBuilder()
+                    .option(Option.ofUint(OptionNumber.SIZE2, 0xFFFF_FFFFL)).build());
+        }, defaults);
+        CompletableFuture<Response> g = claims.send(Request.get("coap://h/r").build(), SERVER);
+        assertThatThrownBy(g::join).hasCauseInstanceOf(CoapBlockwiseException.class)
+                .hasMessageContaining("the server announced 4294967295 bytes");
+        assertThat(sent).hasSize(1);
+    }
+
     @Test
     void aRequestWithItsOwnBlockOptionIsSentAsItIs() {
         Response block = Response.builder(Code.CONTENT).payload(BODY.slice(0, 16))

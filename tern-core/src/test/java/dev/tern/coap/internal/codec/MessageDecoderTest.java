@@ -216,8 +216,8 @@ class MessageDecoderTest {
     @Test
     void reservedAndUnusualCodesDecode() {
         // class 7 and 1 are reserved but the format is valid; the engine decides
-        assertThat(((Message) MessageDecoder.decode(hex("40 ff 00 01"))).code()).isEqualTo(new Code(7, 31));
-        assertThat(((Message) MessageDecoder.decode(hex("40 3f 00 01"))).code()).isEqualTo(new Code(1, 31));
+        assertThat(((Message) MessageDecoder.decode(hex("40 ff 00 01"))).code()).isEqualTo(Code.valueOf(7, 31));
+        assertThat(((Message) MessageDecoder.decode(hex("40 3f 00 01"))).code()).isEqualTo(Code.valueOf(1, 31));
         assertThat(((Message) MessageDecoder.decode(hex("60 5f 00 01"))).code()).isEqualTo(Code.CONTINUE);
         assertThat(((Message) MessageDecoder.decode(hex("60 9d 00 01"))).code()).isEqualTo(Code.TOO_MANY_REQUESTS);
     }

@@ -46,7 +46,7 @@ class RoundTripTest {
         }
         for (Code c : new Code[] {Code.POST, Code.PUT, Code.DELETE, Code.FETCH, Code.PATCH, Code.IPATCH,
                 Code.CREATED, Code.CONTENT, Code.CONTINUE, Code.BAD_OPTION, Code.REQUEST_ENTITY_INCOMPLETE,
-                Code.TOO_MANY_REQUESTS, Code.INTERNAL_SERVER_ERROR, Code.HOP_LIMIT_REACHED, new Code(7, 31)}) {
+                Code.TOO_MANY_REQUESTS, Code.INTERNAL_SERVER_ERROR, Code.HOP_LIMIT_REACHED, Code.valueOf(7, 31)}) {
             list.add(Arguments.of("code " + c, msg(MessageType.ACK, c, 0xffff, tok, Options.EMPTY,
                     Bytes.utf8("x"))));
         }

@@ -18,7 +18,7 @@ import dev.tern.coap.Request;
 import dev.tern.coap.Response;
 import dev.tern.coap.internal.codec.Message;
 import dev.tern.coap.testkit.Harness;
-import dev.tern.coap.testkit.ScriptedPeer;
+import dev.tern.coap.testkit.MessagePeer;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -30,9 +30,9 @@ class ClientScriptedTest {
     private static final long SECOND = 1_000_000_000L;
 
     private final Harness h = Harness.client(EndpointConfig.defaults());
-    private final ScriptedPeer server = h.peer(10);
+    private final MessagePeer server = h.peer(10);
 
-    private CompletableFuture<Response> get(ScriptedPeer to, String path) {
+    private CompletableFuture<Response> get(MessagePeer to, String path) {
         return h.endpoint.send(Request.builder(Method.GET).path(path).build(), to.address());
     }
 
@@ -62,7 +62,7 @@ class ClientScriptedTest {
     void conRequestIsRetransmittedWithExponentialBackOffThenTimesOut() {
         CompletableFuture<Response> f = get(server, "/temp");
         byte[] first = server.expectBytes();
-        Message req = ScriptedPeer.decode(first);
+        Message req = MessagePeer.decode(first);
         assertThat(req.type()).isEqualTo(CON);
         assertThat(req.code()).isEqualTo(Code.GET);
         assertThat(req.options().uriPath()).containsExactly("temp");
@@ -124,7 +124,7 @@ class ClientScriptedTest {
         Message separate = response(CON, Code.CONTENT, 0x7777, req.token(), "later");
         server.send(separate);
         byte[] ack = server.expectBytes();
-        assertEmpty(ScriptedPeer.decode(ack), ACK, 0x7777);
+        assertEmpty(MessagePeer.decode(ack), ACK, 0x7777);
         assertThat(f.join().payloadString()).isEqualTo("later");
 
         server.send(separate); // the ACK was lost: the server retransmits
@@ -169,10 +169,10 @@ class ClientScriptedTest {
         server.send(response(NON, Code.CONTENT, 0x1001, otherToken, "stray"));
         server.expectNothing();
 
-        ScriptedPeer otherHost = h.peer(11);
+        MessagePeer otherHost = h.peer(11);
         otherHost.send(response(CON, Code.CONTENT, 0x1002, req.token(), "spoofed"));
         assertEmpty(otherHost.expect(), RST, 0x1002);
-        ScriptedPeer otherPort = h.peer(10, 5684);
+        MessagePeer otherPort = h.peer(10, 5684);
         otherPort.send(response(NON, Code.CONTENT, 0x1003, req.token(), "spoofed"));
         otherPort.expectNothing();
         assertThat(f).isNotDone();
@@ -186,7 +186,7 @@ class ClientScriptedTest {
     void ackFromAnotherAddressDoesNotMatch() {
         CompletableFuture<Response> f = get(server, "/temp");
         Message req = server.expect();
-        ScriptedPeer otherHost = h.peer(11);
+        MessagePeer otherHost = h.peer(11);
         otherHost.send(response(ACK, Code.CONTENT, req.messageId(), req.token(), "spoofed"));
         otherHost.expectNothing();
         assertThat(f).isNotDone();
@@ -229,7 +229,7 @@ class ClientScriptedTest {
 
     @Test
     void requestsToDifferentPeersAreSentAtOnce() {
-        ScriptedPeer second = h.peer(20);
+        MessagePeer second = h.peer(20);
         get(server, "/a");
         get(second, "/b");
         Message r1 = server.expect();

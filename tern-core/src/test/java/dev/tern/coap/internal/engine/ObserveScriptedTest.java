@@ -11,7 +11,7 @@ import dev.tern.coap.Bytes;
 import dev.tern.coap.Code;
 import dev.tern.coap.EndpointConfig;
 import dev.tern.coap.MessageType;
-import dev.tern.coap.Observable;
+import dev.tern.coap.ObservableResource;
 import dev.tern.coap.Options;
 import dev.tern.coap.Response;
 import dev.tern.coap.RouteOptions;
@@ -20,7 +20,7 @@ import dev.tern.coap.internal.codec.Message;
 import dev.tern.coap.testkit.Harness;
 import dev.tern.coap.testkit.InMemoryTransport;
 import dev.tern.coap.testkit.ManualScheduler;
-import dev.tern.coap.testkit.ScriptedPeer;
+import dev.tern.coap.testkit.MessagePeer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,7 +39,7 @@ class ObserveScriptedTest {
 
     private final AtomicInteger state = new AtomicInteger();
 
-    private Harness serverFor(Observable obs, EndpointConfig config) {
+    private Harness serverFor(ObservableResource obs, EndpointConfig config) {
         Router router = Router.builder()
                 .get("/obs", obs.handler(req -> Response.content(Integer.toString(state.get()))),
                         RouteOptions.create().observable())
@@ -52,7 +52,7 @@ class ObserveScriptedTest {
     }
 
     /** The resource changes every {@link #CHANGE_EVERY} for {@code duration}. */
-    private void changeFor(Harness h, Observable obs, Duration duration) {
+    private void changeFor(Harness h, ObservableResource obs, Duration duration) {
         long end = h.scheduler.nanoTime() + duration.toNanos();
         while (h.scheduler.nanoTime() - end < 0) {
             state.incrementAndGet();
@@ -62,7 +62,7 @@ class ObserveScriptedTest {
     }
 
     /** Every message the endpoint sent the peer that is not yet read. */
-    private static List<Message> drain(ScriptedPeer peer, int alreadyRead) {
+    private static List<Message> drain(MessagePeer peer, int alreadyRead) {
         List<Message> out = new ArrayList<>();
         for (int i = alreadyRead; i < peer.receivedCount(); i++) {
             out.add(peer.expect());
@@ -72,10 +72,10 @@ class ObserveScriptedTest {
 
     @Test
     void conObserverThatNeverAcksIsRemovedAfterMaxRetransmitEvenWhenTheResourceChangesFasterThanTheBackOff() {
-        Observable obs = Observable.confirmable();
+        ObservableResource obs = ObservableResource.confirmable();
         EndpointConfig config = EndpointConfig.defaults(); // ACK_TIMEOUT 2 s, MAX_RETRANSMIT 4
         Harness h = serverFor(obs, config);
-        ScriptedPeer peer = h.peer(7);
+        MessagePeer peer = h.peer(7);
         peer.send(register(CON, 0x100));
         Message first = peer.expect();
         assertThat(first.type()).isEqualTo(ACK);
@@ -104,10 +104,10 @@ class ObserveScriptedTest {
 
     @Test
     void spoofedNonRegistrationGetsABoundedNumberOfNotificationsThenTheRelationIsGone() {
-        Observable obs = Observable.create(); // NON, a CON every conNotificationInterval (20)
+        ObservableResource obs = ObservableResource.create(); // NON, a CON every conNotificationInterval (20)
         EndpointConfig config = EndpointConfig.defaults();
         Harness h = serverFor(obs, config);
-        ScriptedPeer victim = h.peer(9);
+        MessagePeer victim = h.peer(9);
         victim.send(register(NON, 0x200)); // the attacker's 13 bytes, with the victim as source
         Message first = victim.expect();
         assertThat(first.type()).isEqualTo(NON);
@@ -128,9 +128,9 @@ class ObserveScriptedTest {
 
     @Test
     void anObserverThatAcksKeepsItsRelationAndGetsTheNewestStateWhenItsAckArrives() {
-        Observable obs = Observable.confirmable();
+        ObservableResource obs = ObservableResource.confirmable();
         Harness h = serverFor(obs, EndpointConfig.defaults());
-        ScriptedPeer peer = h.peer(11);
+        MessagePeer peer = h.peer(11);
         peer.send(register(CON, 0x300));
         assertThat(peer.expect().type()).isEqualTo(ACK);
 
@@ -169,10 +169,10 @@ class ObserveScriptedTest {
 
     @Test
     void aLateAckToAReplacedNotificationIsHarmlessAndTheReplacementIsStillRetransmitted() {
-        Observable obs = Observable.confirmable();
+        ObservableResource obs = ObservableResource.confirmable();
         EndpointConfig config = EndpointConfig.builder().ackRandomFactor(1.0).build();
         Harness h = serverFor(obs, config);
-        ScriptedPeer peer = h.peer(12);
+        MessagePeer peer = h.peer(12);
         peer.send(register(CON, 0x400));
         peer.expect();
         obs.changed();
@@ -202,7 +202,7 @@ class ObserveScriptedTest {
     void withTheGuardOnARegistrationNeedsEchoOverUdpButNotOverASecureSession() {
         EndpointConfig config = EndpointConfig.builder().amplificationLimit(3).build();
         for (String scheme : List.of("coap", "coaps")) {
-            Observable obs = Observable.create();
+            ObservableResource obs = ObservableResource.create();
             Router router = Router.builder()
                     .get("/obs", obs.handler(req -> Response.content("s")), RouteOptions.create().observable())
                     .build();
@@ -210,7 +210,7 @@ class ObserveScriptedTest {
             InMemoryTransport transport = new InMemoryTransport(Harness.LOCAL, scheduler);
             CoapEndpoint endpoint = CoapEndpoint.assemble(transport, scheduler, config, router, Runnable::run, scheme,
                     null, new Random(42));
-            ScriptedPeer peer = new ScriptedPeer(Harness.address(192, 0, 2, 20, 5683), transport, scheduler);
+            MessagePeer peer = new MessagePeer(Harness.address(192, 0, 2, 20, 5683), transport, scheduler);
             peer.send(register(CON, 0x500));
             Message r = peer.expect();
             if (scheme.equals("coap")) {
@@ -235,11 +235,11 @@ class ObserveScriptedTest {
     void aFloodOfSpoofedRegistrationsAtTwiceTheCapDrainsAndALegitimateObserverRegistersAfterwards() {
         int cap = 200;
         EndpointConfig config = EndpointConfig.builder().maxObservers(cap).build();
-        Observable obs = Observable.create();
+        ObservableResource obs = ObservableResource.create();
         Harness h = serverFor(obs, config);
-        List<ScriptedPeer> victims = new ArrayList<>();
+        List<MessagePeer> victims = new ArrayList<>();
         for (int i = 0; i < 2 * cap; i++) {
-            ScriptedPeer v = h.peer(40 + i / 100, 20_000 + i);
+            MessagePeer v = h.peer(40 + i / 100, 20_000 + i);
             v.send(register(NON, i));
             victims.add(v);
         }
@@ -249,7 +249,7 @@ class ObserveScriptedTest {
 
         int perVictim = 1 + config.conNotificationInterval() + config.maxRetransmit();
         int total = 0;
-        for (ScriptedPeer v : victims) {
+        for (MessagePeer v : victims) {
             assertThat(v.receivedCount()).isBetween(1, perVictim);
             total += v.receivedCount();
         }
@@ -257,7 +257,7 @@ class ObserveScriptedTest {
         assertThat(h.endpoint.observers()).isZero();
         assertThat(h.endpoint.stateSummary()).contains("outstandingCon=0");
 
-        ScriptedPeer legit = h.peer(99);
+        MessagePeer legit = h.peer(99);
         legit.send(register(CON, 0x7000));
         assertThat(legit.expect().options().observe()).as("room again").isPresent();
         int read = 1;

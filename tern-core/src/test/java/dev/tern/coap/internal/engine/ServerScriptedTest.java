@@ -20,7 +20,7 @@ import dev.tern.coap.Response;
 import dev.tern.coap.Service;
 import dev.tern.coap.internal.codec.Message;
 import dev.tern.coap.testkit.Harness;
-import dev.tern.coap.testkit.ScriptedPeer;
+import dev.tern.coap.testkit.MessagePeer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -61,7 +61,7 @@ class ServerScriptedTest {
     };
 
     private Harness h = Harness.server(service, EndpointConfig.defaults());
-    private final ScriptedPeer peer = h.peer(1);
+    private final MessagePeer peer = h.peer(1);
 
     private static Message post(dev.tern.coap.MessageType type, int mid, String token, String p) {
         return request(type, Code.POST, mid, token, path(p), Bytes.EMPTY);
@@ -111,14 +111,14 @@ class ServerScriptedTest {
         assertThat(counter.get()).isEqualTo(1);
         peer.expectNothing();
 
-        ScriptedPeer other = h.peer(2);
+        MessagePeer other = h.peer(2);
         other.send(post(CON, 0x0101, "01", "/counter"));
         Message ack = other.expect();
         assertPiggybacked(ack, 0x0101, "01", Code.CONTENT);
         assertThat(ack.payload().utf8()).isEqualTo("2");
         assertThat(counter.get()).isEqualTo(2);
 
-        ScriptedPeer otherPort = h.peer(1, 5684); // same host, another port: another endpoint
+        MessagePeer otherPort = h.peer(1, 5684); // same host, another port: another endpoint
         otherPort.send(post(CON, 0x0101, "01", "/counter"));
         assertThat(otherPort.expect().payload().utf8()).isEqualTo("3");
         peer.expectNothing();
@@ -173,7 +173,7 @@ class ServerScriptedTest {
         advance(1);
         byte[] emptyAck = peer.expectBytes();
         assertThat(h.scheduler.nanoTime()).isEqualTo(SECOND);
-        assertEmpty(ScriptedPeer.decode(emptyAck), ACK, 0x2000);
+        assertEmpty(MessagePeer.decode(emptyAck), ACK, 0x2000);
 
         peer.send(get(CON, 0x2000, "5106", "/slow")); // duplicate after the empty ACK
         assertThat(peer.expectBytes()).isEqualTo(emptyAck);
@@ -183,7 +183,7 @@ class ServerScriptedTest {
         long t0 = h.scheduler.nanoTime();
         slow.get(0).complete(Response.content("late"));
         byte[] sent = peer.expectBytes();
-        Message separate = ScriptedPeer.decode(sent);
+        Message separate = MessagePeer.decode(sent);
         assertThat(separate.type()).isEqualTo(CON);
         assertThat(separate.code()).isEqualTo(Code.CONTENT);
         assertThat(separate.messageId()).isNotEqualTo(0x2000);
@@ -437,7 +437,7 @@ class ServerScriptedTest {
 
     @Test
     void unknownMethodGivesMethodNotAllowed() {
-        peer.send(request(CON, new Code(0, 8), 0x8006, "86", path("/hello"), Bytes.EMPTY));
+        peer.send(request(CON, Code.valueOf(0, 8), 0x8006, "86", path("/hello"), Bytes.EMPTY));
         assertPiggybacked(peer.expect(), 0x8006, "86", Code.METHOD_NOT_ALLOWED);
         assertThat(handlerCalls.get()).isZero();
     }
@@ -471,7 +471,7 @@ class ServerScriptedTest {
     void deduplicationCacheStaysBounded() {
         h = Harness.server(service, EndpointConfig.builder().maxDeduplicationEntries(100).build());
         for (int i = 0; i < 1000; i++) {
-            ScriptedPeer p = h.peer(1 + i % 250, 10_000 + i);
+            MessagePeer p = h.peer(1 + i % 250, 10_000 + i);
             p.send(get(CON, 1, "01", "/hello"));
             assertPiggybacked(p.expect(), 1, "01", Code.CONTENT);
             assertThat(h.endpoint.deduplicationEntries()).isLessThanOrEqualTo(100);

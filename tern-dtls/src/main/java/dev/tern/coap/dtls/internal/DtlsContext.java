@@ -15,7 +15,10 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.bouncycastle.tls.DTLSRequest;
 import org.bouncycastle.tls.DTLSVerifier;
 import org.bouncycastle.tls.DatagramSender;
+import org.bouncycastle.tls.SessionParameters;
 import org.bouncycastle.tls.TlsSession;
+import org.bouncycastle.tls.TlsUtils;
+import org.bouncycastle.tls.crypto.TlsSecret;
 import org.bouncycastle.tls.crypto.impl.bc.BcTlsCrypto;
 import org.bouncycastle.util.encoders.Hex;
 
@@ -25,21 +28,22 @@ import org.bouncycastle.util.encoders.Hex;
  * resumption, the handshake threads and the counters. Thread-safe.
  */
 public final class DtlsContext {
-    /** The cookie secret changes this often; a cookie from the previous secret is still accepted. */
-    private static final long COOKIE_ROTATION_NANOS = TimeUnit.MINUTES.toNanos(5);
 
     final DtlsConfig config;
     final boolean server;
     final BcTlsCrypto crypto;
     final Credentials credentials;
     final ExecutorService handshakeThreads;
-    private final java.util.concurrent.ConcurrentHashMap<java.nio.ByteBuffer, DtlsTransport.Session> sessionsByCid =
+    private final java.util.concurrent.ConcurrentHashMap<java.nio.ByteBuffer, Session> sessionsByCid =
             new java.util.concurrent.ConcurrentHashMap<>();
-    private final Map<String, TlsSession> serverSessions;
+    /** Server: session parameters by session ID, each with a master secret of its own. */
+    private final Map<String, SessionParameters> serverSessions;
     private final Map<InetSocketAddress, TlsSession> clientSessions;
     private volatile DTLSVerifier cookies;
     private volatile DTLSVerifier previousCookies;
     private volatile long cookiesSince = System.nanoTime();
+    /** The cookie secret changes this often; a cookie from the previous secret is still accepted. */
+    private final long cookieRotationNanos;
 
     /** Counters, for tests and metrics. */
     final AtomicLong helloVerifyRequests = new AtomicLong();
@@ -55,6 +59,7 @@ public final class DtlsContext {
         this.crypto = new TernCrypto(new SecureRandom());
         this.credentials = new Credentials(config, crypto);
         this.cookies = new DTLSVerifier(crypto);
+        this.cookieRotationNanos = config.cookieLifetime().toNanos() / 2;
         AtomicInteger n = new AtomicInteger();
         ThreadPoolExecutor pool = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 10, TimeUnit.SECONDS,
                 new SynchronousQueue<>(), r -> {
@@ -68,12 +73,12 @@ public final class DtlsContext {
         this.clientSessions = lru(Math.max(cache, 16));
     }
 
-    private static <K> Map<K, TlsSession> lru(int capacity) {
+    private static <K, V> Map<K, V> lru(int capacity) {
         return java.util.Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true) {
             private static final long serialVersionUID = 1L;
 
             @Override
-            protected boolean removeEldestEntry(Map.Entry<K, TlsSession> eldest) {
+            protected boolean removeEldestEntry(Map.Entry<K, V> eldest) {
                 return size() > capacity;
             }
         });
@@ -123,12 +128,19 @@ public final class DtlsContext {
         return null;
     }
 
+    /**
+     * Cookies are bound to a time window (BouncyCastle's are not): the secret changes every half
+     * {@code cookieLifetime} and only the current and the previous one are accepted, so a recorded
+     * cookie-bearing ClientHello cannot be replayed later than {@code cookieLifetime} (FAULTS.md A1.3).
+     * After a quiet spell longer than two rotations both secrets are new.
+     */
     private void rotateCookieSecret() {
         long now = System.nanoTime();
-        if (now - cookiesSince > COOKIE_ROTATION_NANOS) {
+        if (now - cookiesSince > cookieRotationNanos) {
             synchronized (this) {
-                if (now - cookiesSince > COOKIE_ROTATION_NANOS) {
-                    previousCookies = cookies;
+                long since = now - cookiesSince;
+                if (since > cookieRotationNanos) {
+                    previousCookies = since > 2 * cookieRotationNanos ? null : cookies;
                     cookies = new DTLSVerifier(crypto);
                     cookiesSince = now;
                 }
@@ -146,7 +158,7 @@ public final class DtlsContext {
     }
 
     /** Sessions by issued Connection ID, across the layer's endpoints. */
-    java.util.concurrent.ConcurrentHashMap<java.nio.ByteBuffer, DtlsTransport.Session> sessionsByCid() {
+    java.util.concurrent.ConcurrentHashMap<java.nio.ByteBuffer, Session> sessionsByCid() {
         return sessionsByCid;
     }
 
@@ -156,15 +168,56 @@ public final class DtlsContext {
                 handshakesFailed.get(), handshakesRejected.get(), datagramsDropped.get(), recordsDelivered.sum());
     }
 
-    /** Server: a session to resume by its ID, or null. */
+    /**
+     * Server: a session to resume by its ID, or null. Each resumption gets a copy with a master
+     * secret of its own: BouncyCastle invalidates the session it resumes and destroys its master
+     * secret when the abbreviated handshake fails, so handing out the cached one would let any peer
+     * that offers a victim's session ID (sent in clear in the ServerHello) and then fails its
+     * Finished spoil the victim's resumption (FAULTS.md A2.6). The cache entry stays; only a
+     * completed handshake, which proved the master secret, replaces it.
+     */
     TlsSession serverSession(byte[] sessionId) {
-        return sessionId == null || sessionId.length == 0 ? null : serverSessions.get(Hex.toHexString(sessionId));
+        if (sessionId == null || sessionId.length == 0) {
+            return null;
+        }
+        SessionParameters p = serverSessions.get(Hex.toHexString(sessionId));
+        SessionParameters copy = p == null ? null : copy(p);
+        return copy == null ? null : TlsUtils.importSession(sessionId.clone(), copy);
     }
 
-    /** Server: keeps {@code session} for resumption. */
+    /** Server: keeps {@code session} for resumption (a copy, see {@link #serverSession}). */
     void keepServerSession(TlsSession session) {
         if (config.sessionCacheSize() > 0 && session != null && session.isResumable()) {
-            serverSessions.put(Hex.toHexString(session.getSessionID()), session);
+            SessionParameters copy = copy(session.exportSessionParameters());
+            if (copy != null) {
+                serverSessions.put(Hex.toHexString(session.getSessionID()), copy);
+            }
+        }
+    }
+
+    /** {@code p} with a copy of its master secret; null if that secret is gone. */
+    private SessionParameters copy(SessionParameters p) {
+        TlsSecret secret = p == null ? null : p.getMasterSecret();
+        if (secret == null) {
+            return null;
+        }
+        try {
+            TlsSecret own;
+            synchronized (secret) {
+                own = crypto.adoptSecret(secret);
+            }
+            java.util.Hashtable<?, ?> extensions = p.readServerExtensions(); // a raw Hashtable in BouncyCastle
+            SessionParameters.Builder b = new SessionParameters.Builder().setCipherSuite(p.getCipherSuite())
+                    .setExtendedMasterSecret(p.isExtendedMasterSecret()).setLocalCertificate(p.getLocalCertificate())
+                    .setMasterSecret(own).setNegotiatedVersion(p.getNegotiatedVersion())
+                    .setPeerCertificate(p.getPeerCertificate()).setPSKIdentity(p.getPSKIdentity())
+                    .setSRPIdentity(p.getSRPIdentity());
+            if (extensions != null) {
+                b.setServerExtensions(extensions);
+            }
+            return b.build();
+        } catch (IOException | RuntimeException e) {
+            return null; // destroyed meanwhile, or unreadable: no resumption
         }
     }
 

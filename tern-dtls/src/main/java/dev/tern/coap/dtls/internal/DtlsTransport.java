@@ -3,33 +3,18 @@ package dev.tern.coap.dtls.internal;
 import dev.tern.coap.CoapSecurityException;
 import dev.tern.coap.PeerIdentity;
 import dev.tern.coap.dtls.DtlsSession;
+import dev.tern.coap.spi.EndpointMetrics;
 import dev.tern.coap.spi.Scheduler;
 import dev.tern.coap.spi.Transport;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import org.bouncycastle.tls.AlertDescription;
-import org.bouncycastle.tls.DTLSClientProtocol;
-import org.bouncycastle.tls.DTLSRecordCallback;
-import org.bouncycastle.tls.DTLSRecordFlags;
-import org.bouncycastle.tls.DTLSRequest;
-import org.bouncycastle.tls.DTLSServerProtocol;
 import org.bouncycastle.tls.DTLSTransport;
-import org.bouncycastle.tls.DatagramSender;
-import org.bouncycastle.tls.DatagramTransport;
-import org.bouncycastle.tls.TlsFatalAlert;
-import org.bouncycastle.tls.TlsFatalAlertReceived;
-import org.bouncycastle.tls.TlsTimeoutException;
 import org.bouncycastle.util.encoders.Hex;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,31 +29,29 @@ import org.slf4j.LoggerFactory;
  * it is sent, without a thread per session.
  *
  * <p>What reaches BouncyCastle: every datagram first passes {@link RecordFilter}. A datagram from an
- * address without a session creates nothing unless it is a ClientHello with a valid cookie
- * (RFC 6347 §4.2.1; the cookie check is stateless); then the handshake cap, the session cap (the
- * idlest session makes room) and the handshake fragment cap apply. Records with a Connection ID
- * (RFC 9146) find their session by it, and an authenticated newer record from a new address moves
- * the session there (the old address stays an alias for messages still addressed to it).
+ * address without a handshake creates nothing unless it is a ClientHello with a valid cookie
+ * (RFC 6347 §4.2.1; the cookie check is stateless and time-bound); then the per-host and the total
+ * handshake caps ({@link HandshakeTable}) and the handshake fragment cap apply. A handshake from an
+ * address that has a session runs beside it: the session is replaced only when the new handshake's
+ * Finished has verified (RFC 6347 §4.2.8), and the session cap (the idlest session makes room) is
+ * applied then, not to unauthenticated peers.
+ *
+ * <p>Connection IDs (RFC 9146): records with a CID find their session by it. An address is held by
+ * at most one session. An authenticated newest record from a new address is a hint (§6): the
+ * session moves there only when that address is held by no other session or handshake and either
+ * its current address has been silent for {@code connectionIdMoveQuiet} or a second such record
+ * comes from the new address; until then it keeps sending to its confirmed address. The engine
+ * binds its state to the session ({@link #association}), not to the address.
  */
 public final class DtlsTransport implements Transport {
     private static final Logger LOG = LoggerFactory.getLogger(DtlsTransport.class);
-    /** Thrown by a session's datagram source when the one datagram being decrypted is used up. */
-    private static final InterruptedIOException NO_DATAGRAM = new InterruptedIOException("no datagram") {
-        private static final long serialVersionUID = 1L;
 
-        @Override
-        public synchronized Throwable fillInStackTrace() {
-            return this;
-        }
-    };
-    private static final int INBOX = 64;
-    private static final int MAX_ALIASES = 4;
-    private static final int HANDSHAKE_RECEIVE_LIMIT = RecordFilter.MAX_RECORD + 64;
-
-    private final DtlsContext shared;
-    private final Transport datagrams;
-    private final Scheduler scheduler;
-    private final HashMap<InetSocketAddress, Session> byAddress = new HashMap<>();
+    final DtlsContext shared;
+    final Transport datagrams;
+    final Scheduler scheduler;
+    /** Established sessions by confirmed address: one session per address. */
+    private final SessionTable established = new SessionTable();
+    private final Handshakes handshakes;
     /**
      * Sessions by the CID they were issued, shared by the endpoints of a layer (so that a session
      * found on another I/O thread's socket after a NAT rebinding is handed to its owner); written by
@@ -76,27 +59,28 @@ public final class DtlsTransport implements Transport {
      */
     private final ConcurrentHashMap<ByteBuffer, Session> byCid;
     private final byte[] plain = new byte[RecordFilter.MAX_RECORD + 256];
-    /**
-     * Established sessions, least recently active first (every record received or sent moves its
-     * session to the end), so the idlest one is found without a scan when the session cap is reached.
-     */
-    private Session idlest;
-    private Session busiest;
-    private int handshakes;
-    private int sessions;
     private Receiver receiver;
     private Scheduler.Cancellable sweeper;
     private volatile boolean closed;
 
     private final Runnable onClose;
+    private final EndpointMetrics metrics;
 
     /** A transport over {@code datagrams}; {@code onClose} runs once when it is closed. */
     public DtlsTransport(DtlsContext shared, Transport datagrams, Scheduler scheduler, Runnable onClose) {
+        this(shared, datagrams, scheduler, onClose, EndpointMetrics.NONE);
+    }
+
+    /** A transport over {@code datagrams} telling {@code metrics} of handshakes and sessions. */
+    public DtlsTransport(DtlsContext shared, Transport datagrams, Scheduler scheduler, Runnable onClose,
+                         EndpointMetrics metrics) {
+        this.metrics = metrics;
         this.shared = shared;
         this.datagrams = datagrams;
         this.scheduler = scheduler;
         this.onClose = onClose;
         this.byCid = shared.sessionsByCid();
+        this.handshakes = new Handshakes(this);
     }
 
     @Override
@@ -113,8 +97,14 @@ public final class DtlsTransport implements Transport {
 
     @Override
     public PeerIdentity peerIdentity(InetSocketAddress peer) {
-        Session s = byAddress.get(peer);
-        return s == null || s.dtls == null ? null : s.result.identity();
+        Session s = established.get(peer);
+        return s == null ? null : s.result.identity();
+    }
+
+    /** The established session at {@code peer}: responses to its requests go out under it. */
+    @Override
+    public Object association(InetSocketAddress peer) {
+        return established.get(peer);
     }
 
     // ---------------------------------------------------------------- receiving
@@ -129,53 +119,71 @@ public final class DtlsTransport implements Transport {
             shared.datagramsDropped.incrementAndGet();
             return;
         }
-        Session s;
         if ((verdict & RecordFilter.CID) != 0) {
-            s = byCid.get(ByteBuffer.wrap(data, 11, shared.config.connectionIdLength()).slice());
+            Session s = byCid.get(ByteBuffer.wrap(data, 11, shared.config.connectionIdLength()).slice());
             if (s != null && s.owner() != this) {
                 // SO_REUSEPORT hashed the peer's new address to another I/O thread: hand the datagram over
                 DtlsTransport owner = s.owner();
-                byte[] copy = java.util.Arrays.copyOf(data, length);
+                byte[] copy = Arrays.copyOf(data, length);
                 owner.scheduler.execute(() -> owner.onDatagram(copy, copy.length, source, false));
-                return;
+            } else if (s == null || s.removed) {
+                shared.datagramsDropped.incrementAndGet();
+            } else if (!s.established) {
+                toHandshake(s, data, length, source, verdict); // the client's Finished, under the CID
+            } else {
+                decrypt(s, data, length, source);
             }
-        } else {
-            s = byAddress.get(source);
+            return;
         }
-        boolean clientHello = (verdict & RecordFilter.CLIENT_HELLO) != 0;
-        if (s != null && s.dtls != null && clientHello && !s.address.equals(source)) {
-            s.aliases.remove(source); // a new peer on an address a moved session used to have
-            byAddress.remove(source, s);
-            s = null;
-        }
-        if (s == null || (s.dtls != null && clientHello)) {
-            // a new peer, or one that starts over on the same address (RFC 6347 §4.2.8)
-            if (shared.server && clientHello) {
-                startServerHandshake(data, length, source, s);
+        Session handshake = handshakes.get(source);
+        Session session = established.get(source);
+        if ((verdict & RecordFilter.CLIENT_HELLO) != 0) {
+            String random = HandshakeTable.clientRandom(data, length);
+            if (handshake != null && random != null && random.equals(handshake.clientRandom)) {
+                toHandshake(handshake, data, length, source, verdict); // a retransmission: no refresh
+            } else if (session != null && random != null && random.equals(session.clientRandom)) {
+                shared.datagramsDropped.incrementAndGet(); // a late copy (or a replay) of the session's own hello
+            } else if (shared.server) {
+                handshakes.startServer(data, length, source, handshake); // new, or a peer starting over
             } else {
                 shared.datagramsDropped.incrementAndGet();
             }
             return;
         }
-        if (s.dtls == null) {
-            s.fragments += RecordFilter.fragments(verdict);
-            if (s.fragments > shared.config.maxHandshakeFragments()) {
-                LOG.debug("DTLS handshake with {} aborted: more than {} handshake fragments", s.address,
-                        shared.config.maxHandshakeFragments());
-                remove(s);
-                return;
+        int type = data[0];
+        boolean handshakeRecord = type == RecordFilter.HANDSHAKE || type == RecordFilter.CHANGE_CIPHER_SPEC
+                || (data[3] | data[4]) == 0;
+        if (handshake != null && (session == null || handshakeRecord)) {
+            toHandshake(handshake, data, length, source, verdict);
+        } else if (session != null) {
+            if (!decrypt(session, data, length, source) && handshake != null && !session.removed) {
+                // not the old session's: perhaps the first record under the new handshake's keys
+                toHandshake(handshake, data, length, source, verdict);
             }
-            s.lastHandshakeDatagram = scheduler.nanoTime();
-            if (!s.inbox.offer(new Early(java.util.Arrays.copyOf(data, length), source))) {
-                shared.datagramsDropped.incrementAndGet();
-            }
-            return;
+        } else {
+            shared.datagramsDropped.incrementAndGet();
         }
-        decrypt(s, data, length, source);
     }
 
-    /** Decrypts the records of one datagram of an established session and hands their plaintext up. */
-    private void decrypt(Session s, byte[] data, int length, InetSocketAddress source) {
+    private void toHandshake(Session s, byte[] data, int length, InetSocketAddress source, int verdict) {
+        s.fragments += RecordFilter.fragments(verdict);
+        if (s.fragments > shared.config.maxHandshakeFragments()) {
+            LOG.debug("DTLS handshake with {} aborted: more than {} handshake fragments", s.address,
+                    shared.config.maxHandshakeFragments());
+            remove(s);
+            return;
+        }
+        if (!s.inbox.offer(new Session.Early(Arrays.copyOf(data, length), source))) {
+            shared.datagramsDropped.incrementAndGet();
+        }
+    }
+
+    /**
+     * Decrypts the records of one datagram of an established session and hands their plaintext up;
+     * whether any record of it authenticated.
+     */
+    private boolean decrypt(Session s, byte[] data, int length, InetSocketAddress source) {
+        s.accepted = false;
         s.slot = data;
         s.slotLength = length;
         s.slotSource = source;
@@ -187,16 +195,16 @@ public final class DtlsTransport implements Transport {
                 shared.recordsDelivered.increment();
                 receiver.onDatagram(plain, n, s.address, false);
                 if (s.dtls == null) {
-                    return; // removed meanwhile
+                    return true; // removed meanwhile
                 }
                 n = s.dtls.receivePending(plain, 0, plain.length, s);
             }
         } catch (InterruptedIOException e) {
             // the datagram is used up
         } catch (IOException | RuntimeException e) {
-            LOG.debug("DTLS session with {} failed: {}", s.address, describe(e));
+            LOG.debug("DTLS session with {} failed: {}", s.address, HandshakeFailures.describe(e, shared.config));
             remove(s);
-            return;
+            return true;
         } finally {
             s.slot = null;
             s.slotSource = null;
@@ -205,257 +213,152 @@ public final class DtlsTransport implements Transport {
             LOG.debug("DTLS session with {} closed by the peer", s.address);
             remove(s); // close_notify
         }
+        return s.accepted;
+    }
+
+    /** An authenticated record of {@code s} came from {@code from}: perhaps a move (RFC 9146 §6). */
+    void recordFrom(Session s, InetSocketAddress from, int flags) {
+        s.accepted = true;
+        established.recordFrom(s, from, flags, scheduler.nanoTime(), shared.config.connectionIdMoveQuiet().toNanos(),
+                handshakes.get(from) != null);
     }
 
     // ---------------------------------------------------------------- sending
+
+    /**
+     * Sends under {@code association}: to that session's confirmed address, whatever
+     * {@code destination} says, or nowhere if it has ended (RFC 7252 §9.1).
+     */
+    @Override
+    public void send(byte[] data, int length, InetSocketAddress destination, Object association) {
+        if (association == null) {
+            send(data, length, destination);
+        } else if (closed || !(association instanceof Session s) || s.owner() != this || s.removed || s.dtls == null) {
+            shared.datagramsDropped.incrementAndGet(); // its session ended: nobody else gets it
+        } else {
+            encrypt(s, data, length);
+        }
+    }
 
     @Override
     public void send(byte[] data, int length, InetSocketAddress destination) {
         if (closed) {
             return;
         }
-        Session s = byAddress.get(destination);
-        if (s != null && !shared.server && s.dtls != null
+        Session s = established.get(destination);
+        if (s != null && !shared.server
                 && scheduler.nanoTime() - s.lastReceived > shared.config.resumeAfterIdle().toNanos()) {
             // the server may have dropped a session this quiet (libcoap after 300 s): start over, resuming
             LOG.debug("DTLS session with {} idle for long: new handshake before sending", destination);
             remove(s);
             s = null;
         }
-        if (s == null) {
-            if (shared.server) {
-                shared.datagramsDropped.incrementAndGet(); // no session (expired or evicted): the client re-handshakes
-                return;
-            }
-            s = startClientHandshake(destination);
-            if (s == null) {
-                return;
-            }
-        }
-        if (s.dtls == null) {
-            if (!shared.server && s.pending.size() < shared.config.maxPendingMessages()) {
-                s.pending.add(java.util.Arrays.copyOf(data, length));
-            }
+        if (s != null) {
+            encrypt(s, data, length);
             return;
         }
+        if (shared.server) {
+            shared.datagramsDropped.incrementAndGet(); // no session (expired or evicted): the client re-handshakes
+            return;
+        }
+        Session h = handshakes.get(destination);
+        if (h == null) {
+            h = handshakes.startClient(destination);
+            if (h == null) {
+                receiver.onPeerFailure(destination, new CoapSecurityException(
+                        "too many DTLS handshakes in progress (" + shared.config.maxHandshakes() + ")"));
+                return;
+            }
+        }
+        if (h != null && h.pending.size() < shared.config.maxPendingMessages()) {
+            h.pending.add(Arrays.copyOf(data, length));
+        }
+    }
+
+    private void encrypt(Session s, byte[] data, int length) {
         try {
             s.dtls.send(data, 0, length);
             touch(s);
         } catch (IOException | RuntimeException e) {
-            LOG.debug("DTLS send to {} failed: {}", destination, describe(e));
+            LOG.debug("DTLS send to {} failed: {}", s.address, HandshakeFailures.describe(e, shared.config));
             remove(s);
         }
     }
 
-    // ---------------------------------------------------------------- handshakes
+    // ---------------------------------------------------------------- handshake outcomes
 
-    private void startServerHandshake(byte[] data, int length, InetSocketAddress source, Session existing) {
-        DTLSRequest request = shared.verifyCookie(source, data, length, new DatagramSender() {
-            @Override
-            public int getSendLimit() {
-                return shared.config.maxDatagramSize();
-            }
-
-            @Override
-            public void send(byte[] buf, int off, int len) {
-                datagrams.send(off == 0 ? buf : java.util.Arrays.copyOfRange(buf, off, off + len), len, source);
-            }
-        });
-        if (request == null) {
-            return; // a HelloVerifyRequest went out, or it was not a ClientHello: no state either way
-        }
-        if (existing != null) {
-            // the peer proved its address again: the old association goes (RFC 6347 §4.2.8), without
-            // a close_notify: under the old keys, to an address whose peer is now in a new handshake,
-            // it could only be discarded there
-            remove(existing, false);
-        }
-        if (handshakes >= shared.config.maxHandshakes() && !replaceStaleHandshake()) {
-            shared.handshakesRejected.incrementAndGet();
-            LOG.debug("DTLS handshake from {} dropped: {} handshakes in progress", source, handshakes);
+    /**
+     * The handshake's Finished verified: only now does it replace a session at the same address
+     * (RFC 6347 §4.2.8), and only now does the session cap make room, evicting the idlest session.
+     */
+    void established(Session s, DTLSTransport t, HandshakeResult result) {
+        if (s.closed || !handshakes.forget(s)) {
+            HandshakeFailures.closeQuietly(t); // evicted or closed while the last flight was in the air
             return;
         }
-        if (sessions >= shared.config.maxSessions()) {
-            evictIdlest();
+        Session old = established.get(s.address);
+        if (old != null && old != s) {
+            // without a close_notify: under the old keys, to a peer that now has new ones, it could only be discarded
+            remove(old, false);
         }
-        Session s = new Session(source);
-        admit(s);
-        try {
-            shared.handshakeThreads.execute(() -> runServerHandshake(s, request));
-        } catch (RejectedExecutionException e) {
-            remove(s);
+        if (established.size() >= shared.config.maxSessions()) {
+            Session idlest = established.idlest();
+            LOG.debug("DTLS session with {} evicted for a new one ({} sessions)", idlest, established.size());
+            remove(idlest);
         }
-    }
-
-    private Session startClientHandshake(InetSocketAddress server) {
-        if (handshakes >= shared.config.maxHandshakes() && !replaceStaleHandshake()) {
-            shared.handshakesRejected.incrementAndGet();
-            receiver.onPeerFailure(server, new CoapSecurityException("too many DTLS handshakes in progress ("
-                    + shared.config.maxHandshakes() + ")"));
-            return null;
-        }
-        if (sessions >= shared.config.maxSessions()) {
-            evictIdlest();
-        }
-        Session s = new Session(server);
-        admit(s);
-        try {
-            shared.handshakeThreads.execute(() -> runClientHandshake(s));
-        } catch (RejectedExecutionException e) {
-            remove(s);
-            return null;
-        }
-        return s;
-    }
-
-    private void admit(Session s) {
-        byAddress.put(s.address, s);
-        handshakes++;
-        s.lastHandshakeDatagram = scheduler.nanoTime();
-    }
-
-    /** Runs on a handshake thread. */
-    private void runServerHandshake(Session s, DTLSRequest request) {
-        TernTlsServer tls = new TernTlsServer(shared, () -> issueConnectionId(s));
-        try {
-            DTLSTransport t = new DTLSServerProtocol().accept(tls, s, request);
-            scheduler.execute(() -> established(s, t, tls.result()));
-        } catch (IOException | RuntimeException e) {
-            scheduler.execute(() -> handshakeFailed(s, e));
-        }
-    }
-
-    /** Runs on a handshake thread. */
-    private void runClientHandshake(Session s) {
-        TernTlsClient tls = new TernTlsClient(shared, s.address);
-        try {
-            DTLSTransport t = new DTLSClientProtocol().connect(tls, s);
-            scheduler.execute(() -> established(s, t, tls.result()));
-        } catch (TlsTimeoutException e) {
-            Exception reason = tls.keyExchangeStarted() ? new SilentAfterKeyExchange(e) : e;
-            scheduler.execute(() -> handshakeFailed(s, reason));
-        } catch (IOException | RuntimeException e) {
-            scheduler.execute(() -> handshakeFailed(s, e));
-        }
-    }
-
-    /** A handshake thread picks a fresh CID and makes it known before the ServerHello carries it. */
-    private byte[] issueConnectionId(Session s) {
-        byte[] cid = new byte[shared.config.connectionIdLength()];
-        do {
-            shared.crypto.getSecureRandom().nextBytes(cid);
-        } while (byCid.putIfAbsent(ByteBuffer.wrap(cid.clone()), s) != null);
-        s.issuedCid = cid.clone();
-        return cid;
-    }
-
-    private void established(Session s, DTLSTransport t, HandshakeResult result) {
-        if (s.closed || byAddress.get(s.address) != s) {
-            closeQuietly(t); // evicted or closed while the last flight was in the air
-            return;
-        }
-        handshakes--;
-        sessions++;
         shared.handshakesCompleted.incrementAndGet();
+        metrics.handshakeCompleted(result.resumed());
+        metrics.sessionOpened();
+        s.established = true;
         s.result = result;
         s.info = new DtlsSession(s.address, result.identity(), result.cipherSuite(),
                 Hex.toHexString(result.connectionId()), result.resumed());
         s.dtls = t;
+        established.put(s);
         touch(s);
         s.lastReceived = s.lastActivity;
+        s.lastFromAddress = s.lastActivity;
         LOG.debug("DTLS session with {}: {}", s.address, s.info);
-        Early early;
+        Session.Early early;
         while (s.dtls != null && (early = s.inbox.poll()) != null) {
             // arrived while the handshake thread finished, perhaps from a new address already (CID)
-            decrypt(s, early.data, early.data.length, early.source);
+            decrypt(s, early.data(), early.data().length, early.source());
         }
         byte[] message;
         while (s.dtls != null && (message = s.pending.poll()) != null) {
-            send(message, message.length, s.address);
+            encrypt(s, message, message.length);
         }
     }
 
-    private void handshakeFailed(Session s, Exception e) {
+    void handshakeFailed(Session s, Exception e) {
         shared.handshakesFailed.incrementAndGet();
-        boolean current = byAddress.get(s.address) == s;
-        if (current) {
-            remove(s);
-        }
-        String reason = describe(e);
+        metrics.handshakeFailed(HandshakeFailures.failureReason(e));
+        boolean current = !s.removed;
+        remove(s);
+        String reason = HandshakeFailures.describe(e, shared.config);
         LOG.debug("DTLS handshake with {} failed: {}", s.address, reason);
+        try {
+            shared.config.handshakeFailureListener().accept(s.address, reason);
+        } catch (RuntimeException listenerFailure) {
+            LOG.debug("handshake failure listener failed", listenerFailure);
+        }
         if (!shared.server && current && !closed) {
             receiver.onPeerFailure(s.address, new CoapSecurityException("DTLS handshake with "
                     + s.address.getHostString() + ":" + s.address.getPort() + " failed: " + reason, e));
         }
     }
 
-    /** At the handshake cap: the handshake silent for longest gives way if it is stale. */
-    private boolean replaceStaleHandshake() {
-        long now = scheduler.nanoTime();
-        Session stalest = null;
-        for (Session s : byAddress.values()) {
-            if (s.dtls == null && s.address.equals(s.home)
-                    && (stalest == null || s.lastHandshakeDatagram < stalest.lastHandshakeDatagram)) {
-                stalest = s;
-            }
-        }
-        if (stalest == null || now - stalest.lastHandshakeDatagram < shared.config.staleHandshake().toNanos()) {
-            return false;
-        }
-        LOG.debug("stale DTLS handshake with {} replaced", stalest.address);
-        remove(stalest);
-        return true;
-    }
-
-    private void evictIdlest() {
-        Session s = idlest;
-        while (s != null && !s.address.equals(s.home)) {
-            s = s.busier; // a session that moved (Connection ID) is not evicted for a new one
-        }
-        if (s != null) {
-            LOG.debug("DTLS session with {} evicted for a new one ({} sessions)", s.address, sessions);
-            remove(s);
-        }
-    }
-
-    /** An established session was active now: it becomes the most recently active one. */
+    /** An established session was active now. */
     private void touch(Session s) {
         s.lastActivity = scheduler.nanoTime();
-        if (busiest == s) {
-            return;
-        }
-        if (s.busier != null || s.idler != null || idlest == s) {
-            unlink(s);
-        }
-        s.idler = busiest;
-        if (busiest != null) {
-            busiest.busier = s;
-        } else {
-            idlest = s;
-        }
-        busiest = s;
-    }
-
-    private void unlink(Session s) {
-        if (s.idler != null) {
-            s.idler.busier = s.busier;
-        } else if (idlest == s) {
-            idlest = s.busier;
-        }
-        if (s.busier != null) {
-            s.busier.idler = s.idler;
-        } else if (busiest == s) {
-            busiest = s.idler;
-        }
-        s.idler = null;
-        s.busier = null;
+        established.touch(s);
     }
 
     /**
      * Forgets {@code s} everywhere; a handshake thread working on it fails at its next receive. An
-     * established session sends its peer a close_notify.
+     * established session sends its peer a close_notify, and the engine drops the state bound to it.
      */
-    private void remove(Session s) {
+    void remove(Session s) {
         remove(s, true);
     }
 
@@ -470,34 +373,24 @@ public final class DtlsTransport implements Transport {
         }
         s.removed = true;
         s.closed = true;
-        byAddress.remove(s.home, s);
-        byAddress.remove(s.address, s);
-        for (InetSocketAddress alias : s.aliases) {
-            byAddress.remove(alias, s);
-        }
         if (s.issuedCid != null) {
             byCid.remove(ByteBuffer.wrap(s.issuedCid), s);
         }
-        if (s.dtls != null) {
-            sessions--;
-            unlink(s);
-            DTLSTransport t = s.dtls;
-            s.dtls = null;
-            if (closeNotify) {
-                closeQuietly(t);
-            }
-        } else {
-            handshakes--;
-        }
         s.pending.clear();
         s.inbox.clear();
-    }
-
-    private static void closeQuietly(DTLSTransport t) {
-        try {
-            t.close();
-        } catch (IOException | RuntimeException e) {
-            // already gone
+        if (!s.established) {
+            handshakes.forget(s);
+            return;
+        }
+        established.remove(s);
+        metrics.sessionClosed();
+        DTLSTransport t = s.dtls;
+        s.dtls = null;
+        if (closeNotify && t != null) {
+            HandshakeFailures.closeQuietly(t);
+        }
+        if (receiver != null) {
+            receiver.onAssociationEnded(s);
         }
     }
 
@@ -516,17 +409,12 @@ public final class DtlsTransport implements Transport {
 
     private void sweep(long idleNanos) {
         long now = scheduler.nanoTime();
-        long handshakeLimit = shared.config.handshakeTimeout().toNanos();
-        List<Session> expired = new ArrayList<>();
-        for (Session s : byAddress.values()) {
-            if (s.dtls != null ? now - s.lastActivity > idleNanos
-                    : now - s.lastHandshakeDatagram > handshakeLimit + TimeUnit.SECONDS.toNanos(1)) {
-                expired.add(s);
+        handshakes.expired(now).forEach(this::remove);
+        for (Session s : established.all()) {
+            if (now - s.lastActivity > idleNanos) {
+                LOG.debug("DTLS session with {} removed after inactivity", s.address);
+                remove(s);
             }
-        }
-        for (Session s : expired) {
-            LOG.debug("DTLS {} with {} removed after inactivity", s.dtls != null ? "session" : "handshake", s.address);
-            remove(s);
         }
     }
 
@@ -535,7 +423,7 @@ public final class DtlsTransport implements Transport {
     /** The established session with {@code peer}, or null. Thread-safe (a snapshot). */
     public DtlsSession session(InetSocketAddress peer) {
         if (scheduler.inSchedulerThread()) {
-            Session s = byAddress.get(peer);
+            Session s = established.get(peer);
             return s == null ? null : s.info;
         }
         return onScheduler(() -> session(peer));
@@ -544,13 +432,7 @@ public final class DtlsTransport implements Transport {
     /** Every established session. Thread-safe (a snapshot). */
     public List<DtlsSession> sessions() {
         if (scheduler.inSchedulerThread()) {
-            List<DtlsSession> all = new ArrayList<>();
-            for (Map.Entry<InetSocketAddress, Session> e : byAddress.entrySet()) {
-                if (e.getValue().info != null && e.getKey().equals(e.getValue().address)) {
-                    all.add(e.getValue().info);
-                }
-            }
-            return all;
+            return established.all().stream().map(s -> s.info).toList();
         }
         return onScheduler(this::sessions);
     }
@@ -558,22 +440,13 @@ public final class DtlsTransport implements Transport {
     /** Handshakes in progress and established sessions. Thread-safe (a snapshot). */
     public int[] counts() {
         if (scheduler.inSchedulerThread()) {
-            return new int[] {handshakes, sessions};
+            return new int[] {handshakes.size(), established.size()};
         }
         return onScheduler(this::counts);
     }
 
     private <T> T onScheduler(java.util.function.Supplier<T> task) {
-        java.util.concurrent.CompletableFuture<T> f = new java.util.concurrent.CompletableFuture<>();
-        scheduler.execute(() -> f.complete(task.get()));
-        try {
-            return f.get(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-            throw new IllegalStateException("the endpoint's thread did not answer", e);
-        }
+        return HandshakeFailures.onScheduler(scheduler, task);
     }
 
     @Override
@@ -588,9 +461,8 @@ public final class DtlsTransport implements Transport {
             if (sweeper != null) {
                 sweeper.cancel();
             }
-            for (Session s : new ArrayList<>(byAddress.values())) {
-                remove(s); // established ones send close_notify
-            }
+            handshakes.all().forEach(this::remove);
+            established.all().forEach(this::remove); // they send close_notify
             done.complete(null);
         };
         if (scheduler.inSchedulerThread()) {
@@ -606,180 +478,5 @@ public final class DtlsTransport implements Transport {
             }
         }
         datagrams.close();
-    }
-
-    /** A short human reason for a failed handshake or session. */
-    String describe(Throwable e) {
-        if (e instanceof TlsFatalAlertReceived r) {
-            short a = r.getAlertDescription();
-            String hint = switch (a) {
-                case AlertDescription.decrypt_error, AlertDescription.bad_record_mac ->
-                        " (wrong pre-shared key or identity?)";
-                case AlertDescription.unknown_psk_identity -> " (the peer does not know this PSK identity)";
-                case AlertDescription.handshake_failure -> " (no common cipher suite or credentials?)";
-                case AlertDescription.bad_certificate, AlertDescription.unknown_ca,
-                        AlertDescription.certificate_unknown -> " (the peer does not trust our certificate or key)";
-                default -> "";
-            };
-            return "the peer sent alert " + AlertDescription.getText(a) + hint;
-        }
-        if (e instanceof TlsFatalAlert f) {
-            String m = f.getMessage();
-            String text = AlertDescription.getText(f.getAlertDescription());
-            if (f.getAlertDescription() == AlertDescription.decrypt_error) {
-                return "the peer's Finished did not verify: " + text + " (wrong pre-shared key?)";
-            }
-            String detail = m != null && m.startsWith(text + "; ") ? m.substring(text.length() + 2) : null;
-            return detail != null ? detail + " (" + text + ")" : text;
-        }
-        if (e instanceof TlsTimeoutException || e instanceof SilentAfterKeyExchange) {
-            String within = "no handshake response within " + shared.config.handshakeTimeout().toSeconds() + " s";
-            return e instanceof SilentAfterKeyExchange ? within + ": " + e.getMessage() : within;
-        }
-        if (e instanceof ClosedSession) {
-            return "the session was closed";
-        }
-        return e.toString();
-    }
-
-    /** A session's datagram source and sink given to BouncyCastle during a handshake and after. */
-    final class Session implements DatagramTransport, DTLSRecordCallback {
-        /** Where the handshake came from; stays the key of the session in the address table. */
-        final InetSocketAddress home;
-        volatile InetSocketAddress address;
-        final ArrayBlockingQueue<Early> inbox = new ArrayBlockingQueue<>(INBOX);
-        final ArrayDeque<byte[]> pending = new ArrayDeque<>();
-        final List<InetSocketAddress> aliases = new ArrayList<>(0);
-        volatile boolean closed;
-        boolean removed;
-        DTLSTransport dtls;
-        HandshakeResult result;
-        volatile DtlsSession info;
-        volatile byte[] issuedCid;
-        int fragments;
-        long lastActivity;
-        long lastReceived;
-        /** Neighbours in the transport's activity order of established sessions. */
-        Session idler;
-        Session busier;
-        volatile long lastHandshakeDatagram;
-        byte[] slot;
-        int slotLength;
-        InetSocketAddress slotSource;
-
-        Session(InetSocketAddress address) {
-            this.home = address;
-            this.address = address;
-        }
-
-        DtlsTransport owner() {
-            return DtlsTransport.this;
-        }
-
-        @Override
-        public int getReceiveLimit() {
-            return slot != null && scheduler.inSchedulerThread() ? Math.max(slotLength, RecordFilter.HEADER)
-                    : HANDSHAKE_RECEIVE_LIMIT;
-        }
-
-        @Override
-        public int getSendLimit() {
-            return shared.config.maxDatagramSize();
-        }
-
-        @Override
-        public int receive(byte[] buf, int off, int len, int waitMillis) throws IOException {
-            if (scheduler.inSchedulerThread()) {
-                byte[] d = slot;
-                if (d == null) {
-                    throw NO_DATAGRAM;
-                }
-                slot = null;
-                int n = slotLength;
-                System.arraycopy(d, 0, buf, off, Math.min(n, len));
-                return n;
-            }
-            // a handshake thread: wait for the scheduler thread to hand a datagram over
-            long wait = waitMillis <= 0 ? 1000 : Math.min(waitMillis, 1000);
-            Early next;
-            try {
-                next = inbox.poll(wait, TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new ClosedSession();
-            }
-            if (closed) {
-                throw new ClosedSession();
-            }
-            if (next == null) {
-                return -1;
-            }
-            System.arraycopy(next.data, 0, buf, off, Math.min(next.data.length, len));
-            return next.data.length;
-        }
-
-        @Override
-        public void send(byte[] buf, int off, int len) {
-            InetSocketAddress to = address;
-            if (scheduler.inSchedulerThread()) {
-                datagrams.send(off == 0 ? buf : java.util.Arrays.copyOfRange(buf, off, off + len), len, to);
-            } else if (!closed) {
-                byte[] copy = java.util.Arrays.copyOfRange(buf, off, off + len);
-                scheduler.execute(() -> datagrams.send(copy, copy.length, to));
-            }
-        }
-
-        @Override
-        public void close() {
-            closed = true;
-        }
-
-        /** RFC 9146 §6: a newer authenticated record with our CID from a new address moves the session. */
-        @Override
-        public void recordAccepted(int flags) {
-            InetSocketAddress from = slotSource;
-            if (from == null || from.equals(address) || (flags & DTLSRecordFlags.IS_NEWEST) == 0
-                    || (flags & DTLSRecordFlags.USES_CONNECTION_ID) == 0) {
-                return;
-            }
-            LOG.debug("DTLS session {} moved from {} to {} (Connection ID)", info, address, from);
-            Session other = byAddress.get(from);
-            if (other != null && other != this) {
-                remove(other);
-            }
-            aliases.add(address);
-            if (aliases.size() > MAX_ALIASES) {
-                byAddress.remove(aliases.remove(0), this);
-            }
-            address = from;
-            byAddress.put(from, this);
-            DtlsSession i = info;
-            if (i != null) {
-                info = new DtlsSession(from, i.peerIdentity(), i.cipherSuite(), i.connectionId(), i.resumed());
-            }
-        }
-    }
-
-    /** A datagram for a session still in its handshake, and where it came from. */
-    private record Early(byte[] data, InetSocketAddress source) {
-    }
-
-    /** A client handshake timed out after the server had answered the hello: likely other credentials. */
-    private static final class SilentAfterKeyExchange extends IOException {
-        private static final long serialVersionUID = 1L;
-
-        SilentAfterKeyExchange(TlsTimeoutException cause) {
-            super("the server went silent after the key exchange (servers such as libcoap's do when the"
-                    + " pre-shared key or the client credentials differ)", cause);
-        }
-    }
-
-    /** The handshake's session was closed or evicted from the scheduler thread. */
-    private static final class ClosedSession extends IOException {
-        private static final long serialVersionUID = 1L;
-
-        ClosedSession() {
-            super("the session was closed");
-        }
     }
 }

@@ -65,7 +65,7 @@ class RecordFilterFuzzTest {
     /** Datagrams (each: a source byte, a length byte, that many bytes) into a PSK server's front. */
     @FuzzTest
     void serverFront(byte[] input) {
-        DtlsContext context = new DtlsContext(DtlsConfig.builder()
+        DtlsContext context = new DtlsContext(DtlsConfig.server()
                 .pskStore("dev1", "secret".getBytes(StandardCharsets.UTF_8)).maxHandshakes(4).build(), true);
         Wire wire = new Wire();
         DtlsTransport transport = new DtlsTransport(context, wire, new Inline(), () -> { });

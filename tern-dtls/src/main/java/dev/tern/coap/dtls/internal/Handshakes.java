@@ -1,0 +1,181 @@
+package dev.tern.coap.dtls.internal;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.RejectedExecutionException;
+import org.bouncycastle.tls.DTLSClientProtocol;
+import org.bouncycastle.tls.DTLSRequest;
+import org.bouncycastle.tls.DTLSServerProtocol;
+import org.bouncycastle.tls.DTLSTransport;
+import org.bouncycastle.tls.DatagramSender;
+import org.bouncycastle.tls.TlsTimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Starting DTLS handshakes for a {@link DtlsTransport} (RFC 6347 §4.2): the stateless cookie check
+ * comes first (a server keeps nothing for a ClientHello without a valid, time-bound cookie), then
+ * admission under the per-host and total caps ({@link HandshakeTable}), then BouncyCastle's
+ * blocking protocol on a handshake thread, whose outcome goes back to the scheduler thread.
+ */
+final class Handshakes {
+    private static final Logger LOG = LoggerFactory.getLogger(Handshakes.class);
+
+    private final DtlsTransport transport;
+    private final DtlsContext shared;
+    private final HandshakeTable table = new HandshakeTable();
+
+    Handshakes(DtlsTransport transport) {
+        this.transport = transport;
+        this.shared = transport.shared;
+    }
+
+    /** The handshake in progress with {@code peer}, or null. */
+    Session get(InetSocketAddress peer) {
+        return table.get(peer);
+    }
+
+    int size() {
+        return table.size();
+    }
+
+    /** A snapshot, oldest first. */
+    List<Session> all() {
+        return table.all();
+    }
+
+    /** The handshakes that started more than {@code handshakeTimeout} (plus 1 s of grace) before {@code now}. */
+    List<Session> expired(long now) {
+        long limit = shared.config.handshakeTimeout().toNanos() + java.util.concurrent.TimeUnit.SECONDS.toNanos(1);
+        List<Session> old = new java.util.ArrayList<>();
+        for (Session s : table.all()) {
+            if (now - s.startedAt > limit) {
+                LOG.debug("DTLS handshake with {} removed after {}", s.address, shared.config.handshakeTimeout());
+                old.add(s);
+            }
+        }
+        return old;
+    }
+
+    /** Takes {@code s} out of the table (it completed, failed or was removed); whether it was in. */
+    boolean forget(Session s) {
+        return table.remove(s);
+    }
+
+    /**
+     * Server: a ClientHello from {@code source}. Without a valid cookie a HelloVerifyRequest goes
+     * out and nothing is kept; with one, a handshake starts, replacing {@code inProgress} (one from
+     * the same address that has proved nothing yet). An established session at that address stays
+     * until the new handshake completes (RFC 6347 §4.2.8).
+     */
+    void startServer(byte[] data, int length, InetSocketAddress source, Session inProgress) {
+        DTLSRequest request = shared.verifyCookie(source, data, length, new DatagramSender() {
+            @Override
+            public int getSendLimit() {
+                return shared.config.maxDatagramSize();
+            }
+
+            @Override
+            public void send(byte[] buf, int off, int len) {
+                transport.datagrams.send(off == 0 ? buf : Arrays.copyOfRange(buf, off, off + len), len, source);
+            }
+        });
+        if (request == null) {
+            return; // a HelloVerifyRequest went out, or it was not a ClientHello: no state either way
+        }
+        if (inProgress != null) {
+            transport.remove(inProgress);
+        }
+        Session s = admit(source);
+        if (s == null) {
+            return;
+        }
+        s.clientRandom = HandshakeTable.clientRandom(data, length);
+        try {
+            shared.handshakeThreads.execute(() -> runServer(s, request));
+        } catch (RejectedExecutionException e) {
+            transport.remove(s);
+        }
+    }
+
+    /** Client: a handshake with {@code server}; null when none can start (the caps). */
+    Session startClient(InetSocketAddress server) {
+        Session s = admit(server);
+        if (s == null) {
+            return null;
+        }
+        try {
+            shared.handshakeThreads.execute(() -> runClient(s));
+        } catch (RejectedExecutionException e) {
+            transport.remove(s);
+            return null;
+        }
+        return s;
+    }
+
+    /**
+     * Makes room under the caps and adds a handshake with {@code peer}; null when the total cap is
+     * reached and the oldest handshake is younger than {@code staleHandshake}. At the per-host cap
+     * (a server's: a client's handshakes all go to the servers it chose) the host's oldest handshake gives way; at the total cap the oldest if stale. Both are measured
+     * from the start, which retransmitted ClientHellos do not refresh (FAULTS.md A1.2).
+     */
+    private Session admit(InetSocketAddress peer) {
+        long now = transport.scheduler.nanoTime();
+        if (shared.server && table.count(peer.getAddress()) >= shared.config.maxHandshakesPerAddress()) {
+            Session oldest = table.oldestOf(peer.getAddress());
+            LOG.debug("DTLS handshake with {} replaced: {} handshakes from that host", oldest, peer.getAddress());
+            transport.remove(oldest);
+        } else if (table.size() >= shared.config.maxHandshakes()) {
+            Session oldest = table.oldest();
+            if (now - oldest.startedAt < shared.config.staleHandshake().toNanos()) {
+                shared.handshakesRejected.incrementAndGet();
+                LOG.debug("DTLS handshake from {} dropped: {} handshakes in progress", peer, table.size());
+                return null;
+            }
+            LOG.debug("stale DTLS handshake with {} replaced", oldest.address);
+            transport.remove(oldest);
+        }
+        Session s = new Session(transport, peer);
+        s.startedAt = now;
+        table.add(s);
+        return s;
+    }
+
+    /** Runs on a handshake thread. */
+    private void runServer(Session s, DTLSRequest request) {
+        TernTlsServer tls = new TernTlsServer(shared, () -> issueConnectionId(s));
+        try {
+            DTLSTransport t = new DTLSServerProtocol().accept(tls, s, request);
+            transport.scheduler.execute(() -> transport.established(s, t, tls.result()));
+        } catch (IOException | RuntimeException e) {
+            transport.scheduler.execute(() -> transport.handshakeFailed(s, e));
+        }
+    }
+
+    /** Runs on a handshake thread. */
+    private void runClient(Session s) {
+        TernTlsClient tls = new TernTlsClient(shared, s.address);
+        try {
+            DTLSTransport t = new DTLSClientProtocol().connect(tls, s);
+            transport.scheduler.execute(() -> transport.established(s, t, tls.result()));
+        } catch (TlsTimeoutException e) {
+            Exception reason = tls.keyExchangeStarted() ? new HandshakeFailures.SilentAfterKeyExchange(e) : e;
+            transport.scheduler.execute(() -> transport.handshakeFailed(s, reason));
+        } catch (IOException | RuntimeException e) {
+            transport.scheduler.execute(() -> transport.handshakeFailed(s, e));
+        }
+    }
+
+    /** A handshake thread picks a fresh CID and makes it known before the ServerHello carries it. */
+    private byte[] issueConnectionId(Session s) {
+        byte[] cid = new byte[shared.config.connectionIdLength()];
+        do {
+            shared.crypto.getSecureRandom().nextBytes(cid);
+        } while (shared.sessionsByCid().putIfAbsent(ByteBuffer.wrap(cid.clone()), s) != null);
+        s.issuedCid = cid.clone();
+        return cid;
+    }
+}

@@ -1,0 +1,161 @@
+package dev.tern.coap.dtls.internal;
+
+import dev.tern.coap.dtls.DtlsSession;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.InetSocketAddress;
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.bouncycastle.tls.DTLSRecordCallback;
+import org.bouncycastle.tls.DTLSTransport;
+import org.bouncycastle.tls.DatagramTransport;
+
+/**
+ * One DTLS association of a {@link DtlsTransport}: a handshake in progress, then an established
+ * session. It is BouncyCastle's datagram source and sink during the handshake (fed through a bounded
+ * inbox from the scheduler thread) and after it (one datagram at a time, in place, on the scheduler
+ * thread). It is also the opaque association the engine binds CoAP state to (RFC 7252 §9.1).
+ */
+final class Session implements DatagramTransport, DTLSRecordCallback {
+    /** Thrown by a session's datagram source when the one datagram being decrypted is used up. */
+    private static final InterruptedIOException NO_DATAGRAM = new InterruptedIOException("no datagram") {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public synchronized Throwable fillInStackTrace() {
+            return this;
+        }
+    };
+    private static final int INBOX = 64;
+    private static final int HANDSHAKE_RECEIVE_LIMIT = RecordFilter.MAX_RECORD + 64;
+
+    private final DtlsTransport owner;
+    /** The confirmed address: where records are sent, and the key in the established table. */
+    volatile InetSocketAddress address;
+    final ArrayBlockingQueue<Early> inbox = new ArrayBlockingQueue<>(INBOX);
+    final ArrayDeque<byte[]> pending = new ArrayDeque<>();
+    volatile boolean closed;
+    boolean removed;
+    boolean established;
+    /** Whether a record of the datagram being decrypted authenticated. */
+    boolean accepted;
+    DTLSTransport dtls;
+    HandshakeResult result;
+    volatile DtlsSession info;
+    volatile byte[] issuedCid;
+    /** The client random of the ClientHello that started a server handshake (retransmissions repeat it). */
+    String clientRandom;
+    int fragments;
+    /** When the handshake started: its staleness and timeout count from here. */
+    long startedAt;
+    long lastActivity;
+    long lastReceived;
+    /** The last authenticated record from {@link #address} (RFC 9146 §6 address confirmation). */
+    long lastFromAddress;
+    /** A new address authenticated records came from, not yet confirmed; null if none. */
+    InetSocketAddress candidate;
+    int candidateRecords;
+    /** Neighbours in the transport's {@link SessionTable} activity order. */
+    Session idler;
+    Session busier;
+    byte[] slot;
+    int slotLength;
+    InetSocketAddress slotSource;
+
+    Session(DtlsTransport owner, InetSocketAddress address) {
+        this.owner = owner;
+        this.address = address;
+    }
+
+    DtlsTransport owner() {
+        return owner;
+    }
+
+    @Override
+    public int getReceiveLimit() {
+        return slot != null && owner.scheduler.inSchedulerThread() ? Math.max(slotLength, RecordFilter.HEADER)
+                : HANDSHAKE_RECEIVE_LIMIT;
+    }
+
+    @Override
+    public int getSendLimit() {
+        return owner.shared.config.maxDatagramSize();
+    }
+
+    @Override
+    public int receive(byte[] buf, int off, int len, int waitMillis) throws IOException {
+        if (owner.scheduler.inSchedulerThread()) {
+            byte[] d = slot;
+            if (d == null) {
+                throw NO_DATAGRAM;
+            }
+            slot = null;
+            int n = slotLength;
+            System.arraycopy(d, 0, buf, off, Math.min(n, len));
+            return n;
+        }
+        // a handshake thread: wait for the scheduler thread to hand a datagram over
+        long wait = waitMillis <= 0 ? 1000 : Math.min(waitMillis, 1000);
+        Early next;
+        try {
+            next = inbox.poll(wait, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ClosedSession();
+        }
+        if (closed) {
+            throw new ClosedSession();
+        }
+        if (next == null) {
+            return -1;
+        }
+        System.arraycopy(next.data(), 0, buf, off, Math.min(next.data().length, len));
+        return next.data().length;
+    }
+
+    @Override
+    public void send(byte[] buf, int off, int len) {
+        InetSocketAddress to = address;
+        if (owner.scheduler.inSchedulerThread()) {
+            owner.datagrams.send(off == 0 ? buf : Arrays.copyOfRange(buf, off, off + len), len, to);
+        } else if (!closed) {
+            byte[] copy = Arrays.copyOfRange(buf, off, off + len);
+            owner.scheduler.execute(() -> owner.datagrams.send(copy, copy.length, to));
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+    }
+
+    /** RFC 9146 §6: an authenticated record; one from a new address may move the session. */
+    @Override
+    public void recordAccepted(int flags) {
+        InetSocketAddress from = slotSource;
+        if (from != null) {
+            owner.recordFrom(this, from, flags);
+        }
+    }
+
+    @Override
+    public String toString() {
+        DtlsSession i = info;
+        return i != null ? i.toString() : "handshake with " + address;
+    }
+
+    /** A datagram for a session still in its handshake, and where it came from. */
+    record Early(byte[] data, InetSocketAddress source) {
+    }
+
+    /** The handshake's session was closed or evicted from the scheduler thread. */
+    static final class ClosedSession extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        ClosedSession() {
+            super("the session was closed");
+        }
+    }
+}

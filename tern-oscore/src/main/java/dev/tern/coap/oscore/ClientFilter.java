@@ -1,0 +1,91 @@
+package dev.tern.coap.oscore;
+
+import dev.tern.coap.CoapSecurityException;
+import dev.tern.coap.Code;
+import dev.tern.coap.Filter;
+import dev.tern.coap.Method;
+import dev.tern.coap.Option;
+import dev.tern.coap.OptionNumber;
+import dev.tern.coap.Request;
+import dev.tern.coap.Response;
+import dev.tern.coap.Service;
+import dev.tern.coap.spi.LayeredRequests;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
+
+/**
+ * The client half of {@link OscoreLayer} (RFC 8613 §8.1, §8.4): protects the request, sends the
+ * outer request below, and verifies and decrypts the response. An unprotected 4.xx/5.xx response
+ * (the error responses §8.2 lets a server send without protection) is passed on as it is, without
+ * authenticity; any other unprotected or unverifiable response fails the request.
+ */
+final class ClientFilter implements Filter {
+    /** The context for a request's destination, or null when there is none. */
+    private final Function<Request, SecurityContext> contexts;
+
+    ClientFilter(Function<Request, SecurityContext> contexts) {
+        this.contexts = contexts;
+    }
+
+    /** A response and whether it was verified (protected), as opposed to an unprotected error. */
+    private record Received(Response response, boolean verified) {
+    }
+
+    /**
+     * Sends {@code inner} protected. A verified 4.01 carrying an Echo option (a server that lost its
+     * replay window, RFC 8613 Appendix B.1.2, RFC 9175 §2.4) is answered once by sending the request
+     * again with that Echo value inside, under a new Partial IV. An unprotected 4.01 never triggers it.
+     */
+    @Override
+    public CompletableFuture<Response> filter(Request inner, Service next) {
+        return protectAndSend(inner, next).thenCompose(first -> {
+            Response r = first.response();
+            var echo = r.options().echo();
+            if (!first.verified() || !r.code().equals(Code.UNAUTHORIZED) || echo.isEmpty()
+                    || inner.options().echo().isPresent()) {
+                return CompletableFuture.completedFuture(r);
+            }
+            Request again = inner.toBuilder().option(new Option(OptionNumber.ECHO, echo.get())).build();
+            return protectAndSend(again, next).thenApply(Received::response);
+        });
+    }
+
+    private CompletableFuture<Received> protectAndSend(Request inner, Service next) {
+        SecurityContext context = contexts.apply(inner);
+        if (context == null) { // never send it unprotected instead
+            return CompletableFuture.failedFuture(new CoapSecurityException("no OSCORE security context for "
+                    + inner.peer().getHostString() + ":" + inner.peer().getPort()));
+        }
+        Oscore.ProtectedRequest p;
+        try {
+            p = Oscore.protectRequest(context, new OscoreMessage(inner.method().code(), inner.options(),
+                    inner.payload()));
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(new CoapSecurityException("cannot protect the request", e));
+        }
+        OscoreMessage wire = p.message();
+        Request sent = LayeredRequests.rewrite(inner, Method.of(wire.code()).orElseThrow(), wire.options(),
+                wire.payload(), null, true);
+        return next.handle(sent).thenApply(response -> verify(p.binding(), response));
+    }
+
+    private static Received verify(RequestBinding binding, Response response) {
+        OscoreMessage wire = new OscoreMessage(response.code(), response.options(), response.payload());
+        if (!Oscore.isProtected(wire)) {
+            int codeClass = response.code().codeClass();
+            if (codeClass == 4 || codeClass == 5) {
+                return new Received(response, false);
+            }
+            throw new CoapSecurityException("unprotected " + response.code() + " response to an OSCORE request");
+        }
+        OscoreMessage inner;
+        try {
+            inner = Oscore.unprotectResponse(binding, wire);
+        } catch (OscoreException e) {
+            throw new CoapSecurityException("OSCORE response rejected: " + e.diagnostic());
+        }
+        Response.Builder b = Response.builder(inner.code()).options(inner.options()).payload(inner.payload());
+        response.peer().ifPresent(b::peer);
+        return new Received(b.build(), true);
+    }
+}

@@ -1,0 +1,281 @@
+package dev.tern.coap.oscore;
+
+import dev.tern.coap.Bytes;
+import dev.tern.coap.Code;
+import dev.tern.coap.Option;
+import dev.tern.coap.OptionNumber;
+import dev.tern.coap.Options;
+import dev.tern.coap.oscore.internal.Aead;
+import dev.tern.coap.oscore.internal.Cbor;
+import dev.tern.coap.oscore.internal.InnerOptions;
+import dev.tern.coap.oscore.internal.MalformedOscoreException;
+import dev.tern.coap.oscore.internal.Nonces;
+import dev.tern.coap.oscore.internal.OptionClasses;
+import dev.tern.coap.oscore.internal.OscoreOptionValue;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * OSCORE message protection (RFC 8613 §8): requests and responses, in both roles. A protected
+ * message carries the outer code POST / 2.04 Changed (FETCH / 2.05 Content with Observe, §4.2),
+ * the class U options, the OSCORE option (§6.1) and the COSE_Encrypt0 ciphertext of the inner
+ * code, class E options and payload (§5). Stateless apart from the context's sequence numbers and
+ * replay window.
+ */
+public final class Oscore {
+    private static final int OSCORE_VERSION = 1;
+    private static final byte[] EMPTY = new byte[0];
+
+    private Oscore() {
+    }
+
+    /** A protected request and the binding its response is verified against. */
+    public record ProtectedRequest(OscoreMessage message, RequestBinding binding) {
+    }
+
+    /**
+     * A verified, decrypted request and the binding its response is protected with.
+     *
+     * @param fresh false when the context's replay window is not established yet (RFC 8613
+     *        Appendix B.1.2): the request is authentic but may be a replay, so it must not be
+     *        processed; answer it with {@link #echoChallenge}
+     */
+    public record VerifiedRequest(OscoreMessage message, RequestBinding binding, boolean fresh) {
+    }
+
+    /** Whether {@code message} carries an OSCORE option (RFC 8613 §2). */
+    public static boolean isProtected(OscoreMessage message) {
+        return message.options().has(OptionNumber.OSCORE);
+    }
+
+    /** Protects a request with the next Sender Sequence Number (RFC 8613 §8.1). */
+    public static ProtectedRequest protectRequest(SecurityContext ctx, OscoreMessage request) {
+        if (!request.code().isRequest()) {
+            throw new IllegalArgumentException("not a request: " + request.code());
+        }
+        if (request.options().has(OptionNumber.PROXY_URI)) {
+            throw new IllegalArgumentException("Proxy-Uri is not supported with OSCORE yet; use Proxy-Scheme, "
+                    + "Uri-Host and Uri-Path (RFC 8613 §4.1.3.3)");
+        }
+        byte[] piv = Nonces.partialIv(ctx.takeSequenceNumber());
+        byte[] kid = ctx.senderId().toArray();
+        Split split = split(request.options(), false);
+        byte[] plaintext = InnerOptions.encode(request.code(), split.inner, request.payload());
+        byte[] nonce = Nonces.nonce(ctx.commonIv(), kid, piv);
+        byte[] ciphertext = Aead.encrypt(ctx.algorithm(), ctx.senderKey(), nonce, aad(ctx, kid, piv), plaintext);
+        OscoreOptionValue value = new OscoreOptionValue(piv, kid, ctx.idContextBytes());
+        boolean observe = request.options().has(OptionNumber.OBSERVE);
+        OscoreMessage outer = new OscoreMessage(observe ? Code.FETCH : Code.POST,
+                withOscore(split.outer, value), Bytes.wrap(ciphertext));
+        return new ProtectedRequest(outer, new RequestBinding(ctx, kid, piv));
+    }
+
+    /**
+     * Verifies and decrypts a request (RFC 8613 §8.2).
+     *
+     * @throws OscoreException with 4.02 for a malformed OSCORE option, 4.01 "Security context not
+     *         found", 4.01 "Replay detected", 4.00 "Decryption failed"
+     */
+    public static VerifiedRequest unprotectRequest(OscoreContexts contexts, OscoreMessage request) {
+        OscoreOptionValue value = optionValue(request);
+        if (value.kid() == null || value.partialIv().length == 0) {
+            throw new OscoreException(Code.BAD_OPTION, "OSCORE request without kid or Partial IV");
+        }
+        Optional<Bytes> kidContext = Optional.ofNullable(value.kidContext()).map(Bytes::of);
+        SecurityContext ctx = contexts.find(Bytes.of(value.kid()), kidContext)
+                .orElseThrow(() -> new OscoreException(Code.UNAUTHORIZED, OscoreException.CONTEXT_NOT_FOUND));
+        long seq = Nonces.sequenceNumber(value.partialIv());
+        if (!ctx.isFresh(seq)) {
+            throw new OscoreException(Code.UNAUTHORIZED, OscoreException.REPLAY_DETECTED);
+        }
+        byte[] nonce = Nonces.nonce(ctx.commonIv(), value.kid(), value.partialIv());
+        byte[] plaintext = Aead.decrypt(ctx.algorithm(), ctx.recipientKey(), nonce,
+                aad(ctx, value.kid(), value.partialIv()), request.payload().toArray());
+        if (plaintext == null) {
+            throw new OscoreException(Code.BAD_REQUEST, OscoreException.DECRYPTION_FAILED);
+        }
+        boolean windowKnown = ctx.replayWindowKnown();
+        if (windowKnown && !ctx.acceptVerified(seq)) { // a concurrent copy verified first
+            throw new OscoreException(Code.UNAUTHORIZED, OscoreException.REPLAY_DETECTED);
+        }
+        InnerOptions.Plaintext inner = plaintext(plaintext);
+        if (!inner.code().isRequest()) {
+            throw new OscoreException(Code.BAD_REQUEST, OscoreException.DECRYPTION_FAILED);
+        }
+        boolean fresh = windowKnown;
+        if (!fresh) { // Appendix B.1.2: only a request echoing our challenge establishes the window
+            Optional<Bytes> echo = inner.options().echo();
+            fresh = echo.isPresent() && ctx.establishWindow(seq, echo.get().toArray());
+        }
+        Options options = merge(request.options(), inner.options(), false);
+        return new VerifiedRequest(new OscoreMessage(inner.code(), options, inner.payload()),
+                new RequestBinding(ctx, value.kid(), value.partialIv()), fresh);
+    }
+
+    /**
+     * The answer to a request whose freshness is unknown (RFC 8613 Appendix B.1.2, RFC 9175 §2.4):
+     * 4.01 Unauthorized with the context's Echo challenge, protected with the server's own Partial
+     * IV, since the request's nonce may already have protected a response before a restart.
+     */
+    public static OscoreMessage echoChallenge(RequestBinding binding) {
+        OscoreMessage challenge = new OscoreMessage(Code.UNAUTHORIZED, Options.of(new Option(OptionNumber.ECHO,
+                Bytes.wrap(binding.context().echoChallenge()))), Bytes.EMPTY);
+        return protectResponse(binding, challenge, true);
+    }
+
+    /**
+     * Protects a response; with its own Partial IV when it carries Observe (a notification,
+     * RFC 8613 §4.1.3.5.2, §8.3), otherwise reusing the request's nonce.
+     */
+    public static OscoreMessage protectResponse(RequestBinding binding, OscoreMessage response) {
+        return protectResponse(binding, response, response.options().has(OptionNumber.OBSERVE));
+    }
+
+    /** Protects a response, with its own Partial IV when {@code ownPartialIv} (RFC 8613 §8.3). */
+    public static OscoreMessage protectResponse(RequestBinding binding, OscoreMessage response, boolean ownPartialIv) {
+        if (!response.code().isResponse()) {
+            throw new IllegalArgumentException("not a response: " + response.code());
+        }
+        SecurityContext ctx = binding.context();
+        Split split = split(response.options(), true);
+        byte[] plaintext = InnerOptions.encode(response.code(), split.inner, response.payload());
+        byte[] nonce;
+        OscoreOptionValue value;
+        if (ownPartialIv) {
+            byte[] piv = Nonces.partialIv(ctx.takeSequenceNumber());
+            nonce = Nonces.nonce(ctx.commonIv(), ctx.senderId().toArray(), piv);
+            value = new OscoreOptionValue(piv, null, null);
+        } else {
+            nonce = Nonces.nonce(ctx.commonIv(), binding.requestKid(), binding.requestPiv());
+            value = new OscoreOptionValue(EMPTY, null, null);
+        }
+        byte[] ciphertext = Aead.encrypt(ctx.algorithm(), ctx.senderKey(), nonce,
+                aad(ctx, binding.requestKid(), binding.requestPiv()), plaintext);
+        boolean observe = response.options().has(OptionNumber.OBSERVE);
+        return new OscoreMessage(observe ? Code.CONTENT : Code.CHANGED, withOscore(split.outer, value),
+                Bytes.wrap(ciphertext));
+    }
+
+    /**
+     * Verifies and decrypts a response to the request {@code binding} came from (RFC 8613 §8.4).
+     *
+     * @throws OscoreException for an unprotected response (its own code), a malformed OSCORE option
+     *         (4.02), an older notification (4.01 "Replay detected") or a ciphertext that does not
+     *         verify (4.00 "Decryption failed")
+     */
+    public static OscoreMessage unprotectResponse(RequestBinding binding, OscoreMessage response) {
+        if (!isProtected(response)) {
+            throw new OscoreException(response.code(), "unprotected response " + response.code());
+        }
+        OscoreOptionValue value = optionValue(response);
+        SecurityContext ctx = binding.context();
+        byte[] nonce;
+        long seq = -1;
+        if (value.partialIv().length > 0) {
+            seq = Nonces.sequenceNumber(value.partialIv());
+            if (!binding.isNewerNotification(seq)) {
+                throw new OscoreException(Code.UNAUTHORIZED, OscoreException.REPLAY_DETECTED);
+            }
+            nonce = Nonces.nonce(ctx.commonIv(), ctx.recipientId().toArray(), value.partialIv());
+        } else {
+            nonce = Nonces.nonce(ctx.commonIv(), binding.requestKid(), binding.requestPiv());
+        }
+        byte[] plaintext = Aead.decrypt(ctx.algorithm(), ctx.recipientKey(), nonce,
+                aad(ctx, binding.requestKid(), binding.requestPiv()), response.payload().toArray());
+        if (plaintext == null) {
+            throw new OscoreException(Code.BAD_REQUEST, OscoreException.DECRYPTION_FAILED);
+        }
+        if (seq >= 0 && !binding.acceptNotification(seq)) {
+            throw new OscoreException(Code.UNAUTHORIZED, OscoreException.REPLAY_DETECTED);
+        }
+        InnerOptions.Plaintext inner = plaintext(plaintext);
+        if (!inner.code().isResponse()) {
+            throw new OscoreException(Code.BAD_REQUEST, OscoreException.DECRYPTION_FAILED);
+        }
+        Options options = merge(response.options(), inner.options(), true);
+        return new OscoreMessage(inner.code(), options, inner.payload());
+    }
+
+    /** The AAD: the Enc_structure ["Encrypt0", h'', external_aad] (RFC 8613 §5.4, RFC 9052 §5.3). */
+    static byte[] aad(SecurityContext ctx, byte[] requestKid, byte[] requestPiv) {
+        byte[] external = new Cbor().array(5).integer(OSCORE_VERSION).array(1).integer(ctx.algorithm().coseId())
+                .bytes(requestKid).bytes(requestPiv).bytes(EMPTY).toByteArray();
+        return new Cbor().array(3).text("Encrypt0").bytes(EMPTY).bytes(external).toByteArray();
+    }
+
+    private static OscoreOptionValue optionValue(OscoreMessage m) {
+        List<Option> all = m.options().all(OptionNumber.OSCORE);
+        if (all.size() != 1) {
+            throw new OscoreException(Code.BAD_OPTION, all.isEmpty() ? "no OSCORE option" : "repeated OSCORE option");
+        }
+        try {
+            return OscoreOptionValue.decode(all.get(0).value().toArray());
+        } catch (MalformedOscoreException e) {
+            throw new OscoreException(Code.BAD_OPTION, e.getMessage());
+        }
+    }
+
+    private static InnerOptions.Plaintext plaintext(byte[] plaintext) {
+        try {
+            return InnerOptions.decode(plaintext);
+        } catch (MalformedOscoreException e) {
+            throw new OscoreException(Code.BAD_OPTION, e.getMessage());
+        }
+    }
+
+    private record Split(Options inner, List<Option> outer) {
+    }
+
+    /** Sorts options into inner (class E) and outer (class U); Observe goes to both (§4.1.3.5). */
+    private static Split split(Options options, boolean response) {
+        List<Option> inner = new ArrayList<>();
+        List<Option> outer = new ArrayList<>();
+        for (Option o : options.all()) {
+            if (o.number() == OptionNumber.OBSERVE) {
+                outer.add(o);
+                // a notification's inner Observe is empty; the outer one orders it for proxies (§4.1.3.5.2)
+                inner.add(response ? Option.ofEmpty(OptionNumber.OBSERVE) : o);
+            } else if (OptionClasses.isOuterOnly(o.number())) {
+                if (o.number() != OptionNumber.OSCORE) {
+                    outer.add(o);
+                }
+            } else {
+                inner.add(o);
+            }
+        }
+        return new Split(Options.of(inner), outer);
+    }
+
+    private static Options withOscore(List<Option> outer, OscoreOptionValue value) {
+        List<Option> all = new ArrayList<>(outer);
+        all.add(new Option(OptionNumber.OSCORE, Bytes.wrap(value.encode())));
+        return Options.of(all);
+    }
+
+    /**
+     * The message the application sees: the outer class U options (without OSCORE) and the inner
+     * options; outer class E options are discarded (§4.1). A notification's Observe value comes
+     * from the outer option, its order being assured by the Partial IV (§4.1.3.5.2, §7.4.1).
+     */
+    private static Options merge(Options outer, Options inner, boolean response) {
+        List<Option> all = new ArrayList<>();
+        for (Option o : outer.all()) {
+            if (OptionClasses.isOuterOnly(o.number()) && o.number() != OptionNumber.OSCORE) {
+                all.add(o);
+            } else if (response && o.number() == OptionNumber.OBSERVE && inner.has(OptionNumber.OBSERVE)) {
+                all.add(o);
+            }
+        }
+        for (Option o : inner.all()) {
+            if (OptionClasses.isOuterOnly(o.number())) {
+                continue; // never trusted from inside
+            }
+            if (response && o.number() == OptionNumber.OBSERVE && outer.has(OptionNumber.OBSERVE)) {
+                continue;
+            }
+            all.add(o);
+        }
+        return Options.of(all);
+    }
+}
