@@ -26,7 +26,7 @@ class DtlsFirstComeFirstRememberedTest {
             "mallory", "secret-2".getBytes(StandardCharsets.UTF_8));
     private final ResourceDirectory rd = ResourceDirectory.builder().build();
     private final CoapServer server = CoapServer.builder().port(0).bind("127.0.0.1")
-            .security(Dtls.server(DtlsConfig.builder().pskStore(keys::get).build()))
+            .security(Dtls.server(DtlsConfig.server().pskStore(keys::get).build()))
             .service(rd.router()).build().start();
 
     @AfterEach
@@ -36,7 +36,7 @@ class DtlsFirstComeFirstRememberedTest {
     }
 
     private CoapClient client(String identity) {
-        return CoapClient.builder().security(Dtls.client(DtlsConfig.builder().psk(identity, keys.get(identity)).build()))
+        return CoapClient.builder().security(Dtls.client(DtlsConfig.client().psk(identity, keys.get(identity)).build()))
                 .build();
     }
 

@@ -27,16 +27,16 @@ class FirstComeFirstRememberedTest {
 
         assertThat(rd.post("/rd?ep=lamp-1", "</evil>", MALLORY).code()).isEqualTo(Code.UNAUTHORIZED);
         assertThat(rd.post("/rd?ep=lamp-1", "</evil>", 66).code()).isEqualTo(Code.UNAUTHORIZED); // no identity
-        assertThat(rd.send(Request.post("coap://rd.example" + loc + "?base=coap://evil.example")
-                .peerIdentity(MALLORY), 9).code()).isEqualTo(Code.UNAUTHORIZED);
-        assertThat(rd.send(Request.delete("coap://rd.example" + loc).peerIdentity(MALLORY), 9).code())
+        assertThat(rd.send(Request.post("coap://rd.example" + loc + "?base=coap://evil.example"), 9, MALLORY)
+                .code()).isEqualTo(Code.UNAUTHORIZED);
+        assertThat(rd.send(Request.delete("coap://rd.example" + loc), 9, MALLORY).code())
                 .isEqualTo(Code.UNAUTHORIZED);
         assertThat(rd.delete(loc, 66).code()).isEqualTo(Code.UNAUTHORIZED);
 
         assertThat(rd.lookup("/rd-lookup/res")).extracting(l -> l.target()).containsExactly("coap://192.0.2.9:61616/light");
         // the rightful owner, even after renegotiating another cipher suite, keeps control
         assertThat(rd.post("/rd?ep=lamp-1", "</light2>", DEV1_OTHER_SUITE).code()).isEqualTo(Code.CREATED);
-        assertThat(rd.send(Request.delete("coap://rd.example" + loc).peerIdentity(DEV1), 9).code())
+        assertThat(rd.send(Request.delete("coap://rd.example" + loc), 9, DEV1).code())
                 .isEqualTo(Code.DELETED);
         // once forgotten, the name is free again (§7.5: remembered while registered)
         assertThat(rd.post("/rd?ep=lamp-1", "</x>", MALLORY).code()).isEqualTo(Code.CREATED);

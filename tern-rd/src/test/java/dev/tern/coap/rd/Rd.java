@@ -6,6 +6,7 @@ import dev.tern.coap.PeerIdentity;
 import dev.tern.coap.Request;
 import dev.tern.coap.Response;
 import dev.tern.coap.Router;
+import dev.tern.coap.spi.LayeredRequests;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -28,7 +29,20 @@ final class Rd {
 
     /** {@code uri} is the path and query, e.g. {@code /rd?ep=node1}; the source 192.0.2.{host}:61616. */
     Response send(Request.Builder request, int host) {
-        return router.handle(request.peer(address(host)).scheme("coap").build()).join();
+        return router.handle(request.peer(address(host)).build()).join();
+    }
+
+    /**
+     * Like {@link #send(Request.Builder, int)}, from a peer that authenticated as {@code identity} (as a
+     * DTLS session would tell the engine), attached the way a security layer does.
+     */
+    Response send(Request.Builder request, int host, PeerIdentity identity) {
+        return router.handle(withIdentity(request.peer(address(host)).build(), identity)).join();
+    }
+
+    /** {@code request} as received from a peer authenticated as {@code identity}. */
+    static Request withIdentity(Request request, PeerIdentity identity) {
+        return LayeredRequests.rewrite(request, request.method(), request.options(), request.payload(), identity, true);
     }
 
     Response post(String pathAndQuery, String links, int host) {
@@ -40,11 +54,11 @@ final class Rd {
     }
 
     Response post(String pathAndQuery, String links, PeerIdentity identity) {
-        Request.Builder b = Request.post("coap://rd.example" + pathAndQuery).peerIdentity(identity);
+        Request.Builder b = Request.post("coap://rd.example" + pathAndQuery);
         if (!links.isEmpty()) {
             b.payload(links).contentFormat(40);
         }
-        return send(b, 9);
+        return send(b, 9, identity);
     }
 
     Response get(String pathAndQuery) {

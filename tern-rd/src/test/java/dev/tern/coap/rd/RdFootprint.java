@@ -26,7 +26,7 @@ final class RdFootprint {
         long t0 = System.nanoTime();
         for (int i = 0; i < n; i++) {
             Response r = router.handle(Request.post("coap://rd/rd?ep=node-" + i + "&lt=3600&et=oic.d.sensor")
-                    .payload(links).contentFormat(40).peer(Rd.address(i & 0xFF)).scheme("coap").build()).join();
+                    .payload(links).contentFormat(40).peer(Rd.address(i & 0xFF)).build()).join();
             if (!r.code().equals(Code.CREATED)) {
                 throw new IllegalStateException(r.toString());
             }
@@ -38,12 +38,12 @@ final class RdFootprint {
         long t2 = System.nanoTime();
         for (int i = 0; i < lookups; i++) {
             router.handle(Request.get("coap://rd/rd-lookup/res?ep=node-" + (i * 37 % n) + "&rt=light*")
-                    .peer(Rd.address(1)).scheme("coap").build()).join();
+                    .peer(Rd.address(1)).build()).join();
         }
         long t3 = System.nanoTime();
         int scans = 200;
         for (int i = 0; i < scans; i++) { // no index applies: every registration is tested
-            router.handle(Request.get("coap://rd/rd-lookup/res?rt=fw-none*").peer(Rd.address(1)).scheme("coap")
+            router.handle(Request.get("coap://rd/rd-lookup/res?rt=fw-none*").peer(Rd.address(1))
                     .build()).join();
         }
         long t4 = System.nanoTime();

@@ -46,12 +46,8 @@ class RdFuzzTest {
                 path = locations.isEmpty() || data.consumeBoolean() ? "/reg/" + data.consumeAsciiString(12)
                         : locations.get(data.consumeInt(0, locations.size() - 1));
             }
-            Request.Builder b = Request.builder(method).path(path).peer(Rd.address(data.consumeInt(1, 6)))
-                    .scheme("coap");
+            Request.Builder b = Request.builder(method).path(path).peer(Rd.address(data.consumeInt(1, 6)));
             PeerIdentity id = data.pickValue(IDENTITIES);
-            if (id != null) {
-                b.peerIdentity(id);
-            }
             int queries = data.consumeInt(0, 4);
             for (int q = 0; q < queries; q++) {
                 String arg = data.consumeString(40);
@@ -67,6 +63,9 @@ class RdFuzzTest {
                 request = b.build();
             } catch (IllegalArgumentException e) {
                 continue; // not a request a peer could send (e.g. an option over 255 bytes)
+            }
+            if (id != null) {
+                request = Rd.withIdentity(request, id); // as a DTLS session would authenticate it
             }
             Response r = router.handle(request).join();
             assertThat(r).isNotNull();

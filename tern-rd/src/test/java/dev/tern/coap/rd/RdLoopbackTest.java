@@ -14,14 +14,18 @@ import dev.tern.coap.Observation;
 import dev.tern.coap.Options;
 import dev.tern.coap.Request;
 import dev.tern.coap.Response;
+import dev.tern.coap.Service;
 import dev.tern.coap.internal.codec.DecodeResult;
 import dev.tern.coap.internal.codec.Message;
 import dev.tern.coap.internal.codec.MessageDecoder;
 import dev.tern.coap.internal.codec.MessageEncoder;
+import dev.tern.coap.testkit.CoapMessage;
+import dev.tern.coap.testkit.ManualScheduler;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
@@ -111,16 +115,43 @@ class RdLoopbackTest {
         assertThat(client.call(Request.post(uri("/.well-known/rd")).build()).code()).isEqualTo(Code.BAD_REQUEST);
     }
 
-    /** RFC 9176 §4: the lookup routes and discovery answer group requests; registration does not. */
+    /**
+     * RFC 9176 §4: the lookup routes and discovery answer group requests; registration does not. The
+     * requests arrive at a server's engine as received on All-CoAP-Nodes (RFC 7252 §8), on a manual
+     * clock; what the directory's routes answer is recorded, and what the engine sends is read back.
+     */
     @Test
     void groupRequestsReachLookupsOnly() {
-        Request.Builder lookup = Request.get("coap://224.0.1.187/rd-lookup/ep").peer(Rd.address(5)).multicast(true);
-        assertThat(rd.router().handle(lookup.build()).join().code()).isEqualTo(Code.CONTENT);
-        Request.Builder core = Request.get("coap://224.0.1.187/.well-known/core?rt=core.rd").peer(Rd.address(5))
-                .multicast(true);
-        assertThat(rd.router().handle(core.build()).join().payloadString()).contains("</rd>");
-        Request.Builder register = Request.post("coap://224.0.1.187/rd?ep=x").peer(Rd.address(5)).multicast(true);
-        assertThat(rd.router().handle(register.build()).join().code()).isEqualTo(Code.NOT_FOUND);
+        ManualScheduler clock = new ManualScheduler();
+        GroupTransport group = new GroupTransport(Rd.address(1), clock);
+        List<Response> routed = new ArrayList<>();
+        Service recording = request -> rd.router().handle(request).thenApply(r -> {
+            routed.add(r);
+            return r;
+        });
+        InetSocketAddress peer = Rd.address(5);
+        try (CoapServer groupServer = CoapServer.builder().transport(group, clock).executor(Runnable::run)
+                .service(recording).build().start()) {
+            group.deliverToGroup(CoapMessage.get(MessageType.NON, 0x2001, Bytes.fromHex("b1"), "/rd-lookup/ep")
+                    .encode(), peer);
+            group.deliverToGroup(new CoapMessage(MessageType.NON, Code.GET, 0x2002, Bytes.fromHex("b2"),
+                    Options.builder().uriPath("/.well-known/core").uriQuery("rt=core.rd").build(), Bytes.EMPTY)
+                    .encode(), peer);
+            clock.advance(Duration.ofSeconds(10)); // past the Leisure of group responses (RFC 7252 §8.2)
+            assertThat(routed).hasSize(2);
+            assertThat(routed.get(0).code()).isEqualTo(Code.CONTENT);
+            assertThat(routed.get(1).payloadString()).contains("</rd>");
+            assertThat(group.sent()).hasSize(2).allSatisfy(d -> assertThat(d.destination()).isEqualTo(peer));
+
+            group.deliverToGroup(new CoapMessage(MessageType.NON, Code.POST, 0x2003, Bytes.fromHex("b3"),
+                    Options.builder().uriPath("/rd").uriQuery("ep=x").contentFormat(40).build(),
+                    Bytes.utf8("</a>")).encode(), peer);
+            clock.advance(Duration.ofSeconds(10));
+            assertThat(routed).hasSize(3);
+            assertThat(routed.get(2).code()).isEqualTo(Code.NOT_FOUND);
+            assertThat(group.sent()).as("no error answer to a group request (RFC 7252 §8.2)").hasSize(2);
+            assertThat(rd.registrationCount()).isZero();
+        }
     }
 
     private static void send(DatagramSocket s, InetSocketAddress to, Message m) throws Exception {
