@@ -78,6 +78,11 @@ public final class DemoResources {
 
     /** The demo resources on {@code clock}, {@code /time} notifying on {@code ticker}'s ticks. */
     static Router router(Clock clock, ResourceLimits limits, Ticker ticker) {
+        return routes(clock, limits, ticker).build();
+    }
+
+    /** The demo routes, to add more (e.g. a Resource Directory) before building. */
+    static Router.Builder routes(Clock clock, ResourceLimits limits, Ticker ticker) {
         DemoResources r = new DemoResources(clock, limits);
         ticker.every(TICK, r.time, ObservableResource::changed);
         return Router.builder()
@@ -88,8 +93,7 @@ public final class DemoResources {
                 .put("/echo", r::echoPut)
                 .get("/counter", r::counterGet, text("GET the count, POST to increment"))
                 .post("/counter", r::counterPost)
-                .get("/whoami", DemoResources::whoami, text("Your DTLS identity"))
-                .build();
+                .get("/whoami", DemoResources::whoami, text("Your DTLS identity"));
     }
 
     /** The link attributes of a text resource: {@code title} and {@code ct=0} (RFC 6690 §2, RFC 7252 §7.2.1). */

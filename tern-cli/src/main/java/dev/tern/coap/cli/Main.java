@@ -61,6 +61,9 @@ public final class Main {
         subcommands.put("bench", () -> new CommandLine(new BenchCommand(io)));
         subcommands.put("discover", () -> new CommandLine(new DiscoverCommand(io, exchangers)));
         subcommands.put("serve", () -> new CommandLine(new ServeCommand(io)));
+        subcommands.put("rd", () -> new CommandLine(new RdCommand())
+                .addSubcommand("register", new RdRegisterCommand(io, exchangers))
+                .addSubcommand("lookup", new RdLookupCommand(io, exchangers)));
         // bash/zsh completion script: source <(bin/tern generate-completion)
         subcommands.put("generate-completion", picocli.AutoComplete.GenerateCompletion::new);
         boolean one = first != null && subcommands.containsKey(first) && !first.equals("generate-completion");

@@ -106,6 +106,11 @@ public final class PlugtestResources {
 
     /** The plugtest resources on {@code clock}, {@code /obs} changing on {@code ticker}'s ticks. */
     static Router router(Duration separateDelay, ResourceLimits limits, Clock clock, Ticker ticker) {
+        return routes(separateDelay, limits, clock, ticker).build();
+    }
+
+    /** The plugtest routes, to add more (e.g. a Resource Directory) before building. */
+    static Router.Builder routes(Duration separateDelay, ResourceLimits limits, Clock clock, Ticker ticker) {
         PlugtestResources r = new PlugtestResources(separateDelay, limits, clock);
         Router.Builder b = Router.builder()
                 .get("/test", req -> Response.builder(Code.CONTENT).payload(describe(req))
@@ -143,7 +148,7 @@ public final class PlugtestResources {
                 .get("/path/sub3", req -> Response.content("/path/sub3"), text("Hierarchical link description sub-resource"))
                 ;
         // The observable and block-wise resources come last, as in the ETSI test descriptions.
-        return LargePlugtest.addTo(ObservePlugtest.addTo(b, clock, ticker), limits, clock).build();
+        return LargePlugtest.addTo(ObservePlugtest.addTo(b, clock, ticker), limits, clock);
     }
 
     /** The link attributes of a text resource: {@code title} and {@code ct=0} (RFC 6690 §2, RFC 7252 §7.2.1). */

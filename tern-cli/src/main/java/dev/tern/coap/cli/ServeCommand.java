@@ -3,9 +3,11 @@ package dev.tern.coap.cli;
 import dev.tern.coap.CoapException;
 import dev.tern.coap.CoapServer;
 import dev.tern.coap.Router;
+import dev.tern.coap.rd.ResourceDirectory;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -38,6 +40,7 @@ public final class ServeCommand implements Callable<Integer> {
     private volatile CoapServer secureServer;
     private volatile dev.tern.coap.proxy.CoapProxy proxy;
     private volatile MetricsHttpServer metricsServer;
+    private volatile ResourceDirectory directory;
     private boolean closed;
 
     @Option(names = {"-p", "--port"}, paramLabel = "PORT", description = "UDP port (default: ${DEFAULT-VALUE}; 0 picks one)")
@@ -82,6 +85,14 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = {"-v", "--verbose"}, description = "show every message received (<) and sent (>) on stderr")
     boolean verbose;
 
+    @Option(names = "--rd", description = {"also host a Resource Directory (RFC 9176): POST /rd, /.well-known/rd,",
+        "/reg/ID, GET /rd-lookup/ep and /rd-lookup/res"})
+    boolean rd;
+
+    @Option(names = "--rd-max-registrations", paramLabel = "N",
+            description = "with --rd: at most N registrations, 5.03 beyond (default: ${DEFAULT-VALUE})")
+    int rdMaxRegistrations = 10_000;
+
     @ArgGroup(validate = false, heading = DtlsServerFlags.HEADING)
     DtlsServerFlags dtls = new DtlsServerFlags();
 
@@ -110,6 +121,9 @@ public final class ServeCommand implements Callable<Integer> {
         if (maxStored < 1 || maxStoredBytes < 1) {
             throw new UsageException("--max-stored and --max-stored-bytes must be at least 1");
         }
+        if (rdMaxRegistrations < 1) {
+            throw new UsageException("--rd-max-registrations must be at least 1");
+        }
         ResourceLimits limits = new ResourceLimits(maxStored, maxStoredBytes, storedLifetime);
         DtlsServerFlags secure = dtls != null ? dtls : new DtlsServerFlags();
         secure.check();
@@ -131,8 +145,14 @@ public final class ServeCommand implements Callable<Integer> {
         if (dtlsServer != null) {
             Ticker.daemon().every(HandshakeFailureLog.WINDOW, failures, HandshakeFailureLog::flush);
         }
-        Router router = plugtest ? PlugtestResources.router(PlugtestResources.SEPARATE_DELAY, limits)
-                : DemoResources.router(limits);
+        Router.Builder routes = plugtest
+                ? PlugtestResources.routes(PlugtestResources.SEPARATE_DELAY, limits, Clock.systemUTC(), Ticker.daemon())
+                : DemoResources.routes(Clock.systemUTC(), limits, Ticker.daemon());
+        if (rd) {
+            directory = ResourceDirectory.builder().maxRegistrations(rdMaxRegistrations).build();
+            directory.addTo(routes);
+        }
+        Router router = routes.build();
         dev.tern.coap.Service app = router;
         if (proxying.enabled()) {
             proxy = proxying.build();
@@ -146,6 +166,8 @@ public final class ServeCommand implements Callable<Integer> {
                 metricsServer = new MetricsHttpServer(new InetSocketAddress(InetAddress.getByName(metricsBind),
                         metricsPort), () -> address() != null).start();
             } catch (java.io.IOException e) {
+                closeDirectory();
+                closeProxy();
                 io.err().println("tern: cannot serve metrics on " + metricsBind + " port " + metricsPort + ": "
                         + e.getMessage());
                 return ExitCodes.ERROR;
@@ -169,6 +191,7 @@ public final class ServeCommand implements Callable<Integer> {
             server = b.build().start();
         } catch (CoapException e) {
             closeMetrics();
+            closeDirectory();
             io.err().println("tern: cannot serve on " + (bind == null ? "port " : bind + " port ") + port + ": "
                     + e.getMessage());
             closeProxy();
@@ -194,6 +217,7 @@ public final class ServeCommand implements Callable<Integer> {
                 server.close();
                 closeProxy();
                 closeMetrics();
+                closeDirectory();
                 io.err().println("tern: cannot serve coaps on " + (bind == null ? "port " : bind + " port ")
                         + secure.port() + ": " + e.getMessage());
                 return ExitCodes.ERROR;
@@ -201,7 +225,8 @@ public final class ServeCommand implements Callable<Integer> {
         }
         Thread hook = new Thread(this::shutDown, "tern-serve-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
-        String names = String.join(", ", plugtest ? PlugtestResources.NAMES : DemoResources.NAMES);
+        String names = String.join(", ", plugtest ? PlugtestResources.NAMES : DemoResources.NAMES)
+                + (rd ? ", Resource Directory rd" : "");
         io.err().println("tern: serving coap://" + Addresses.format(server.localAddress()) + "/ (" + names + ")"
                 + (multicast ? " and All-CoAP-Nodes" : ""));
         if (multicast) {
@@ -279,9 +304,18 @@ public final class ServeCommand implements Callable<Integer> {
                 secureServer.close();
             }
             closeProxy();
+            closeDirectory();
         }
         stopped.countDown();
         closeMetrics();
+    }
+
+    private void closeDirectory() {
+        ResourceDirectory d = directory;
+        if (d != null) {
+            directory = null;
+            d.close();
+        }
     }
 
     private void closeMetrics() {

@@ -47,7 +47,8 @@ class ApiListingTest {
                 Arguments.of("tern-testkit", InMemoryNetwork.class),
                 Arguments.of("tern-micrometer", TernMetrics.class),
                 Arguments.of("tern-oscore", OscoreLayer.class),
-                Arguments.of("tern-proxy", dev.tern.coap.proxy.CoapProxy.class));
+                Arguments.of("tern-proxy", dev.tern.coap.proxy.CoapProxy.class),
+                Arguments.of("tern-rd", dev.tern.coap.rd.ResourceDirectory.class));
     }
 
     @ParameterizedTest(name = "{0}")

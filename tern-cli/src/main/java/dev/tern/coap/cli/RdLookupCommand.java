@@ -1,0 +1,146 @@
+package dev.tern.coap.cli;
+
+import dev.tern.coap.EndpointConfig;
+import dev.tern.coap.Link;
+import dev.tern.coap.LinkFormat;
+import dev.tern.coap.LinkFormatException;
+import dev.tern.coap.Method;
+import dev.tern.coap.OptionNumber;
+import dev.tern.coap.Request;
+import dev.tern.coap.Response;
+import dev.tern.coap.spi.SecurityLayer;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code tern rd lookup URI ep|res [FILTER...]}: the lookup interface of a Resource Directory (RFC 9176 §6). */
+@Command(name = "lookup", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        sortOptions = false, usageHelpAutoWidth = true,
+        description = {"Look up endpoints (ep: GET /rd-lookup/ep) or resources (res: GET /rd-lookup/res) in a",
+            "Resource Directory (RFC 9176 §6). Each FILTER is NAME=VALUE (a trailing * matches a prefix)",
+            "or NAME, e.g. rt=temperature* ep=lamp-1 href=/reg/*; all must match."},
+        footer = {"", "On a terminal each link is one line with its attributes; piped, the link-format payload",
+            "is written as received. Exit status as for 'tern get'."})
+final class RdLookupCommand implements Callable<Integer> {
+    /** What is looked up. */
+    enum Kind {
+        ep, res
+    }
+
+    private final Io io;
+    private final Exchanger.Factory exchangers;
+
+    @Parameters(index = "0", paramLabel = "URI", description = "the directory, e.g. coap://rd.example (the path is ignored)")
+    String uri;
+
+    @Parameters(index = "1", paramLabel = "ep|res", description = "endpoints (ep) or resources (res)")
+    Kind kind;
+
+    @Parameters(index = "2..*", paramLabel = "FILTER", description = "NAME=VALUE or NAME")
+    List<String> filters = new ArrayList<>();
+
+    @Option(names = "--page", paramLabel = "N", description = "the page (from 0) of --count results")
+    Integer page;
+
+    @Option(names = "--count", paramLabel = "N", description = "at most N results")
+    Integer count;
+
+    @Option(names = "--format", paramLabel = "FORMAT", description = "text (default) or json")
+    OutputFormat format = OutputFormat.text;
+
+    @Option(names = {"-B", "--max-time"}, paramLabel = "SECONDS", converter = SecondsConverter.class,
+            description = "give up after SECONDS (default: 93 s)")
+    Duration maxTime;
+
+    @Option(names = {"-v", "--verbose"}, description = "show the messages sent (>) and received (<) on stderr")
+    boolean verbose;
+
+    @Option(names = {"-q", "--quiet"}, description = "no diagnostics on stderr; only the exit status tells")
+    boolean quiet;
+
+    @ArgGroup(validate = false, heading = DtlsClientFlags.HEADING)
+    DtlsClientFlags.Standard dtls = new DtlsClientFlags.Standard();
+
+    RdLookupCommand(Io io, Exchanger.Factory exchangers) {
+        this.io = io;
+        this.exchangers = exchangers;
+    }
+
+    @Override
+    public Integer call() {
+        if ((page != null && page < 0) || (count != null && count < 0)) {
+            throw new UsageException("--page and --count must not be negative");
+        }
+        Target target = Target.parse(uri);
+        DtlsClientFlags flags = dtls != null ? dtls : new DtlsClientFlags.Standard();
+        SecurityLayer security = flags.layer(target, io.err());
+        java.util.Optional<InetSocketAddress> resolved = target.resolveOrReport(io.err(), quiet);
+        if (resolved.isEmpty()) {
+            return ExitCodes.ERROR;
+        }
+        Request.Builder b = Request.builder(Method.GET, target.uri()).peer(resolved.get())
+                .options(o -> o.remove(OptionNumber.URI_QUERY)).path("/rd-lookup/" + kind);
+        filters.forEach(b::query);
+        if (page != null) {
+            b.query("page=" + page);
+        }
+        if (count != null) {
+            b.query("count=" + count);
+        }
+        if (maxTime != null) {
+            b.timeout(maxTime);
+        }
+        Request request = b.build();
+        Duration timeout = maxTime != null ? maxTime : EndpointConfig.defaults().requestTimeout();
+        try (Exchanger client = exchangers.open(verbose ? new TraceWriter(io.err(), false) : null, security)) {
+            Response r = client.send(request).get(timeout.plusSeconds(2).toMillis(), TimeUnit.MILLISECONDS);
+            return print(r);
+        } catch (ExecutionException | TimeoutException | RuntimeException e) {
+            return Failures.report(e, request.uri(), timeout, io.err(), quiet);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Failures.report(e, request.uri(), timeout, io.err(), quiet);
+        }
+    }
+
+    private int print(Response r) {
+        int status = ExitCodes.of(r.code());
+        if (status != ExitCodes.OK) {
+            if (!quiet) {
+                io.err().println("tern: " + r.code() + " " + r.code().reason()
+                        + (r.payload().isEmpty() ? "" : ": " + r.payloadString()));
+            }
+            return status;
+        }
+        List<Link> links;
+        try {
+            links = LinkFormat.parse(r.payloadString());
+        } catch (LinkFormatException e) {
+            io.out().println(r.payloadString());
+            if (!quiet) {
+                io.err().println("tern: the response is not valid link-format: " + e.getMessage());
+            }
+            return ExitCodes.ERROR;
+        }
+        if (format == OutputFormat.json) {
+            List<String> objects = new ArrayList<>();
+            links.forEach(l -> objects.add(LinkPrinter.json(l, null)));
+            io.out().println("[" + String.join(",", objects) + "]");
+        } else if (io.terminal()) {
+            LinkPrinter.aligned(links).forEach(io.out()::println);
+        } else if (!links.isEmpty()) {
+            io.out().println(r.payloadString());
+        }
+        io.out().flush();
+        return ExitCodes.OK;
+    }
+}
