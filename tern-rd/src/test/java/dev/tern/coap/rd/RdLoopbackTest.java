@@ -132,6 +132,7 @@ class RdLoopbackTest {
         InetSocketAddress peer = Rd.address(5);
         try (CoapServer groupServer = CoapServer.builder().transport(group, clock).executor(Runnable::run)
                 .service(recording).build().start()) {
+            assertThat(groupServer.localAddress()).isEqualTo(Rd.address(1));
             group.deliverToGroup(CoapMessage.get(MessageType.NON, 0x2001, Bytes.fromHex("b1"), "/rd-lookup/ep")
                     .encode(), peer);
             group.deliverToGroup(new CoapMessage(MessageType.NON, Code.GET, 0x2002, Bytes.fromHex("b2"),
