@@ -179,16 +179,7 @@ public final class DiscoverCommand implements Callable<Integer> {
             io.err().println("tern: no resource at " + response.peer().map(Addresses::format).orElse("the server")
                     + " matches " + filters());
         }
-        if (format == OutputFormat.json) {
-            List<String> objects = new ArrayList<>();
-            links.forEach(l -> objects.add(LinkPrinter.json(l, null)));
-            io.out().println("[" + String.join(",", objects) + "]");
-        } else if (io.terminal()) {
-            LinkPrinter.aligned(links).forEach(io.out()::println);
-        } else {
-            io.out().println(response.payloadString());
-        }
-        io.out().flush();
+        LinkPrinter.print(io, links, response.payloadString(), format);
         return ExitCodes.OK;
     }
 

@@ -12,6 +12,24 @@ final class LinkPrinter {
     }
 
     /**
+     * Prints {@code links} on {@code io}'s stdout: a JSON array with {@code --format json}, aligned
+     * columns on a terminal, else the server's link-format text {@code raw} as it came (nothing when
+     * null).
+     */
+    static void print(Io io, List<Link> links, String raw, OutputFormat format) {
+        if (format == OutputFormat.json) {
+            List<String> objects = new java.util.ArrayList<>();
+            links.forEach(l -> objects.add(json(l, null)));
+            io.out().println("[" + String.join(",", objects) + "]");
+        } else if (io.terminal()) {
+            aligned(links).forEach(io.out()::println);
+        } else if (raw != null) {
+            io.out().println(raw);
+        }
+        io.out().flush();
+    }
+
+    /**
      * One link per line: the target, padded so that the attributes line up, then the attributes as
      * in link-format ({@code rt="x" ct=0 obs}), separated by spaces.
      */

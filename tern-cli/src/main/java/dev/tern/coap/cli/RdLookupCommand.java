@@ -1,6 +1,5 @@
 package dev.tern.coap.cli;
 
-import dev.tern.coap.EndpointConfig;
 import dev.tern.coap.Link;
 import dev.tern.coap.LinkFormat;
 import dev.tern.coap.LinkFormatException;
@@ -14,9 +13,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -99,28 +95,10 @@ final class RdLookupCommand implements Callable<Integer> {
         if (maxTime != null) {
             b.timeout(maxTime);
         }
-        Request request = b.build();
-        Duration timeout = maxTime != null ? maxTime : EndpointConfig.defaults().requestTimeout();
-        try (Exchanger client = exchangers.open(verbose ? new TraceWriter(io.err(), false) : null, security)) {
-            Response r = client.send(request).get(timeout.plusSeconds(2).toMillis(), TimeUnit.MILLISECONDS);
-            return print(r);
-        } catch (ExecutionException | TimeoutException | RuntimeException e) {
-            return Failures.report(e, request.uri(), timeout, io.err(), quiet);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return Failures.report(e, request.uri(), timeout, io.err(), quiet);
-        }
+        return RdExchange.send(io, exchangers, security, b.build(), maxTime, verbose, quiet, this::print);
     }
 
     private int print(Response r) {
-        int status = ExitCodes.of(r.code());
-        if (status != ExitCodes.OK) {
-            if (!quiet) {
-                io.err().println("tern: " + r.code() + " " + r.code().reason()
-                        + (r.payload().isEmpty() ? "" : ": " + r.payloadString()));
-            }
-            return status;
-        }
         List<Link> links;
         try {
             links = LinkFormat.parse(r.payloadString());
@@ -131,16 +109,7 @@ final class RdLookupCommand implements Callable<Integer> {
             }
             return ExitCodes.ERROR;
         }
-        if (format == OutputFormat.json) {
-            List<String> objects = new ArrayList<>();
-            links.forEach(l -> objects.add(LinkPrinter.json(l, null)));
-            io.out().println("[" + String.join(",", objects) + "]");
-        } else if (io.terminal()) {
-            LinkPrinter.aligned(links).forEach(io.out()::println);
-        } else if (!links.isEmpty()) {
-            io.out().println(r.payloadString());
-        }
-        io.out().flush();
+        LinkPrinter.print(io, links, links.isEmpty() ? null : r.payloadString(), format);
         return ExitCodes.OK;
     }
 }

@@ -6,14 +6,10 @@ import dev.tern.coap.LinkFormatException;
 import dev.tern.coap.Method;
 import dev.tern.coap.OptionNumber;
 import dev.tern.coap.Request;
-import dev.tern.coap.Response;
 import dev.tern.coap.spi.SecurityLayer;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -115,26 +111,10 @@ final class RdRegisterCommand implements Callable<Integer> {
         if (maxTime != null) {
             b.timeout(maxTime);
         }
-        Request request = b.build();
-        Duration timeout = maxTime != null ? maxTime : dev.tern.coap.EndpointConfig.defaults().requestTimeout();
-        try (Exchanger client = exchangers.open(verbose ? new TraceWriter(io.err(), false) : null, security)) {
-            Response r = client.send(request).get(timeout.plusSeconds(2).toMillis(), TimeUnit.MILLISECONDS);
-            int status = ExitCodes.of(r.code());
-            if (status != ExitCodes.OK) {
-                if (!quiet) {
-                    io.err().println("tern: " + r.code() + " " + r.code().reason()
-                            + (r.payload().isEmpty() ? "" : ": " + r.payloadString()));
-                }
-                return status;
-            }
+        return RdExchange.send(io, exchangers, security, b.build(), maxTime, verbose, quiet, r -> {
             io.out().println("/" + String.join("/", r.options().locationPath()));
             io.out().flush();
             return ExitCodes.OK;
-        } catch (ExecutionException | TimeoutException | RuntimeException e) {
-            return Failures.report(e, request.uri(), timeout, io.err(), quiet);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return Failures.report(e, request.uri(), timeout, io.err(), quiet);
-        }
+        });
     }
 }
