@@ -9,7 +9,6 @@ import dev.tern.coap.EndpointConfig;
 import dev.tern.coap.Request;
 import dev.tern.coap.Response;
 import dev.tern.coap.Router;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,43 +26,21 @@ import org.junit.jupiter.api.Timeout;
  * no support) and then sends its {@code -T} token; libcoap's server takes long tokens with
  * {@code -T max_token_size} and answers RST to them without it.
  *
- * <p>The binaries are looked for in {@value #BIN_ENV} or else where the script puts them,
+ * <p>The binaries are looked for in {@value Peers#LIBCOAP_434_BIN_ENV} or else where the script puts them,
  * {@code ${TERN_PEERS:-$HOME/.cache/tern-peers}/libcoap-4.3.4/bin}. Missing: skipped, with the way
- * to get them; a failure under {@code TERN_INTEROP_REQUIRED=1} only when {@value #BIN_ENV} is set
+ * to get them; a failure under {@code TERN_INTEROP_REQUIRED=1} only when {@value Peers#LIBCOAP_434_BIN_ENV} is set
  * (CI sets it when the script worked there).
  */
 @Timeout(120)
 class LibcoapExtendedTokenInteropTest {
     /** The directory with libcoap 4.3.4's wrappers; CI sets it when the download script succeeded. */
-    static final String BIN_ENV = "TERN_LIBCOAP_434_BIN";
     private static final Duration PROCESS_TIMEOUT = Duration.ofSeconds(30);
     private static final Pattern TOKEN = Pattern.compile("Token=0x([0-9a-fA-F]+)");
     private static Path bin;
 
     @BeforeAll
     static void libcoap434Present() {
-        String configured = System.getenv(BIN_ENV);
-        Path dir;
-        if (configured != null && !configured.isEmpty()) {
-            dir = Path.of(configured);
-        } else {
-            String peers = System.getenv("TERN_PEERS");
-            dir = (peers == null || peers.isEmpty() ? Path.of(System.getProperty("user.home"), ".cache", "tern-peers")
-                    : Path.of(peers)).resolve("libcoap-4.3.4").resolve("bin");
-        }
-        boolean present = Files.isExecutable(dir.resolve("coap-client-notls"))
-                && Files.isExecutable(dir.resolve("coap-server-notls"));
-        String missing = "libcoap 4.3.4 (coap-client-notls, coap-server-notls) not found in " + dir
-                + "; run shared/peers/libcoap-trixie.sh (it prints the directory) or set " + BIN_ENV;
-        if (configured == null || configured.isEmpty()) {
-            if (!present) {
-                System.err.println("[tern-interop] " + missing + "; skipped");
-                org.junit.jupiter.api.Assumptions.abort(missing);
-            }
-        } else {
-            Peers.requirePeer(present, missing);
-        }
-        bin = dir;
+        bin = Peers.libcoap434("coap-client-notls", "coap-server-notls");
     }
 
     private static String tool(String name) {

@@ -43,29 +43,7 @@ class LibcoapOscoreInteropTest {
 
     @BeforeAll
     static void libcoap434Present() {
-        String configured = System.getenv(LibcoapExtendedTokenInteropTest.BIN_ENV);
-        Path d;
-        if (configured != null && !configured.isEmpty()) {
-            d = Path.of(configured);
-        } else {
-            String peers = System.getenv("TERN_PEERS");
-            d = (peers == null || peers.isEmpty() ? Path.of(System.getProperty("user.home"), ".cache", "tern-peers")
-                    : Path.of(peers)).resolve("libcoap-4.3.4").resolve("bin");
-        }
-        boolean present = Files.isExecutable(d.resolve("coap-client-openssl"))
-                && Files.isExecutable(d.resolve("coap-server-openssl"));
-        String missing = "libcoap 4.3.4 (coap-client-openssl, coap-server-openssl) not found in " + d
-                + "; run shared/peers/libcoap-trixie.sh (it prints the directory) or set "
-                + LibcoapExtendedTokenInteropTest.BIN_ENV;
-        if (configured == null || configured.isEmpty()) {
-            if (!present) {
-                System.err.println("[tern-interop] " + missing + "; skipped");
-                org.junit.jupiter.api.Assumptions.abort(missing);
-            }
-        } else {
-            Peers.requirePeer(present, missing);
-        }
-        bin = d;
+        bin = Peers.libcoap434("coap-client-openssl", "coap-server-openssl");
     }
 
     private static String tool(String name) {

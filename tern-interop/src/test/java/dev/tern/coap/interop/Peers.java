@@ -37,6 +37,43 @@ final class Peers {
      * Passes when {@code available}; otherwise fails the calling test (or class, from
      * {@code @BeforeAll}) if {@link #required()}, else aborts it as skipped.
      */
+    /** Where {@code scripts/libcoap-trixie.sh} leaves libcoap 4.3.4, or {@value #LIBCOAP_434_BIN_ENV} says. */
+    static final String LIBCOAP_434_BIN_ENV = "TERN_LIBCOAP_434_BIN";
+
+    /**
+     * The bin directory of libcoap 4.3.4 holding {@code tools}: from {@value #LIBCOAP_434_BIN_ENV}, else
+     * where {@code scripts/libcoap-trixie.sh} puts it ({@code $TERN_PEERS} or {@code ~/.cache/tern-peers}).
+     * Missing tools abort the tests, and fail them only when the variable was set (and
+     * {@code TERN_INTEROP_REQUIRED=1}): the unpack is optional where the packages cannot be had.
+     */
+    static java.nio.file.Path libcoap434(String... tools) {
+        String configured = System.getenv(LIBCOAP_434_BIN_ENV);
+        java.nio.file.Path dir;
+        if (configured != null && !configured.isEmpty()) {
+            dir = java.nio.file.Path.of(configured);
+        } else {
+            String peers = System.getenv("TERN_PEERS");
+            dir = (peers == null || peers.isEmpty()
+                    ? java.nio.file.Path.of(System.getProperty("user.home"), ".cache", "tern-peers")
+                    : java.nio.file.Path.of(peers)).resolve("libcoap-4.3.4").resolve("bin");
+        }
+        boolean present = true;
+        for (String tool : tools) {
+            present &= java.nio.file.Files.isExecutable(dir.resolve(tool));
+        }
+        String missing = "libcoap 4.3.4 (" + String.join(", ", tools) + ") not found in " + dir
+                + "; run scripts/libcoap-trixie.sh (it prints the directory) or set " + LIBCOAP_434_BIN_ENV;
+        if (configured == null || configured.isEmpty()) {
+            if (!present) {
+                System.err.println("[tern-interop] " + missing + "; skipped");
+                Assumptions.abort(missing);
+            }
+        } else {
+            requirePeer(present, missing);
+        }
+        return dir;
+    }
+
     static void requirePeer(boolean available, String missing) {
         if (available) {
             return;
