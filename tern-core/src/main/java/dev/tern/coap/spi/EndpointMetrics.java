@@ -50,6 +50,25 @@ public interface EndpointMetrics {
         return 1;
     }
 
+    /**
+     * The listener one endpoint reports to, asked once when the endpoint is assembled; the default
+     * is this listener itself. The engine calls {@link #requestHandled} of the returned listener
+     * from that endpoint's I/O thread only (one thread, in order), so an implementation may count
+     * requests there without an atomic read-modify-write per request, and sum the endpoints' counts
+     * when it is read. The returned listener is told {@link #endpointClosed()} when the endpoint
+     * closes.
+     */
+    default EndpointMetrics forEndpoint() {
+        return this;
+    }
+
+    /**
+     * The endpoint that got this listener from {@link #forEndpoint()} has closed: it reports nothing
+     * more (an implementation folds what it counted for that endpoint into its totals).
+     */
+    default void endpointClosed() {
+    }
+
     /** The handler executor refused a request, which got 5.03 with Max-Age (RFC 7252 §5.9.3.4). */
     default void executorRejected() {
     }

@@ -16,7 +16,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReferenceArray;
-import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Records what CoAP endpoints do in a Micrometer {@link MeterRegistry}: give one instance to
@@ -47,7 +46,8 @@ import java.util.concurrent.atomic.LongAdder;
  * ({@value #DEFAULT_MAX_ROUTES} by default) are kept, later ones count as {@code other}, so that the
  * number of meters stays bounded. The hot
  * path allocates nothing once the meters of a (route, method, code) exist: a request costs a map
- * look-up and a {@link LongAdder} increment, and one request in {@code latencySampling} two clock
+ * look-up and a single-writer counter increment (each endpoint counts on its own I/O thread; a
+ * scrape adds the endpoints up), and one request in {@code latencySampling} two clock
  * reads and a timer record.
  */
 public final class TernMetrics implements EndpointMetrics {
@@ -125,6 +125,16 @@ public final class TernMetrics implements EndpointMetrics {
         return new Builder(Objects.requireNonNull(registry, "registry"));
     }
 
+    /**
+     * A listener for one endpoint: it counts that endpoint's requests on its I/O thread without an
+     * atomic read-modify-write, and the scrape adds them to the totals; everything else it passes to
+     * this instance.
+     */
+    @Override
+    public EndpointMetrics forEndpoint() {
+        return new EndpointCounts(this);
+    }
+
     @Override
     public int handlerLatencySampling() {
         return latencySampling;
@@ -138,7 +148,7 @@ public final class TernMetrics implements EndpointMetrics {
     @Override
     public void requestHandled(Code method, Code response, String route, long handlerNanos) {
         MethodMeters m = route(route).method(method);
-        m.requests(response).increment();
+        m.requests(response).shared.increment();
         if (handlerNanos >= 0) {
             m.latency.record(handlerNanos, TimeUnit.NANOSECONDS);
         }
@@ -269,11 +279,11 @@ public final class TernMetrics implements EndpointMetrics {
     }
 
     /** The latency timer of one (route, method) and its request counts by response code. */
-    private final class MethodMeters {
+    final class MethodMeters {
         final String route;
         final String method;
         final Timer latency;
-        final AtomicReferenceArray<LongAdder> byCode = new AtomicReferenceArray<>(256);
+        final AtomicReferenceArray<RequestCount> byCode = new AtomicReferenceArray<>(256);
 
         MethodMeters(String route, String method) {
             this.route = route;
@@ -286,21 +296,31 @@ public final class TernMetrics implements EndpointMetrics {
         }
 
         /** The count behind {@code coap.requests}: a function counter reads it at scrape time. */
-        LongAdder requests(Code response) {
-            LongAdder c = byCode.get((response.codeClass() << 5 | response.detail()) & 0xFF);
+        RequestCount requests(Code response) {
+            RequestCount c = byCode.get(codeIndex(response));
             return c != null ? c : newRequests(response);
         }
 
-        private LongAdder newRequests(Code response) {
-            int i = (response.codeClass() << 5 | response.detail()) & 0xFF;
-            LongAdder fresh = new LongAdder();
+        private RequestCount newRequests(Code response) {
+            int i = codeIndex(response);
+            RequestCount fresh = new RequestCount();
             if (byCode.compareAndSet(i, null, fresh)) {
-                FunctionCounter.builder("coap.requests", fresh, LongAdder::doubleValue)
+                FunctionCounter.builder("coap.requests", fresh, RequestCount::value)
                         .description("requests answered (RFC 7252 5)").tags(tags)
                         .tags("method", method, "code", response.toString(), "route", route).register(registry);
             }
             return byCode.get(i);
         }
+    }
+
+    /** The index of a response code in {@link MethodMeters#byCode}. */
+    static int codeIndex(Code response) {
+        return (response.codeClass() << 5 | response.detail()) & 0xFF;
+    }
+
+    /** The meters of a (route, method), for an endpoint's own counts ({@link EndpointCounts}). */
+    MethodMeters meters(String route, Code method) {
+        return route(route).method(method);
     }
 
     /** Builds a {@link TernMetrics}. */

@@ -214,6 +214,31 @@ class TernMetricsTest {
     }
 
     @Test
+    void endpointsSharingOneListenerAddUpAndKeepTheirCountsAfterClosing() {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        TernMetrics shared = TernMetrics.of(registry);
+        Router hello = Router.builder().get("/hello", r -> Response.content("Hello World!")).build();
+        try (CoapServer a = CoapServer.builder().port(0).bind("127.0.0.1").service(hello).metrics(shared).build().start()) {
+            try (CoapServer b = CoapServer.builder().port(0).bind("127.0.0.1").service(hello).metrics(shared).build()
+                    .start()) {
+                for (int i = 0; i < 3; i++) {
+                    client.get("coap://127.0.0.1:" + a.port() + "/hello");
+                    client.get("coap://127.0.0.1:" + b.port() + "/hello");
+                }
+                assertThat(count(registry, "coap.requests", "route", "/hello", "code", "2.05")).isEqualTo(6);
+            }
+            // b closed: its three stay in the total (a counter never goes down); a keeps counting.
+            assertThat(count(registry, "coap.requests", "route", "/hello", "code", "2.05")).isEqualTo(6);
+            client.get("coap://127.0.0.1:" + a.port() + "/hello");
+            assertThat(count(registry, "coap.requests", "route", "/hello", "code", "2.05")).isEqualTo(7);
+        }
+        assertThat(count(registry, "coap.requests", "route", "/hello", "code", "2.05")).isEqualTo(7);
+        shared.requestHandled(dev.tern.coap.Code.GET, dev.tern.coap.Code.CONTENT, "/hello", -1); // direct use
+        assertThat(count(registry, "coap.requests", "route", "/hello", "code", "2.05")).isEqualTo(8);
+        assertThat(registry.find("coap.requests").functionCounters()).hasSize(1);
+    }
+
+    @Test
     void dtlsHandshakesAndSessions() {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         TernMetrics m = TernMetrics.of(registry);

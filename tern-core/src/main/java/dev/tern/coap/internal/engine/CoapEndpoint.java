@@ -63,6 +63,8 @@ public final class CoapEndpoint implements AutoCloseable {
     private final EndpointConfig config;
     /** The object-security layer, or null; observations and group requests cannot pass it yet. */
     private final ObjectSecurity security;
+    /** This endpoint's metrics listener ({@link EndpointMetrics#forEndpoint()}). */
+    private final EndpointMetrics metrics;
     /** Requests waiting out a 4.29's Max-Age before they go again (RFC 8516 §3); failed on close. */
     private final java.util.Set<CompletableFuture<Response>> waitingRetries =
             java.util.concurrent.ConcurrentHashMap.newKeySet();
@@ -79,6 +81,7 @@ public final class CoapEndpoint implements AutoCloseable {
         this.server = server;
         this.config = config;
         this.security = security;
+        this.metrics = metrics;
         this.blockwise = new BlockwiseClient(security == null ? this::sendOne
                 : (request, destination) -> security.clientFilter().filter(request, r -> sendOne(r, destination)),
                 config, metrics);
@@ -119,6 +122,7 @@ public final class CoapEndpoint implements AutoCloseable {
         if (service != null && proxy != null) {
             service = proxyDispatch(service, proxy);
         }
+        metrics = metrics.forEndpoint(); // this endpoint's own counts (single writer: its I/O thread)
         Transport wire = tracer == null ? transport : new TracingTransport(transport, tracer);
         MessageLayer messages = new MessageLayer(wire, scheduler, config, random, metrics);
         ClientExchanges client = new ClientExchanges(messages, scheduler, config, random, metrics);
@@ -426,6 +430,7 @@ public final class CoapEndpoint implements AutoCloseable {
             if (server != null) {
                 server.close();
             }
+            metrics.endpointClosed();
             drained.complete(null);
         });
         if (!scheduler.inSchedulerThread()) {
