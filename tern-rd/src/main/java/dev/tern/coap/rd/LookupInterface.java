@@ -37,7 +37,7 @@ final class LookupInterface {
         Query q = Query.of(request, maxResults);
         List<Link> out = new ArrayList<>();
         int skip = q.offset();
-        for (Registration r : q.candidates(store)) {
+        for (Registration r : q.candidates(store, true)) {
             if (!q.matchesEndpoint(r)) {
                 continue;
             }
@@ -64,7 +64,7 @@ final class LookupInterface {
         int skip = q.offset();
         boolean[] open = new boolean[q.filters.size()];
         outer:
-        for (Registration r : q.candidates(store)) {
+        for (Registration r : q.candidates(store, false)) {
             if (!q.openForResources(r, open)) {
                 continue;
             }
@@ -205,11 +205,22 @@ final class LookupInterface {
             return new Query(filters, page == null ? 0 : page, c);
         }
 
-        /** The registrations to test: only those of that name when a filter asks for an exact {@code ep}. */
-        List<Registration> candidates(RegistrationStore store) {
+        /**
+         * The registrations to test: only those of that name when a filter asks for an exact
+         * {@code ep}, else only those with a link of a matching {@code rt} when a filter names one
+         * (from the store's index; not for an endpoint lookup whose {@code rt} filter also matches
+         * the endpoints' own {@code core.rd-ep}, which every registration has), else all.
+         */
+        List<Registration> candidates(RegistrationStore store, boolean endpointLookup) {
             for (Filter f : filters) {
                 if (f.name.equals("ep") && f.value != null && !f.prefix) {
                     return store.snapshotByEp(f.value);
+                }
+            }
+            for (Filter f : filters) {
+                if (f.name.equals("rt") && f.value != null && !(f.prefix && f.value.isEmpty())
+                        && !(endpointLookup && f.matchesValue(Registration.RT_ENDPOINT))) {
+                    return store.snapshotByRt(f.value, f.prefix);
                 }
             }
             return store.snapshot();

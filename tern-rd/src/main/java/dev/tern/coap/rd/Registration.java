@@ -32,6 +32,7 @@ final class Registration {
     final String peerKey;
     final Link endpointLink;
     final Set<String> linkAttributeNames; // of every link, so a lookup skips registrations at once
+    private final Set<String> rtTokens;   // the rt values of every link, for the store's index
 
     Registration(String id, String ep, String sector, String base, long lifetimeSeconds,
                  Map<String, String> attributes, List<Link> links, PeerIdentity identity, String peerKey) {
@@ -47,12 +48,26 @@ final class Registration {
         this.resolved = resolve(base, links);
         this.endpointLink = endpointLink();
         Set<String> names = new HashSet<>();
+        Set<String> rts = new HashSet<>();
         for (Link l : resolved) {
             for (Link.Attribute a : l.attributes()) {
                 names.add(a.name());
+                if (a.name().equals("rt")) {
+                    for (String token : a.value().split("\\s+")) { // a space-separated list (RFC 6690 §3.1)
+                        if (!token.isEmpty()) {
+                            rts.add(token);
+                        }
+                    }
+                }
             }
         }
         this.linkAttributeNames = Set.copyOf(names);
+        this.rtTokens = Set.copyOf(rts);
+    }
+
+    /** The resource types of this registration's links ({@code rt} tokens, RFC 6690 §3.1). */
+    Set<String> rtTokens() {
+        return rtTokens;
     }
 
     /** The path of the registration resource, e.g. {@code /reg/4f2a} (RFC 9176 §5, Location-Path). */

@@ -5,11 +5,15 @@ import dev.tern.coap.PeerIdentity;
 import dev.tern.coap.spi.Scheduler;
 import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -27,16 +31,22 @@ final class RegistrationStore {
     private final Map<String, String> idByName = new HashMap<>();
     private final Map<String, Integer> perPeer = new HashMap<>();
     private final Map<String, List<String>> idsByEp = new HashMap<>(); // lookups by ep=NAME (§6.1)
+    /** Registrations by the {@code rt} tokens of their links: lookups by rt=VALUE or rt=PREFIX* (§6.1). */
+    private final TreeMap<String, Set<String>> idsByRt = new TreeMap<>();
+    private long nextSeq;
 
     /** A registration with its deadline; replaced as a whole on update. */
     private static final class Entry {
         final Registration registration;
         final long expiresAt;
+        /** The order of first registration, kept across updates: lookups list in this order (§6). */
+        final long seq;
         Scheduler.Cancellable timer;
 
-        Entry(Registration registration, long expiresAt) {
+        Entry(Registration registration, long expiresAt, long seq) {
             this.registration = registration;
             this.expiresAt = expiresAt;
+            this.seq = seq;
         }
     }
 
@@ -159,6 +169,53 @@ final class RegistrationStore {
         return out;
     }
 
+    /**
+     * The live registrations with a link whose {@code rt} has the token {@code value} (or a token
+     * starting with it, for {@code prefix}), in the order of {@link #snapshot()}: served from the
+     * index, without testing every registration. When more than a quarter of the registrations
+     * have it, all of them instead (the caller tests each anyway).
+     */
+    synchronized List<Registration> snapshotByRt(String value, boolean prefix) {
+        List<Set<String>> hits = new ArrayList<>();
+        int upTo = 0; // an upper bound of the registrations found (one may have several matching tokens)
+        if (prefix) {
+            for (Map.Entry<String, Set<String>> e : idsByRt.tailMap(value, true).entrySet()) {
+                if (!e.getKey().startsWith(value)) {
+                    break;
+                }
+                hits.add(e.getValue());
+                upTo += e.getValue().size();
+            }
+        } else {
+            Set<String> exact = idsByRt.get(value);
+            if (exact != null) {
+                hits.add(exact);
+                upTo = exact.size();
+            }
+        }
+        if (upTo > byId.size() / 4) {
+            return snapshot(); // common: a scan in order finds a page's worth soon, without a sort
+        }
+        Set<String> ids = new HashSet<>();
+        for (Set<String> h : hits) {
+            ids.addAll(h);
+        }
+        long now = scheduler.nanoTime();
+        List<Entry> entries = new ArrayList<>(ids.size());
+        for (String id : ids) {
+            Entry e = byId.get(id);
+            if (e != null && e.expiresAt - now > 0) {
+                entries.add(e);
+            }
+        }
+        entries.sort(Comparator.comparingLong(e -> e.seq));
+        List<Registration> out = new ArrayList<>(entries.size());
+        for (Entry e : entries) {
+            out.add(e.registration);
+        }
+        return out;
+    }
+
     synchronized int size() {
         return byId.size();
     }
@@ -172,6 +229,7 @@ final class RegistrationStore {
         byId.clear();
         idByName.clear();
         idsByEp.clear();
+        idsByRt.clear();
         perPeer.clear();
     }
 
@@ -180,8 +238,12 @@ final class RegistrationStore {
         if (old != null && old.timer != null) {
             old.timer.cancel();
         }
+        if (old != null) {
+            unindex(old.registration);
+        }
+        index(r);
         long lifetimeNanos = TimeUnit.SECONDS.toNanos(r.lifetimeSeconds);
-        Entry e = new Entry(r, scheduler.nanoTime() + lifetimeNanos);
+        Entry e = new Entry(r, scheduler.nanoTime() + lifetimeNanos, old != null ? old.seq : nextSeq++);
         byId.put(r.id, e);
         e.timer = scheduler.schedule(() -> expire(e), lifetimeNanos);
     }
@@ -216,6 +278,7 @@ final class RegistrationStore {
             e.timer.cancel();
         }
         byId.remove(r.id);
+        unindex(r);
         idByName.remove(nameKey(r.sector, r.ep));
         List<String> sameEp = idsByEp.get(r.ep);
         if (sameEp != null) {
@@ -225,6 +288,21 @@ final class RegistrationStore {
             }
         }
         perPeer.computeIfPresent(r.peerKey, (k, n) -> n <= 1 ? null : n - 1);
+    }
+
+    private void index(Registration r) {
+        for (String token : r.rtTokens()) {
+            idsByRt.computeIfAbsent(token, k -> new HashSet<>(2)).add(r.id);
+        }
+    }
+
+    private void unindex(Registration r) {
+        for (String token : r.rtTokens()) {
+            Set<String> ids = idsByRt.get(token);
+            if (ids != null && ids.remove(r.id) && ids.isEmpty()) {
+                idsByRt.remove(token);
+            }
+        }
     }
 
     private static String nameKey(String sector, String ep) {

@@ -74,6 +74,36 @@ class LookupTest {
         assertThat(rd.lookup("/rd-lookup/res?d=floor-3")).hasSize(2);
     }
 
+    /**
+     * RFC 9176 §6.1 lookups by {@code rt} (served from the store's index, not a scan): the same
+     * answer and order as the registrations' own links give, after a re-registration changed the
+     * links, a removal, and with several types in one {@code rt} value.
+     */
+    @Test
+    void resourceTypeLookupsFollowReRegistrationAndRemoval() {
+        rd.post("/rd?ep=multi", "</a>;rt=\"light-lux temperature-c\"", 4);
+        assertThat(rd.lookup("/rd-lookup/res?rt=temperature-c")).extracting(Link::target)
+                .containsExactly("coap://[2001:db8:3::123]:61616/temp", "coap://192.0.2.4:61616/a");
+        assertThat(rd.lookup("/rd-lookup/ep?rt=light-lux")).extracting(l -> l.attribute("ep").orElseThrow())
+                .containsExactly("node1", "lamp-1", "multi");
+        // lamp-1 registers again with other links: it keeps its place, leaves light-lux, joins ext
+        rd.post("/rd?ep=lamp-1", "</switch>;rt=ext", 3);
+        assertThat(rd.lookup("/rd-lookup/res?rt=light-lux")).extracting(Link::target)
+                .containsExactly("coap://[2001:db8:3::123]:61616/light", "coap://192.0.2.4:61616/a");
+        assertThat(rd.lookup("/rd-lookup/res?rt=ext")).extracting(Link::target)
+                .containsExactly("coap://other.example/x", "coap://192.0.2.3:61616/switch");
+        assertThat(rd.lookup("/rd-lookup/res?rt=light*")).hasSize(2);
+        assertThat(rd.lookup("/rd-lookup/res?rt=light*&page=1&count=1")).extracting(Link::target)
+                .containsExactly("coap://192.0.2.4:61616/a");
+        String node1 = rd.lookup("/rd-lookup/ep?ep=node1").get(0).target();
+        assertThat(rd.delete(node1, 1).code()).isEqualTo(Code.DELETED);
+        assertThat(rd.lookup("/rd-lookup/res?rt=temperature*")).extracting(Link::target)
+                .containsExactly("coap://192.0.2.2:61616/temp", "coap://192.0.2.4:61616/a");
+        assertThat(rd.lookup("/rd-lookup/res?rt=light")).isEmpty(); // exact: no token is "light"
+        // the endpoints' own type still lists every endpoint (not served from the index)
+        assertThat(rd.lookup("/rd-lookup/ep?rt=core.rd*")).hasSize(3);
+    }
+
     /** RFC 9176 §6.1: href on endpoint lookup compares the registration resource path. */
     @Test
     void hrefOnEndpointLookup() {
