@@ -27,8 +27,8 @@ public final class ObserveRelationState {
     private final int lastObserve;
 
     /**
-     * A relation of {@code peer}, authenticated as {@code identity} ({@code kind:name} of its
-     * {@code PeerIdentity}, empty for none), registered with {@code request} under {@code token},
+     * A relation of {@code peer}, authenticated as {@code identity} ({@code KIND:cipherSuite:name}
+     * of its {@code PeerIdentity}, empty for none), registered with {@code request} under {@code token},
      * whose last notification carried {@code lastObserve} (24 bits, RFC 7641 §3.2).
      */
     public ObserveRelationState(InetSocketAddress peer, String identity, Request request, Bytes token,
@@ -45,7 +45,7 @@ public final class ObserveRelationState {
         return peer;
     }
 
-    /** The security identity the relation belongs to ({@code kind:name}); empty over plain UDP. */
+    /** The security identity the relation belongs to ({@code KIND:cipherSuite:name}); empty over plain UDP. */
     public Optional<String> identity() {
         return identity.isEmpty() ? Optional.empty() : Optional.of(identity);
     }

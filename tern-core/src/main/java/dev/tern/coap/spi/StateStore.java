@@ -45,7 +45,10 @@ public interface StateStore extends AutoCloseable {
      */
     void flush();
 
-    /** Flushes and releases the store. */
+    /**
+     * Releases the store. No implicit flush: the endpoints that use it flush when they close; the
+     * application that created the store closes it after them.
+     */
     @Override
     void close();
 

@@ -409,6 +409,24 @@ public final class CoapEndpoint implements AutoCloseable {
         return messages.deduplicationEntries();
     }
 
+    /**
+     * The server half's observe relations as state records (RFC 7641 §4.1), read on the scheduler
+     * thread; empty for a client. Call before {@link #close()}, which ends them.
+     */
+    public List<dev.tern.coap.spi.ObserveRelationState> exportRelations() {
+        if (server == null) {
+            return List.of();
+        }
+        return dev.tern.coap.internal.state.OnScheduler.call(scheduler, server::exportRelations);
+    }
+
+    /** Restores saved observe relations into the server half (see {@code RelationReplay}). */
+    public void restoreRelations(List<dev.tern.coap.spi.ObserveRelationState> saved) {
+        if (server != null && !saved.isEmpty()) {
+            scheduler.execute(() -> server.restoreRelations(saved));
+        }
+    }
+
     /** Fails outstanding requests and closes the transport. */
     @Override
     public void close() {
