@@ -77,15 +77,16 @@ public final class StateFileCodec {
      * wrong key or tampered, a record over {@code maxValue} bytes, a count beyond the bytes).
      */
     public static Map<String, Map<Bytes, byte[]>> open(byte[] file, byte[] key, int maxValue) {
-        if (file.length < HEADER) {
-            throw new StateFormatException("truncated: " + file.length + " bytes, shorter than the header");
-        }
-        if (!Arrays.equals(file, 0, MAGIC.length, MAGIC, 0, MAGIC.length)) {
+        int magic = Math.min(file.length, MAGIC.length);
+        if (!Arrays.equals(file, 0, magic, MAGIC, 0, magic)) {
             throw new StateFormatException("not a Tern state file (bad magic)");
         }
-        int version = file[MAGIC.length] & 0xFF;
-        if (version != VERSION) {
-            throw new StateFormatException("state file version " + version + ", this Tern reads version " + VERSION);
+        if (file.length > MAGIC.length && (file[MAGIC.length] & 0xFF) != VERSION) {
+            throw new StateFormatException("state file version " + (file[MAGIC.length] & 0xFF)
+                    + ", this Tern reads version " + VERSION);
+        }
+        if (file.length < HEADER) {
+            throw new StateFormatException("truncated: " + file.length + " bytes, shorter than the header");
         }
         if (file.length < HEADER + TAG_BITS / 8) {
             throw new StateFormatException("truncated: " + file.length + " bytes, no room for the tag");
