@@ -138,8 +138,12 @@ public final class CoapServer implements AutoCloseable {
 
     private void restoreRelations() {
         if (builder.state != null) {
-            EndpointState.restoreRelations(builder.state, endpoints);
+            EndpointState.restoreRelations(builder.state, scheme(), endpoints);
         }
+    }
+
+    private String scheme() {
+        return builder.security == null ? CoapUri.COAP : builder.security.scheme();
     }
 
     /** The state holders: the security layer if it is one, then those given to the builder. */
@@ -218,7 +222,7 @@ public final class CoapServer implements AutoCloseable {
     public synchronized void close() {
         if (builder.state != null && !endpoints.isEmpty() && !stateSaved) {
             stateSaved = true;
-            EndpointState.save(builder.state, endpoints, holders());
+            EndpointState.save(builder.state, scheme(), endpoints, holders());
         }
         endpoints.forEach(CoapEndpoint::close);
         shutdownExecutor();

@@ -19,7 +19,10 @@ import java.util.concurrent.CompletionStage;
  * used from several threads.
  */
 public interface StateStore extends AutoCloseable {
-    /** The namespace of the server's observe relations ({@link ObserveRelationState}). */
+    /**
+     * The namespace of the observe relations ({@link ObserveRelationState}) of a {@code coap}
+     * server; a server of another scheme uses {@link #serverObservations(String)}.
+     */
     String SERVER_OBSERVATIONS = "coap.observe.server";
     /** The namespace of the client's observations ({@link ClientObservationState}). */
     String CLIENT_OBSERVATIONS = "coap.observe.client";
@@ -51,6 +54,15 @@ public interface StateStore extends AutoCloseable {
      */
     @Override
     void close();
+
+    /**
+     * The namespace of the observe relations of a server of {@code scheme}: {@link #SERVER_OBSERVATIONS}
+     * for {@code coap}, with {@code "." + scheme} appended for any other ({@code coaps}), so that a
+     * {@code coap} and a {@code coaps} server sharing one store keep their relations apart (RFC 7252 §9.1).
+     */
+    static String serverObservations(String scheme) {
+        return "coap".equals(scheme) ? SERVER_OBSERVATIONS : SERVER_OBSERVATIONS + "." + scheme;
+    }
 
     /** A store that only lives as long as the process: today's behaviour, and the default. */
     static StateStore inMemory() {

@@ -36,8 +36,8 @@ public final class EndpointState {
     }
 
     /** Once the endpoints run: replays the saved observe relations into the first endpoint. */
-    public static void restoreRelations(StateStore store, List<CoapEndpoint> endpoints) {
-        Map<Bytes, byte[]> records = store.load(StateStore.SERVER_OBSERVATIONS);
+    public static void restoreRelations(StateStore store, String scheme, List<CoapEndpoint> endpoints) {
+        Map<Bytes, byte[]> records = store.load(StateStore.serverObservations(scheme));
         List<ObserveRelationState> relations = new ArrayList<>(records.size());
         for (byte[] r : records.values()) {
             try {
@@ -56,7 +56,8 @@ public final class EndpointState {
      * Before the endpoints close: saves their relations and every holder's state, then flushes.
      * A failure is logged and does not stop the close.
      */
-    public static void save(StateStore store, List<CoapEndpoint> endpoints, List<StateHolder> holders) {
+    public static void save(StateStore store, String scheme, List<CoapEndpoint> endpoints,
+                            List<StateHolder> holders) {
         try {
             Map<Bytes, byte[]> relations = new HashMap<>();
             for (CoapEndpoint e : endpoints) {
@@ -64,7 +65,7 @@ public final class EndpointState {
                     relations.put(s.key(), s.encode());
                 }
             }
-            store.save(StateStore.SERVER_OBSERVATIONS, relations);
+            store.save(StateStore.serverObservations(scheme), relations);
             for (StateHolder h : holders) {
                 store.save(h.stateNamespace(), h.exportState());
             }
