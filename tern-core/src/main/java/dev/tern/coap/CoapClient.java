@@ -75,19 +75,21 @@ public final class CoapClient implements AutoCloseable {
     /** Takes back the saved observations whose listener {@code resume} gives. */
     private Map<Request, Observation> resume(java.util.function.Function<Request, java.util.function.Consumer<Response>> resume) {
         Map<Request, Observation> out = new java.util.LinkedHashMap<>();
-        for (byte[] record : state.load(dev.tern.coap.spi.StateStore.CLIENT_OBSERVATIONS).values()) {
-            dev.tern.coap.spi.ClientObservationState saved;
+        java.util.Collection<byte[]> saved = state.load(dev.tern.coap.spi.StateStore.CLIENT_OBSERVATIONS).values();
+        state.save(dev.tern.coap.spi.StateStore.CLIENT_OBSERVATIONS, Map.of()); // taken: never written back stale
+        for (byte[] record : saved) {
+            dev.tern.coap.spi.ClientObservationState observation;
             try {
-                saved = dev.tern.coap.spi.ClientObservationState.decode(record);
+                observation = dev.tern.coap.spi.ClientObservationState.decode(record);
             } catch (IllegalArgumentException e) {
                 org.slf4j.LoggerFactory.getLogger(CoapClient.class).warn("saved observation skipped: {}", e.getMessage());
                 continue;
             }
-            java.util.function.Consumer<Response> listener = resume.apply(saved.request());
+            java.util.function.Consumer<Response> listener = resume.apply(observation.request());
             if (listener != null) {
                 Observation o = new Observation();
-                endpoint.resumeObservation(saved, o, listener);
-                out.put(saved.request(), o);
+                endpoint.resumeObservation(observation, o, listener);
+                out.put(observation.request(), o);
             }
         }
         return java.util.Collections.unmodifiableMap(out);

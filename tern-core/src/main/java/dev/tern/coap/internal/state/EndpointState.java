@@ -38,6 +38,8 @@ public final class EndpointState {
     /** Once the endpoints run: replays the saved observe relations into the first endpoint. */
     public static void restoreRelations(StateStore store, String scheme, List<CoapEndpoint> endpoints) {
         Map<Bytes, byte[]> records = store.load(StateStore.serverObservations(scheme));
+        // taken: a later flush (another holder's, or a crash before the next close) must not write them back stale
+        store.save(StateStore.serverObservations(scheme), Map.of());
         List<ObserveRelationState> relations = new ArrayList<>(records.size());
         for (byte[] r : records.values()) {
             try {
