@@ -96,8 +96,9 @@ public final class ServeCommand implements Callable<Integer> {
     int rdMaxRegistrations = 10_000;
 
     @Option(names = "--state-dir", paramLabel = "DIR",
-            description = {"keep state across restarts in DIR/state.bin: observe relations and the DTLS resumption",
-                "cache, written on SIGTERM/Ctrl-C, loaded (and removed) on start; needs --state-key"})
+            description = {"keep state across restarts in DIR/state.bin: observe relations, the DTLS resumption",
+                "cache and --rd registrations, written on SIGTERM/Ctrl-C, loaded (and removed) on start;",
+                "needs --state-key"})
     java.nio.file.Path stateDir;
 
     @Option(names = "--state-key", paramLabel = "KEY",
@@ -205,6 +206,9 @@ public final class ServeCommand implements Callable<Integer> {
         }
         CoapServer.Builder b = CoapServer.builder().port(port).service(app).ioThreads(ioThreads);
         configure(b, proxying);
+        if (state != null && directory != null) {
+            b.stateHolder(directory); // RD registrations survive a restart (RFC 9176 §5)
+        }
         if (metricsServer != null) {
             b.metrics(metricsServer.metrics());
         }

@@ -38,11 +38,14 @@ class ServeStateTest {
         final ServeCommand serve;
         final CompletableFuture<Integer> status = new CompletableFuture<>();
 
-        Run(int port, Path key) {
+        Run(int port, Path key, String... more) {
             CommandLine cl = Main.commandLine(output.io);
             serve = (ServeCommand) cl.getSubcommands().get("serve").getCommand();
-            String[] line = {"serve", "--port", Integer.toString(port), "--bind", "127.0.0.1",
-                "--state-dir", dir.resolve("state").toString(), "--state-key", "@" + key};
+            java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("serve", "--port",
+                    Integer.toString(port), "--bind", "127.0.0.1", "--state-dir", dir.resolve("state").toString(),
+                    "--state-key", "@" + key));
+            args.addAll(java.util.List.of(more));
+            String[] line = args.toArray(String[]::new);
             Thread t = new Thread(() -> status.complete(cl.execute(line)), "tern-serve-state-test");
             t.setDaemon(true);
             t.start();
@@ -102,6 +105,26 @@ class ServeStateTest {
                     last = n.options().observe().orElseThrow();
                 }
             }
+        }
+    }
+
+    @Test
+    void rdRegistrationsSurviveARestart() throws Exception {
+        Path key = key("rd.key", "env-free key for the rd test, 32b");
+        int port = freePort();
+        String base = "coap://127.0.0.1:" + port;
+        String location;
+        try (Run first = new Run(port, key, "--rd");
+             dev.tern.coap.CoapClient client = dev.tern.coap.CoapClient.create()) {
+            dev.tern.coap.Response reg = client.call(dev.tern.coap.Request.post(base + "/rd?ep=node-7&lt=600")
+                    .payload("</temp>;rt=temperature").contentFormat(40).build());
+            assertThat(reg.code()).isEqualTo(Code.CREATED);
+            location = "/" + String.join("/", reg.options().locationPath());
+        }
+        try (Run second = new Run(port, key, "--rd");
+             dev.tern.coap.CoapClient client = dev.tern.coap.CoapClient.create()) {
+            assertThat(client.get(base + "/rd-lookup/ep").payloadString()).contains("<" + location + ">")
+                    .contains("ep=\"node-7\"");
         }
     }
 
