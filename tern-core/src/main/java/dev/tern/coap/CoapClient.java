@@ -44,7 +44,7 @@ public final class CoapClient implements AutoCloseable {
             dev.tern.coap.internal.state.EndpointState.restoreHolders(state, List.of(h));
         }
         this.endpoint = assemble(b);
-        this.restored = state == null ? Map.of() : resume(b.resume);
+        this.restored = state == null ? Map.of() : ClientState.resume(state, endpoint, b.resume);
     }
 
     private static CoapEndpoint assemble(Builder b) {
@@ -70,29 +70,6 @@ public final class CoapClient implements AutoCloseable {
             throw e;
         }
         return endpoint;
-    }
-
-    /** Takes back the saved observations whose listener {@code resume} gives. */
-    private Map<Request, Observation> resume(java.util.function.Function<Request, java.util.function.Consumer<Response>> resume) {
-        Map<Request, Observation> out = new java.util.LinkedHashMap<>();
-        java.util.Collection<byte[]> saved = state.load(dev.tern.coap.spi.StateStore.CLIENT_OBSERVATIONS).values();
-        state.save(dev.tern.coap.spi.StateStore.CLIENT_OBSERVATIONS, Map.of()); // taken: never written back stale
-        for (byte[] record : saved) {
-            dev.tern.coap.spi.ClientObservationState observation;
-            try {
-                observation = dev.tern.coap.spi.ClientObservationState.decode(record);
-            } catch (IllegalArgumentException e) {
-                org.slf4j.LoggerFactory.getLogger(CoapClient.class).warn("saved observation skipped: {}", e.getMessage());
-                continue;
-            }
-            java.util.function.Consumer<Response> listener = resume.apply(observation.request());
-            if (listener != null) {
-                Observation o = new Observation();
-                endpoint.resumeObservation(observation, o, listener);
-                out.put(observation.request(), o);
-            }
-        }
-        return java.util.Collections.unmodifiableMap(out);
     }
 
     /**
@@ -276,26 +253,9 @@ public final class CoapClient implements AutoCloseable {
     public void close() {
         if (state != null && !stateSaved) {
             stateSaved = true;
-            saveState();
+            ClientState.save(state, endpoint, securityLayer);
         }
         endpoint.close();
-    }
-
-    private void saveState() {
-        try {
-            Map<Bytes, byte[]> records = new java.util.HashMap<>();
-            for (dev.tern.coap.spi.ClientObservationState o : endpoint.exportObservations()) {
-                records.put(o.key(), o.encode());
-            }
-            state.save(dev.tern.coap.spi.StateStore.CLIENT_OBSERVATIONS, records);
-            if (securityLayer instanceof dev.tern.coap.spi.StateHolder h) {
-                state.save(h.stateNamespace(), h.exportState());
-            }
-            state.flush();
-        } catch (RuntimeException e) {
-            org.slf4j.LoggerFactory.getLogger(CoapClient.class).error("saving the client's state failed: {}",
-                    e.toString());
-        }
     }
 
     /** A client speaks one scheme: coaps only with a security layer, and then never plain coap. */
