@@ -8,6 +8,7 @@ import java.net.UnknownHostException;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -28,17 +29,32 @@ import java.util.concurrent.ExecutionException;
  */
 public final class CoapClient implements AutoCloseable {
     private final CoapEndpoint endpoint;
+    private final dev.tern.coap.spi.StateStore state;
+    private final dev.tern.coap.spi.SecurityLayer securityLayer;
+    private final Map<Request, Observation> restored;
+    private boolean stateSaved;
     /** {@code coap}, or the security layer's scheme ({@code coaps}). */
     private final String scheme;
 
     private CoapClient(Builder b) {
+        this.state = b.state;
+        this.securityLayer = b.security;
+        this.scheme = b.security == null ? CoapUri.COAP : b.security.scheme();
+        if (state != null && b.security instanceof dev.tern.coap.spi.StateHolder h) {
+            dev.tern.coap.internal.state.EndpointState.restoreHolders(state, List.of(h));
+        }
+        this.endpoint = assemble(b);
+        this.restored = state == null ? Map.of() : ClientState.resume(state, endpoint, b.resume);
+    }
+
+    private static CoapEndpoint assemble(Builder b) {
+        CoapEndpoint endpoint;
+        String scheme = b.security == null ? CoapUri.COAP : b.security.scheme();
         if (b.transport != null) {
-            scheme = b.security == null ? CoapUri.COAP : b.security.scheme();
             dev.tern.coap.spi.Transport wire = b.security == null ? b.transport : b.security.wrap(b.transport,
                     b.scheduler, b.metrics);
-            endpoint = CoapEndpoint.assemble(wire, b.scheduler, b.config, null, Runnable::run, scheme, b.tracer,
+            return CoapEndpoint.assemble(wire, b.scheduler, b.config, null, Runnable::run, scheme, b.tracer,
                     null, new SecureRandom(), b.metrics, b.objectSecurity);
-            return;
         }
         InetSocketAddress bind = b.bind == null ? new InetSocketAddress(0) : b.bind;
         UdpEventLoop loop = new UdpEventLoop(bind, 0, "tern-client");
@@ -46,7 +62,6 @@ public final class CoapClient implements AutoCloseable {
             if (b.multicastInterface != null) {
                 loop.multicastInterface(b.multicastInterface);
             }
-            scheme = b.security == null ? CoapUri.COAP : b.security.scheme();
             dev.tern.coap.spi.Transport wire = b.security == null ? loop : b.security.wrap(loop, loop, b.metrics);
             endpoint = CoapEndpoint.assemble(wire, loop, b.config, null, Runnable::run, scheme, b.tracer,
                     null, new SecureRandom(), b.metrics, b.objectSecurity);
@@ -54,6 +69,16 @@ public final class CoapClient implements AutoCloseable {
             loop.close();
             throw e;
         }
+        return endpoint;
+    }
+
+    /**
+     * The observations taken back from the {@link Builder#state state store} when this client was
+     * built, by their registration request (RFC 7641 §3); empty without a store. Each
+     * {@link Observation} is active: {@link Observation#cancel()} deregisters it (§3.6).
+     */
+    public Map<Request, Observation> restoredObservations() {
+        return restored;
     }
 
     /** A client with the default configuration on an ephemeral port. */
@@ -226,6 +251,10 @@ public final class CoapClient implements AutoCloseable {
     /** Fails outstanding requests with {@link CoapTransportException} and releases the socket. */
     @Override
     public void close() {
+        if (state != null && !stateSaved) {
+            stateSaved = true;
+            ClientState.save(state, endpoint, securityLayer);
+        }
         endpoint.close();
     }
 
@@ -280,6 +309,8 @@ public final class CoapClient implements AutoCloseable {
         private dev.tern.coap.spi.Transport transport;
         private dev.tern.coap.spi.Scheduler scheduler;
         private dev.tern.coap.spi.ObjectSecurity objectSecurity;
+        private dev.tern.coap.spi.StateStore state;
+        private java.util.function.Function<Request, java.util.function.Consumer<Response>> resume;
 
         private Builder() {
         }
@@ -359,6 +390,22 @@ public final class CoapClient implements AutoCloseable {
          */
         public Builder metrics(dev.tern.coap.spi.EndpointMetrics metrics) {
             this.metrics = Objects.requireNonNull(metrics, "metrics");
+            return this;
+        }
+
+        /**
+         * Keeps the client's observations (RFC 7641 §3) and its security layer's state (the DTLS
+         * resumption cache) in {@code store} across restarts: saved on {@link CoapClient#close()},
+         * taken back by {@link #build()}. For each saved observation {@code resume} gets the
+         * registration request and returns the listener for its notifications, or null to let it go
+         * (the server's next notification is then answered with RST, which ends it, §3.6); see
+         * {@link CoapClient#restoredObservations()}. {@link #bind} the same local address as before,
+         * since the server sends the notifications there. The store stays open.
+         */
+        public Builder state(dev.tern.coap.spi.StateStore store,
+                             java.util.function.Function<Request, java.util.function.Consumer<Response>> resume) {
+            this.state = Objects.requireNonNull(store, "store");
+            this.resume = Objects.requireNonNull(resume, "resume");
             return this;
         }
 

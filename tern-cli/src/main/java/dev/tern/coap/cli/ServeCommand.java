@@ -32,7 +32,8 @@ import picocli.CommandLine.Option;
             "  tern serve --dtls -c server.crt -j server.key -C ca.crt",
             "  tern serve --dtls --rpk -j server.key --trusted-key client.pub",
             "  tern serve --proxy --proxy-allow 192.0.2.0/24,[2001:db8::1]:5683 --reverse /dev=coap://192.0.2.7",
-            "  tern serve --metrics 9464    (then: curl localhost:9464/metrics)"})
+            "  tern serve --metrics 9464    (then: curl localhost:9464/metrics)",
+            "  tern serve --dtls --psk-file keys.psk --state-dir /var/lib/tern --state-key @state.key"})
 public final class ServeCommand implements Callable<Integer> {
     private final Io io;
     private final CountDownLatch stopped = new CountDownLatch(1);
@@ -42,6 +43,7 @@ public final class ServeCommand implements Callable<Integer> {
     private volatile MetricsHttpServer metricsServer;
     private volatile ResourceDirectory directory;
     private boolean closed;
+    private dev.tern.coap.spi.EncryptedStateFile state;
 
     @Option(names = {"-p", "--port"}, paramLabel = "PORT", description = "UDP port (default: ${DEFAULT-VALUE}; 0 picks one)")
     int port = 5683;
@@ -93,6 +95,17 @@ public final class ServeCommand implements Callable<Integer> {
             description = "with --rd: at most N registrations, 5.03 beyond (default: ${DEFAULT-VALUE})")
     int rdMaxRegistrations = 10_000;
 
+    @Option(names = "--state-dir", paramLabel = "DIR",
+            description = {"keep state across restarts in DIR/state.bin: observe relations, the DTLS resumption",
+                "cache and --rd registrations, written on SIGTERM/Ctrl-C, loaded (and removed) on start;",
+                "needs --state-key"})
+    java.nio.file.Path stateDir;
+
+    @Option(names = "--state-key", paramLabel = "KEY",
+            description = {"key sealing the state file (AES-256-GCM via HKDF-SHA256), at least 16 bytes:",
+                "@FILE or env:VAR (or text, 0x<hex>, hex:<hex>); a wrong key moves the old file aside"})
+    String stateKey;
+
     @ArgGroup(validate = false, heading = DtlsServerFlags.HEADING)
     DtlsServerFlags dtls = new DtlsServerFlags();
 
@@ -124,6 +137,9 @@ public final class ServeCommand implements Callable<Integer> {
         if (rdMaxRegistrations < 1) {
             throw new UsageException("--rd-max-registrations must be at least 1");
         }
+        if ((stateDir == null) != (stateKey == null)) {
+            throw new UsageException("--state-dir and --state-key go together");
+        }
         ResourceLimits limits = new ResourceLimits(maxStored, maxStoredBytes, storedLifetime);
         DtlsServerFlags secure = dtls != null ? dtls : new DtlsServerFlags();
         secure.check();
@@ -144,6 +160,20 @@ public final class ServeCommand implements Callable<Integer> {
                 : null;
         if (dtlsServer != null) {
             Ticker.daemon().every(HandshakeFailureLog.WINDOW, failures, HandshakeFailureLog::flush);
+        }
+        if (stateDir != null) {
+            byte[] key = PskKeys.option(stateKey, "--state-key", KeyHygiene.to(io.err()));
+            try {
+                state = dev.tern.coap.spi.EncryptedStateFile.open(stateDir, key);
+            } catch (IllegalArgumentException e) {
+                throw new UsageException("--state-key: " + e.getMessage());
+            } catch (java.io.UncheckedIOException e) {
+                io.err().println("tern: " + e.getMessage());
+                return ExitCodes.ERROR;
+            } finally {
+                java.util.Arrays.fill(key, (byte) 0);
+            }
+            state.rejection().ifPresent(r -> io.err().println("tern: " + r));
         }
         Router.Builder routes = plugtest
                 ? PlugtestResources.routes(PlugtestResources.SEPARATE_DELAY, limits, Clock.systemUTC(), Ticker.daemon())
@@ -170,11 +200,15 @@ public final class ServeCommand implements Callable<Integer> {
                 closeProxy();
                 io.err().println("tern: cannot serve metrics on " + metricsBind + " port " + metricsPort + ": "
                         + e.getMessage());
+                keepStateFile();
                 return ExitCodes.ERROR;
             }
         }
         CoapServer.Builder b = CoapServer.builder().port(port).service(app).ioThreads(ioThreads);
         configure(b, proxying);
+        if (state != null && directory != null) {
+            b.stateHolder(directory); // RD registrations survive a restart (RFC 9176 §5)
+        }
         if (metricsServer != null) {
             b.metrics(metricsServer.metrics());
         }
@@ -195,6 +229,7 @@ public final class ServeCommand implements Callable<Integer> {
             io.err().println("tern: cannot serve on " + (bind == null ? "port " : bind + " port ") + port + ": "
                     + e.getMessage());
             closeProxy();
+            keepStateFile();
             return ExitCodes.ERROR;
         }
         if (dtlsServer != null) {
@@ -220,6 +255,7 @@ public final class ServeCommand implements Callable<Integer> {
                 closeDirectory();
                 io.err().println("tern: cannot serve coaps on " + (bind == null ? "port " : bind + " port ")
                         + secure.port() + ": " + e.getMessage());
+                keepStateFile();
                 return ExitCodes.ERROR;
             }
         }
@@ -272,6 +308,9 @@ public final class ServeCommand implements Callable<Integer> {
 
     /** The executor and the forward proxy of a server (RFC 7252 §5.7.2), as the flags ask. */
     private void configure(CoapServer.Builder b, ProxyFlags proxying) {
+        if (state != null) {
+            b.state(state);
+        }
         if (proxy == null) {
             b.executor(Runnable::run);
         } else if (proxying.forward) {
@@ -305,9 +344,27 @@ public final class ServeCommand implements Callable<Integer> {
             }
             closeProxy();
             closeDirectory();
+            if (state != null) {
+                state.close();
+            }
         }
         stopped.countDown();
         closeMetrics();
+    }
+
+    /**
+     * Startup failed after the state file was loaded (and removed): writes the loaded state back
+     * untouched, so that the next start still has it.
+     */
+    private void keepStateFile() {
+        if (state != null) {
+            try {
+                state.flush();
+            } catch (RuntimeException e) {
+                io.err().println("tern: " + e.getMessage());
+            }
+            state.close();
+        }
     }
 
     private void closeDirectory() {

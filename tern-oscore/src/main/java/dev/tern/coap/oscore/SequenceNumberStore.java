@@ -46,4 +46,39 @@ public interface SequenceNumberStore {
     static SequenceNumberStore file(Path file) {
         return new FileSequenceNumberStore(file);
     }
+
+    /** The namespace of Sender Sequence Numbers in a {@link dev.tern.coap.spi.StateStore}. */
+    String STATE_NAMESPACE = "oscore.sequence";
+
+    /**
+     * A store kept in a {@link dev.tern.coap.spi.StateStore} (namespace {@link #STATE_NAMESPACE},
+     * key the context key in UTF-8, value 8 bytes big-endian): each {@link #store} puts the value and
+     * {@link dev.tern.coap.spi.StateStore#flush() flushes} the store before it returns, so the
+     * reservation is durable when the context uses it (RFC 8613 Appendix B.1.1). With an
+     * {@code EncryptedStateFile} every reservation rewrites the file: choose a large reservation
+     * window. A value that is not 8 bytes fails the load (never restarts at 0).
+     */
+    static SequenceNumberStore of(dev.tern.coap.spi.StateStore store) {
+        java.util.Objects.requireNonNull(store, "store");
+        return new SequenceNumberStore() {
+            @Override
+            public OptionalLong load(String contextKey) {
+                byte[] v = store.load(STATE_NAMESPACE).get(dev.tern.coap.Bytes.utf8(contextKey));
+                if (v == null) {
+                    return OptionalLong.empty();
+                }
+                if (v.length != Long.BYTES) {
+                    throw new IllegalStateException("stored sequence number of " + v.length + " bytes for a context");
+                }
+                return OptionalLong.of(java.nio.ByteBuffer.wrap(v).getLong());
+            }
+
+            @Override
+            public void store(String contextKey, long nextUnused) {
+                byte[] v = java.nio.ByteBuffer.allocate(Long.BYTES).putLong(nextUnused).array();
+                store.put(STATE_NAMESPACE, dev.tern.coap.Bytes.utf8(contextKey), v).toCompletableFuture().join();
+                store.flush();
+            }
+        };
+    }
 }

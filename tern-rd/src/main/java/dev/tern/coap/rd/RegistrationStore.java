@@ -233,7 +233,44 @@ final class RegistrationStore {
         perPeer.clear();
     }
 
+    /** The live registrations with the time each has left, for a state snapshot. */
+    synchronized Map<Registration, Long> remaining() {
+        long now = scheduler.nanoTime();
+        Map<Registration, Long> out = new LinkedHashMap<>();
+        for (Entry e : byId.values()) {
+            if (e.expiresAt - now > 0) {
+                out.put(e.registration, e.expiresAt - now);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Takes back a saved registration with {@code leftNanos} of its lifetime left (RFC 9176 §5.3),
+     * within the bounds; false (nothing changed) when its location or name is taken, or a bound is
+     * reached.
+     */
+    boolean restore(Registration r, long leftNanos) {
+        synchronized (this) {
+            String name = nameKey(r.sector, r.ep);
+            if (leftNanos <= 0 || byId.containsKey(r.id) || idByName.containsKey(name)
+                    || byId.size() >= maxRegistrations || perPeer.getOrDefault(r.peerKey, 0) >= maxPerPeer) {
+                return false;
+            }
+            idByName.put(name, r.id);
+            idsByEp.computeIfAbsent(r.ep, k -> new ArrayList<>(1)).add(r.id);
+            perPeer.merge(r.peerKey, 1, Integer::sum);
+            put(r, Math.min(leftNanos, TimeUnit.SECONDS.toNanos(r.lifetimeSeconds)));
+        }
+        onChange.run();
+        return true;
+    }
+
     private void put(Registration r) {
+        put(r, TimeUnit.SECONDS.toNanos(r.lifetimeSeconds));
+    }
+
+    private void put(Registration r, long lifetimeNanos) {
         Entry old = byId.get(r.id);
         if (old != null && old.timer != null) {
             old.timer.cancel();
@@ -242,7 +279,6 @@ final class RegistrationStore {
             unindex(old.registration);
         }
         index(r);
-        long lifetimeNanos = TimeUnit.SECONDS.toNanos(r.lifetimeSeconds);
         Entry e = new Entry(r, scheduler.nanoTime() + lifetimeNanos, old != null ? old.seq : nextSeq++);
         byId.put(r.id, e);
         e.timer = scheduler.schedule(() -> expire(e), lifetimeNanos);

@@ -47,7 +47,7 @@ import java.util.concurrent.CompletableFuture;
  * results per lookup, concurrent simple-registration fetches, and how often observers of lookups
  * are notified (changes are coalesced, RFC 7641 §4.5).
  */
-public final class ResourceDirectory implements AutoCloseable {
+public final class ResourceDirectory implements AutoCloseable, dev.tern.coap.spi.StateHolder {
     /** The Resource Type of the registration interface (RFC 9176 §9.3). */
     public static final String RT_DIRECTORY = "core.rd";
     /** The Resource Type of endpoint lookup (RFC 9176 §9.3). */
@@ -116,6 +116,49 @@ public final class ResourceDirectory implements AutoCloseable {
     /** A router serving only the directory (and its {@code /.well-known/core}). */
     public Router router() {
         return addTo(Router.builder()).build();
+    }
+
+    /** The namespace of the registrations in a {@link dev.tern.coap.spi.StateStore}: {@code rd.registrations}. */
+    @Override
+    public String stateNamespace() {
+        return "rd.registrations";
+    }
+
+    /**
+     * The live registrations as records (RFC 9176 §5), each with its wall-clock expiry, keyed by
+     * location. Registrations owned by a raw public key or certificate (§7.5) are left out.
+     */
+    @Override
+    public java.util.Map<dev.tern.coap.Bytes, byte[]> exportState() {
+        long nowMillis = System.currentTimeMillis();
+        java.util.Map<dev.tern.coap.Bytes, byte[]> out = new java.util.HashMap<>();
+        store.remaining().forEach((r, left) -> {
+            byte[] record = RegistrationRecords.encode(r, nowMillis + left / 1_000_000);
+            if (record != null) {
+                out.put(dev.tern.coap.Bytes.utf8(r.id), record);
+            }
+        });
+        return out;
+    }
+
+    /**
+     * Takes back the registrations of {@link #exportState()} with what is left of their lifetime
+     * (the time the directory was down counts: an expired one is dropped, RFC 9176 §5.3), at the
+     * same locations, names and owners. Records that do not decode, and those beyond the bounds,
+     * are skipped.
+     */
+    @Override
+    public void restoreState(java.util.Map<dev.tern.coap.Bytes, byte[]> records) {
+        long nowMillis = System.currentTimeMillis();
+        for (byte[] record : records.values()) {
+            try {
+                RegistrationRecords.Saved s = RegistrationRecords.decode(record);
+                store.restore(s.registration(), (s.expiresAtMillis() - nowMillis) * 1_000_000);
+            } catch (IllegalArgumentException e) {
+                System.getLogger(ResourceDirectory.class.getName()).log(System.Logger.Level.WARNING,
+                        "saved registration skipped: " + e.getMessage());
+            }
+        }
     }
 
     /** The number of live registrations. */
