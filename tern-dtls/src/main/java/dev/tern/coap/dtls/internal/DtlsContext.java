@@ -181,6 +181,12 @@ public final class DtlsContext {
             return null;
         }
         SessionParameters p = serverSessions.get(Hex.toHexString(sessionId));
+        if (p == null) {
+            p = sharedSession(sessionId);
+            if (p != null) {
+                serverSessions.put(Hex.toHexString(sessionId), p);
+            }
+        }
         SessionParameters copy = p == null ? null : copy(p);
         return copy == null ? null : TlsUtils.importSession(sessionId.clone(), copy);
     }
@@ -191,6 +197,38 @@ public final class DtlsContext {
             SessionParameters copy = copy(session.exportSessionParameters());
             if (copy != null) {
                 serverSessions.put(Hex.toHexString(session.getSessionID()), copy);
+                config.resumptionCache().ifPresent(cache -> share(cache, session.getSessionID(), copy));
+            }
+        }
+    }
+
+    /** A session from the shared resumption cache, or null (none there, unreadable, or the cache failed). */
+    private SessionParameters sharedSession(byte[] sessionId) {
+        if (config.resumptionCache().isEmpty()) {
+            return null;
+        }
+        try {
+            return config.resumptionCache().get().get(sessionId.clone())
+                    .map(state -> SessionCodec.decode(state, crypto)).orElse(null);
+        } catch (RuntimeException e) {
+            return null; // a full handshake instead
+        }
+    }
+
+    /** Tells the shared cache of {@code p}, which stays usable (its master secret is copied first). */
+    private void share(dev.tern.coap.dtls.ResumptionCache cache, byte[] sessionId, SessionParameters p) {
+        SessionParameters own = copy(p);
+        if (own == null) {
+            return;
+        }
+        byte[] master = own.getMasterSecret().extract();
+        byte[] state = SessionCodec.encode(own, master);
+        java.util.Arrays.fill(master, (byte) 0);
+        if (state != null) {
+            try {
+                cache.put(sessionId.clone(), state);
+            } catch (RuntimeException e) {
+                // the session stays resumable on this node
             }
         }
     }

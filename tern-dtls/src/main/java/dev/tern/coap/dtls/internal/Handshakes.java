@@ -173,7 +173,7 @@ final class Handshakes {
     private byte[] issueConnectionId(Session s) {
         byte[] cid = new byte[shared.config.connectionIdLength()];
         do {
-            shared.crypto.getSecureRandom().nextBytes(cid);
+            shared.config.connectionIdGenerator().fill(cid, shared.crypto.getSecureRandom());
         } while (shared.sessionsByCid().putIfAbsent(ByteBuffer.wrap(cid.clone()), s) != null);
         s.issuedCid = cid.clone();
         return cid;
