@@ -95,6 +95,11 @@ public final class Forwarder implements AutoCloseable {
         return routes.size();
     }
 
+    /** Whether the node left the cluster (its id may belong to another node now). */
+    boolean closed() {
+        return closed;
+    }
+
     boolean hasRoutes() {
         return !routes.isEmpty();
     }

@@ -11,7 +11,9 @@ import javax.crypto.Mac;
  * another live node (its first CID byte, at byte 11 of the record) goes to that node through the
  * {@link Forwarder} instead of up; records that node forwards here come up as if from the client;
  * datagrams to a client whose records come through another node go back through that node. The
- * test is one byte comparison per datagram: no Redis, no lookup, on the request path.
+ * test is one byte comparison per datagram: no Redis, no lookup, on the request path. Once the node
+ * has left the cluster (its id may be leased to another node) the endpoint neither receives nor
+ * sends: its sessions' Connection IDs no longer name it.
  */
 public final class ForwardingTransport implements Transport {
     private static final int TLS12_CID = 25;
@@ -40,6 +42,9 @@ public final class ForwardingTransport implements Transport {
     }
 
     private void onDatagram(byte[] data, int length, InetSocketAddress source, boolean multicast) {
+        if (forwarder.closed()) {
+            return;
+        }
         if (!multicast && length > CID_OFFSET && data[0] == TLS12_CID) {
             int node = data[CID_OFFSET] & 0xFF;
             if (node != forwarder.nodeId()) {
@@ -74,6 +79,9 @@ public final class ForwardingTransport implements Transport {
 
     @Override
     public void send(byte[] data, int length, InetSocketAddress destination) {
+        if (forwarder.closed()) {
+            return;
+        }
         if (forwarder.hasRoutes()) {
             boolean relayed;
             synchronized (mac) {
