@@ -38,6 +38,7 @@ import java.util.Objects;
  * }</pre>
  */
 public final class Cluster implements AutoCloseable {
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
     private final RedisClient client;
     private final StatefulRedisConnection<String, String> connection;
     private final NodeDirectory directory;
@@ -55,7 +56,8 @@ public final class Cluster implements AutoCloseable {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("not a Redis URI: " + b.redis, e);
         }
-        uri.setTimeout(b.redisTimeout);
+        uri.setTimeout(CONNECT_TIMEOUT); // the connection's first commands, on a cold JVM
+
         client = RedisClient.create(uri);
         client.setOptions(ClientOptions.builder().autoReconnect(true).requestQueueSize(b.maxQueuedWrites)
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.ACCEPT_COMMANDS)
@@ -91,7 +93,7 @@ public final class Cluster implements AutoCloseable {
         while (t.getCause() != null && t.getCause() != t) {
             t = t.getCause();
         }
-        return t == e ? String.valueOf(e.getMessage()) : e.getMessage() + " (" + t.getMessage() + ")";
+        return t == e ? String.valueOf(e.getMessage()) : e.getMessage() + " (" + t + ")";
     }
 
     /** A node configuration with the defaults; {@link Builder#redis} and {@link Builder#secret} are required. */
