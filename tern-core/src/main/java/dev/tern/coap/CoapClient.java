@@ -8,6 +8,7 @@ import java.net.UnknownHostException;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -28,17 +29,32 @@ import java.util.concurrent.ExecutionException;
  */
 public final class CoapClient implements AutoCloseable {
     private final CoapEndpoint endpoint;
+    private final dev.tern.coap.spi.StateStore state;
+    private final dev.tern.coap.spi.SecurityLayer securityLayer;
+    private final Map<Request, Observation> restored;
+    private boolean stateSaved;
     /** {@code coap}, or the security layer's scheme ({@code coaps}). */
     private final String scheme;
 
     private CoapClient(Builder b) {
+        this.state = b.state;
+        this.securityLayer = b.security;
+        this.scheme = b.security == null ? CoapUri.COAP : b.security.scheme();
+        if (state != null && b.security instanceof dev.tern.coap.spi.StateHolder h) {
+            dev.tern.coap.internal.state.EndpointState.restoreHolders(state, List.of(h));
+        }
+        this.endpoint = assemble(b);
+        this.restored = state == null ? Map.of() : resume(b.resume);
+    }
+
+    private static CoapEndpoint assemble(Builder b) {
+        CoapEndpoint endpoint;
+        String scheme = b.security == null ? CoapUri.COAP : b.security.scheme();
         if (b.transport != null) {
-            scheme = b.security == null ? CoapUri.COAP : b.security.scheme();
             dev.tern.coap.spi.Transport wire = b.security == null ? b.transport : b.security.wrap(b.transport,
                     b.scheduler, b.metrics);
-            endpoint = CoapEndpoint.assemble(wire, b.scheduler, b.config, null, Runnable::run, scheme, b.tracer,
+            return CoapEndpoint.assemble(wire, b.scheduler, b.config, null, Runnable::run, scheme, b.tracer,
                     null, new SecureRandom(), b.metrics, b.objectSecurity);
-            return;
         }
         InetSocketAddress bind = b.bind == null ? new InetSocketAddress(0) : b.bind;
         UdpEventLoop loop = new UdpEventLoop(bind, 0, "tern-client");
@@ -46,7 +62,6 @@ public final class CoapClient implements AutoCloseable {
             if (b.multicastInterface != null) {
                 loop.multicastInterface(b.multicastInterface);
             }
-            scheme = b.security == null ? CoapUri.COAP : b.security.scheme();
             dev.tern.coap.spi.Transport wire = b.security == null ? loop : b.security.wrap(loop, loop, b.metrics);
             endpoint = CoapEndpoint.assemble(wire, loop, b.config, null, Runnable::run, scheme, b.tracer,
                     null, new SecureRandom(), b.metrics, b.objectSecurity);
@@ -54,6 +69,37 @@ public final class CoapClient implements AutoCloseable {
             loop.close();
             throw e;
         }
+        return endpoint;
+    }
+
+    /** Takes back the saved observations whose listener {@code resume} gives. */
+    private Map<Request, Observation> resume(java.util.function.Function<Request, java.util.function.Consumer<Response>> resume) {
+        Map<Request, Observation> out = new java.util.LinkedHashMap<>();
+        for (byte[] record : state.load(dev.tern.coap.spi.StateStore.CLIENT_OBSERVATIONS).values()) {
+            dev.tern.coap.spi.ClientObservationState saved;
+            try {
+                saved = dev.tern.coap.spi.ClientObservationState.decode(record);
+            } catch (IllegalArgumentException e) {
+                org.slf4j.LoggerFactory.getLogger(CoapClient.class).warn("saved observation skipped: {}", e.getMessage());
+                continue;
+            }
+            java.util.function.Consumer<Response> listener = resume.apply(saved.request());
+            if (listener != null) {
+                Observation o = new Observation();
+                endpoint.resumeObservation(saved, o, listener);
+                out.put(saved.request(), o);
+            }
+        }
+        return java.util.Collections.unmodifiableMap(out);
+    }
+
+    /**
+     * The observations taken back from the {@link Builder#state state store} when this client was
+     * built, by their registration request (RFC 7641 §3); empty without a store. Each
+     * {@link Observation} is active: {@link Observation#cancel()} deregisters it (§3.6).
+     */
+    public Map<Request, Observation> restoredObservations() {
+        return restored;
     }
 
     /** A client with the default configuration on an ephemeral port. */
@@ -226,7 +272,28 @@ public final class CoapClient implements AutoCloseable {
     /** Fails outstanding requests with {@link CoapTransportException} and releases the socket. */
     @Override
     public void close() {
+        if (state != null && !stateSaved) {
+            stateSaved = true;
+            saveState();
+        }
         endpoint.close();
+    }
+
+    private void saveState() {
+        try {
+            Map<Bytes, byte[]> records = new java.util.HashMap<>();
+            for (dev.tern.coap.spi.ClientObservationState o : endpoint.exportObservations()) {
+                records.put(o.key(), o.encode());
+            }
+            state.save(dev.tern.coap.spi.StateStore.CLIENT_OBSERVATIONS, records);
+            if (securityLayer instanceof dev.tern.coap.spi.StateHolder h) {
+                state.save(h.stateNamespace(), h.exportState());
+            }
+            state.flush();
+        } catch (RuntimeException e) {
+            org.slf4j.LoggerFactory.getLogger(CoapClient.class).error("saving the client's state failed: {}",
+                    e.toString());
+        }
     }
 
     /** A client speaks one scheme: coaps only with a security layer, and then never plain coap. */
@@ -280,6 +347,8 @@ public final class CoapClient implements AutoCloseable {
         private dev.tern.coap.spi.Transport transport;
         private dev.tern.coap.spi.Scheduler scheduler;
         private dev.tern.coap.spi.ObjectSecurity objectSecurity;
+        private dev.tern.coap.spi.StateStore state;
+        private java.util.function.Function<Request, java.util.function.Consumer<Response>> resume;
 
         private Builder() {
         }
@@ -359,6 +428,22 @@ public final class CoapClient implements AutoCloseable {
          */
         public Builder metrics(dev.tern.coap.spi.EndpointMetrics metrics) {
             this.metrics = Objects.requireNonNull(metrics, "metrics");
+            return this;
+        }
+
+        /**
+         * Keeps the client's observations (RFC 7641 §3) and its security layer's state (the DTLS
+         * resumption cache) in {@code store} across restarts: saved on {@link CoapClient#close()},
+         * taken back by {@link #build()}. For each saved observation {@code resume} gets the
+         * registration request and returns the listener for its notifications, or null to let it go
+         * (the server's next notification is then answered with RST, which ends it, §3.6); see
+         * {@link CoapClient#restoredObservations()}. {@link #bind} the same local address as before,
+         * since the server sends the notifications there. The store stays open.
+         */
+        public Builder state(dev.tern.coap.spi.StateStore store,
+                             java.util.function.Function<Request, java.util.function.Consumer<Response>> resume) {
+            this.state = Objects.requireNonNull(store, "store");
+            this.resume = Objects.requireNonNull(resume, "resume");
             return this;
         }
 

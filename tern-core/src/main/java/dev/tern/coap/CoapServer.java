@@ -1,6 +1,7 @@
 package dev.tern.coap;
 
 import dev.tern.coap.internal.engine.CoapEndpoint;
+import dev.tern.coap.internal.state.EndpointState;
 import dev.tern.coap.internal.transport.udp.UdpEventLoop;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -44,6 +45,7 @@ public final class CoapServer implements AutoCloseable {
     private volatile List<CoapEndpoint> endpoints = List.of();
     private ExecutorService ownExecutor;
     private volatile List<NetworkInterface> multicastInterfaces = List.of();
+    private boolean stateSaved;
 
     private CoapServer(Builder builder) {
         this.builder = builder;
@@ -62,8 +64,13 @@ public final class CoapServer implements AutoCloseable {
         if (!endpoints.isEmpty()) {
             throw new IllegalStateException("already started");
         }
+        if (builder.state != null) {
+            EndpointState.restoreHolders(builder.state, holders());
+        }
         if (builder.transport != null) {
-            return startOn(builder.transport, builder.scheduler);
+            startOn(builder.transport, builder.scheduler);
+            restoreRelations();
+            return this;
         }
         if (builder.ioThreads > 1 && !builder.joins.isEmpty()) {
             throw new IllegalStateException("joinMulticast needs ioThreads(1): every SO_REUSEPORT socket on the port"
@@ -125,7 +132,28 @@ public final class CoapServer implements AutoCloseable {
             }
         }
         multicastInterfaces = List.copyOf(joined);
+        restoreRelations();
         return this;
+    }
+
+    private void restoreRelations() {
+        if (builder.state != null) {
+            EndpointState.restoreRelations(builder.state, scheme(), endpoints);
+        }
+    }
+
+    private String scheme() {
+        return builder.security == null ? CoapUri.COAP : builder.security.scheme();
+    }
+
+    /** The state holders: the security layer if it is one, then those given to the builder. */
+    private List<dev.tern.coap.spi.StateHolder> holders() {
+        List<dev.tern.coap.spi.StateHolder> all = new ArrayList<>();
+        if (builder.security instanceof dev.tern.coap.spi.StateHolder h) {
+            all.add(h);
+        }
+        all.addAll(builder.holders);
+        return all;
     }
 
     /** Serves on a transport and scheduler the application gave ({@link Builder#transport}). */
@@ -192,6 +220,10 @@ public final class CoapServer implements AutoCloseable {
     /** Stops serving and releases the sockets and threads. Idempotent. */
     @Override
     public synchronized void close() {
+        if (builder.state != null && !endpoints.isEmpty() && !stateSaved) {
+            stateSaved = true;
+            EndpointState.save(builder.state, scheme(), endpoints, holders());
+        }
         endpoints.forEach(CoapEndpoint::close);
         shutdownExecutor();
     }
@@ -222,8 +254,30 @@ public final class CoapServer implements AutoCloseable {
         private dev.tern.coap.spi.Scheduler scheduler;
         private dev.tern.coap.spi.ObjectSecurity objectSecurity;
         private Service proxy;
+        private dev.tern.coap.spi.StateStore state;
+        private final List<dev.tern.coap.spi.StateHolder> holders = new ArrayList<>();
 
         private Builder() {
+        }
+
+        /**
+         * Keeps the server's state in {@code store} across restarts: on {@link #start()} the
+         * security layer (if it is a {@link dev.tern.coap.spi.StateHolder}, like DTLS with its
+         * resumption cache, RFC 5246 §7.3) and the {@link #stateHolder holders} take back their
+         * records, and the saved observe relations are restored: each registration runs again and
+         * the notifications go on with larger Observe numbers (RFC 7641 §4.4). On {@link #close()}
+         * all of it is saved and {@link dev.tern.coap.spi.StateStore#flush() flushed}. The store
+         * stays open (the application closes it). See {@link dev.tern.coap.spi.EncryptedStateFile}.
+         */
+        public Builder state(dev.tern.coap.spi.StateStore store) {
+            this.state = Objects.requireNonNull(store, "store");
+            return this;
+        }
+
+        /** Adds a component whose state is kept in the {@link #state store} (e.g. a resource directory). */
+        public Builder stateHolder(dev.tern.coap.spi.StateHolder holder) {
+            this.holders.add(Objects.requireNonNull(holder, "holder"));
+            return this;
         }
 
         /**

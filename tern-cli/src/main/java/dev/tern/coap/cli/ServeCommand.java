@@ -32,7 +32,8 @@ import picocli.CommandLine.Option;
             "  tern serve --dtls -c server.crt -j server.key -C ca.crt",
             "  tern serve --dtls --rpk -j server.key --trusted-key client.pub",
             "  tern serve --proxy --proxy-allow 192.0.2.0/24,[2001:db8::1]:5683 --reverse /dev=coap://192.0.2.7",
-            "  tern serve --metrics 9464    (then: curl localhost:9464/metrics)"})
+            "  tern serve --metrics 9464    (then: curl localhost:9464/metrics)",
+            "  tern serve --dtls --psk-file keys.psk --state-dir /var/lib/tern --state-key @state.key"})
 public final class ServeCommand implements Callable<Integer> {
     private final Io io;
     private final CountDownLatch stopped = new CountDownLatch(1);
@@ -43,6 +44,7 @@ public final class ServeCommand implements Callable<Integer> {
     private volatile ResourceDirectory directory;
     private volatile dev.tern.coap.cluster.Cluster clusterNode;
     private boolean closed;
+    private dev.tern.coap.spi.EncryptedStateFile state;
 
     @Option(names = {"-p", "--port"}, paramLabel = "PORT", description = "UDP port (default: ${DEFAULT-VALUE}; 0 picks one)")
     int port = 5683;
@@ -94,6 +96,16 @@ public final class ServeCommand implements Callable<Integer> {
             description = "with --rd: at most N registrations, 5.03 beyond (default: ${DEFAULT-VALUE})")
     int rdMaxRegistrations = 10_000;
 
+    @Option(names = "--state-dir", paramLabel = "DIR",
+            description = {"keep state across restarts in DIR/state.bin: observe relations and the DTLS resumption",
+                "cache, written on SIGTERM/Ctrl-C, loaded (and removed) on start; needs --state-key"})
+    java.nio.file.Path stateDir;
+
+    @Option(names = "--state-key", paramLabel = "KEY",
+            description = {"key sealing the state file (AES-256-GCM via HKDF-SHA256), at least 16 bytes:",
+                "@FILE or env:VAR (or text, 0x<hex>, hex:<hex>); a wrong key moves the old file aside"})
+    String stateKey;
+
     @ArgGroup(validate = false, heading = DtlsServerFlags.HEADING)
     DtlsServerFlags dtls = new DtlsServerFlags();
 
@@ -127,6 +139,9 @@ public final class ServeCommand implements Callable<Integer> {
         }
         if (rdMaxRegistrations < 1) {
             throw new UsageException("--rd-max-registrations must be at least 1");
+        }
+        if ((stateDir == null) != (stateKey == null)) {
+            throw new UsageException("--state-dir and --state-key go together");
         }
         ResourceLimits limits = new ResourceLimits(maxStored, maxStoredBytes, storedLifetime);
         DtlsServerFlags secure = dtls != null ? dtls : new DtlsServerFlags();
@@ -166,6 +181,20 @@ public final class ServeCommand implements Callable<Integer> {
         if (dtlsServer != null) {
             Ticker.daemon().every(HandshakeFailureLog.WINDOW, failures, HandshakeFailureLog::flush);
         }
+        if (stateDir != null) {
+            byte[] key = PskKeys.option(stateKey, "--state-key", KeyHygiene.to(io.err()));
+            try {
+                state = dev.tern.coap.spi.EncryptedStateFile.open(stateDir, key);
+            } catch (IllegalArgumentException e) {
+                throw new UsageException("--state-key: " + e.getMessage());
+            } catch (java.io.UncheckedIOException e) {
+                io.err().println("tern: " + e.getMessage());
+                return ExitCodes.ERROR;
+            } finally {
+                java.util.Arrays.fill(key, (byte) 0);
+            }
+            state.rejection().ifPresent(r -> io.err().println("tern: " + r));
+        }
         Router.Builder routes = plugtest
                 ? PlugtestResources.routes(PlugtestResources.SEPARATE_DELAY, limits, Clock.systemUTC(), Ticker.daemon())
                 : DemoResources.routes(Clock.systemUTC(), limits, Ticker.daemon());
@@ -195,6 +224,7 @@ public final class ServeCommand implements Callable<Integer> {
                 io.err().println("tern: cannot serve metrics on " + metricsBind + " port " + metricsPort + ": "
                         + e.getMessage());
                 closeCluster();
+                keepStateFile();
                 return ExitCodes.ERROR;
             }
         }
@@ -221,6 +251,7 @@ public final class ServeCommand implements Callable<Integer> {
                     + e.getMessage());
             closeProxy();
             closeCluster();
+            keepStateFile();
             return ExitCodes.ERROR;
         }
         if (dtlsServer != null) {
@@ -247,6 +278,7 @@ public final class ServeCommand implements Callable<Integer> {
                 io.err().println("tern: cannot serve coaps on " + (bind == null ? "port " : bind + " port ")
                         + secure.port() + ": " + e.getMessage());
                 closeCluster();
+                keepStateFile();
                 return ExitCodes.ERROR;
             }
         }
@@ -304,6 +336,9 @@ public final class ServeCommand implements Callable<Integer> {
 
     /** The executor and the forward proxy of a server (RFC 7252 §5.7.2), as the flags ask. */
     private void configure(CoapServer.Builder b, ProxyFlags proxying) {
+        if (state != null) {
+            b.state(state);
+        }
         if (proxy == null) {
             b.executor(Runnable::run);
         } else if (proxying.forward) {
@@ -338,6 +373,9 @@ public final class ServeCommand implements Callable<Integer> {
             closeProxy();
             closeDirectory();
             closeCluster();
+            if (state != null) {
+                state.close();
+            }
         }
         stopped.countDown();
         closeMetrics();
@@ -349,6 +387,21 @@ public final class ServeCommand implements Callable<Integer> {
         if (c != null) {
             clusterNode = null;
             c.close();
+        }
+    }
+
+    /**
+     * Startup failed after the state file was loaded (and removed): writes the loaded state back
+     * untouched, so that the next start still has it.
+     */
+    private void keepStateFile() {
+        if (state != null) {
+            try {
+                state.flush();
+            } catch (RuntimeException e) {
+                io.err().println("tern: " + e.getMessage());
+            }
+            state.close();
         }
     }
 

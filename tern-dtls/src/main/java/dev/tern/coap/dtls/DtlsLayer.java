@@ -17,7 +17,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * several I/O threads); they share its credentials, cookie secret and resumption cache. Create
  * one with {@link Dtls#server} or {@link Dtls#client}.
  */
-public final class DtlsLayer implements SecurityLayer {
+public final class DtlsLayer implements SecurityLayer, dev.tern.coap.spi.StateHolder {
     private final DtlsContext context;
     private final List<DtlsTransport> transports = new CopyOnWriteArrayList<>();
 
@@ -77,6 +77,36 @@ public final class DtlsLayer implements SecurityLayer {
             n += t.counts()[0];
         }
         return n;
+    }
+
+    /**
+     * The namespace of the resumption cache in a {@link dev.tern.coap.spi.StateStore}:
+     * {@code dtls.resumption}.
+     */
+    @Override
+    public String stateNamespace() {
+        return "dtls.resumption";
+    }
+
+    /**
+     * The resumption cache (RFC 5246 §7.3) as records, master secrets included: a server's sessions
+     * by ID, a client's by server address. Sessions authenticated by a peer certificate or raw
+     * public key are left out. Seal the records (a {@code StateStore} such as
+     * {@code EncryptedStateFile}); never log them.
+     */
+    @Override
+    public java.util.Map<dev.tern.coap.Bytes, byte[]> exportState() {
+        return context.exportResumption();
+    }
+
+    /**
+     * Takes back the records of {@link #exportState()}: after a restart, a peer resumes its session
+     * with an abbreviated handshake (RFC 5246 §7.3) instead of a full one. Records that do not
+     * decode are skipped; the cache bound applies.
+     */
+    @Override
+    public void restoreState(java.util.Map<dev.tern.coap.Bytes, byte[]> records) {
+        context.importResumption(records);
     }
 
     /** Counters since the layer was created. */

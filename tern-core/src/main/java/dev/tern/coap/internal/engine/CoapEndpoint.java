@@ -409,6 +409,45 @@ public final class CoapEndpoint implements AutoCloseable {
         return messages.deduplicationEntries();
     }
 
+    /**
+     * The server half's observe relations as state records (RFC 7641 §4.1), read on the scheduler
+     * thread; empty for a client. Call before {@link #close()}, which ends them.
+     */
+    public List<dev.tern.coap.spi.ObserveRelationState> exportRelations() {
+        if (server == null) {
+            return List.of();
+        }
+        return dev.tern.coap.internal.state.OnScheduler.call(scheduler, server::exportRelations);
+    }
+
+    /** Restores saved observe relations into the server half (see {@code RelationReplay}). */
+    public void restoreRelations(List<dev.tern.coap.spi.ObserveRelationState> saved) {
+        if (server != null && !saved.isEmpty()) {
+            scheduler.execute(() -> server.restoreRelations(saved));
+        }
+    }
+
+    /** The client half's active observations as state records, read on the scheduler thread. */
+    public List<dev.tern.coap.spi.ClientObservationState> exportObservations() {
+        return dev.tern.coap.internal.state.OnScheduler.call(scheduler, client::exportObservations);
+    }
+
+    /**
+     * Takes back a saved observation (see {@code ClientExchanges.resume}); its futures fail when it
+     * cannot be (token in use, bound reached, closed).
+     */
+    public void resumeObservation(dev.tern.coap.spi.ClientObservationState saved, dev.tern.coap.Observation observation,
+                                  java.util.function.Consumer<Response> listener) {
+        scheduler.execute(() -> {
+            if (closed || !client.resume(saved, observation, listener, blockwise::completeNotification)) {
+                CoapTransportException cause = new CoapTransportException("observation " + saved.token().hex()
+                        + " cannot be resumed: token in use, too many requests or closed");
+                observation.registered().completeExceptionally(cause);
+                observation.ended().completeExceptionally(cause);
+            }
+        });
+    }
+
     /** Fails outstanding requests and closes the transport. */
     @Override
     public void close() {

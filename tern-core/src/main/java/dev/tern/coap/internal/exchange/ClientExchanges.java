@@ -90,6 +90,47 @@ public final class ClientExchanges {
                 blocks);
     }
 
+    /**
+     * The active observations as state records (RFC 7641 §3): server, registration request, token.
+     * On the scheduler thread.
+     */
+    public List<dev.tern.coap.spi.ClientObservationState> exportObservations() {
+        List<dev.tern.coap.spi.ClientObservationState> out = new ArrayList<>();
+        for (Exchange ex : byToken.values()) {
+            if (ex.observation != null && !ex.finished && (ex.observation.active || ex.resumed)) {
+                out.add(new dev.tern.coap.spi.ClientObservationState(ex.destination, ex.request, ex.token));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Takes back an observation a previous process held (RFC 7641 §3) without sending anything: its
+     * token is open again, so the server's next notification reaches {@code listener} (and completes
+     * {@link Observation#registered()}) instead of being answered with RST (§3.6). If none arrives
+     * within {@link #RESUMED_REREGISTRATION}, the registration is sent again with the same token
+     * (§3.3.1). False when the token is already in use or the bound is reached.
+     */
+    public boolean resume(dev.tern.coap.spi.ClientObservationState saved, Observation observation,
+                          Consumer<Response> listener, BlockCompleter blocks) {
+        if (byToken.containsKey(saved.token()) || pending + multicast.pending() >= config.maxClientExchanges()) {
+            return false;
+        }
+        Request request = saved.request().toBuilder().observe().token(saved.token()).build();
+        Exchange ex = new Exchange(request, saved.server(), saved.token(), observation.registered());
+        ex.observation = new ObservationState(observation, listener, blocks);
+        ex.resumed = true;
+        ex.slotReleased = true; // it holds no NSTART slot until it transmits, and then it is established
+        ApiAccess.get().canceller(observation, () -> scheduler.execute(() -> ex.cancelObservation()));
+        byToken.put(saved.token(), ex);
+        pending++;
+        ex.timeoutTimer = scheduler.schedule(ex::reregister, RESUMED_REREGISTRATION.toNanos());
+        return true;
+    }
+
+    /** A resumed observation without a notification for this long registers again (RFC 7641 §3.3.1: Max-Age 60 s). */
+    public static final Duration RESUMED_REREGISTRATION = Duration.ofSeconds(62);
+
     /** Fetches the remaining blocks of a notification that carries Block2 with M=1 (RFC 7959 §2.6). */
     @FunctionalInterface
     public interface BlockCompleter {
@@ -416,6 +457,8 @@ public final class ClientExchanges {
         boolean transmitted;
         boolean finished;
         boolean slotReleased;
+        /** Taken back from a previous process (nothing sent yet by this one). */
+        boolean resumed;
         ObservationState observation;
 
         Exchange(Request request, InetSocketAddress destination, Bytes token, CompletableFuture<Response> future) {

@@ -96,7 +96,7 @@ public final class ServerExchanges {
         this.scheme = scheme;
         this.identities = identities;
         this.separateDelayNanos = config.separateResponseDelay().toNanos();
-        this.observers = new ObserveRelations(messages, scheduler, config, service, executor, metrics);
+        this.observers = new ObserveRelations(messages, scheduler, config, service, executor, metrics, identities);
         this.handlerTimeoutNanos = config.handlerTimeout().toNanos();
         this.amplification = new AmplificationGuard(config, scheduler::nanoTime);
         this.groupLimit = new GroupResponseLimit(config, amplification);
@@ -131,6 +131,26 @@ public final class ServerExchanges {
      */
     public void onAssociationEnded(Object association) {
         observers.endAssociation(association);
+    }
+
+    /** The observe relations as state records (RFC 7641 §4.1); on the scheduler thread. */
+    public java.util.List<dev.tern.coap.spi.ObserveRelationState> exportRelations() {
+        return observers.export();
+    }
+
+    /**
+     * Restores relations a previous process saved, each by running its registration again
+     * ({@link dev.tern.coap.internal.observe.RelationReplay}); the number that could be started.
+     */
+    public int restoreRelations(java.util.List<dev.tern.coap.spi.ObserveRelationState> saved) {
+        int n = 0;
+        for (dev.tern.coap.spi.ObserveRelationState s : saved) {
+            if (dev.tern.coap.internal.observe.RelationReplay.restore(observers, s, scheme, service, executor,
+                    scheduler)) {
+                n++;
+            }
+        }
+        return n;
     }
 
     /** Ends every observe relation. */

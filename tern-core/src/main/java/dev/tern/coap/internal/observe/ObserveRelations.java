@@ -13,6 +13,7 @@ import dev.tern.coap.internal.codec.Message;
 import dev.tern.coap.internal.message.MessageKey;
 import dev.tern.coap.internal.message.MessageLayer;
 import dev.tern.coap.internal.message.Retransmitter;
+import dev.tern.coap.internal.state.IdentityText;
 import dev.tern.coap.spi.EndpointMetrics;
 import dev.tern.coap.spi.Scheduler;
 import java.net.InetSocketAddress;
@@ -46,16 +47,19 @@ public final class ObserveRelations {
     private final Service service;
     private final Executor executor;
     private final EndpointMetrics metrics;
+    private final java.util.function.Function<InetSocketAddress, dev.tern.coap.PeerIdentity> identities;
     private final HashMap<Key, Relation> relations = new HashMap<>();
     private final HashMap<MessageKey, Relation> nonNotifications = new HashMap<>();
     /** Relations by security association, so that one ending finds its relations without a scan. */
     private final HashMap<Object, java.util.Set<Relation>> byAssociation = new HashMap<>();
     private volatile int size;
 
-    /** Creates the relation table. */
+    /** Creates the relation table; {@code identities} tells who a peer authenticated as (null for none). */
     public ObserveRelations(MessageLayer messages, Scheduler scheduler, EndpointConfig config, Service service,
-                            Executor executor, EndpointMetrics metrics) {
+                            Executor executor, EndpointMetrics metrics,
+                            java.util.function.Function<InetSocketAddress, dev.tern.coap.PeerIdentity> identities) {
         this.messages = messages;
+        this.identities = identities;
         this.metrics = metrics;
         this.scheduler = scheduler;
         this.config = config;
@@ -93,6 +97,7 @@ public final class ObserveRelations {
         }
         Request replay = ApiAccess.get().actions(request.toBuilder(), () -> { }, s -> true).build();
         Relation r = new Relation(key, association, replay, source);
+        r.identity = IdentityText.of(request.peerIdentity().orElse(null));
         if (old != null) {
             // §4.4: a re-registration (§3.3.1) stays in the client's relation, so its numbers go on increasing
             r.sequence = old.sequence;
@@ -133,6 +138,44 @@ public final class ObserveRelations {
         }
     }
 
+    /**
+     * The relations as records for a state store (RFC 7641 §4.1), each with the last Observe number
+     * it sent, so that a restored one goes on above it (§4.4). On the scheduler thread.
+     */
+    public java.util.List<dev.tern.coap.spi.ObserveRelationState> export() {
+        java.util.List<dev.tern.coap.spi.ObserveRelationState> out = new ArrayList<>(relations.size());
+        for (Relation r : relations.values()) {
+            out.add(new dev.tern.coap.spi.ObserveRelationState(r.key.peer, r.identity, r.request, r.key.token,
+                    (r.sequence - 1) & 0xFFFFFF));
+        }
+        return out;
+    }
+
+    /**
+     * Takes back a relation of a previous process whose registration {@link RelationReplay} ran
+     * again and that {@code source} accepted: {@code current} goes out as its next notification,
+     * numbered above the last one sent before the restart (RFC 7641 §4.4); an error response ends
+     * it (§4.2). A relation of a secure peer binds to that peer's next session of the same identity.
+     * On the scheduler thread; ignored when the peer and token hold a relation already or the bound
+     * is reached.
+     */
+    void registerRestored(dev.tern.coap.spi.ObserveRelationState state, Request request, ObservableResource source,
+                          Response current) {
+        Key key = new Key(state.peer(), state.token());
+        if (relations.containsKey(key) || relations.size() >= config.maxObservers()) {
+            return;
+        }
+        Relation r = new Relation(key, null, request, source);
+        r.identity = state.identity().orElse("");
+        r.unbound = !r.identity.isEmpty();
+        r.sequence = (state.lastObserve() + 1) & 0xFFFFFF;
+        relations.put(key, r);
+        size = relations.size();
+        metrics.observerAdded();
+        ApiAccess.get().addObserver(source, r);
+        r.notify(current);
+    }
+
     /** Ends every relation, e.g. when the server closes. */
     public void clear() {
         for (Relation r : new ArrayList<>(relations.values())) {
@@ -142,7 +185,11 @@ public final class ObserveRelations {
 
     private final class Relation implements ApiAccess.Observer, Retransmitter.Listener {
         final Key key;
-        final Object association;
+        Object association;
+        /** Who registered it ({@link IdentityText}); restored secure relations bind to a session of the same. */
+        String identity = "";
+        /** Restored over a secure transport and not bound to a session yet: sends nothing until it is. */
+        boolean unbound;
         final Request request;
         final ObservableResource source;
         int sequence = 2;
@@ -215,7 +262,7 @@ public final class ObserveRelations {
         }
 
         private void notify(Response response) {
-            if (ended) {
+            if (ended || unbound && !bind()) {
                 return;
             }
             if (!response.isSuccess()) {
@@ -257,6 +304,22 @@ public final class ObserveRelations {
                 lastNon = new MessageKey(key.peer, sent.messageId());
                 nonNotifications.put(lastNon, this);
             }
+        }
+
+        /**
+         * A restored relation belongs to the security identity that registered it (RFC 7252 §9.1):
+         * it binds to the peer's current session only when that session authenticated the same
+         * identity; until then its notifications are not sent (a restart loses the old session).
+         */
+        boolean bind() {
+            Object a = messages.association(key.peer);
+            if (a == null || !IdentityText.sameName(identity, identities.apply(key.peer))) {
+                return false;
+            }
+            association = a;
+            unbound = false;
+            byAssociation.computeIfAbsent(a, x -> new java.util.HashSet<>()).add(this);
+            return true;
         }
 
         void end() {

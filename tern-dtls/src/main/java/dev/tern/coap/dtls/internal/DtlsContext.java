@@ -272,6 +272,63 @@ public final class DtlsContext {
         }
     }
 
+    /**
+     * The resumption cache as state records ({@link ResumptionRecords}): the server's sessions by
+     * ID, or the client's by server address.
+     */
+    public Map<dev.tern.coap.Bytes, byte[]> exportResumption() {
+        Map<dev.tern.coap.Bytes, byte[]> out = new java.util.HashMap<>();
+        if (server) {
+            Map<String, SessionParameters> copy;
+            synchronized (serverSessions) {
+                copy = new LinkedHashMap<>(serverSessions);
+            }
+            copy.forEach((id, p) -> {
+                Map.Entry<dev.tern.coap.Bytes, byte[]> e = ResumptionRecords.server(Hex.decode(id), p, crypto);
+                if (e != null) {
+                    out.put(e.getKey(), e.getValue());
+                }
+            });
+        } else {
+            Map<InetSocketAddress, TlsSession> copy;
+            synchronized (clientSessions) {
+                copy = new LinkedHashMap<>(clientSessions);
+            }
+            copy.forEach((peer, s) -> {
+                Map.Entry<dev.tern.coap.Bytes, byte[]> e = ResumptionRecords.client(peer, s, crypto);
+                if (e != null) {
+                    out.put(e.getKey(), e.getValue());
+                }
+            });
+        }
+        return out;
+    }
+
+    /**
+     * Takes back records {@link #exportResumption()} wrote (the cache bound applies); those of the
+     * other role, or that do not decode, are skipped. The number imported.
+     */
+    public int importResumption(Map<dev.tern.coap.Bytes, byte[]> records) {
+        int n = 0;
+        for (Map.Entry<dev.tern.coap.Bytes, byte[]> r : records.entrySet()) {
+            try {
+                if (server && ResumptionRecords.isServer(r.getKey()) && config.sessionCacheSize() > 0) {
+                    ResumptionRecords.Decoded d = ResumptionRecords.decode(r.getValue(), crypto);
+                    serverSessions.put(Hex.toHexString(ResumptionRecords.sessionId(r.getKey())), d.params());
+                    n++;
+                } else if (!server && ResumptionRecords.isClient(r.getKey()) && config.resumption()) {
+                    ResumptionRecords.Decoded d = ResumptionRecords.decode(r.getValue(), crypto);
+                    clientSessions.put(ResumptionRecords.address(r.getKey()), d.session(d.sessionId()));
+                    n++;
+                }
+            } catch (IllegalArgumentException | IOException e) {
+                org.slf4j.LoggerFactory.getLogger(DtlsContext.class).debug("resumption record skipped: {}",
+                        e.getMessage());
+            }
+        }
+        return n;
+    }
+
     /** Captures the HelloVerifyRequest the verifier would send. */
     private static final class Captured implements DatagramSender {
         private final int limit;
