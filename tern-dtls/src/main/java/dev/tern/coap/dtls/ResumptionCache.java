@@ -7,7 +7,9 @@ import java.util.Optional;
  * memory, for example shared by the nodes of a cluster so that a client whose node died resumes
  * on another one with an abbreviated handshake. The in-memory cache of {@link
  * DtlsConfig#sessionCacheSize()} is asked first; this cache is asked on a miss and told of every
- * session that completed a handshake.
+ * session that completed a handshake (the same records as the state SPI's export: sessions
+ * authenticated by a certificate or raw public key are not shared, their peers make a full
+ * handshake on another server).
  *
  * <p>{@code state} holds the session's master secret: an implementation that stores it outside
  * the process must encrypt and authenticate it. Both methods run on handshake threads: {@link #get}

@@ -209,24 +209,21 @@ public final class DtlsContext {
         }
         try {
             return config.resumptionCache().get().get(sessionId.clone())
-                    .map(state -> SessionCodec.decode(state, crypto)).orElse(null);
+                    .map(state -> ResumptionRecords.decode(state, crypto).params()).orElse(null);
         } catch (RuntimeException e) {
-            return null; // a full handshake instead
+            return null; // IllegalArgumentException for a record that does not decode: a full handshake instead
         }
     }
 
-    /** Tells the shared cache of {@code p}, which stays usable (its master secret is copied first). */
+    /**
+     * Tells the shared cache of {@code p} as a state record ({@link ResumptionRecords}, which copies
+     * the master secret); sessions authenticated by a certificate or raw public key are not shared.
+     */
     private void share(dev.tern.coap.dtls.ResumptionCache cache, byte[] sessionId, SessionParameters p) {
-        SessionParameters own = copy(p);
-        if (own == null) {
-            return;
-        }
-        byte[] master = own.getMasterSecret().extract();
-        byte[] state = SessionCodec.encode(own, master);
-        java.util.Arrays.fill(master, (byte) 0);
-        if (state != null) {
+        Map.Entry<dev.tern.coap.Bytes, byte[]> record = ResumptionRecords.server(sessionId, p, crypto);
+        if (record != null) {
             try {
-                cache.put(sessionId.clone(), state);
+                cache.put(sessionId.clone(), record.getValue());
             } catch (RuntimeException e) {
                 // the session stays resumable on this node
             }
