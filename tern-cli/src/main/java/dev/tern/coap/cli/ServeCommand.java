@@ -338,6 +338,8 @@ public final class ServeCommand implements Callable<Integer> {
     private void configure(CoapServer.Builder b, ProxyFlags proxying) {
         if (state != null) {
             b.state(state);
+        } else if (clusterNode != null) {
+            b.state(clusterNode.stateStore()); // relations kept in Redis for the node that takes this id next
         }
         if (proxy == null) {
             b.executor(Runnable::run);

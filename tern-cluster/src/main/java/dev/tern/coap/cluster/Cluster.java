@@ -5,11 +5,13 @@ import dev.tern.coap.cluster.internal.Forwarder;
 import dev.tern.coap.cluster.internal.ForwardingTransport;
 import dev.tern.coap.cluster.internal.NodeDirectory;
 import dev.tern.coap.cluster.internal.RedisResumptionCache;
+import dev.tern.coap.cluster.internal.RedisStateStore;
 import dev.tern.coap.dtls.DtlsConfig;
 import dev.tern.coap.dtls.DtlsLayer;
 import dev.tern.coap.spi.EndpointMetrics;
 import dev.tern.coap.spi.Scheduler;
 import dev.tern.coap.spi.SecurityLayer;
+import dev.tern.coap.spi.StateStore;
 import dev.tern.coap.spi.Transport;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
@@ -45,6 +47,7 @@ public final class Cluster implements AutoCloseable {
     private final Forwarder forwarder;
     private final ClusterKeys keys;
     private final RedisResumptionCache resumption;
+    private final RedisStateStore state;
     private final NodeDirectory.RedisHealth health = new NodeDirectory.RedisHealth();
     private volatile boolean closed;
 
@@ -86,6 +89,7 @@ public final class Cluster implements AutoCloseable {
         }
         forwarder.start(directory);
         resumption = new RedisResumptionCache(connection, keys, b.prefix, b.resumptionTtl, b.redisTimeout, health);
+        state = new RedisStateStore(connection, resumption, b.prefix, directory.nodeId(), b.stateTtl, CONNECT_TIMEOUT);
     }
 
     private static String rootMessage(Throwable e) {
@@ -159,6 +163,18 @@ public final class Cluster implements AutoCloseable {
         };
     }
 
+    /**
+     * The state store of this node id in Redis (the state SPI): give it to {@code
+     * CoapServer.Builder.state(...)}. Observe relations (RFC 7641 §4) and the resumption cache are
+     * saved there, sealed with AES-GCM, when the server closes, and loaded by the next server of
+     * the node that holds this id: a planned restart keeps the observers. State that no node takes
+     * back within {@link Builder#stateTtl} is dropped by Redis. Closing the store does nothing; the
+     * node owns the connection.
+     */
+    public StateStore stateStore() {
+        return state;
+    }
+
     /** The node's figures now. */
     public ClusterStatistics statistics() {
         return forwarder.statistics(resumption, health);
@@ -209,6 +225,7 @@ public final class Cluster implements AutoCloseable {
         private int maxRelayRoutes = 100_000;
         private Duration relayRouteIdle = Duration.ofMinutes(5);
         private Duration maxClockSkew = Duration.ofSeconds(30);
+        private Duration stateTtl = Duration.ofMinutes(10);
 
         private Builder() {
         }
@@ -291,6 +308,12 @@ public final class Cluster implements AutoCloseable {
         /** The largest clock difference accepted in a forwarded frame's timestamp. Default 30 s. */
         public Builder maxClockSkew(Duration skew) {
             this.maxClockSkew = atLeast(skew, Duration.ofSeconds(1), "maxClockSkew");
+            return this;
+        }
+
+        /** How long a node id's saved state waits in Redis for the node that takes the id back. Default 10 min. */
+        public Builder stateTtl(Duration ttl) {
+            this.stateTtl = atLeast(ttl, Duration.ofSeconds(1), "stateTtl");
             return this;
         }
 
