@@ -14,7 +14,7 @@ import java.net.SocketException;
  */
 final class Rebinder implements AutoCloseable {
     private final DatagramSocket front;
-    private final InetSocketAddress target;
+    private volatile InetSocketAddress target;
     private final InetAddress outside;
     private volatile DatagramSocket back;
     private volatile InetSocketAddress client;
@@ -37,6 +37,11 @@ final class Rebinder implements AutoCloseable {
     /** The outside port now. */
     int outsidePort() {
         return back.getLocalPort();
+    }
+
+    /** From now on, datagrams go to {@code next} (the balancer moved the flow). */
+    void retarget(InetSocketAddress next) {
+        target = next;
     }
 
     void rebind() throws SocketException {

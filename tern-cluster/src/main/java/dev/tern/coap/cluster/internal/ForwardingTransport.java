@@ -72,9 +72,14 @@ public final class ForwardingTransport implements Transport {
         });
     }
 
-    /** A reply another node owes {@code client}: out of this node's public socket. */
+    /**
+     * A reply another node owes {@code client}: out of this node's public socket, from the
+     * forwarder's thread (the UDP transport sends from any thread; no hop to the I/O thread).
+     */
     void sendDirect(byte[] data, InetSocketAddress client) {
-        scheduler.execute(() -> datagrams.send(data, data.length, client));
+        if (!forwarder.closed()) {
+            datagrams.send(data, data.length, client);
+        }
     }
 
     @Override
