@@ -98,6 +98,33 @@ class ClusterStateTest {
     }
 
     @Test
+    void writesWhileRedisIsAwayAreQueuedWithinTheBoundAndTheNodeKeepsServing() throws Exception {
+        try (Processes.Redis own = new Processes.Redis();
+             Cluster a = Cluster.builder().redis(own.uri()).secret(ClusterLeaseTest.SECRET).maxQueuedWrites(10)
+                     .leaseTtl(Duration.ofMillis(600)).start();
+             CoapServer server = server(a, ObservableResource.create(), 0);
+             CoapClient client = CoapClient.create()) {
+            String uri = "coap://127.0.0.1:" + server.port() + "/temp";
+            own.stop();
+            List<java.util.concurrent.CompletableFuture<Void>> writes = new java.util.ArrayList<>();
+            for (int i = 0; i < 200; i++) {
+                writes.add(a.stateStore().put("flood", Bytes.fromHex(String.format("%04x", i)), new byte[100])
+                        .toCompletableFuture());
+            }
+            // beyond the queue bound, writes fail at once instead of piling up; the node keeps serving
+            await().atMost(Duration.ofSeconds(10)).until(() -> writes.stream().filter(f -> f.isCompletedExceptionally())
+                    .count() >= 190 - 10);
+            assertThat(client.get(uri, Duration.ofSeconds(10)).payloadString()).startsWith("t");
+            own.start();
+            await().atMost(Duration.ofSeconds(15)).until(() -> writes.stream().allMatch(f -> f.isDone()));
+            assertThat(writes.stream().filter(f -> !f.isCompletedExceptionally()).count()).isLessThanOrEqualTo(10);
+            assertThat(a.stateStore().load("flood")).hasSizeLessThanOrEqualTo(10);
+            await().atMost(Duration.ofSeconds(10)).until(() -> a.members().containsKey(a.nodeId()));
+            assertThat(client.get(uri, Duration.ofSeconds(10)).payloadString()).startsWith("t");
+        }
+    }
+
+    @Test
     void recordsAreSealedAndAnotherSecretReadsNothing() {
         try (Cluster a = node("s2", ClusterLeaseTest.SECRET)) {
             StateStore store = a.stateStore();
