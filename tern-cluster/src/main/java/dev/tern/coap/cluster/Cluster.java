@@ -3,6 +3,7 @@ package dev.tern.coap.cluster;
 import dev.tern.coap.cluster.internal.ClusterKeys;
 import dev.tern.coap.cluster.internal.Forwarder;
 import dev.tern.coap.cluster.internal.ForwardingTransport;
+import dev.tern.coap.cluster.internal.HandshakeCounter;
 import dev.tern.coap.cluster.internal.NodeDirectory;
 import dev.tern.coap.cluster.internal.RedisResumptionCache;
 import dev.tern.coap.cluster.internal.RedisStateStore;
@@ -158,7 +159,8 @@ public final class Cluster implements AutoCloseable {
 
             @Override
             public Transport wrap(Transport datagrams, Scheduler scheduler, EndpointMetrics metrics) {
-                return dtls.wrap(new ForwardingTransport(datagrams, scheduler, forwarder, keys), scheduler, metrics);
+                return dtls.wrap(new ForwardingTransport(datagrams, scheduler, forwarder, keys), scheduler,
+                        new HandshakeCounter(metrics, forwarder.fullHandshakes, forwarder.abbreviatedHandshakes));
             }
         };
     }

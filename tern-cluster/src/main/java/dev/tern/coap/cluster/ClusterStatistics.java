@@ -16,6 +16,8 @@ package dev.tern.coap.cluster;
  * @param droppedOwnerGone records whose Connection ID names a node that is not live
  * @param relayRoutes clients whose records come through another node now
  * @param relayRoutesRefused relay routes refused at the bound
+ * @param fullHandshakes DTLS handshakes completed in full by this node's endpoints
+ * @param abbreviatedHandshakes DTLS handshakes that resumed a session (RFC 5246 §7.3), from memory or Redis
  * @param resumptionHits sessions found in the shared cache
  * @param resumptionMisses session IDs not in the shared cache
  * @param resumptionRejected shared entries that did not authenticate
@@ -26,6 +28,7 @@ package dev.tern.coap.cluster;
 public record ClusterStatistics(int nodeId, int members, long recordsForwarded, long recordsReceived,
                                 long repliesRelayed, long repliesSent, long droppedForged, long droppedNonMember,
                                 long droppedStale, long droppedOwnerGone, int relayRoutes, long relayRoutesRefused,
+                                long fullHandshakes, long abbreviatedHandshakes,
                                 long resumptionHits, long resumptionMisses, long resumptionRejected, long redisErrors,
                                 long redisLatencyMicros, boolean leaseConflict) {
 
@@ -36,7 +39,8 @@ public record ClusterStatistics(int nodeId, int members, long recordsForwarded, 
                 + ",\"repliesSent\":" + repliesSent + ",\"droppedForged\":" + droppedForged
                 + ",\"droppedNonMember\":" + droppedNonMember + ",\"droppedStale\":" + droppedStale
                 + ",\"droppedOwnerGone\":" + droppedOwnerGone + ",\"relayRoutes\":" + relayRoutes
-                + ",\"relayRoutesRefused\":" + relayRoutesRefused + ",\"resumptionHits\":" + resumptionHits
+                + ",\"relayRoutesRefused\":" + relayRoutesRefused + ",\"fullHandshakes\":" + fullHandshakes
+                + ",\"abbreviatedHandshakes\":" + abbreviatedHandshakes + ",\"resumptionHits\":" + resumptionHits
                 + ",\"resumptionMisses\":" + resumptionMisses + ",\"resumptionRejected\":" + resumptionRejected
                 + ",\"redisErrors\":" + redisErrors + ",\"redisLatencyMicros\":" + redisLatencyMicros
                 + ",\"leaseConflict\":" + leaseConflict + "}";

@@ -155,6 +155,8 @@ class ClusterBalancerTest {
                 .orElseThrow();
         long orphans = load.get(victimName);
         long before = handshakes() - victim.dtls().statistics().handshakesCompleted();
+        long fullBefore = nodes.stream().filter(n -> n != victim)
+                .mapToLong(n -> n.cluster().statistics().fullHandshakes()).sum();
         victim.cluster().halt(); // as kill -9: no lease release, no close_notify
         victim.server().close();
         nodes.remove(victim);
@@ -168,6 +170,10 @@ class ClusterBalancerTest {
         }
         // every orphan resumed from Redis; clients of live nodes resumed from memory after their idle second
         assertThat(nodes.stream().mapToLong(n -> n.cluster().statistics().resumptionHits()).sum()).isEqualTo(orphans);
+        assertThat(nodes.stream().mapToLong(n -> n.cluster().statistics().abbreviatedHandshakes()).sum())
+                .isGreaterThanOrEqualTo(orphans);
+        assertThat(nodes.stream().mapToLong(n -> n.cluster().statistics().fullHandshakes()).sum())
+                .as("full handshakes after the crash").isEqualTo(fullBefore);
         assertThat(handshakes() - before).isBetween(orphans, (long) CLIENTS);
         servedBy.forEach((c, node) -> {
             if (node.equals(victimName)) {

@@ -50,6 +50,10 @@ public final class Forwarder implements AutoCloseable {
     final AtomicLong droppedStale = new AtomicLong();
     final AtomicLong droppedOwnerGone = new AtomicLong();
     final AtomicLong routesRefused = new AtomicLong();
+    /** Completed DTLS handshakes of this node's endpoints, full and abbreviated (RFC 5246 §7.3). */
+    public final java.util.concurrent.atomic.LongAdder fullHandshakes = new java.util.concurrent.atomic.LongAdder();
+    /** See {@link #fullHandshakes}. */
+    public final java.util.concurrent.atomic.LongAdder abbreviatedHandshakes = new java.util.concurrent.atomic.LongAdder();
 
     /** Where a client's records come through, and when one last did. */
     private record Route(int node, long lastNanos) {
@@ -217,7 +221,7 @@ public final class Forwarder implements AutoCloseable {
         return new dev.tern.coap.cluster.ClusterStatistics(d.nodeId(), d.members().size(), recordsForwarded.get(),
                 recordsReceived.get(), repliesRelayed.get(), repliesSent.get(), droppedForged.get(),
                 droppedNonMember.get(), droppedStale.get(), droppedOwnerGone.get(), routes.size(),
-                routesRefused.get(), cache.hits(), cache.misses(), cache.rejected(), health.errors(),
+                routesRefused.get(), fullHandshakes.sum(), abbreviatedHandshakes.sum(), cache.hits(), cache.misses(), cache.rejected(), health.errors(),
                 health.lastLatencyMicros(), d.conflict());
     }
 
