@@ -42,6 +42,7 @@ import java.util.Objects;
  */
 public final class Cluster implements AutoCloseable {
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+    private static final int MIN_CID_LENGTH = 4;
     private final RedisClient client;
     private final StatefulRedisConnection<String, String> connection;
     private final NodeDirectory directory;
@@ -124,11 +125,16 @@ public final class Cluster implements AutoCloseable {
     /**
      * Sets {@code server}'s Connection ID generator (this node's id in the first byte, the rest
      * random, RFC 9146 §3) and its shared resumption cache (RFC 5246 §7.3, in Redis, AES-GCM
-     * sealed); its {@code connectionIdLength} must stay at least 2.
+     * sealed); its {@code connectionIdLength} must stay at least 4 (default 6): with fewer, a
+     * handshake fails rather than issue guessable or colliding CIDs.
      */
     public DtlsConfig.ServerBuilder configure(DtlsConfig.ServerBuilder server) {
         int id = nodeId();
         return server.connectionIdGenerator((cid, random) -> {
+            if (cid.length < MIN_CID_LENGTH) {
+                throw new IllegalStateException("a cluster node needs Connection IDs of at least " + MIN_CID_LENGTH
+                        + " bytes (the node id and 3 random ones): connectionIdLength is " + cid.length);
+            }
             random.nextBytes(cid);
             cid[0] = (byte) id;
         }).resumptionCache(resumption);
@@ -137,7 +143,7 @@ public final class Cluster implements AutoCloseable {
     /**
      * {@code dtls} with cluster forwarding under it (RFC 9146 §4, §6): give the result to {@code
      * CoapServer.builder().security(...)}. {@code dtls} must be built from a {@link #configure}d
-     * configuration with Connection IDs of at least 2 bytes.
+     * configuration with Connection IDs of at least 4 bytes.
      */
     public SecurityLayer secure(DtlsLayer dtls) {
         Objects.requireNonNull(dtls, "dtls");

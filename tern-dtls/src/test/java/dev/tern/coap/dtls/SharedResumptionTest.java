@@ -98,4 +98,23 @@ class SharedResumptionTest {
             assertThat(second.sessions().get(0).resumed()).isFalse();
         }
     }
+
+    @Test
+    void aGeneratorWithNoFreeConnectionIdFailsTheHandshakeInsteadOfSpinning() {
+        DtlsLayer layer = Dtls.server(DtlsConfig.server().pskStore("dev1", "secret".getBytes(StandardCharsets.UTF_8))
+                .connectionIdGenerator((cid, random) -> java.util.Arrays.fill(cid, (byte) 7)).build());
+        try (CoapServer s = server(layer, 0)) {
+            String uri = "coaps://127.0.0.1:" + s.port() + "/hello";
+            try (CoapClient first = CoapClient.builder().security(Dtls.client(DtlsConfig.client().psk("dev1", "secret")
+                    .connectionId(true).build())).build()) {
+                assertThat(first.get(uri).payloadString()).isEqualTo("Hello World!");
+                try (CoapClient second = CoapClient.builder().security(Dtls.client(DtlsConfig.client()
+                        .psk("dev1", "secret").connectionId(true).build())).build()) {
+                    org.assertj.core.api.Assertions.assertThatThrownBy(() -> second.get(uri, Duration.ofSeconds(20)))
+                            .isInstanceOf(dev.tern.coap.CoapSecurityException.class);
+                }
+                assertThat(first.get(uri).payloadString()).isEqualTo("Hello World!");
+            }
+        }
+    }
 }
