@@ -60,6 +60,23 @@ final class DtlsSetup {
      * {@code hygiene} warns about how keys are given; failed handshakes go to {@code failures}.
      */
     static Server server(DtlsServerFlags f, KeyHygiene hygiene, HandshakeFailureLog failures) {
+        return server(f, hygiene, failures, java.util.function.UnaryOperator.identity());
+    }
+
+    /**
+     * A DTLS server layer as {@link #server}, for a node of {@code cluster}: its Connection IDs
+     * carry the node id (RFC 9146), its resumable sessions are shared in Redis, and forwarding
+     * between nodes sits under it.
+     */
+    static Server clusterServer(DtlsServerFlags f, KeyHygiene hygiene, HandshakeFailureLog failures,
+                                dev.tern.coap.cluster.Cluster cluster) {
+        Server plain = server(f, hygiene, failures, cluster::configure);
+        return new Server(cluster.secure((DtlsLayer) plain.layer()), plain.description()
+                + "; cluster node " + cluster.nodeId());
+    }
+
+    private static Server server(DtlsServerFlags f, KeyHygiene hygiene, HandshakeFailureLog failures,
+                                 java.util.function.UnaryOperator<DtlsConfig.ServerBuilder> tune) {
         DtlsConfig.ServerBuilder b = DtlsConfig.server().onHandshakeFailure(failures::failed);
         List<String> said = new ArrayList<>();
         Map<String, byte[]> keys = f.pskKeys(hygiene);
@@ -93,7 +110,7 @@ final class DtlsSetup {
         DtlsConfig config;
         DtlsLayer layer;
         try {
-            config = b.build();
+            config = tune.apply(b).build();
             layer = Dtls.server(config);
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());

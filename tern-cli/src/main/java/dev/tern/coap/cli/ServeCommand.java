@@ -42,6 +42,7 @@ public final class ServeCommand implements Callable<Integer> {
     private volatile dev.tern.coap.proxy.CoapProxy proxy;
     private volatile MetricsHttpServer metricsServer;
     private volatile ResourceDirectory directory;
+    private volatile dev.tern.coap.cluster.Cluster clusterNode;
     private boolean closed;
     private dev.tern.coap.spi.EncryptedStateFile state;
 
@@ -112,6 +113,9 @@ public final class ServeCommand implements Callable<Integer> {
     @ArgGroup(validate = false, heading = ProxyFlags.HEADING)
     ProxyFlags proxyFlags = new ProxyFlags();
 
+    @ArgGroup(validate = false, heading = ClusterFlags.HEADING)
+    ClusterFlags clusterFlags = new ClusterFlags();
+
     /** A serve command talking to {@code io}. */
     public ServeCommand(Io io) {
         this.io = io;
@@ -143,6 +147,8 @@ public final class ServeCommand implements Callable<Integer> {
         ResourceLimits limits = new ResourceLimits(maxStored, maxStoredBytes, storedLifetime);
         DtlsServerFlags secure = dtls != null ? dtls : new DtlsServerFlags();
         secure.check();
+        ClusterFlags clustering = clusterFlags != null ? clusterFlags : new ClusterFlags();
+        clustering.check(secure.enabled);
         ProxyFlags proxying = proxyFlags != null ? proxyFlags : new ProxyFlags();
         proxying.check();
         InetAddress bindAddress = null;
@@ -156,8 +162,23 @@ public final class ServeCommand implements Callable<Integer> {
         }
         // Builds the DTLS layer (reading keys and certificates) before anything is bound.
         HandshakeFailureLog failures = new HandshakeFailureLog(io.err(), System::nanoTime);
-        DtlsSetup.Server dtlsServer = secure.enabled ? DtlsSetup.server(secure, KeyHygiene.to(io.err()), failures)
-                : null;
+        if (clustering.enabled()) {
+            try {
+                clusterNode = ClusterSetup.start(clustering, KeyHygiene.to(io.err()));
+            } catch (IllegalStateException e) {
+                io.err().println("tern: " + e.getMessage());
+                return ExitCodes.ERROR;
+            }
+        }
+        DtlsSetup.Server dtlsServer;
+        try {
+            dtlsServer = !secure.enabled ? null : clusterNode == null
+                    ? DtlsSetup.server(secure, KeyHygiene.to(io.err()), failures)
+                    : DtlsSetup.clusterServer(secure, KeyHygiene.to(io.err()), failures, clusterNode);
+        } catch (RuntimeException e) {
+            closeCluster();
+            throw e;
+        }
         if (dtlsServer != null) {
             Ticker.daemon().every(HandshakeFailureLog.WINDOW, failures, HandshakeFailureLog::flush);
         }
@@ -182,6 +203,9 @@ public final class ServeCommand implements Callable<Integer> {
             directory = ResourceDirectory.builder().maxRegistrations(rdMaxRegistrations).build();
             directory.addTo(routes);
         }
+        if (clusterNode != null) {
+            ClusterSetup.addStatus(routes, clusterNode);
+        }
         Router router = routes.build();
         dev.tern.coap.Service app = router;
         if (proxying.enabled()) {
@@ -200,6 +224,7 @@ public final class ServeCommand implements Callable<Integer> {
                 closeProxy();
                 io.err().println("tern: cannot serve metrics on " + metricsBind + " port " + metricsPort + ": "
                         + e.getMessage());
+                closeCluster();
                 keepStateFile();
                 return ExitCodes.ERROR;
             }
@@ -229,6 +254,7 @@ public final class ServeCommand implements Callable<Integer> {
             io.err().println("tern: cannot serve on " + (bind == null ? "port " : bind + " port ") + port + ": "
                     + e.getMessage());
             closeProxy();
+            closeCluster();
             keepStateFile();
             return ExitCodes.ERROR;
         }
@@ -255,6 +281,7 @@ public final class ServeCommand implements Callable<Integer> {
                 closeDirectory();
                 io.err().println("tern: cannot serve coaps on " + (bind == null ? "port " : bind + " port ")
                         + secure.port() + ": " + e.getMessage());
+                closeCluster();
                 keepStateFile();
                 return ExitCodes.ERROR;
             }
@@ -276,6 +303,11 @@ public final class ServeCommand implements Callable<Integer> {
         if (secureServer != null) {
             io.err().println("tern: serving coaps://" + Addresses.format(secureServer.localAddress()) + "/ ("
                     + dtlsServer.description() + ")");
+        }
+        if (clusterNode != null) {
+            io.err().println("tern: cluster node " + clusterNode.nodeId() + " of " + clustering.redis
+                    + ", forwarding on " + Addresses.format(clusterNode.internalAddress()) + ", status on "
+                    + ClusterSetup.STATUS_PATH);
         }
         if (metricsServer != null) {
             io.err().println("tern: metrics on http://" + Addresses.format(metricsServer.address()) + "/metrics");
@@ -310,6 +342,8 @@ public final class ServeCommand implements Callable<Integer> {
     private void configure(CoapServer.Builder b, ProxyFlags proxying) {
         if (state != null) {
             b.state(state);
+        } else if (clusterNode != null) {
+            b.state(clusterNode.stateStore()); // relations kept in Redis for the node that takes this id next
         }
         if (proxy == null) {
             b.executor(Runnable::run);
@@ -344,12 +378,22 @@ public final class ServeCommand implements Callable<Integer> {
             }
             closeProxy();
             closeDirectory();
+            closeCluster();
             if (state != null) {
                 state.close();
             }
         }
         stopped.countDown();
         closeMetrics();
+    }
+
+    /** A planned leave: the node id is released at once (after the servers closed). */
+    private void closeCluster() {
+        dev.tern.coap.cluster.Cluster c = clusterNode;
+        if (c != null) {
+            clusterNode = null;
+            c.close();
+        }
     }
 
     /**

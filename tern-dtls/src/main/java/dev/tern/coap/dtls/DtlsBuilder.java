@@ -49,6 +49,8 @@ public abstract sealed class DtlsBuilder<B extends DtlsBuilder<B>>
     int maxDatagramSize = 1400;
     int sessionCacheSize = 1000;
     Duration resumeAfterIdle = Duration.ofMinutes(4);
+    ConnectionIdGenerator connectionIdGenerator = ConnectionIdGenerator.random();
+    ResumptionCache resumptionCache;
 
     java.util.function.BiConsumer<java.net.InetSocketAddress, String> handshakeFailures = (peer, reason) -> { };
 

@@ -54,6 +54,8 @@ public final class DtlsConfig {
     private final int maxDatagramSize;
     private final int sessionCacheSize;
     private final Duration resumeAfterIdle;
+    private final ConnectionIdGenerator connectionIdGenerator;
+    private final ResumptionCache resumptionCache;
 
     private final boolean server;
     private final java.util.function.BiConsumer<java.net.InetSocketAddress, String> handshakeFailures;
@@ -92,6 +94,8 @@ public final class DtlsConfig {
         maxDatagramSize = b.maxDatagramSize;
         sessionCacheSize = b.sessionCacheSize;
         resumeAfterIdle = b.resumeAfterIdle;
+        connectionIdGenerator = b.connectionIdGenerator;
+        resumptionCache = b.resumptionCache;
     }
 
     /** A client configuration with no credentials and the default bounds; for {@link Dtls#client}. */
@@ -260,6 +264,16 @@ public final class DtlsConfig {
         return maxDatagramSize;
     }
 
+    /** Server: how the Connection IDs it issues are made (RFC 9146 §3). Default all random. */
+    public ConnectionIdGenerator connectionIdGenerator() {
+        return connectionIdGenerator;
+    }
+
+    /** Server: the shared resumption cache beyond its own memory (RFC 5246 §7.3), if any. Default none. */
+    public java.util.Optional<ResumptionCache> resumptionCache() {
+        return java.util.Optional.ofNullable(resumptionCache);
+    }
+
     /** Server: sessions kept for resumption. Default 1000. */
     public int sessionCacheSize() {
         return sessionCacheSize;
@@ -408,6 +422,24 @@ public final class DtlsConfig {
         /** Server: silence of the old address after which one CID record moves a session (RFC 9146 §6). Default 2 s. */
         public ServerBuilder connectionIdMoveQuiet(Duration d) {
             this.connectionIdMoveQuiet = positive(d, "connectionIdMoveQuiet");
+            return self();
+        }
+
+        /**
+         * Server: how the Connection IDs it issues are made (RFC 9146 §3), e.g. with a cluster's
+         * node id at a fixed offset. Default {@link ConnectionIdGenerator#random()}.
+         */
+        public ServerBuilder connectionIdGenerator(ConnectionIdGenerator generator) {
+            this.connectionIdGenerator = Objects.requireNonNull(generator, "generator");
+            return self();
+        }
+
+        /**
+         * Server: a resumption cache asked when a session ID is not in memory and told of every
+         * completed handshake (RFC 5246 §7.3), e.g. shared by a cluster. Default none.
+         */
+        public ServerBuilder resumptionCache(ResumptionCache cache) {
+            this.resumptionCache = Objects.requireNonNull(cache, "cache");
             return self();
         }
 

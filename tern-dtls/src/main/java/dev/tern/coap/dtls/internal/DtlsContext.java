@@ -181,6 +181,12 @@ public final class DtlsContext {
             return null;
         }
         SessionParameters p = serverSessions.get(Hex.toHexString(sessionId));
+        if (p == null) {
+            p = sharedSession(sessionId);
+            if (p != null) {
+                serverSessions.put(Hex.toHexString(sessionId), p);
+            }
+        }
         SessionParameters copy = p == null ? null : copy(p);
         return copy == null ? null : TlsUtils.importSession(sessionId.clone(), copy);
     }
@@ -191,6 +197,35 @@ public final class DtlsContext {
             SessionParameters copy = copy(session.exportSessionParameters());
             if (copy != null) {
                 serverSessions.put(Hex.toHexString(session.getSessionID()), copy);
+                config.resumptionCache().ifPresent(cache -> share(cache, session.getSessionID(), copy));
+            }
+        }
+    }
+
+    /** A session from the shared resumption cache, or null (none there, unreadable, or the cache failed). */
+    private SessionParameters sharedSession(byte[] sessionId) {
+        if (config.resumptionCache().isEmpty()) {
+            return null;
+        }
+        try {
+            return config.resumptionCache().get().get(sessionId.clone())
+                    .map(state -> ResumptionRecords.decode(state, crypto).params()).orElse(null);
+        } catch (RuntimeException e) {
+            return null; // IllegalArgumentException for a record that does not decode: a full handshake instead
+        }
+    }
+
+    /**
+     * Tells the shared cache of {@code p} as a state record ({@link ResumptionRecords}, which copies
+     * the master secret); sessions authenticated by a certificate or raw public key are not shared.
+     */
+    private void share(dev.tern.coap.dtls.ResumptionCache cache, byte[] sessionId, SessionParameters p) {
+        Map.Entry<dev.tern.coap.Bytes, byte[]> record = ResumptionRecords.server(sessionId, p, crypto);
+        if (record != null) {
+            try {
+                cache.put(sessionId.clone(), record.getValue());
+            } catch (RuntimeException e) {
+                // the session stays resumable on this node
             }
         }
     }

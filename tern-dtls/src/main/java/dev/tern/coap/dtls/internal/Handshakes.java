@@ -172,8 +172,14 @@ final class Handshakes {
     /** A handshake thread picks a fresh CID and makes it known before the ServerHello carries it. */
     private byte[] issueConnectionId(Session s) {
         byte[] cid = new byte[shared.config.connectionIdLength()];
+        int attempts = 0;
         do {
-            shared.crypto.getSecureRandom().nextBytes(cid);
+            if (++attempts > 64) {
+                // a generator with too few free bits (or a broken one) must not spin a handshake thread forever
+                throw new IllegalStateException("no unused Connection ID after 64 tries (connectionIdLength "
+                        + cid.length + ")");
+            }
+            shared.config.connectionIdGenerator().fill(cid, shared.crypto.getSecureRandom());
         } while (shared.sessionsByCid().putIfAbsent(ByteBuffer.wrap(cid.clone()), s) != null);
         s.issuedCid = cid.clone();
         return cid;

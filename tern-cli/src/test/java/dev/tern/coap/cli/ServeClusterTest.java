@@ -1,0 +1,109 @@
+package dev.tern.coap.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * {@code tern serve --cluster}: the flags' combinations, a refused start while Redis is unreachable
+ * (the message names the URI), and a node against a real redis-server answering a CID request and
+ * its status resource (skipped without redis-server unless {@code TERN_INTEROP_REQUIRED=1}).
+ */
+class ServeClusterTest {
+    @TempDir
+    Path dir;
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    private Path secret() throws IOException {
+        Path f = dir.resolve("cluster.secret");
+        Files.writeString(f, "0x00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff\n");
+        Files.setPosixFilePermissions(f, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        return f;
+    }
+
+    @Test
+    void clusterFlagsNeedDtlsAndASecret() throws IOException {
+        Captured noDtls = new Captured(false);
+        assertThat(noDtls.run("serve", "-p", "0", "--cluster", "redis://127.0.0.1:1", "--cluster-secret",
+                "@" + secret())).isEqualTo(ExitCodes.USAGE);
+        assertThat(noDtls.err()).contains("--cluster needs --dtls");
+        Captured noSecret = new Captured(false);
+        assertThat(noSecret.run("serve", "-p", "0", "--dtls", "-u", "dev1", "-k", "secret", "--cluster",
+                "redis://127.0.0.1:1")).isEqualTo(ExitCodes.USAGE);
+        assertThat(noSecret.err()).contains("--cluster needs --cluster-secret");
+        Captured stray = new Captured(false);
+        assertThat(stray.run("serve", "-p", "0", "--node-id", "3")).isEqualTo(ExitCodes.USAGE);
+        assertThat(stray.err()).contains("need --cluster");
+    }
+
+    @Test
+    void redisUnreachableRefusesToStartNamingTheUri() throws IOException {
+        String uri = "redis://127.0.0.1:" + freePort();
+        Captured c = new Captured(false);
+        assertThat(c.run("serve", "-p", "0", "--dtls", "--dtls-port", "0", "-u", "dev1", "-k", "secret",
+                "--cluster", uri, "--cluster-secret", "@" + secret())).isEqualTo(ExitCodes.ERROR);
+        assertThat(c.err()).contains("tern: cannot reach Redis at " + uri);
+    }
+
+    @Test
+    void aNodeAnswersACidRequestAndShowsItsFigures() throws Exception {
+        Path redisServer = Path.of("/usr/bin/redis-server");
+        if (!Files.isExecutable(redisServer)) {
+            if ("1".equals(System.getenv("TERN_INTEROP_REQUIRED"))) {
+                throw new AssertionError("redis-server is not installed");
+            }
+            Assumptions.abort("redis-server is not installed");
+        }
+        int redisPort = freePort();
+        Process redis = new ProcessBuilder(redisServer.toString(), "--port", Integer.toString(redisPort), "--bind",
+                "127.0.0.1", "--save", "", "--appendonly", "no").redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .redirectErrorStream(true).start();
+        try {
+            Awaitility.await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> {
+                try (Socket s = new Socket(InetAddress.getLoopbackAddress(), redisPort)) {
+                    s.getOutputStream().write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
+                    return s.getInputStream().read() == '+';
+                }
+            });
+            String secretFile = "@" + secret();
+            Captured c = new Captured(false);
+            CommandLine cl = Main.commandLine(c.io);
+            ServeCommand serve = (ServeCommand) cl.getSubcommands().get("serve").getCommand();
+            CompletableFuture<Integer> status = CompletableFuture.supplyAsync(() -> cl.execute("serve", "--port", "0",
+                    "--bind", "127.0.0.1", "--dtls", "--dtls-port", "0", "-u", "dev1", "-k", "secret", "--cluster",
+                    "redis://127.0.0.1:" + redisPort, "--cluster-secret", secretFile, "--node-id", "9"));
+            Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> serve.secureAddress() != null);
+            Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> c.err().contains("tern: cluster node 9 of"));
+            Captured get = new Captured(false);
+            assertThat(get.run("get", "-B", "10", "coaps://127.0.0.1:" + serve.secureAddress().getPort() + "/hello",
+                    "-u", "dev1", "-k", "secret", "--cid")).isZero();
+            assertThat(get.out()).contains("Hello World!");
+            Captured figures = new Captured(false);
+            assertThat(figures.run("get", "-B", "10", "coap://127.0.0.1:" + serve.address().getPort()
+                    + "/.well-known/tern/cluster")).isZero();
+            assertThat(figures.out()).contains("\"nodeId\":9").contains("\"members\":1");
+            serve.stop();
+            assertThat(status.get()).isZero();
+        } finally {
+            redis.destroyForcibly().waitFor();
+        }
+    }
+}

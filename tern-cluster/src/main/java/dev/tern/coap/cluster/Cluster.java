@@ -1,0 +1,346 @@
+package dev.tern.coap.cluster;
+
+import dev.tern.coap.cluster.internal.ClusterKeys;
+import dev.tern.coap.cluster.internal.Forwarder;
+import dev.tern.coap.cluster.internal.ForwardingTransport;
+import dev.tern.coap.cluster.internal.HandshakeCounter;
+import dev.tern.coap.cluster.internal.NodeDirectory;
+import dev.tern.coap.cluster.internal.RedisResumptionCache;
+import dev.tern.coap.cluster.internal.RedisStateStore;
+import dev.tern.coap.dtls.DtlsConfig;
+import dev.tern.coap.dtls.DtlsLayer;
+import dev.tern.coap.spi.EndpointMetrics;
+import dev.tern.coap.spi.Scheduler;
+import dev.tern.coap.spi.SecurityLayer;
+import dev.tern.coap.spi.StateStore;
+import dev.tern.coap.spi.Transport;
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulRedisConnection;
+import java.net.InetSocketAddress;
+import java.net.SocketException;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * One node of a Tern cluster: several {@code coaps} servers (RFC 7252 §9.1) behind a UDP load
+ * balancer, sharing state through Redis. Starting a node leases its id in Redis (refused with a
+ * clear error when the id is held, or when Redis cannot be reached); {@link #configure} makes the
+ * DTLS Connection IDs (RFC 9146 §3) carry the node id in their first byte and shares resumable
+ * sessions (RFC 5246 §7.3) in Redis, encrypted; {@link #secure} puts forwarding under the DTLS
+ * layer, so a record whose CID names another live node is handled by that node and answered
+ * through this one.
+ *
+ * <pre>{@code
+ * Cluster node = Cluster.builder().redis("redis://127.0.0.1:6379").secret(secret).start();
+ * DtlsLayer dtls = Dtls.server(node.configure(DtlsConfig.server().pskStore(...)).build());
+ * CoapServer server = CoapServer.builder().port(5684).security(node.secure(dtls)).service(app).build().start();
+ * }</pre>
+ */
+public final class Cluster implements AutoCloseable {
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+    private static final int MIN_CID_LENGTH = 4;
+    private final RedisClient client;
+    private final StatefulRedisConnection<String, String> connection;
+    private final NodeDirectory directory;
+    private final Forwarder forwarder;
+    private final ClusterKeys keys;
+    private final RedisResumptionCache resumption;
+    private final RedisStateStore state;
+    private final NodeDirectory.RedisHealth health = new NodeDirectory.RedisHealth();
+    private volatile boolean closed;
+
+    private Cluster(Builder b) {
+        keys = new ClusterKeys(b.secret);
+        RedisURI uri;
+        try {
+            uri = RedisURI.create(b.redis);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("not a Redis URI: " + b.redis, e);
+        }
+        uri.setTimeout(CONNECT_TIMEOUT); // the connection's first commands, on a cold JVM
+
+        client = RedisClient.create(uri);
+        client.setOptions(ClientOptions.builder().autoReconnect(true).requestQueueSize(b.maxQueuedWrites)
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.ACCEPT_COMMANDS)
+                .timeoutOptions(TimeoutOptions.enabled(b.redisTimeout)).build());
+        try {
+            connection = client.connect();
+        } catch (RuntimeException e) {
+            client.shutdown(Duration.ZERO, Duration.ofSeconds(1));
+            throw new IllegalStateException("cannot reach Redis at " + b.redis + ": " + rootMessage(e), e);
+        }
+        try {
+            forwarder = new Forwarder(b.internal, keys, b.maxClockSkew.toMillis(), b.maxRelayRoutes,
+                    b.relayRouteIdle.toNanos());
+        } catch (SocketException e) {
+            shutdownRedis();
+            throw new IllegalStateException("cannot bind the cluster port " + b.internal + ": " + e.getMessage(), e);
+        }
+        try {
+            directory = new NodeDirectory(client, connection, b.redis, b.prefix, b.nodeId, 255, b.leaseTtl,
+                    forwarder.localAddress(), health);
+        } catch (RuntimeException e) {
+            forwarder.close();
+            shutdownRedis();
+            throw e instanceof IllegalStateException ? e
+                    : new IllegalStateException("cannot lease a node id in " + b.redis + ": " + rootMessage(e), e);
+        }
+        forwarder.start(directory);
+        resumption = new RedisResumptionCache(connection, keys, b.prefix, b.resumptionTtl, b.redisTimeout, health);
+        state = new RedisStateStore(connection, resumption, b.prefix, directory.nodeId(), b.stateTtl, CONNECT_TIMEOUT);
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t == e ? String.valueOf(e.getMessage()) : e.getMessage() + " (" + t + ")";
+    }
+
+    /** A node configuration with the defaults; {@link Builder#redis} and {@link Builder#secret} are required. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The id this node leased (1..255): the first byte of every Connection ID it issues (RFC 9146 §3). */
+    public int nodeId() {
+        return directory.nodeId();
+    }
+
+    /** The internal address other nodes forward records to. */
+    public InetSocketAddress internalAddress() {
+        return forwarder.localAddress();
+    }
+
+    /** The live nodes by id, with their internal addresses. */
+    public Map<Integer, InetSocketAddress> members() {
+        return directory.members();
+    }
+
+    /**
+     * Sets {@code server}'s Connection ID generator (this node's id in the first byte, the rest
+     * random, RFC 9146 §3) and its shared resumption cache (RFC 5246 §7.3, in Redis, AES-GCM
+     * sealed); its {@code connectionIdLength} must stay at least 4 (default 6): with fewer, a
+     * handshake fails rather than issue guessable or colliding CIDs.
+     */
+    public DtlsConfig.ServerBuilder configure(DtlsConfig.ServerBuilder server) {
+        int id = nodeId();
+        return server.connectionIdGenerator((cid, random) -> {
+            if (cid.length < MIN_CID_LENGTH) {
+                throw new IllegalStateException("a cluster node needs Connection IDs of at least " + MIN_CID_LENGTH
+                        + " bytes (the node id and 3 random ones): connectionIdLength is " + cid.length);
+            }
+            random.nextBytes(cid);
+            cid[0] = (byte) id;
+        }).resumptionCache(resumption);
+    }
+
+    /**
+     * {@code dtls} with cluster forwarding under it (RFC 9146 §4, §6): give the result to {@code
+     * CoapServer.builder().security(...)}. {@code dtls} must be built from a {@link #configure}d
+     * configuration with Connection IDs of at least 4 bytes.
+     */
+    public SecurityLayer secure(DtlsLayer dtls) {
+        Objects.requireNonNull(dtls, "dtls");
+        return new SecurityLayer() {
+            @Override
+            public String scheme() {
+                return dtls.scheme();
+            }
+
+            @Override
+            public int defaultPort() {
+                return dtls.defaultPort();
+            }
+
+            @Override
+            public Transport wrap(Transport datagrams, Scheduler scheduler) {
+                return wrap(datagrams, scheduler, EndpointMetrics.NONE);
+            }
+
+            @Override
+            public Transport wrap(Transport datagrams, Scheduler scheduler, EndpointMetrics metrics) {
+                return dtls.wrap(new ForwardingTransport(datagrams, scheduler, forwarder, keys), scheduler,
+                        new HandshakeCounter(metrics, forwarder.fullHandshakes, forwarder.abbreviatedHandshakes));
+            }
+        };
+    }
+
+    /**
+     * The state store of this node id in Redis (the state SPI): give it to {@code
+     * CoapServer.Builder.state(...)}. Observe relations (RFC 7641 §4) and the resumption cache are
+     * saved there, sealed with AES-GCM, when the server closes, and loaded by the next server of
+     * the node that holds this id: a planned restart keeps the observers. State that no node takes
+     * back within {@link Builder#stateTtl} is dropped by Redis. Closing the store does nothing; the
+     * node owns the connection.
+     */
+    public StateStore stateStore() {
+        return state;
+    }
+
+    /** The node's figures now. */
+    public ClusterStatistics statistics() {
+        return forwarder.statistics(resumption, health);
+    }
+
+    /** A planned leave: the id is released and announced at once, then Redis is disconnected. */
+    @Override
+    public void close() {
+        close(true);
+    }
+
+    /** Stops without releasing the lease, as a crashed node would: its lease lapses after the TTL. */
+    void halt() {
+        close(false);
+    }
+
+    private synchronized void close(boolean release) {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        forwarder.close();
+        directory.close(release);
+        shutdownRedis();
+    }
+
+    private void shutdownRedis() {
+        try {
+            if (connection != null) {
+                connection.close();
+            }
+        } finally {
+            client.shutdown(Duration.ZERO, Duration.ofSeconds(1));
+        }
+    }
+
+    /** The settings of a node; each has a default except the Redis URI and the secret. */
+    public static final class Builder {
+        private String redis;
+        private byte[] secret;
+        private int nodeId;
+        private InetSocketAddress internal = new InetSocketAddress("127.0.0.1", 0);
+        private String prefix = "tern";
+        private Duration leaseTtl = Duration.ofSeconds(10);
+        private Duration resumptionTtl = Duration.ofHours(1);
+        private Duration redisTimeout = Duration.ofMillis(500);
+        private int maxQueuedWrites = 10_000;
+        private int maxRelayRoutes = 100_000;
+        private Duration relayRouteIdle = Duration.ofMinutes(5);
+        private Duration maxClockSkew = Duration.ofSeconds(30);
+        private Duration stateTtl = Duration.ofMinutes(10);
+
+        private Builder() {
+        }
+
+        /** Redis, as {@code redis://HOST:PORT} (Lettuce's URI syntax). Required. */
+        public Builder redis(String uri) {
+            this.redis = Objects.requireNonNull(uri, "uri");
+            return this;
+        }
+
+        /** The cluster secret (at least 16 bytes), the same on every node: keys the forwarding MAC and the cache. Required. */
+        public Builder secret(byte[] secret) {
+            this.secret = secret.clone();
+            return this;
+        }
+
+        /** This node's id, 1..255; default 0: the lowest id no live node holds. */
+        public Builder nodeId(int id) {
+            if (id < 0 || id > 255) {
+                throw new IllegalArgumentException("nodeId must be 1..255 (0: any free one): " + id);
+            }
+            this.nodeId = id;
+            return this;
+        }
+
+        /** The internal UDP address other nodes forward to. Default 127.0.0.1 and a free port. */
+        public Builder internalAddress(InetSocketAddress address) {
+            this.internal = Objects.requireNonNull(address, "address");
+            return this;
+        }
+
+        /** The prefix of the cluster's Redis keys and channel. Default {@code tern}. */
+        public Builder prefix(String prefix) {
+            this.prefix = Objects.requireNonNull(prefix, "prefix");
+            return this;
+        }
+
+        /** How long a node id stays leased without renewal (renewed every third of it). Default 10 s. */
+        public Builder leaseTtl(Duration ttl) {
+            this.leaseTtl = atLeast(ttl, Duration.ofMillis(150), "leaseTtl");
+            return this;
+        }
+
+        /** How long a resumable session stays in Redis. Default 1 h. */
+        public Builder resumptionTtl(Duration ttl) {
+            this.resumptionTtl = atLeast(ttl, Duration.ofSeconds(1), "resumptionTtl");
+            return this;
+        }
+
+        /** The longest a Redis command is waited for (a resumption lookup, the connection). Default 500 ms. */
+        public Builder redisTimeout(Duration timeout) {
+            this.redisTimeout = atLeast(timeout, Duration.ofMillis(10), "redisTimeout");
+            return this;
+        }
+
+        /** Redis writes queued while Redis is unreachable, beyond which they fail. Default 10 000. */
+        public Builder maxQueuedWrites(int n) {
+            if (n < 1) {
+                throw new IllegalArgumentException("maxQueuedWrites must be at least 1: " + n);
+            }
+            this.maxQueuedWrites = n;
+            return this;
+        }
+
+        /** Clients whose records come through another node, remembered to route replies. Default 100 000. */
+        public Builder maxRelayRoutes(int n) {
+            if (n < 1) {
+                throw new IllegalArgumentException("maxRelayRoutes must be at least 1: " + n);
+            }
+            this.maxRelayRoutes = n;
+            return this;
+        }
+
+        /** A relay route unused this long may be forgotten. Default 5 min. */
+        public Builder relayRouteIdle(Duration idle) {
+            this.relayRouteIdle = atLeast(idle, Duration.ofSeconds(1), "relayRouteIdle");
+            return this;
+        }
+
+        /** The largest clock difference accepted in a forwarded frame's timestamp. Default 30 s. */
+        public Builder maxClockSkew(Duration skew) {
+            this.maxClockSkew = atLeast(skew, Duration.ofSeconds(1), "maxClockSkew");
+            return this;
+        }
+
+        /** How long a node id's saved state waits in Redis for the node that takes the id back. Default 10 min. */
+        public Builder stateTtl(Duration ttl) {
+            this.stateTtl = atLeast(ttl, Duration.ofSeconds(1), "stateTtl");
+            return this;
+        }
+
+        private static Duration atLeast(Duration d, Duration min, String name) {
+            if (d.compareTo(min) < 0) {
+                throw new IllegalArgumentException(name + " must be at least " + min + ": " + d);
+            }
+            return d;
+        }
+
+        /**
+         * Connects to Redis and leases the node id; throws {@link IllegalStateException} naming the
+         * URI when Redis is unreachable, or when the id is held by another live node.
+         */
+        public Cluster start() {
+            if (redis == null || secret == null) {
+                throw new IllegalStateException("a cluster node needs redis(...) and secret(...)");
+            }
+            return new Cluster(this);
+        }
+    }
+}
