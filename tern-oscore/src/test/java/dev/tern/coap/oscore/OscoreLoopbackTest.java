@@ -11,7 +11,6 @@ import dev.tern.coap.Code;
 import dev.tern.coap.ContentFormat;
 import dev.tern.coap.MessageType;
 import dev.tern.coap.Method;
-import dev.tern.coap.Observation;
 import dev.tern.coap.PeerIdentity;
 import dev.tern.coap.Request;
 import dev.tern.coap.Response;
@@ -128,15 +127,6 @@ class OscoreLoopbackTest {
             assertThat(plain.get(at + "/secret").code()).isEqualTo(Code.UNAUTHORIZED);
             assertThat(secured.get(at + "/secret").payloadString()).isEqualTo("secret");
             assertThat(secured.get(at + "/public").payloadString()).isEqualTo("public");
-        }
-    }
-
-    @Test
-    void observeIsRefusedRatherThanSentUnprotected() {
-        try (CoapClient client = CoapClient.builder().objectSecurity(OscoreLayer.client(clientContext(""))).build()) {
-            Observation o = client.observe(Request.get(base + "/hello").build(), r -> { });
-            assertThatThrownBy(() -> o.registered().get(5, TimeUnit.SECONDS))
-                    .hasCauseInstanceOf(CoapSecurityException.class);
         }
     }
 

@@ -61,7 +61,7 @@ public final class CoapEndpoint implements AutoCloseable {
     private final BlockwiseClient blockwise;
     private final BlockwiseServer blockwiseServer;
     private final EndpointConfig config;
-    /** The object-security layer, or null; observations and group requests cannot pass it yet. */
+    /** The object-security layer, or null; group requests cannot pass it. */
     private final ObjectSecurity security;
     /** Requests waiting out a 4.29's Max-Age before they go again (RFC 8516 §3); failed on close. */
     private final java.util.Set<CompletableFuture<Response>> waitingRetries =
@@ -128,6 +128,9 @@ public final class CoapEndpoint implements AutoCloseable {
                 : security.serverFilter().then(blockwiseServer);
         ServerExchanges server = service == null ? null : new ServerExchanges(messages, scheduler, config,
                 secured, executor, scheme, wire::peerIdentity, metrics, proxy != null);
+        if (server != null && security != null) {
+            server.objectSecurity(security); // the notification a resource ends a relation with
+        }
         CoapEndpoint endpoint = new CoapEndpoint(wire, scheduler, messages, client, server, blockwiseServer,
                 config, metrics, security);
         messages.setUpper(endpoint.new Upper());
@@ -286,19 +289,28 @@ public final class CoapEndpoint implements AutoCloseable {
         return future;
     }
 
-    /** Starts an observation (RFC 7641). Thread-safe. */
+    /**
+     * Starts an observation (RFC 7641). Through an object-security layer, each registration is
+     * protected and each notification verified by the layer's {@link dev.tern.coap.spi.SecuredObservation}
+     * (OSCORE, RFC 8613 §4.1.3.5); a layer that offers none refuses it (never sent unprotected).
+     * Thread-safe.
+     */
     public void observe(Request request, InetSocketAddress destination, dev.tern.coap.Observation observation,
                         java.util.function.Consumer<Response> listener) {
-        if (closed || security != null) {
-            // never send an observation unprotected past an object-security layer that cannot carry it yet
+        dev.tern.coap.spi.SecuredObservation secured = null;
+        if (!closed && security != null) {
+            secured = security.observation(request.toBuilder().peer(destination).build());
+        }
+        if (closed || (security != null && secured == null)) {
             dev.tern.coap.CoapException cause = closed ? new CoapTransportException("endpoint is closed")
-                    : new dev.tern.coap.CoapSecurityException("observe is not supported with object security yet");
+                    : new dev.tern.coap.CoapSecurityException("observe is not supported by this object security layer");
             observation.registered().completeExceptionally(cause);
             observation.ended().completeExceptionally(cause);
             return;
         }
+        dev.tern.coap.spi.SecuredObservation layer = secured;
         scheduler.execute(() -> client.observe(request, destination, observation, listener,
-                blockwise::completeNotification));
+                blockwise::completeNotification, layer));
     }
 
     /**
