@@ -60,7 +60,7 @@ public final class Oscore {
         }
         byte[] piv = Nonces.partialIv(ctx.takeSequenceNumber());
         byte[] kid = ctx.senderId().toArray();
-        Split split = split(request.options(), false);
+        Split split = split(request.options(), -1);
         byte[] plaintext = InnerOptions.encode(request.code(), split.inner, request.payload());
         byte[] nonce = Nonces.nonce(ctx.commonIv(), kid, piv);
         byte[] ciphertext = Aead.encrypt(ctx.algorithm(), ctx.senderKey(), nonce, aad(ctx, kid, piv), plaintext);
@@ -151,12 +151,16 @@ public final class Oscore {
             throw new IllegalArgumentException("not a response: " + response.code());
         }
         SecurityContext ctx = binding.context();
-        Split split = split(response.options(), true);
+        long seq = ownPartialIv ? ctx.takeSequenceNumber() : -1;
+        // a notification's inner Observe is the low 24 bits of its Partial IV: it rises with the
+        // Partial IV that orders notifications (§4.1.3.5.2, §7.4.1), as clients that order by the
+        // inner value expect (cf-oscore copies its outer value in); the outer one is the engine's
+        Split split = split(response.options(), seq < 0 ? 0 : seq & 0xFF_FFFFL);
         byte[] plaintext = InnerOptions.encode(response.code(), split.inner, response.payload());
         byte[] nonce;
         OscoreOptionValue value;
         if (ownPartialIv) {
-            byte[] piv = Nonces.partialIv(ctx.takeSequenceNumber());
+            byte[] piv = Nonces.partialIv(seq);
             nonce = Nonces.nonce(ctx.commonIv(), ctx.senderId().toArray(), piv);
             value = new OscoreOptionValue(piv, null, null);
         } else {
@@ -240,15 +244,19 @@ public final class Oscore {
     private record Split(Options inner, List<Option> outer) {
     }
 
-    /** Sorts options into inner (class E) and outer (class U); Observe goes to both (§4.1.3.5). */
-    private static Split split(Options options, boolean response) {
+    /**
+     * Sorts options into inner (class E) and outer (class U); Observe goes to both (§4.1.3.5), in a
+     * request with its value inside, in a response ({@code responseObserve} not negative) with
+     * {@code responseObserve} inside.
+     */
+    private static Split split(Options options, long responseObserve) {
+        boolean response = responseObserve >= 0;
         List<Option> inner = new ArrayList<>();
         List<Option> outer = new ArrayList<>();
         for (Option o : options.all()) {
             if (o.number() == OptionNumber.OBSERVE) {
                 outer.add(o);
-                // a notification's inner Observe is empty; the outer one orders it for proxies (§4.1.3.5.2)
-                inner.add(response ? Option.ofEmpty(OptionNumber.OBSERVE) : o);
+                inner.add(response ? Option.ofUint(OptionNumber.OBSERVE, responseObserve) : o);
             } else if (OptionClasses.isOuterOnly(o.number())) {
                 if (o.number() != OptionNumber.OSCORE) {
                     outer.add(o);
