@@ -54,21 +54,46 @@ public final class Oscore {
         if (!request.code().isRequest()) {
             throw new IllegalArgumentException("not a request: " + request.code());
         }
-        if (request.options().has(OptionNumber.PROXY_URI)) {
-            throw new IllegalArgumentException("Proxy-Uri is not supported with OSCORE yet; use Proxy-Scheme, "
-                    + "Uri-Host and Uri-Path (RFC 8613 §4.1.3.3)");
-        }
+        Options options = request.options().has(OptionNumber.PROXY_URI)
+                ? decomposeProxyUri(request.options()) : request.options();
         byte[] piv = Nonces.partialIv(ctx.takeSequenceNumber());
         byte[] kid = ctx.senderId().toArray();
-        Split split = split(request.options(), -1);
+        Split split = split(options, -1);
         byte[] plaintext = InnerOptions.encode(request.code(), split.inner, request.payload());
         byte[] nonce = Nonces.nonce(ctx.commonIv(), kid, piv);
         byte[] ciphertext = Aead.encrypt(ctx.algorithm(), ctx.senderKey(), nonce, aad(ctx, kid, piv), plaintext);
         OscoreOptionValue value = new OscoreOptionValue(piv, kid, ctx.idContextBytes());
-        boolean observe = request.options().has(OptionNumber.OBSERVE);
+        boolean observe = options.has(OptionNumber.OBSERVE);
         OscoreMessage outer = new OscoreMessage(observe ? Code.FETCH : Code.POST,
                 withOscore(split.outer, value), Bytes.wrap(ciphertext));
         return new ProtectedRequest(outer, new RequestBinding(ctx, kid, piv));
+    }
+
+    /**
+     * Proxy-Uri split as RFC 8613 §4.1.3.3 asks: Proxy-Scheme, Uri-Host and Uri-Port stay outer
+     * (class U) for the proxy, Uri-Path and Uri-Query go inside (class E), so the proxy learns the
+     * origin and nothing of the resource.
+     */
+    private static Options decomposeProxyUri(Options options) {
+        String proxyUri = options.all(OptionNumber.PROXY_URI).get(0).value().utf8();
+        dev.tern.coap.CoapUri uri;
+        try {
+            uri = dev.tern.coap.CoapUri.parse(proxyUri);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("Proxy-Uri is not a CoAP URI", e);
+        }
+        Options.Builder b = Options.builder().addAll(options).remove(OptionNumber.PROXY_URI)
+                .remove(OptionNumber.URI_HOST).remove(OptionNumber.URI_PORT).remove(OptionNumber.URI_PATH)
+                .remove(OptionNumber.URI_QUERY);
+        b.add(OptionNumber.PROXY_SCHEME, uri.scheme()).add(OptionNumber.URI_HOST, uri.host())
+                .add(OptionNumber.URI_PORT, uri.port());
+        for (String segment : uri.path()) {
+            b.add(OptionNumber.URI_PATH, segment);
+        }
+        for (String argument : uri.query()) {
+            b.add(OptionNumber.URI_QUERY, argument);
+        }
+        return b.build();
     }
 
     /**
