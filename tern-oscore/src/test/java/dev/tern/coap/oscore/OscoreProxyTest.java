@@ -63,4 +63,42 @@ class OscoreProxyTest {
             }
         }
     }
+
+    /**
+     * Outer block-wise (RFC 8613 §4.1.3.4.2): the client sends and receives a large body in inner
+     * blocks of 1024 bytes; each protected block is larger than that, so the proxy's own client
+     * fragments it again with outer Block1/Block2. The origin reassembles the outer blocks before
+     * it decrypts, and fragments its protected response when the proxy asks.
+     */
+    @Test
+    void largeProtectedBodiesAreFragmentedAgainByTheProxy() throws Exception {
+        SecurityContext serverContext = SecurityContext.builder().masterSecret(Vectors.SECRET).masterSalt(Vectors.SALT)
+                .senderId(Bytes.fromHex("01")).recipientId(Bytes.fromHex("")).build();
+        String big = "0123456789abcdef".repeat(200);
+        Router router = Router.builder()
+                .post("/echo", r -> Response.builder(Code.CHANGED).payload(r.payload()).build())
+                .get("/big", r -> Response.content(big))
+                .build();
+        try (CoapServer origin = CoapServer.builder().port(0).bind("127.0.0.1").service(router)
+                .objectSecurity(OscoreLayer.server(OscoreContexts.of(serverContext))).build().start();
+             RecordingRelay toOrigin = new RecordingRelay(origin.port());
+             CoapProxy proxy = CoapProxy.builder().allow("127.0.0.1", toOrigin.port()).build();
+             CoapServer proxyServer = CoapServer.builder().port(0).bind("127.0.0.1").proxy(proxy.forward()).build()
+                     .start();
+             CoapClient client = CoapClient.builder()
+                     .objectSecurity(OscoreLayer.client(OscoreLoopbackTest.clientContext(""))).build()) {
+            String via = "coap://127.0.0.1:" + proxyServer.port();
+            String target = "coap://127.0.0.1:" + toOrigin.port();
+            Response up = client.call(Request.post(via).option(Option.ofString(OptionNumber.PROXY_URI,
+                    target + "/echo")).payload(big).build());
+            assertThat(up.code()).isEqualTo(Code.CHANGED);
+            assertThat(up.payloadString()).isEqualTo(big);
+            Response down = client.call(Request.get(via).option(Option.ofString(OptionNumber.PROXY_URI,
+                    target + "/big")).build());
+            assertThat(down.payloadString()).isEqualTo(big);
+            boolean outerBlocks = toOrigin.datagrams.stream().map(d -> (Message) MessageDecoder.decode(d, 0, d.length))
+                    .anyMatch(m -> m.options().has(OptionNumber.OSCORE) && m.options().has(OptionNumber.BLOCK1));
+            assertThat(outerBlocks).as("the proxy fragmented protected messages").isTrue();
+        }
+    }
 }

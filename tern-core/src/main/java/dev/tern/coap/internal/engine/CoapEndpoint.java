@@ -125,7 +125,7 @@ public final class CoapEndpoint implements AutoCloseable {
         BlockwiseServer blockwiseServer = service == null ? null
                 : new BlockwiseServer(service, config, scheduler::nanoTime, metrics);
         Service secured = blockwiseServer == null || security == null ? blockwiseServer
-                : security.serverFilter().then(blockwiseServer);
+                : outerBlocks(security.serverFilter().then(blockwiseServer), config, scheduler, metrics);
         ServerExchanges server = service == null ? null : new ServerExchanges(messages, scheduler, config,
                 secured, executor, scheme, wire::peerIdentity, metrics, proxy != null);
         if (server != null && security != null) {
@@ -136,6 +136,24 @@ public final class CoapEndpoint implements AutoCloseable {
         messages.setUpper(endpoint.new Upper());
         wire.start(endpoint.new Lower());
         return endpoint;
+    }
+
+    /**
+     * Stage 5, object security with outer block-wise (RFC 8613 §4.1.3.4.2): a protected request
+     * that a proxy fragmented (outer Block1) is reassembled before it is verified, and its
+     * protected response fragmented when the proxy asks (outer Block2), by a second block-wise
+     * server of its own (the same bounds as the inner one). Requests without outer Block options
+     * go straight to {@code filtered}: a client talking to the server directly never gets outer
+     * blocks it did not ask for.
+     */
+    private static Service outerBlocks(Service filtered, EndpointConfig config, Scheduler scheduler,
+                                       EndpointMetrics metrics) {
+        BlockwiseServer outer = new BlockwiseServer(filtered, config, scheduler::nanoTime, metrics);
+        return request -> {
+            dev.tern.coap.Options o = request.options();
+            return o.has(dev.tern.coap.OptionNumber.OSCORE) && (o.has(dev.tern.coap.OptionNumber.BLOCK1)
+                    || o.has(dev.tern.coap.OptionNumber.BLOCK2)) ? outer.handle(request) : filtered.handle(request);
+        };
     }
 
     /**
