@@ -17,7 +17,18 @@ import java.util.function.Predicate;
  * public {@link Request.Builder} does not offer.
  */
 public final class LayeredRequests {
+    private static final dev.tern.coap.Response NO_RESPONSE = dev.tern.coap.Response.of(dev.tern.coap.Code.CONTENT);
+
     private LayeredRequests() {
+    }
+
+    /**
+     * What a layer returns when the request asked for no response (RFC 7967), which only it could
+     * read: an OSCORE request's No-Response option is encrypted (class E, RFC 8613 §4.1.3). The
+     * engine then sends nothing, only the empty ACK a CON needs. Compared by identity.
+     */
+    public static dev.tern.coap.Response noResponse() {
+        return NO_RESPONSE;
     }
 
     /**

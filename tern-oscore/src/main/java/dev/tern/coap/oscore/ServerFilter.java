@@ -79,12 +79,14 @@ final class ServerFilter implements Filter {
         return answer.handle((response, failure) -> {
             Response r = failure != null || response == null ? Response.of(Code.INTERNAL_SERVER_ERROR) : response;
             if (observed.get() && r.isSuccess() && inner.options().has(OptionNumber.OBSERVE)) {
-                // a notification: inner Observe empty, the engine numbers the outer one (§4.1.3.5.2)
+                // a notification: Oscore numbers the inner Observe, the engine the outer one (§4.1.3.5.2)
                 r = r.toBuilder().options(o -> o.remove(OptionNumber.OBSERVE))
                         .option(Option.ofEmpty(OptionNumber.OBSERVE)).build();
             }
-            Response dbg = protect(binding, r, observed.get());
-            return dbg;
+            if (!observed.get() && suppressed(inner.options(), r.code())) {
+                return LayeredRequests.noResponse(); // RFC 7967 asked for inside (class E): nothing is sent
+            }
+            return protect(binding, r, observed.get());
         });
     }
 
@@ -102,6 +104,17 @@ final class ServerFilter implements Filter {
         } catch (RuntimeException e) {
             return null;
         }
+    }
+
+    /** Whether the inner No-Response option suppresses a response of {@code code}'s class (RFC 7967 §2.1). */
+    private static boolean suppressed(dev.tern.coap.Options options, Code code) {
+        var mask = options.noResponse();
+        if (mask.isEmpty()) {
+            return false;
+        }
+        int bits = mask.getAsInt();
+        return (code.codeClass() == 2 && (bits & 2) != 0) || (code.codeClass() == 4 && (bits & 8) != 0)
+                || (code.codeClass() == 5 && (bits & 16) != 0);
     }
 
     private static Response protect(RequestBinding binding, Response response, boolean ownPartialIv) {

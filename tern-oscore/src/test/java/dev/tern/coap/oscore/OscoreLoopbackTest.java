@@ -166,6 +166,33 @@ class OscoreLoopbackTest {
         assertThat(doorOpened.get()).isEqualTo(1);
     }
 
+    /**
+     * No-Response inside (RFC 7967, class E, RFC 8613 §4.1.3): the server reads it after decrypting
+     * and sends only the empty ACK, though the handler ran; an on-path observer never learns the
+     * client asked for no response.
+     */
+    @Test
+    void noResponseInsideIsHonoured() throws Exception {
+        SecurityContext client = clientContext("");
+        InetSocketAddress target = new InetSocketAddress("127.0.0.1", server.port());
+        try (DatagramSocket socket = new DatagramSocket(0, target.getAddress())) {
+            socket.setSoTimeout(5000);
+            Oscore.ProtectedRequest first = Oscore.protectRequest(client, door(null));
+            OscoreMessage challenge = Oscore.unprotectResponse(first.binding(),
+                    Vectors.parts(exchange(socket, target, first.message(), 0x3000)));
+            dev.tern.coap.Options inner = dev.tern.coap.Options.builder().uriPath("door")
+                    .add(dev.tern.coap.OptionNumber.ECHO, challenge.options().echo().orElseThrow())
+                    .add(dev.tern.coap.OptionNumber.NO_RESPONSE, 2).build(); // not interested in 2.xx
+            OscoreMessage outer = Oscore.protectRequest(client, new OscoreMessage(Code.POST, inner, Bytes.EMPTY))
+                    .message();
+            assertThat(outer.options().has(dev.tern.coap.OptionNumber.NO_RESPONSE)).isFalse();
+            Message ack = exchange(socket, target, outer, 0x3001);
+            assertThat(ack.type()).isEqualTo(MessageType.ACK);
+            assertThat(ack.code()).isEqualTo(Code.EMPTY);
+        }
+        assertThat(doorOpened.get()).isEqualTo(1);
+    }
+
     private static OscoreMessage door(Bytes echo) {
         dev.tern.coap.Options.Builder o = dev.tern.coap.Options.builder().uriPath("door");
         if (echo != null) {

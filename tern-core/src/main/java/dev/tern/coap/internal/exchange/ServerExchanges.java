@@ -383,7 +383,8 @@ public final class ServerExchanges {
         if (ex.multicast && r.isSuccess()) {
             r = groupLimit.limit(req, ex.peer, r, ex.groupLimitReleased); // RFC 7252 §11.3; null: too large
         }
-        if (r == null || suppressed(req.options(), r.code()) || (ex.multicast && !r.isSuccess())) {
+        if (r == null || r == dev.tern.coap.spi.LayeredRequests.noResponse() || suppressed(req.options(), r.code())
+                || (ex.multicast && !r.isSuccess())) {
             // RFC 7967 No-Response, or §8.1: no error responses to multicast requests.
             if (req.type() == MessageType.CON && !ex.acked) {
                 messages.replyEmptyAck(ex.entry, req.messageId(), ex.peer, ex.association);
