@@ -32,6 +32,22 @@ final class EngineAccess extends ApiAccess {
     }
 
     @Override
+    public Request rewrite(Request outer, Method method, Options options, Bytes payload, PeerIdentity identity,
+                           Predicate<ObservableResource> observeHandler) {
+        return outer.rewritten(method, options, payload, identity, observeHandler);
+    }
+
+    @Override
+    public Request.Builder repeated(Request.Builder builder) {
+        return builder.repeated();
+    }
+
+    @Override
+    public boolean isRepeated(Request request) {
+        return request.isRepeated();
+    }
+
+    @Override
     public Request.Builder pathParams(Request.Builder builder, Map<String, String> params) {
         return builder.pathParams(params);
     }

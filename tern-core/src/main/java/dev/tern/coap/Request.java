@@ -40,6 +40,8 @@ public final class Request {
     private final int blockSize;
     private final TransferProgress progress;
     private final PeerIdentity peerIdentity;
+    /** Set by the engine on the request it passes again for each observe notification. */
+    private final boolean repeated;
 
     static {
         dev.tern.coap.internal.api.ApiAccess.install(new EngineAccess());
@@ -63,6 +65,7 @@ public final class Request {
         this.blockSize = b.blockSize;
         this.progress = b.progress;
         this.peerIdentity = b.peerIdentity;
+        this.repeated = b.repeated;
     }
 
     /** A builder for {@code method} with no URI yet. */
@@ -122,14 +125,20 @@ public final class Request {
      */
     Request rewritten(Method newMethod, Options newOptions, Bytes newPayload, PeerIdentity identity,
                       boolean observable) {
+        return rewritten(newMethod, newOptions, newPayload, identity, observable ? null : NO_OBSERVE);
+    }
+
+    /** As above; {@code observeHandler} replaces the action of {@link #observe} unless null. */
+    Request rewritten(Method newMethod, Options newOptions, Bytes newPayload, PeerIdentity identity,
+                      java.util.function.Predicate<ObservableResource> observeHandler) {
         Builder b = toBuilder(newMethod);
         b.base = Objects.requireNonNull(newOptions, "options");
         b.payload = Objects.requireNonNull(newPayload, "payload");
         if (identity != null) {
             b.peerIdentity = identity;
         }
-        if (!observable) {
-            b.observeHandler = NO_OBSERVE;
+        if (observeHandler != null) {
+            b.observeHandler = observeHandler;
         }
         return b.build();
     }
@@ -152,7 +161,13 @@ public final class Request {
         b.blockSize = blockSize;
         b.progress = progress;
         b.peerIdentity = peerIdentity;
+        b.repeated = repeated;
         return b;
+    }
+
+    /** Whether the engine passes this request again, for an observe notification (RFC 7641 §4.2). */
+    boolean isRepeated() {
+        return repeated;
     }
 
     /** The method. */
@@ -350,6 +365,7 @@ public final class Request {
         private int blockSize;
         private TransferProgress progress;
         private PeerIdentity peerIdentity;
+        private boolean repeated;
 
         private Builder(Method method) {
             this.method = Objects.requireNonNull(method, "method");
@@ -495,6 +511,12 @@ public final class Request {
         /** The action of {@link Request#acknowledge()}; set by the server engine. */
         Builder acknowledger(Runnable acknowledger) {
             this.acknowledger = Objects.requireNonNull(acknowledger, "acknowledger");
+            return this;
+        }
+
+        /** Marks a request the server engine passes again for an observe notification (RFC 7641 §4.2). */
+        Builder repeated() {
+            this.repeated = true;
             return this;
         }
 

@@ -43,6 +43,16 @@ interface Exchanger extends AutoCloseable {
         /** A new exchanger. */
         Exchanger open(MessageTracer tracer, SecurityLayer security, int maxBodySize);
 
+        /**
+         * A new exchanger whose requests pass {@code objectSecurity} (OSCORE, {@code -E}) unless it
+         * is null; test factories that fake the network leave it to the real client.
+         */
+        default Exchanger open(MessageTracer tracer, SecurityLayer security, int maxBodySize,
+                               dev.tern.coap.spi.ObjectSecurity objectSecurity) {
+            return objectSecurity == null ? open(tracer, security, maxBodySize)
+                    : coap(tracer, null, security, maxBodySize, objectSecurity);
+        }
+
         /** A new exchanger with the client's default body limit. */
         default Exchanger open(MessageTracer tracer, SecurityLayer security) {
             return open(tracer, security, EndpointConfig.CLIENT_MAX_BODY_SIZE);
@@ -62,6 +72,12 @@ interface Exchanger extends AutoCloseable {
     /** The same, response bodies limited to {@code maxBodySize} bytes ({@code --max-body}). */
     static Exchanger coap(MessageTracer tracer, java.net.NetworkInterface multicastInterface, SecurityLayer security,
                           int maxBodySize) {
+        return coap(tracer, multicastInterface, security, maxBodySize, null);
+    }
+
+    /** The same, requests protected end to end by {@code objectSecurity} (OSCORE, RFC 8613) unless it is null. */
+    static Exchanger coap(MessageTracer tracer, java.net.NetworkInterface multicastInterface, SecurityLayer security,
+                          int maxBodySize, dev.tern.coap.spi.ObjectSecurity objectSecurity) {
         CoapClient.Builder b = CoapClient.builder()
                 .config(EndpointConfig.clientDefaults().toBuilder().maxBodySize(maxBodySize).build());
         if (multicastInterface != null) {
@@ -72,6 +88,9 @@ interface Exchanger extends AutoCloseable {
         }
         if (tracer != null) {
             b.tracer(tracer);
+        }
+        if (objectSecurity != null) {
+            b.objectSecurity(objectSecurity);
         }
         CoapClient client = b.build();
         return new Exchanger() {

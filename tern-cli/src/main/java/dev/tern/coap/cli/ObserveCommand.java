@@ -67,6 +67,11 @@ public final class ObserveCommand implements java.util.concurrent.Callable<Integ
     @picocli.CommandLine.Option(names = {"-q", "--quiet"}, description = "no diagnostics on stderr")
     boolean quiet;
 
+    @picocli.CommandLine.Option(names = {"-E", "--oscore"}, paramLabel = "CONF[,SEQ]",
+            description = "observe with OSCORE (RFC 8613) as libcoap's coap-oscore-conf(5) file CONF describes;"
+                    + " sequence numbers kept in SEQ (default: CONF.seq)")
+    String oscore;
+
     @picocli.CommandLine.ArgGroup(validate = false, heading = DtlsClientFlags.HEADING)
     DtlsClientFlags.LongCert dtls = new DtlsClientFlags.LongCert();
 
@@ -102,6 +107,9 @@ public final class ObserveCommand implements java.util.concurrent.Callable<Integ
                 .config(dev.tern.coap.EndpointConfig.clientDefaults().toBuilder().maxBodySize(maxBody).build());
         if (security != null) {
             cb.security(security);
+        }
+        if (oscore != null) {
+            cb.objectSecurity(OscoreSetup.client(oscore, io.err(), verbose));
         }
         if (verbose) {
             cb.tracer(flags.verbose(new TraceWriter(io.err(), true), security, io.err()));

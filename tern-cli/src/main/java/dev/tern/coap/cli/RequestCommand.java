@@ -108,6 +108,11 @@ public final class RequestCommand implements Callable<Integer> {
     @picocli.CommandLine.Option(names = {"-q", "--quiet"}, description = "no diagnostics on stderr; only the exit status tells")
     boolean quiet;
 
+    @picocli.CommandLine.Option(names = {"-E", "--oscore"}, paramLabel = "CONF[,SEQ]",
+            description = "protect the request with OSCORE (RFC 8613) as libcoap's coap-oscore-conf(5) file CONF"
+                    + " describes; sequence numbers kept in SEQ (default: CONF.seq)")
+    String oscore;
+
     @ArgGroup(validate = false, heading = DtlsClientFlags.HEADING)
     DtlsClientFlags.Standard dtls = new DtlsClientFlags.Standard();
 
@@ -142,6 +147,8 @@ public final class RequestCommand implements Callable<Integer> {
                     .build();
         }
         SecurityLayer security = dtls().layer(via, io.err());
+        dev.tern.coap.spi.ObjectSecurity objectSecurity = oscore == null ? null
+                : OscoreSetup.client(oscore, io.err(), verbose);
         java.util.Optional<InetSocketAddress> resolved = via.resolveOrReport(io.err(), quiet);
         if (resolved.isEmpty()) {
             return ExitCodes.ERROR;
@@ -156,7 +163,7 @@ public final class RequestCommand implements Callable<Integer> {
         Duration timeout = maxTime != null ? maxTime : EndpointConfig.defaults().requestTimeout();
         Response response;
         MessageTracer tracer = verbose ? dtls().verbose(new TraceWriter(io.err(), true), security, io.err()) : null;
-        try (Exchanger client = exchangers.open(tracer, security, maxBody)) {
+        try (Exchanger client = exchangers.open(tracer, security, maxBody, objectSecurity)) {
             CompletableFuture<Response> future = client.send(request);
             response = future.get(timeout.plus(GRACE).toMillis(), TimeUnit.MILLISECONDS);
             if (bar != null) {

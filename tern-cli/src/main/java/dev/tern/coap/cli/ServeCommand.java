@@ -33,7 +33,8 @@ import picocli.CommandLine.Option;
             "  tern serve --dtls --rpk -j server.key --trusted-key client.pub",
             "  tern serve --proxy --proxy-allow 192.0.2.0/24,[2001:db8::1]:5683 --reverse /dev=coap://192.0.2.7",
             "  tern serve --metrics 9464    (then: curl localhost:9464/metrics)",
-            "  tern serve --dtls --psk-file keys.psk --state-dir /var/lib/tern --state-key @state.key"})
+            "  tern serve --dtls --psk-file keys.psk --state-dir /var/lib/tern --state-key @state.key",
+            "  tern serve --oscore server.conf   (then: tern get -E client.conf coap://localhost/hello)"})
 public final class ServeCommand implements Callable<Integer> {
     private final Io io;
     private final CountDownLatch stopped = new CountDownLatch(1);
@@ -87,6 +88,11 @@ public final class ServeCommand implements Callable<Integer> {
 
     @Option(names = {"-v", "--verbose"}, description = "show every message received (<) and sent (>) on stderr")
     boolean verbose;
+
+    @Option(names = "--oscore", paramLabel = "CONF[,SEQ]",
+            description = {"accept only requests protected with OSCORE (RFC 8613; 4.01 otherwise) as libcoap's",
+                "coap-oscore-conf(5) file CONF describes; sequence numbers kept in SEQ (default: CONF.seq)"})
+    String oscore;
 
     @Option(names = "--rd", description = {"also host a Resource Directory (RFC 9176): POST /rd, /.well-known/rd,",
         "/reg/ID, GET /rd-lookup/ep and /rd-lookup/res"})
@@ -182,7 +188,9 @@ public final class ServeCommand implements Callable<Integer> {
         if (dtlsServer != null) {
             Ticker.daemon().every(HandshakeFailureLog.WINDOW, failures, HandshakeFailureLog::flush);
         }
-        if (stateDir != null) {
+        dev.tern.coap.spi.ObjectSecurity objectSecurity = oscore == null ? null
+                : OscoreSetup.server(oscore, io.err(), verbose); // the file is read before anything is bound
+        if (stateDir != null) { // after every other file: a state file is used once
             byte[] key = PskKeys.option(stateKey, "--state-key", KeyHygiene.to(io.err()));
             try {
                 state = dev.tern.coap.spi.EncryptedStateFile.open(stateDir, key);
@@ -243,6 +251,9 @@ public final class ServeCommand implements Callable<Integer> {
         if (verbose) {
             b.tracer(new TraceWriter(io.err(), true));
         }
+        if (objectSecurity != null) {
+            b.objectSecurity(objectSecurity);
+        }
         if (multicast) {
             b.joinAllCoapNodes();
         }
@@ -292,6 +303,9 @@ public final class ServeCommand implements Callable<Integer> {
                 + (rd ? ", Resource Directory rd" : "");
         io.err().println("tern: serving coap://" + Addresses.format(server.localAddress()) + "/ (" + names + ")"
                 + (multicast ? " and All-CoAP-Nodes" : ""));
+        if (oscore != null) {
+            io.err().println("tern: coap:// requests must be protected: " + OscoreSetup.describe(oscore));
+        }
         if (multicast) {
             java.util.List<String> joined = new java.util.ArrayList<>();
             server.multicastInterfaces().forEach(nif -> joined.add(nif.getName()));

@@ -1,5 +1,6 @@
 package dev.tern.coap.oscore;
 
+import dev.tern.coap.Bytes;
 import dev.tern.coap.CoapSecurityException;
 import dev.tern.coap.Code;
 import dev.tern.coap.Filter;
@@ -20,6 +21,9 @@ import java.util.function.Function;
  * authenticity; any other unprotected or unverifiable response fails the request.
  */
 final class ClientFilter implements Filter {
+    /** The largest protected response reassembled from outer blocks (§4.1.3.4.2). */
+    static final int MAX_OUTER_BODY = 64 * 1024;
+
     /** The context for a request's destination, or null when there is none. */
     private final Function<Request, SecurityContext> contexts;
 
@@ -66,7 +70,35 @@ final class ClientFilter implements Filter {
         OscoreMessage wire = p.message();
         Request sent = LayeredRequests.rewrite(inner, Method.of(wire.code()).orElseThrow(), wire.options(),
                 wire.payload(), null, true);
-        return next.handle(sent).thenApply(response -> verify(p.binding(), response));
+        return next.handle(sent).thenCompose(response -> outerBlocks(sent, response, next, 0, Bytes.EMPTY))
+                .thenApply(response -> verify(p.binding(), response));
+    }
+
+    /**
+     * Outer block-wise (RFC 8613 §4.1.3.4.2): a proxy that fragmented the protected response
+     * (outer Block2 with M=1) gets the same protected request again for each further block, as
+     * RFC 7959 §2.4 asks, until the whole ciphertext is there; only then is it verified. Bounded:
+     * at most {@value #MAX_OUTER_BODY} bytes (a protected message holds one inner block).
+     */
+    private static CompletableFuture<Response> outerBlocks(Request sent, Response response, Service next, int got,
+                                                           Bytes before) {
+        var block = response.options().block2();
+        if (block.isEmpty() || !response.options().has(OptionNumber.OSCORE)) {
+            return CompletableFuture.completedFuture(response);
+        }
+        if (before.length() + response.payload().length() > MAX_OUTER_BODY || block.get().num() != got) {
+            return CompletableFuture.failedFuture(new CoapSecurityException(
+                    "outer block-wise response too large or out of order"));
+        }
+        byte[] joined = java.util.Arrays.copyOf(before.toArray(), before.length() + response.payload().length());
+        System.arraycopy(response.payload().toArray(), 0, joined, before.length(), response.payload().length());
+        Bytes body = Bytes.wrap(joined);
+        if (!block.get().more()) {
+            return CompletableFuture.completedFuture(response.toBuilder().payload(body)
+                    .options(o -> o.remove(OptionNumber.BLOCK2).remove(OptionNumber.SIZE2)).build());
+        }
+        Request again = sent.toBuilder().block2(got + 1, block.get().size()).build();
+        return next.handle(again).thenCompose(r -> outerBlocks(sent, r, next, got + 1, body));
     }
 
     private static Received verify(RequestBinding binding, Response response) {

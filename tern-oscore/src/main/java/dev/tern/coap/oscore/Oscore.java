@@ -54,21 +54,46 @@ public final class Oscore {
         if (!request.code().isRequest()) {
             throw new IllegalArgumentException("not a request: " + request.code());
         }
-        if (request.options().has(OptionNumber.PROXY_URI)) {
-            throw new IllegalArgumentException("Proxy-Uri is not supported with OSCORE yet; use Proxy-Scheme, "
-                    + "Uri-Host and Uri-Path (RFC 8613 §4.1.3.3)");
-        }
+        Options options = request.options().has(OptionNumber.PROXY_URI)
+                ? decomposeProxyUri(request.options()) : request.options();
         byte[] piv = Nonces.partialIv(ctx.takeSequenceNumber());
         byte[] kid = ctx.senderId().toArray();
-        Split split = split(request.options(), false);
+        Split split = split(options, -1);
         byte[] plaintext = InnerOptions.encode(request.code(), split.inner, request.payload());
         byte[] nonce = Nonces.nonce(ctx.commonIv(), kid, piv);
         byte[] ciphertext = Aead.encrypt(ctx.algorithm(), ctx.senderKey(), nonce, aad(ctx, kid, piv), plaintext);
         OscoreOptionValue value = new OscoreOptionValue(piv, kid, ctx.idContextBytes());
-        boolean observe = request.options().has(OptionNumber.OBSERVE);
+        boolean observe = options.has(OptionNumber.OBSERVE);
         OscoreMessage outer = new OscoreMessage(observe ? Code.FETCH : Code.POST,
                 withOscore(split.outer, value), Bytes.wrap(ciphertext));
         return new ProtectedRequest(outer, new RequestBinding(ctx, kid, piv));
+    }
+
+    /**
+     * Proxy-Uri split as RFC 8613 §4.1.3.3 asks: Proxy-Scheme, Uri-Host and Uri-Port stay outer
+     * (class U) for the proxy, Uri-Path and Uri-Query go inside (class E), so the proxy learns the
+     * origin and nothing of the resource.
+     */
+    private static Options decomposeProxyUri(Options options) {
+        String proxyUri = options.all(OptionNumber.PROXY_URI).get(0).value().utf8();
+        dev.tern.coap.CoapUri uri;
+        try {
+            uri = dev.tern.coap.CoapUri.parse(proxyUri);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("Proxy-Uri is not a CoAP URI", e);
+        }
+        Options.Builder b = Options.builder().addAll(options).remove(OptionNumber.PROXY_URI)
+                .remove(OptionNumber.URI_HOST).remove(OptionNumber.URI_PORT).remove(OptionNumber.URI_PATH)
+                .remove(OptionNumber.URI_QUERY);
+        b.add(OptionNumber.PROXY_SCHEME, uri.scheme()).add(OptionNumber.URI_HOST, uri.host())
+                .add(OptionNumber.URI_PORT, uri.port());
+        for (String segment : uri.path()) {
+            b.add(OptionNumber.URI_PATH, segment);
+        }
+        for (String argument : uri.query()) {
+            b.add(OptionNumber.URI_QUERY, argument);
+        }
+        return b.build();
     }
 
     /**
@@ -78,6 +103,19 @@ public final class Oscore {
      *         found", 4.01 "Replay detected", 4.00 "Decryption failed"
      */
     public static VerifiedRequest unprotectRequest(OscoreContexts contexts, OscoreMessage request) {
+        return unprotectRequest(contexts, request, false);
+    }
+
+    /**
+     * Verifies and decrypts, again, a request verified before, without the replay window: what an
+     * observe relation does for each notification (RFC 8613 §4.1.3.5.2), with the request the
+     * engine kept ({@code spi.LayeredRequests.isRepeated}), never with one from the wire.
+     */
+    static VerifiedRequest unprotectRepeated(OscoreContexts contexts, OscoreMessage request) {
+        return unprotectRequest(contexts, request, true);
+    }
+
+    private static VerifiedRequest unprotectRequest(OscoreContexts contexts, OscoreMessage request, boolean repeated) {
         OscoreOptionValue value = optionValue(request);
         if (value.kid() == null || value.partialIv().length == 0) {
             throw new OscoreException(Code.BAD_OPTION, "OSCORE request without kid or Partial IV");
@@ -86,7 +124,7 @@ public final class Oscore {
         SecurityContext ctx = contexts.find(Bytes.of(value.kid()), kidContext)
                 .orElseThrow(() -> new OscoreException(Code.UNAUTHORIZED, OscoreException.CONTEXT_NOT_FOUND));
         long seq = Nonces.sequenceNumber(value.partialIv());
-        if (!ctx.isFresh(seq)) {
+        if (!repeated && !ctx.isFresh(seq)) {
             throw new OscoreException(Code.UNAUTHORIZED, OscoreException.REPLAY_DETECTED);
         }
         byte[] nonce = Nonces.nonce(ctx.commonIv(), value.kid(), value.partialIv());
@@ -95,8 +133,8 @@ public final class Oscore {
         if (plaintext == null) {
             throw new OscoreException(Code.BAD_REQUEST, OscoreException.DECRYPTION_FAILED);
         }
-        boolean windowKnown = ctx.replayWindowKnown();
-        if (windowKnown && !ctx.acceptVerified(seq)) { // a concurrent copy verified first
+        boolean windowKnown = repeated || ctx.replayWindowKnown();
+        if (!repeated && windowKnown && !ctx.acceptVerified(seq)) { // a concurrent copy verified first
             throw new OscoreException(Code.UNAUTHORIZED, OscoreException.REPLAY_DETECTED);
         }
         InnerOptions.Plaintext inner = plaintext(plaintext);
@@ -138,12 +176,16 @@ public final class Oscore {
             throw new IllegalArgumentException("not a response: " + response.code());
         }
         SecurityContext ctx = binding.context();
-        Split split = split(response.options(), true);
+        long seq = ownPartialIv ? ctx.takeSequenceNumber() : -1;
+        // a notification's inner Observe is the low 24 bits of its Partial IV: it rises with the
+        // Partial IV that orders notifications (§4.1.3.5.2, §7.4.1), as clients that order by the
+        // inner value expect (cf-oscore copies its outer value in); the outer one is the engine's
+        Split split = split(response.options(), seq < 0 ? 0 : seq & 0xFF_FFFFL);
         byte[] plaintext = InnerOptions.encode(response.code(), split.inner, response.payload());
         byte[] nonce;
         OscoreOptionValue value;
         if (ownPartialIv) {
-            byte[] piv = Nonces.partialIv(ctx.takeSequenceNumber());
+            byte[] piv = Nonces.partialIv(seq);
             nonce = Nonces.nonce(ctx.commonIv(), ctx.senderId().toArray(), piv);
             value = new OscoreOptionValue(piv, null, null);
         } else {
@@ -227,15 +269,19 @@ public final class Oscore {
     private record Split(Options inner, List<Option> outer) {
     }
 
-    /** Sorts options into inner (class E) and outer (class U); Observe goes to both (§4.1.3.5). */
-    private static Split split(Options options, boolean response) {
+    /**
+     * Sorts options into inner (class E) and outer (class U); Observe goes to both (§4.1.3.5), in a
+     * request with its value inside, in a response ({@code responseObserve} not negative) with
+     * {@code responseObserve} inside.
+     */
+    private static Split split(Options options, long responseObserve) {
+        boolean response = responseObserve >= 0;
         List<Option> inner = new ArrayList<>();
         List<Option> outer = new ArrayList<>();
         for (Option o : options.all()) {
             if (o.number() == OptionNumber.OBSERVE) {
                 outer.add(o);
-                // a notification's inner Observe is empty; the outer one orders it for proxies (§4.1.3.5.2)
-                inner.add(response ? Option.ofEmpty(OptionNumber.OBSERVE) : o);
+                inner.add(response ? Option.ofUint(OptionNumber.OBSERVE, responseObserve) : o);
             } else if (OptionClasses.isOuterOnly(o.number())) {
                 if (o.number() != OptionNumber.OSCORE) {
                     outer.add(o);

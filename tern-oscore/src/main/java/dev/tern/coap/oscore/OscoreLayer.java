@@ -3,11 +3,14 @@ package dev.tern.coap.oscore;
 import dev.tern.coap.Code;
 import dev.tern.coap.Filter;
 import dev.tern.coap.PeerIdentity;
+import dev.tern.coap.Request;
 import dev.tern.coap.Response;
 import dev.tern.coap.spi.ObjectSecurity;
+import dev.tern.coap.spi.SecuredObservation;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
 
 /**
  * OSCORE (RFC 8613) as the engine's object-security layer: give it to
@@ -15,17 +18,21 @@ import java.util.concurrent.CompletableFuture;
  * verifies requests against its {@link OscoreContexts} and protects the responses; a client
  * protects every request with its {@link SecurityContext} and verifies the responses.
  *
- * <p>Not yet carried through the layer: Observe (the engine refuses observations rather than send
- * them unprotected), outer block-wise for proxies (§4.1.3.4.2), Proxy-Uri, Echo-based replay
- * window recovery (Appendix B.1.2) and context re-derivation (Appendix B.2).
+ * <p>Observe is carried (§4.1.3.5): registrations go as FETCH with an outer Observe option,
+ * notifications have their own Partial IV and the client takes them in Partial IV order (§7.4.1).
+ * Not yet carried through the layer: outer block-wise for proxies (§4.1.3.4.2), Proxy-Uri and
+ * context re-derivation (Appendix B.2).
  */
 public final class OscoreLayer implements ObjectSecurity {
-    private final Filter server;
+    private final ServerFilter server;
     private final Filter client;
+    /** The context for a client request's destination, or null when there is none. */
+    private final Function<Request, SecurityContext> clientContexts;
 
-    private OscoreLayer(Filter server, Filter client) {
+    private OscoreLayer(ServerFilter server, Function<Request, SecurityContext> clientContexts) {
         this.server = server;
-        this.client = client;
+        this.clientContexts = clientContexts;
+        this.client = clientContexts == null ? (request, next) -> next.handle(request) : new ClientFilter(clientContexts);
     }
 
     /**
@@ -43,14 +50,13 @@ public final class OscoreLayer implements ObjectSecurity {
      * otherwise they get 4.01 Unauthorized.
      */
     public static OscoreLayer server(OscoreContexts contexts, boolean allowUnprotected) {
-        return new OscoreLayer(new ServerFilter(Objects.requireNonNull(contexts, "contexts"), allowUnprotected),
-                (request, next) -> next.handle(request));
+        return new OscoreLayer(new ServerFilter(Objects.requireNonNull(contexts, "contexts"), allowUnprotected), null);
     }
 
     /** A client layer that protects every request, whatever its destination, with {@code context} (RFC 8613 §8.1). */
     public static OscoreLayer client(SecurityContext context) {
         Objects.requireNonNull(context, "context");
-        return new OscoreLayer((request, next) -> next.handle(request), new ClientFilter(request -> context));
+        return new OscoreLayer(null, request -> context);
     }
 
     /**
@@ -61,8 +67,7 @@ public final class OscoreLayer implements ObjectSecurity {
      */
     public static OscoreLayer client(Map<String, SecurityContext> byAuthority) {
         Map<String, SecurityContext> copy = Map.copyOf(byAuthority);
-        return new OscoreLayer((request, next) -> next.handle(request),
-                new ClientFilter(request -> copy.get(request.peer().getHostString() + ":" + request.peer().getPort())));
+        return new OscoreLayer(null, request -> copy.get(request.peer().getHostString() + ":" + request.peer().getPort()));
     }
 
     /**
@@ -80,12 +85,35 @@ public final class OscoreLayer implements ObjectSecurity {
     /** Verifies requests and protects responses (RFC 8613 §8.2, §8.3). */
     @Override
     public Filter serverFilter() {
-        return server;
+        return server == null ? (request, next) -> next.handle(request) : server;
     }
 
     /** Protects requests and verifies responses (RFC 8613 §8.1, §8.4). */
     @Override
     public Filter clientFilter() {
         return client;
+    }
+
+    /**
+     * The last notification of a relation its resource terminated (RFC 7641 §4.2), protected with
+     * its own Partial IV (RFC 8613 §4.1.3.5.2, §8.3); null (nothing sent) when the registration's
+     * context is gone. Unprotected registrations (see {@link #server(OscoreContexts, boolean)})
+     * get theirs as it is.
+     */
+    @Override
+    public Response protectNotification(Request registration, Response response) {
+        if (server == null || !registration.options().has(dev.tern.coap.OptionNumber.OSCORE)) {
+            return response;
+        }
+        return server.protectNotification(registration, response);
+    }
+
+    /**
+     * A client observation through OSCORE (RFC 8613 §4.1.3.5): registrations protected, every
+     * notification verified in Partial IV order (§7.4.1); null for a server layer.
+     */
+    @Override
+    public SecuredObservation observation(Request registration) {
+        return clientContexts == null ? null : new ClientObservation(clientContexts);
     }
 }

@@ -143,6 +143,110 @@ class CaliforniumOscoreInteropTest {
         }
     }
 
+    /** Observe through OSCORE (RFC 8613 §4.1.3.5): cf-oscore's client observes a Tern resource. */
+    @Test
+    void californiumClientObservesATernResource() throws Exception {
+        dev.tern.coap.ObservableResource source = dev.tern.coap.ObservableResource.create();
+        java.util.concurrent.atomic.AtomicInteger state = new java.util.concurrent.atomic.AtomicInteger();
+        Router router = Router.builder().get("/obs", source.handler(r -> Response.content("state-" + state.get())),
+                dev.tern.coap.RouteOptions.create().observable()).build();
+        try (CoapServer server = CoapServer.builder().port(0).bind("127.0.0.1").service(router)
+                .objectSecurity(OscoreLayer.server(OscoreContexts.of(ternContext(SERVER_ID, CLIENT_ID))))
+                .build().start()) {
+            String base = "coap://127.0.0.1:" + server.port();
+            HashMapCtxDB db = new HashMapCtxDB();
+            db.addContext(base, californiumContext(true, CLIENT_ID, SERVER_ID));
+            org.eclipse.californium.core.CoapClient client = new org.eclipse.californium.core.CoapClient();
+            client.setEndpoint(oscoreEndpoint(db));
+            client.setTimeout(10_000L);
+            java.util.List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+            try {
+                // the Echo round trip of Appendix B.1.2 first (cf-oscore leaves it to the application)
+                CoapResponse challenge = client.advanced(oscore(org.eclipse.californium.core.coap.Request.newGet(),
+                        base + "/obs"));
+                org.eclipse.californium.core.coap.Request again = oscore(
+                        org.eclipse.californium.core.coap.Request.newGet(), base + "/obs");
+                again.getOptions().addOption(challenge.getOptions().getOthers().stream()
+                        .filter(o -> o.getNumber() == dev.tern.coap.OptionNumber.ECHO).findFirst().orElseThrow());
+                assertThat(client.advanced(again).getResponseText()).isEqualTo("state-0");
+                org.eclipse.californium.core.coap.Request register = oscore(
+                        org.eclipse.californium.core.coap.Request.newGet(), base + "/obs");
+                register.setObserve();
+                org.eclipse.californium.core.CoapObserveRelation relation = client.observe(register,
+                        new org.eclipse.californium.core.CoapHandler() {
+                            @Override
+                            public void onLoad(CoapResponse response) {
+                                seen.add(response.getResponseText());
+                            }
+
+                            @Override
+                            public void onError() {
+                                seen.add("error");
+                            }
+                        });
+                org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> seen.contains("state-0"));
+                for (int i = 1; i <= 3; i++) {
+                    state.set(i);
+                    source.changed();
+                    String want = "state-" + i;
+                    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> seen.contains(want));
+                }
+                assertThat(seen).containsExactly("state-0", "state-1", "state-2", "state-3");
+                assertThat(source.observerCount()).isEqualTo(1);
+                relation.proactiveCancel();
+                org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
+                        .until(() -> source.observerCount() == 0);
+            } finally {
+                client.shutdown();
+                client.getEndpoint().destroy();
+            }
+        }
+    }
+
+    /** Observe through OSCORE: Tern's client observes a cf-oscore resource that changes every 200 ms. */
+    @Test
+    void ternClientObservesACaliforniumResource() throws Exception {
+        HashMapCtxDB db = new HashMapCtxDB();
+        db.addContext(californiumContext(false, SERVER_ID, CLIENT_ID));
+        org.eclipse.californium.core.CoapServer server =
+                new org.eclipse.californium.core.CoapServer(Configuration.createStandardWithoutFile());
+        CoapEndpoint endpoint = oscoreEndpoint(db);
+        server.addEndpoint(endpoint);
+        java.util.concurrent.atomic.AtomicInteger state = new java.util.concurrent.atomic.AtomicInteger();
+        // a plain resource: cf-oscore 3.13 answers its own notifications of an OSCoreResource with an
+        // unprotected 4.01 "only accessible using OSCORE"; the endpoint protects those of this one
+        org.eclipse.californium.core.CoapResource resource = new org.eclipse.californium.core.CoapResource("obs") {
+            @Override
+            public void handleGET(CoapExchange exchange) {
+                exchange.respond("tick-" + state.get());
+            }
+        };
+        resource.setObservable(true);
+        server.add(resource);
+        server.start();
+        java.util.concurrent.ScheduledExecutorService ticker =
+                java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+        try (CoapClient client = CoapClient.builder()
+                .objectSecurity(OscoreLayer.client(ternContext(CLIENT_ID, SERVER_ID))).build()) {
+            ticker.scheduleAtFixedRate(() -> {
+                state.incrementAndGet();
+                resource.changed();
+            }, 200, 200, java.util.concurrent.TimeUnit.MILLISECONDS);
+            java.util.List<Integer> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+            String uri = "coap://127.0.0.1:" + endpoint.getAddress().getPort() + "/obs";
+            try (dev.tern.coap.Observation obs = client.observe(Request.get(uri).build(),
+                    n -> seen.add(Integer.parseInt(n.payloadString().substring("tick-".length()))))) {
+                assertThat(obs.registered().get(10, java.util.concurrent.TimeUnit.SECONDS).code())
+                        .isEqualTo(Code.CONTENT);
+                org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> seen.size() >= 4);
+            }
+            assertThat(seen).isSorted().doesNotHaveDuplicates();
+        } finally {
+            ticker.shutdownNow();
+            server.destroy();
+        }
+    }
+
     private static org.eclipse.californium.core.coap.Request oscore(org.eclipse.californium.core.coap.Request r,
                                                                    String uri) {
         r.setURI(uri);

@@ -11,7 +11,6 @@ import dev.tern.coap.Code;
 import dev.tern.coap.ContentFormat;
 import dev.tern.coap.MessageType;
 import dev.tern.coap.Method;
-import dev.tern.coap.Observation;
 import dev.tern.coap.PeerIdentity;
 import dev.tern.coap.Request;
 import dev.tern.coap.Response;
@@ -131,15 +130,6 @@ class OscoreLoopbackTest {
         }
     }
 
-    @Test
-    void observeIsRefusedRatherThanSentUnprotected() {
-        try (CoapClient client = CoapClient.builder().objectSecurity(OscoreLayer.client(clientContext(""))).build()) {
-            Observation o = client.observe(Request.get(base + "/hello").build(), r -> { });
-            assertThatThrownBy(() -> o.registered().get(5, TimeUnit.SECONDS))
-                    .hasCauseInstanceOf(CoapSecurityException.class);
-        }
-    }
-
     /**
      * The attack: an on-path attacker captures a protected POST /door and sends it again, from its own
      * port and with a fresh Message ID so deduplication does not catch it. The server must answer
@@ -172,6 +162,33 @@ class OscoreLoopbackTest {
                 assertThat(replay.code()).isEqualTo(Code.UNAUTHORIZED);
                 assertThat(replay.payload().utf8()).isEqualTo("Replay detected");
             }
+        }
+        assertThat(doorOpened.get()).isEqualTo(1);
+    }
+
+    /**
+     * No-Response inside (RFC 7967, class E, RFC 8613 §4.1.3): the server reads it after decrypting
+     * and sends only the empty ACK, though the handler ran; an on-path observer never learns the
+     * client asked for no response.
+     */
+    @Test
+    void noResponseInsideIsHonoured() throws Exception {
+        SecurityContext client = clientContext("");
+        InetSocketAddress target = new InetSocketAddress("127.0.0.1", server.port());
+        try (DatagramSocket socket = new DatagramSocket(0, target.getAddress())) {
+            socket.setSoTimeout(5000);
+            Oscore.ProtectedRequest first = Oscore.protectRequest(client, door(null));
+            OscoreMessage challenge = Oscore.unprotectResponse(first.binding(),
+                    Vectors.parts(exchange(socket, target, first.message(), 0x3000)));
+            dev.tern.coap.Options inner = dev.tern.coap.Options.builder().uriPath("door")
+                    .add(dev.tern.coap.OptionNumber.ECHO, challenge.options().echo().orElseThrow())
+                    .add(dev.tern.coap.OptionNumber.NO_RESPONSE, 2).build(); // not interested in 2.xx
+            OscoreMessage outer = Oscore.protectRequest(client, new OscoreMessage(Code.POST, inner, Bytes.EMPTY))
+                    .message();
+            assertThat(outer.options().has(dev.tern.coap.OptionNumber.NO_RESPONSE)).isFalse();
+            Message ack = exchange(socket, target, outer, 0x3001);
+            assertThat(ack.type()).isEqualTo(MessageType.ACK);
+            assertThat(ack.code()).isEqualTo(Code.EMPTY);
         }
         assertThat(doorOpened.get()).isEqualTo(1);
     }

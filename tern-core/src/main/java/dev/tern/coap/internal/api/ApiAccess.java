@@ -69,6 +69,17 @@ public abstract class ApiAccess {
     public abstract Request rewrite(Request outer, dev.tern.coap.Method method, dev.tern.coap.Options options,
                                     dev.tern.coap.Bytes payload, PeerIdentity identity, boolean observable);
 
+    /** See {@link dev.tern.coap.spi.LayeredRequests#rewrite}; a null handler keeps {@code outer}'s. */
+    public abstract Request rewrite(Request outer, dev.tern.coap.Method method, dev.tern.coap.Options options,
+                                    dev.tern.coap.Bytes payload, PeerIdentity identity,
+                                    Predicate<ObservableResource> observeHandler);
+
+    /** Marks the request an observe relation passes again for each notification (RFC 7641 §4.2). */
+    public abstract Request.Builder repeated(Request.Builder builder);
+
+    /** Whether {@code request} was marked by {@link #repeated}. */
+    public abstract boolean isRepeated(Request request);
+
     /** Binds path template parameters, as the Router does. */
     public abstract Request.Builder pathParams(Request.Builder builder, java.util.Map<String, String> params);
 

@@ -61,7 +61,7 @@ public final class CoapEndpoint implements AutoCloseable {
     private final BlockwiseClient blockwise;
     private final BlockwiseServer blockwiseServer;
     private final EndpointConfig config;
-    /** The object-security layer, or null; observations and group requests cannot pass it yet. */
+    /** The object-security layer, or null; group requests cannot pass it. */
     private final ObjectSecurity security;
     /** This endpoint's metrics listener ({@link EndpointMetrics#forEndpoint()}). */
     private final EndpointMetrics metrics;
@@ -129,14 +129,35 @@ public final class CoapEndpoint implements AutoCloseable {
         BlockwiseServer blockwiseServer = service == null ? null
                 : new BlockwiseServer(service, config, scheduler::nanoTime, metrics);
         Service secured = blockwiseServer == null || security == null ? blockwiseServer
-                : security.serverFilter().then(blockwiseServer);
+                : outerBlocks(security.serverFilter().then(blockwiseServer), config, scheduler, metrics);
         ServerExchanges server = service == null ? null : new ServerExchanges(messages, scheduler, config,
                 secured, executor, scheme, wire::peerIdentity, metrics, proxy != null);
+        if (server != null && security != null) {
+            server.objectSecurity(security); // the notification a resource ends a relation with
+        }
         CoapEndpoint endpoint = new CoapEndpoint(wire, scheduler, messages, client, server, blockwiseServer,
                 config, metrics, security);
         messages.setUpper(endpoint.new Upper());
         wire.start(endpoint.new Lower());
         return endpoint;
+    }
+
+    /**
+     * Stage 5, object security with outer block-wise (RFC 8613 §4.1.3.4.2): a protected request
+     * that a proxy fragmented (outer Block1) is reassembled before it is verified, and its
+     * protected response fragmented when the proxy asks (outer Block2), by a second block-wise
+     * server of its own (the same bounds as the inner one). Requests without outer Block options
+     * go straight to {@code filtered}: a client talking to the server directly never gets outer
+     * blocks it did not ask for.
+     */
+    private static Service outerBlocks(Service filtered, EndpointConfig config, Scheduler scheduler,
+                                       EndpointMetrics metrics) {
+        BlockwiseServer outer = new BlockwiseServer(filtered, config, scheduler::nanoTime, metrics);
+        return request -> {
+            dev.tern.coap.Options o = request.options();
+            return o.has(dev.tern.coap.OptionNumber.OSCORE) && (o.has(dev.tern.coap.OptionNumber.BLOCK1)
+                    || o.has(dev.tern.coap.OptionNumber.BLOCK2)) ? outer.handle(request) : filtered.handle(request);
+        };
     }
 
     /**
@@ -290,19 +311,28 @@ public final class CoapEndpoint implements AutoCloseable {
         return future;
     }
 
-    /** Starts an observation (RFC 7641). Thread-safe. */
+    /**
+     * Starts an observation (RFC 7641). Through an object-security layer, each registration is
+     * protected and each notification verified by the layer's {@link dev.tern.coap.spi.SecuredObservation}
+     * (OSCORE, RFC 8613 §4.1.3.5); a layer that offers none refuses it (never sent unprotected).
+     * Thread-safe.
+     */
     public void observe(Request request, InetSocketAddress destination, dev.tern.coap.Observation observation,
                         java.util.function.Consumer<Response> listener) {
-        if (closed || security != null) {
-            // never send an observation unprotected past an object-security layer that cannot carry it yet
+        dev.tern.coap.spi.SecuredObservation secured = null;
+        if (!closed && security != null) {
+            secured = security.observation(request.toBuilder().peer(destination).build());
+        }
+        if (closed || (security != null && secured == null)) {
             dev.tern.coap.CoapException cause = closed ? new CoapTransportException("endpoint is closed")
-                    : new dev.tern.coap.CoapSecurityException("observe is not supported with object security yet");
+                    : new dev.tern.coap.CoapSecurityException("observe is not supported by this object security layer");
             observation.registered().completeExceptionally(cause);
             observation.ended().completeExceptionally(cause);
             return;
         }
+        dev.tern.coap.spi.SecuredObservation layer = secured;
         scheduler.execute(() -> client.observe(request, destination, observation, listener,
-                blockwise::completeNotification));
+                blockwise::completeNotification, layer));
     }
 
     /**

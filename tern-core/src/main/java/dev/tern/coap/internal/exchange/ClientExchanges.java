@@ -86,8 +86,19 @@ public final class ClientExchanges {
      */
     public void observe(Request request, InetSocketAddress destination, Observation observation,
                         Consumer<Response> listener, BlockCompleter blocks) {
+        observe(request, destination, observation, listener, blocks, null);
+    }
+
+    /**
+     * As above, through an object-security layer's {@code secured} (OSCORE, RFC 8613 §4.1.3.5),
+     * or null for none: every transmission of the registration is protected anew, every
+     * response and notification verified; what does not verify is dropped.
+     */
+    public void observe(Request request, InetSocketAddress destination, Observation observation,
+                        Consumer<Response> listener, BlockCompleter blocks,
+                        dev.tern.coap.spi.SecuredObservation secured) {
         start(request.toBuilder().observe().build(), destination, observation.registered(), observation, listener,
-                blocks);
+                blocks, secured);
     }
 
     /**
@@ -140,11 +151,18 @@ public final class ClientExchanges {
 
     private void start(Request request, InetSocketAddress destination, CompletableFuture<Response> future,
                        Observation observation, Consumer<Response> listener, BlockCompleter blocks) {
+        start(request, destination, future, observation, listener, blocks, null);
+    }
+
+    private void start(Request request, InetSocketAddress destination, CompletableFuture<Response> future,
+                       Observation observation, Consumer<Response> listener, BlockCompleter blocks,
+                       dev.tern.coap.spi.SecuredObservation secured) {
         Bytes token = admit(request, destination, future);
         if (token == null) {
             return;
         }
         Exchange ex = new Exchange(request, destination, token, future);
+        ex.secured = secured;
         if (observation != null) {
             ex.observation = new ObservationState(observation, listener, blocks);
             ApiAccess.get().canceller(observation, () -> scheduler.execute(() -> ex.cancelObservation()));
@@ -460,6 +478,8 @@ public final class ClientExchanges {
         /** Taken back from a previous process (nothing sent yet by this one). */
         boolean resumed;
         ObservationState observation;
+        /** The object-security layer's side of this observation (RFC 8613 §4.1.3.5), or null. */
+        dev.tern.coap.spi.SecuredObservation secured;
 
         Exchange(Request request, InetSocketAddress destination, Bytes token, CompletableFuture<Response> future) {
             this.request = request;
@@ -470,8 +490,17 @@ public final class ClientExchanges {
 
         void transmit() {
             transmitted = true;
-            MessageType type = request.isConfirmable() ? MessageType.CON : MessageType.NON;
-            Message m = new Message(type, request.method().code(), 0, token, request.options(), request.payload());
+            Request out = request;
+            if (secured != null) {
+                try {
+                    out = secured.protect(request); // a new Partial IV for each (re-)registration
+                } catch (CoapException e) {
+                    fail(e);
+                    return;
+                }
+            }
+            MessageType type = out.isConfirmable() ? MessageType.CON : MessageType.NON;
+            Message m = new Message(type, out.method().code(), 0, token, out.options(), out.payload());
             sent = messages.sendNew(m, destination, this);
         }
 
@@ -484,6 +513,13 @@ public final class ClientExchanges {
                 return;
             }
             Response r = Response.builder(m.code()).options(m.options()).payload(m.payload()).peer(destination).build();
+            if (secured != null) {
+                Optional<Response> verified = secured.verify(r);
+                if (verified.isEmpty()) {
+                    return; // not authentic, or older than one verified before (RFC 8613 §7.4.1): dropped
+                }
+                r = verified.get();
+            }
             if (observation != null) {
                 observation.deliver(this, r);
                 return;
@@ -522,6 +558,14 @@ public final class ClientExchanges {
             Request deregister = request.toBuilder().options(b -> b.observe(1)).token(token).build();
             CompletableFuture<Response> done = new CompletableFuture<>();
             done.whenComplete((resp, err) -> o.end(null));
+            if (secured != null) {
+                try {
+                    deregister = secured.protect(deregister);
+                } catch (CoapException e) {
+                    o.end(null); // the relation ends at the server when its next notification is refused
+                    return;
+                }
+            }
             start(deregister, destination, done);
         }
 
@@ -610,7 +654,7 @@ public final class ClientExchanges {
                 messages.cancel(new MessageKey(destination, sent.messageId()));
             }
             start(request, destination, future, o == null ? null : o.handle, o == null ? null : o.listener,
-                    o == null ? null : o.blocks);
+                    o == null ? null : o.blocks, secured);
             return true;
         }
 

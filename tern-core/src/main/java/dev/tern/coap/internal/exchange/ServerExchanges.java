@@ -104,6 +104,14 @@ public final class ServerExchanges {
                 config.maxRateLimitedPeers(), scheduler::nanoTime);
     }
 
+    /**
+     * The object-security layer between this layer and the service (RFC 8613): it protects the
+     * notification an observe relation ends with when its resource terminates it (RFC 7641 §4.2).
+     */
+    public void objectSecurity(dev.tern.coap.spi.ObjectSecurity security) {
+        observers.objectSecurity(security);
+    }
+
     /** Peers the request rate limiter tracks (RFC 8516; bounded by maxRateLimitedPeers). */
     public int rateLimitedPeers() {
         return rateLimiter.size();
@@ -206,7 +214,8 @@ public final class ServerExchanges {
             return;
         }
         boolean registration = false;
-        if (method.get() == Method.GET && options.has(OptionNumber.OBSERVE)) {
+        // GET, or FETCH (RFC 8132 §2), which is also how OSCORE carries a registration (RFC 8613 §4.2)
+        if ((method.get() == Method.GET || method.get() == Method.FETCH) && options.has(OptionNumber.OBSERVE)) {
             long observe = options.observe().orElse(-1);
             if (observe == 1) {
                 observers.deregister(peer, m.token()); // RFC 7641 §3.6; then served as a plain GET
@@ -328,7 +337,7 @@ public final class ServerExchanges {
                 r = echoChallenge(ex.peer); // a relation sends without end: only to a verified peer
             }
         }
-        if (ex.observeSource != null && r.isSuccess() && !ex.done) {
+        if (ex.observeSource != null && ObserveRelations.continues(request, r) && !ex.done) {
             r = observers.register(ex.peer, ex.request.token(), ex.association, request, ex.observeSource, r);
         }
         respond(ex, r);
@@ -394,7 +403,8 @@ public final class ServerExchanges {
         if (ex.multicast && r.isSuccess()) {
             r = groupLimit.limit(req, ex.peer, r, ex.groupLimitReleased); // RFC 7252 §11.3; null: too large
         }
-        if (r == null || suppressed(req.options(), r.code()) || (ex.multicast && !r.isSuccess())) {
+        if (r == null || r == dev.tern.coap.spi.LayeredRequests.noResponse() || suppressed(req.options(), r.code())
+                || (ex.multicast && !r.isSuccess())) {
             // RFC 7967 No-Response, or §8.1: no error responses to multicast requests.
             if (req.type() == MessageType.CON && !ex.acked) {
                 messages.replyEmptyAck(ex.entry, req.messageId(), ex.peer, ex.association);

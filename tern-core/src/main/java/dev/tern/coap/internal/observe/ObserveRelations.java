@@ -53,6 +53,8 @@ public final class ObserveRelations {
     /** Relations by security association, so that one ending finds its relations without a scan. */
     private final HashMap<Object, java.util.Set<Relation>> byAssociation = new HashMap<>();
     private volatile int size;
+    /** The object-security layer (OSCORE), or null: it protects the notification a resource ends with. */
+    private volatile dev.tern.coap.spi.ObjectSecurity security;
 
     /** Creates the relation table; {@code identities} tells who a peer authenticated as (null for none). */
     public ObserveRelations(MessageLayer messages, Scheduler scheduler, EndpointConfig config, Service service,
@@ -65,6 +67,23 @@ public final class ObserveRelations {
         this.config = config;
         this.service = service;
         this.executor = executor;
+    }
+
+    /** Sets the object-security layer between the engine and {@code service} (RFC 8613 §4.1.3.5). */
+    public void objectSecurity(dev.tern.coap.spi.ObjectSecurity layer) {
+        this.security = layer;
+    }
+
+    /**
+     * Whether {@code response}, from the service for {@code request}, registers or continues an
+     * observation (RFC 7641 §4.1, §4.2): a 2.xx; for a request protected end to end (an OSCORE
+     * option, RFC 8613 §4.1.3.5.2), whose outer code is 2.05 or 2.04 whatever the inner one, a
+     * response that carries Observe (the layer put it there because the inner response is a
+     * notification).
+     */
+    public static boolean continues(Request request, Response response) {
+        return response.isSuccess() && (!request.options().has(dev.tern.coap.OptionNumber.OSCORE)
+                || response.options().has(dev.tern.coap.OptionNumber.OBSERVE));
     }
 
     private record Key(InetSocketAddress peer, Bytes token) {
@@ -95,7 +114,9 @@ public final class ObserveRelations {
         } else if (relations.size() >= config.maxObservers()) {
             return first; // §4.1: served as a plain GET
         }
-        Request replay = ApiAccess.get().actions(request.toBuilder(), () -> { }, s -> true).build();
+        // marked: an object-security layer decrypts it again for each notification, not as a replay
+        Request replay = ApiAccess.get().repeated(ApiAccess.get().actions(request.toBuilder(), () -> { }, s -> true))
+                .build();
         Relation r = new Relation(key, association, replay, source);
         r.identity = IdentityText.of(request.peerIdentity().orElse(null));
         if (old != null) {
@@ -223,7 +244,17 @@ public final class ObserveRelations {
 
         @Override
         public void terminate(Response response) {
-            scheduler.execute(() -> notify(response));
+            scheduler.execute(() -> {
+                if (ended) {
+                    return;
+                }
+                Response last = security == null ? response : security.protectNotification(request, response);
+                if (last == null) {
+                    end(); // the layer could not protect it: never sent in the clear
+                } else {
+                    notify(last);
+                }
+            });
         }
 
         private void refresh() {
@@ -265,7 +296,7 @@ public final class ObserveRelations {
             if (ended || unbound && !bind()) {
                 return;
             }
-            if (!response.isSuccess()) {
+            if (!continues(request, response)) {
                 // §4.2: an error response ends the observation; the relation is gone before the
                 // client can see the notification (and, say, ask the server how many observe it).
                 end();
