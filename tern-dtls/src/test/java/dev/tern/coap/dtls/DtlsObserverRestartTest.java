@@ -79,6 +79,7 @@ class DtlsObserverRestartTest {
             EncryptedStateFile store2 = EncryptedStateFile.open(dir, KEY);
             value.set(2);
             try (CoapServer second = server(port, obs2, store2, after)) {
+                assertThat(second.port()).isEqualTo(port);
                 // the client re-registers a little after Max-Age (1 s) with the same token
                 await().atMost(Duration.ofSeconds(15)).until(() -> seen.stream().anyMatch(r -> r.payloadString().equals("v2")));
                 value.set(3);
