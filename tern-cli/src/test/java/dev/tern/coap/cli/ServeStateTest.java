@@ -87,6 +87,7 @@ class ServeStateTest {
             InetSocketAddress server = new InetSocketAddress("127.0.0.1", port);
             int last;
             try (Run first = new Run(port, key)) {
+                assertThat(first.serve.address()).isNotNull();
                 send(observer, server, new Message(MessageType.CON, Code.GET, 0x4242, token,
                         Options.builder().uriPath("/time").observe(0).build(), Bytes.EMPTY));
                 Message registered = receive(observer, server);
@@ -116,6 +117,7 @@ class ServeStateTest {
         String location;
         try (Run first = new Run(port, key, "--rd");
              dev.tern.coap.CoapClient client = dev.tern.coap.CoapClient.create()) {
+            assertThat(first.serve.address()).isNotNull();
             dev.tern.coap.Response reg = client.call(dev.tern.coap.Request.post(base + "/rd?ep=node-7&lt=600")
                     .payload("</temp>;rt=temperature").contentFormat(40).build());
             assertThat(reg.code()).isEqualTo(Code.CREATED);
@@ -123,6 +125,7 @@ class ServeStateTest {
         }
         try (Run second = new Run(port, key, "--rd");
              dev.tern.coap.CoapClient client = dev.tern.coap.CoapClient.create()) {
+            assertThat(second.serve.address()).isNotNull();
             assertThat(client.get(base + "/rd-lookup/ep").payloadString()).contains("<" + location + ">")
                     .contains("ep=\"node-7\"");
         }

@@ -82,6 +82,7 @@ class RestoredRelationBindingTest {
         Sent sent = new Sent();
         EncryptedStateFile store2 = EncryptedStateFile.open(dir, STATE_KEY);
         try (CoapServer second = server(port, obs2, store2, sent)) {
+            assertThat(second.port()).isEqualTo(port);
             await().atMost(Duration.ofSeconds(5)).until(() -> obs2.observerCount() == 1);
             try (CoapClient intruder = client(local, "dev2", "secret2")) {
                 assertThat(intruder.get(base + "/hello").payloadString()).isEqualTo("hi");

@@ -65,6 +65,7 @@ class LibcoapRestartInteropTest {
             EncryptedStateFile store2 = EncryptedStateFile.open(dir, KEY);
             current.set(after);
             try (CoapServer second = server(port, "b", after, store2)) {
+                assertThat(second.port()).isEqualTo(port);
                 assertThat(store2.rejection()).isEmpty();
                 Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> observer.output().contains("[b"));
                 assertThat(after.observerCount()).as("the restored relation").isEqualTo(1);

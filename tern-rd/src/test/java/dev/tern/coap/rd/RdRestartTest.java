@@ -42,6 +42,7 @@ class RdRestartTest {
         try (CoapServer s1 = CoapServer.builder().bind("127.0.0.1").port(port).service(rd1.router()).state(store1)
                 .stateHolder(rd1).build().start();
              CoapClient client = CoapClient.create()) {
+            assertThat(s1.port()).isEqualTo(port);
             Response reg = client.call(Request.post(base + "/rd?ep=lamp-1&lt=3600&base=coap://lamp.example")
                     .payload("</light>;rt=light-lux").contentFormat(40).build());
             assertThat(reg.code()).isEqualTo(Code.CREATED);
@@ -55,6 +56,7 @@ class RdRestartTest {
         try (CoapServer s2 = CoapServer.builder().bind("127.0.0.1").port(port).service(rd2.router()).state(store2)
                 .stateHolder(rd2).build().start();
              CoapClient client = CoapClient.create()) {
+            assertThat(s2.port()).isEqualTo(port);
             assertThat(rd2.registrationCount()).isEqualTo(1);
             String eps = client.get(base + "/rd-lookup/ep").payloadString();
             assertThat(eps).contains("<" + location + ">").contains("ep=\"lamp-1\"").contains("base=\"coap://lamp.example\"");
