@@ -104,6 +104,16 @@ public final class CoapProxy implements AutoCloseable {
         };
     }
 
+    /** The forwarding core, for the HTTP gateway of the same package ({@link HttpGateway}). */
+    Forwarder forwarder() {
+        return forwarder;
+    }
+
+    /** Whether {@code request} may use this proxy ({@link Builder#authorize}). */
+    boolean authorizes(Request request) {
+        return authorization.test(request);
+    }
+
     /** Responses in the cache ({@link Builder#maxCacheEntries}). */
     public int cachedResponses() {
         return forwarder.cachedResponses();
