@@ -81,7 +81,7 @@ final class EventStream {
             return;
         }
         EventStream stream = new EventStream(ctx, shared, target);
-        ctx.channel().config().setAutoRead(false); // the connection is the stream's now
+        ctx.channel().attr(GatewayHandler.STREAMING).set(Boolean.TRUE); // the connection is the stream's now
         Observation observation = admission.client().observe(request, stream::notified);
         Channel channel = ctx.channel();
         channel.closeFuture().addListener(f -> {
@@ -97,6 +97,9 @@ final class EventStream {
     }
 
     private synchronized void notified(Response r) {
+        if (ctx.executor().isShuttingDown()) {
+            return; // the gateway is closing
+        }
         if (!answered) {
             answered = true;
             if (!r.code().isSuccess() || r.options().observe().isEmpty()) {

@@ -26,6 +26,7 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.AttributeKey;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
@@ -43,6 +44,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class GatewayHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     static final String IDLE = "idle";
+    /** Set on a connection that carries an event stream: further requests on it are ignored. */
+    static final AttributeKey<Boolean> STREAMING = AttributeKey.valueOf("tern.http.streaming");
     private static final String ALLOW = "GET, POST, PUT, DELETE, FETCH, PATCH";
 
     /** What every connection of one gateway shares. */
@@ -58,6 +61,9 @@ final class GatewayHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
+        if (ctx.channel().hasAttr(STREAMING)) {
+            return; // the connection is an event stream now (EventStream): read only to see it close
+        }
         if (req.decoderResult().isFailure()) {
             Throwable cause = req.decoderResult().cause();
             HttpResponseStatus status = cause instanceof TooLongHttpHeaderException
@@ -214,6 +220,10 @@ final class GatewayHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
     }
 
     static io.netty.channel.ChannelFuture send(ChannelHandlerContext ctx, FullHttpResponse r, boolean keepAlive) {
+        if (ctx.executor().isShuttingDown()) {
+            r.release();
+            return ctx.newFailedFuture(new IllegalStateException("the gateway is closing"));
+        }
         HttpUtil.setContentLength(r, r.content().readableBytes());
         if (keepAlive) {
             r.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);

@@ -7,6 +7,8 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
@@ -52,6 +54,7 @@ public final class HttpGateway implements AutoCloseable {
     private EventLoopGroup workers;
     private ExecutorService resolver;
     private Channel listener;
+    private ChannelGroup children;
 
     private HttpGateway(Builder config) {
         this.config = config;
@@ -72,6 +75,8 @@ public final class HttpGateway implements AutoCloseable {
                 NioIoHandler.newFactory());
         workers = new MultiThreadIoEventLoopGroup(config.ioThreads, new DefaultThreadFactory("tern-http", true),
                 NioIoHandler.newFactory());
+        children = new DefaultChannelGroup(workers.next());
+        ChannelGroup open = children;
         resolver = Executors.newFixedThreadPool(2, new DefaultThreadFactory("tern-http-resolve", true));
         GatewayHandler.Shared shared = new GatewayHandler.Shared(proxy, files, config.console, resolver,
                 eventStreams, config.maxEventStreams);
@@ -89,6 +94,7 @@ public final class HttpGateway implements AutoCloseable {
                             return;
                         }
                         ch.closeFuture().addListener(f -> connections.decrementAndGet());
+                        open.add(ch);
                         long idle = config.idleTimeout.toMillis();
                         ch.pipeline()
                                 .addLast(GatewayHandler.IDLE, new IdleStateHandler(0, 0, idle, TimeUnit.MILLISECONDS))
@@ -136,6 +142,10 @@ public final class HttpGateway implements AutoCloseable {
         if (listener != null) {
             listener.close().syncUninterruptibly();
             listener = null;
+        }
+        if (children != null) {
+            children.close().awaitUninterruptibly(2, TimeUnit.SECONDS); // ends the streams and their observations
+            children = null;
         }
         if (boss != null) {
             boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
