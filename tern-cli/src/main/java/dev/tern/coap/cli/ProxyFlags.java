@@ -3,6 +3,10 @@ package dev.tern.coap.cli;
 import dev.tern.coap.CoapUri;
 import dev.tern.coap.Service;
 import dev.tern.coap.proxy.CoapProxy;
+import dev.tern.coap.proxy.HttpGateway;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -13,7 +17,8 @@ import picocli.CommandLine.Option;
  * The proxy flags of {@code tern serve} (RFC 7252 §5.7): {@code --proxy} turns on the forward proxy
  * for Proxy-Uri / Proxy-Scheme requests, {@code --proxy-allow} lists the upstreams it may reach
  * (never an open relay by default), {@code --reverse PREFIX=URI} maps a path prefix to an origin,
- * {@code --proxy-cache} bounds the cache.
+ * {@code --proxy-cache} bounds the cache, {@code --http PORT} serves the HTTP-to-CoAP gateway
+ * (RFC 8075) and the browser console on 127.0.0.1 (or {@code --http-bind}).
  */
 final class ProxyFlags {
     /** The heading of the group in {@code --help}. */
@@ -36,15 +41,41 @@ final class ProxyFlags {
             description = "responses the proxy caches at most, 0 for none (default: ${DEFAULT-VALUE})")
     int cacheEntries = 1000;
 
+    @Option(names = "--http", paramLabel = "PORT", order = 204,
+            description = {"serve HTTP on PORT: HTTP-to-CoAP at /hc/coap://HOST/PATH (RFC 8075) to the",
+                "--proxy-allow upstreams, Observe as Server-Sent Events, and the browser console at /"})
+    Integer httpPort;
+
+    @Option(names = "--http-bind", paramLabel = "ADDRESS", order = 205,
+            description = "the address --http listens on (default: ${DEFAULT-VALUE})")
+    String httpBind = "127.0.0.1";
+
     /** Whether any proxy flag asks for a proxy. */
     boolean enabled() {
-        return forward || !reverse.isEmpty();
+        return forward || !reverse.isEmpty() || httpPort != null;
+    }
+
+    /** The HTTP gateway (RFC 8075) in front of {@code proxy} as {@code --http} asks, started; null without it. */
+    HttpGateway startHttp(CoapProxy proxy) {
+        if (httpPort == null) {
+            return null;
+        }
+        InetAddress address;
+        try {
+            address = InetAddress.getByName(httpBind);
+        } catch (UnknownHostException e) {
+            throw new UsageException("--http-bind: cannot resolve " + httpBind);
+        }
+        return HttpGateway.builder(proxy).bind(new InetSocketAddress(address, httpPort)).build().start();
     }
 
     /** Checks the flags; throws {@link UsageException}. */
     void check() {
-        if (!allow.isEmpty() && !forward) {
-            throw new UsageException("--proxy-allow needs --proxy");
+        if (!allow.isEmpty() && !forward && httpPort == null) {
+            throw new UsageException("--proxy-allow needs --proxy or --http");
+        }
+        if (httpPort != null && (httpPort < 0 || httpPort > 65535)) {
+            throw new UsageException("--http port must be 0..65535: " + httpPort);
         }
         if (cacheEntries < 0) {
             throw new UsageException("--proxy-cache must not be negative: " + cacheEntries);
@@ -98,8 +129,12 @@ final class ProxyFlags {
     /** A one-line description for the serve banner. */
     String description() {
         List<String> parts = new ArrayList<>();
+        String upstreams = allow.isEmpty() ? "nothing (no --proxy-allow)" : String.join(", ", allow);
         if (forward) {
-            parts.add("forward proxy to " + (allow.isEmpty() ? "nothing (no --proxy-allow)" : String.join(", ", allow)));
+            parts.add("forward proxy to " + upstreams);
+        }
+        if (httpPort != null) {
+            parts.add("HTTP gateway to " + upstreams);
         }
         reverseMappings().forEach((prefix, origin) -> parts.add(prefix + " -> " + origin));
         return String.join("; ", parts) + (cacheEntries > 0 ? "; cache " + cacheEntries + " responses" : "; no cache");
