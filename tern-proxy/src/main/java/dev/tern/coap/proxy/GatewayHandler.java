@@ -87,6 +87,7 @@ final class GatewayHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
                 r.headers().set(HttpHeaderNames.CONTENT_TYPE, file.get().contentType());
                 r.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-cache");
                 r.headers().set("X-Content-Type-Options", "nosniff");
+                StaticFiles.secure(r.headers());
                 send(ctx, r, keepAlive);
             } else {
                 send(ctx, text(HttpResponseStatus.NOT_FOUND,
@@ -201,6 +202,7 @@ final class GatewayHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
                     : "text/plain; charset=utf-8");
         }
         r.options().etag().ifPresent(e -> h.set(HttpHeaderNames.ETAG, HttpMapping.etag(e)));
+        CoapHeaders.add(r, h); // the CoAP code and options for the console (X-CoAP-Code, X-CoAP-Options)
         if (r.code().equals(Code.CONTENT) || r.code().equals(Code.VALID)) {
             // RFC 7252 §5.10.5: Max-Age defaults to 60 s; RFC 8075 §7.1 maps it to Cache-Control max-age
             h.set(HttpHeaderNames.CACHE_CONTROL, "max-age=" + r.options().maxAge().orElse(60));
