@@ -119,7 +119,8 @@ export class Observer {
       min -= 1;
       max += 1;
     }
-    const x = (i) => pad + (pts.length === 1 ? 0 : (i * (w - pad - 10)) / (MAX_POINTS - 1));
+    const span = Math.max(pts.length - 1, 19); // fills the width as points arrive, then scrolls
+    const x = (i) => pad + (i * (w - pad - 10)) / span;
     const y = (v) => h - pad - ((v - min) / (max - min)) * (h - 1.5 * pad);
     const line = document.createElementNS(SVG, 'polyline');
     line.setAttribute('points', pts.map((v, i) => x(i).toFixed(1) + ',' + y(v).toFixed(1)).join(' '));

@@ -1,0 +1,155 @@
+package dev.tern.coap.interop;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tern.coap.CoapServer;
+import dev.tern.coap.cli.DemoResources;
+import dev.tern.coap.proxy.CoapProxy;
+import dev.tern.coap.proxy.HttpGateway;
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.support.ui.Select;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The browser console (Copper's successor, issue 13) in headless Chromium: a Tern server with the
+ * demo resources of {@code tern serve}, the HTTP-CoAP gateway (RFC 8075) serving the console at
+ * {@code /}, and Selenium driving the system's chromedriver. GET /hello, discovery of
+ * /.well-known/core (RFC 6690), Observe (RFC 7641) of /counter with values in the list and the
+ * plot; the last state is saved as {@code target/console.png}. Skipped when chromium or
+ * chromedriver is missing unless {@code TERN_INTEROP_REQUIRED=1} (Debian packages chromium and
+ * chromium-driver).
+ */
+@Timeout(120)
+class ConsoleBrowserTest {
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
+    private CoapServer server;
+    private CoapProxy proxy;
+    private HttpGateway gateway;
+    private WebDriver browser;
+
+    @BeforeEach
+    void start() {
+        Optional<Path> chromium = Peers.onPath("chromium");
+        Optional<Path> driver = Optional.of(Path.of("/usr/bin/chromedriver")).filter(Files::isExecutable)
+                .or(() -> Peers.onPath("chromedriver"));
+        Peers.requirePeer(chromium.isPresent() && driver.isPresent(),
+                "chromium and chromedriver (Debian packages chromium, chromium-driver) are not installed");
+        server = CoapServer.builder().port(0).bind("127.0.0.1").service(DemoResources.router()).build().start();
+        proxy = CoapProxy.builder().allow("127.0.0.1").build();
+        gateway = HttpGateway.builder(proxy).build().start();
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(driver.get().toFile()).usingAnyFreePort().build();
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(chromium.get().toFile());
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
+                "--window-size=1280,1100", "--no-first-run", "--disable-extensions");
+        options.setCapability("goog:loggingPrefs", java.util.Map.of(LogType.BROWSER, "ALL"));
+        browser = new ChromeDriver(service, options);
+        browser.manage().timeouts().pageLoadTimeout(WAIT).scriptTimeout(WAIT);
+    }
+
+    @AfterEach
+    void stop() {
+        if (browser != null) {
+            browser.quit();
+        }
+        if (gateway != null) {
+            gateway.close();
+        }
+        if (proxy != null) {
+            proxy.close();
+        }
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    private String coap(String path) {
+        return "coap://127.0.0.1:" + server.port() + path;
+    }
+
+    private WebElement id(String id) {
+        return browser.findElement(By.id(id));
+    }
+
+    private void waitFor(String what, java.util.function.Function<WebDriver, Boolean> condition) {
+        new WebDriverWait(browser, WAIT).withMessage(() -> what + "; status: " + id("status").getText())
+                .until(condition::apply);
+    }
+
+    private void send(String method, String uri) {
+        new Select(id("method")).selectByVisibleText(method);
+        id("uri").clear();
+        id("uri").sendKeys(uri);
+        id("send").click();
+    }
+
+    @Test
+    void getDiscoverObserveInHeadlessChromium() throws Exception {
+        browser.get("http://127.0.0.1:" + gateway.port() + "/");
+        assertThat(browser.getTitle()).isEqualTo("Tern console");
+
+        send("GET", coap("/hello"));
+        waitFor("Hello World! with 2.05", b -> id("pretty").getText().equals("Hello World!")
+                && id("status").getText().startsWith("2.05 Content"));
+        assertThat(id("options").getText()).contains("Content-Format").contains("0");
+        assertThat(id("progress-text").getText()).isEqualTo("12 of 12 bytes received");
+
+        id("discover").click();
+        waitFor("the demo resources listed", b -> b.findElements(By.cssSelector("#discovery a.link")).size() >= 5);
+        List<String> names = browser.findElements(By.cssSelector("#discovery a.link")).stream()
+                .map(WebElement::getText).toList();
+        assertThat(names).contains("hello", "time", "counter", "echo", "whoami");
+        assertThat(id("discovery").getText()).contains("obs").contains("title=Hello World");
+        browser.findElements(By.cssSelector("#discovery a.link")).stream()
+                .filter(a -> a.getText().equals("counter")).findFirst().orElseThrow().click();
+        assertThat(id("uri").getAttribute("value")).isEqualTo(coap("/counter"));
+
+        id("observe").click();
+        waitFor("the observation registered", b -> id("observe-state").getText().startsWith("observing")
+                && !b.findElements(By.cssSelector("#notifications li")).isEmpty());
+        for (int i = 1; i <= 3; i++) {
+            send("POST", coap("/counter"));
+            String count = Integer.toString(i);
+            waitFor("2.04 from POST " + i, b -> id("status").getText().startsWith("2.04 Changed")
+                    && id("pretty").getText().equals(count));
+        }
+        waitFor("four notifications and four points", b -> b.findElements(By.cssSelector("#notifications li")).size() >= 4
+                && b.findElements(By.cssSelector("#plot circle.point")).size() >= 4);
+        assertThat(id("notifications").findElements(By.tagName("li")).get(0).getText()).endsWith(" 3");
+        File shot = ((org.openqa.selenium.TakesScreenshot) browser).getScreenshotAs(OutputType.FILE);
+        Path png = Path.of("target", "console.png");
+        Files.createDirectories(png.getParent());
+        Files.copy(shot.toPath(), png, StandardCopyOption.REPLACE_EXISTING);
+        assertThat(Files.size(png)).isGreaterThan(1000);
+
+        List<String> severe = browser.manage().logs().get(LogType.BROWSER).getAll().stream()
+                .filter(e -> e.getLevel().intValue() >= java.util.logging.Level.SEVERE.intValue())
+                .map(LogEntry::getMessage).toList();
+        assertThat(severe).as("script errors or Content-Security-Policy violations").isEmpty();
+
+        id("observe").click();
+        waitFor("the stream closed", b -> id("observe-state").getText().equals("not observing"));
+        org.awaitility.Awaitility.await().atMost(WAIT).until(() -> gateway.eventStreams() == 0);
+    }
+}
