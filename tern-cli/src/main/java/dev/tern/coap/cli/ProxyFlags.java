@@ -50,6 +50,11 @@ final class ProxyFlags {
             description = "the address --http listens on (default: ${DEFAULT-VALUE})")
     String httpBind = "127.0.0.1";
 
+    @Option(names = "--proxy-http", order = 206,
+            description = {"let --proxy forward to http:// and https:// targets (Proxy-Uri or Proxy-Scheme;",
+                "CoAP-to-HTTP, RFC 7252 §10.1) on the --proxy-allow list, never following redirects"})
+    boolean proxyHttp;
+
     /** Whether any proxy flag asks for a proxy. */
     boolean enabled() {
         return forward || !reverse.isEmpty() || httpPort != null;
@@ -74,6 +79,9 @@ final class ProxyFlags {
         if (!allow.isEmpty() && !forward && httpPort == null) {
             throw new UsageException("--proxy-allow needs --proxy or --http");
         }
+        if (proxyHttp && !forward) {
+            throw new UsageException("--proxy-http needs --proxy");
+        }
         if (httpPort != null && (httpPort < 0 || httpPort > 65535)) {
             throw new UsageException("--http port must be 0..65535: " + httpPort);
         }
@@ -85,7 +93,7 @@ final class ProxyFlags {
 
     /** The proxy these flags describe. */
     CoapProxy build() {
-        CoapProxy.Builder b = CoapProxy.builder().maxCacheEntries(cacheEntries);
+        CoapProxy.Builder b = CoapProxy.builder().maxCacheEntries(cacheEntries).proxyHttp(proxyHttp);
         for (String entry : allow) {
             String e = entry.trim();
             if (e.equalsIgnoreCase("any")) {
@@ -131,7 +139,7 @@ final class ProxyFlags {
         List<String> parts = new ArrayList<>();
         String upstreams = allow.isEmpty() ? "nothing (no --proxy-allow)" : String.join(", ", allow);
         if (forward) {
-            parts.add("forward proxy to " + upstreams);
+            parts.add("forward proxy" + (proxyHttp ? " (coap, coaps, http, https)" : "") + " to " + upstreams);
         }
         if (httpPort != null) {
             parts.add("HTTP gateway to " + upstreams);

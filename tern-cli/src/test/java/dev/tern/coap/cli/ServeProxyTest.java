@@ -132,5 +132,6 @@ class ServeProxyTest {
         assertThat(r.body()).isEqualTo("21.5");
         assertThat(output.err()).contains("tern: serving http://127.0.0.1:").contains("HTTP gateway to 127.0.0.1");
         assertThat(new Captured(false).run("serve", "--http", "70000")).isEqualTo(ExitCodes.USAGE);
+        assertThat(new Captured(false).run("serve", "--proxy-http")).isEqualTo(ExitCodes.USAGE);
     }
 }
