@@ -104,6 +104,38 @@ class ConsoleBrowserTest {
         id("send").click();
     }
 
+    /**
+     * FAULTS C1 in a real browser: a page from another origin (another port of 127.0.0.1: same
+     * site, other origin) posts to /counter through the gateway with a no-cors fetch, as a
+     * malicious page could; the counter stays 0 (before the BrowserGuard it became 1).
+     */
+    @Test
+    void aPageFromAnotherOriginCannotDriveDevices() throws Exception {
+        String target = java.net.URLEncoder.encode(coap("/counter"), java.nio.charset.StandardCharsets.UTF_8);
+        String gatewayUrl = "http://127.0.0.1:" + gateway.port() + "/hc/?target_uri=" + target;
+        byte[] page = ("<!doctype html><title>attacker</title><script>"
+                + "fetch('" + gatewayUrl + "', {method: 'POST', mode: 'no-cors', body: 'x'})"
+                + ".finally(() => { document.title = 'sent'; });</script>").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        com.sun.net.httpserver.HttpServer attacker = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        attacker.createContext("/", exchange -> {
+            exchange.getResponseHeaders().set("Content-Type", "text/html; charset=utf-8");
+            exchange.sendResponseHeaders(200, page.length);
+            exchange.getResponseBody().write(page);
+            exchange.close();
+        });
+        attacker.start();
+        try (dev.tern.coap.CoapClient client = dev.tern.coap.CoapClient.create()) {
+            browser.get("http://127.0.0.1:" + attacker.getAddress().getPort() + "/");
+            new WebDriverWait(browser, WAIT).until(b -> "sent".equals(b.getTitle()));
+            dev.tern.coap.Response count = client.send(dev.tern.coap.Request.get(coap("/counter")).build())
+                    .get(20, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(count.payloadString()).as("the forged POST reached the device").isEqualTo("0");
+        } finally {
+            attacker.stop(0);
+        }
+    }
+
     @Test
     void getDiscoverObserveInHeadlessChromium() throws Exception {
         browser.get("http://127.0.0.1:" + gateway.port() + "/");

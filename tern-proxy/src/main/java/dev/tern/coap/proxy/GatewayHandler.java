@@ -50,7 +50,7 @@ final class GatewayHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
 
     /** What every connection of one gateway shares. */
     record Shared(CoapProxy proxy, StaticFiles files, boolean console, ExecutorService resolver,
-                  AtomicInteger eventStreams, int maxEventStreams) {
+                  AtomicInteger eventStreams, int maxEventStreams, java.util.Set<String> hostNames) {
     }
 
     private final Shared shared;
@@ -76,6 +76,11 @@ final class GatewayHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         }
         boolean keepAlive = HttpUtil.isKeepAlive(req);
         String uri = req.uri();
+        FullHttpResponse refused = BrowserGuard.refusal(req, HttpTarget.isMapped(uri), shared.hostNames());
+        if (refused != null) {
+            send(ctx, refused, keepAlive); // another site, or DNS rebinding (BrowserGuard)
+            return;
+        }
         if (HttpTarget.isMapped(uri)) {
             toCoap(ctx, req, keepAlive);
         } else if (shared.console() && (req.method().equals(HttpMethod.GET) || req.method().equals(HttpMethod.HEAD))) {

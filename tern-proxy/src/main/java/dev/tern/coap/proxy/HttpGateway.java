@@ -79,7 +79,7 @@ public final class HttpGateway implements AutoCloseable {
         ChannelGroup open = children;
         resolver = Executors.newFixedThreadPool(2, new DefaultThreadFactory("tern-http-resolve", true));
         GatewayHandler.Shared shared = new GatewayHandler.Shared(proxy, files, config.console, resolver,
-                eventStreams, config.maxEventStreams);
+                eventStreams, config.maxEventStreams, config.hostNames);
         ServerBootstrap b = new ServerBootstrap().group(boss, workers)
                 .channel(NioServerSocketChannel.class)
                 .option(ChannelOption.SO_BACKLOG, 1024)
@@ -166,6 +166,7 @@ public final class HttpGateway implements AutoCloseable {
         private int maxEventStreams = 64;
         private int ioThreads = 2;
         private boolean console = true;
+        private java.util.Set<String> hostNames = java.util.Set.of();
 
         private Builder(CoapProxy proxy) {
             this.proxy = proxy;
@@ -235,6 +236,24 @@ public final class HttpGateway implements AutoCloseable {
         /** Whether paths outside {@code /hc} serve the console's static files, default true. */
         public Builder console(boolean serve) {
             this.console = serve;
+            return this;
+        }
+
+        /**
+         * Host names browsers may use to reach the gateway, besides IP literals and
+         * {@code localhost}, default none: a browser's request with another Host gets 421
+         * (RFC 9110 §15.5.20), against DNS rebinding ({@link BrowserGuard}). Replaces earlier names.
+         */
+        public Builder hostNames(String... names) {
+            java.util.Set<String> set = new java.util.HashSet<>();
+            for (String n : names) {
+                String name = n.trim().toLowerCase(java.util.Locale.ROOT);
+                if (name.isEmpty() || name.contains(":") || name.contains("/")) {
+                    throw new IllegalArgumentException("not a host name: " + n);
+                }
+                set.add(name.endsWith(".") ? name.substring(0, name.length() - 1) : name);
+            }
+            this.hostNames = java.util.Set.copyOf(set);
             return this;
         }
 
