@@ -50,6 +50,11 @@ final class ProxyFlags {
             description = "the address --http listens on (default: ${DEFAULT-VALUE})")
     String httpBind = "127.0.0.1";
 
+    @Option(names = "--http-host", paramLabel = "NAME", split = ",", order = 207,
+            description = {"host names a browser may use for the --http side, besides IP addresses and",
+                "localhost (others get 421: DNS rebinding)"})
+    List<String> httpHosts = new ArrayList<>();
+
     @Option(names = "--proxy-http", order = 206,
             description = {"let --proxy forward to http:// and https:// targets (Proxy-Uri or Proxy-Scheme;",
                 "CoAP-to-HTTP, RFC 7252 §10.1) on the --proxy-allow list, never following redirects"})
@@ -71,13 +76,22 @@ final class ProxyFlags {
         } catch (UnknownHostException e) {
             throw new UsageException("--http-bind: cannot resolve " + httpBind);
         }
-        return HttpGateway.builder(proxy).bind(new InetSocketAddress(address, httpPort)).build().start();
+        return HttpGateway.builder(proxy).bind(new InetSocketAddress(address, httpPort))
+                .hostNames(httpHosts.toArray(String[]::new)).build().start();
     }
 
     /** Checks the flags; throws {@link UsageException}. */
     void check() {
         if (!allow.isEmpty() && !forward && httpPort == null) {
             throw new UsageException("--proxy-allow needs --proxy or --http");
+        }
+        if (!httpHosts.isEmpty() && httpPort == null) {
+            throw new UsageException("--http-host needs --http");
+        }
+        for (String h : httpHosts) {
+            if (h.isBlank() || h.contains(":") || h.contains("/")) {
+                throw new UsageException("--http-host: not a host name: " + h);
+            }
         }
         if (proxyHttp && !forward) {
             throw new UsageException("--proxy-http needs --proxy");
