@@ -136,6 +136,75 @@ class ConsoleBrowserTest {
         }
     }
 
+    /**
+     * FAULTS C3: a device answering markup (an HTML payload, a link-format title and target with
+     * an onerror handler, a JSON string) tries to run script in the console; everything is shown
+     * as text and nothing runs.
+     */
+    @Test
+    void markupFromADeviceIsShownAsTextNeverRun() {
+        String xss = "<img src=x onerror=\"document.title='pwned'\">";
+        try (CoapServer evil = CoapServer.builder().port(0).bind("127.0.0.1").service(dev.tern.coap.Router.builder()
+                .get("/html", r -> dev.tern.coap.Response.content(xss))
+                .get("/links", r -> dev.tern.coap.Response.content(dev.tern.coap.Bytes.utf8(
+                        "</a" + xss.replace("\"", "") + ">;title=\"" + xss.replace("\"", "'") + "\";rt=\"<b>x</b>\""), 40))
+                .get("/json", r -> dev.tern.coap.Response.content(dev.tern.coap.Bytes.utf8("{\"k\": \"" + xss.replace("\"", "\\\"")
+                        + "\"}"), 50))
+                .build()).build().start()) {
+            browser.get("http://127.0.0.1:" + gateway.port() + "/");
+            String base = "coap://127.0.0.1:" + evil.port();
+            send("GET", base + "/html");
+            waitFor("the HTML payload as text", b -> id("pretty").getText().equals(xss));
+            send("GET", base + "/links");
+            waitFor("the link tree", b -> !b.findElements(By.cssSelector("#linktree a.link")).isEmpty());
+            assertThat(id("linktree").getText()).contains("onerror");
+            send("GET", base + "/json");
+            waitFor("the JSON", b -> id("pretty").getText().contains("onerror"));
+            assertThat(browser.findElements(By.cssSelector("main img"))).isEmpty();
+            assertThat(browser.getTitle()).isEqualTo("Tern console");
+        }
+    }
+
+    /**
+     * The console's decoders in the browser itself (dynamic import of its modules): CBOR
+     * diagnostic notation (RFC 8949 §8) for the examples of RFC 8949 Appendix A, and hostile CBOR
+     * (FAULTS C4: a length claim of 2^64-1, 100 000 nested arrays, a lone break) gives an error,
+     * not a hang or an allocation; link-format (RFC 6690) with quoted commas.
+     */
+    @Test
+    void decodersInTheBrowser() {
+        browser.get("http://127.0.0.1:" + gateway.port() + "/");
+        Object result = ((org.openqa.selenium.JavascriptExecutor) browser).executeAsyncScript(
+                "const done = arguments[arguments.length - 1];"
+                + "Promise.all([import('/cbor.js'), import('/formats.js')]).then(([c, f]) => {"
+                + "  const h = (s) => Uint8Array.from(s.match(/../g), (x) => parseInt(x, 16));"
+                + "  const out = {};"
+                + "  for (const x of arguments[0]) out[x] = c.diagnostic(h(x));"
+                + "  for (const x of arguments[1]) { try { out[x] = 'no error: ' + c.diagnostic(h(x)); }"
+                + "    catch (e) { out[x] = 'error'; } }"
+                + "  try { c.diagnostic(h('81'.repeat(100000) + '00')); out.deep = 'no error'; } catch (e) { out.deep = 'error'; }"
+                + "  out.links = JSON.stringify(f.parseLinks('</s/t>;title=\"a, b\";obs,</h>;ct=0'));"
+                + "  done(out);"
+                + "}, (e) => done({failed: String(e)}));",
+                List.of("1b000000e8d4a51000", "3bffffffffffffffff", "f97c00", "fb3ff199999999999a", "c074323031332d30332d32315432303a30343a30305a",
+                        "5f42010243030405ff", "bf61610161629f0203ffff", "a201020304"),
+                List.of("5bffffffffffffffff", "9bffffffffffffffff", "ff", "1c", "62c3"));
+        assertThat(result).asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.MAP)
+                .containsEntry("1b000000e8d4a51000", "1000000000000")
+                .containsEntry("3bffffffffffffffff", "-18446744073709551616")
+                .containsEntry("f97c00", "Infinity")
+                .containsEntry("fb3ff199999999999a", "1.1")
+                .containsEntry("c074323031332d30332d32315432303a30343a30305a", "0(\"2013-03-21T20:04:00Z\")")
+                .containsEntry("5f42010243030405ff", "(_ h'0102', h'030405')")
+                .containsEntry("bf61610161629f0203ffff", "{_ \"a\": 1, \"b\": [_ 2, 3]}")
+                .containsEntry("a201020304", "{1: 2, 3: 4}")
+                .containsEntry("5bffffffffffffffff", "error").containsEntry("9bffffffffffffffff", "error")
+                .containsEntry("ff", "error").containsEntry("1c", "error").containsEntry("62c3", "error")
+                .containsEntry("deep", "error")
+                .containsEntry("links", "[{\"target\":\"/s/t\",\"attrs\":[[\"title\",\"a, b\"],[\"obs\",null]]},"
+                        + "{\"target\":\"/h\",\"attrs\":[[\"ct\",\"0\"]]}]");
+    }
+
     @Test
     void getDiscoverObserveInHeadlessChromium() throws Exception {
         browser.get("http://127.0.0.1:" + gateway.port() + "/");
