@@ -166,6 +166,31 @@ class ConsoleBrowserTest {
     }
 
     /**
+     * A 40 000-byte resource comes block-wise (RFC 7959, 1024-byte blocks by default): the gateway
+     * reassembles it and the console shows the bytes received of the Content-Length and the JSON.
+     */
+    @Test
+    void aBlockwiseDownloadShowsItsProgress() {
+        StringBuilder json = new StringBuilder("[");
+        while (json.length() < 39_990) {
+            json.append(json.length() == 1 ? "" : ",").append("12345");
+        }
+        String body = json.append(']').toString();
+        try (CoapServer large = CoapServer.builder().port(0).bind("127.0.0.1").service(dev.tern.coap.Router.builder()
+                .get("/large", r -> dev.tern.coap.Response.content(dev.tern.coap.Bytes.utf8(body), 50)).build())
+                .build().start()) {
+            browser.get("http://127.0.0.1:" + gateway.port() + "/");
+            send("GET", "coap://127.0.0.1:" + large.port() + "/large");
+            String all = body.length() + " of " + body.length() + " bytes received";
+            waitFor("the whole body", b -> id("progress-text").getText().equals(all));
+            assertThat(id("status").getText()).startsWith("2.05 Content");
+            assertThat(id("progress").getAttribute("value")).isEqualTo(Integer.toString(body.length()));
+            assertThat(id("payload-kind").getText()).contains("shown as json");
+            assertThat(id("pretty").getText()).startsWith("[\n  12345,\n  12345,");
+        }
+    }
+
+    /**
      * The console's decoders in the browser itself (dynamic import of its modules): CBOR
      * diagnostic notation (RFC 8949 §8) for the examples of RFC 8949 Appendix A, and hostile CBOR
      * (FAULTS C4: a length claim of 2^64-1, 100 000 nested arrays, a lone break) gives an error,
