@@ -34,7 +34,9 @@ import org.eclipse.californium.proxy2.resources.ProxyCoapResource;
  * ({@code GET /hello}, a fresh one per phase) on loopback, caching off on both, in one JVM. The load is {@code --connections}
  * keep-alive HTTP/1.1 connections, each a thread that sends a GET and reads the whole response
  * before the next (no HTTP client library in the way). Rounds alternate the order; prints req/s of
- * every round and the Tern / Californium ratio.
+ * every round and the Tern / Californium ratio, and the CPU time per request of each gateway's own
+ * threads (Tern: {@code tern-http*} and its CoAP client; Californium: every other non-JVM thread),
+ * which the load generator and the origin, shared by both, do not blur.
  *
  * <pre>
  * java -cp tern-bench/target/tern-bench.jar dev.tern.coap.bench.HttpGatewayBench [--rounds 3]
@@ -57,10 +59,13 @@ public final class HttpGatewayBench {
         System.out.printf(Locale.ROOT, "warm-up %d s each, %d connections%n", warmup, connections);
         phase(tern.port(), "/hc/", connections, warmup);
         phase(cfPort, "/proxy/", connections, warmup);
+        phase(tern.port(), "/hc/", connections, warmup);
+        phase(cfPort, "/proxy/", connections, warmup);
         List<Double> ratios = new ArrayList<>();
+        List<Double> cpuRatios = new ArrayList<>();
         for (int round = 1; round <= rounds; round++) {
-            double t;
-            double c;
+            Result t;
+            Result c;
             if (round % 2 == 1) {
                 t = phase(tern.port(), "/hc/", connections, seconds);
                 c = phase(cfPort, "/proxy/", connections, seconds);
@@ -68,12 +73,16 @@ public final class HttpGatewayBench {
                 c = phase(cfPort, "/proxy/", connections, seconds);
                 t = phase(tern.port(), "/hc/", connections, seconds);
             }
-            ratios.add(t / c);
-            System.out.printf(Locale.ROOT, "round %d: tern %.0f req/s, californium-proxy2 %.0f req/s, ratio %.2f%n",
-                    round, t, c, t / c);
+            ratios.add(t.rps() / c.rps());
+            cpuRatios.add(c.cpuMicros() / t.cpuMicros());
+            System.out.printf(Locale.ROOT, "round %d: tern %.0f req/s (%.1f us CPU/req), californium-proxy2 %.0f req/s"
+                    + " (%.1f us CPU/req), ratio %.2f (CPU %.2f)%n", round, t.rps(), t.cpuMicros(), c.rps(),
+                    c.cpuMicros(), t.rps() / c.rps(), c.cpuMicros() / t.cpuMicros());
         }
         ratios.sort(null);
-        System.out.printf(Locale.ROOT, "median ratio %.2f%n", ratios.get(ratios.size() / 2));
+        cpuRatios.sort(null);
+        System.out.printf(Locale.ROOT, "median ratio %.2f req/s, %.2f CPU per request (Californium / Tern)%n",
+                ratios.get(ratios.size() / 2), cpuRatios.get(cpuRatios.size() / 2));
         californium.stop();
         tern.close();
         proxy.close();
@@ -84,7 +93,7 @@ public final class HttpGatewayBench {
      * One measurement against a fresh origin: a client may send at most 65 536 requests to one
      * server per EXCHANGE_LIFETIME (RFC 7252 §4.4, Message IDs), so every phase gets a new origin port.
      */
-    private static double phase(int port, String prefix, int connections, int seconds)
+    private static Result phase(int port, String prefix, int connections, int seconds)
             throws IOException, InterruptedException {
         CoapServer origin = CoapServer.builder().port(0).bind("127.0.0.1")
                 .service(Router.builder().get("/hello", r -> Response.content("Hello World!")).build())
@@ -92,13 +101,21 @@ public final class HttpGatewayBench {
         try {
             String path = prefix + "coap://127.0.0.1:" + origin.port() + "/hello";
             check(port, path);
-            return load(port, path, connections, seconds);
+            boolean tern = prefix.equals("/hc/");
+            long cpu = gatewayCpu(tern);
+            long[] counted = new long[2];
+            double rps = load(port, path, connections, seconds, counted);
+            long used = gatewayCpu(tern) - cpu;
+            return new Result(rps, used / 1000.0 / Math.max(1, counted[0]));
         } finally {
             origin.close();
         }
     }
 
     private static int californiumPort;
+
+    /** Requests per phase at most: one client may use 65 536 Message IDs per server and EXCHANGE_LIFETIME (RFC 7252 §4.4). */
+    private static final long MAX_PER_PHASE = 50_000;
 
     /** Californium's proxy2 HTTP server with a coap2coap forwarding resource, as its BasicHttpForwardingProxy2 demo. */
     private static ProxyHttpServer californium() throws IOException {
@@ -132,12 +149,44 @@ public final class HttpGatewayBench {
         }
     }
 
+    /** Requests per second, and CPU microseconds per request of the gateway's own threads. */
+    record Result(double rps, double cpuMicros) {
+    }
+
+    private static final java.util.Set<String> JVM_THREADS = java.util.Set.of("Reference Handler", "Finalizer",
+            "Signal Dispatcher", "Common-Cleaner", "Notification Thread", "Attach Listener", "main");
+
+    /** Whether a thread is the gateway's: Tern's HTTP and CoAP client threads, or (Californium) any other. */
+    private static boolean gatewayThread(String name, boolean tern) {
+        if (name.startsWith("load-") || name.startsWith("tern-server-") || name.startsWith("tern-handler-")
+                || JVM_THREADS.contains(name)) {
+            return false;
+        }
+        boolean ternThread = name.startsWith("tern-");
+        return tern == ternThread;
+    }
+
+    private static long gatewayCpu(boolean tern) {
+        java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+        long sum = 0;
+        for (java.lang.management.ThreadInfo info : mx.getThreadInfo(mx.getAllThreadIds())) {
+            if (info != null && gatewayThread(info.getThreadName(), tern)) {
+                long t = mx.getThreadCpuTime(info.getThreadId());
+                sum += Math.max(0, t);
+            }
+        }
+        return sum;
+    }
+
     /** Runs the load for {@code seconds}; returns successful responses per second. */
-    private static double load(int port, String path, int connections, int seconds) throws InterruptedException {
+    private static double load(int port, String path, int connections, int seconds, long[] counted)
+            throws InterruptedException {
         byte[] request = request(path);
         AtomicBoolean running = new AtomicBoolean(true);
         LongAdder ok = new LongAdder();
         LongAdder failed = new LongAdder();
+        java.util.concurrent.atomic.AtomicLong issued = new java.util.concurrent.atomic.AtomicLong();
+        java.util.concurrent.atomic.AtomicReference<String> firstFailure = new java.util.concurrent.atomic.AtomicReference<>();
         List<Thread> threads = new ArrayList<>();
         for (int i = 0; i < connections; i++) {
             Thread t = new Thread(() -> {
@@ -148,14 +197,21 @@ public final class HttpGatewayBench {
                         s.setSoTimeout(30_000);
                         InputStream in = new java.io.BufferedInputStream(s.getInputStream(), 4096);
                         while (running.get()) {
-                            if (exchange(s, in, request).contains("Hello World!")) {
+                            if (issued.incrementAndGet() > MAX_PER_PHASE) {
+                                running.set(false);
+                                break;
+                            }
+                            String answer = exchange(s, in, request);
+                            if (answer.contains("Hello World!")) {
                                 ok.increment();
                             } else {
                                 failed.increment();
+                                firstFailure.compareAndSet(null, answer.lines().findFirst().orElse(""));
                             }
                         }
                     } catch (IOException e) {
                         failed.increment();
+                        firstFailure.compareAndSet(null, e.toString());
                     }
                 }
             }, "load-" + i);
@@ -164,15 +220,19 @@ public final class HttpGatewayBench {
         }
         long start = System.nanoTime();
         threads.forEach(Thread::start);
-        Thread.sleep(seconds * 1000L);
+        long deadline = start + seconds * 1_000_000_000L;
+        while (running.get() && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        running.set(false);
         long count = ok.sum();
         double elapsed = (System.nanoTime() - start) / 1e9;
-        running.set(false);
         for (Thread t : threads) {
             t.join(35_000);
         }
+        counted[0] = ok.sum();
         if (failed.sum() > 0) {
-            System.out.printf(Locale.ROOT, "  (port %d: %d failed)%n", port, failed.sum());
+            System.out.printf(Locale.ROOT, "  (port %d: %d failed, first: %s)%n", port, failed.sum(), firstFailure.get());
         }
         return count / elapsed;
     }
