@@ -127,7 +127,7 @@ final class GatewayHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         Request request;
         List<Bytes> validating = List.of();
         try {
-            Request.Builder b = Request.builder(method.get(), target.toString());
+            Request.Builder b = Request.builder(method.get()).options(o -> target.addTo(o)); // parsed once
             ByteBuf body = req.content();
             if (body.isReadable()) {
                 byte[] bytes = new byte[body.readableBytes()];
