@@ -25,7 +25,8 @@ import java.util.OptionalInt;
  * <li>{@code /echo}: POST and PUT answer 2.04 Changed with the request's payload and Content-Format
  *     and keep it for the {@link ResourceLimits#lifetime()}; GET answers 2.05 with the one kept
  *     (empty when none is)</li>
- * <li>{@code /counter}: GET 2.05 the count as text; POST increments it and answers 2.04 with the new count</li>
+ * <li>{@code /counter}: GET 2.05 the count as text; POST increments it and answers 2.04 with the new count;
+ *     observable (RFC 7641), with a notification on every POST (the console's plot shows it)</li>
  * <li>{@code /whoami}: GET 2.05 text/plain, who the client authenticated as over DTLS
  *     ({@link dev.tern.coap.PeerIdentity}, e.g. {@code PRE_SHARED_KEY dev1 (TLS_PSK_WITH_AES_128_CCM_8)}),
  *     or {@code anonymous}</li>
@@ -49,6 +50,7 @@ public final class DemoResources {
 
     private final Clock clock;
     private final ObservableResource time = ObservableResource.create();
+    private final ObservableResource counter = ObservableResource.create();
     private final ExpiringValue<Echo> echo;
     private long count;
 
@@ -91,7 +93,8 @@ public final class DemoResources {
                 .get("/echo", r::echoGet, RouteOptions.create().title("Echoes POST/PUT payloads"))
                 .post("/echo", r::echoPut)
                 .put("/echo", r::echoPut)
-                .get("/counter", r::counterGet, text("GET the count, POST to increment"))
+                .get("/counter", r.counter.handler(r::counterGet),
+                        text("GET the count, POST to increment").observable())
                 .post("/counter", r::counterPost)
                 .get("/whoami", DemoResources::whoami, text("Your DTLS identity"));
     }
@@ -132,8 +135,12 @@ public final class DemoResources {
         return Response.content(Long.toString(count));
     }
 
-    private synchronized Response counterPost(Request request) {
-        count++;
-        return Response.of(Code.CHANGED, Long.toString(count));
+    private Response counterPost(Request request) {
+        long now;
+        synchronized (this) {
+            now = ++count;
+        }
+        counter.changed(); // observers get the new count (RFC 7641 §4.2)
+        return Response.of(Code.CHANGED, Long.toString(now));
     }
 }

@@ -3,6 +3,10 @@ package dev.tern.coap.cli;
 import dev.tern.coap.CoapUri;
 import dev.tern.coap.Service;
 import dev.tern.coap.proxy.CoapProxy;
+import dev.tern.coap.proxy.HttpGateway;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -13,7 +17,8 @@ import picocli.CommandLine.Option;
  * The proxy flags of {@code tern serve} (RFC 7252 §5.7): {@code --proxy} turns on the forward proxy
  * for Proxy-Uri / Proxy-Scheme requests, {@code --proxy-allow} lists the upstreams it may reach
  * (never an open relay by default), {@code --reverse PREFIX=URI} maps a path prefix to an origin,
- * {@code --proxy-cache} bounds the cache.
+ * {@code --proxy-cache} bounds the cache, {@code --http PORT} serves the HTTP-to-CoAP gateway
+ * (RFC 8075) and the browser console on 127.0.0.1 (or {@code --http-bind}).
  */
 final class ProxyFlags {
     /** The heading of the group in {@code --help}. */
@@ -36,15 +41,63 @@ final class ProxyFlags {
             description = "responses the proxy caches at most, 0 for none (default: ${DEFAULT-VALUE})")
     int cacheEntries = 1000;
 
+    @Option(names = "--http", paramLabel = "PORT", order = 204,
+            description = {"serve HTTP on PORT: HTTP-to-CoAP at /hc/coap://HOST/PATH (RFC 8075) to the",
+                "--proxy-allow upstreams, Observe as Server-Sent Events, and the browser console at /"})
+    Integer httpPort;
+
+    @Option(names = "--http-bind", paramLabel = "ADDRESS", order = 205,
+            description = "the address --http listens on (default: ${DEFAULT-VALUE})")
+    String httpBind = "127.0.0.1";
+
+    @Option(names = "--http-host", paramLabel = "NAME", split = ",", order = 207,
+            description = {"host names a browser may use for the --http side, besides IP addresses and",
+                "localhost (others get 421: DNS rebinding)"})
+    List<String> httpHosts = new ArrayList<>();
+
+    @Option(names = "--proxy-http", order = 206,
+            description = {"let --proxy forward to http:// and https:// targets (Proxy-Uri or Proxy-Scheme;",
+                "CoAP-to-HTTP, RFC 7252 §10.1) on the --proxy-allow list, never following redirects"})
+    boolean proxyHttp;
+
     /** Whether any proxy flag asks for a proxy. */
     boolean enabled() {
-        return forward || !reverse.isEmpty();
+        return forward || !reverse.isEmpty() || httpPort != null;
+    }
+
+    /** The HTTP gateway (RFC 8075) in front of {@code proxy} as {@code --http} asks, started; null without it. */
+    HttpGateway startHttp(CoapProxy proxy) {
+        if (httpPort == null) {
+            return null;
+        }
+        InetAddress address;
+        try {
+            address = InetAddress.getByName(httpBind);
+        } catch (UnknownHostException e) {
+            throw new UsageException("--http-bind: cannot resolve " + httpBind);
+        }
+        return HttpGateway.builder(proxy).bind(new InetSocketAddress(address, httpPort))
+                .hostNames(httpHosts.toArray(String[]::new)).build().start();
     }
 
     /** Checks the flags; throws {@link UsageException}. */
     void check() {
-        if (!allow.isEmpty() && !forward) {
-            throw new UsageException("--proxy-allow needs --proxy");
+        if (!allow.isEmpty() && !forward && httpPort == null) {
+            throw new UsageException("--proxy-allow needs --proxy or --http");
+        }
+        if (!httpHosts.isEmpty() && httpPort == null) {
+            throw new UsageException("--http-host needs --http");
+        }
+        for (String h : httpHosts) {
+            if (h.isBlank() || h.contains(":") || h.contains("/")) {
+                throw new UsageException("--http-host: not a host name: " + h);
+            }
+        }
+        if (proxyHttp && !forward) {
+            throw new UsageException("--proxy-http needs --proxy");
+        }
+        if (httpPort != null && (httpPort < 0 || httpPort > 65535)) {
+            throw new UsageException("--http port must be 0..65535: " + httpPort);
         }
         if (cacheEntries < 0) {
             throw new UsageException("--proxy-cache must not be negative: " + cacheEntries);
@@ -54,7 +107,7 @@ final class ProxyFlags {
 
     /** The proxy these flags describe. */
     CoapProxy build() {
-        CoapProxy.Builder b = CoapProxy.builder().maxCacheEntries(cacheEntries);
+        CoapProxy.Builder b = CoapProxy.builder().maxCacheEntries(cacheEntries).proxyHttp(proxyHttp);
         for (String entry : allow) {
             String e = entry.trim();
             if (e.equalsIgnoreCase("any")) {
@@ -98,8 +151,12 @@ final class ProxyFlags {
     /** A one-line description for the serve banner. */
     String description() {
         List<String> parts = new ArrayList<>();
+        String upstreams = allow.isEmpty() ? "nothing (no --proxy-allow)" : String.join(", ", allow);
         if (forward) {
-            parts.add("forward proxy to " + (allow.isEmpty() ? "nothing (no --proxy-allow)" : String.join(", ", allow)));
+            parts.add("forward proxy" + (proxyHttp ? " (coap, coaps, http, https)" : "") + " to " + upstreams);
+        }
+        if (httpPort != null) {
+            parts.add("HTTP gateway to " + upstreams);
         }
         reverseMappings().forEach((prefix, origin) -> parts.add(prefix + " -> " + origin));
         return String.join("; ", parts) + (cacheEntries > 0 ? "; cache " + cacheEntries + " responses" : "; no cache");

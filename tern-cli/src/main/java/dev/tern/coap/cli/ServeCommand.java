@@ -32,6 +32,7 @@ import picocli.CommandLine.Option;
             "  tern serve --dtls -c server.crt -j server.key -C ca.crt",
             "  tern serve --dtls --rpk -j server.key --trusted-key client.pub",
             "  tern serve --proxy --proxy-allow 192.0.2.0/24,[2001:db8::1]:5683 --reverse /dev=coap://192.0.2.7",
+            "  tern serve --http 8080 --proxy-allow 127.0.0.1   (then: curl localhost:8080/hc/coap://127.0.0.1/hello)",
             "  tern serve --metrics 9464    (then: curl localhost:9464/metrics)",
             "  tern serve --dtls --psk-file keys.psk --state-dir /var/lib/tern --state-key @state.key",
             "  tern serve --oscore server.conf   (then: tern get -E client.conf coap://localhost/hello)"})
@@ -41,6 +42,7 @@ public final class ServeCommand implements Callable<Integer> {
     private volatile CoapServer server;
     private volatile CoapServer secureServer;
     private volatile dev.tern.coap.proxy.CoapProxy proxy;
+    private volatile dev.tern.coap.proxy.HttpGateway http;
     private volatile MetricsHttpServer metricsServer;
     private volatile ResourceDirectory directory;
     private volatile dev.tern.coap.cluster.Cluster clusterNode;
@@ -297,6 +299,14 @@ public final class ServeCommand implements Callable<Integer> {
                 return ExitCodes.ERROR;
             }
         }
+        try {
+            http = proxying.startHttp(proxy);
+        } catch (IllegalStateException | UsageException e) {
+            shutDown();
+            io.err().println("tern: cannot serve HTTP on " + proxying.httpBind + " port " + proxying.httpPort + ": "
+                    + e.getMessage());
+            return ExitCodes.ERROR;
+        }
         Thread hook = new Thread(this::shutDown, "tern-serve-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         String names = String.join(", ", plugtest ? PlugtestResources.NAMES : DemoResources.NAMES)
@@ -313,6 +323,10 @@ public final class ServeCommand implements Callable<Integer> {
         }
         if (proxy != null) {
             io.err().println("tern: proxying: " + proxying.description());
+        }
+        if (http != null) {
+            io.err().println("tern: serving http://" + Addresses.format(http.localAddress())
+                    + "/ (HTTP-to-CoAP at /hc/coap://HOST/PATH, RFC 8075)");
         }
         if (secureServer != null) {
             io.err().println("tern: serving coaps://" + Addresses.format(secureServer.localAddress()) + "/ ("
@@ -372,6 +386,12 @@ public final class ServeCommand implements Callable<Integer> {
         }
     }
 
+    /** The bound address of the HTTP gateway once serving, else null. */
+    InetSocketAddress httpAddress() {
+        dev.tern.coap.proxy.HttpGateway h = http;
+        return h == null || stopped.getCount() == 0 ? null : h.localAddress();
+    }
+
     /** The bound address of the metrics HTTP server once serving, else null. */
     InetSocketAddress metricsAddress() {
         MetricsHttpServer m = metricsServer;
@@ -389,6 +409,9 @@ public final class ServeCommand implements Callable<Integer> {
             server.close();
             if (secureServer != null) {
                 secureServer.close();
+            }
+            if (http != null) {
+                http.close();
             }
             closeProxy();
             closeDirectory();

@@ -108,6 +108,32 @@ class DemoResourcesTest {
     }
 
     @Test
+    void counterIsObservableAndNotifiesOnEveryPost() {
+        java.util.concurrent.atomic.AtomicReference<ObservableResource> source = new java.util.concurrent.atomic.AtomicReference<>();
+        Response first = call(router, ApiAccess.get().actions(req(Method.GET, "/counter").observe(), () -> { }, o -> {
+            source.set(o);
+            return true;
+        }).build());
+        assertThat(first.payloadString()).isEqualTo("0");
+        java.util.concurrent.atomic.AtomicInteger changes = new java.util.concurrent.atomic.AtomicInteger();
+        ApiAccess.get().addObserver(source.get(), new ApiAccess.Observer() {
+            @Override
+            public void changed() {
+                changes.incrementAndGet();
+            }
+
+            @Override
+            public void terminate(Response response) {
+            }
+        });
+        call(router, req(Method.POST, "/counter").build());
+        call(router, req(Method.POST, "/counter").build());
+        assertThat(changes).hasValue(2);
+        assertThat(call(router, req(Method.GET, "/.well-known/core").build()).payloadString())
+                .contains("</counter>;title=\"GET the count, POST to increment\";ct=0;obs");
+    }
+
+    @Test
     void eachRouterHasItsOwnState() {
         call(router, req(Method.POST, "/counter").build());
         assertThat(call(DemoResources.router(), req(Method.GET, "/counter").build()).payloadString()).isEqualTo("0");

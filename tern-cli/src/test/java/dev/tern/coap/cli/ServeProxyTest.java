@@ -116,4 +116,22 @@ class ServeProxyTest {
                     .isEqualTo(ExitCodes.USAGE);
         }
     }
+
+    /** {@code tern serve --http 0 --proxy-allow 127.0.0.1}: HTTP-to-CoAP (RFC 8075) on 127.0.0.1 only. */
+    @Test
+    void httpGatewayServesTheAllowedUpstreams() throws Exception {
+        serve("--http", "0", "--proxy-allow", "127.0.0.1");
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> serve.httpAddress() != null);
+        java.net.InetSocketAddress http = serve.httpAddress();
+        assertThat(http.getAddress().isLoopbackAddress()).isTrue();
+        java.net.http.HttpClient web = java.net.http.HttpClient.newHttpClient();
+        java.net.http.HttpResponse<String> r = web.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                "http://127.0.0.1:" + http.getPort() + "/hc/" + originUri("/temp"))).timeout(Duration.ofSeconds(15)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.body()).isEqualTo("21.5");
+        assertThat(output.err()).contains("tern: serving http://127.0.0.1:").contains("HTTP gateway to 127.0.0.1");
+        assertThat(new Captured(false).run("serve", "--http", "70000")).isEqualTo(ExitCodes.USAGE);
+        assertThat(new Captured(false).run("serve", "--proxy-http")).isEqualTo(ExitCodes.USAGE);
+    }
 }

@@ -200,7 +200,14 @@ final class Peers {
 
     /** Starts libcoap's {@code coap-server-notls} on 127.0.0.1:{@code port}; returns once it answers GET /. */
     static Daemon startLibcoapServer(int port) {
-        Daemon server = Daemon.start(null, List.of("coap-server-notls", "-A", "127.0.0.1", "-p", Integer.toString(port)));
+        return startLibcoapServer(port, List.of());
+    }
+
+    /** Like {@link #startLibcoapServer(int)}, with more command-line flags (e.g. {@code -d 10}: PUT creates resources). */
+    static Daemon startLibcoapServer(int port, List<String> flags) {
+        List<String> command = new ArrayList<>(List.of("coap-server-notls", "-A", "127.0.0.1", "-p", Integer.toString(port)));
+        command.addAll(flags);
+        Daemon server = Daemon.start(null, command);
         try (dev.tern.coap.CoapClient probe = dev.tern.coap.CoapClient.create()) {
             org.awaitility.Awaitility.await("coap-server-notls answering on port " + port)
                     .atMost(Duration.ofSeconds(10))

@@ -45,11 +45,13 @@ public final class CoapProxy implements AutoCloseable {
     private final Forwarder forwarder;
     private final List<CoapClient> owned;
     private final Predicate<Request> authorization;
+    private final HttpUpstream http;
 
-    private CoapProxy(Forwarder forwarder, List<CoapClient> owned, Predicate<Request> authorization) {
+    private CoapProxy(Forwarder forwarder, List<CoapClient> owned, Predicate<Request> authorization, HttpUpstream http) {
         this.forwarder = forwarder;
         this.owned = owned;
         this.authorization = authorization;
+        this.http = http;
     }
 
     /** A builder: no upstream allowed yet, a plain coap upstream client, the default bounds. */
@@ -60,13 +62,20 @@ public final class CoapProxy implements AutoCloseable {
     /**
      * The forward proxy (RFC 7252 §5.7.2), for {@link dev.tern.coap.CoapServer.Builder#proxy(Service)}:
      * the target is the request's Proxy-Uri, or its Proxy-Scheme with the Uri-* options. A malformed
-     * Proxy-Uri or a Proxy-Scheme without Uri-Host gets 4.00; a scheme other than coap and coaps 5.05.
+     * Proxy-Uri or a Proxy-Scheme without Uri-Host gets 4.00; a scheme other than coap and coaps 5.05,
+     * unless {@link Builder#proxyHttp} lets http and https targets through (RFC 7252 §10.1).
      */
     public Service forward() {
         return request -> {
             if (!authorization.test(request)) {
                 return CompletableFuture.completedFuture(Response.of(Code.FORBIDDEN,
                         "this proxy does not forward for this client"));
+            }
+            if (http != null) {
+                java.util.Optional<String> web = HttpUpstream.target(request);
+                if (web.isPresent()) {
+                    return http.forward(request, web.get()); // CoAP-to-HTTP (RFC 7252 §10.1), Builder#proxyHttp
+                }
             }
             try {
                 return forwarder.forward(request, Targets.forward(request), true);
@@ -102,6 +111,16 @@ public final class CoapProxy implements AutoCloseable {
                 return CompletableFuture.completedFuture(r.response());
             }
         };
+    }
+
+    /** The forwarding core, for the HTTP gateway of the same package ({@link HttpGateway}). */
+    Forwarder forwarder() {
+        return forwarder;
+    }
+
+    /** Whether {@code request} may use this proxy ({@link Builder#authorize}). */
+    boolean authorizes(Request request) {
+        return authorization.test(request);
     }
 
     /** Responses in the cache ({@link Builder#maxCacheEntries}). */
@@ -146,6 +165,8 @@ public final class CoapProxy implements AutoCloseable {
         private LongSupplier clock = System::nanoTime;
         private int upstreamNstart = Options.DEFAULT_HOP_LIMIT;
         private Predicate<Request> authorization = request -> true;
+        private boolean proxyHttp;
+        private int maxHttpBodyBytes = 1024 * 1024;
 
         private Builder() {
         }
@@ -186,6 +207,25 @@ public final class CoapProxy implements AutoCloseable {
          */
         public Builder authorize(Predicate<Request> rule) {
             this.authorization = Objects.requireNonNull(rule, "rule");
+            return this;
+        }
+
+        /**
+         * Whether the forward proxy also serves {@code http://} and {@code https://} targets (Proxy-Uri,
+         * or Proxy-Scheme http/https: CoAP-to-HTTP, RFC 7252 §10.1) with the JDK's HTTP client, to the
+         * allow-list's hosts only and never following a redirect; default false (5.05).
+         */
+        public Builder proxyHttp(boolean enabled) {
+            this.proxyHttp = enabled;
+            return this;
+        }
+
+        /** Bytes of an HTTP upstream's response body at most ({@link #proxyHttp}), default 1 MiB; beyond, 5.02. */
+        public Builder maxHttpBodyBytes(int bytes) {
+            if (bytes < 0) {
+                throw new IllegalArgumentException("maxHttpBodyBytes must not be negative: " + bytes);
+            }
+            this.maxHttpBodyBytes = bytes;
             return this;
         }
 
@@ -304,7 +344,15 @@ public final class CoapProxy implements AutoCloseable {
             ResponseCache cache = new ResponseCache(maxCacheEntries, maxCacheBytes, clock);
             Forwarder forwarder = new Forwarder(plain, secure, allowList, cache, maxUpstreamObservations,
                     observeLinger, maxConcurrentRequests, upstreamTimeout);
-            return new CoapProxy(forwarder, List.copyOf(owned), authorization);
+            HttpUpstream http = null;
+            if (proxyHttp) {
+                java.net.http.HttpClient client = java.net.http.HttpClient.newBuilder()
+                        .followRedirects(java.net.http.HttpClient.Redirect.NEVER) // a redirect could leave the allow-list
+                        .version(java.net.http.HttpClient.Version.HTTP_1_1)
+                        .connectTimeout(upstreamTimeout).build();
+                http = new HttpUpstream(client, allowList, upstreamTimeout, maxHttpBodyBytes, maxConcurrentRequests);
+            }
+            return new CoapProxy(forwarder, List.copyOf(owned), authorization, http);
         }
 
         private static int nonNegative(int value, String name) {

@@ -75,20 +75,12 @@ final class Forwarder {
             // RFC 8768 §3: not forwarded; the loop (or the too long path) ends here
             return done(Response.of(Code.HOP_LIMIT_REACHED, "Hop-Limit reached at this proxy (RFC 8768)"));
         }
-        CoapClient client = CoapUri.COAPS.equals(target.scheme()) ? coaps : coap;
-        if (client == null) {
-            return done(Response.of(Code.PROXYING_NOT_SUPPORTED, "no upstream client for " + target.scheme()));
+        Admission admission = admit(target, checked);
+        if (admission.refusal() != null) {
+            return done(admission.refusal());
         }
-        InetAddress address;
-        try {
-            address = InetAddress.getByName(target.host()); // resolved once: checked and used alike
-        } catch (UnknownHostException e) {
-            return done(Response.of(Code.BAD_GATEWAY, "cannot resolve " + target.host()));
-        }
-        if (checked && !allowList.admits(target.host(), address, target.port())) {
-            return done(Response.of(Code.FORBIDDEN, "upstream " + target.host() + ":" + target.port()
-                    + " is not on this proxy's allow-list"));
-        }
+        CoapClient client = admission.client();
+        InetAddress address = admission.address();
         Request.Builder upstream = Request.builder(request.method(), target.toString()) // scheme and Uri-*
                 .options(b -> forwardedOptions(request.options(), b).hopLimit(next))
                 .payload(request.payload())
@@ -110,6 +102,34 @@ final class Forwarder {
             upstream.options(b -> b.remove(OptionNumber.OBSERVE));
         }
         return get(request, key, upstream);
+    }
+
+    /** The upstream client and address for a target, or the response refusing it. */
+    record Admission(CoapClient client, InetAddress address, Response refusal) {
+    }
+
+    /**
+     * Resolves {@code target} once and checks it against the allow-list when {@code checked}
+     * (RFC 7252 §11.2): 5.05 without an upstream client for its scheme, 5.02 when it does not
+     * resolve, 4.03 when it is not allowed.
+     */
+    Admission admit(CoapUri target, boolean checked) {
+        CoapClient client = CoapUri.COAPS.equals(target.scheme()) ? coaps : coap;
+        if (client == null) {
+            return new Admission(null, null, Response.of(Code.PROXYING_NOT_SUPPORTED,
+                    "no upstream client for " + target.scheme()));
+        }
+        InetAddress address;
+        try {
+            address = InetAddress.getByName(target.host()); // resolved once: checked and used alike
+        } catch (UnknownHostException e) {
+            return new Admission(null, null, Response.of(Code.BAD_GATEWAY, "cannot resolve " + target.host()));
+        }
+        if (checked && !allowList.admits(target.host(), address, target.port())) {
+            return new Admission(null, null, Response.of(Code.FORBIDDEN, "upstream " + target.host() + ":"
+                    + target.port() + " is not on this proxy's allow-list"));
+        }
+        return new Admission(client, address, null);
     }
 
     /** GET through the cache: fresh hit, validation of a stale entry by its ETag, or a plain fetch. */

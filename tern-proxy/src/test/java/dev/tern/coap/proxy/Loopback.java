@@ -31,6 +31,8 @@ final class Loopback {
         final ObservableResource observable = ObservableResource.create();
         final List<CompletableFuture<Response>> held = new CopyOnWriteArrayList<>();
         volatile Bytes etag = Bytes.utf8("v1");
+        volatile Bytes stored = Bytes.EMPTY;
+        volatile int storedFormat = -1;
         final CoapServer server;
         final String scheme;
 
@@ -53,6 +55,14 @@ final class Loopback {
                             ? Response.builder(Code.CONTENT).etag(Bytes.utf8("v1")).maxAge(1).payload("liar").build()
                             : Response.builder(Code.VALID).etag(Bytes.utf8("other")).build())
                     .post("/counter", r -> Response.of(Code.CHANGED))
+                    .put("/store", r -> {
+                        stored = r.payload();
+                        storedFormat = r.contentFormat().orElse(-1);
+                        return Response.of(Code.CHANGED);
+                    })
+                    .post("/store", r -> Response.builder(Code.CREATED).locationPath("store/1").build())
+                    .delete("/store", r -> Response.of(Code.DELETED))
+                    .get("/store", r -> Response.content(stored, storedFormat < 0 ? 42 : storedFormat))
                     .get("/missing", r -> Response.of(Code.NOT_FOUND))
                     .get("/obs", observable.handler(r -> Response.builder(Code.CONTENT).maxAge(60)
                             .payload("state " + value.get()).build()), RouteOptions.create().observable())

@@ -1,0 +1,96 @@
+package dev.tern.coap.proxy;
+
+import dev.tern.coap.Block;
+import dev.tern.coap.Option;
+import dev.tern.coap.OptionNumber;
+import dev.tern.coap.Options;
+import dev.tern.coap.Response;
+import io.netty.handler.codec.http.HttpHeaders;
+import java.util.Optional;
+
+/**
+ * The CoAP view of a gateway response, for clients that want more than the HTTP mapping
+ * (RFC 8075 §7 maps several CoAP codes to one HTTP status): the browser console shows them.
+ * {@value #CODE} carries the CoAP response code and its name ({@code 2.05 Content}, RFC 7252 §5.9,
+ * §12.1.2); {@value #OPTIONS} the response's options (RFC 7252 §5.10) as the upstream sent them,
+ * after the hop-by-hop ones are removed, as a comma-separated list of {@code Name=value}
+ * ({@code Content-Format=0, Max-Age=60, ETag=0x7631, Location-Path="store"}): unsigned integers in
+ * decimal, strings quoted (every byte outside printable ASCII, {@code "} and {@code \} as
+ * {@code \xHH}, so the header stays one line of ASCII), opaque values in hex, empty options by
+ * name, unknown ones as {@code Option-N}. The list stops at {@value #MAX_CHARS} characters with
+ * {@code ...}.
+ */
+final class CoapHeaders {
+    /** The header with the CoAP response code. */
+    static final String CODE = "X-CoAP-Code";
+    /** The header with the CoAP response options. */
+    static final String OPTIONS = "X-CoAP-Options";
+    /** At most this many characters of options, so an option-heavy response cannot grow the header. */
+    static final int MAX_CHARS = 2048;
+
+    private CoapHeaders() {
+    }
+
+    /** Adds both headers for {@code r} to {@code h}. */
+    static void add(Response r, HttpHeaders h) {
+        String reason = r.code().reason();
+        h.set(CODE, r.code() + (reason.isEmpty() ? "" : " " + reason));
+        String options = describe(r.options());
+        if (!options.isEmpty()) {
+            h.set(OPTIONS, options);
+        }
+    }
+
+    /** The options as one line of printable ASCII, at most {@value #MAX_CHARS} characters and {@code ...}. */
+    static String describe(Options options) {
+        StringBuilder s = new StringBuilder();
+        for (Option o : options.all()) {
+            String one = describe(o);
+            if (s.length() + one.length() + 2 > MAX_CHARS) {
+                return s.append(s.length() == 0 ? "..." : ", ...").toString();
+            }
+            if (s.length() > 0) {
+                s.append(", ");
+            }
+            s.append(one);
+        }
+        return s.toString();
+    }
+
+    private static String describe(Option o) {
+        int n = o.number();
+        String name = OptionNumber.isKnown(n) ? OptionNumber.name(n) : "Option-" + n;
+        if (n == OptionNumber.BLOCK1 || n == OptionNumber.BLOCK2) {
+            Optional<Block> b = Block.fromOption(o);
+            if (b.isPresent()) {
+                return name + "=" + b.get().num() + (b.get().more() ? "/M/" : "/_/") + b.get().size();
+            }
+        }
+        if (o.value().isEmpty() && !OptionNumber.isKnown(n)) {
+            return name;
+        }
+        switch (OptionNumber.format(n)) {
+            case EMPTY:
+                return name;
+            case UINT:
+                return o.value().length() <= 8 ? name + "=" + Long.toUnsignedString(o.uintValue()) : name + "=0x" + o.value().hex();
+            case STRING:
+                return name + "=" + quoted(o.value().toArray());
+            default:
+                return name + "=0x" + o.value().hex();
+        }
+    }
+
+    private static String quoted(byte[] value) {
+        StringBuilder s = new StringBuilder("\"");
+        for (byte b : value) {
+            int c = b & 0xFF;
+            if (c < 0x20 || c >= 0x7F || c == '"' || c == '\\') {
+                s.append(String.format("\\x%02x", c));
+            } else {
+                s.append((char) c);
+            }
+        }
+        return s.append('"').toString();
+    }
+}

@@ -1,0 +1,258 @@
+package dev.tern.coap.proxy;
+
+import dev.tern.coap.Bytes;
+import dev.tern.coap.CoapUri;
+import dev.tern.coap.Code;
+import dev.tern.coap.Method;
+import dev.tern.coap.OptionNumber;
+import dev.tern.coap.Request;
+import dev.tern.coap.Response;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.AttributeKey;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One HTTP connection of the {@link HttpGateway}: maps each request under {@code /hc} to CoAP
+ * (RFC 8075 §4-§7) and the response back, hands {@code Accept: text/event-stream} GETs to
+ * {@link EventStream}, and serves the console's static files elsewhere. One request at a time per
+ * connection (reading pauses until the response is written), so pipelined responses stay in order.
+ */
+final class GatewayHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
+    static final String IDLE = "idle";
+    /** Set on a connection that carries an event stream: further requests on it are ignored. */
+    static final AttributeKey<Boolean> STREAMING = AttributeKey.valueOf("tern.http.streaming");
+    private static final String ALLOW = "GET, POST, PUT, DELETE, FETCH, PATCH";
+
+    /** What every connection of one gateway shares. */
+    record Shared(CoapProxy proxy, StaticFiles files, boolean console, ExecutorService resolver,
+                  AtomicInteger eventStreams, int maxEventStreams, java.util.Set<String> hostNames) {
+    }
+
+    private final Shared shared;
+
+    GatewayHandler(Shared shared) {
+        this.shared = shared;
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
+        if (ctx.channel().hasAttr(STREAMING)) {
+            return; // the connection is an event stream now (EventStream): read only to see it close
+        }
+        if (req.decoderResult().isFailure()) {
+            Throwable cause = req.decoderResult().cause();
+            HttpResponseStatus status = cause instanceof TooLongHttpHeaderException
+                    ? HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE
+                    : cause instanceof TooLongHttpLineException ? HttpResponseStatus.REQUEST_URI_TOO_LONG
+                    : cause instanceof TooLongFrameException ? HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE
+                    : HttpResponseStatus.BAD_REQUEST;
+            send(ctx, text(status, "malformed HTTP request"), false);
+            return;
+        }
+        boolean keepAlive = HttpUtil.isKeepAlive(req);
+        String uri = req.uri();
+        FullHttpResponse refused = BrowserGuard.refusal(req, HttpTarget.isMapped(uri), shared.hostNames());
+        if (refused != null) {
+            send(ctx, refused, keepAlive); // another site, or DNS rebinding (BrowserGuard)
+            return;
+        }
+        if (HttpTarget.isMapped(uri)) {
+            toCoap(ctx, req, keepAlive);
+        } else if (shared.console() && (req.method().equals(HttpMethod.GET) || req.method().equals(HttpMethod.HEAD))) {
+            int q = uri.indexOf('?');
+            Optional<StaticFiles.File> file = shared.files().find(q < 0 ? uri : uri.substring(0, q));
+            if (file.isPresent()) {
+                FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
+                        Unpooled.wrappedBuffer(file.get().content()));
+                r.headers().set(HttpHeaderNames.CONTENT_TYPE, file.get().contentType());
+                r.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-cache");
+                r.headers().set("X-Content-Type-Options", "nosniff");
+                StaticFiles.secure(r.headers());
+                send(ctx, r, keepAlive);
+            } else {
+                send(ctx, text(HttpResponseStatus.NOT_FOUND,
+                        "not found; CoAP resources are at /hc/coap://host/path (RFC 8075 §5)"), keepAlive);
+            }
+        } else {
+            send(ctx, text(HttpResponseStatus.NOT_FOUND, "CoAP resources are at /hc/coap://host/path"), keepAlive);
+        }
+    }
+
+    private void toCoap(ChannelHandlerContext ctx, FullHttpRequest req, boolean keepAlive) {
+        Optional<Method> method = HttpMapping.method(req.method().name());
+        if (method.isEmpty()) {
+            FullHttpResponse r = text(HttpResponseStatus.METHOD_NOT_ALLOWED, "no CoAP method for " + req.method());
+            r.headers().set(HttpHeaderNames.ALLOW, ALLOW);
+            send(ctx, r, keepAlive);
+            return;
+        }
+        CoapUri target;
+        try {
+            target = HttpTarget.parse(req.uri());
+        } catch (IllegalArgumentException e) {
+            send(ctx, text(HttpResponseStatus.BAD_REQUEST, "bad target URI: " + e.getMessage()), keepAlive);
+            return;
+        }
+        HttpHeaders h = req.headers();
+        String accept = h.get(HttpHeaderNames.ACCEPT, "");
+        if (method.get() == Method.GET && accept.contains("text/event-stream")) {
+            EventStream.open(ctx, shared, target);
+            return;
+        }
+        Request request;
+        List<Bytes> validating = List.of();
+        try {
+            Request.Builder b = Request.builder(method.get()).options(o -> target.addTo(o)); // parsed once
+            ByteBuf body = req.content();
+            if (body.isReadable()) {
+                byte[] bytes = new byte[body.readableBytes()];
+                body.getBytes(body.readerIndex(), bytes);
+                b.payload(bytes);
+                String type = h.get(HttpHeaderNames.CONTENT_TYPE);
+                b.contentFormat(type == null ? dev.tern.coap.ContentFormat.OCTET_STREAM : HttpMapping.contentFormat(type));
+            }
+            OptionalInt cf = accept.isEmpty() ? OptionalInt.empty() : HttpMapping.accept(accept);
+            if (cf.isPresent()) {
+                b.accept(cf.getAsInt());
+            }
+            String ifMatch = h.get(HttpHeaderNames.IF_MATCH);
+            if (ifMatch != null && !ifMatch.trim().equals("*")) {
+                for (Bytes e : HttpMapping.etags(ifMatch)) {
+                    b.options(o -> o.ifMatch(e));
+                }
+            } else if (ifMatch != null) {
+                b.options(o -> o.add(OptionNumber.IF_MATCH, Bytes.EMPTY)); // exists (RFC 7252 §5.10.8.1)
+            }
+            String ifNoneMatch = h.get(HttpHeaderNames.IF_NONE_MATCH);
+            if (ifNoneMatch != null && ifNoneMatch.trim().equals("*")) {
+                b.options(o -> o.ifNoneMatch());
+            } else if (ifNoneMatch != null && (method.get() == Method.GET || method.get() == Method.FETCH)) {
+                validating = HttpMapping.etags(ifNoneMatch); // the CoAP ETag option asks for 2.03 (§5.10.6.2)
+                for (Bytes e : validating) {
+                    b.options(o -> o.etag(e));
+                }
+            }
+            request = b.build();
+        } catch (IllegalArgumentException e) {
+            send(ctx, text(HttpResponseStatus.BAD_REQUEST, "cannot map to CoAP: " + e.getMessage()), keepAlive);
+            return;
+        }
+        if (!shared.proxy().authorizes(request)) {
+            send(ctx, text(HttpResponseStatus.FORBIDDEN, "this gateway does not forward for this client"), keepAlive);
+            return;
+        }
+        boolean conditional = !validating.isEmpty();
+        ctx.channel().config().setAutoRead(false); // one request at a time: responses stay in order
+        forward(request, target).whenComplete((r, failure) -> {
+            FullHttpResponse http = failure != null
+                    ? text(HttpResponseStatus.BAD_GATEWAY, Forwarder.describe(failure))
+                    : toHttp(r, target, conditional);
+            send(ctx, http, keepAlive).addListener(f -> ctx.channel().config().setAutoRead(true));
+        });
+    }
+
+    /** Forwards on the calling I/O thread for an IP literal; a host name resolves on the resolver pool. */
+    private CompletableFuture<Response> forward(Request request, CoapUri target) {
+        Forwarder forwarder = shared.proxy().forwarder();
+        if (target.hostIsLiteral()) {
+            return forwarder.forward(request, target, true);
+        }
+        try {
+            return CompletableFuture.supplyAsync(() -> forwarder.forward(request, target, true), shared.resolver())
+                    .thenCompose(f -> f);
+        } catch (RejectedExecutionException e) {
+            return CompletableFuture.completedFuture(Response.of(Code.SERVICE_UNAVAILABLE, "gateway closing"));
+        }
+    }
+
+    /** The HTTP response for a CoAP response (RFC 8075 §6, §7). */
+    static FullHttpResponse toHttp(Response r, CoapUri target, boolean conditional) {
+        Bytes payload = r.payload();
+        int status = HttpMapping.status(r.code(), conditional, !payload.isEmpty());
+        boolean bodyless = status == 204 || status == 304;
+        FullHttpResponse http = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status),
+                bodyless ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(payload.toArray()));
+        HttpHeaders h = http.headers();
+        OptionalInt cf = r.contentFormat();
+        if (!bodyless && cf.isPresent()) {
+            h.set(HttpHeaderNames.CONTENT_TYPE, HttpMapping.contentType(cf.getAsInt()));
+        } else if (!bodyless && !payload.isEmpty()) {
+            // no Content-Format: a diagnostic payload on an error (RFC 7252 §5.5.2), else opaque bytes (RFC 8075 §6.1)
+            h.set(HttpHeaderNames.CONTENT_TYPE, r.code().isSuccess() ? "application/octet-stream"
+                    : "text/plain; charset=utf-8");
+        }
+        r.options().etag().ifPresent(e -> h.set(HttpHeaderNames.ETAG, HttpMapping.etag(e)));
+        CoapHeaders.add(r, h); // the CoAP code and options for the console (X-CoAP-Code, X-CoAP-Options)
+        if (r.code().equals(Code.CONTENT) || r.code().equals(Code.VALID)) {
+            // RFC 7252 §5.10.5: Max-Age defaults to 60 s; RFC 8075 §7.1 maps it to Cache-Control max-age
+            h.set(HttpHeaderNames.CACHE_CONTROL, "max-age=" + r.options().maxAge().orElse(60));
+        }
+        if (r.code().equals(Code.CREATED) && (!r.options().locationPath().isEmpty()
+                || !r.options().locationQuery().isEmpty())) {
+            h.set(HttpHeaderNames.LOCATION, HttpTarget.PREFIX + "/" + target.resolveLocation(r.options()));
+        }
+        return http;
+    }
+
+    static FullHttpResponse text(HttpResponseStatus status, String message) {
+        FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
+                Unpooled.copiedBuffer(message + "\n", StandardCharsets.UTF_8));
+        r.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
+        return r;
+    }
+
+    static io.netty.channel.ChannelFuture send(ChannelHandlerContext ctx, FullHttpResponse r, boolean keepAlive) {
+        if (ctx.executor().isShuttingDown()) {
+            r.release();
+            return ctx.newFailedFuture(new IllegalStateException("the gateway is closing"));
+        }
+        HttpUtil.setContentLength(r, r.content().readableBytes());
+        if (keepAlive) {
+            r.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+            return ctx.writeAndFlush(r);
+        }
+        r.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        io.netty.channel.ChannelFuture f = ctx.writeAndFlush(r);
+        f.addListener(ChannelFutureListener.CLOSE);
+        return f;
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+        if (evt instanceof IdleStateEvent) {
+            ctx.close(); // idle (or a slow sender): the connection goes (HttpGateway.Builder#idleTimeout)
+            return;
+        }
+        super.userEventTriggered(ctx, evt);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        ctx.close(); // a reset or a broken connection: nothing to answer
+    }
+}
