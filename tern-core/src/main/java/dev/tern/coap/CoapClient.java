@@ -30,8 +30,18 @@ public final class CoapClient implements AutoCloseable {
     private final CoapEndpoint endpoint;
     /** {@code coap}, or the security layer's scheme ({@code coaps}). */
     private final String scheme;
+    /** False for a server's view ({@link CoapServer#client()}): the server owns the endpoint. */
+    private final boolean ownsEndpoint;
+
+    /** A view of a server's endpoint: its requests leave from the server's socket and security sessions. */
+    CoapClient(CoapEndpoint endpoint, String scheme) {
+        this.endpoint = endpoint;
+        this.scheme = scheme;
+        this.ownsEndpoint = false;
+    }
 
     private CoapClient(Builder b) {
+        ownsEndpoint = true;
         if (b.transport != null) {
             scheme = b.security == null ? CoapUri.COAP : b.security.scheme();
             dev.tern.coap.spi.Transport wire = b.security == null ? b.transport : b.security.wrap(b.transport,
@@ -223,10 +233,15 @@ public final class CoapClient implements AutoCloseable {
         return endpoint.localAddress();
     }
 
-    /** Fails outstanding requests with {@link CoapTransportException} and releases the socket. */
+    /**
+     * Fails outstanding requests with {@link CoapTransportException} and releases the socket. On a
+     * server's client ({@link CoapServer#client()}) it does nothing: closing the server closes it.
+     */
     @Override
     public void close() {
-        endpoint.close();
+        if (ownsEndpoint) {
+            endpoint.close();
+        }
     }
 
     /** A client speaks one scheme: coaps only with a security layer, and then never plain coap. */

@@ -106,7 +106,8 @@ public final class ClientExchanges {
         Exchange ex = new Exchange(request, destination, token, future);
         if (observation != null) {
             ex.observation = new ObservationState(observation, listener, blocks);
-            ApiAccess.get().canceller(observation, () -> scheduler.execute(() -> ex.cancelObservation()));
+            ApiAccess.get().canceller(observation, () -> scheduler.execute(
+                    () -> ex.cancelObservation(ApiAccess.get().deregistration(observation))));
         }
         byToken.put(token, ex);
         pending++;
@@ -466,8 +467,10 @@ public final class ClientExchanges {
             }
         }
 
-        void cancelObservation() {
+        /** §3.6; {@code reply} gets the server's answer to the deregistration, or why there was none. */
+        void cancelObservation(CompletableFuture<Response> reply) {
             if (finished) {
+                reply.completeExceptionally(new IllegalStateException("the observation had already ended"));
                 return;
             }
             ObservationState o = observation;
@@ -478,7 +481,14 @@ public final class ClientExchanges {
             // §3.6: proactive deregistration with the same token and Observe=1.
             Request deregister = request.toBuilder().options(b -> b.observe(1)).token(token).build();
             CompletableFuture<Response> done = new CompletableFuture<>();
-            done.whenComplete((resp, err) -> o.end(null));
+            done.whenComplete((resp, err) -> {
+                o.end(null);
+                if (err != null) {
+                    reply.completeExceptionally(err);
+                } else {
+                    reply.complete(resp);
+                }
+            });
             start(deregister, destination, done);
         }
 
