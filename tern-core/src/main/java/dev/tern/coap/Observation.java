@@ -68,6 +68,7 @@ public final class Observation implements AutoCloseable {
      * (the GET with Observe=1, RFC 7641 §3.6), such as a 2.05 with the current representation; it
      * fails with the request's {@link CoapException} (a timeout, a reset), or with
      * {@link IllegalStateException} when the observation had already ended and nothing was sent.
+     * Later calls return the same future.
      */
     public CompletableFuture<Response> deregister() {
         if (!isActive()) {
