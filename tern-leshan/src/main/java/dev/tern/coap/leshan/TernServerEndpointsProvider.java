@@ -46,9 +46,11 @@ import org.eclipse.leshan.servers.security.SecurityStore;
  * sessions the devices registered through.
  */
 public final class TernServerEndpointsProvider implements LwM2mServerEndpointsProvider {
+    private static final int CALLBACK_THREADS = 4;
     private final List<InetSocketAddress> coap;
     private final List<InetSocketAddress> coaps;
     private final EndpointConfig config;
+    private final RegistrationLimits limits;
     private final List<Running> endpoints = new ArrayList<>();
     private ExecutorService callbacks;
     private ExecutorService notifications;
@@ -57,6 +59,7 @@ public final class TernServerEndpointsProvider implements LwM2mServerEndpointsPr
         this.coap = List.copyOf(b.coap);
         this.coaps = List.copyOf(b.coaps);
         this.config = b.config;
+        this.limits = new RegistrationLimits(b.maxRegistrations, b.maxRegistrationsPerAddress);
     }
 
     /** A new builder; without endpoints it serves {@code coap} on port 5683 of all interfaces. */
@@ -90,17 +93,21 @@ public final class TernServerEndpointsProvider implements LwM2mServerEndpointsPr
     public void createEndpoints(UplinkDeviceManagementRequestReceiver requestReceiver,
                                 LwM2mNotificationReceiver observationService, ServerEndpointToolbox toolbox,
                                 ServerSecurityInfo serverSecurityInfo, LeshanServer server) {
-        callbacks = Executors.newCachedThreadPool(daemons("tern-leshan-callback-"));
+        // Leshan's response callbacks; their number is bounded by the requests in flight (maxClientExchanges)
+        callbacks = Executors.newFixedThreadPool(CALLBACK_THREADS, daemons("tern-leshan-callback-"));
         notifications = Executors.newSingleThreadExecutor(daemons("tern-leshan-notifications-"));
+        server.getRegistrationService().addListener(limits);
+        java.util.function.Predicate<String> registered = endpoint -> endpoint != null
+                && server.getRegistrationStore().getRegistrationByEndpoint(endpoint) != null;
         Notifications delivery = new Notifications(observationService, server.getRegistrationStore(),
                 toolbox.getProfileProvider(), toolbox.getDecoder(), notifications);
         for (InetSocketAddress address : coap) {
-            endpoints.add(new Running(address, Protocol.COAP, null, requestReceiver, toolbox, delivery));
+            endpoints.add(new Running(address, Protocol.COAP, null, requestReceiver, toolbox, delivery, registered));
         }
         for (InetSocketAddress address : coaps) {
             DtlsConfig dtls = DtlsConfig.server().pskStore(identity -> key(server.getSecurityStore(), identity))
                     .build();
-            endpoints.add(new Running(address, Protocol.COAPS, dtls, requestReceiver, toolbox, delivery));
+            endpoints.add(new Running(address, Protocol.COAPS, dtls, requestReceiver, toolbox, delivery, registered));
         }
     }
 
@@ -161,13 +168,15 @@ public final class TernServerEndpointsProvider implements LwM2mServerEndpointsPr
         private volatile EndpointUri uri;
 
         Running(InetSocketAddress address, Protocol protocol, DtlsConfig dtls,
-                UplinkDeviceManagementRequestReceiver receiver, ServerEndpointToolbox toolbox, Notifications delivery) {
+                UplinkDeviceManagementRequestReceiver receiver, ServerEndpointToolbox toolbox, Notifications delivery,
+                java.util.function.Predicate<String> registered) {
             this.address = address;
             this.protocol = protocol;
             this.dtls = dtls;
             this.toolbox = toolbox;
             this.uri = toolbox.getUriHandler().createUri(protocol.getUriScheme(), address);
-            this.routes = new UplinkRoutes(receiver, toolbox.getLinkParser(), () -> uri, callbacks);
+            this.routes = new UplinkRoutes(receiver, toolbox.getLinkParser(), () -> uri, callbacks, limits,
+                    registered);
             this.endpoint = new TernServerEndpoint(protocol, toolbox, delivery, callbacks, this::client, () -> uri);
         }
 
@@ -184,7 +193,7 @@ public final class TernServerEndpointsProvider implements LwM2mServerEndpointsPr
                 return;
             }
             CoapServer.Builder b = CoapServer.builder().bind(address.getAddress()).port(address.getPort())
-                    .config(config).service(routes.router()).executor(callbacks);
+                    .config(config).service(routes.router());
             if (dtls != null) {
                 b.security(Dtls.server(dtls));
             }
@@ -209,8 +218,37 @@ public final class TernServerEndpointsProvider implements LwM2mServerEndpointsPr
         private final List<InetSocketAddress> coap = new ArrayList<>();
         private final List<InetSocketAddress> coaps = new ArrayList<>();
         private EndpointConfig config = EndpointConfig.defaults();
+        private int maxRegistrations = 100_000;
+        private int maxRegistrationsPerAddress = 64;
 
         private Builder() {
+        }
+
+        /**
+         * The most registrations the server takes (OMA LwM2M 1.1 Transport §6.2.1); beyond it a new
+         * device's Register gets 5.03 Service Unavailable with Max-Age 60, while devices already
+         * registered may register again and update. Default 100 000.
+         */
+        public Builder maxRegistrations(int max) {
+            if (max < 1) {
+                throw new IllegalArgumentException("maxRegistrations must be at least 1: " + max);
+            }
+            this.maxRegistrations = max;
+            return this;
+        }
+
+        /**
+         * The most registrations that unauthenticated devices ({@code coap}, no DTLS identity) from one
+         * IP address may hold, so that one host cannot fill {@link #maxRegistrations} with made-up
+         * endpoint names; beyond it 5.03 with Max-Age 60. Devices authenticated by DTLS are bounded
+         * by Leshan's security store instead. Default 64.
+         */
+        public Builder maxRegistrationsPerAddress(int max) {
+            if (max < 1) {
+                throw new IllegalArgumentException("maxRegistrationsPerAddress must be at least 1: " + max);
+            }
+            this.maxRegistrationsPerAddress = max;
+            return this;
         }
 
         /** Adds a {@code coap} endpoint (RFC 7252) on {@code address}; port 0 picks a free one. */

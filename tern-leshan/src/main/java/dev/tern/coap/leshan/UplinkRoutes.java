@@ -33,13 +33,21 @@ import org.eclipse.leshan.core.response.SendableResponse;
  * identity and answers.
  */
 final class UplinkRoutes {
+    /** Max-Age of the 5.03 a device gets at the registration bounds: when to try again. */
+    static final long FULL_RETRY_SECONDS = 60;
+
     private final UplinkDeviceManagementRequestReceiver receiver;
     private final LinkParser linkParser;
     private final java.util.function.Supplier<EndpointUri> endpointUri;
     private final Executor afterResponse;
+    private final RegistrationLimits limits;
+    private final java.util.function.Predicate<String> registered;
 
     UplinkRoutes(UplinkDeviceManagementRequestReceiver receiver, LinkParser linkParser,
-                 java.util.function.Supplier<EndpointUri> endpointUri, Executor afterResponse) {
+                 java.util.function.Supplier<EndpointUri> endpointUri, Executor afterResponse,
+                 RegistrationLimits limits, java.util.function.Predicate<String> registered) {
+        this.limits = limits;
+        this.registered = registered;
         this.receiver = receiver;
         this.linkParser = linkParser;
         this.endpointUri = endpointUri;
@@ -102,7 +110,19 @@ final class UplinkRoutes {
             Link[] links = linkParser.parseCoreLinkFormat(request.payload().toArray());
             RegisterRequest register = new RegisterRequest(endpoint, lifetime, version, binding, queueMode, sms, links,
                     extra, request);
-            SendableResponse<RegisterResponse> answer = handOver(request, register);
+            // an unauthenticated device counts against its IP address's share
+            java.net.InetAddress address = request.peerIdentity().isPresent() ? null : request.peer().getAddress();
+            SendableResponse<RegisterResponse> answer;
+            synchronized (limits) {
+                if (!registered.test(endpoint) && !limits.admits(address)) {
+                    return Response.builder(Code.SERVICE_UNAVAILABLE).maxAge(FULL_RETRY_SECONDS)
+                            .payload("registration limit reached").build();
+                }
+                answer = handOver(request, register);
+                if (answer.getResponse().isSuccess()) {
+                    limits.added(answer.getResponse().getRegistrationID(), address);
+                }
+            }
             RegisterResponse response = answer.getResponse();
             Response coap;
             if (response.getCode().getCode() == org.eclipse.leshan.core.ResponseCode.CREATED_CODE) {
