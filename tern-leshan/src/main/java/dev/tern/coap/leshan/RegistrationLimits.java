@@ -52,7 +52,8 @@ final class RegistrationLimits implements RegistrationListener {
         return byId.size();
     }
 
-    private synchronized void removed(String registrationId) {
+    /** A registration is gone; counting it twice is harmless. */
+    synchronized void removed(String registrationId) {
         if (!byId.containsKey(registrationId)) {
             return;
         }

@@ -175,7 +175,12 @@ final class UplinkRoutes {
 
     private Response deregister(Request request) {
         try {
-            return answer(request, new DeregisterRequest(request.pathParam("id").orElseThrow(), request));
+            String id = request.pathParam("id").orElseThrow();
+            Response coap = answer(request, new DeregisterRequest(id, request));
+            if (coap.code().equals(Code.DELETED)) {
+                limits.removed(id); // now, not when Leshan's listeners run after the response
+            }
+            return coap;
         } catch (InvalidRequestException e) {
             return Response.of(Code.BAD_REQUEST, String.valueOf(e.getMessage()));
         }
