@@ -10,6 +10,7 @@ module dev.tern.coap.leshan {
     requires transitive leshan.lwm2m.server;
     requires transitive leshan.lwm2m.core;
     requires transitive leshan.lwm2m.servers.shared;
+    requires transitive leshan.lwm2m.client;
     requires org.slf4j;
     requires java.naming;
 

@@ -45,14 +45,36 @@ final class LeshanPeers {
 
     /** A Leshan client named {@code endpoint} on Californium, registering at {@code security}'s server. */
     static LeshanClient client(String endpoint, Security security, TestDevice device) {
+        return client(endpoint, security, device, new CaliforniumClientEndpointsProvider.Builder(
+                new CoapClientProtocolProvider(), new CoapsClientProtocolProvider()).build());
+    }
+
+    /** A Leshan client named {@code endpoint} on {@code transport}, registering at {@code security}'s server. */
+    static LeshanClient client(String endpoint, Security security, TestDevice device,
+                               org.eclipse.leshan.client.endpoint.LwM2mClientEndpointsProvider transport) {
         ObjectsInitializer objects = new ObjectsInitializer();
         objects.setInstancesForObject(LwM2mId.SECURITY, security);
         objects.setInstancesForObject(LwM2mId.SERVER, new Server(SHORT_SERVER_ID, 300));
         objects.setInstancesForObject(LwM2mId.DEVICE, device);
-        CaliforniumClientEndpointsProvider transport = new CaliforniumClientEndpointsProvider.Builder(
-                new CoapClientProtocolProvider(), new CoapsClientProtocolProvider()).build();
-        return new LeshanClientBuilder(endpoint).setObjects(objects.create(LwM2mId.SECURITY, LwM2mId.SERVER, LwM2mId.DEVICE))
+        return new LeshanClientBuilder(endpoint)
+                .setObjects(objects.create(LwM2mId.SECURITY, LwM2mId.SERVER, LwM2mId.DEVICE))
                 .setEndpointsProviders(transport).build();
+    }
+
+    /** A Leshan server on its Californium transport, coap and coaps on free loopback ports. */
+    static LeshanServer californiumServer(SecurityStore store) {
+        org.eclipse.leshan.transport.californium.server.endpoint.CaliforniumServerEndpointsProvider transport =
+                new org.eclipse.leshan.transport.californium.server.endpoint.CaliforniumServerEndpointsProvider
+                        .Builder(new org.eclipse.leshan.transport.californium.server.endpoint.coap
+                                .CoapServerProtocolProvider(),
+                        new org.eclipse.leshan.transport.californium.server.endpoint.coaps
+                                .CoapsServerProtocolProvider())
+                        .addEndpoint("coap://127.0.0.1:0").addEndpoint("coaps://127.0.0.1:0").build();
+        LeshanServerBuilder builder = new LeshanServerBuilder().setEndpointsProviders(transport);
+        if (store != null) {
+            builder.setSecurityStore(store);
+        }
+        return builder.build();
     }
 
     /** Registration events of a server, in order. */
