@@ -135,6 +135,46 @@ class LeshanAttackTest {
         }
     }
 
+    /**
+     * LW4: a host other than the LwM2M server sends device management requests to a Leshan client on
+     * Tern (a Write of /3/0/14 and an Execute of /3/0/4, from its own port): 4.03, the device
+     * unchanged; the server's own Write still works (OMA LwM2M 1.1 Transport §6.3, RFC 7252 §5.3.2).
+     */
+    @Test
+    void lw4_aHostOtherThanTheServerCannotManageTheClient() throws Exception {
+        server = LeshanPeers.server(false, null);
+        LeshanPeers.Registrations events = new LeshanPeers.Registrations();
+        server.getRegistrationService().addListener(events);
+        server.start();
+        TestDevice device = new TestDevice();
+        TernClientEndpointsProvider transport = TernClientEndpointsProvider.builder()
+                .bind(InetAddress.getLoopbackAddress()).build();
+        org.eclipse.leshan.client.LeshanClient client = LeshanPeers.client("target",
+                org.eclipse.leshan.client.object.Security.noSec(server.getEndpoints().get(0).getURI().toString(),
+                        LeshanPeers.SHORT_SERVER_ID), device, transport);
+        client.start();
+        try {
+            Registration registration = events.registered.poll(30, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(registration).isNotNull();
+            int port = transport.getEndpoints().get(0).getURI().getPort();
+            try (CoapClient attacker = CoapClient.create()) {
+                Response write = attacker.call(Request.put("coap://127.0.0.1:" + port + "/3/0/14").contentFormat(0)
+                        .payload("+09:00").build());
+                assertThat(write.code()).isEqualTo(Code.FORBIDDEN);
+                Response execute = attacker.call(Request.post("coap://127.0.0.1:" + port + "/3/0/4").build());
+                assertThat(execute.code()).isEqualTo(Code.FORBIDDEN);
+            }
+            assertThat(device.reboots).hasValue(0);
+            org.eclipse.leshan.core.response.ReadResponse offset = server.send(registration,
+                    new org.eclipse.leshan.core.request.ReadRequest(3, 0, 14), 5000);
+            assertThat(((LwM2mSingleResource) offset.getContent()).getValue()).isNotEqualTo("+09:00");
+            assertThat(server.send(registration, new org.eclipse.leshan.core.request.WriteRequest(3, 0, 14, "+03:00"),
+                    5000).isSuccess()).isTrue();
+        } finally {
+            client.destroy(false);
+        }
+    }
+
     private static final class Collect implements ObservationListener {
         private final List<ObserveResponse> into;
 
