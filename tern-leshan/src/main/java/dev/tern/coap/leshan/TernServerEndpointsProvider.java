@@ -175,7 +175,7 @@ public final class TernServerEndpointsProvider implements LwM2mServerEndpointsPr
             this.dtls = dtls;
             this.toolbox = toolbox;
             this.uri = toolbox.getUriHandler().createUri(protocol.getUriScheme(), address);
-            this.routes = new UplinkRoutes(receiver, toolbox.getLinkParser(), () -> uri, callbacks, limits,
+            this.routes = new UplinkRoutes(receiver, toolbox, () -> uri, callbacks, limits,
                     registered);
             this.endpoint = new TernServerEndpoint(protocol, toolbox, delivery, callbacks, this::client, () -> uri);
         }

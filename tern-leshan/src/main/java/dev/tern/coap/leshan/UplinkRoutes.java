@@ -43,13 +43,17 @@ final class UplinkRoutes {
     private final RegistrationLimits limits;
     private final java.util.function.Predicate<String> registered;
 
-    UplinkRoutes(UplinkDeviceManagementRequestReceiver receiver, LinkParser linkParser,
+    private final org.eclipse.leshan.server.endpoint.ServerEndpointToolbox toolbox;
+
+    UplinkRoutes(UplinkDeviceManagementRequestReceiver receiver,
+                 org.eclipse.leshan.server.endpoint.ServerEndpointToolbox toolbox,
                  java.util.function.Supplier<EndpointUri> endpointUri, Executor afterResponse,
                  RegistrationLimits limits, java.util.function.Predicate<String> registered) {
         this.limits = limits;
         this.registered = registered;
         this.receiver = receiver;
-        this.linkParser = linkParser;
+        this.toolbox = toolbox;
+        this.linkParser = toolbox.getLinkParser();
         this.endpointUri = endpointUri;
         this.afterResponse = afterResponse;
     }
@@ -60,6 +64,7 @@ final class UplinkRoutes {
                 .post("/rd", this::register, RouteOptions.create().resourceType("core.rd"))
                 .post("/rd/{id}", this::update)
                 .delete("/rd/{id}", this::deregister)
+                .post("/dp", this::send)
                 .build();
     }
 
@@ -184,6 +189,40 @@ final class UplinkRoutes {
         } catch (InvalidRequestException e) {
             return Response.of(Code.BAD_REQUEST, String.valueOf(e.getMessage()));
         }
+    }
+
+    /**
+     * LwM2M 1.1 Send (Transport §6.5): {@code POST /dp} with timestamped values, from a registered
+     * device (found by its identity: DTLS identity, else its address), decoded by Leshan.
+     */
+    private Response send(Request request) {
+        IpPeer sender = Peers.of(request.peer(), request.peerIdentity());
+        org.eclipse.leshan.server.profile.ClientProfile profile = toolbox.getProfileProvider()
+                .getProfile(sender.getIdentity());
+        if (profile == null) {
+            return Response.of(Code.BAD_REQUEST, "no registration found");
+        }
+        if (request.contentFormat().isEmpty()) {
+            return Response.of(Code.BAD_REQUEST, "Content-Format is mandatory");
+        }
+        org.eclipse.leshan.core.request.ContentFormat format = org.eclipse.leshan.core.request.ContentFormat
+                .fromCode(request.contentFormat().getAsInt());
+        if (!toolbox.getDecoder().isSupported(format)) {
+            return Response.of(Code.BAD_REQUEST, "unsupported content format");
+        }
+        org.eclipse.leshan.core.node.TimestampedLwM2mNodes data;
+        try {
+            data = toolbox.getDecoder().decodeTimestampedNodes(request.payload().toArray(), format,
+                    profile.getRootPath(), null, profile.getModel());
+        } catch (org.eclipse.leshan.core.node.codec.CodecException e) {
+            return Response.of(Code.BAD_REQUEST, "invalid payload");
+        }
+        SendableResponse<org.eclipse.leshan.core.response.SendResponse> answer = receiver.requestReceived(sender,
+                profile, new org.eclipse.leshan.core.request.SendRequest(format, data, request), endpointUri.get());
+        LwM2mResponse response = answer.getResponse();
+        Response coap = response.isSuccess() ? Response.of(Codes.toCoap(response.getCode())) : error(response);
+        afterResponse.execute(answer::sent);
+        return coap;
     }
 
     private <T extends LwM2mResponse> Response answer(Request request, UplinkDeviceManagementRequest<T> lwm2m) {

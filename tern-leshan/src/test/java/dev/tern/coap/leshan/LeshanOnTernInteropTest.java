@@ -43,7 +43,8 @@ import org.junit.jupiter.api.Timeout;
  * Interop: Eclipse Leshan's client on its Californium transport registers at a Leshan server on
  * Tern's transport, then the server manages it (OMA LwM2M 1.1 Transport §6.2-§6.4): read /3/0 in
  * TLV, SenML JSON, SenML CBOR and text, write, execute, discover, observe /3/0/13 (current time)
- * with notifications, cancel the observation, deregister; over coap and over coaps with a PSK.
+ * with notifications, cancel the observation, LwM2M 1.1 Send, deregister; over coap and over coaps
+ * with a PSK.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class LeshanOnTernInteropTest {
@@ -147,6 +148,29 @@ class LeshanOnTernInteropTest {
         int seen = notifications.size();
         device.tick();
         await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5)).until(() -> notifications.size() == seen);
+
+        // LwM2M 1.1 Send: the client pushes the current time to /dp
+        List<org.eclipse.leshan.core.node.TimestampedLwM2mNodes> sent = new CopyOnWriteArrayList<>();
+        server.getSendService().addListener(new org.eclipse.leshan.server.send.SendListener() {
+            @Override
+            public void dataReceived(Registration r, org.eclipse.leshan.core.node.TimestampedLwM2mNodes data,
+                                     org.eclipse.leshan.core.request.SendRequest request) {
+                sent.add(data);
+            }
+
+            @Override
+            public void onError(Registration r, String errorMessage, Exception error) {
+            }
+        });
+        org.eclipse.leshan.client.servers.LwM2mServer lwm2mServer = client.getRegisteredServers().values()
+                .iterator().next();
+        org.eclipse.leshan.core.response.SendResponse send = client.getSendService().sendData(lwm2mServer,
+                ContentFormat.SENML_CBOR, List.of("/3/0/13"), TIMEOUT_MS);
+        assertThat(send.isSuccess()).as("send: %s", send).isTrue();
+        await().atMost(Duration.ofSeconds(10)).until(() -> !sent.isEmpty());
+        assertThat(((LwM2mSingleResource) sent.get(0).getMostRecentNodes()
+                .get(new org.eclipse.leshan.core.node.LwM2mPath("/3/0/13"))).getValue())
+                .isEqualTo(new Date(device.now()));
 
         // deregister
         client.stop(true);
