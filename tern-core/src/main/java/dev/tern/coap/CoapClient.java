@@ -35,8 +35,21 @@ public final class CoapClient implements AutoCloseable {
     private boolean stateSaved;
     /** {@code coap}, or the security layer's scheme ({@code coaps}). */
     private final String scheme;
+    /** False for a server's view ({@link CoapServer#client()}): the server owns the endpoint. */
+    private final boolean ownsEndpoint;
+
+    /** A view of a server's endpoint: its requests leave from the server's socket and security sessions. */
+    CoapClient(CoapEndpoint endpoint, String scheme) {
+        this.endpoint = endpoint;
+        this.scheme = scheme;
+        this.ownsEndpoint = false;
+        this.state = null;
+        this.securityLayer = null;
+        this.restored = Map.of();
+    }
 
     private CoapClient(Builder b) {
+        this.ownsEndpoint = true;
         this.state = b.state;
         this.securityLayer = b.security;
         this.scheme = b.security == null ? CoapUri.COAP : b.security.scheme();
@@ -248,9 +261,15 @@ public final class CoapClient implements AutoCloseable {
         return endpoint.localAddress();
     }
 
-    /** Fails outstanding requests with {@link CoapTransportException} and releases the socket. */
+    /**
+     * Fails outstanding requests with {@link CoapTransportException} and releases the socket. On a
+     * server's client ({@link CoapServer#client()}) it does nothing: closing the server closes it.
+     */
     @Override
     public void close() {
+        if (!ownsEndpoint) {
+            return; // a server's client: closing the server closes it
+        }
         if (state != null && !stateSaved) {
             stateSaved = true;
             ClientState.save(state, endpoint, securityLayer);

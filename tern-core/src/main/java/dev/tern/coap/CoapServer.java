@@ -212,6 +212,27 @@ public final class CoapServer implements AutoCloseable {
         return multicastInterfaces;
     }
 
+    /**
+     * A client that sends from this server's own endpoint (after {@link #start()}): the same socket,
+     * and with a security layer the same DTLS sessions, so a peer that reached the server, even
+     * through a NAT, can be sent requests back (the server-initiated requests of RFC 7252 §2.1, as
+     * OMA LwM2M's device management uses them). Its scheme is the server's. It needs
+     * {@code ioThreads(1)}: with several sockets on the port the kernel could hand the response to
+     * another one. {@link CoapClient#close()} on it does nothing; {@link #close()} ends it.
+     *
+     * @throws IllegalStateException before {@link #start()}, or with more than one I/O thread
+     */
+    public CoapClient client() {
+        List<CoapEndpoint> e = endpoints;
+        if (e.isEmpty()) {
+            throw new IllegalStateException("not started");
+        }
+        if (e.size() > 1) {
+            throw new IllegalStateException("client() needs ioThreads(1): a response could reach another socket");
+        }
+        return new CoapClient(e.get(0), builder.security == null ? CoapUri.COAP : builder.security.scheme());
+    }
+
     /** The bound port (after {@link #start()}); useful with port 0. */
     public int port() {
         return localAddress().getPort();

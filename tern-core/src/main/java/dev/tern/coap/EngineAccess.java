@@ -58,6 +58,11 @@ final class EngineAccess extends ApiAccess {
     }
 
     @Override
+    public java.util.concurrent.CompletableFuture<Response> deregistration(Observation observation) {
+        return observation.deregistration();
+    }
+
+    @Override
     public void addObserver(ObservableResource source, Observer observer) {
         source.addObserver(observer);
     }

@@ -29,6 +29,7 @@ public final class Observation implements AutoCloseable {
     private final CompletableFuture<Response> registered = new CompletableFuture<>();
     private final CompletableFuture<Void> ended = new CompletableFuture<>();
     private volatile Runnable canceller = () -> { };
+    private final CompletableFuture<Response> deregistration = new CompletableFuture<>();
 
     /** Created by {@link CoapClient#observe}. */
     Observation() {
@@ -60,6 +61,26 @@ public final class Observation implements AutoCloseable {
     /** Deregisters proactively with a GET carrying Observe=1 and the same token (RFC 7641 §3.6). */
     public void cancel() {
         canceller.run();
+    }
+
+    /**
+     * Same as {@link #cancel()}, and completes with the server's response to the deregistration
+     * (the GET with Observe=1, RFC 7641 §3.6), such as a 2.05 with the current representation; it
+     * fails with the request's {@link CoapException} (a timeout, a reset), or with
+     * {@link IllegalStateException} when the observation had already ended and nothing was sent.
+     * Later calls return the same future.
+     */
+    public CompletableFuture<Response> deregister() {
+        if (!isActive()) {
+            deregistration.completeExceptionally(new IllegalStateException("the observation had already ended"));
+        }
+        cancel();
+        return deregistration;
+    }
+
+    /** The future {@link #deregister()} returns, for the engine. */
+    CompletableFuture<Response> deregistration() {
+        return deregistration;
     }
 
     /** Same as {@link #cancel()}. */

@@ -61,6 +61,7 @@ public final class Main {
         subcommands.put("bench", () -> new CommandLine(new BenchCommand(io)));
         subcommands.put("discover", () -> new CommandLine(new DiscoverCommand(io, exchangers)));
         subcommands.put("serve", () -> new CommandLine(new ServeCommand(io)));
+        subcommands.put("lwm2m-server", () -> new CommandLine(new Lwm2mServerCommand(io)));
         subcommands.put("rd", () -> new CommandLine(new RdCommand())
                 .addSubcommand("register", new RdRegisterCommand(io, exchangers))
                 .addSubcommand("lookup", new RdLookupCommand(io, exchangers)));

@@ -49,7 +49,8 @@ class ApiListingTest {
                 Arguments.of("tern-oscore", OscoreLayer.class),
                 Arguments.of("tern-proxy", dev.tern.coap.proxy.CoapProxy.class),
                 Arguments.of("tern-rd", dev.tern.coap.rd.ResourceDirectory.class),
-                Arguments.of("tern-cluster", dev.tern.coap.cluster.Cluster.class));
+                Arguments.of("tern-cluster", dev.tern.coap.cluster.Cluster.class),
+                Arguments.of("tern-leshan", dev.tern.coap.leshan.TernServerEndpointsProvider.class));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -86,6 +86,9 @@ public abstract class ApiAccess {
     /** Sets how {@link Observation#cancel()} is carried out. */
     public abstract void canceller(Observation observation, Runnable canceller);
 
+    /** The future that {@link Observation#deregister()} returns, completed by the engine. */
+    public abstract java.util.concurrent.CompletableFuture<Response> deregistration(Observation observation);
+
     /** Adds an observe relation to {@code source} (RFC 7641 §4.1). */
     public abstract void addObserver(ObservableResource source, Observer observer);
 

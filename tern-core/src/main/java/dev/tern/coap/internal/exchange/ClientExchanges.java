@@ -165,7 +165,8 @@ public final class ClientExchanges {
         ex.secured = secured;
         if (observation != null) {
             ex.observation = new ObservationState(observation, listener, blocks);
-            ApiAccess.get().canceller(observation, () -> scheduler.execute(() -> ex.cancelObservation()));
+            ApiAccess.get().canceller(observation, () -> scheduler.execute(
+                    () -> ex.cancelObservation(ApiAccess.get().deregistration(observation))));
         }
         byToken.put(token, ex);
         pending++;
@@ -545,8 +546,10 @@ public final class ClientExchanges {
             }
         }
 
-        void cancelObservation() {
+        /** §3.6; {@code reply} gets the server's answer to the deregistration, or why there was none. */
+        void cancelObservation(CompletableFuture<Response> reply) {
             if (finished) {
+                reply.completeExceptionally(new IllegalStateException("the observation had already ended"));
                 return;
             }
             ObservationState o = observation;
@@ -557,12 +560,20 @@ public final class ClientExchanges {
             // §3.6: proactive deregistration with the same token and Observe=1.
             Request deregister = request.toBuilder().options(b -> b.observe(1)).token(token).build();
             CompletableFuture<Response> done = new CompletableFuture<>();
-            done.whenComplete((resp, err) -> o.end(null));
+            done.whenComplete((resp, err) -> {
+                o.end(null);
+                if (err != null) {
+                    reply.completeExceptionally(err);
+                } else {
+                    reply.complete(resp);
+                }
+            });
             if (secured != null) {
                 try {
                     deregister = secured.protect(deregister);
                 } catch (CoapException e) {
                     o.end(null); // the relation ends at the server when its next notification is refused
+                    reply.completeExceptionally(e);
                     return;
                 }
             }
