@@ -132,7 +132,8 @@ public final class ClientExchanges {
         ex.observation = new ObservationState(observation, listener, blocks);
         ex.resumed = true;
         ex.slotReleased = true; // it holds no NSTART slot until it transmits, and then it is established
-        ApiAccess.get().canceller(observation, () -> scheduler.execute(() -> ex.cancelObservation()));
+        ApiAccess.get().canceller(observation, () -> scheduler.execute(
+                () -> ex.cancelObservation(ApiAccess.get().deregistration(observation))));
         byToken.put(saved.token(), ex);
         pending++;
         ex.timeoutTimer = scheduler.schedule(ex::reregister, RESUMED_REREGISTRATION.toNanos());
