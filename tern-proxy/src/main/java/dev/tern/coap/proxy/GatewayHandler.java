@@ -50,7 +50,7 @@ final class GatewayHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
 
     /** What every connection of one gateway shares. */
     record Shared(CoapProxy proxy, StaticFiles files, boolean console, ExecutorService resolver,
-                  AtomicInteger eventStreams, int maxEventStreams) {
+                  AtomicInteger eventStreams, int maxEventStreams, EventRelays relays) {
     }
 
     private final Shared shared;
