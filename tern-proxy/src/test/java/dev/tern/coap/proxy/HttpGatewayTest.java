@@ -39,6 +39,11 @@ class HttpGatewayTest {
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.body()).isEqualTo("Hello [a=1]");
         assertThat(r.headers().firstValue("content-type")).hasValue("text/plain;charset=utf-8");
+        HttpResponse<String> head = send(at("/hc/" + origin.uri("/hello")).method("HEAD", HttpRequest.BodyPublishers.noBody()));
+        assertThat(head.statusCode()).isEqualTo(200);
+        assertThat(head.body()).isEmpty();
+        assertThat(head.headers().firstValue("content-length")).hasValue("8"); // "Hello []", left out
+        assertThat(send(at("/hc/" + origin.uri("/hello"))).body()).isEqualTo("Hello []"); // the connection is still in step
     }
 
     @Test
