@@ -127,7 +127,8 @@ class HttpGatewayTest {
         HttpResponse<String> r = send(at("/../../etc/passwd"));
         assertThat(r.statusCode()).isEqualTo(404);
         assertThat(send(at("/nothing.html")).statusCode()).isEqualTo(404);
-        HttpResponse<String> index = send(at("/")); // a test copy of the console's index.html
+        // a test page beside the console's files (its own name, so the real console's index.html is not shadowed)
+        HttpResponse<String> index = send(at("/gateway-test-page.html?x=1"));
         assertThat(index.statusCode()).isEqualTo(200);
         assertThat(index.headers().firstValue("content-type")).hasValue("text/html; charset=utf-8");
         assertThat(index.body()).contains("test console");
