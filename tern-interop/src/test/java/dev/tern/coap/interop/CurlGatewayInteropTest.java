@@ -150,6 +150,7 @@ class CurlGatewayInteropTest {
                 "node-coap is not installed (run: cd tern-interop/node && npm ci)");
         int port = Peers.freeUdpPort();
         try (Peers.Daemon node = Peers.startNodeServer(port)) {
+            assertThat(node.isAlive()).isTrue();
             String base = "http://127.0.0.1:" + gateway.port() + "/hc/coap://127.0.0.1:" + port;
             assertThat(curl(base + "/hello").out()).isEqualTo("Hello from node\nHTTP 200");
             Peers.Result echo = curl("-X", "POST", "--data-binary", "ping", base + "/echo");

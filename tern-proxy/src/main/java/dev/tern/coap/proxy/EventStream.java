@@ -3,12 +3,10 @@ package dev.tern.coap.proxy;
 import dev.tern.coap.CoapTimeoutException;
 import dev.tern.coap.CoapUri;
 import dev.tern.coap.ContentFormat;
-import dev.tern.coap.Observation;
 import dev.tern.coap.Options;
 import dev.tern.coap.Request;
 import dev.tern.coap.Response;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.DefaultHttpContent;
@@ -34,7 +32,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * event whose {@code id} is its Observe number and whose {@code data} is the payload, as text for
  * text Content-Formats ({@link ContentFormat#isText}) or base64 with {@code event: base64}
  * otherwise. A notification with an error code is sent as {@code event: error} (data: the code
- * and diagnostic) and ends the stream. Closing the HTTP connection cancels the observation
+ * and diagnostic) and ends the stream. Closing the HTTP connection leaves it, and the last to leave cancels the observation
  * (RFC 7641 §3.6); the observation ending (the server stops, a timeout) ends the stream. When the
  * HTTP client reads too slowly, notifications are skipped (§3.3: only the latest state matters).
  * The target's first answer decides: an observable 2.05 opens the stream, anything else is mapped
@@ -82,21 +80,15 @@ final class EventStream {
         }
         EventStream stream = new EventStream(ctx, shared, target);
         ctx.channel().attr(GatewayHandler.STREAMING).set(Boolean.TRUE); // the connection is the stream's now
-        Observation observation = admission.client().observe(request, stream::notified);
-        Channel channel = ctx.channel();
-        channel.closeFuture().addListener(f -> {
-            observation.cancel(); // the HTTP client left: deregister (RFC 7641 §3.6)
+        String key = target.toString();
+        shared.relays().join(key, stream, listener -> admission.client().observe(request, listener));
+        ctx.channel().closeFuture().addListener(f -> {
+            shared.relays().leave(key, stream); // the last to leave deregisters (RFC 7641 §3.6)
             stream.release();
         });
-        observation.registered().whenComplete((first, failure) -> {
-            if (failure != null) {
-                stream.failed(failure);
-            }
-        });
-        observation.ended().whenComplete((v, failure) -> stream.ended());
     }
 
-    private synchronized void notified(Response r) {
+    synchronized void notified(Response r) {
         if (ctx.executor().isShuttingDown()) {
             return; // the gateway is closing
         }
@@ -153,7 +145,7 @@ final class EventStream {
         return s.append('\n').toString();
     }
 
-    private synchronized void failed(Throwable failure) {
+    synchronized void failed(Throwable failure) {
         if (answered) {
             return;
         }
@@ -166,7 +158,7 @@ final class EventStream {
         release();
     }
 
-    private synchronized void ended() {
+    synchronized void ended() {
         if (open) {
             end();
         }

@@ -46,11 +46,12 @@ final class GatewayHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
     static final String IDLE = "idle";
     /** Set on a connection that carries an event stream: further requests on it are ignored. */
     static final AttributeKey<Boolean> STREAMING = AttributeKey.valueOf("tern.http.streaming");
-    private static final String ALLOW = "GET, POST, PUT, DELETE, FETCH, PATCH";
+    private static final String ALLOW = "GET, HEAD, POST, PUT, DELETE, FETCH, PATCH";
 
     /** What every connection of one gateway shares. */
     record Shared(CoapProxy proxy, StaticFiles files, boolean console, ExecutorService resolver,
-                  AtomicInteger eventStreams, int maxEventStreams, java.util.Set<String> hostNames) {
+                  AtomicInteger eventStreams, int maxEventStreams, java.util.Set<String> hostNames,
+                  EventRelays relays) {
     }
 
     private final Shared shared;

@@ -22,10 +22,14 @@ final class HttpMapping {
     private HttpMapping() {
     }
 
-    /** The CoAP method of an HTTP method (RFC 8075 §4; FETCH and PATCH by RFC 8132); empty when none. */
+    /**
+     * The CoAP method of an HTTP method (RFC 8075 §4; FETCH and PATCH by RFC 8132; HEAD is a GET whose
+     * body the HTTP codec leaves out); empty when none.
+     */
     static Optional<Method> method(String http) {
         switch (http) {
             case "GET":
+            case "HEAD":
                 return Optional.of(Method.GET);
             case "POST":
                 return Optional.of(Method.POST);

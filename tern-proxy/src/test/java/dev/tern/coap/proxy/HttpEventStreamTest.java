@@ -102,7 +102,7 @@ class HttpEventStreamTest {
                 }
             }
             assertThat(gateway.eventStreams()).isEqualTo(2);
-            assertThat(origin.count("/obs")).isEqualTo(2);
+            assertThat(origin.observable.observerCount()).isEqualTo(1); // the two streams share one observation
         } finally {
             for (Socket s : open) {
                 s.close();
@@ -117,5 +117,36 @@ class HttpEventStreamTest {
             assertThat(RawHttp.readUntilClosedOrResponse(s.getInputStream())).startsWith("HTTP/1.1 403");
         }
         assertThat(gateway.eventStreams()).isZero();
+    }
+
+    /** RFC 7641 §5: two event streams for one resource share one observation; the last to leave cancels it. */
+    @Test
+    void twoStreamsShareOneObservation() throws Exception {
+        Socket first = subscribe(origin.uri("/obs"));
+        BufferedReader a = new BufferedReader(new InputStreamReader(first.getInputStream(), StandardCharsets.UTF_8));
+        assertThat(a.readLine()).isEqualTo("HTTP/1.1 200 OK");
+        assertThat(events(a, 1)).contains("data: state 0");
+        origin.value.set(1);
+        origin.observable.changed();
+        assertThat(events(a, 1)).contains("data: state 1");
+        long registrations = origin.count("/obs");
+        try (Socket second = subscribe(origin.uri("/obs"))) {
+            BufferedReader b = new BufferedReader(new InputStreamReader(second.getInputStream(), StandardCharsets.UTF_8));
+            assertThat(b.readLine()).isEqualTo("HTTP/1.1 200 OK");
+            assertThat(events(b, 1)).contains("data: state 1"); // the latest state, from the shared relation
+            assertThat(origin.observable.observerCount()).isEqualTo(1);
+            assertThat(origin.count("/obs")).as("the second stream sent nothing upstream").isEqualTo(registrations);
+            origin.value.set(2);
+            origin.observable.changed();
+            assertThat(events(a, 1)).contains("data: state 2");
+            assertThat(events(b, 1)).contains("data: state 2");
+            first.close();
+            origin.value.set(3);
+            origin.observable.changed();
+            assertThat(events(b, 1)).contains("data: state 3"); // the second stream keeps the relation
+            assertThat(origin.observable.observerCount()).isEqualTo(1);
+        }
+        await().atMost(Duration.ofSeconds(15)).until(() -> origin.observable.observerCount() == 0);
+        await().atMost(Duration.ofSeconds(5)).until(() -> gateway.eventStreams() == 0);
     }
 }
