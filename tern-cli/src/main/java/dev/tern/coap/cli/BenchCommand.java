@@ -94,15 +94,16 @@ public final class BenchCommand implements Callable<Integer> {
                 if (non) {
                     config.requestTimeout(ACK_TIMEOUT);
                 }
-                loads.add(new Load(CoapClient.builder().config(config.build()).build(), request, share, measured));
+                EndpointConfig built = config.build();
+                loads.add(new Load(() -> CoapClient.builder().config(built).build(), request, share, measured));
             }
             loads.forEach(Load::pump);
             sleepUntil(measured.end);
         } finally {
             measured.stopped = true;
-            loads.forEach(l -> l.client.close());
+            loads.forEach(Load::close);
         }
-        Load total = new Load(null, request, 0, measured);
+        Load total = new Load(() -> null, request, 0, measured);
         loads.forEach(total::add);
         if (format == OutputFormat.json) {
             printJson(io.out(), target.uri(), total);
@@ -199,9 +200,18 @@ public final class BenchCommand implements Callable<Integer> {
         }
     }
 
-    /** One client and its outstanding requests. */
+    /**
+     * One client and its outstanding requests. RFC 7252 §4.4 lets one client endpoint send at most
+     * 65536 messages to a server per EXCHANGE_LIFETIME (247 s), fewer than a load test sends: after
+     * {@link #REQUESTS_PER_CLIENT} requests the load moves on to a fresh client (a new UDP port, so a
+     * new endpoint to the server), and the retired ones are closed at the end.
+     */
     private static final class Load {
-        final CoapClient client;
+        static final int REQUESTS_PER_CLIENT = 60_000;
+        final java.util.function.Supplier<CoapClient> clients;
+        final List<CoapClient> retired = new ArrayList<>();
+        CoapClient client;
+        int sentOnClient;
         final Request request;
         final int share;
         final Window window;
@@ -213,8 +223,9 @@ public final class BenchCommand implements Callable<Integer> {
         final AtomicLong timeouts = new AtomicLong();
         final AtomicLong failures = new AtomicLong();
 
-        Load(CoapClient client, Request request, int share, Window window) {
-            this.client = client;
+        Load(java.util.function.Supplier<CoapClient> clients, Request request, int share, Window window) {
+            this.clients = clients;
+            this.client = clients.get();
             this.request = request;
             this.share = share;
             this.window = window;
@@ -230,6 +241,11 @@ public final class BenchCommand implements Callable<Integer> {
             }
             do {
                 while (!window.stopped && outstanding.get() < share) {
+                    if (++sentOnClient > REQUESTS_PER_CLIENT) {
+                        retired.add(client);
+                        client = clients.get();
+                        sentOnClient = 1;
+                    }
                     outstanding.incrementAndGet();
                     long sent = System.nanoTime();
                     client.send(request).whenComplete((response, failure) -> done(sent, response, failure));
@@ -251,6 +267,14 @@ public final class BenchCommand implements Callable<Integer> {
                 }
             }
             pump();
+        }
+
+        /** Closes the client and the retired ones (the pumping has stopped). */
+        void close() {
+            synchronized (this) {
+                retired.forEach(CoapClient::close);
+                client.close();
+            }
         }
 
         void add(Load other) {

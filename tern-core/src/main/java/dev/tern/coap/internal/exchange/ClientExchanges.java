@@ -501,6 +501,14 @@ public final class ClientExchanges {
                     return;
                 }
             }
+            if (!messages.messageIdAvailable(destination)) {
+                fail(new CoapTransportException("no Message ID free for " + destination + ": its Message ID space was used"
+                        + " within EXCHANGE_LIFETIME (" + config.exchangeLifetime().toSeconds() + " s), and RFC 7252"
+                        + " §4.4 forbids reusing one sooner (the server would answer from its duplicate cache);"
+                        + " send fewer than 65536 per EXCHANGE_LIFETIME to one server, or spread them over"
+                        + " several client endpoints"));
+                return;
+            }
             MessageType type = out.isConfirmable() ? MessageType.CON : MessageType.NON;
             Message m = new Message(type, out.method().code(), 0, token, out.options(), out.payload());
             sent = messages.sendNew(m, destination, this);

@@ -55,7 +55,8 @@ public final class MessageLayer {
         this.deduplication = new DeduplicationCache(config.maxDeduplicationEntries(),
                 config.exchangeLifetime().toNanos(), config.nonLifetime().toNanos(),
                 ThreadLocalRandom.current().nextLong()); // not from random: that would shift its sequence
-        this.messageIds = new MessageIdAllocator(config.maxPeers(), random);
+        this.messageIds = new MessageIdAllocator(config.maxPeers(), random, scheduler::nanoTime,
+                config.exchangeLifetime().toNanos());
         this.retransmitter = new Retransmitter(transport, scheduler, config, random, messageIds::next, metrics);
     }
 
@@ -221,6 +222,14 @@ public final class MessageLayer {
             transport.send(encoded, encoded.length, peer, association);
         }
         return sent;
+    }
+
+    /**
+     * Whether a new message may go to {@code peer} now without reusing a Message ID used with it
+     * within EXCHANGE_LIFETIME (RFC 7252 §4.4).
+     */
+    public boolean messageIdAvailable(InetSocketAddress peer) {
+        return messageIds.available(peer);
     }
 
     /** Stops retransmitting a CON whose exchange ended otherwise. */
