@@ -7,7 +7,6 @@ import dev.tern.coap.oscore.OscoreConfigFile;
 import dev.tern.coap.oscore.OscoreContexts;
 import dev.tern.coap.oscore.OscoreLayer;
 import dev.tern.coap.oscore.SecurityContext;
-import dev.tern.coap.oscore.SequenceNumberStore;
 import dev.tern.coap.spi.ObjectSecurity;
 import dev.tern.coap.spi.SecuredObservation;
 import java.io.PrintStream;
@@ -21,7 +20,8 @@ import java.util.Optional;
  * {@code tern serve --oscore CONF[,SEQ]}: OSCORE (RFC 8613) from a libcoap configuration file
  * (coap-oscore-conf(5), {@link OscoreConfigFile}). The Sender Sequence Numbers are reserved in
  * SEQ (RFC 8613 Appendix B.1.1), by default {@code CONF.seq} next to the file, so that running
- * the command again never reuses a nonce. With {@code -v}, the inner (decrypted) messages are
+ * the command again never reuses a nonce; in libcoap's format ({@link SequenceFile}), so that
+ * {@code coap-client -E CONF,SEQ} can take turns with Tern. With {@code -v}, the inner (decrypted) messages are
  * shown too, marked {@code inner}, next to the protected ones on the wire. Loaded only when the
  * flag is given, so a plain request never loads the OSCORE classes or BouncyCastle.
  */
@@ -60,10 +60,10 @@ final class OscoreSetup {
             throw new UsageException("cannot read the OSCORE configuration " + conf);
         }
         try {
-            return OscoreConfigFile.read(conf).sequenceNumberStore(SequenceNumberStore.file(seq)).build();
+            return OscoreConfigFile.read(conf).sequenceNumberStore(new SequenceFile(seq)).build();
         } catch (UncheckedIOException e) {
             throw new UsageException("cannot read " + conf + ": " + e.getCause().getMessage());
-        } catch (IllegalArgumentException | IllegalStateException | NullPointerException e) {
+        } catch (IllegalArgumentException | IllegalStateException | NullPointerException e) { // never a value
             throw new UsageException(conf + ": " + e.getMessage());
         }
     }

@@ -122,14 +122,28 @@ class ServeOscoreTest {
         assertThat(c.out().lines().count()).as(c.err()).isEqualTo(2);
     }
 
+    /**
+     * README's walk-through: {@code tern get -E client.conf}, then libcoap's client with the same
+     * configuration and sequence number files, then Tern again: they take turns through
+     * {@code client.conf.seq} (libcoap's format), so no nonce is used twice and none is refused as
+     * a replay.
+     */
     @Test
-    void libcoapClientWithTheSameFile() throws Exception {
+    void libcoapClientTakesTurnsWithTernThroughTheSameFiles() throws Exception {
         Path bin = libcoap434();
-        Process p = new ProcessBuilder(bin.resolve("coap-client-openssl").toString(), "-B", "10", "-E",
-                clientConf + "," + dir.resolve("libcoap.seq"), base + "/hello").redirectErrorStream(true).start();
-        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-        assertThat(out.strip()).isEqualTo("Hello World!");
+        assertThat(tern("get", "-B", "10", "-E", clientConf.toString(), base + "/hello").out().strip())
+                .isEqualTo("Hello World!");
+        for (int i = 0; i < 2; i++) {
+            Process p = new ProcessBuilder(bin.resolve("coap-client-openssl").toString(), "-B", "10", "-E",
+                    clientConf + "," + dir.resolve("client.conf.seq"), base + "/hello").redirectErrorStream(true)
+                    .start();
+            assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(out.strip()).isEqualTo("Hello World!");
+        }
+        Captured again = tern("get", "-B", "10", "-E", clientConf.toString(), base + "/hello");
+        assertThat(again.out().strip()).as(again.err()).isEqualTo("Hello World!");
+        assertThat(Files.readString(dir.resolve("client.conf.seq")).strip()).matches("\\d+");
     }
 
     /** libcoap 4.3.4's binaries (scripts/libcoap-trixie.sh); required when TERN_LIBCOAP_434_BIN is set. */

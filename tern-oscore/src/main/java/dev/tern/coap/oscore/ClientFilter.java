@@ -54,12 +54,66 @@ final class ClientFilter implements Filter {
         });
     }
 
+    /** Appendix B.2: the context derived for each rederivable configured one, once derived. */
+    private final java.util.concurrent.ConcurrentHashMap<SecurityContext, SecurityContext> derived =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** The context to protect {@code request} with now: the derived one for a rederivable context. */
+    SecurityContext resolve(Request request) {
+        SecurityContext base = contexts.apply(request);
+        return base == null ? null : derived.getOrDefault(base, base);
+    }
+
     private CompletableFuture<Received> protectAndSend(Request inner, Service next) {
-        SecurityContext context = contexts.apply(inner);
-        if (context == null) { // never send it unprotected instead
+        SecurityContext base = contexts.apply(inner);
+        if (base == null) { // never send it unprotected instead
             return CompletableFuture.failedFuture(new CoapSecurityException("no OSCORE security context for "
                     + inner.peer().getHostString() + ":" + inner.peer().getPort()));
         }
+        SecurityContext context = derived.get(base);
+        if (context == null && base.isRederivable()) {
+            return rederiveThenSend(base, inner, next);
+        }
+        return protectAndSend(context == null ? base : context, inner, next);
+    }
+
+    /**
+     * Appendix B.2, initiated by the client: Request #1 under the context with a fresh ID Context
+     * R1; Response #1 (verified) carries R2; the request then goes under the context with ID
+     * Context R1 || R2, which later requests keep using. One attempt per request: a server that
+     * does not answer with R2 gets its response passed on.
+     */
+    private CompletableFuture<Received> rederiveThenSend(SecurityContext base, Request inner, Service next) {
+        byte[] r1 = new byte[Oscore.REDERIVATION_NONCE];
+        RANDOM.nextBytes(r1);
+        SecurityContext ctx1 = base.withIdContext(Bytes.wrap(r1));
+        Oscore.ProtectedRequest p;
+        try {
+            p = Oscore.protectRequest(ctx1, new OscoreMessage(inner.method().code(), inner.options(), inner.payload()));
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(new CoapSecurityException("cannot protect the request", e));
+        }
+        OscoreMessage wire = p.message();
+        Request sent = LayeredRequests.rewrite(inner, Method.of(wire.code()).orElseThrow(), wire.options(),
+                wire.payload(), null, true);
+        return next.handle(sent).thenCompose(response -> {
+            OscoreMessage outer = new OscoreMessage(response.code(), response.options(), response.payload());
+            var r2 = Oscore.responseKidContext(outer);
+            if (r2.isEmpty() || r2.get().length() + r1.length > 255) {
+                return CompletableFuture.completedFuture(verify(p.binding(), response));
+            }
+            verify(p.binding(), response); // Response #1 must be authentic (throws otherwise)
+            byte[] joined = java.util.Arrays.copyOf(r1, r1.length + r2.get().length());
+            r2.get().copyTo(joined, r1.length);
+            SecurityContext ctx2 = base.withIdContext(Bytes.wrap(joined));
+            derived.put(base, ctx2);
+            return protectAndSend(ctx2, inner, next);
+        });
+    }
+
+    private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
+
+    private CompletableFuture<Received> protectAndSend(SecurityContext context, Request inner, Service next) {
         Oscore.ProtectedRequest p;
         try {
             p = Oscore.protectRequest(context, new OscoreMessage(inner.method().code(), inner.options(),

@@ -40,8 +40,14 @@ public final class Oscore {
      * @param fresh false when the context's replay window is not established yet (RFC 8613
      *        Appendix B.1.2): the request is authentic but may be a replay, so it must not be
      *        processed; answer it with {@link #echoChallenge}
+     * @param rederivation for Request #1 of an Appendix B.2 re-derivation, the server's nonce R2
+     *        (the request is not processed: answer with {@link #rederivationResponse}); else null
      */
-    public record VerifiedRequest(OscoreMessage message, RequestBinding binding, boolean fresh) {
+    public record VerifiedRequest(OscoreMessage message, RequestBinding binding, boolean fresh, Bytes rederivation) {
+        /** A request verified under a known context (no Appendix B.2 re-derivation). */
+        public VerifiedRequest(OscoreMessage message, RequestBinding binding, boolean fresh) {
+            this(message, binding, fresh, null);
+        }
     }
 
     /** Whether {@code message} carries an OSCORE option (RFC 8613 §2). */
@@ -121,7 +127,11 @@ public final class Oscore {
             throw new OscoreException(Code.BAD_OPTION, "OSCORE request without kid or Partial IV");
         }
         Optional<Bytes> kidContext = Optional.ofNullable(value.kidContext()).map(Bytes::of);
-        SecurityContext ctx = contexts.find(Bytes.of(value.kid()), kidContext)
+        Optional<SecurityContext> known = contexts.find(Bytes.of(value.kid()), kidContext);
+        if (known.isEmpty() && kidContext.isPresent() && !repeated) {
+            return Rederivation.serve(contexts, request, value, kidContext.get());
+        }
+        SecurityContext ctx = known
                 .orElseThrow(() -> new OscoreException(Code.UNAUTHORIZED, OscoreException.CONTEXT_NOT_FOUND));
         long seq = Nonces.sequenceNumber(value.partialIv());
         if (!repeated && !ctx.isFresh(seq)) {
@@ -149,6 +159,33 @@ public final class Oscore {
         Options options = merge(request.options(), inner.options(), false);
         return new VerifiedRequest(new OscoreMessage(inner.code(), options, inner.payload()),
                 new RequestBinding(ctx, value.kid(), value.partialIv()), fresh);
+    }
+
+    /** The length of the nonces R1 and R2 Tern picks for Appendix B.2. */
+    static final int REDERIVATION_NONCE = 8;
+
+    /**
+     * Response #1 of Appendix B.2: a 4.01 protected under the context of Request #1, with its own
+     * Partial IV and the server's nonce R2 as kid context, from which the client derives the
+     * context of Request #2 (ID Context R1 || R2).
+     */
+    public static OscoreMessage rederivationResponse(RequestBinding binding, Bytes r2) {
+        SecurityContext ctx = binding.context();
+        byte[] plaintext = InnerOptions.encode(Code.UNAUTHORIZED, Options.EMPTY, Bytes.EMPTY);
+        byte[] piv = Nonces.partialIv(ctx.takeSequenceNumber());
+        byte[] nonce = Nonces.nonce(ctx.commonIv(), ctx.senderId().toArray(), piv);
+        byte[] ciphertext = Aead.encrypt(ctx.algorithm(), ctx.senderKey(), nonce,
+                aad(ctx, binding.requestKid(), binding.requestPiv()), plaintext);
+        return new OscoreMessage(Code.CHANGED, withOscore(List.of(), new OscoreOptionValue(piv, null, r2.toArray())),
+                Bytes.wrap(ciphertext));
+    }
+
+    /** The kid context a response carries in its OSCORE option (Appendix B.2's R2), if any. */
+    public static Optional<Bytes> responseKidContext(OscoreMessage response) {
+        if (!isProtected(response)) {
+            return Optional.empty();
+        }
+        return Optional.ofNullable(optionValue(response).kidContext()).map(Bytes::of);
     }
 
     /**
@@ -258,7 +295,7 @@ public final class Oscore {
         }
     }
 
-    private static InnerOptions.Plaintext plaintext(byte[] plaintext) {
+    static InnerOptions.Plaintext plaintext(byte[] plaintext) {
         try {
             return InnerOptions.decode(plaintext);
         } catch (MalformedOscoreException e) {
@@ -304,7 +341,7 @@ public final class Oscore {
      * options; outer class E options are discarded (§4.1). A notification's Observe value comes
      * from the outer option, its order being assured by the Partial IV (§4.1.3.5.2, §7.4.1).
      */
-    private static Options merge(Options outer, Options inner, boolean response) {
+    static Options merge(Options outer, Options inner, boolean response) {
         List<Option> all = new ArrayList<>();
         for (Option o : outer.all()) {
             if (OptionClasses.isOuterOnly(o.number()) && o.number() != OptionNumber.OSCORE) {

@@ -18,8 +18,8 @@ import java.util.Set;
  * Keywords: {@code master_secret}, {@code master_salt}, {@code id_context}, {@code sender_id},
  * {@code recipient_id}, {@code replay_window}, {@code ssn_freq} (the K of RFC 8613 Appendix B.1.1),
  * {@code aead_alg} (a COSE number), {@code hkdf_alg} (-10, HKDF SHA-256, only),
- * {@code rfc8613_b_1_2} (Echo after a start, Appendix B.1.2) and {@code rfc8613_b_2} (false only:
- * Appendix B.2 is not supported yet). Error messages name the line, never a value.
+ * {@code rfc8613_b_1_2} (Echo after a start, Appendix B.1.2) and {@code rfc8613_b_2} (context
+ * re-derivation, Appendix B.2: {@link SecurityContext.Builder#rederivable}). Error messages name the line, never a value.
  */
 public final class OscoreConfigFile {
     private OscoreConfigFile() {
@@ -101,9 +101,7 @@ public final class OscoreConfigFile {
                 b.echoAfterStart(bool(type, value, n));
                 break;
             case "rfc8613_b_2":
-                if (bool(type, value, n)) {
-                    throw error(n, "rfc8613_b_2 (context re-derivation) is not supported yet");
-                }
+                b.rederivable(bool(type, value, n));
                 break;
             default:
                 throw error(n, "unknown keyword " + keyword);

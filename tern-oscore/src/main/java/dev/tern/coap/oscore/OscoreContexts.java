@@ -20,6 +20,11 @@ public final class OscoreContexts {
     private final int capacity;
     private final Map<Bytes, List<SecurityContext>> byRecipientId = new HashMap<>();
     private int size;
+    /** The default number of Appendix B.2 re-derivations a registry holds open at once. */
+    public static final int DEFAULT_MAX_REDERIVATIONS = 16;
+    /** Appendix B.2 contexts waiting for the client's Request #2, oldest first; bounded. */
+    private final java.util.LinkedHashMap<Bytes, SecurityContext> pending = new java.util.LinkedHashMap<>();
+    private int maxRederivations = DEFAULT_MAX_REDERIVATIONS;
 
     private OscoreContexts(int capacity) {
         this.capacity = capacity;
@@ -66,6 +71,77 @@ public final class OscoreContexts {
         list.add(context);
         size++;
         return this;
+    }
+
+    /**
+     * At most {@code n} (at least 1) Appendix B.2 re-derivations open at once (a context sent to a
+     * client, waiting for its Request #2); a new one evicts the oldest. Default
+     * {@value #DEFAULT_MAX_REDERIVATIONS}.
+     */
+    public synchronized OscoreContexts maxRederivations(int n) {
+        if (n < 1) {
+            throw new IllegalArgumentException("maxRederivations must be at least 1: " + n);
+        }
+        this.maxRederivations = n;
+        return this;
+    }
+
+    /** The Appendix B.2 re-derivations open now. */
+    public synchronized int rederivations() {
+        return pending.size();
+    }
+
+    /** The configured rederivable context for {@code kid} (Appendix B.2), if any. */
+    synchronized Optional<SecurityContext> rederivable(Bytes kid) {
+        List<SecurityContext> list = byRecipientId.get(kid);
+        if (list != null) {
+            for (SecurityContext c : list) {
+                if (c.isRederivable() && !c.isDerived()) {
+                    return Optional.of(c);
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static Bytes pendingKey(Bytes kid, Bytes idContext) {
+        byte[] k = new byte[1 + kid.length() + idContext.length()];
+        k[0] = (byte) kid.length();
+        kid.copyTo(k, 1);
+        idContext.copyTo(k, 1 + kid.length());
+        return Bytes.wrap(k);
+    }
+
+    /** Opens a re-derivation: {@code ctx} waits for Request #2; the oldest is evicted beyond the bound. */
+    synchronized void putPending(SecurityContext ctx) {
+        pending.put(pendingKey(ctx.recipientId(), ctx.idContext().orElseThrow()), ctx);
+        while (pending.size() > maxRederivations) {
+            pending.remove(pending.keySet().iterator().next());
+        }
+    }
+
+    /** The open re-derivation for this kid and kid context, if any (it stays open until promoted). */
+    synchronized Optional<SecurityContext> pending(Bytes kid, Bytes kidContext) {
+        return Optional.ofNullable(pending.get(pendingKey(kid, kidContext)));
+    }
+
+    /**
+     * Request #2 verified: the derived context joins the registry in place of any context derived
+     * before for the same Recipient ID (so re-derivations never grow it).
+     */
+    synchronized void promote(SecurityContext ctx) {
+        if (pending.remove(pendingKey(ctx.recipientId(), ctx.idContext().orElseThrow())) == null) {
+            return; // promoted by a concurrent copy
+        }
+        List<SecurityContext> list = byRecipientId.computeIfAbsent(ctx.recipientId(), k -> new ArrayList<>(1));
+        size -= list.size();
+        list.removeIf(SecurityContext::isDerived);
+        size += list.size();
+        if (size >= capacity) {
+            throw new OscoreException(dev.tern.coap.Code.SERVICE_UNAVAILABLE, "OSCORE context registry full");
+        }
+        list.add(ctx);
+        size++;
     }
 
     /** The number of contexts. */

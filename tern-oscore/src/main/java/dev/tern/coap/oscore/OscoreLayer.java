@@ -20,8 +20,8 @@ import java.util.function.Function;
  *
  * <p>Observe is carried (§4.1.3.5): registrations go as FETCH with an outer Observe option,
  * notifications have their own Partial IV and the client takes them in Partial IV order (§7.4.1).
- * Not yet carried through the layer: outer block-wise for proxies (§4.1.3.4.2), Proxy-Uri and
- * context re-derivation (Appendix B.2).
+ * Proxies: Proxy-Uri is split (§4.1.3.3), outer block-wise reassembled (§4.1.3.4.2). Contexts
+ * built {@code rederivable} take part in Appendix B.2 context re-derivation.
  */
 public final class OscoreLayer implements ObjectSecurity {
     private final ServerFilter server;
@@ -114,6 +114,6 @@ public final class OscoreLayer implements ObjectSecurity {
      */
     @Override
     public SecuredObservation observation(Request registration) {
-        return clientContexts == null ? null : new ClientObservation(clientContexts);
+        return clientContexts == null ? null : new ClientObservation(((ClientFilter) client)::resolve);
     }
 }

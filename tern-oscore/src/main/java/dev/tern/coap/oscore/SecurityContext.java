@@ -39,6 +39,10 @@ public final class SecurityContext {
     private final java.security.SecureRandom random = new java.security.SecureRandom();
     private long nextSequenceNumber;
     private long reservedUpTo;
+    /** For Appendix B.2: the builder this context came from, keeping the Master Secret; null when not rederivable. */
+    private final Builder template;
+    /** Whether this context was derived by Appendix B.2 rather than configured. */
+    private final boolean derived;
     /** False until an Echo round trip re-established freshness after start (Appendix B.1.2). */
     private boolean windowKnown;
     /** The Echo value of the outstanding challenge, or null (RFC 9175 §2.2). */
@@ -49,6 +53,8 @@ public final class SecurityContext {
         this.senderId = b.senderId;
         this.recipientId = b.recipientId;
         this.idContext = b.idContext;
+        this.template = b.rederivable ? b.copy() : null;
+        this.derived = b.derived;
         KeyDerivation.Derived d = KeyDerivation.derive(algorithm, b.masterSecret.toArray(), b.masterSalt.toArray(),
                 idContext == null ? null : idContext.toArray(), senderId.toArray(), recipientId.toArray());
         this.senderKey = d.senderKey();
@@ -98,6 +104,31 @@ public final class SecurityContext {
     /** The next Sender Sequence Number this context will use (RFC 8613 §3.1). */
     public synchronized long senderSequenceNumber() {
         return nextSequenceNumber;
+    }
+
+    /** Whether new contexts with another ID Context may be derived from this one (RFC 8613 Appendix B.2). */
+    public boolean isRederivable() {
+        return template != null;
+    }
+
+    /**
+     * Appendix B.2: the context with the same Master Secret, Salt, IDs and settings and the ID
+     * Context {@code id}, fresh (its replay window starts empty: new keys, so no old message
+     * verifies under it).
+     */
+    SecurityContext withIdContext(Bytes id) {
+        if (template == null) {
+            throw new IllegalStateException("not rederivable");
+        }
+        Builder b = template.copy();
+        b.idContext = id;
+        b.echoAfterStart = false;
+        b.derived = true;
+        return new SecurityContext(b);
+    }
+
+    boolean isDerived() {
+        return derived;
     }
 
     /** Identifiers only; never keys. */
@@ -189,6 +220,8 @@ public final class SecurityContext {
         private int persistenceStep = DEFAULT_PERSISTENCE_STEP;
         private SequenceNumberStore store = SequenceNumberStore.inMemory();
         private boolean echoAfterStart = true;
+        private boolean rederivable;
+        private boolean derived;
 
         private Builder() {
         }
@@ -263,6 +296,35 @@ public final class SecurityContext {
         public Builder echoAfterStart(boolean enabled) {
             this.echoAfterStart = enabled;
             return this;
+        }
+
+        /**
+         * Whether the context may derive new contexts with a new ID Context, as Appendix B.2 of
+         * RFC 8613 describes (off by default): the context then keeps the Master Secret and Salt
+         * (never exposed). A server accepts a request with an unknown kid context for this
+         * Recipient ID as the start of a re-derivation; a client starts one with its first request,
+         * so that a client without stored sequence numbers gets fresh keys at every start.
+         */
+        public Builder rederivable(boolean enabled) {
+            this.rederivable = enabled;
+            return this;
+        }
+
+        private Builder copy() {
+            Builder b = new Builder();
+            b.masterSecret = masterSecret;
+            b.masterSalt = masterSalt;
+            b.idContext = idContext;
+            b.senderId = senderId;
+            b.recipientId = recipientId;
+            b.algorithm = algorithm;
+            b.replayWindow = replayWindow;
+            b.persistenceStep = persistenceStep;
+            b.store = store;
+            b.echoAfterStart = echoAfterStart;
+            b.rederivable = rederivable;
+            b.derived = derived;
+            return b;
         }
 
         /** Derives the keys and builds the context; loads the stored sequence number. */

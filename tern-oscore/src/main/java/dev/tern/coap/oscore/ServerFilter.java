@@ -49,6 +49,11 @@ final class ServerFilter implements Filter {
             return CompletableFuture.completedFuture(Response.of(e.responseCode(), e.diagnostic()));
         }
         RequestBinding binding = verified.binding();
+        if (verified.rederivation() != null) { // Appendix B.2 Request #1: answered, not processed
+            OscoreMessage r1 = Oscore.rederivationResponse(binding, verified.rederivation());
+            return CompletableFuture.completedFuture(Response.builder(r1.code()).options(r1.options())
+                    .payload(r1.payload()).build());
+        }
         if (!verified.fresh()) { // Appendix B.1.2: the replay window is rebuilt by an Echo round trip
             OscoreMessage challenge = Oscore.echoChallenge(binding);
             return CompletableFuture.completedFuture(Response.builder(challenge.code()).options(challenge.options())

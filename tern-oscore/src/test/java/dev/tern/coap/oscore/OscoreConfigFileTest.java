@@ -49,7 +49,7 @@ class OscoreConfigFileTest {
             "master_secret,hex,\"0102\"\nbogus,hex,\"01\"\n",
             "master_secret,hex,0102\n",
             "master_secret,hex,\"0102\"\nsender_id,hex,\"01\"\n",
-            "master_secret,hex,\"0102\"\nsender_id,hex,\"01\"\nrecipient_id,hex,\"02\"\nrfc8613_b_2,bool,true\n",
+            "master_secret,hex,\"0102\"\nsender_id,hex,\"01\"\nrecipient_id,hex,\"02\"\nrfc8613_b_2,bool,maybe\n",
         };
         for (String text : bad) {
             assertThatThrownBy(() -> OscoreConfigFile.parse(text)).as(text)
