@@ -20,12 +20,13 @@ shift || true
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
     targets=(DecodeFuzzTest ExtendedTokenFuzzTest UriFuzzTest LinkFormatFuzzTest OptionValidatorFuzzTest BlockwiseFuzzTest
-             'tern-dtls:RecordFilterFuzzTest#inspect' 'tern-dtls:RecordFilterFuzzTest#serverFront')
+             'tern-dtls:RecordFilterFuzzTest#inspect' 'tern-dtls:RecordFilterFuzzTest#serverFront'
+             'tern-cluster:ForwardFrameFuzzTest')
 fi
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 
-mvn -B -q -o test-compile -pl tern-core,tern-dtls
+mvn -B -q -o test-compile -pl tern-core,tern-dtls,tern-cluster -am
 failed=()
 for target in "${targets[@]}"; do
     name="${target##*:}"

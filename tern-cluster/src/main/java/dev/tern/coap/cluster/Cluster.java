@@ -82,7 +82,7 @@ public final class Cluster implements AutoCloseable {
         }
         try {
             directory = new NodeDirectory(client, connection, b.redis, b.prefix, b.nodeId, 255, b.leaseTtl,
-                    forwarder.localAddress(), health);
+                    forwarder.localAddress(), health, forwarder::close);
         } catch (RuntimeException e) {
             forwarder.close();
             shutdownRedis();

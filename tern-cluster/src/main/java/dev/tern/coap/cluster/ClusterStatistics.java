@@ -23,7 +23,8 @@ package dev.tern.coap.cluster;
  * @param resumptionRejected shared entries that did not authenticate
  * @param redisErrors failed Redis operations
  * @param redisLatencyMicros latency of the last lease renewal with membership read
- * @param leaseConflict whether another node took this node's id while its lease had lapsed
+ * @param leaseConflict whether another node took this node's id after its lease lapsed: this node then
+ *     stopped serving coaps (two live nodes never share an id)
  */
 public record ClusterStatistics(int nodeId, int members, long recordsForwarded, long recordsReceived,
                                 long repliesRelayed, long repliesSent, long droppedForged, long droppedNonMember,

@@ -28,7 +28,7 @@ class ClusterLeaseTest {
     }
 
     private static Cluster.Builder node(String prefix) {
-        return Cluster.builder().redis(redis.uri()).secret(SECRET).prefix(prefix).leaseTtl(Duration.ofMillis(600));
+        return Cluster.builder().redis(redis.uri()).secret(SECRET).prefix(prefix).leaseTtl(Duration.ofSeconds(2));
     }
 
     @Test
@@ -50,7 +50,7 @@ class ClusterLeaseTest {
                     .hasMessageContaining(a.internalAddress().getPort() + "")
                     .hasMessageContaining(redis.uri());
             // still held after several lease periods: the holder renews it
-            await().pollDelay(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(3)).until(() -> true);
+            await().pollDelay(Duration.ofMillis(2500)).atMost(Duration.ofSeconds(4)).until(() -> true);
             assertThatThrownBy(() -> node("t2").nodeId(7).start()).hasMessageContaining("node id 7 is held");
         }
     }
@@ -77,5 +77,21 @@ class ClusterLeaseTest {
         String uri = "redis://127.0.0.1:" + Processes.freeTcpPort();
         assertThatThrownBy(() -> Cluster.builder().redis(uri).secret(SECRET).start())
                 .isInstanceOf(IllegalStateException.class).hasMessageStartingWith("cannot reach Redis at " + uri);
+    }
+
+    @Test
+    void aNodeWhoseIdWasTakenAfterItsLeaseLapsedStops() throws Exception {
+        try (Cluster a = node("t4").nodeId(5).start()) {
+            // the lease lapses (a pause longer than the TTL, here: the key deleted) and another node takes the id
+            try (java.net.Socket s = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), redis.port)) {
+                s.getOutputStream().write("DEL t4:node:5\r\n".getBytes(StandardCharsets.US_ASCII));
+                assertThat(s.getInputStream().read()).isEqualTo(':');
+            }
+            try (Cluster b = node("t4").nodeId(5).start()) {
+                await().atMost(Duration.ofSeconds(5)).until(() -> a.statistics().leaseConflict());
+                assertThat(b.statistics().leaseConflict()).isFalse();
+                assertThat(b.members().get(5)).isEqualTo(b.internalAddress());
+            }
+        }
     }
 }

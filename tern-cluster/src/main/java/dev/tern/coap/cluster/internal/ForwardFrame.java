@@ -112,6 +112,9 @@ public final class ForwardFrame {
         } catch (UnknownHostException e) {
             return null; // not reached: the length is 4 or 16
         }
+        if (ipLength == 16 && address instanceof java.net.Inet4Address) {
+            return null; // an IPv4-mapped IPv6 address: encode writes it as IPv4, so only that form is read (found by fuzzing)
+        }
         return new Frame(kind, node, sentAt, new InetSocketAddress(address, port), payload, length - MAC - payload);
     }
 

@@ -161,7 +161,11 @@ public final class Forwarder implements AutoCloseable {
                 }
                 continue;
             }
-            onFrame(buf, p.getLength(), (InetSocketAddress) p.getSocketAddress(), mac);
+            try {
+                onFrame(buf, p.getLength(), (InetSocketAddress) p.getSocketAddress(), mac);
+            } catch (RuntimeException e) {
+                LOG.debug("internal frame from {} not handled: {}", p.getSocketAddress(), e.toString()); // the port stays open
+            }
         }
     }
 

@@ -53,6 +53,7 @@ public final class NodeDirectory implements AutoCloseable {
     private final Map<Integer, InetSocketAddress> members = new ConcurrentHashMap<>();
     private final RedisHealth health;
     private volatile boolean conflict;
+    private final Runnable onLost;
 
     /**
      * Leases {@code requested} (or, when 0, the lowest free id of 1..{@code maxNodeId}) for the
@@ -60,7 +61,8 @@ public final class NodeDirectory implements AutoCloseable {
      */
     public NodeDirectory(RedisClient client, StatefulRedisConnection<String, String> connection, String redisUri,
                          String prefix, int requested, int maxNodeId, Duration ttl, InetSocketAddress internal,
-                         RedisHealth health) {
+                         RedisHealth health, Runnable onLost) {
+        this.onLost = onLost;
         this.prefix = prefix;
         this.redisUri = redisUri;
         this.redis = connection.sync();
@@ -130,7 +132,7 @@ public final class NodeDirectory implements AutoCloseable {
         return Map.copyOf(members);
     }
 
-    /** Whether another node took this node's id while Redis had lost the lease. */
+    /** Whether another node took this node's id after this node's lease lapsed (this node then stopped). */
     public boolean conflict() {
         return conflict;
     }
@@ -141,13 +143,13 @@ public final class NodeDirectory implements AutoCloseable {
             Long r = redis.eval(RENEW, ScriptOutputType.INTEGER, new String[] {key(nodeId)}, value,
                     Long.toString(ttl.toMillis()));
             if (r != null && r == 0L) {
-                if (!conflict) {
-                    LOG.error("node id {} was taken by another node in {} while this node's lease had lapsed",
-                            nodeId, redisUri);
-                }
+                // two live nodes must never share an id: this one, whose lease lapsed, stops
+                LOG.error("node id {} was taken by another node in {} while this node's lease had lapsed (a pause"
+                        + " longer than the lease TTL?): this node stops serving coaps; restart it", nodeId, redisUri);
                 conflict = true;
-            } else {
-                conflict = false;
+                timer.shutdown();
+                onLost.run();
+                return;
             }
             refresh();
             health.ok(System.nanoTime() - start);

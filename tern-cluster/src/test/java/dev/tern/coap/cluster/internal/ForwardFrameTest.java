@@ -73,6 +73,18 @@ class ForwardFrameTest {
     }
 
     @Test
+    void anIpv4MappedIpv6AddressIsNotAcceptedSinceEncodeNeverWritesIt() {
+        byte[] b = new byte[14 + 16 + 2 + ForwardFrame.MAC];
+        b[0] = (byte) ForwardFrame.MAGIC;
+        b[1] = 1;
+        b[2] = 1;
+        b[13] = 16;
+        b[14 + 10] = (byte) 0xFF;
+        b[14 + 11] = (byte) 0xFF; // ::ffff:0.0.0.0
+        assertThat(ForwardFrame.parse(b, b.length)).isNull();
+    }
+
+    @Test
     void aShortSecretIsRefused() {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> new ClusterKeys(new byte[15]))
                 .hasMessageContaining("at least 16 bytes");
