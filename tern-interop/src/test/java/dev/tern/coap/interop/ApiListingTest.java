@@ -78,9 +78,11 @@ class ApiListingTest {
         } catch (URISyntaxException e) {
             throw new IllegalStateException(e);
         }
-        ModuleReference module = ModuleFinder.of(location).findAll().iterator().next();
+        ModuleReference module = ModuleFinder.of(asModule(location, anchor)).findAll().iterator().next();
         ModuleDescriptor descriptor = module.descriptor();
-        Set<String> exported = descriptor.exports().stream()
+        // an automatic module (tern-leshan) exports every package, though its descriptor lists none
+        Set<String> exported = descriptor.isAutomatic() ? new TreeSet<>(descriptor.packages())
+                : descriptor.exports().stream()
                 .filter(e -> !e.isQualified())
                 .map(ModuleDescriptor.Exports::source)
                 .collect(Collectors.toCollection(TreeSet::new));
@@ -109,6 +111,35 @@ class ApiListingTest {
             }
         }
         return out.toString();
+    }
+
+    /**
+     * A classes directory without {@code module-info.class} (a module whose dependencies are not
+     * modules, such as tern-leshan's Leshan) as the automatic module its jar is: a temporary jar
+     * named by {@code Automatic-Module-Name} = the anchor's package; every package is exported.
+     */
+    private static Path asModule(Path location, Class<?> anchor) throws IOException {
+        if (!Files.isDirectory(location) || Files.exists(location.resolve("module-info.class"))) {
+            return location;
+        }
+        Path jar = Files.createTempFile("api-listing-", ".jar");
+        jar.toFile().deleteOnExit();
+        java.util.jar.Manifest manifest = new java.util.jar.Manifest();
+        manifest.getMainAttributes().put(java.util.jar.Attributes.Name.MANIFEST_VERSION, "1.0");
+        manifest.getMainAttributes().putValue("Automatic-Module-Name", anchor.getPackageName());
+        try (java.util.jar.JarOutputStream out = new java.util.jar.JarOutputStream(Files.newOutputStream(jar),
+                manifest); Stream<Path> files = Files.walk(location)) {
+            for (Path f : (Iterable<Path>) files.filter(Files::isRegularFile).sorted()::iterator) {
+                String name = location.relativize(f).toString().replace('\\', '/');
+                if (name.startsWith("META-INF/")) {
+                    continue;
+                }
+                out.putNextEntry(new java.util.jar.JarEntry(name));
+                Files.copy(f, out);
+                out.closeEntry();
+            }
+        }
+        return jar;
     }
 
     private static Class<?> load(String name, ClassLoader loader) {

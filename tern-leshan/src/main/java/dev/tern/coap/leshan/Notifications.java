@@ -20,7 +20,9 @@ import org.slf4j.LoggerFactory;
  * Hands notifications (RFC 7641 §4.2) to Leshan: on one thread, so that each observation's
  * notifications arrive in the order Tern accepted them (§3.4), and only for observations that
  * Leshan's registration store still holds; a notification of a forgotten one ends the Tern
- * observation.
+ * observation. While Leshan's listeners are busy, each observation keeps only its newest waiting
+ * notification (the latest state wins, §3.4, §4.5): what waits is bounded by the number of
+ * observations, whatever a device sends.
  */
 final class Notifications {
     private static final Logger LOG = LoggerFactory.getLogger(Notifications.class);
@@ -30,9 +32,12 @@ final class Notifications {
     private final ClientProfileProvider profiles;
     private final LwM2mDecoder decoder;
     private final Executor serial;
+    /** For the end of observations: never dropped, unlike waiting notifications. */
+    private final Executor other;
 
     Notifications(LwM2mNotificationReceiver receiver, RegistrationStore store, ClientProfileProvider profiles,
-                  LwM2mDecoder decoder, Executor serial) {
+                  LwM2mDecoder decoder, Executor serial, Executor other) {
+        this.other = other;
         this.receiver = receiver;
         this.store = store;
         this.profiles = profiles;
@@ -54,7 +59,7 @@ final class Notifications {
 
     /** The Tern observation ended (cancelled, refused by the device, or failed): Leshan forgets it. */
     void ended(String registrationId, ObservationIdentifier id) {
-        serial.execute(() -> {
+        other.execute(() -> {
             Observation removed = store.removeObservation(registrationId, id);
             if (removed != null) {
                 receiver.cancelled(removed);
@@ -62,9 +67,25 @@ final class Notifications {
         });
     }
 
+    /** The newest waiting notification of each observation that has one. */
+    private final java.util.concurrent.ConcurrentHashMap<ObservationIdentifier, Response> waiting =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** Notifications waiting for Leshan, at most one per observation. */
+    int pending() {
+        return waiting.size();
+    }
+
     /** A notification of the observation {@code id} of registration {@code registrationId}. */
-    void deliver(TernServerEndpoint endpoint, String registrationId, ObservationIdentifier id, Response coap) {
+    void deliver(TernServerEndpoint endpoint, String registrationId, ObservationIdentifier id, Response newest) {
+        if (waiting.put(id, newest) != null) {
+            return; // replaced the one waiting, whose delivery is scheduled
+        }
         serial.execute(() -> {
+            Response coap = waiting.remove(id);
+            if (coap == null) {
+                return;
+            }
             Observation observation = store.getObservation(registrationId, id);
             Registration registration = store.getRegistration(registrationId);
             if (observation == null || registration == null) {

@@ -51,6 +51,7 @@ public final class TernServerEndpointsProvider implements LwM2mServerEndpointsPr
     private final List<InetSocketAddress> coaps;
     private final EndpointConfig config;
     private final RegistrationLimits limits;
+    private volatile Notifications delivery;
     private final List<Running> endpoints = new ArrayList<>();
     private ExecutorService callbacks;
     private ExecutorService notifications;
@@ -95,12 +96,14 @@ public final class TernServerEndpointsProvider implements LwM2mServerEndpointsPr
                                 ServerSecurityInfo serverSecurityInfo, LeshanServer server) {
         // Leshan's response callbacks; their number is bounded by the requests in flight (maxClientExchanges)
         callbacks = Executors.newFixedThreadPool(CALLBACK_THREADS, daemons("tern-leshan-callback-"));
+        // one thread keeps each observation's notifications in order; Notifications keeps one waiting per observation
         notifications = Executors.newSingleThreadExecutor(daemons("tern-leshan-notifications-"));
         server.getRegistrationService().addListener(limits);
         java.util.function.Predicate<String> registered = endpoint -> endpoint != null
                 && server.getRegistrationStore().getRegistrationByEndpoint(endpoint) != null;
         Notifications delivery = new Notifications(observationService, server.getRegistrationStore(),
-                toolbox.getProfileProvider(), toolbox.getDecoder(), notifications);
+                toolbox.getProfileProvider(), toolbox.getDecoder(), notifications, callbacks);
+        this.delivery = delivery;
         for (InetSocketAddress address : coap) {
             endpoints.add(new Running(address, Protocol.COAP, null, requestReceiver, toolbox, delivery, registered));
         }
@@ -135,6 +138,11 @@ public final class TernServerEndpointsProvider implements LwM2mServerEndpointsPr
             callbacks.shutdownNow();
             notifications.shutdownNow();
         }
+    }
+
+    /** Notifications waiting for Leshan's listeners (tests). */
+    int pendingNotifications() {
+        return notifications instanceof java.util.concurrent.ThreadPoolExecutor t ? t.getQueue().size() : 0;
     }
 
     /** The pre-shared key of a device's PSK identity from Leshan's security store, or null. */
