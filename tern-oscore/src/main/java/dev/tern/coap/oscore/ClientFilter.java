@@ -21,14 +21,16 @@ import java.util.function.Function;
  * authenticity; any other unprotected or unverifiable response fails the request.
  */
 final class ClientFilter implements Filter {
-    /** The largest protected response reassembled from outer blocks (§4.1.3.4.2). */
-    static final int MAX_OUTER_BODY = 64 * 1024;
+    /** The default of the largest protected response reassembled from outer blocks (§4.1.3.4.2). */
+    static final int DEFAULT_MAX_OUTER_BODY = 64 * 1024;
 
     /** The context for a request's destination, or null when there is none. */
     private final Function<Request, SecurityContext> contexts;
+    private final int maxOuterBody;
 
-    ClientFilter(Function<Request, SecurityContext> contexts) {
+    ClientFilter(Function<Request, SecurityContext> contexts, int maxOuterBody) {
         this.contexts = contexts;
+        this.maxOuterBody = maxOuterBody;
     }
 
     /** A response and whether it was verified (protected), as opposed to an unprotected error. */
@@ -132,17 +134,17 @@ final class ClientFilter implements Filter {
      * Outer block-wise (RFC 8613 §4.1.3.4.2): a proxy that fragmented the protected response
      * (outer Block2 with M=1) gets the same protected request again for each further block, as
      * RFC 7959 §2.4 asks, until the whole ciphertext is there; only then is it verified. Bounded:
-     * at most {@value #MAX_OUTER_BODY} bytes (a protected message holds one inner block).
+     * at most {@code maxOuterBody} bytes (a protected message holds one inner block).
      */
-    private static CompletableFuture<Response> outerBlocks(Request sent, Response response, Service next, int got,
+    private CompletableFuture<Response> outerBlocks(Request sent, Response response, Service next, int got,
                                                            Bytes before) {
         var block = response.options().block2();
         if (block.isEmpty() || !response.options().has(OptionNumber.OSCORE)) {
             return CompletableFuture.completedFuture(response);
         }
-        if (before.length() + response.payload().length() > MAX_OUTER_BODY || block.get().num() != got) {
+        if (before.length() + response.payload().length() > maxOuterBody || block.get().num() != got) {
             return CompletableFuture.failedFuture(new CoapSecurityException(
-                    "outer block-wise response too large or out of order"));
+                    "outer block-wise response too large (over " + maxOuterBody + " bytes) or out of order"));
         }
         byte[] joined = java.util.Arrays.copyOf(before.toArray(), before.length() + response.payload().length());
         System.arraycopy(response.payload().toArray(), 0, joined, before.length(), response.payload().length());

@@ -30,9 +30,26 @@ public final class OscoreLayer implements ObjectSecurity {
     private final Function<Request, SecurityContext> clientContexts;
 
     private OscoreLayer(ServerFilter server, Function<Request, SecurityContext> clientContexts) {
+        this(server, clientContexts, ClientFilter.DEFAULT_MAX_OUTER_BODY);
+    }
+
+    private OscoreLayer(ServerFilter server, Function<Request, SecurityContext> clientContexts, int maxOuterBody) {
         this.server = server;
         this.clientContexts = clientContexts;
-        this.client = clientContexts == null ? (request, next) -> next.handle(request) : new ClientFilter(clientContexts);
+        this.client = clientContexts == null ? (request, next) -> next.handle(request)
+                : new ClientFilter(clientContexts, maxOuterBody);
+    }
+
+    /**
+     * This client layer, reassembling a protected response that a proxy fragmented into outer
+     * blocks (RFC 8613 §4.1.3.4.2) up to {@code bytes} of ciphertext (default 64 KiB); a longer one
+     * fails the request with {@code CoapSecurityException}. A server layer is returned as it is.
+     */
+    public OscoreLayer maxOuterResponseBody(int bytes) {
+        if (bytes < 1) {
+            throw new IllegalArgumentException("maxOuterResponseBody must be positive: " + bytes);
+        }
+        return clientContexts == null ? this : new OscoreLayer(server, clientContexts, bytes);
     }
 
     /**
