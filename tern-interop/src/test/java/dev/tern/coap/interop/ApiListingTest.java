@@ -48,7 +48,8 @@ class ApiListingTest {
                 Arguments.of("tern-micrometer", TernMetrics.class),
                 Arguments.of("tern-oscore", OscoreLayer.class),
                 Arguments.of("tern-proxy", dev.tern.coap.proxy.CoapProxy.class),
-                Arguments.of("tern-rd", dev.tern.coap.rd.ResourceDirectory.class));
+                Arguments.of("tern-rd", dev.tern.coap.rd.ResourceDirectory.class),
+                Arguments.of("tern-tcp", dev.tern.coap.tcp.TcpTransports.class));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -11,7 +11,7 @@ import dev.tern.coap.Service;
 import dev.tern.coap.internal.api.ApiAccess;
 import dev.tern.coap.internal.codec.Message;
 import dev.tern.coap.internal.message.MessageKey;
-import dev.tern.coap.internal.message.MessageLayer;
+import dev.tern.coap.internal.message.Messaging;
 import dev.tern.coap.internal.message.Retransmitter;
 import dev.tern.coap.spi.EndpointMetrics;
 import dev.tern.coap.spi.Scheduler;
@@ -40,7 +40,7 @@ public final class ObserveRelations {
     private static final Logger LOG = LoggerFactory.getLogger(ObserveRelations.class);
     private static final long DAY_NANOS = 24L * 3600 * 1_000_000_000L;
 
-    private final MessageLayer messages;
+    private final Messaging messages;
     private final Scheduler scheduler;
     private final EndpointConfig config;
     private final Service service;
@@ -53,7 +53,7 @@ public final class ObserveRelations {
     private volatile int size;
 
     /** Creates the relation table. */
-    public ObserveRelations(MessageLayer messages, Scheduler scheduler, EndpointConfig config, Service service,
+    public ObserveRelations(Messaging messages, Scheduler scheduler, EndpointConfig config, Service service,
                             Executor executor, EndpointMetrics metrics) {
         this.messages = messages;
         this.metrics = metrics;
