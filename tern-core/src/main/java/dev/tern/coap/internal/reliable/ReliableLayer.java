@@ -186,15 +186,15 @@ public final class ReliableLayer implements Messaging {
     }
 
     private void write(ConnectionContext c, Message m) {
+        c.lastActivity = scheduler.nanoTime();
+        if (c.connection == null) {
+            c.queued.add(m); // traced when it goes out, after the CSM
+            return;
+        }
         if (tracer != null) {
             tracer.sent(c.peer, Signals.describe(m));
         }
-        c.lastActivity = scheduler.nanoTime();
-        if (c.connection == null) {
-            c.queued.add(m);
-        } else {
-            c.connection.send(ReliableFraming.encode(m, c.messageFramed()));
-        }
+        c.connection.send(ReliableFraming.encode(m, c.messageFramed()));
     }
 
     // ---- connection events, on the scheduler thread ----
@@ -227,7 +227,7 @@ public final class ReliableLayer implements Messaging {
         perAddress.merge(connection.remoteAddress().getAddress(), 1, Integer::sum);
         write(c, Signals.csm(settings.maxMessageSize(), settings.blockwiseTransfer())); // §5.3: CSM first
         for (Message m; (m = c.queued.poll()) != null; ) {
-            connection.send(ReliableFraming.encode(m, connection.messageFramed())); // traced when queued
+            write(c, m);
         }
         if (settings.csmRequired()) {
             c.csmTimer = scheduler.schedule(() -> {
@@ -348,6 +348,10 @@ public final class ReliableLayer implements Messaging {
 
     void pong(ConnectionContext c, Bytes token) {
         ConnectionContext.PendingPing p = c.pings.remove(token);
+        if (p == null && token.isEmpty() && !c.pings.isEmpty()) {
+            // libcoap 4.3 answers without the Ping's token: on an ordered connection, the oldest
+            p = c.pings.remove(c.pings.keySet().iterator().next());
+        }
         if (p != null) {
             p.timer().cancel();
             p.listener().onAcknowledged(Message.empty(MessageType.ACK, 0));
