@@ -348,4 +348,15 @@ class ReliableServerTest {
         scheduler.runPending();
         assertThat(c.last().options().has(OptionNumber.MAX_AGE)).isTrue();
     }
+
+    @Test
+    void shutdownSendsReleaseThenCloses() {
+        // §5.5: a server going away tells its clients not to use the connection again
+        start(ReliableSettings.defaults());
+        RawConnections.Raw c = connectWithCsm();
+        endpoint.close();
+        scheduler.runPending();
+        assertThat(c.last().code()).isEqualTo(Code.valueOf(7, 4));
+        assertThat(c.closedByEngine).isTrue();
+    }
 }
