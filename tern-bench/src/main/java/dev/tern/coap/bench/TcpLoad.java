@@ -27,6 +27,7 @@ import java.util.concurrent.atomic.LongAdder;
  * coap-server-notls -A 127.0.0.1 -p 5701 &amp;
  * java -cp tern-bench/target/tern-bench.jar dev.tern.coap.bench.TcpLoad load 127.0.0.1 5700 100 16 10
  * java -cp tern-bench/target/tern-bench.jar dev.tern.coap.bench.TcpLoad load 127.0.0.1 5701 100 16 10
+ * java -cp tern-bench/target/tern-bench.jar dev.tern.coap.bench.TcpLoad idle 127.0.0.1 5700 10000
  * </pre>
  */
 public final class TcpLoad {
@@ -40,12 +41,19 @@ public final class TcpLoad {
         if (args[0].equals("serve")) {
             byte[] body = new byte[136];
             Arrays.fill(body, (byte) 'x');
+            dev.tern.coap.spi.ReliableSettings settings = dev.tern.coap.spi.ReliableSettings.defaults()
+                    .withMaxConnections(20_000, 20_000);
             CoapServer server = CoapServer.builder().port(0)
                     .service(Router.builder().get("/", r -> Response.content(Bytes.wrap(body), ContentFormat.TEXT_PLAIN))
                             .build())
-                    .listener(TcpTransports.server(Integer.parseInt(args[1]))).build().start();
+                    .listener(TcpTransports.builder().port(Integer.parseInt(args[1])).settings(settings).buildServer())
+                    .build().start();
             System.out.println("serving coap+tcp on " + server.localAddress("coap+tcp"));
             Thread.currentThread().join();
+            return;
+        }
+        if (args[0].equals("idle")) {
+            idle(new InetSocketAddress(args[1], Integer.parseInt(args[2])), Integer.parseInt(args[3]));
             return;
         }
         InetSocketAddress target = new InetSocketAddress(args[1], Integer.parseInt(args[2]));
@@ -68,6 +76,18 @@ public final class TcpLoad {
         }
         System.out.printf("%s: %d connections, depth %d: %.0f req/s (%d responses in %d s after 2 s warm-up)%n",
                 target, connections, depth, measured.sum() / (double) seconds, measured.sum(), seconds);
+    }
+
+    /** {@code idle HOST PORT N}: opens N connections, sends each a CSM, holds them until killed. */
+    private static void idle(InetSocketAddress target, int n) throws Exception {
+        List<java.nio.channels.SocketChannel> open = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            java.nio.channels.SocketChannel c = java.nio.channels.SocketChannel.open(target);
+            c.write(java.nio.ByteBuffer.wrap(CSM));
+            open.add(c);
+        }
+        System.out.println(open.size() + " idle connections open");
+        Thread.currentThread().join();
     }
 
     private static void run(InetSocketAddress target, int depth, long end, long warmupEnd, LongAdder all,
