@@ -33,8 +33,10 @@ public final class CoapClient implements AutoCloseable {
     private final dev.tern.coap.spi.SecurityLayer securityLayer;
     private final Map<Request, Observation> restored;
     private boolean stateSaved;
-    /** {@code coap}, or the security layer's scheme ({@code coaps}). */
+    /** {@code coap}, the security layer's scheme ({@code coaps}), or the connection transport's. */
     private final String scheme;
+    /** The thread of a client on a connection transport, or null. */
+    private final AutoCloseable ownScheduler;
     /** False for a server's view ({@link CoapServer#client()}): the server owns the endpoint. */
     private final boolean ownsEndpoint;
 
@@ -43,6 +45,7 @@ public final class CoapClient implements AutoCloseable {
         this.endpoint = endpoint;
         this.scheme = scheme;
         this.ownsEndpoint = false;
+        this.ownScheduler = null;
         this.state = null;
         this.securityLayer = null;
         this.restored = Map.of();
@@ -52,6 +55,21 @@ public final class CoapClient implements AutoCloseable {
         this.ownsEndpoint = true;
         this.state = b.state;
         this.securityLayer = b.security;
+        if (b.connections != null) {
+            scheme = b.connections.scheme();
+            var thread = new dev.tern.coap.internal.engine.SchedulerThread("tern-client-" + scheme);
+            ownScheduler = thread;
+            try {
+                endpoint = CoapEndpoint.assembleReliable(b.connections, thread, b.config, null, Runnable::run,
+                        b.tracer, null, new SecureRandom(), b.metrics);
+            } catch (RuntimeException e) {
+                thread.close();
+                throw e;
+            }
+            restored = Map.of();
+            return;
+        }
+        this.ownScheduler = null;
         this.scheme = b.security == null ? CoapUri.COAP : b.security.scheme();
         if (state != null && b.security instanceof dev.tern.coap.spi.StateHolder h) {
             dev.tern.coap.internal.state.EndpointState.restoreHolders(state, List.of(h));
@@ -275,12 +293,23 @@ public final class CoapClient implements AutoCloseable {
             ClientState.save(state, endpoint, securityLayer);
         }
         endpoint.close();
+        if (ownScheduler != null) {
+            try {
+                ownScheduler.close();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }
     }
 
     /** A client speaks one scheme: coaps only with a security layer, and then never plain coap. */
     private void checkScheme(String requested) {
         if (requested.equalsIgnoreCase(scheme)) {
             return;
+        }
+        if (scheme.contains("+")) {
+            throw new CoapTransportException("this client speaks " + scheme + "://, not " + requested
+                    + "://; use a client on another transport for it");
         }
         if (scheme.equals(CoapUri.COAP)) {
             throw new CoapSecurityException(requested + ":// needs a client with a security layer, e.g. "
@@ -330,8 +359,24 @@ public final class CoapClient implements AutoCloseable {
         private dev.tern.coap.spi.ObjectSecurity objectSecurity;
         private dev.tern.coap.spi.StateStore state;
         private java.util.function.Function<Request, java.util.function.Consumer<Response>> resume;
+        private dev.tern.coap.spi.ConnectionTransport connections;
 
         private Builder() {
+        }
+
+        /**
+         * Sends over connections (CoAP over TCP, TLS or WebSockets, RFC 8323) instead of UDP, e.g.
+         * {@code transport(TcpTransports.client())} from {@code tern-tcp}: the client then sends
+         * requests of that transport's scheme ({@code coap+tcp://...}) with the same API. A
+         * connection per server is opened on the first request, starts with CSM (§5.3), carries
+         * pipelined requests, closes when idle and reopens on the next request; a 7.05 Abort or a
+         * reset fails the requests in flight with {@link CoapTransportException} carrying the
+         * peer's diagnostic. {@link CoapClient#ping} sends 7.02 Ping and waits for 7.03 Pong (§5.4).
+         * Not combinable with the datagram options ({@link #bind}, {@link #security}, ...).
+         */
+        public Builder transport(dev.tern.coap.spi.ConnectionTransport transport) {
+            this.connections = Objects.requireNonNull(transport, "transport");
+            return this;
         }
 
         /**
@@ -430,6 +475,11 @@ public final class CoapClient implements AutoCloseable {
 
         /** The client; its socket is bound now (or its {@link #transport} started). */
         public CoapClient build() {
+            if (connections != null && (transport != null || bind != null || security != null
+                    || objectSecurity != null || multicastInterface != null)) {
+                throw new IllegalStateException("a client on a connection transport takes none of transport(Transport,"
+                        + " Scheduler), bind, security, objectSecurity or multicastInterface");
+            }
             if (transport != null && bind != null) {
                 throw new IllegalStateException("bind needs a UDP socket: a client on a given transport has that"
                         + " transport's address");

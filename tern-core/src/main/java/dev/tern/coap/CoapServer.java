@@ -46,6 +46,8 @@ public final class CoapServer implements AutoCloseable {
     private ExecutorService ownExecutor;
     private volatile List<NetworkInterface> multicastInterfaces = List.of();
     private boolean stateSaved;
+    /** The connection listeners (RFC 8323), once started. */
+    private volatile ReliableListeners listeners;
 
     private CoapServer(Builder builder) {
         this.builder = builder;
@@ -125,6 +127,7 @@ public final class CoapServer implements AutoCloseable {
             throw e;
         }
         endpoints = List.copyOf(started);
+        startListeners(executor);
         List<NetworkInterface> joined = new ArrayList<>();
         for (var m : memberships) {
             if (!joined.contains(m.networkInterface())) {
@@ -172,7 +175,42 @@ public final class CoapServer implements AutoCloseable {
         String scheme = builder.security == null ? CoapUri.COAP : builder.security.scheme();
         endpoints = List.of(CoapEndpoint.assemble(wire, scheduler, builder.config, builder.service, executor, scheme,
                 builder.tracer, builder.proxy, new SecureRandom(), builder.metrics, builder.objectSecurity));
+        startListeners(executor);
         return this;
+    }
+
+    private void startListeners(Executor executor) {
+        if (builder.listeners.isEmpty()) {
+            return;
+        }
+        try {
+            listeners = ReliableListeners.start(builder.listeners, builder.config, builder.service, executor,
+                    builder.tracer, builder.proxy, builder.metrics);
+        } catch (RuntimeException e) {
+            endpoints.forEach(CoapEndpoint::close);
+            endpoints = List.of();
+            shutdownExecutor();
+            throw e;
+        }
+    }
+
+    /**
+     * The listening address of the {@link Builder#listener listener} of {@code scheme} (such as
+     * {@code coap+tcp}), after {@link #start()}; the UDP address for {@code coap} or {@code coaps}.
+     *
+     * @throws IllegalStateException when not started or no listener serves {@code scheme}
+     */
+    public InetSocketAddress localAddress(String scheme) {
+        Objects.requireNonNull(scheme, "scheme");
+        ReliableListeners l = listeners;
+        InetSocketAddress a = l == null ? null : l.localAddress(scheme);
+        if (a != null) {
+            return a;
+        }
+        if (!scheme.contains("+")) {
+            return localAddress();
+        }
+        throw new IllegalStateException("no started listener for " + scheme);
     }
 
     /** A bounded pool of daemon threads; a full queue makes the server answer 5.03 (RFC 7252 §5.9.3.4). */
@@ -246,6 +284,11 @@ public final class CoapServer implements AutoCloseable {
             EndpointState.save(builder.state, scheme(), endpoints, holders());
         }
         endpoints.forEach(CoapEndpoint::close);
+        ReliableListeners l = listeners;
+        if (l != null) {
+            l.close();
+            listeners = null;
+        }
         shutdownExecutor();
     }
 
@@ -277,6 +320,7 @@ public final class CoapServer implements AutoCloseable {
         private Service proxy;
         private dev.tern.coap.spi.StateStore state;
         private final List<dev.tern.coap.spi.StateHolder> holders = new ArrayList<>();
+        private final List<dev.tern.coap.spi.ConnectionTransport> listeners = new ArrayList<>();
 
         private Builder() {
         }
@@ -318,6 +362,18 @@ public final class CoapServer implements AutoCloseable {
         public Builder transport(dev.tern.coap.spi.Transport transport, dev.tern.coap.spi.Scheduler scheduler) {
             this.transport = Objects.requireNonNull(transport, "transport");
             this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+            return this;
+        }
+
+        /**
+         * Serves also over {@code transport} (RFC 8323), beside UDP: e.g.
+         * {@code listener(TcpTransports.server(5683))} from {@code tern-tcp} for {@code coap+tcp}.
+         * Each listener runs the same service with its own stack (framing, CSM and signaling
+         * instead of the message layer, then the same exchange, observe and block-wise layers) on
+         * a scheduler thread of its own. Repeatable, one per scheme.
+         */
+        public Builder listener(dev.tern.coap.spi.ConnectionTransport transport) {
+            this.listeners.add(Objects.requireNonNull(transport, "transport"));
             return this;
         }
 

@@ -93,10 +93,12 @@ interface Exchanger extends AutoCloseable {
             b.objectSecurity(objectSecurity);
         }
         CoapClient client = b.build();
+        ReliableClients reliable = new ReliableClients(tracer, maxBodySize);
         return new Exchanger() {
             @Override
             public CompletableFuture<Response> send(Request request) {
-                return client.send(request);
+                return ReliableClients.handles(request.scheme()) ? reliable.client(request.scheme()).send(request)
+                        : client.send(request);
             }
 
             @Override
@@ -106,12 +108,14 @@ interface Exchanger extends AutoCloseable {
 
             @Override
             public CompletableFuture<Duration> ping(String uri) {
-                return client.ping(uri);
+                String scheme = dev.tern.coap.CoapUri.parse(uri).scheme();
+                return ReliableClients.handles(scheme) ? reliable.client(scheme).ping(uri) : client.ping(uri);
             }
 
             @Override
             public void close() {
                 client.close();
+                reliable.close();
             }
         };
     }

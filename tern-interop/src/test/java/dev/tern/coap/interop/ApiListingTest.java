@@ -50,7 +50,8 @@ class ApiListingTest {
                 Arguments.of("tern-proxy", dev.tern.coap.proxy.CoapProxy.class),
                 Arguments.of("tern-rd", dev.tern.coap.rd.ResourceDirectory.class),
                 Arguments.of("tern-cluster", dev.tern.coap.cluster.Cluster.class),
-                Arguments.of("tern-leshan", dev.tern.coap.leshan.TernServerEndpointsProvider.class));
+                Arguments.of("tern-leshan", dev.tern.coap.leshan.TernServerEndpointsProvider.class),
+                Arguments.of("tern-tcp", dev.tern.coap.tcp.TcpTransports.class));
     }
 
     @ParameterizedTest(name = "{0}")

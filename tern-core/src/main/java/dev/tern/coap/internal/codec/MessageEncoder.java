@@ -73,6 +73,18 @@ public final class MessageEncoder {
         out[p++] = (byte) m.code().wireValue();
         out[p++] = (byte) (m.messageId() >>> 8);
         out[p++] = (byte) m.messageId();
+        return writeBody(m, out, p) - offset;
+    }
+
+    /**
+     * Writes what follows the datagram header (RFC 7252 §3): the extended token length, token,
+     * options and payload, at {@code start}; the same bytes follow the Code in RFC 8323 §3.2 framing.
+     *
+     * @return the position after the last byte written
+     */
+    static int writeBody(Message m, byte[] out, int start) {
+        int p = start;
+        Bytes token = m.token();
         p = writeExtension(out, p, token.length());
         token.copyTo(out, p);
         p += token.length();
@@ -97,7 +109,7 @@ public final class MessageEncoder {
             payload.copyTo(out, p);
             p += payload.length();
         }
-        return p - offset;
+        return p;
     }
 
     private static void checkOption(Option o, int delta, int len) {
@@ -110,11 +122,11 @@ public final class MessageEncoder {
         }
     }
 
-    private static int extensionSize(int v) {
+    static int extensionSize(int v) {
         return v < MessageDecoder.EXT8 ? 0 : v < MessageDecoder.EXT16_BASE ? 1 : 2;
     }
 
-    private static int nibble(int v) {
+    static int nibble(int v) {
         return v < MessageDecoder.EXT8 ? v : v < MessageDecoder.EXT16_BASE ? MessageDecoder.EXT8 : MessageDecoder.EXT16;
     }
 

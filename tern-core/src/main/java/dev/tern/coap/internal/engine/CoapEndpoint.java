@@ -15,6 +15,7 @@ import dev.tern.coap.internal.codec.MessageFormatError;
 import dev.tern.coap.internal.exchange.ClientExchanges;
 import dev.tern.coap.internal.exchange.ServerExchanges;
 import dev.tern.coap.internal.message.MessageLayer;
+import dev.tern.coap.internal.reliable.ReliableLayer;
 import dev.tern.coap.spi.EndpointMetrics;
 import dev.tern.coap.spi.ObjectSecurity;
 import dev.tern.coap.spi.Scheduler;
@@ -33,7 +34,9 @@ import java.util.random.RandomGenerator;
  * <ol>
  *   <li>transport — UDP, or in-memory in tests; optionally traced ({@link TracingTransport})</li>
  *   <li>codec — {@link MessageDecoder} (RFC 7252 §3); malformed datagrams end here</li>
- *   <li>message layer — types, Message IDs, deduplication, retransmission, ping ({@link MessageLayer}, §4)</li>
+ *   <li>message layer — types, Message IDs, deduplication, retransmission, ping ({@link MessageLayer}, §4);
+ *       on a connection (RFC 8323, {@link #assembleReliable}) instead: framing, signaling (CSM,
+ *       Ping/Pong, Release, Abort) and the connection as the peer context ({@link ReliableLayer})</li>
  *   <li>exchange layer — server: per-peer request rate limit (4.29, RFC 8516), request checks,
  *       handler dispatch, piggybacked/separate responses ({@link ServerExchanges}, §5); client:
  *       tokens (extended, RFC 8974, with the short-token fallback) and matching
@@ -53,9 +56,13 @@ import java.util.random.RandomGenerator;
  * All protocol state is confined to the {@link Scheduler} thread.
  */
 public final class CoapEndpoint implements AutoCloseable {
+    /** The datagram transport, or null on a reliable transport ({@link #reliable}). */
     private final Transport transport;
     private final Scheduler scheduler;
+    /** The RFC 7252 §4 message layer, or null on a reliable transport. */
     private final MessageLayer messages;
+    /** The RFC 8323 layer in place of the message layer, or null over datagrams. */
+    private final ReliableLayer reliable;
     private final ClientExchanges client;
     private final ServerExchanges server;
     private final BlockwiseClient blockwise;
@@ -70,10 +77,11 @@ public final class CoapEndpoint implements AutoCloseable {
             java.util.concurrent.ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
-    private CoapEndpoint(Transport transport, Scheduler scheduler, MessageLayer messages, ClientExchanges client,
-                         ServerExchanges server, BlockwiseServer blockwiseServer, EndpointConfig config,
-                         EndpointMetrics metrics, ObjectSecurity security) {
+    private CoapEndpoint(Transport transport, Scheduler scheduler, MessageLayer messages, ReliableLayer reliable,
+                         ClientExchanges client, ServerExchanges server, BlockwiseServer blockwiseServer,
+                         EndpointConfig config, EndpointMetrics metrics, ObjectSecurity security) {
         this.blockwiseServer = blockwiseServer;
+        this.reliable = reliable;
         this.transport = transport;
         this.scheduler = scheduler;
         this.messages = messages;
@@ -135,7 +143,7 @@ public final class CoapEndpoint implements AutoCloseable {
         if (server != null && security != null) {
             server.objectSecurity(security); // the notification a resource ends a relation with
         }
-        CoapEndpoint endpoint = new CoapEndpoint(wire, scheduler, messages, client, server, blockwiseServer,
+        CoapEndpoint endpoint = new CoapEndpoint(wire, scheduler, messages, null, client, server, blockwiseServer,
                 config, metrics, security);
         messages.setUpper(endpoint.new Upper());
         wire.start(endpoint.new Lower());
@@ -158,6 +166,41 @@ public final class CoapEndpoint implements AutoCloseable {
             return o.has(dev.tern.coap.OptionNumber.OSCORE) && (o.has(dev.tern.coap.OptionNumber.BLOCK1)
                     || o.has(dev.tern.coap.OptionNumber.BLOCK2)) ? outer.handle(request) : filtered.handle(request);
         };
+    }
+
+    /**
+     * Assembles and starts the stack over a connection-oriented transport (RFC 8323: TCP, TLS,
+     * WebSocket). The same stages as {@link #assemble}, with the {@link ReliableLayer} (framing,
+     * signaling, the connection as peer context) in place of the message layer; the exchange,
+     * observe and block-wise layers are the same. NSTART becomes the transport's in-flight bound
+     * per connection (requests are pipelined), and the Echo amplification guard is off (the
+     * connection's handshake proves the peer's address).
+     *
+     * @param transport the connection transport; its settings give the bounds and CSM values
+     * @param service the application, or null for a client-only endpoint
+     */
+    public static CoapEndpoint assembleReliable(dev.tern.coap.spi.ConnectionTransport transport, Scheduler scheduler,
+                                                EndpointConfig config, Service service, Executor executor,
+                                                MessageTracer tracer, Service proxy, RandomGenerator random,
+                                                EndpointMetrics metrics) {
+        if (service != null && proxy != null) {
+            service = proxyDispatch(service, proxy);
+        }
+        // NSTART: requests are pipelined up to the in-flight bound; no amplification guard: the TCP
+        // handshake has proved the peer's address (RFC 9175 §2.4 concerns datagrams only)
+        EndpointConfig pipelined = config.toBuilder().nstart(transport.settings().maxInFlight())
+                .amplificationLimit(0).build();
+        metrics = metrics.forEndpoint(); // this endpoint's own counts (single writer: its I/O thread)
+        ReliableLayer layer = new ReliableLayer(transport, scheduler, tracer, pipelined.requestTimeout());
+        ClientExchanges client = new ClientExchanges(layer, scheduler, pipelined, random, metrics);
+        BlockwiseServer blockwiseServer = service == null ? null
+                : new BlockwiseServer(service, pipelined, scheduler::nanoTime, metrics);
+        ServerExchanges server = service == null ? null : new ServerExchanges(layer, scheduler, pipelined,
+                blockwiseServer, executor, transport.scheme(), layer::peerIdentity, metrics, proxy != null);
+        CoapEndpoint endpoint = new CoapEndpoint(null, scheduler, null, layer, client, server, blockwiseServer,
+                pipelined, metrics, null);
+        layer.start(endpoint.new Upper(), endpoint.new Lower());
+        return endpoint;
     }
 
     /**
@@ -206,7 +249,7 @@ public final class CoapEndpoint implements AutoCloseable {
         public void onRequest(Message request, InetSocketAddress peer, long entry, boolean multicast) {
             if (server != null) {
                 server.onRequest(request, peer, entry, multicast);
-            } else if (request.type() == dev.tern.coap.MessageType.CON) {
+            } else if (request.type() == dev.tern.coap.MessageType.CON && messages != null) {
                 messages.replyReset(entry, request.messageId(), peer); // a client serves nothing
             }
         }
@@ -369,7 +412,7 @@ public final class CoapEndpoint implements AutoCloseable {
 
     /** The bound local address. */
     public InetSocketAddress localAddress() {
-        return transport.localAddress();
+        return transport != null ? transport.localAddress() : reliable.localAddress();
     }
 
     /** The scheduler (for tests and the facades). */
@@ -379,6 +422,9 @@ public final class CoapEndpoint implements AutoCloseable {
 
     /** Current sizes of the bounded tables, for tests and metrics. */
     public String stateSummary() {
+        if (messages == null) {
+            return "connections=" + reliable.connections() + " clientExchanges=" + client.pending();
+        }
         return "dedup=" + messages.deduplicationEntries() + " outstandingCon=" + messages.outstandingConfirmables()
                 + " clientExchanges=" + client.pending();
     }
@@ -405,7 +451,7 @@ public final class CoapEndpoint implements AutoCloseable {
 
     /** Peers with Message ID state ({@code maxPeers}; read on the scheduler thread). */
     public int peers() {
-        return messages.peers();
+        return messages == null ? reliable.connections() : messages.peers();
     }
 
     /** Client requests waiting or in flight ({@code maxClientExchanges}; read on the scheduler thread). */
@@ -440,7 +486,7 @@ public final class CoapEndpoint implements AutoCloseable {
 
     /** Deduplication cache entries (read on the scheduler thread). */
     public int deduplicationEntries() {
-        return messages.deduplicationEntries();
+        return messages == null ? 0 : messages.deduplicationEntries();
     }
 
     /**
@@ -499,6 +545,9 @@ public final class CoapEndpoint implements AutoCloseable {
             if (server != null) {
                 server.close();
             }
+            if (reliable != null) {
+                reliable.close();
+            }
             metrics.endpointClosed();
             drained.complete(null);
         });
@@ -511,6 +560,15 @@ public final class CoapEndpoint implements AutoCloseable {
                 // closing anyway
             }
         }
-        transport.close();
+        if (transport != null) {
+            transport.close();
+        } else {
+            reliable.closeTransport();
+        }
+    }
+
+    /** Open connections of a reliable transport (RFC 8323; read on the scheduler thread); 0 over datagrams. */
+    public int connections() {
+        return reliable == null ? 0 : reliable.connections();
     }
 }

@@ -15,7 +15,7 @@ import dev.tern.coap.internal.api.ApiAccess;
 import dev.tern.coap.internal.codec.Message;
 import dev.tern.coap.internal.codec.OptionValidator;
 import dev.tern.coap.internal.message.MessageKey;
-import dev.tern.coap.internal.message.MessageLayer;
+import dev.tern.coap.internal.message.Messaging;
 import dev.tern.coap.internal.message.Retransmitter;
 import dev.tern.coap.spi.EndpointMetrics;
 import dev.tern.coap.spi.Scheduler;
@@ -37,7 +37,7 @@ import java.util.random.RandomGenerator;
  * the future with {@link CoapTimeoutException}. All state is touched on the scheduler thread only.
  */
 public final class ClientExchanges {
-    private final MessageLayer messages;
+    private final Messaging messages;
     private final Scheduler scheduler;
     private final EndpointConfig config;
     private final RandomGenerator random;
@@ -50,7 +50,7 @@ public final class ClientExchanges {
     private int pending;
 
     /** Creates the client exchange layer; {@code metrics} counts timeouts and unmatched responses. */
-    public ClientExchanges(MessageLayer messages, Scheduler scheduler, EndpointConfig config, RandomGenerator random,
+    public ClientExchanges(Messaging messages, Scheduler scheduler, EndpointConfig config, RandomGenerator random,
                            EndpointMetrics metrics) {
         this.messages = messages;
         this.metrics = metrics;

@@ -7,7 +7,7 @@ import dev.tern.coap.Request;
 import dev.tern.coap.Response;
 import dev.tern.coap.internal.codec.Message;
 import dev.tern.coap.internal.codec.OptionValidator;
-import dev.tern.coap.internal.message.MessageLayer;
+import dev.tern.coap.internal.message.Messaging;
 import dev.tern.coap.internal.message.Retransmitter;
 import dev.tern.coap.spi.Scheduler;
 import java.net.InetSocketAddress;
@@ -29,12 +29,12 @@ import java.util.concurrent.CompletableFuture;
  * thread only; owned by {@link ClientExchanges}, which offers its responses here first.
  */
 final class MulticastRequests {
-    private final MessageLayer messages;
+    private final Messaging messages;
     private final Scheduler scheduler;
     private final Map<Bytes, Collector> byToken = new HashMap<>();
     private final int maxResponses;
 
-    MulticastRequests(MessageLayer messages, Scheduler scheduler, int maxResponses) {
+    MulticastRequests(Messaging messages, Scheduler scheduler, int maxResponses) {
         this.messages = messages;
         this.scheduler = scheduler;
         this.maxResponses = maxResponses;

@@ -16,7 +16,7 @@ import dev.tern.coap.internal.codec.Message;
 import dev.tern.coap.internal.codec.MessageEncoder;
 import dev.tern.coap.internal.codec.OptionValidator;
 import dev.tern.coap.internal.message.MessageKey;
-import dev.tern.coap.internal.message.MessageLayer;
+import dev.tern.coap.internal.message.Messaging;
 import dev.tern.coap.internal.message.Retransmitter;
 import dev.tern.coap.internal.observe.ObserveRelations;
 import dev.tern.coap.spi.EndpointMetrics;
@@ -45,7 +45,7 @@ import org.slf4j.LoggerFactory;
 public final class ServerExchanges {
     private static final Logger LOG = LoggerFactory.getLogger(ServerExchanges.class);
 
-    private final MessageLayer messages;
+    private final Messaging messages;
     private final Scheduler scheduler;
     private final EndpointConfig config;
     private final Service service;
@@ -69,7 +69,7 @@ public final class ServerExchanges {
     private final boolean proxying;
 
     /** Creates the server exchange layer of a server that is not a proxy (5.05 for proxy requests). */
-    public ServerExchanges(MessageLayer messages, Scheduler scheduler, EndpointConfig config, Service service,
+    public ServerExchanges(Messaging messages, Scheduler scheduler, EndpointConfig config, Service service,
                            Executor executor, String scheme,
                            java.util.function.Function<InetSocketAddress, dev.tern.coap.PeerIdentity> identities,
                            EndpointMetrics metrics) {
@@ -80,7 +80,7 @@ public final class ServerExchanges {
      * Creates the server exchange layer; with {@code proxying}, requests carrying Proxy-Uri or
      * Proxy-Scheme reach {@code service} instead of getting 5.05 (RFC 7252 §5.7.2).
      */
-    public ServerExchanges(MessageLayer messages, Scheduler scheduler, EndpointConfig config, Service service,
+    public ServerExchanges(Messaging messages, Scheduler scheduler, EndpointConfig config, Service service,
                            Executor executor, String scheme,
                            java.util.function.Function<InetSocketAddress, dev.tern.coap.PeerIdentity> identities,
                            EndpointMetrics metrics, boolean proxying) {

@@ -17,7 +17,7 @@ import java.util.random.RandomGenerator;
  * transmission of CONs, RST and CoAP ping. It passes requests and responses up to the exchange
  * layer exactly once, and answers duplicates from the deduplication cache.
  */
-public final class MessageLayer {
+public final class MessageLayer implements Messaging {
     /** Replies up to this size are encoded without allocating; larger ones get an array of their own. */
     private static final int REPLY_BUFFER = 2048;
     /** What sits above the message layer: the exchange layer (RFC 7252 §5). */
@@ -160,21 +160,25 @@ public final class MessageLayer {
      * The security association datagrams from {@code peer} arrive through now (RFC 7252 §9.1), to
      * bind an exchange or relation to; null over plain UDP ({@link Transport#association}).
      */
+    @Override
     public Object association(InetSocketAddress peer) {
         return transport.association(peer);
     }
 
     /** Sends an RST with {@code messageId} as the reply recorded for {@code entry}. */
+    @Override
     public void replyReset(long entry, int messageId, InetSocketAddress peer) {
         reply(entry, Message.empty(MessageType.RST, messageId), peer);
     }
 
     /** Sends an empty ACK with {@code messageId} as the reply recorded for {@code entry}. */
+    @Override
     public void replyEmptyAck(long entry, int messageId, InetSocketAddress peer) {
         replyEmptyAck(entry, messageId, peer, null);
     }
 
     /** {@link #replyEmptyAck(long, int, InetSocketAddress)} under {@code association}. */
+    @Override
     public void replyEmptyAck(long entry, int messageId, InetSocketAddress peer, Object association) {
         reply(entry, Message.empty(MessageType.ACK, messageId), peer, association);
     }
@@ -184,6 +188,7 @@ public final class MessageLayer {
      * {@code entry} (a deduplication entry, or {@link DeduplicationCache#NO_ENTRY}) so that a
      * duplicate of the request gets it again (RFC 7252 §4.5).
      */
+    @Override
     public void reply(long entry, Message reply, InetSocketAddress peer) {
         reply(entry, reply, peer, null);
     }
@@ -192,6 +197,7 @@ public final class MessageLayer {
      * {@link #reply(long, Message, InetSocketAddress)} under the security association of the
      * request ({@link Transport#send(byte[], int, InetSocketAddress, Object)}; null: by address).
      */
+    @Override
     public void reply(long entry, Message reply, InetSocketAddress peer, Object association) {
         int size = MessageEncoder.encodedSize(reply);
         byte[] buffer = size <= replyBuffer.length ? replyBuffer : new byte[size];
@@ -205,6 +211,7 @@ public final class MessageLayer {
      *
      * @return the message as sent, with its Message ID
      */
+    @Override
     public Message sendNew(Message m, InetSocketAddress peer, Retransmitter.Listener listener) {
         return sendNew(m, peer, null, listener);
     }
@@ -213,6 +220,7 @@ public final class MessageLayer {
      * {@link #sendNew(Message, InetSocketAddress, Retransmitter.Listener)} under the security
      * association {@code association} (null: by address), retransmissions included.
      */
+    @Override
     public Message sendNew(Message m, InetSocketAddress peer, Object association, Retransmitter.Listener listener) {
         Message sent = m.withTypeAndId(m.type(), messageIds.next(peer));
         byte[] encoded = MessageEncoder.encode(sent);
@@ -228,11 +236,13 @@ public final class MessageLayer {
      * Whether a new message may go to {@code peer} now without reusing a Message ID used with it
      * within EXCHANGE_LIFETIME (RFC 7252 §4.4).
      */
+    @Override
     public boolean messageIdAvailable(InetSocketAddress peer) {
         return messageIds.available(peer);
     }
 
     /** Stops retransmitting a CON whose exchange ended otherwise. */
+    @Override
     public void cancel(MessageKey key) {
         retransmitter.cancel(key);
     }

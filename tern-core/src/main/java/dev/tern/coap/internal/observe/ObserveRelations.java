@@ -11,7 +11,7 @@ import dev.tern.coap.Service;
 import dev.tern.coap.internal.api.ApiAccess;
 import dev.tern.coap.internal.codec.Message;
 import dev.tern.coap.internal.message.MessageKey;
-import dev.tern.coap.internal.message.MessageLayer;
+import dev.tern.coap.internal.message.Messaging;
 import dev.tern.coap.internal.message.Retransmitter;
 import dev.tern.coap.internal.state.IdentityText;
 import dev.tern.coap.spi.EndpointMetrics;
@@ -41,7 +41,7 @@ public final class ObserveRelations {
     private static final Logger LOG = LoggerFactory.getLogger(ObserveRelations.class);
     private static final long DAY_NANOS = 24L * 3600 * 1_000_000_000L;
 
-    private final MessageLayer messages;
+    private final Messaging messages;
     private final Scheduler scheduler;
     private final EndpointConfig config;
     private final Service service;
@@ -57,7 +57,7 @@ public final class ObserveRelations {
     private volatile dev.tern.coap.spi.ObjectSecurity security;
 
     /** Creates the relation table; {@code identities} tells who a peer authenticated as (null for none). */
-    public ObserveRelations(MessageLayer messages, Scheduler scheduler, EndpointConfig config, Service service,
+    public ObserveRelations(Messaging messages, Scheduler scheduler, EndpointConfig config, Service service,
                             Executor executor, EndpointMetrics metrics,
                             java.util.function.Function<InetSocketAddress, dev.tern.coap.PeerIdentity> identities) {
         this.messages = messages;

@@ -1,0 +1,96 @@
+package dev.tern.coap.tcp;
+
+import dev.tern.coap.spi.ConnectionTransport;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.util.AttributeKey;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+
+/**
+ * The last handler of every pipeline: turns channel events into {@link ConnectionTransport.Receiver}
+ * calls. Bytes are passed on as read (a stream for TCP and TLS, RFC 8323 §3.2; one message per
+ * buffer for a WebSocket pipeline, §4.2), never buffered here: the engine frames and bounds them.
+ * A pipeline that needs a handshake first (WebSocket upgrade) fires {@link #READY} when done, and
+ * the connection opens then instead of when the channel becomes active.
+ */
+final class ConnectionHandler extends ChannelInboundHandlerAdapter {
+    /** The destination a client channel was opened to (its remote address as the engine knows it). */
+    static final AttributeKey<InetSocketAddress> DESTINATION = AttributeKey.valueOf("tern.destination");
+    /** User event: the pipeline's own handshake is done, the connection is ready for CoAP. */
+    static final Object READY = new Object();
+
+    private final ConnectionTransport.Receiver receiver;
+    private final boolean initiated;
+    private final boolean messageFramed;
+    private final boolean openOnActive;
+    private ChannelConnection connection;
+    private String closeReason = "closed by the peer";
+
+    ConnectionHandler(ConnectionTransport.Receiver receiver, boolean initiated, boolean messageFramed,
+                      boolean openOnActive) {
+        this.receiver = receiver;
+        this.initiated = initiated;
+        this.messageFramed = messageFramed;
+        this.openOnActive = openOnActive;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) throws Exception {
+        if (openOnActive) {
+            open(ctx);
+        }
+        super.channelActive(ctx);
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+        if (evt == READY && connection == null) {
+            open(ctx);
+            return;
+        }
+        super.userEventTriggered(ctx, evt);
+    }
+
+    private void open(ChannelHandlerContext ctx) {
+        InetSocketAddress destination = ctx.channel().attr(DESTINATION).get();
+        InetSocketAddress remote = destination != null ? destination : (InetSocketAddress) ctx.channel().remoteAddress();
+        connection = new ChannelConnection(ctx.channel(), remote, initiated, messageFramed);
+        receiver.onOpened(connection);
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        ByteBuf buf = (ByteBuf) msg;
+        try {
+            if (connection == null) {
+                return; // nothing before the connection is open
+            }
+            int length = buf.readableBytes();
+            if (buf.hasArray()) {
+                receiver.onData(connection, buf.array(), buf.arrayOffset() + buf.readerIndex(), length);
+            } else {
+                byte[] copy = new byte[length];
+                buf.getBytes(buf.readerIndex(), copy);
+                receiver.onData(connection, copy, 0, length);
+            }
+        } finally {
+            buf.release();
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        if (connection != null) {
+            receiver.onClosed(connection, closeReason);
+        }
+        super.channelInactive(ctx);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        closeReason = cause instanceof IOException ? "reset: " + cause.getMessage() : "failed: " + cause;
+        ctx.close();
+    }
+}
