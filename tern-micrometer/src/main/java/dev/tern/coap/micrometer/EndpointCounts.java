@@ -1,7 +1,7 @@
 package dev.tern.coap.micrometer;
 
 import dev.tern.coap.Code;
-import dev.tern.coap.spi.EndpointMetrics;
+import dev.tern.coap.spi.ForwardingEndpointMetrics;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -17,7 +17,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@link RequestCount}s that the registry reads; on close they fold into the totals. Everything
  * else goes to the {@link TernMetrics} it came from.
  */
-final class EndpointCounts implements EndpointMetrics {
+final class EndpointCounts extends ForwardingEndpointMetrics {
     private final TernMetrics parent;
     /** Route template → method code (0..31) → this endpoint's cells by response code; I/O thread only. */
     private final Map<String, Cells[]> routes = new HashMap<>();
@@ -26,6 +26,7 @@ final class EndpointCounts implements EndpointMetrics {
     private boolean closed;
 
     EndpointCounts(TernMetrics parent) {
+        super(parent);
         this.parent = parent;
     }
 
@@ -91,80 +92,5 @@ final class EndpointCounts implements EndpointMetrics {
         }
         made.clear();
         routes.clear();
-    }
-
-    @Override
-    public int handlerLatencySampling() {
-        return parent.handlerLatencySampling();
-    }
-
-    @Override
-    public void executorRejected() {
-        parent.executorRejected();
-    }
-
-    @Override
-    public void retransmission() {
-        parent.retransmission();
-    }
-
-    @Override
-    public void duplicate() {
-        parent.duplicate();
-    }
-
-    @Override
-    public void clientTimeout() {
-        parent.clientTimeout();
-    }
-
-    @Override
-    public void observerAdded() {
-        parent.observerAdded();
-    }
-
-    @Override
-    public void observerRemoved() {
-        parent.observerRemoved();
-    }
-
-    @Override
-    public void notificationSent(boolean confirmable) {
-        parent.notificationSent(confirmable);
-    }
-
-    @Override
-    public void blockwiseStarted(Blockwise kind) {
-        parent.blockwiseStarted(kind);
-    }
-
-    @Override
-    public void blockwiseCompleted(Blockwise kind) {
-        parent.blockwiseCompleted(kind);
-    }
-
-    @Override
-    public void datagramDropped(DropReason reason) {
-        parent.datagramDropped(reason);
-    }
-
-    @Override
-    public void handshakeCompleted(boolean resumed) {
-        parent.handshakeCompleted(resumed);
-    }
-
-    @Override
-    public void handshakeFailed(String reason) {
-        parent.handshakeFailed(reason);
-    }
-
-    @Override
-    public void sessionOpened() {
-        parent.sessionOpened();
-    }
-
-    @Override
-    public void sessionClosed() {
-        parent.sessionClosed();
     }
 }
