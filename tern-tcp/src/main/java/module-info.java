@@ -9,6 +9,8 @@ module dev.tern.coap.tcp {
     requires io.netty.buffer;
     requires io.netty.common;
     requires io.netty.handler;
+    requires io.netty.codec;
+    requires io.netty.codec.http;
     requires org.slf4j;
 
     exports dev.tern.coap.tcp;

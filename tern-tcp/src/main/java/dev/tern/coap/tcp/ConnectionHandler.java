@@ -1,8 +1,10 @@
 package dev.tern.coap.tcp;
 
+import dev.tern.coap.CoapTransportException;
 import dev.tern.coap.spi.ConnectionTransport;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.DecoderException;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.AttributeKey;
 import java.io.IOException;
@@ -23,17 +25,18 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
 
     private final ConnectionTransport.Receiver receiver;
     private final boolean initiated;
+    private final Framing framing;
     private final boolean messageFramed;
     private final boolean openOnActive;
     private ChannelConnection connection;
     private String closeReason = "closed by the peer";
 
-    ConnectionHandler(ConnectionTransport.Receiver receiver, boolean initiated, boolean messageFramed,
-                      boolean openOnActive) {
+    ConnectionHandler(ConnectionTransport.Receiver receiver, boolean initiated, Framing framing) {
         this.receiver = receiver;
         this.initiated = initiated;
-        this.messageFramed = messageFramed;
-        this.openOnActive = openOnActive;
+        this.framing = framing;
+        this.messageFramed = framing.messageFramed();
+        this.openOnActive = framing.openOnActive();
     }
 
     @Override
@@ -56,7 +59,8 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     private void open(ChannelHandlerContext ctx) {
         InetSocketAddress destination = ctx.channel().attr(DESTINATION).get();
         InetSocketAddress remote = destination != null ? destination : (InetSocketAddress) ctx.channel().remoteAddress();
-        connection = new ChannelConnection(ctx.channel(), remote, initiated, messageFramed);
+        connection = new ChannelConnection(ctx.channel(), remote, initiated, messageFramed,
+                framing.peerIdentity(ctx.channel()));
         receiver.onOpened(connection);
     }
 
@@ -84,13 +88,19 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
         if (connection != null) {
             receiver.onClosed(connection, closeReason);
+        } else if (initiated) {
+            // a handshake (TLS, WebSocket upgrade) failed or timed out before the connection opened
+            InetSocketAddress destination = ctx.channel().attr(DESTINATION).get();
+            receiver.onConnectFailed(destination, new CoapTransportException("cannot connect to " + destination
+                    + " (" + framing.scheme() + "): " + closeReason));
         }
         super.channelInactive(ctx);
     }
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        closeReason = cause instanceof IOException ? "reset: " + cause.getMessage() : "failed: " + cause;
+        Throwable root = cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
+        closeReason = root instanceof IOException ? "reset: " + root.getMessage() : "failed: " + root;
         ctx.close();
     }
 }

@@ -88,8 +88,7 @@ final class NettyConnectionTransport implements ConnectionTransport {
             protected void initChannel(SocketChannel ch) {
                 ch.pipeline().addLast(new FlushConsolidationHandler(64, true));
                 framing.configure(ch.pipeline(), initiated);
-                ch.pipeline().addLast(new ConnectionHandler(receiver, initiated, framing.messageFramed(),
-                        framing.openOnActive()));
+                ch.pipeline().addLast(new ConnectionHandler(receiver, initiated, framing));
             }
         };
     }
