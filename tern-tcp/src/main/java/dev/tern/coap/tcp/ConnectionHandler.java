@@ -4,11 +4,13 @@ import dev.tern.coap.CoapTransportException;
 import dev.tern.coap.spi.ConnectionTransport;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.handler.codec.DecoderException;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.DecoderException;
 import io.netty.util.AttributeKey;
+import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The last handler of every pipeline: turns channel events into {@link ConnectionTransport.Receiver}
@@ -30,6 +32,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     private final boolean openOnActive;
     private ChannelConnection connection;
     private String closeReason = "closed by the peer";
+    private ScheduledFuture<?> handshakeDeadline;
 
     ConnectionHandler(ConnectionTransport.Receiver receiver, boolean initiated, Framing framing) {
         this.receiver = receiver;
@@ -43,6 +46,14 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     public void channelActive(ChannelHandlerContext ctx) throws Exception {
         if (openOnActive) {
             open(ctx);
+        } else if (framing.handshakeTimeoutMillis() > 0) {
+            // the whole handshake, from the first byte (or none) on: a silent or trickling peer is cut off
+            handshakeDeadline = ctx.executor().schedule(() -> {
+                if (connection == null) {
+                    closeReason = "handshake not completed within " + framing.handshakeTimeoutMillis() + " ms";
+                    ctx.close();
+                }
+            }, framing.handshakeTimeoutMillis(), TimeUnit.MILLISECONDS);
         }
         super.channelActive(ctx);
     }
@@ -50,6 +61,9 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
         if (evt == READY && connection == null) {
+            if (handshakeDeadline != null) {
+                handshakeDeadline.cancel(false);
+            }
             open(ctx);
             return;
         }

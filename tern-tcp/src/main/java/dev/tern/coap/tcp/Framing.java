@@ -22,6 +22,14 @@ interface Framing {
     /** Whether the connection opens when the channel is active, or on {@link ConnectionHandler#READY}. */
     boolean openOnActive();
 
+    /**
+     * How long the pipeline's own handshake (TLS, WebSocket upgrade) may take from the moment the
+     * channel is active until {@link ConnectionHandler#READY}, in milliseconds; 0 for none.
+     */
+    default long handshakeTimeoutMillis() {
+        return 0;
+    }
+
     /** Who the peer authenticated as on {@code channel} (TLS, RFC 8323 §9.1), or null. */
     default PeerIdentity peerIdentity(Channel channel) {
         return null;

@@ -56,6 +56,11 @@ final class TlsFraming implements Framing {
     }
 
     @Override
+    public long handshakeTimeoutMillis() {
+        return handshakeTimeoutMillis;
+    }
+
+    @Override
     public PeerIdentity peerIdentity(Channel channel) {
         return tls.peerIdentity(channel);
     }

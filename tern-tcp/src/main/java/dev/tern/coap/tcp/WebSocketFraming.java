@@ -99,6 +99,11 @@ final class WebSocketFraming implements Framing {
     }
 
     @Override
+    public long handshakeTimeoutMillis() {
+        return handshakeTimeoutMillis;
+    }
+
+    @Override
     public PeerIdentity peerIdentity(Channel channel) {
         return tls == null ? null : tls.peerIdentity(channel);
     }
