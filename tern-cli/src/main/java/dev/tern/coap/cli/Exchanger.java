@@ -74,10 +74,12 @@ interface Exchanger extends AutoCloseable {
             b.tracer(tracer);
         }
         CoapClient client = b.build();
+        ReliableClients reliable = new ReliableClients(tracer, maxBodySize);
         return new Exchanger() {
             @Override
             public CompletableFuture<Response> send(Request request) {
-                return client.send(request);
+                return ReliableClients.handles(request.scheme()) ? reliable.client(request.scheme()).send(request)
+                        : client.send(request);
             }
 
             @Override
@@ -87,12 +89,14 @@ interface Exchanger extends AutoCloseable {
 
             @Override
             public CompletableFuture<Duration> ping(String uri) {
-                return client.ping(uri);
+                String scheme = dev.tern.coap.CoapUri.parse(uri).scheme();
+                return ReliableClients.handles(scheme) ? reliable.client(scheme).ping(uri) : client.ping(uri);
             }
 
             @Override
             public void close() {
                 client.close();
+                reliable.close();
             }
         };
     }

@@ -23,7 +23,7 @@ public final class PingCommand implements Callable<Integer> {
     private final Io io;
     private final Exchanger.Factory exchangers;
 
-    @Parameters(index = "0", paramLabel = "URI", description = "coap://host[:port] or coaps://host[:port]; the path is ignored")
+    @Parameters(index = "0", paramLabel = "URI", description = "coap://host[:port], coaps://host[:port] or coap+tcp://host[:port] (7.02 Ping, 7.03 Pong); the path is ignored")
     String uri;
 
     @Option(names = {"-B", "--max-time"}, paramLabel = "SECONDS", converter = SecondsConverter.class,

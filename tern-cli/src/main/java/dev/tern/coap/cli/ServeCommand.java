@@ -49,6 +49,13 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = {"-b", "--bind"}, paramLabel = "ADDR", description = "local address to bind (default: all interfaces)")
     String bind;
 
+    @Option(names = "--tcp", description = "also serve coap+tcp:// (CoAP over TCP, RFC 8323) with the same resources")
+    boolean tcp;
+
+    @Option(names = "--tcp-port", paramLabel = "PORT",
+            description = "TCP port for --tcp (default: ${DEFAULT-VALUE}; 0 picks one)")
+    int tcpPort = 5683;
+
     @Option(names = "--plugtest", description = "serve the ETSI plugtest resources (/test, /separate, /validate, ...)")
     boolean plugtest;
 
@@ -106,6 +113,9 @@ public final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
+        if (tcpPort < 0 || tcpPort > 65535) {
+            throw new UsageException("--tcp-port must be 0..65535: " + tcpPort);
+        }
         if (port < 0 || port > 65535) {
             throw new UsageException("port must be 0..65535: " + port);
         }
@@ -187,6 +197,13 @@ public final class ServeCommand implements Callable<Integer> {
         if (multicast) {
             b.joinAllCoapNodes();
         }
+        if (tcp) {
+            dev.tern.coap.tcp.TcpTransports.Builder t = dev.tern.coap.tcp.TcpTransports.builder().port(tcpPort);
+            if (bindAddress != null) {
+                t.bind(bindAddress);
+            }
+            b.listener(t.buildServer());
+        }
         try {
             server = b.build().start();
         } catch (CoapException e) {
@@ -233,6 +250,9 @@ public final class ServeCommand implements Callable<Integer> {
             java.util.List<String> joined = new java.util.ArrayList<>();
             server.multicastInterfaces().forEach(nif -> joined.add(nif.getName()));
             io.err().println("tern: joined All-CoAP-Nodes on " + String.join(", ", joined));
+        }
+        if (tcp) {
+            io.err().println("tern: serving coap+tcp://" + Addresses.format(server.localAddress("coap+tcp")) + "/");
         }
         if (proxy != null) {
             io.err().println("tern: proxying: " + proxying.description());

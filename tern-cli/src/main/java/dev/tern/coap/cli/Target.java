@@ -32,8 +32,9 @@ final class Target {
             throw new UsageException("invalid URI '" + argument + "': no host");
         }
         String scheme = parsed.scheme();
-        if (!scheme.equals("coap") && !scheme.equals("coaps")) {
-            throw new UsageException("unsupported scheme '" + scheme + "' in '" + argument + "' (use coap:// or coaps://)");
+        if (!scheme.equals("coap") && !scheme.equals("coaps") && !scheme.equals("coap+tcp")) {
+            throw new UsageException("unsupported scheme '" + scheme + "' in '" + argument
+                    + "' (use coap://, coaps:// or coap+tcp://)");
         }
         return new Target(uri, parsed);
     }

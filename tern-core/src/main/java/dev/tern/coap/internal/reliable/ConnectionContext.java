@@ -7,8 +7,8 @@ import dev.tern.coap.spi.ReliableSettings;
 import dev.tern.coap.spi.Scheduler;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
-import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 
@@ -42,7 +42,7 @@ final class ConnectionContext {
     Scheduler.Cancellable frameTimer;
     Scheduler.Cancellable idleTimer;
     /** Pings waiting for their Pong, by token (§5.4). */
-    final Map<Bytes, PendingPing> pings = new HashMap<>(2);
+    final Map<Bytes, PendingPing> pings = new LinkedHashMap<>(2);
     int nextPingToken;
 
     ConnectionContext(InetSocketAddress peer, boolean initiated, int maxFrame, long now) {

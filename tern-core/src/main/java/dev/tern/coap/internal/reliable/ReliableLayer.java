@@ -27,7 +27,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.Map;
@@ -46,6 +45,7 @@ public final class ReliableLayer implements Messaging {
     private final ReliableSettings settings;
     private final MessageTracer tracer;
     private final Duration pingTimeout;
+    private final ConnectionDeadlines deadlines;
     private final Map<Connection, ConnectionContext> byConnection = new IdentityHashMap<>();
     /** Server: by the peer's address; client: by the destination requests go to. */
     private final Map<InetSocketAddress, ConnectionContext> byPeer = new HashMap<>();
@@ -63,6 +63,7 @@ public final class ReliableLayer implements Messaging {
         this.settings = transport.settings();
         this.tracer = tracer;
         this.pingTimeout = pingTimeout;
+        this.deadlines = new ConnectionDeadlines(this, scheduler, settings);
     }
 
     /**
@@ -72,7 +73,7 @@ public final class ReliableLayer implements Messaging {
     public void start(MessageLayer.Upper upper, Transport.Receiver events) {
         this.upper = upper;
         this.events = events;
-        transport.start(new Events());
+        transport.start(new TransportEvents(this, scheduler));
     }
 
     /** The listening address. */
@@ -186,20 +187,20 @@ public final class ReliableLayer implements Messaging {
     }
 
     private void write(ConnectionContext c, Message m) {
+        c.lastActivity = scheduler.nanoTime();
+        if (c.connection == null) {
+            c.queued.add(m); // traced when it goes out, after the CSM
+            return;
+        }
         if (tracer != null) {
             tracer.sent(c.peer, Signals.describe(m));
         }
-        c.lastActivity = scheduler.nanoTime();
-        if (c.connection == null) {
-            c.queued.add(m);
-        } else {
-            c.connection.send(ReliableFraming.encode(m, c.messageFramed()));
-        }
+        c.connection.send(ReliableFraming.encode(m, c.messageFramed()));
     }
 
     // ---- connection events, on the scheduler thread ----
 
-    private void opened(Connection connection) {
+    void opened(Connection connection) {
         if (closed) {
             connection.close();
             return;
@@ -227,19 +228,15 @@ public final class ReliableLayer implements Messaging {
         perAddress.merge(connection.remoteAddress().getAddress(), 1, Integer::sum);
         write(c, Signals.csm(settings.maxMessageSize(), settings.blockwiseTransfer())); // §5.3: CSM first
         for (Message m; (m = c.queued.poll()) != null; ) {
-            connection.send(ReliableFraming.encode(m, connection.messageFramed())); // traced when queued
+            write(c, m);
         }
         if (settings.csmRequired()) {
-            c.csmTimer = scheduler.schedule(() -> {
-                if (!c.csmReceived && !c.closed) {
-                    abort(c, "no CSM within " + settings.csmTimeout().toMillis() + " ms (RFC 8323 §5.3)", 0);
-                }
-            }, settings.csmTimeout().toNanos());
+            deadlines.csmCheck(c);
         }
-        scheduleIdleCheck(c, settings.idleTimeout().toNanos());
+        deadlines.idleCheck(c, settings.idleTimeout().toNanos());
     }
 
-    private void data(Connection connection, byte[] data) {
+    void data(Connection connection, byte[] data) {
         ConnectionContext c = byConnection.get(connection);
         if (c == null || c.closed) {
             return;
@@ -255,7 +252,7 @@ public final class ReliableLayer implements Messaging {
             onFrame(c, data, 0, data.length);
             return;
         }
-        FrameSink sink = new FrameSink(c);
+        FrameSink sink = new FrameSink(this, c);
         if (!c.reader.read(data, 0, data.length, sink) || c.closed) {
             return;
         }
@@ -264,38 +261,13 @@ public final class ReliableLayer implements Messaging {
         } else if (c.partialSince < 0 || sink.frames > 0) {
             c.partialSince = now; // a new partial frame: its own deadline
             if (c.frameTimer == null) {
-                scheduleFrameCheck(c, settings.frameDeadline().toNanos());
+                deadlines.frameCheck(c, settings.frameDeadline().toNanos());
             }
         }
     }
 
-    private final class FrameSink implements FrameReader.Sink {
-        final ConnectionContext c;
-        int frames;
-
-        FrameSink(ConnectionContext c) {
-            this.c = c;
-        }
-
-        @Override
-        public boolean onFrame(byte[] buf, int offset, int length) {
-            frames++;
-            return ReliableLayer.this.onFrame(c, buf, offset, length);
-        }
-
-        @Override
-        public void onTooLarge(long claimed) {
-            abort(c, "message of " + claimed + " bytes exceeds Max-Message-Size " + settings.maxMessageSize(), 0);
-        }
-
-        @Override
-        public void onMalformed() {
-            abort(c, "malformed frame header (token length)", 0);
-        }
-    }
-
     /** One whole message; false when the connection is over. */
-    private boolean onFrame(ConnectionContext c, byte[] buf, int offset, int length) {
+    boolean onFrame(ConnectionContext c, byte[] buf, int offset, int length) {
         DecodeResult r = ReliableFraming.decode(buf, offset, length, c.messageFramed());
         if (r instanceof MessageFormatError e) {
             abort(c, "malformed message: " + e.reason(), 0);
@@ -348,6 +320,10 @@ public final class ReliableLayer implements Messaging {
 
     void pong(ConnectionContext c, Bytes token) {
         ConnectionContext.PendingPing p = c.pings.remove(token);
+        if (p == null && token.isEmpty() && !c.pings.isEmpty()) {
+            // libcoap 4.3 answers without the Ping's token: on an ordered connection, the oldest
+            p = c.pings.remove(c.pings.keySet().iterator().next());
+        }
         if (p != null) {
             p.timer().cancel();
             p.listener().onAcknowledged(Message.empty(MessageType.ACK, 0));
@@ -409,48 +385,14 @@ public final class ReliableLayer implements Messaging {
         events.onAssociationEnded(c);
     }
 
-    private void scheduleFrameCheck(ConnectionContext c, long delay) {
-        c.frameTimer = scheduler.schedule(() -> {
-            c.frameTimer = null;
-            if (c.closed || c.partialSince < 0) {
-                return;
-            }
-            long waited = scheduler.nanoTime() - c.partialSince;
-            long deadline = settings.frameDeadline().toNanos();
-            if (waited >= deadline) {
-                abort(c, "frame not completed within " + settings.frameDeadline().toMillis() + " ms ("
-                        + c.reader.buffered() + " bytes received)", 0);
-            } else {
-                scheduleFrameCheck(c, deadline - waited);
-            }
-        }, delay);
-    }
-
-    private void scheduleIdleCheck(ConnectionContext c, long delay) {
-        c.idleTimer = scheduler.schedule(() -> {
-            if (c.closed) {
-                return;
-            }
-            long idle = scheduler.nanoTime() - c.lastActivity;
-            long limit = settings.idleTimeout().toNanos();
-            boolean busy = !c.inFlight.isEmpty() || c.observing || !c.pings.isEmpty() || c.reader.partial();
-            if (idle >= limit && !busy) {
-                end(c, new CoapTransportException("connection to " + c.peer + " closed after "
-                        + settings.idleTimeout().toSeconds() + " s idle"));
-            } else {
-                scheduleIdleCheck(c, busy ? limit : limit - idle);
-            }
-        }, delay);
-    }
-
-    private void closed(Connection connection, String reason) {
+    void closed(Connection connection, String reason) {
         ConnectionContext c = byConnection.get(connection);
         if (c != null) {
             teardown(c, new CoapTransportException("connection to " + c.peer + " closed: " + reason));
         }
     }
 
-    private void connectFailed(InetSocketAddress destination, CoapException cause) {
+    void connectFailed(InetSocketAddress destination, CoapException cause) {
         ConnectionContext c = byPeer.get(destination);
         if (c != null && c.connection == null) {
             c.queued.clear();
@@ -472,29 +414,5 @@ public final class ReliableLayer implements Messaging {
     /** Closes the transport itself (after {@link #close()} ran on the scheduler). */
     public void closeTransport() {
         transport.close();
-    }
-
-    /** The transport's callbacks, on its I/O threads: each hops to the scheduler. */
-    private final class Events implements ConnectionTransport.Receiver {
-        @Override
-        public void onOpened(Connection connection) {
-            scheduler.execute(() -> opened(connection));
-        }
-
-        @Override
-        public void onData(Connection connection, byte[] data, int offset, int length) {
-            byte[] copy = Arrays.copyOfRange(data, offset, offset + length);
-            scheduler.execute(() -> data(connection, copy));
-        }
-
-        @Override
-        public void onClosed(Connection connection, String reason) {
-            scheduler.execute(() -> closed(connection, reason));
-        }
-
-        @Override
-        public void onConnectFailed(InetSocketAddress destination, CoapException cause) {
-            scheduler.execute(() -> connectFailed(destination, cause));
-        }
     }
 }
