@@ -62,6 +62,12 @@ interface Exchanger extends AutoCloseable {
     /** The same, response bodies limited to {@code maxBodySize} bytes ({@code --max-body}). */
     static Exchanger coap(MessageTracer tracer, java.net.NetworkInterface multicastInterface, SecurityLayer security,
                           int maxBodySize) {
+        return coap(tracer, multicastInterface, security, maxBodySize, null);
+    }
+
+    /** The same, with {@code tls} for {@code coaps+tcp://} and {@code coaps+ws://} (RFC 8323 §9.1). */
+    static Exchanger coap(MessageTracer tracer, java.net.NetworkInterface multicastInterface, SecurityLayer security,
+                          int maxBodySize, dev.tern.coap.tcp.TlsConfig tls) {
         CoapClient.Builder b = CoapClient.builder()
                 .config(EndpointConfig.clientDefaults().toBuilder().maxBodySize(maxBodySize).build());
         if (multicastInterface != null) {
@@ -74,7 +80,7 @@ interface Exchanger extends AutoCloseable {
             b.tracer(tracer);
         }
         CoapClient client = b.build();
-        ReliableClients reliable = new ReliableClients(tracer, maxBodySize);
+        ReliableClients reliable = new ReliableClients(tracer, maxBodySize, tls);
         return new Exchanger() {
             @Override
             public CompletableFuture<Response> send(Request request) {

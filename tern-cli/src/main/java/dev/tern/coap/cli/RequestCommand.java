@@ -142,6 +142,7 @@ public final class RequestCommand implements Callable<Integer> {
                     .build();
         }
         SecurityLayer security = dtls().layer(via, io.err());
+        dev.tern.coap.tcp.TlsConfig tls = dtls().tls(via, io.err());
         java.util.Optional<InetSocketAddress> resolved = via.resolveOrReport(io.err(), quiet);
         if (resolved.isEmpty()) {
             return ExitCodes.ERROR;
@@ -156,7 +157,8 @@ public final class RequestCommand implements Callable<Integer> {
         Duration timeout = maxTime != null ? maxTime : EndpointConfig.defaults().requestTimeout();
         Response response;
         MessageTracer tracer = verbose ? dtls().verbose(new TraceWriter(io.err(), true), security, io.err()) : null;
-        try (Exchanger client = exchangers.open(tracer, security, maxBody)) {
+        try (Exchanger client = tls != null ? Exchanger.coap(tracer, null, null, maxBody, tls)
+                : exchangers.open(tracer, security, maxBody)) {
             CompletableFuture<Response> future = client.send(request);
             response = future.get(timeout.plus(GRACE).toMillis(), TimeUnit.MILLISECONDS);
             if (bar != null) {

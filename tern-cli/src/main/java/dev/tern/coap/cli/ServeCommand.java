@@ -9,6 +9,7 @@ import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.ArgGroup;
@@ -100,6 +101,9 @@ public final class ServeCommand implements Callable<Integer> {
             description = "with --rd: at most N registrations, 5.03 beyond (default: ${DEFAULT-VALUE})")
     int rdMaxRegistrations = 10_000;
 
+    @picocli.CommandLine.Mixin
+    ReliableServerFlags reliable = new ReliableServerFlags();
+
     @ArgGroup(validate = false, heading = DtlsServerFlags.HEADING)
     DtlsServerFlags dtls = new DtlsServerFlags();
 
@@ -136,7 +140,10 @@ public final class ServeCommand implements Callable<Integer> {
         }
         ResourceLimits limits = new ResourceLimits(maxStored, maxStoredBytes, storedLifetime);
         DtlsServerFlags secure = dtls != null ? dtls : new DtlsServerFlags();
-        secure.check();
+        secure.check(reliable.needsTls());
+        reliable.check();
+        dev.tern.coap.tcp.TlsConfig tlsConfig = reliable.needsTls()
+                ? ReliableServerFlags.tlsConfig(secure, KeyHygiene.to(io.err())) : null;
         ProxyFlags proxying = proxyFlags != null ? proxyFlags : new ProxyFlags();
         proxying.check();
         InetAddress bindAddress = null;
@@ -204,6 +211,7 @@ public final class ServeCommand implements Callable<Integer> {
             }
             b.listener(t.buildServer());
         }
+        List<String> reliableSchemes = reliable.addTo(b, bindAddress, tlsConfig);
         try {
             server = b.build().start();
         } catch (CoapException e) {
@@ -253,6 +261,10 @@ public final class ServeCommand implements Callable<Integer> {
         }
         if (tcp) {
             io.err().println("tern: serving coap+tcp://" + Addresses.format(server.localAddress("coap+tcp")) + "/");
+        }
+        for (String scheme : reliableSchemes) {
+            io.err().println("tern: serving " + scheme + "://" + Addresses.format(server.localAddress(scheme))
+                    + (scheme.endsWith("ws") ? "/.well-known/coap" : "/"));
         }
         if (proxy != null) {
             io.err().println("tern: proxying: " + proxying.description());

@@ -10,6 +10,7 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslProvider;
+import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import java.net.InetSocketAddress;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
@@ -39,8 +40,13 @@ final class JdkTls implements TlsSetup {
                 if (client == null) {
                     SslContextBuilder b = SslContextBuilder.forClient().sslProvider(SslProvider.JDK)
                             .protocols("TLSv1.3", "TLSv1.2").applicationProtocolConfig(ALPN)
-                            .endpointIdentificationAlgorithm(config.verifyHostname ? "HTTPS" : null)
-                            .trustManager(config.trusted.toArray(new X509Certificate[0]));
+                            .endpointIdentificationAlgorithm(config.verifyHostname ? "HTTPS" : null);
+                    if (!config.trusted.isEmpty()) {
+                        b.trustManager(config.trusted.toArray(new X509Certificate[0]));
+                    }
+                    if (config.trustAnyServer) {
+                        b.trustManager(InsecureTrustManagerFactory.INSTANCE);
+                    }
                     if (config.key != null) {
                         b.keyManager(config.key, config.chain.toArray(new X509Certificate[0]));
                     }

@@ -29,6 +29,7 @@ public final class TlsConfig {
     final List<X509Certificate> trusted;
     final boolean requireClientCertificate;
     final boolean verifyHostname;
+    final boolean trustAnyServer;
     private final JdkTls setup;
 
     private TlsConfig(Builder b) {
@@ -36,7 +37,8 @@ public final class TlsConfig {
         this.chain = b.chain;
         this.trusted = b.trusted;
         this.requireClientCertificate = b.requireClientCertificate;
-        this.verifyHostname = b.verifyHostname;
+        this.verifyHostname = b.verifyHostname && !b.trustAnyServer;
+        this.trustAnyServer = b.trustAnyServer;
         this.setup = new JdkTls(this);
     }
 
@@ -56,6 +58,7 @@ public final class TlsConfig {
         private List<X509Certificate> trusted = List.of();
         private boolean requireClientCertificate;
         private boolean verifyHostname = true;
+        private boolean trustAnyServer;
 
         private Builder() {
         }
@@ -85,6 +88,15 @@ public final class TlsConfig {
         /** A client: check that the server's certificate names the host connected to; default true. */
         public Builder verifyHostname(boolean verify) {
             this.verifyHostname = verify;
+            return this;
+        }
+
+        /**
+         * A client: accept any server certificate, unchecked (no protection against an active
+         * attacker; for tests and diagnostics, like {@code tern get -n}); default false.
+         */
+        public Builder trustAnyServer() {
+            this.trustAnyServer = true;
             return this;
         }
 
