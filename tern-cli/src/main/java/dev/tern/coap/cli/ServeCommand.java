@@ -296,6 +296,12 @@ public final class ServeCommand implements Callable<Integer> {
         return s == null || stopped.getCount() == 0 ? null : s.localAddress();
     }
 
+    /** The address of the {@code scheme} listener (coap+tcp, coaps+tcp, coap+ws, coaps+ws) once serving, else null. */
+    InetSocketAddress address(String scheme) {
+        CoapServer s = server;
+        return s == null || stopped.getCount() == 0 ? null : s.localAddress(scheme);
+    }
+
     /** The bound address of the coaps server once serving, else null. */
     InetSocketAddress secureAddress() {
         CoapServer s = secureServer;
