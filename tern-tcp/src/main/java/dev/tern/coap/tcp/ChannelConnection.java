@@ -6,10 +6,15 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import java.net.InetSocketAddress;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * One Netty channel as the engine's connection (RFC 8323). Writes from the engine's thread are
- * handed to the channel's event loop, which coalesces their flushes.
+ * One Netty channel as the engine's connection (RFC 8323). Frames the engine sends are queued and
+ * written by one task on the channel's event loop, with one flush for all that queued meanwhile:
+ * not a task and a system call per message.
  */
 final class ChannelConnection implements ConnectionTransport.Connection {
     private final Channel channel;
@@ -17,6 +22,8 @@ final class ChannelConnection implements ConnectionTransport.Connection {
     private final boolean initiated;
     private final boolean messageFramed;
     private final PeerIdentity identity;
+    private final Queue<byte[]> pending = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean drainScheduled = new AtomicBoolean();
 
     ChannelConnection(Channel channel, InetSocketAddress remote, boolean initiated, boolean messageFramed,
                       PeerIdentity identity) {
@@ -49,13 +56,40 @@ final class ChannelConnection implements ConnectionTransport.Connection {
 
     @Override
     public void send(byte[] frame) {
-        channel.writeAndFlush(Unpooled.wrappedBuffer(frame), channel.voidPromise());
+        pending.add(frame);
+        if (drainScheduled.compareAndSet(false, true)) {
+            run(this::drain);
+        }
+    }
+
+    /** On the event loop: writes every queued frame, then flushes once. */
+    private void drain() {
+        drainScheduled.set(false);
+        boolean wrote = false;
+        for (byte[] f; (f = pending.poll()) != null; ) {
+            channel.write(Unpooled.wrappedBuffer(f), channel.voidPromise());
+            wrote = true;
+        }
+        if (wrote) {
+            channel.flush();
+        }
     }
 
     @Override
     public void close() {
-        // after the writes already queued (an Abort's diagnostic reaches the peer first)
-        channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+        // after the frames already sent (an Abort's diagnostic reaches the peer first)
+        run(() -> {
+            drain();
+            channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+        });
+    }
+
+    private void run(Runnable task) {
+        try {
+            channel.eventLoop().execute(task);
+        } catch (RejectedExecutionException e) {
+            pending.clear(); // the transport is closed: so is the channel
+        }
     }
 
     @Override

@@ -15,7 +15,6 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
-import io.netty.handler.flush.FlushConsolidationHandler;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 
@@ -86,7 +85,6 @@ final class NettyConnectionTransport implements ConnectionTransport {
         return new ChannelInitializer<>() {
             @Override
             protected void initChannel(SocketChannel ch) {
-                ch.pipeline().addLast(new FlushConsolidationHandler(64, true));
                 framing.configure(ch.pipeline(), initiated);
                 ch.pipeline().addLast(new ConnectionHandler(receiver, initiated, framing));
             }

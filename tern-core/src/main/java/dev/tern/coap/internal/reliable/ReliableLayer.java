@@ -404,6 +404,7 @@ public final class ReliableLayer implements Messaging {
     public void close() {
         closed = true;
         for (ConnectionContext c : new ArrayList<>(byConnection.values())) {
+            write(c, Signals.release("shutting down")); // §5.5: do not use this connection again
             end(c, new CoapTransportException("endpoint closed"));
         }
         for (ConnectionContext c : new ArrayList<>(byPeer.values())) {

@@ -63,9 +63,9 @@ final class Signals {
         return signal(ABORT, Bytes.EMPTY, options, Bytes.utf8(diagnostic));
     }
 
-    /** 7.04 Release with Hold-Off seconds (§5.5). */
-    static Message release(long holdOffSeconds) {
-        return signal(RELEASE, Bytes.EMPTY, Options.of(Option.ofUint(HOLD_OFF, holdOffSeconds)), Bytes.EMPTY);
+    /** 7.04 Release (§5.5) with a diagnostic, e.g. when the endpoint shuts down. */
+    static Message release(String diagnostic) {
+        return signal(RELEASE, Bytes.EMPTY, Options.EMPTY, Bytes.utf8(diagnostic));
     }
 
     private static Message signal(Code code, Bytes token, Options options, Bytes payload) {

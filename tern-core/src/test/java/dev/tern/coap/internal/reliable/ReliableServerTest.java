@@ -96,7 +96,7 @@ class ReliableServerTest {
         Message first = c.messages().get(0);
         assertThat(first.code()).isEqualTo(CSM);
         assertThat(first.options().get(0).uintValue()).isEqualTo(16_384);
-        assertThat(first.options().has(4)).isTrue(); // Block-Wise-Transfer
+        assertThat(first.options().has(4)).isFalse(); // no Block-Wise-Transfer: BERT is not implemented (§5.3.2)
         c.write(csm());
         c.write(get("hello", 9));
         scheduler.runPending();
@@ -347,5 +347,16 @@ class ReliableServerTest {
         c.write(get("never", 2));
         scheduler.runPending();
         assertThat(c.last().options().has(OptionNumber.MAX_AGE)).isTrue();
+    }
+
+    @Test
+    void shutdownSendsReleaseThenCloses() {
+        // §5.5: a server going away tells its clients not to use the connection again
+        start(ReliableSettings.defaults());
+        RawConnections.Raw c = connectWithCsm();
+        endpoint.close();
+        scheduler.runPending();
+        assertThat(c.last().code()).isEqualTo(Code.valueOf(7, 4));
+        assertThat(c.closedByEngine).isTrue();
     }
 }

@@ -1,0 +1,181 @@
+package dev.tern.coap.bench;
+
+import dev.tern.coap.Bytes;
+import dev.tern.coap.CoapServer;
+import dev.tern.coap.ContentFormat;
+import dev.tern.coap.Response;
+import dev.tern.coap.Router;
+import dev.tern.coap.tcp.TcpTransports;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * A lean coap+tcp load generator (RFC 8323) for comparing servers with one client: N connections,
+ * each sends its CSM and keeps DEPTH GET / requests pipelined for SECONDS; prints responses per
+ * second. {@code serve PORT} runs a Tern server whose {@code GET /} answers 136 bytes, the size of
+ * libcoap's {@code coap-server} index, so both servers answer the same request alike.
+ *
+ * <pre>
+ * java -cp tern-bench/target/tern-bench.jar dev.tern.coap.bench.TcpLoad serve 5700 &amp;
+ * coap-server-notls -A 127.0.0.1 -p 5701 &amp;
+ * java -cp tern-bench/target/tern-bench.jar dev.tern.coap.bench.TcpLoad load 127.0.0.1 5700 100 16 10
+ * java -cp tern-bench/target/tern-bench.jar dev.tern.coap.bench.TcpLoad load 127.0.0.1 5701 100 16 10
+ * java -cp tern-bench/target/tern-bench.jar dev.tern.coap.bench.TcpLoad idle 127.0.0.1 5700 10000
+ * </pre>
+ */
+public final class TcpLoad {
+    private static final byte[] CSM = {0x30, (byte) 0xE1, 0x22, 0x04, (byte) 0x80}; // Max-Message-Size 1152
+
+    private TcpLoad() {
+    }
+
+    /** {@code serve PORT} or {@code load HOST PORT CONNECTIONS DEPTH SECONDS}. */
+    public static void main(String[] args) throws Exception {
+        if (args[0].equals("serve")) {
+            byte[] body = new byte[136];
+            Arrays.fill(body, (byte) 'x');
+            dev.tern.coap.spi.ReliableSettings settings = dev.tern.coap.spi.ReliableSettings.defaults()
+                    .withMaxConnections(20_000, 20_000);
+            CoapServer server = CoapServer.builder().port(0)
+                    .service(Router.builder().get("/", r -> Response.content(Bytes.wrap(body), ContentFormat.TEXT_PLAIN))
+                            .build())
+                    .listener(TcpTransports.builder().port(Integer.parseInt(args[1])).settings(settings).buildServer())
+                    .build().start();
+            System.out.println("serving coap+tcp on " + server.localAddress("coap+tcp"));
+            Thread.currentThread().join();
+            return;
+        }
+        if (args[0].equals("idle")) {
+            idle(new InetSocketAddress(args[1], Integer.parseInt(args[2])), Integer.parseInt(args[3]));
+            return;
+        }
+        InetSocketAddress target = new InetSocketAddress(args[1], Integer.parseInt(args[2]));
+        int connections = Integer.parseInt(args[3]);
+        int depth = Integer.parseInt(args[4]);
+        long seconds = Long.parseLong(args[5]);
+        LongAdder responses = new LongAdder();
+        long warmupEnd = System.nanoTime() + 2_000_000_000L;
+        long end = warmupEnd + seconds * 1_000_000_000L;
+        List<Thread> threads = new ArrayList<>();
+        LongAdder measured = new LongAdder();
+        for (int i = 0; i < connections; i++) {
+            Thread t = new Thread(() -> run(target, depth, end, warmupEnd, responses, measured), "load-" + i);
+            t.setDaemon(true);
+            t.start();
+            threads.add(t);
+        }
+        for (Thread t : threads) {
+            t.join();
+        }
+        System.out.printf("%s: %d connections, depth %d: %.0f req/s (%d responses in %d s after 2 s warm-up)%n",
+                target, connections, depth, measured.sum() / (double) seconds, measured.sum(), seconds);
+    }
+
+    /** {@code idle HOST PORT N}: opens N connections, sends each a CSM, holds them until killed. */
+    private static void idle(InetSocketAddress target, int n) throws Exception {
+        List<java.nio.channels.SocketChannel> open = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            java.nio.channels.SocketChannel c = java.nio.channels.SocketChannel.open(target);
+            c.write(java.nio.ByteBuffer.wrap(CSM));
+            open.add(c);
+        }
+        System.out.println(open.size() + " idle connections open");
+        Thread.currentThread().join();
+    }
+
+    private static void run(InetSocketAddress target, int depth, long end, long warmupEnd, LongAdder all,
+                            LongAdder measured) {
+        try (Socket s = new Socket()) {
+            s.setTcpNoDelay(true);
+            s.connect(target, 10_000);
+            s.setSoTimeout(10_000);
+            OutputStream out = s.getOutputStream();
+            InputStream in = s.getInputStream();
+            out.write(CSM);
+            byte[] batch = new byte[4 * depth];
+            int token = 0;
+            for (int i = 0; i < depth; i++) {
+                token = request(batch, 4 * i, token);
+            }
+            out.write(batch);
+            out.flush();
+            byte[] buf = new byte[65_536];
+            int fill = 0;
+            byte[] more = new byte[4 * depth];
+            while (System.nanoTime() < end) {
+                int n = in.read(buf, fill, buf.length - fill);
+                if (n < 0) {
+                    return;
+                }
+                fill += n;
+                int p = 0;
+                int answered = 0;
+                while (true) {
+                    int len = frameLength(buf, p, fill - p);
+                    if (len < 0 || len > fill - p) {
+                        break;
+                    }
+                    int code = buf[p + headerLength(buf[p]) - 1] & 0xFF;
+                    if (code >> 5 == 2) {
+                        answered++;
+                    }
+                    p += len;
+                }
+                System.arraycopy(buf, p, buf, 0, fill - p);
+                fill -= p;
+                if (answered > 0) {
+                    all.add(answered);
+                    if (System.nanoTime() > warmupEnd) {
+                        measured.add(answered);
+                    }
+                    for (int i = 0; i < answered; i++) {
+                        token = request(more, 4 * i, token);
+                    }
+                    out.write(more, 0, 4 * answered);
+                    out.flush();
+                }
+            }
+        } catch (IOException e) {
+            System.err.println(target + ": " + e);
+        }
+    }
+
+    /** GET / with a 2-byte token: Len 0, TKL 2, Code 0.01. */
+    private static int request(byte[] out, int at, int token) {
+        out[at] = 0x02;
+        out[at + 1] = 0x01;
+        out[at + 2] = (byte) (token >>> 8);
+        out[at + 3] = (byte) token;
+        return (token + 1) & 0xFFFF;
+    }
+
+    private static int headerLength(byte b0) {
+        int len = (b0 & 0xFF) >>> 4;
+        return 2 + (len < 13 ? 0 : len == 13 ? 1 : len == 14 ? 2 : 4);
+    }
+
+    /** The frame length (RFC 8323 §3.2), or -1 while the header is incomplete; TKL 0..8 only. */
+    private static int frameLength(byte[] b, int p, int available) {
+        if (available < 1) {
+            return -1;
+        }
+        int len = (b[p] & 0xFF) >>> 4;
+        int tkl = b[p] & 0x0F;
+        int header = headerLength(b[p]);
+        if (available < header) {
+            return -1;
+        }
+        long body = len < 13 ? len : len == 13 ? (b[p + 1] & 0xFF) + 13
+                : len == 14 ? ((b[p + 1] & 0xFF) << 8 | (b[p + 2] & 0xFF)) + 269
+                : ((long) (b[p + 1] & 0xFF) << 24 | (b[p + 2] & 0xFF) << 16 | (b[p + 3] & 0xFF) << 8 | (b[p + 4] & 0xFF))
+                + 65_805;
+        return (int) (header + tkl + body);
+    }
+}
