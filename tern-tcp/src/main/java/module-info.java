@@ -5,6 +5,9 @@
  */
 module dev.tern.coap.tcp {
     requires transitive dev.tern.coap;
+    requires transitive dev.tern.coap.dtls;
+    requires org.bouncycastle.tls;
+    requires org.bouncycastle.provider;
     requires io.netty.transport;
     requires io.netty.buffer;
     requires io.netty.common;

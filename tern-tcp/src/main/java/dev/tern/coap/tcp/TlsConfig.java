@@ -7,8 +7,9 @@ import java.util.Objects;
 
 /**
  * TLS credentials for {@code coaps+tcp} and {@code coaps+ws} (RFC 8323 §9.1): this side's X.509
- * certificate chain and key, and the certificates it trusts. TLS 1.3 and 1.2 through the JDK's
- * {@code SSLEngine}; the ALPN protocol {@code coap} is offered (§8.2).
+ * certificate chain and key, and the certificates it trusts, for TLS 1.3 and 1.2 through the JDK's
+ * {@code SSLEngine} (the ALPN protocol {@code coap} is offered, §8.2); or pre-shared keys
+ * ({@link Builder#psk}, {@link Builder#pskStore}) for TLS 1.2 through BouncyCastle.
  *
  * <pre>{@code
  * TlsConfig server = TlsConfig.builder().identity(key, chain).build();
@@ -30,7 +31,7 @@ public final class TlsConfig {
     final boolean requireClientCertificate;
     final boolean verifyHostname;
     final boolean trustAnyServer;
-    private final JdkTls setup;
+    private final TlsSetup setup;
 
     private TlsConfig(Builder b) {
         this.key = b.key;
@@ -39,7 +40,11 @@ public final class TlsConfig {
         this.requireClientCertificate = b.requireClientCertificate;
         this.verifyHostname = b.verifyHostname && !b.trustAnyServer;
         this.trustAnyServer = b.trustAnyServer;
-        this.setup = new JdkTls(this);
+        boolean psk = b.pskStore != null || b.pskIdentity != null;
+        if (psk && (b.key != null || !b.trusted.isEmpty() || b.trustAnyServer)) {
+            throw new IllegalStateException("a TlsConfig is either X.509 (identity, trust) or PSK (psk, pskStore)");
+        }
+        this.setup = psk ? new BcPskTls(b.pskStore, b.pskIdentity, b.pskKey) : new JdkTls(this);
     }
 
     /** A new builder: no identity, no trust anchors, hostname verification on. */
@@ -59,6 +64,9 @@ public final class TlsConfig {
         private boolean requireClientCertificate;
         private boolean verifyHostname = true;
         private boolean trustAnyServer;
+        private dev.tern.coap.dtls.PskStore pskStore;
+        private String pskIdentity;
+        private byte[] pskKey;
 
         private Builder() {
         }
@@ -97,6 +105,25 @@ public final class TlsConfig {
          */
         public Builder trustAnyServer() {
             this.trustAnyServer = true;
+            return this;
+        }
+
+        /**
+         * A client: TLS 1.2 with the pre-shared key {@code key} of {@code identity} (RFC 4279; RFC 7252
+         * §9.1.3.1 as RFC 8323 §9.1 keeps it) through BouncyCastle instead of X.509.
+         */
+        public Builder psk(String identity, byte[] key) {
+            if (key.length == 0) {
+                throw new IllegalArgumentException("empty pre-shared key");
+            }
+            this.pskIdentity = Objects.requireNonNull(identity, "identity");
+            this.pskKey = key.clone();
+            return this;
+        }
+
+        /** A server: TLS 1.2 with pre-shared keys looked up in {@code store} (tern-dtls's) instead of X.509. */
+        public Builder pskStore(dev.tern.coap.dtls.PskStore store) {
+            this.pskStore = Objects.requireNonNull(store, "store");
             return this;
         }
 
