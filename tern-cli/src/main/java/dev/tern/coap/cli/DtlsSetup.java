@@ -122,9 +122,16 @@ final class DtlsSetup {
 
     /** The client's TLS configuration (coaps+tcp, coaps+ws) from {@code -c/-j/-C/-n}: X.509 only. */
     static dev.tern.coap.tcp.TlsConfig tlsClient(DtlsClientFlags f, KeyHygiene hygiene) {
-        if (f.pskKey != null || f.rpk || !f.trustedKeys.isEmpty()) {
-            throw new UsageException("coaps+tcp:// and coaps+ws:// take X.509 only (-C FILE, -c/-j, -n);"
-                    + " pre-shared keys and raw public keys over TLS are not supported yet");
+        if (f.rpk || !f.trustedKeys.isEmpty()) {
+            throw new UsageException("coaps+tcp:// and coaps+ws:// take X.509 (-C FILE, -c/-j, -n) or a pre-shared"
+                    + " key (-u/-k); raw public keys over TLS are not supported yet");
+        }
+        if (f.pskIdentity != null && f.pskKey != null) {
+            if (f.cert != null || !f.caCerts.isEmpty() || f.insecure) {
+                throw new UsageException("over TLS, -u/-k (pre-shared key) cannot be combined with -c, -C or -n");
+            }
+            return dev.tern.coap.tcp.TlsConfig.builder()
+                    .psk(f.pskIdentity, PskKeys.option(f.pskKey, "-k", hygiene)).build();
         }
         if (f.caCerts.isEmpty() && !f.insecure) {
             throw new UsageException("coaps+tcp:// and coaps+ws:// need -C FILE (trusted CA certificates) or -n"

@@ -16,7 +16,7 @@ import picocli.CommandLine.Option;
  * flags as {@code --dtls}.
  */
 final class ReliableServerFlags {
-    @Option(names = "--tls", description = "also serve coaps+tcp:// (CoAP over TLS, RFC 8323) with the -c/-j certificate")
+    @Option(names = "--tls", description = "also serve coaps+tcp:// (CoAP over TLS, RFC 8323) with the -c/-j certificate or the -u/-k keys")
     boolean tls;
 
     @Option(names = "--tls-port", paramLabel = "PORT", description = "TCP port for --tls (default: ${DEFAULT-VALUE}; 0 picks one)")
@@ -48,11 +48,23 @@ final class ReliableServerFlags {
         }
     }
 
-    /** The TLS configuration from the DTLS credential flags: X.509 only (RFC 8323 §9.1). */
+    /** The TLS configuration from the DTLS credential flags: X.509, or pre-shared keys (RFC 8323 §9.1). */
     static TlsConfig tlsConfig(DtlsServerFlags f, KeyHygiene hygiene) {
+        java.util.Map<String, byte[]> keys = f.pskKeys(hygiene);
+        if (!keys.isEmpty() && f.cert == null) {
+            // TLS 1.2 PSK through BouncyCastle (RFC 4279)
+            java.util.Map<String, byte[]> store = java.util.Map.copyOf(keys);
+            return TlsConfig.builder().pskStore(identity -> {
+                byte[] k = store.get(identity);
+                return k == null ? null : k.clone();
+            }).build();
+        }
         if (f.cert == null) {
-            throw new UsageException("--tls and --wss need an X.509 certificate: -c FILE [-j FILE]"
-                    + " (pre-shared keys and raw public keys over TLS are not supported yet)");
+            throw new UsageException("--tls and --wss need an X.509 certificate (-c FILE [-j FILE]) or pre-shared"
+                    + " keys (-u/-k, --psk-file); raw public keys over TLS are not supported yet");
+        }
+        if (!keys.isEmpty()) {
+            throw new UsageException("--tls and --wss take either X.509 (-c/-j) or pre-shared keys (-u/-k), not both");
         }
         DtlsSetup.X509 x509 = DtlsSetup.x509(f, hygiene);
         TlsConfig.Builder b = TlsConfig.builder().identity(x509.key(), x509.chain()).trust(x509.trusted());
