@@ -10,6 +10,7 @@ import dev.tern.coap.Router;
 import dev.tern.coap.tcp.TlsConfig;
 import dev.tern.coap.tcp.TlsTransports;
 import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,8 +24,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * CoAP over TLS ({@code coaps+tcp}, RFC 8323 §9.1) with X.509 against libcoap 4.3.1, OpenSSL and
- * GnuTLS builds, both directions, with client certificates: its client against a Tern
+ * CoAP over TLS ({@code coaps+tcp}, RFC 8323 §9.1) with X.509 and with pre-shared keys (TLS 1.2
+ * PSK through BouncyCastle) against libcoap 4.3.1, OpenSSL and GnuTLS builds, both directions: its client against a Tern
  * {@code coaps+tcp} listener (the handler sees the client's certificate), Tern's client against
  * its server (TLS on its port + 1).
  */
@@ -35,7 +36,10 @@ class LibcoapTlsInteropTest {
     @TempDir
     static Path dir;
     private static InteropPki pki;
+    private static final String IDENTITY = "libcoap";
+    private static final String KEY = "interop-secret";
     private static CoapServer server;
+    private static CoapServer pskServer;
 
     @BeforeAll
     static void start() {
@@ -54,12 +58,51 @@ class LibcoapTlsInteropTest {
                 .listener(TlsTransports.builder().config(config).bind(InetAddress.getLoopbackAddress()).port(0)
                         .buildServer())
                 .build().start();
+        TlsConfig psk = TlsConfig.builder().pskStore(id -> IDENTITY.equals(id)
+                ? KEY.getBytes(StandardCharsets.UTF_8) : null).build();
+        pskServer = CoapServer.builder().port(0).bind("127.0.0.1").service(router)
+                .listener(TlsTransports.builder().config(psk).bind(InetAddress.getLoopbackAddress()).port(0)
+                        .buildServer())
+                .build().start();
     }
 
     @AfterAll
     static void stop() {
-        if (server != null) {
-            server.close();
+        for (CoapServer s : new CoapServer[] {server, pskServer}) {
+            if (s != null) {
+                s.close();
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "coap-client-{0}")
+    @ValueSource(strings = {"openssl", "gnutls"})
+    void libcoapClientWithPreSharedKeyToTern(String tls) {
+        String uri = "coaps+tcp://127.0.0.1:" + pskServer.localAddress("coaps+tcp").getPort() + "/whoami";
+        Peers.Result r = Peers.run(PROCESS_TIMEOUT, List.of("coap-client-" + tls, "-B", "5", "-u", IDENTITY,
+                "-k", KEY, uri));
+        assertThat(r.exitCode()).as("%s", r).isZero();
+        assertThat(r.out().strip()).as("%s", r).isEqualTo("PRE_SHARED_KEY " + IDENTITY);
+        Peers.Result wrong = Peers.run(PROCESS_TIMEOUT, List.of("coap-client-" + tls, "-B", "3", "-u", IDENTITY,
+                "-k", "not-the-key", uri));
+        assertThat(wrong.out()).as("%s", wrong).doesNotContain("PRE_SHARED_KEY");
+    }
+
+    @ParameterizedTest(name = "coap-server-{0}")
+    @ValueSource(strings = {"openssl", "gnutls"})
+    void ternClientWithPreSharedKeyToLibcoap(String tls) {
+        int port = Peers.freeUdpPortPair();
+        TlsConfig config = TlsConfig.builder().psk(IDENTITY, KEY.getBytes(StandardCharsets.UTF_8)).build();
+        try (Peers.Daemon libcoap = Peers.Daemon.start(null, List.of("coap-server-" + tls, "-A", "127.0.0.1", "-p",
+                Integer.toString(port), "-k", KEY, "-h", "hint"));
+             CoapClient client = CoapClient.builder()
+                     .transport(TlsTransports.builder().config(config).buildClient()).build()) {
+            String uri = "coaps+tcp://127.0.0.1:" + (port + 1) + "/";
+            Response index = Awaitility.await("coap-server-" + tls + " on " + uri).atMost(Duration.ofSeconds(20))
+                    .pollInterval(Duration.ofMillis(300)).ignoreExceptions()
+                    .failFast("coap-server-" + tls + " exited", () -> !libcoap.isAlive())
+                    .until(() -> client.get(uri, Duration.ofSeconds(3)), Response::isSuccess);
+            assertThat(index.payloadString()).as("%s", libcoap).contains("libcoap");
         }
     }
 
