@@ -8,6 +8,10 @@ import dev.tern.coap.CoapServer;
 import dev.tern.coap.CoapTransportException;
 import dev.tern.coap.Response;
 import dev.tern.coap.Router;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
@@ -35,7 +39,8 @@ class PskTlsLoopbackTest {
             return k == null ? null : k.clone();
         }).build();
         server = CoapServer.builder().port(0).service(router)
-                .listener(TlsTransports.builder().config(config).port(0).buildServer()).build().start();
+                .listener(TlsTransports.builder().config(config).port(0).handshakeTimeout(Duration.ofMillis(500))
+                        .buildServer()).build().start();
         base = "coaps+tcp://127.0.0.1:" + server.localAddress("coaps+tcp").getPort();
     }
 
@@ -65,6 +70,32 @@ class PskTlsLoopbackTest {
         try (CoapClient client = client("dev1", "wrong")) {
             assertThatThrownBy(() -> client.get(base + "/hello", Duration.ofSeconds(10)))
                     .isInstanceOf(CoapTransportException.class);
+        }
+    }
+
+    @Test
+    void silentPeerIsCutOffAfterTheHandshakeTimeout() throws IOException {
+        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), server.localAddress("coaps+tcp").getPort())) {
+            s.setSoTimeout(15_000);
+            long start = System.nanoTime();
+            InputStream in = s.getInputStream();
+            while (in.read() >= 0) {
+                // nothing until a ClientHello; then the close
+            }
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+        }
+    }
+
+    @Test
+    void garbageInsteadOfAClientHelloIsClosed() throws IOException {
+        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), server.localAddress("coaps+tcp").getPort())) {
+            s.setSoTimeout(15_000);
+            s.getOutputStream().write(new byte[] {0x16, 0x03, 0x03, (byte) 0xFF, (byte) 0xFF, 1, 2, 3});
+            s.getOutputStream().write("GET / HTTP/1.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            InputStream in = s.getInputStream();
+            while (in.read() >= 0) {
+                // an alert at most, then the close
+            }
         }
     }
 
