@@ -46,7 +46,7 @@ final class ReliableClients implements AutoCloseable {
         String s = scheme.toLowerCase(Locale.ROOT);
         CoapClient client = clients.get(s);
         if (client == null) {
-            CoapClient.Builder b = CoapClient.builder().transport(transport(s))
+            CoapClient.Builder b = CoapClient.builder().transport(transport(s, tls))
                     .config(EndpointConfig.clientDefaults().toBuilder().maxBodySize(maxBodySize).build());
             if (tracer != null) {
                 b.tracer(tracer);
@@ -57,7 +57,8 @@ final class ReliableClients implements AutoCloseable {
         return client;
     }
 
-    private ConnectionTransport transport(String scheme) {
+    /** A client transport for {@code scheme} (lower case), with {@code tls} for the secure ones. */
+    static ConnectionTransport transport(String scheme, TlsConfig tls) {
         if (scheme.startsWith("coaps") && tls == null) {
             throw new UsageException(scheme + ":// needs TLS credentials: -C FILE (trusted CA certificates) or -n");
         }

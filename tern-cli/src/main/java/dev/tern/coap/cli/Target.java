@@ -44,6 +44,11 @@ final class Target {
         return uri;
     }
 
+    /** The URI's scheme, lower case. */
+    String scheme() {
+        return parsed.scheme();
+    }
+
     /** Whether the URI is {@code coaps+tcp://} or {@code coaps+ws://} (CoAP over TLS, RFC 8323 §9.1). */
     boolean tls() {
         return parsed.scheme().equals("coaps+tcp") || parsed.scheme().equals("coaps+ws");

@@ -33,6 +33,15 @@ class ServeTlsWebSocketTest {
             assertThat(ws.run("get", "coap+ws://127.0.0.1:" + s.port("coap+ws") + "/hello")).as(ws.err()).isZero();
             assertThat(ws.out()).startsWith("Hello World!");
 
+            Captured ping = new Captured(false);
+            assertThat(ping.run("ping", "coap+ws://127.0.0.1:" + s.port("coap+ws"))).as(ping.err()).isZero();
+            assertThat(ping.out()).startsWith("pong from 127.0.0.1:" + s.port("coap+ws"));
+
+            Captured observe = new Captured(false);
+            assertThat(observe.run("observe", "--count", "2", "-d", "20s", "coaps+tcp://localhost:"
+                    + s.port("coaps+tcp") + "/time", "-C", ca.cert().toString())).as(observe.err()).isZero();
+            assertThat(observe.out().lines()).hasSize(2);
+
             Captured tls = new Captured(false);
             assertThat(tls.run("get", "coaps+tcp://localhost:" + s.port("coaps+tcp") + "/whoami", "-C",
                     ca.cert().toString(), "-c", client.cert().toString(), "-j", client.key().toString()))
