@@ -23,7 +23,7 @@ import java.util.concurrent.atomic.LongAdder;
  * libcoap's {@code coap-server} index, so both servers answer the same request alike.
  *
  * <pre>
- * java -cp tern-bench/target/tern-bench.jar dev.tern.coap.bench.TcpLoad serve 5700 &amp;
+ * java -cp tern-bench/target/tern-bench.jar dev.tern.coap.bench.TcpLoad serve 5700 [inline] &amp;
  * coap-server-notls -A 127.0.0.1 -p 5701 &amp;
  * java -cp tern-bench/target/tern-bench.jar dev.tern.coap.bench.TcpLoad load 127.0.0.1 5700 100 16 10
  * java -cp tern-bench/target/tern-bench.jar dev.tern.coap.bench.TcpLoad load 127.0.0.1 5701 100 16 10
@@ -43,7 +43,11 @@ public final class TcpLoad {
             Arrays.fill(body, (byte) 'x');
             dev.tern.coap.spi.ReliableSettings settings = dev.tern.coap.spi.ReliableSettings.defaults()
                     .withMaxConnections(20_000, 20_000);
-            CoapServer server = CoapServer.builder().port(0)
+            CoapServer.Builder builder = CoapServer.builder();
+            if (args.length > 2 && args[2].equals("inline")) {
+                builder.executor(Runnable::run); // handlers on the endpoint's thread: no executor hop
+            }
+            CoapServer server = builder.port(0)
                     .service(Router.builder().get("/", r -> Response.content(Bytes.wrap(body), ContentFormat.TEXT_PLAIN))
                             .build())
                     .listener(TcpTransports.builder().port(Integer.parseInt(args[1])).settings(settings).buildServer())

@@ -71,8 +71,9 @@ class LibcoapTcpInteropTest {
     @Test
     void ternClientAgainstLibcoapServer() {
         int port = Peers.freeUdpPort();
-        try (Peers.Daemon server = Peers.startLibcoapServer(port);
-             CoapClient client = CoapClient.builder().transport(TcpTransports.client()).build()) {
+        Peers.Daemon server = Peers.startLibcoapServer(port);
+        try (server; CoapClient client = CoapClient.builder().transport(TcpTransports.client()).build()) {
+            assertThat(server.isAlive()).isTrue();
             String base = "coap+tcp://127.0.0.1:" + port;
             Response r = client.call(Request.get(base + "/").timeout(Duration.ofSeconds(10)).build());
             assertThat(r.code()).isEqualTo(Code.CONTENT);

@@ -148,7 +148,8 @@ public final class CoapEndpoint implements AutoCloseable {
      * WebSocket). The same stages as {@link #assemble}, with the {@link ReliableLayer} (framing,
      * signaling, the connection as peer context) in place of the message layer; the exchange,
      * observe and block-wise layers are the same. NSTART becomes the transport's in-flight bound
-     * per connection: requests are pipelined.
+     * per connection (requests are pipelined), and the Echo amplification guard is off (the
+     * connection's handshake proves the peer's address).
      *
      * @param transport the connection transport; its settings give the bounds and CSM values
      * @param service the application, or null for a client-only endpoint
@@ -160,7 +161,10 @@ public final class CoapEndpoint implements AutoCloseable {
         if (service != null && proxy != null) {
             service = proxyDispatch(service, proxy);
         }
-        EndpointConfig pipelined = config.toBuilder().nstart(transport.settings().maxInFlight()).build();
+        // NSTART: requests are pipelined up to the in-flight bound; no amplification guard: the TCP
+        // handshake has proved the peer's address (RFC 9175 §2.4 concerns datagrams only)
+        EndpointConfig pipelined = config.toBuilder().nstart(transport.settings().maxInFlight())
+                .amplificationLimit(0).build();
         ReliableLayer layer = new ReliableLayer(transport, scheduler, tracer, pipelined.requestTimeout());
         ClientExchanges client = new ClientExchanges(layer, scheduler, pipelined, random, metrics);
         BlockwiseServer blockwiseServer = service == null ? null

@@ -39,13 +39,17 @@ class ReliableServerTest {
     CoapEndpoint endpoint;
 
     void start(ReliableSettings settings) {
+        start(settings, EndpointConfig.defaults());
+    }
+
+    void start(ReliableSettings settings, EndpointConfig config) {
         transport = new RawConnections(settings);
         Router router = Router.builder()
                 .get("/hello", req -> Response.content("hi"))
                 .route(dev.tern.coap.Method.GET, "/never", req -> new CompletableFuture<>())
                 .get("/obs", observable.handler(req -> Response.content("v")))
                 .build();
-        endpoint = CoapEndpoint.assembleReliable(transport, scheduler, EndpointConfig.defaults(), router,
+        endpoint = CoapEndpoint.assembleReliable(transport, scheduler, config, router,
                 Runnable::run, null, null, new Random(1), EndpointMetrics.NONE);
     }
 
@@ -358,5 +362,17 @@ class ReliableServerTest {
         scheduler.runPending();
         assertThat(c.last().code()).isEqualTo(Code.valueOf(7, 4));
         assertThat(c.closedByEngine).isTrue();
+    }
+
+    @Test
+    void connectionNeedsNoEchoRoundTripForObserve() {
+        // the amplification guard of a UDP config does not apply: the TCP handshake proved the address
+        start(ReliableSettings.defaults(), EndpointConfig.defaults().toBuilder().amplificationLimit(3).build());
+        RawConnections.Raw c = connectWithCsm();
+        c.write(new Message(MessageType.CON, Code.GET, 0, Bytes.of((byte) 5),
+                Options.builder().observe(0).uriPath("obs").build(), Bytes.EMPTY));
+        scheduler.runPending();
+        assertThat(c.last().code()).isEqualTo(Code.CONTENT);
+        assertThat(endpoint.observers()).isEqualTo(1);
     }
 }
