@@ -5,10 +5,15 @@
  */
 module dev.tern.coap.tcp {
     requires transitive dev.tern.coap;
+    requires transitive dev.tern.coap.dtls;
+    requires org.bouncycastle.tls;
+    requires org.bouncycastle.provider;
     requires io.netty.transport;
     requires io.netty.buffer;
     requires io.netty.common;
     requires io.netty.handler;
+    requires io.netty.codec;
+    requires io.netty.codec.http;
     requires org.slf4j;
 
     exports dev.tern.coap.tcp;

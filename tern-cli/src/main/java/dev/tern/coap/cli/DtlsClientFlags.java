@@ -97,7 +97,7 @@ abstract class DtlsClientFlags {
      */
     SecurityLayer layer(Target target, PrintStream err) {
         if (!target.secure()) {
-            if (!given().isEmpty()) {
+            if (!given().isEmpty() && !target.tls()) {
                 throw new UsageException(String.join(", ", given()) + ": DTLS options need a coaps:// URI, not "
                         + target.uri());
             }
@@ -105,6 +105,14 @@ abstract class DtlsClientFlags {
         }
         check();
         return DtlsSetup.client(this, KeyHygiene.to(err));
+    }
+
+    /**
+     * The TLS configuration for a {@code coaps+tcp://} or {@code coaps+ws://} {@code target}
+     * (X.509: {@code -C}, {@code -c/-j}, {@code -n}), else null.
+     */
+    dev.tern.coap.tcp.TlsConfig tls(Target target, PrintStream err) {
+        return target.tls() ? DtlsSetup.tlsClient(this, KeyHygiene.to(err)) : null;
     }
 
     private void check() {

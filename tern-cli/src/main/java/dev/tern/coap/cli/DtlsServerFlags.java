@@ -80,7 +80,12 @@ final class DtlsServerFlags {
 
     /** Throws {@link UsageException} unless the flags make a usable server (or no DTLS at all). */
     void check() {
-        if (!enabled) {
+        check(false);
+    }
+
+    /** The same; {@code forTls}: the credentials also serve TLS listeners ({@code --tls}, {@code --wss}). */
+    void check(boolean forTls) {
+        if (!enabled && !forTls) {
             if (anyCredentialFlag()) {
                 throw new UsageException("DTLS options need --dtls");
             }

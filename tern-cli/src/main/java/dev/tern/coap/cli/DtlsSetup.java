@@ -123,6 +123,51 @@ final class DtlsSetup {
         return new Server(layer, String.join("; ", said));
     }
 
+    /** The X.509 credentials of {@code -c/-j/-C}, for TLS (coaps+tcp, coaps+ws). */
+    record X509(java.security.PrivateKey key, List<X509Certificate> chain, List<X509Certificate> trusted) {
+    }
+
+    /** The {@code -c/-j} certificate and key and the {@code -C} anchors; {@code f.cert} must be set. */
+    static X509 x509(DtlsServerFlags f, KeyHygiene hygiene) {
+        List<X509Certificate> chain = certificates(f.cert, "--cert");
+        KeyPair pair = keyPair(f.key != null ? f.key : f.cert, f.key != null ? "-j" : "-j (or a key in --cert)",
+                hygiene);
+        List<X509Certificate> trusted = new ArrayList<>();
+        f.caCerts.forEach(file -> trusted.addAll(certificates(file, "-C")));
+        return new X509(pair.getPrivate(), chain, trusted);
+    }
+
+    /** The client's TLS configuration (coaps+tcp, coaps+ws) from {@code -c/-j/-C/-n}: X.509 only. */
+    static dev.tern.coap.tcp.TlsConfig tlsClient(DtlsClientFlags f, KeyHygiene hygiene) {
+        if (f.rpk || !f.trustedKeys.isEmpty()) {
+            throw new UsageException("coaps+tcp:// and coaps+ws:// take X.509 (-C FILE, -c/-j, -n) or a pre-shared"
+                    + " key (-u/-k); raw public keys over TLS are not supported yet");
+        }
+        if (f.pskIdentity != null && f.pskKey != null) {
+            if (f.cert != null || !f.caCerts.isEmpty() || f.insecure) {
+                throw new UsageException("over TLS, -u/-k (pre-shared key) cannot be combined with -c, -C or -n");
+            }
+            return dev.tern.coap.tcp.TlsConfig.builder()
+                    .psk(f.pskIdentity, PskKeys.option(f.pskKey, "-k", hygiene)).build();
+        }
+        if (f.caCerts.isEmpty() && !f.insecure) {
+            throw new UsageException("coaps+tcp:// and coaps+ws:// need -C FILE (trusted CA certificates) or -n"
+                    + " (trust any server)");
+        }
+        dev.tern.coap.tcp.TlsConfig.Builder b = dev.tern.coap.tcp.TlsConfig.builder();
+        List<X509Certificate> trusted = new ArrayList<>();
+        f.caCerts.forEach(file -> trusted.addAll(certificates(file, "-C")));
+        b.trust(trusted);
+        if (f.insecure) {
+            b.trustAnyServer();
+        }
+        if (f.cert != null) {
+            KeyPair pair = keyPair(f.key != null ? f.key : f.cert, "-j", hygiene);
+            b.identity(pair.getPrivate(), certificates(f.cert, "--cert"));
+        }
+        return b.build();
+    }
+
     /** A server layer and its description for the start-up line. */
     record Server(SecurityLayer layer, String description) {
     }

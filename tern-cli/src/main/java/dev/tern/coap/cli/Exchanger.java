@@ -72,12 +72,25 @@ interface Exchanger extends AutoCloseable {
     /** The same, response bodies limited to {@code maxBodySize} bytes ({@code --max-body}). */
     static Exchanger coap(MessageTracer tracer, java.net.NetworkInterface multicastInterface, SecurityLayer security,
                           int maxBodySize) {
-        return coap(tracer, multicastInterface, security, maxBodySize, null);
+        return coap(tracer, multicastInterface, security, maxBodySize, null, null);
     }
 
     /** The same, requests protected end to end by {@code objectSecurity} (OSCORE, RFC 8613) unless it is null. */
     static Exchanger coap(MessageTracer tracer, java.net.NetworkInterface multicastInterface, SecurityLayer security,
                           int maxBodySize, dev.tern.coap.spi.ObjectSecurity objectSecurity) {
+        return coap(tracer, multicastInterface, security, maxBodySize, objectSecurity, null);
+    }
+
+    /** The same, with {@code tls} for {@code coaps+tcp://} and {@code coaps+ws://} (RFC 8323 §9.1). */
+    static Exchanger coap(MessageTracer tracer, java.net.NetworkInterface multicastInterface, SecurityLayer security,
+                          int maxBodySize, dev.tern.coap.tcp.TlsConfig tls) {
+        return coap(tracer, multicastInterface, security, maxBodySize, null, tls);
+    }
+
+    /** The same with both: OSCORE (null: none) and TLS for the reliable schemes (null: none). */
+    static Exchanger coap(MessageTracer tracer, java.net.NetworkInterface multicastInterface, SecurityLayer security,
+                          int maxBodySize, dev.tern.coap.spi.ObjectSecurity objectSecurity,
+                          dev.tern.coap.tcp.TlsConfig tls) {
         CoapClient.Builder b = CoapClient.builder()
                 .config(EndpointConfig.clientDefaults().toBuilder().maxBodySize(maxBodySize).build());
         if (multicastInterface != null) {
@@ -93,7 +106,7 @@ interface Exchanger extends AutoCloseable {
             b.objectSecurity(objectSecurity);
         }
         CoapClient client = b.build();
-        ReliableClients reliable = new ReliableClients(tracer, maxBodySize);
+        ReliableClients reliable = new ReliableClients(tracer, maxBodySize, tls);
         return new Exchanger() {
             @Override
             public CompletableFuture<Response> send(Request request) {

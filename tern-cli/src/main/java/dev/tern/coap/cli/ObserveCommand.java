@@ -111,6 +111,10 @@ public final class ObserveCommand implements java.util.concurrent.Callable<Integ
         if (oscore != null) {
             cb.objectSecurity(OscoreSetup.client(oscore, io.err(), verbose));
         }
+        if (ReliableClients.handles(target.scheme())) {
+            // RFC 8323 §7: observe over a connection (coap+tcp, coaps+tcp, coap+ws, coaps+ws)
+            cb.transport(ReliableClients.transport(target.scheme(), flags.tls(target, io.err())));
+        }
         if (verbose) {
             cb.tracer(flags.verbose(new TraceWriter(io.err(), true), security, io.err()));
         }

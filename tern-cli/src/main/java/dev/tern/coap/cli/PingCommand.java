@@ -23,7 +23,7 @@ public final class PingCommand implements Callable<Integer> {
     private final Io io;
     private final Exchanger.Factory exchangers;
 
-    @Parameters(index = "0", paramLabel = "URI", description = "coap://host[:port], coaps://host[:port] or coap+tcp://host[:port] (7.02 Ping, 7.03 Pong); the path is ignored")
+    @Parameters(index = "0", paramLabel = "URI", description = "coap://host[:port], coaps://host[:port], or coap+tcp, coaps+tcp, coap+ws, coaps+ws (7.02 Ping, 7.03 Pong); the path is ignored")
     String uri;
 
     @Option(names = {"-B", "--max-time"}, paramLabel = "SECONDS", converter = SecondsConverter.class,
@@ -54,6 +54,7 @@ public final class PingCommand implements Callable<Integer> {
         Target target = Target.parse(uri);
         DtlsClientFlags flags = dtls != null ? dtls : new DtlsClientFlags.Standard();
         SecurityLayer security = flags.layer(target, io.err());
+        dev.tern.coap.tcp.TlsConfig tls = flags.tls(target, io.err());
         java.util.Optional<InetSocketAddress> resolved = target.resolveOrReport(io.err(), quiet);
         if (resolved.isEmpty()) {
             return ExitCodes.ERROR;
@@ -61,7 +62,9 @@ public final class PingCommand implements Callable<Integer> {
         InetSocketAddress address = resolved.get();
         Duration timeout = maxTime != null ? maxTime : EndpointConfig.defaults().requestTimeout();
         MessageTracer tracer = verbose ? flags.verbose(new TraceWriter(io.err(), true), security, io.err()) : null;
-        try (Exchanger client = exchangers.open(tracer, security)) {
+        try (Exchanger client = tls != null
+                ? Exchanger.coap(tracer, null, null, EndpointConfig.CLIENT_MAX_BODY_SIZE, tls)
+                : exchangers.open(tracer, security)) {
             Duration rtt = client.ping(target.uri()).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             if (!quiet) {
                 io.out().println("pong from " + Addresses.format(address) + " in " + Addresses.millis(rtt));

@@ -149,6 +149,7 @@ public final class RequestCommand implements Callable<Integer> {
         SecurityLayer security = dtls().layer(via, io.err());
         dev.tern.coap.spi.ObjectSecurity objectSecurity = oscore == null ? null
                 : OscoreSetup.client(oscore, io.err(), verbose);
+        dev.tern.coap.tcp.TlsConfig tls = dtls().tls(via, io.err());
         java.util.Optional<InetSocketAddress> resolved = via.resolveOrReport(io.err(), quiet);
         if (resolved.isEmpty()) {
             return ExitCodes.ERROR;
@@ -163,7 +164,8 @@ public final class RequestCommand implements Callable<Integer> {
         Duration timeout = maxTime != null ? maxTime : EndpointConfig.defaults().requestTimeout();
         Response response;
         MessageTracer tracer = verbose ? dtls().verbose(new TraceWriter(io.err(), true), security, io.err()) : null;
-        try (Exchanger client = exchangers.open(tracer, security, maxBody, objectSecurity)) {
+        try (Exchanger client = tls != null ? Exchanger.coap(tracer, null, null, maxBody, objectSecurity, tls)
+                : exchangers.open(tracer, security, maxBody, objectSecurity)) {
             CompletableFuture<Response> future = client.send(request);
             response = future.get(timeout.plus(GRACE).toMillis(), TimeUnit.MILLISECONDS);
             if (bar != null) {

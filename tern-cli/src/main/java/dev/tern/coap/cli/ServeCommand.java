@@ -9,6 +9,7 @@ import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.ArgGroup;
@@ -122,6 +123,9 @@ public final class ServeCommand implements Callable<Integer> {
                 "@FILE or env:VAR (or text, 0x<hex>, hex:<hex>); a wrong key moves the old file aside"})
     String stateKey;
 
+    @picocli.CommandLine.Mixin
+    ReliableServerFlags reliable = new ReliableServerFlags();
+
     @ArgGroup(validate = false, heading = DtlsServerFlags.HEADING)
     DtlsServerFlags dtls = new DtlsServerFlags();
 
@@ -164,7 +168,10 @@ public final class ServeCommand implements Callable<Integer> {
         }
         ResourceLimits limits = new ResourceLimits(maxStored, maxStoredBytes, storedLifetime);
         DtlsServerFlags secure = dtls != null ? dtls : new DtlsServerFlags();
-        secure.check();
+        secure.check(reliable.needsTls());
+        reliable.check();
+        dev.tern.coap.tcp.TlsConfig tlsConfig = reliable.needsTls()
+                ? ReliableServerFlags.tlsConfig(secure, KeyHygiene.to(io.err())) : null;
         ClusterFlags clustering = clusterFlags != null ? clusterFlags : new ClusterFlags();
         clustering.check(secure.enabled);
         ProxyFlags proxying = proxyFlags != null ? proxyFlags : new ProxyFlags();
@@ -276,6 +283,7 @@ public final class ServeCommand implements Callable<Integer> {
             }
             b.listener(t.buildServer());
         }
+        List<String> reliableSchemes = reliable.addTo(b, bindAddress, tlsConfig);
         try {
             server = b.build().start();
         } catch (CoapException e) {
@@ -341,6 +349,10 @@ public final class ServeCommand implements Callable<Integer> {
         if (tcp) {
             io.err().println("tern: serving coap+tcp://" + Addresses.format(server.localAddress("coap+tcp")) + "/");
         }
+        for (String scheme : reliableSchemes) {
+            io.err().println("tern: serving " + scheme + "://" + Addresses.format(server.localAddress(scheme))
+                    + (scheme.endsWith("ws") ? "/.well-known/coap" : "/"));
+        }
         if (proxy != null) {
             io.err().println("tern: proxying: " + proxying.description());
         }
@@ -378,6 +390,12 @@ public final class ServeCommand implements Callable<Integer> {
     InetSocketAddress address() {
         CoapServer s = server;
         return s == null || stopped.getCount() == 0 ? null : s.localAddress();
+    }
+
+    /** The address of the {@code scheme} listener (coap+tcp, coaps+tcp, coap+ws, coaps+ws) once serving, else null. */
+    InetSocketAddress address(String scheme) {
+        CoapServer s = server;
+        return s == null || stopped.getCount() == 0 ? null : s.localAddress(scheme);
     }
 
     /** The bound address of the coaps server once serving, else null. */

@@ -32,9 +32,9 @@ final class Target {
             throw new UsageException("invalid URI '" + argument + "': no host");
         }
         String scheme = parsed.scheme();
-        if (!scheme.equals("coap") && !scheme.equals("coaps") && !scheme.equals("coap+tcp")) {
+        if (!scheme.equals("coap") && !scheme.equals("coaps") && !ReliableClients.handles(scheme)) {
             throw new UsageException("unsupported scheme '" + scheme + "' in '" + argument
-                    + "' (use coap://, coaps:// or coap+tcp://)");
+                    + "' (use coap://, coaps://, coap+tcp://, coaps+tcp://, coap+ws:// or coaps+ws://)");
         }
         return new Target(uri, parsed);
     }
@@ -42,6 +42,16 @@ final class Target {
     /** The URI, with the scheme added when it was missing. */
     String uri() {
         return uri;
+    }
+
+    /** The URI's scheme, lower case. */
+    String scheme() {
+        return parsed.scheme();
+    }
+
+    /** Whether the URI is {@code coaps+tcp://} or {@code coaps+ws://} (CoAP over TLS, RFC 8323 §9.1). */
+    boolean tls() {
+        return parsed.scheme().equals("coaps+tcp") || parsed.scheme().equals("coaps+ws");
     }
 
     /** Whether the URI is {@code coaps://} (CoAP over DTLS, RFC 7252 §9). */

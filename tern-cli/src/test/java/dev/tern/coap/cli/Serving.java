@@ -37,6 +37,11 @@ final class Serving implements AutoCloseable {
         return serve.address().getPort();
     }
 
+    /** The port of the {@code scheme} listener ({@code --tls}, {@code --ws}, {@code --wss}). */
+    int port(String scheme) {
+        return serve.address(scheme).getPort();
+    }
+
     /** The coaps port. */
     int securePort() {
         return serve.secureAddress().getPort();

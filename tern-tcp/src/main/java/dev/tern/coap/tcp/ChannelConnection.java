@@ -1,5 +1,6 @@
 package dev.tern.coap.tcp;
 
+import dev.tern.coap.PeerIdentity;
 import dev.tern.coap.spi.ConnectionTransport;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -20,10 +21,13 @@ final class ChannelConnection implements ConnectionTransport.Connection {
     private final InetSocketAddress remote;
     private final boolean initiated;
     private final boolean messageFramed;
+    private final PeerIdentity identity;
     private final Queue<byte[]> pending = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
 
-    ChannelConnection(Channel channel, InetSocketAddress remote, boolean initiated, boolean messageFramed) {
+    ChannelConnection(Channel channel, InetSocketAddress remote, boolean initiated, boolean messageFramed,
+                      PeerIdentity identity) {
+        this.identity = identity;
         this.channel = channel;
         this.remote = remote;
         this.initiated = initiated;
@@ -43,6 +47,11 @@ final class ChannelConnection implements ConnectionTransport.Connection {
     @Override
     public boolean messageFramed() {
         return messageFramed;
+    }
+
+    @Override
+    public PeerIdentity peerIdentity() {
+        return identity;
     }
 
     @Override

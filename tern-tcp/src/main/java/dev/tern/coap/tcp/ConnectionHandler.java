@@ -1,12 +1,16 @@
 package dev.tern.coap.tcp;
 
+import dev.tern.coap.CoapTransportException;
 import dev.tern.coap.spi.ConnectionTransport;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.DecoderException;
 import io.netty.util.AttributeKey;
+import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The last handler of every pipeline: turns channel events into {@link ConnectionTransport.Receiver}
@@ -23,23 +27,33 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
 
     private final ConnectionTransport.Receiver receiver;
     private final boolean initiated;
+    private final Framing framing;
     private final boolean messageFramed;
     private final boolean openOnActive;
     private ChannelConnection connection;
     private String closeReason = "closed by the peer";
+    private ScheduledFuture<?> handshakeDeadline;
 
-    ConnectionHandler(ConnectionTransport.Receiver receiver, boolean initiated, boolean messageFramed,
-                      boolean openOnActive) {
+    ConnectionHandler(ConnectionTransport.Receiver receiver, boolean initiated, Framing framing) {
         this.receiver = receiver;
         this.initiated = initiated;
-        this.messageFramed = messageFramed;
-        this.openOnActive = openOnActive;
+        this.framing = framing;
+        this.messageFramed = framing.messageFramed();
+        this.openOnActive = framing.openOnActive();
     }
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) throws Exception {
         if (openOnActive) {
             open(ctx);
+        } else if (framing.handshakeTimeoutMillis() > 0) {
+            // the whole handshake, from the first byte (or none) on: a silent or trickling peer is cut off
+            handshakeDeadline = ctx.executor().schedule(() -> {
+                if (connection == null) {
+                    closeReason = "handshake not completed within " + framing.handshakeTimeoutMillis() + " ms";
+                    ctx.close();
+                }
+            }, framing.handshakeTimeoutMillis(), TimeUnit.MILLISECONDS);
         }
         super.channelActive(ctx);
     }
@@ -47,6 +61,9 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
         if (evt == READY && connection == null) {
+            if (handshakeDeadline != null) {
+                handshakeDeadline.cancel(false);
+            }
             open(ctx);
             return;
         }
@@ -56,7 +73,8 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     private void open(ChannelHandlerContext ctx) {
         InetSocketAddress destination = ctx.channel().attr(DESTINATION).get();
         InetSocketAddress remote = destination != null ? destination : (InetSocketAddress) ctx.channel().remoteAddress();
-        connection = new ChannelConnection(ctx.channel(), remote, initiated, messageFramed);
+        connection = new ChannelConnection(ctx.channel(), remote, initiated, messageFramed,
+                framing.peerIdentity(ctx.channel()));
         receiver.onOpened(connection);
     }
 
@@ -84,13 +102,19 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
         if (connection != null) {
             receiver.onClosed(connection, closeReason);
+        } else if (initiated) {
+            // a handshake (TLS, WebSocket upgrade) failed or timed out before the connection opened
+            InetSocketAddress destination = ctx.channel().attr(DESTINATION).get();
+            receiver.onConnectFailed(destination, new CoapTransportException("cannot connect to " + destination
+                    + " (" + framing.scheme() + "): " + closeReason));
         }
         super.channelInactive(ctx);
     }
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        closeReason = cause instanceof IOException ? "reset: " + cause.getMessage() : "failed: " + cause;
+        Throwable root = cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
+        closeReason = root instanceof IOException ? "reset: " + root.getMessage() : "failed: " + root;
         ctx.close();
     }
 }

@@ -1,5 +1,7 @@
 package dev.tern.coap.tcp;
 
+import dev.tern.coap.PeerIdentity;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelPipeline;
 
 /**
@@ -19,6 +21,19 @@ interface Framing {
 
     /** Whether the connection opens when the channel is active, or on {@link ConnectionHandler#READY}. */
     boolean openOnActive();
+
+    /**
+     * How long the pipeline's own handshake (TLS, WebSocket upgrade) may take from the moment the
+     * channel is active until {@link ConnectionHandler#READY}, in milliseconds; 0 for none.
+     */
+    default long handshakeTimeoutMillis() {
+        return 0;
+    }
+
+    /** Who the peer authenticated as on {@code channel} (TLS, RFC 8323 §9.1), or null. */
+    default PeerIdentity peerIdentity(Channel channel) {
+        return null;
+    }
 
     /** Plain TCP (coap+tcp, RFC 8323 §8.1). */
     Framing TCP = new Framing() {

@@ -33,12 +33,14 @@ final class NettyConnectionTransport implements ConnectionTransport {
     private Channel listener;
     private Bootstrap client;
     private volatile Receiver receiver;
+    private final AcceptLimiter acceptLimiter;
 
     NettyConnectionTransport(Framing framing, ReliableSettings settings, InetSocketAddress bind, int ioThreads) {
         this.framing = framing;
         this.settings = settings;
         this.bind = bind;
         this.ioThreads = ioThreads;
+        this.acceptLimiter = new AcceptLimiter(settings.maxConnections(), settings.maxConnectionsPerAddress());
     }
 
     @Override
@@ -86,8 +88,10 @@ final class NettyConnectionTransport implements ConnectionTransport {
             @Override
             protected void initChannel(SocketChannel ch) {
                 framing.configure(ch.pipeline(), initiated);
-                ch.pipeline().addLast(new ConnectionHandler(receiver, initiated, framing.messageFramed(),
-                        framing.openOnActive()));
+                ch.pipeline().addLast(new ConnectionHandler(receiver, initiated, framing));
+                if (!initiated) {
+                    ch.pipeline().addFirst(acceptLimiter); // before TLS: counted from accept on
+                }
             }
         };
     }

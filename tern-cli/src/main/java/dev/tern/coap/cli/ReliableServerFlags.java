@@ -1,0 +1,105 @@
+package dev.tern.coap.cli;
+
+import dev.tern.coap.CoapServer;
+import dev.tern.coap.tcp.TlsConfig;
+import dev.tern.coap.tcp.TlsTransports;
+import dev.tern.coap.tcp.WebSocketTransports;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine.Option;
+
+/**
+ * The flags of {@code tern serve} for CoAP over TLS and WebSockets (RFC 8323): {@code --tls}
+ * ({@code coaps+tcp}), {@code --ws} ({@code coap+ws}), {@code --wss} ({@code coaps+ws}), each
+ * with its port. TLS takes its X.509 credentials from the same {@code -c/-j/-C/--client-auth}
+ * flags as {@code --dtls}.
+ */
+final class ReliableServerFlags {
+    @Option(names = "--tls", description = "also serve coaps+tcp:// (CoAP over TLS, RFC 8323) with the -c/-j certificate or the -u/-k keys")
+    boolean tls;
+
+    @Option(names = "--tls-port", paramLabel = "PORT", description = "TCP port for --tls (default: ${DEFAULT-VALUE}; 0 picks one)")
+    int tlsPort = TlsTransports.DEFAULT_PORT;
+
+    @Option(names = "--ws", description = "also serve coap+ws:// (CoAP over WebSockets on /.well-known/coap, RFC 8323)")
+    boolean ws;
+
+    @Option(names = "--ws-port", paramLabel = "PORT", description = "TCP port for --ws (default: ${DEFAULT-VALUE}; 0 picks one)")
+    int wsPort = 8080;
+
+    @Option(names = "--wss", description = "also serve coaps+ws:// (WebSockets over TLS) with the -c/-j certificate")
+    boolean wss;
+
+    @Option(names = "--wss-port", paramLabel = "PORT", description = "TCP port for --wss (default: ${DEFAULT-VALUE}; 0 picks one)")
+    int wssPort = 8443;
+
+    /** Whether a listener needs TLS credentials. */
+    boolean needsTls() {
+        return tls || wss;
+    }
+
+    /** Throws {@link UsageException} for ports out of range. */
+    void check() {
+        for (int p : new int[] {tlsPort, wsPort, wssPort}) {
+            if (p < 0 || p > 65535) {
+                throw new UsageException("--tls-port, --ws-port and --wss-port must be 0..65535: " + p);
+            }
+        }
+    }
+
+    /** The TLS configuration from the DTLS credential flags: X.509, or pre-shared keys (RFC 8323 §9.1). */
+    static TlsConfig tlsConfig(DtlsServerFlags f, KeyHygiene hygiene) {
+        java.util.Map<String, byte[]> keys = f.pskKeys(hygiene);
+        if (!keys.isEmpty() && f.cert == null) {
+            // TLS 1.2 PSK through BouncyCastle (RFC 4279)
+            java.util.Map<String, byte[]> store = java.util.Map.copyOf(keys);
+            return TlsConfig.builder().pskStore(identity -> {
+                byte[] k = store.get(identity);
+                return k == null ? null : k.clone();
+            }).build();
+        }
+        if (f.cert == null) {
+            throw new UsageException("--tls and --wss need an X.509 certificate (-c FILE [-j FILE]) or pre-shared"
+                    + " keys (-u/-k, --psk-file); raw public keys over TLS are not supported yet");
+        }
+        if (!keys.isEmpty()) {
+            throw new UsageException("--tls and --wss take either X.509 (-c/-j) or pre-shared keys (-u/-k), not both");
+        }
+        DtlsSetup.X509 x509 = DtlsSetup.x509(f, hygiene);
+        TlsConfig.Builder b = TlsConfig.builder().identity(x509.key(), x509.chain()).trust(x509.trusted());
+        b.requireClientCertificate(f.clientAuth == DtlsServerFlags.ClientAuthArgument.needed
+                || f.clientAuth == null && !x509.trusted().isEmpty());
+        return b.build();
+    }
+
+    /** Adds the listeners asked for to {@code server}; returns their schemes. */
+    List<String> addTo(CoapServer.Builder server, InetAddress bind, TlsConfig config) {
+        List<String> schemes = new ArrayList<>();
+        if (tls) {
+            TlsTransports.Builder t = TlsTransports.builder().config(config).port(tlsPort);
+            if (bind != null) {
+                t.bind(bind);
+            }
+            server.listener(t.buildServer());
+            schemes.add("coaps+tcp");
+        }
+        if (ws) {
+            WebSocketTransports.Builder w = WebSocketTransports.builder().port(wsPort);
+            if (bind != null) {
+                w.bind(bind);
+            }
+            server.listener(w.buildServer());
+            schemes.add("coap+ws");
+        }
+        if (wss) {
+            WebSocketTransports.Builder w = WebSocketTransports.builder().tls(config).port(wssPort);
+            if (bind != null) {
+                w.bind(bind);
+            }
+            server.listener(w.buildServer());
+            schemes.add("coaps+ws");
+        }
+        return schemes;
+    }
+}

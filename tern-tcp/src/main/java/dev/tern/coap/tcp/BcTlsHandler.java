@@ -1,0 +1,139 @@
+package dev.tern.coap.tcp;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPromise;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
+import java.io.IOException;
+import org.bouncycastle.tls.TlsProtocol;
+
+/**
+ * BouncyCastle's TLS in non-blocking mode as a Netty handler (RFC 8323 §9.1): ciphertext from the
+ * network is offered to the {@link TlsProtocol}, plaintext it releases goes up, plaintext written
+ * down is encrypted, and whatever the protocol wants to send (handshake, records, alerts) is
+ * flushed to the network. The handshake's end fires {@link SslHandshakeCompletionEvent#SUCCESS}.
+ * BouncyCastle's protocol bounds a record to 2^14 bytes plus expansion before buffering it.
+ */
+final class BcTlsHandler extends ChannelDuplexHandler {
+    /** Starts the protocol's side: {@code accept(server)} or {@code connect(client)}. */
+    interface Starter {
+        void start() throws IOException;
+    }
+
+    private final TlsProtocol protocol;
+    private final Starter starter;
+    private ChannelHandlerContext ctx;
+    private boolean completed;
+
+    BcTlsHandler(TlsProtocol protocol, Starter starter) {
+        this.protocol = protocol;
+        this.starter = starter;
+    }
+
+    /** Called by the TLS peer's {@code notifyHandshakeComplete}, on the event loop. */
+    void handshakeComplete() {
+        completed = true;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext context) {
+        this.ctx = context;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext context) throws Exception {
+        try {
+            starter.start();
+            flushOutput(context);
+        } catch (IOException e) {
+            fail(context, e);
+            return;
+        }
+        super.channelActive(context);
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext context, Object msg) {
+        ByteBuf in = (ByteBuf) msg;
+        try {
+            byte[] bytes = new byte[in.readableBytes()];
+            in.readBytes(bytes);
+            boolean before = completed;
+            protocol.offerInput(bytes);
+            flushOutput(context);
+            if (!before && completed) {
+                context.fireUserEventTriggered(SslHandshakeCompletionEvent.SUCCESS);
+            }
+            int available = protocol.getAvailableInputBytes();
+            if (available > 0) {
+                byte[] plain = new byte[available];
+                protocol.readInput(plain, 0, available);
+                context.fireChannelRead(Unpooled.wrappedBuffer(plain));
+            }
+            if (protocol.isClosed()) {
+                context.close();
+            }
+        } catch (IOException e) {
+            fail(context, e);
+        } finally {
+            in.release();
+        }
+    }
+
+    @Override
+    public void write(ChannelHandlerContext context, Object msg, ChannelPromise promise) throws Exception {
+        ByteBuf buf = (ByteBuf) msg;
+        try {
+            if (buf.isReadable()) {
+                byte[] plain = new byte[buf.readableBytes()];
+                buf.readBytes(plain);
+                protocol.writeApplicationData(plain, 0, plain.length);
+            }
+            writeOutput(context, promise);
+        } catch (IOException e) {
+            promise.tryFailure(e);
+            fail(context, e);
+        } finally {
+            buf.release();
+        }
+    }
+
+    @Override
+    public void close(ChannelHandlerContext context, ChannelPromise promise) throws Exception {
+        if (!protocol.isClosed()) {
+            try {
+                protocol.close(); // close_notify
+                flushOutput(context);
+            } catch (IOException ignored) {
+                // closing anyway
+            }
+        }
+        super.close(context, promise);
+    }
+
+    private void writeOutput(ChannelHandlerContext context, ChannelPromise promise) {
+        int n = protocol.getAvailableOutputBytes();
+        if (n == 0) {
+            promise.trySuccess();
+            return;
+        }
+        byte[] out = new byte[n];
+        protocol.readOutput(out, 0, n);
+        context.write(Unpooled.wrappedBuffer(out), promise);
+    }
+
+    private void flushOutput(ChannelHandlerContext context) {
+        if (protocol.getAvailableOutputBytes() > 0) {
+            writeOutput(context, context.voidPromise());
+            context.flush();
+        }
+    }
+
+    private void fail(ChannelHandlerContext context, IOException e) {
+        flushOutput(context); // the fatal alert, if any
+        context.fireExceptionCaught(e);
+        context.close();
+    }
+}

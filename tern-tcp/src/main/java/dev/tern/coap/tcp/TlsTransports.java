@@ -1,0 +1,116 @@
+package dev.tern.coap.tcp;
+
+import dev.tern.coap.spi.ConnectionTransport;
+import dev.tern.coap.spi.ReliableSettings;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * CoAP over TLS ({@code coaps+tcp}, RFC 8323 §3, §8.2, §9.1; default port 5684) on Netty with
+ * the JDK's TLS 1.3/1.2 and X.509 certificates ({@link TlsConfig}).
+ *
+ * <pre>{@code
+ * CoapServer server = CoapServer.builder().service(router)
+ *     .listener(TlsTransports.builder().config(TlsConfig.builder().identity(key, chain).build())
+ *         .buildServer())
+ *     .build().start();
+ * ConnectionTransport tls = TlsTransports.builder()
+ *     .config(TlsConfig.builder().trust(List.of(ca)).build()).buildClient();
+ * try (CoapClient client = CoapClient.builder().transport(tls).build()) {
+ *     Response r = client.get("coaps+tcp://localhost/hello");
+ * }
+ * }</pre>
+ *
+ * The TLS handshake must end within {@link Builder#handshakeTimeout}; the CSM exchange starts
+ * after it. Requests carry the client's certificate as {@code Request.peerIdentity()}.
+ */
+public final class TlsTransports {
+    /** The default port of {@code coaps+tcp} (RFC 8323 §8.2). */
+    public static final int DEFAULT_PORT = 5684;
+
+    private TlsTransports() {
+    }
+
+    /** A new builder: port 5684 on all interfaces, {@link ReliableSettings#defaults()}, 10 s handshake timeout. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Builds TLS transports (RFC 8323 §3, §9.1). */
+    public static final class Builder {
+        private int port = DEFAULT_PORT;
+        private InetAddress address;
+        private ReliableSettings settings = ReliableSettings.defaults();
+        private Duration handshakeTimeout = Duration.ofSeconds(10);
+        private TlsConfig config;
+        private int ioThreads = Math.min(2, Runtime.getRuntime().availableProcessors());
+
+        private Builder() {
+        }
+
+        /** The TLS credentials (required). */
+        public Builder config(TlsConfig config) {
+            this.config = Objects.requireNonNull(config, "config");
+            return this;
+        }
+
+        /** The port to listen on (0: any free port); default 5684 (RFC 8323 §8.2). */
+        public Builder port(int port) {
+            if (port < 0 || port > 0xFFFF) {
+                throw new IllegalArgumentException("port out of range: " + port);
+            }
+            this.port = port;
+            return this;
+        }
+
+        /** The local address to listen on; default all interfaces. */
+        public Builder bind(InetAddress address) {
+            this.address = Objects.requireNonNull(address, "address");
+            return this;
+        }
+
+        /** Bounds and CSM values the engine applies to each connection (RFC 8323 §5.3). */
+        public Builder settings(ReliableSettings settings) {
+            this.settings = Objects.requireNonNull(settings, "settings");
+            return this;
+        }
+
+        /** How long a TLS handshake may take before the connection is closed; default 10 s. */
+        public Builder handshakeTimeout(Duration timeout) {
+            if (timeout.isNegative() || timeout.isZero()) {
+                throw new IllegalArgumentException("handshakeTimeout must be positive");
+            }
+            this.handshakeTimeout = timeout;
+            return this;
+        }
+
+        /** Netty I/O threads of a server transport; default min(2, processors). */
+        public Builder ioThreads(int n) {
+            if (n < 1) {
+                throw new IllegalArgumentException("ioThreads must be >= 1: " + n);
+            }
+            this.ioThreads = n;
+            return this;
+        }
+
+        /** A server transport: listens when its endpoint starts. */
+        public ConnectionTransport buildServer() {
+            InetSocketAddress bind = address == null ? new InetSocketAddress(port) : new InetSocketAddress(address, port);
+            return new NettyConnectionTransport(framing(), settings, bind, ioThreads);
+        }
+
+        /** A client transport: opens connections on demand, listens on nothing. */
+        public ConnectionTransport buildClient() {
+            return new NettyConnectionTransport(framing(), settings, null, 1);
+        }
+
+        private Framing framing() {
+            if (config == null) {
+                throw new IllegalStateException("a coaps+tcp transport needs TLS credentials: config(TlsConfig)");
+            }
+            return new TlsFraming(config.setup(), handshakeTimeout.toMillis());
+        }
+    }
+}

@@ -1,0 +1,83 @@
+package dev.tern.coap.tcp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tern.coap.CoapClient;
+import dev.tern.coap.CoapServer;
+import dev.tern.coap.Response;
+import dev.tern.coap.Router;
+import dev.tern.coap.spi.ReliableSettings;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Connections still in their TLS handshake or WebSocket upgrade count against the connection
+ * limits (RFC 8323 §9.1, §4): a flood of peers that connect and stay silent cannot hold more than
+ * {@code maxConnectionsPerAddress} handshakes (each with a TLS engine) until the handshake timeout.
+ */
+@Timeout(60)
+class HandshakeFloodTest {
+    private static final TlsConfig SERVER = TlsConfig.builder()
+            .identity(TestPki.key("server"), List.of(TestPki.certificate("server"))).build();
+
+    @Test
+    void silentHandshakesBeyondThePerAddressLimitAreClosedAtOnce() throws IOException {
+        ReliableSettings limits = ReliableSettings.defaults().withMaxConnections(100, 5);
+        Router router = Router.builder().get("/hello", req -> Response.content("Hello")).build();
+        try (CoapServer server = CoapServer.builder().port(0).service(router)
+                .listener(TlsTransports.builder().config(SERVER).port(0).settings(limits)
+                        .handshakeTimeout(Duration.ofSeconds(30)).buildServer())
+                .listener(WebSocketTransports.builder().port(0).settings(limits)
+                        .handshakeTimeout(Duration.ofSeconds(30)).buildServer())
+                .build().start()) {
+            for (String scheme : new String[] {"coaps+tcp", "coap+ws"}) {
+                int port = server.localAddress(scheme).getPort();
+                List<Socket> flood = new ArrayList<>();
+                try {
+                    for (int i = 0; i < 20; i++) {
+                        Socket s = new Socket(InetAddress.getLoopbackAddress(), port);
+                        s.setSoTimeout(1000);
+                        flood.add(s);
+                    }
+                    int closed = 0;
+                    for (Socket s : flood) {
+                        if (closedWithinTimeout(s)) {
+                            closed++;
+                        }
+                    }
+                    assertThat(closed).as(scheme + ": closed at once (well before the 30 s handshake timeout)")
+                            .isGreaterThanOrEqualTo(15);
+                } finally {
+                    for (Socket s : flood) {
+                        s.close();
+                    }
+                }
+            }
+            // the slots come back when the flood is gone
+            try (CoapClient client = CoapClient.builder().transport(WebSocketTransports.client()).build()) {
+                String uri = "coap+ws://127.0.0.1:" + server.localAddress("coap+ws").getPort() + "/hello";
+                org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).ignoreExceptions()
+                        .until(() -> client.get(uri, Duration.ofSeconds(2)).isSuccess());
+            }
+        }
+    }
+
+    private static boolean closedWithinTimeout(Socket s) throws IOException {
+        InputStream in = s.getInputStream();
+        try {
+            return in.read() < 0;
+        } catch (SocketTimeoutException stillOpen) {
+            return false;
+        } catch (java.net.SocketException reset) {
+            return true;
+        }
+    }
+}

@@ -1,0 +1,109 @@
+package dev.tern.coap.tcp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.tern.coap.CoapClient;
+import dev.tern.coap.CoapServer;
+import dev.tern.coap.CoapTransportException;
+import dev.tern.coap.Response;
+import dev.tern.coap.Router;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** coaps+tcp with pre-shared keys (TLS 1.2 PSK through BouncyCastle, RFC 8323 §9.1, RFC 4279) on loopback. */
+@Timeout(60)
+class PskTlsLoopbackTest {
+    private static final Map<String, byte[]> KEYS = Map.of("dev1", "secret".getBytes(StandardCharsets.UTF_8));
+    private CoapServer server;
+    private String base;
+
+    @BeforeEach
+    void start() {
+        Router router = Router.builder()
+                .get("/hello", req -> Response.content("Hello PSK"))
+                .get("/whoami", req -> Response.content(req.peerIdentity().map(id -> id.kind() + " " + id.name())
+                        .orElse("anonymous")))
+                .build();
+        TlsConfig config = TlsConfig.builder().pskStore(id -> {
+            byte[] k = KEYS.get(id);
+            return k == null ? null : k.clone();
+        }).build();
+        server = CoapServer.builder().port(0).service(router)
+                .listener(TlsTransports.builder().config(config).port(0).handshakeTimeout(Duration.ofMillis(500))
+                        .buildServer()).build().start();
+        base = "coaps+tcp://127.0.0.1:" + server.localAddress("coaps+tcp").getPort();
+    }
+
+    @AfterEach
+    void stop() {
+        server.close();
+    }
+
+    private static CoapClient client(String identity, String key) {
+        return CoapClient.builder().transport(TlsTransports.builder()
+                .config(TlsConfig.builder().psk(identity, key.getBytes(StandardCharsets.UTF_8)).build())
+                .buildClient()).build();
+    }
+
+    @Test
+    void getWithThePreSharedKey() {
+        try (CoapClient client = client("dev1", "secret")) {
+            assertThat(client.get(base + "/hello", Duration.ofSeconds(10)).payloadString()).isEqualTo("Hello PSK");
+            assertThat(client.get(base + "/whoami", Duration.ofSeconds(10)).payloadString())
+                    .startsWith("PRE_SHARED_KEY dev1");
+            assertThat(client.ping(base).join()).isPositive();
+        }
+    }
+
+    @Test
+    void wrongKeyIsRefused() {
+        try (CoapClient client = client("dev1", "wrong")) {
+            assertThatThrownBy(() -> client.get(base + "/hello", Duration.ofSeconds(10)))
+                    .isInstanceOf(CoapTransportException.class);
+        }
+    }
+
+    @Test
+    void silentPeerIsCutOffAfterTheHandshakeTimeout() throws IOException {
+        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), server.localAddress("coaps+tcp").getPort())) {
+            s.setSoTimeout(15_000);
+            long start = System.nanoTime();
+            InputStream in = s.getInputStream();
+            while (in.read() >= 0) {
+                // nothing until a ClientHello; then the close
+            }
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+        }
+    }
+
+    @Test
+    void garbageInsteadOfAClientHelloIsClosed() throws IOException {
+        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), server.localAddress("coaps+tcp").getPort())) {
+            s.setSoTimeout(15_000);
+            s.getOutputStream().write(new byte[] {0x16, 0x03, 0x03, (byte) 0xFF, (byte) 0xFF, 1, 2, 3});
+            s.getOutputStream().write("GET / HTTP/1.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            InputStream in = s.getInputStream();
+            while (in.read() >= 0) {
+                // an alert at most, then the close
+            }
+        }
+    }
+
+    @Test
+    void unknownIdentityIsRefused() {
+        try (CoapClient client = client("nobody", "secret")) {
+            assertThatThrownBy(() -> client.get(base + "/hello", Duration.ofSeconds(10)))
+                    .isInstanceOf(CoapTransportException.class);
+        }
+    }
+}
