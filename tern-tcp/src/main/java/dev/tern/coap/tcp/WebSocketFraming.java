@@ -85,7 +85,7 @@ final class WebSocketFraming implements Framing {
                     .dropPongFrames(true).build()));
         }
         pipeline.addLast(new WebSocketFrameAggregator(maxMessageSize));
-        pipeline.addLast(new MessageFrames());
+        pipeline.addLast(new MessageFrames(tls != null));
     }
 
     @Override
@@ -114,8 +114,17 @@ final class WebSocketFraming implements Framing {
      * closes the connection with 1003; the handshake's end opens the CoAP connection.
      */
     private static final class MessageFrames extends ChannelDuplexHandler {
+        /**
+         * Under TLS, each frame is flushed into a TLS record of its own: libcoap 4.3.4's WebSocket
+         * server reads one frame per TLS record and drops a second one in the same record.
+         */
+        private final boolean recordPerFrame;
         private boolean open;
         private boolean closing;
+
+        MessageFrames(boolean recordPerFrame) {
+            this.recordPerFrame = recordPerFrame;
+        }
 
         @Override
         public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
@@ -154,6 +163,9 @@ final class WebSocketFraming implements Framing {
                     return;
                 }
                 ctx.write(new BinaryWebSocketFrame(buf), promise);
+                if (recordPerFrame) {
+                    ctx.flush();
+                }
                 return;
             }
             super.write(ctx, msg, promise);
