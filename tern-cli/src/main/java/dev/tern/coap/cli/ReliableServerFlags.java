@@ -16,7 +16,7 @@ import picocli.CommandLine.Option;
  * flags as {@code --dtls}.
  */
 final class ReliableServerFlags {
-    @Option(names = "--tls", description = "also serve coaps+tcp:// (CoAP over TLS, RFC 8323) with the -c/-j certificate or the -u/-k keys")
+    @Option(names = "--tls", description = "also serve coaps+tcp:// (CoAP over TLS, RFC 8323) with the -c/-j certificate or the PSK of -u/-k")
     boolean tls;
 
     @Option(names = "--tls-port", paramLabel = "PORT", description = "TCP port for --tls (default: ${DEFAULT-VALUE}; 0 picks one)")
