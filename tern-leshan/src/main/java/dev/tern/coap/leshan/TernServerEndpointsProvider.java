@@ -51,6 +51,7 @@ public final class TernServerEndpointsProvider implements LwM2mServerEndpointsPr
     private final List<InetSocketAddress> coaps;
     private final EndpointConfig config;
     private final RegistrationLimits limits;
+    private final ServerCredentials credentials;
     private volatile Notifications delivery;
     private final List<Running> endpoints = new ArrayList<>();
     private ExecutorService callbacks;
@@ -61,6 +62,7 @@ public final class TernServerEndpointsProvider implements LwM2mServerEndpointsPr
         this.coaps = List.copyOf(b.coaps);
         this.config = b.config;
         this.limits = new RegistrationLimits(b.maxRegistrations, b.maxRegistrationsPerAddress);
+        this.credentials = b.credentials;
     }
 
     /** A new builder; without endpoints it serves {@code coap} on port 5683 of all interfaces. */
@@ -108,8 +110,10 @@ public final class TernServerEndpointsProvider implements LwM2mServerEndpointsPr
             endpoints.add(new Running(address, Protocol.COAP, null, requestReceiver, toolbox, delivery, registered));
         }
         for (InetSocketAddress address : coaps) {
-            DtlsConfig dtls = DtlsConfig.server().pskStore(identity -> key(server.getSecurityStore(), identity))
-                    .build();
+            DtlsConfig.ServerBuilder d = DtlsConfig.server()
+                    .pskStore(identity -> key(server.getSecurityStore(), identity));
+            credentials.apply(d, serverSecurityInfo, server::getSecurityStore);
+            DtlsConfig dtls = d.build();
             endpoints.add(new Running(address, Protocol.COAPS, dtls, requestReceiver, toolbox, delivery, registered));
         }
     }
@@ -228,6 +232,7 @@ public final class TernServerEndpointsProvider implements LwM2mServerEndpointsPr
         private EndpointConfig config = EndpointConfig.defaults();
         private int maxRegistrations = 100_000;
         private int maxRegistrationsPerAddress = 64;
+        private final ServerCredentials credentials = new ServerCredentials();
 
         private Builder() {
         }
@@ -256,6 +261,38 @@ public final class TernServerEndpointsProvider implements LwM2mServerEndpointsPr
                 throw new IllegalArgumentException("maxRegistrationsPerAddress must be at least 1: " + max);
             }
             this.maxRegistrationsPerAddress = max;
+            return this;
+        }
+
+        /**
+         * The server's own raw public key (RFC 7250, RFC 7252 §9.1.3.2; an EC secp256r1 pair) for
+         * {@code coaps}: devices in RPK mode then authenticate with the raw public key Leshan's security
+         * store holds for them ({@code SecurityInfo.newRawPublicKeyInfo}). Without it (and without
+         * {@link #certificate}) the key pair given to {@code LeshanServerBuilder} is used, if any.
+         */
+        public Builder rawPublicKey(java.security.KeyPair keyPair) {
+            credentials.rawPublicKey(keyPair);
+            return this;
+        }
+
+        /**
+         * The server's own X.509 credentials for {@code coaps} (RFC 7252 §9.1.3.3): its private key and
+         * certificate chain, leaf first. Without it the chain given to {@code LeshanServerBuilder} is
+         * used, if any.
+         */
+        public Builder certificate(java.security.PrivateKey key, List<java.security.cert.X509Certificate> chain) {
+            credentials.certificate(key, chain);
+            return this;
+        }
+
+        /**
+         * Trust anchors for devices' certificates (RFC 7252 §9.1.3.3; added to
+         * {@code LeshanServerBuilder.setTrustedCertificates}). A device with a certificate that chains to
+         * one of them is then accepted by the handshake, and Leshan's authorizer requires its subject CN
+         * to be the endpoint name it registers (a {@code SecurityInfo.newX509CertInfo} for that name).
+         */
+        public Builder trustedCertificates(List<java.security.cert.X509Certificate> anchors) {
+            credentials.trustedCertificates(anchors);
             return this;
         }
 
