@@ -11,6 +11,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.asn1.x509.KeyUsage;
 import org.bouncycastle.cert.CertIOException;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
@@ -41,13 +43,18 @@ final class TestKeys {
         return issue(subject, keys, new X500Name(subject), keys, true);
     }
 
-    /** An end-entity certificate for {@code subject}'s {@code keys}, signed by the CA {@code issuer}. */
-    static X509Certificate leaf(String subject, KeyPair keys, X509Certificate issuer, KeyPair issuerKeys) {
+    /**
+     * An end-entity certificate for {@code subject}'s {@code keys}, signed by the CA {@code issuer},
+     * naming the IP addresses {@code ipAddresses} as subjectAltNames.
+     */
+    static X509Certificate leaf(String subject, KeyPair keys, X509Certificate issuer, KeyPair issuerKeys,
+                                String... ipAddresses) {
         return issue(subject, keys, X500Name.getInstance(issuer.getSubjectX500Principal().getEncoded()),
-                issuerKeys, false);
+                issuerKeys, false, ipAddresses);
     }
 
-    private static X509Certificate issue(String subject, KeyPair keys, X500Name issuer, KeyPair signer, boolean ca) {
+    private static X509Certificate issue(String subject, KeyPair keys, X500Name issuer, KeyPair signer, boolean ca,
+                                         String... ipAddresses) {
         long now = System.currentTimeMillis();
         try {
             JcaX509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(issuer,
@@ -57,6 +64,13 @@ final class TestKeys {
             b.addExtension(Extension.keyUsage, true, new KeyUsage(ca
                     ? KeyUsage.keyCertSign | KeyUsage.digitalSignature
                     : KeyUsage.digitalSignature | KeyUsage.keyAgreement));
+            if (ipAddresses.length > 0) {
+                GeneralName[] names = new GeneralName[ipAddresses.length];
+                for (int i = 0; i < names.length; i++) {
+                    names[i] = new GeneralName(GeneralName.iPAddress, ipAddresses[i]);
+                }
+                b.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(names));
+            }
             return new JcaX509CertificateConverter().getCertificate(
                     b.build(new JcaContentSignerBuilder("SHA256withECDSA").build(signer.getPrivate())));
         } catch (GeneralSecurityException | OperatorCreationException | CertIOException e) {
