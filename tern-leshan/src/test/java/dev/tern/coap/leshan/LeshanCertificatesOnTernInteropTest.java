@@ -56,6 +56,22 @@ class LeshanCertificatesOnTernInteropTest {
                 deviceKeys.getPrivate().getEncoded(), serverKeys.getPublic().getEncoded()));
     }
 
+    /** The server's key pair set the Leshan way ({@code LeshanServerBuilder.setPrivateKey/setPublicKey}). */
+    @Test
+    void theServersRawPublicKeyMayComeFromLeshansServerBuilder() throws Exception {
+        KeyPair serverKeys = TestKeys.ecKeyPair();
+        KeyPair deviceKeys = TestKeys.ecKeyPair();
+        InMemorySecurityStore store = new InMemorySecurityStore();
+        store.add(SecurityInfo.newRawPublicKeyInfo("tern-device", deviceKeys.getPublic()));
+        server = new LeshanServerBuilder()
+                .setEndpointsProviders(TernServerEndpointsProvider.builder()
+                        .coaps(new InetSocketAddress("127.0.0.1", 0)).build())
+                .setPrivateKey(serverKeys.getPrivate()).setPublicKey(serverKeys.getPublic())
+                .setSecurityStore(store).build();
+        scenario(uri -> Security.rpk(uri, LeshanPeers.SHORT_SERVER_ID, deviceKeys.getPublic().getEncoded(),
+                deviceKeys.getPrivate().getEncoded(), serverKeys.getPublic().getEncoded()));
+    }
+
     @Test
     void leshanClientOnCaliforniumRegistersAtLeshanServerOnTernWithX509() throws Exception {
         KeyPair caKeys = TestKeys.ecKeyPair();
