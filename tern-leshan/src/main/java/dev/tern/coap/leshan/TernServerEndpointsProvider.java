@@ -28,7 +28,9 @@ import org.eclipse.leshan.servers.security.SecurityStore;
 /**
  * Eclipse Leshan's server transport on Tern: give it to {@code LeshanServerBuilder.setEndpointsProviders}
  * and Leshan's LwM2M server (OMA LwM2M 1.1) runs over Tern's CoAP (RFC 7252) and, for {@code coaps},
- * Tern's DTLS 1.2 with the pre-shared keys of Leshan's security store (RFC 7252 §9.1.3.1).
+ * Tern's DTLS 1.2 with the pre-shared keys of Leshan's security store (RFC 7252 §9.1.3.1) and, when
+ * the server has a key pair or certificate, devices' raw public keys (RFC 7250, §9.1.3.2) and X.509
+ * certificates (§9.1.3.3).
  *
  * <pre>{@code
  * LeshanServer server = new LeshanServerBuilder()
@@ -305,8 +307,10 @@ public final class TernServerEndpointsProvider implements LwM2mServerEndpointsPr
         /**
          * Adds a {@code coaps} endpoint (DTLS 1.2, RFC 7252 §9.1) on {@code address}: devices
          * authenticate with the pre-shared key that Leshan's security store holds for their PSK
-         * identity (§9.1.3.1); Leshan's authorizer then checks that identity against the endpoint
-         * name.
+         * identity (§9.1.3.1) or, with {@link #rawPublicKey} or {@link #certificate}, with a raw
+         * public key the store holds (§9.1.3.2) or a certificate that chains to
+         * {@link #trustedCertificates} (§9.1.3.3); Leshan's authorizer then checks that identity
+         * against the endpoint name.
          */
         public Builder coaps(InetSocketAddress address) {
             coaps.add(Objects.requireNonNull(address, "address"));
