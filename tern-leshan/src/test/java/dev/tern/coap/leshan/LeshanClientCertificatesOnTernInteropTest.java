@@ -78,6 +78,54 @@ class LeshanClientCertificatesOnTernInteropTest {
                 serverDer));
     }
 
+    /**
+     * LW8: a server that is not the one the Security object names (another raw public key; a
+     * certificate from the same CA for the same name, with another key) answers the client's
+     * handshake: the client on Tern refuses the session and never registers (RFC 7250, RFC 7252
+     * §9.1.3.2-§9.1.3.3; OMA LwM2M 1.1 Core §E.1 Server Public Key).
+     */
+    @Test
+    void lw8_theClientDoesNotRegisterAtAnImpostorServer() throws Exception {
+        KeyPair deviceKeys = TestKeys.ecKeyPair();
+        KeyPair impostorKeys = TestKeys.ecKeyPair();
+        InMemorySecurityStore store = new InMemorySecurityStore();
+        store.add(SecurityInfo.newRawPublicKeyInfo("tern-client", deviceKeys.getPublic()));
+        server = californium(store, builder -> builder.setPrivateKey(impostorKeys.getPrivate())
+                .setPublicKey(impostorKeys.getPublic()));
+        byte[] expectedServerKey = TestKeys.ecKeyPair().getPublic().getEncoded();
+        assertNoRegistration(uri -> Security.rpk(uri, LeshanPeers.SHORT_SERVER_ID,
+                deviceKeys.getPublic().getEncoded(), deviceKeys.getPrivate().getEncoded(), expectedServerKey));
+        client.destroy(false);
+        client = null;
+        server.destroy();
+
+        KeyPair caKeys = TestKeys.ecKeyPair();
+        X509Certificate ca = TestKeys.ca("CN=Tern test CA", caKeys);
+        X509Certificate genuine = TestKeys.leaf("CN=lwm2m-server", TestKeys.ecKeyPair(), ca, caKeys, "127.0.0.1");
+        X509Certificate impostor = TestKeys.leaf("CN=lwm2m-server", impostorKeys, ca, caKeys, "127.0.0.1");
+        X509Certificate deviceCertificate = TestKeys.leaf("CN=tern-client", deviceKeys, ca, caKeys);
+        InMemorySecurityStore x509 = new InMemorySecurityStore();
+        x509.add(SecurityInfo.newX509CertInfo("tern-client"));
+        server = californium(x509, builder -> builder.setPrivateKey(impostorKeys.getPrivate())
+                .setPublicKey(impostorKeys.getPublic()).setCertificateChain(new X509Certificate[] {impostor})
+                .setTrustedCertificates(new X509Certificate[] {ca}));
+        byte[] device = deviceCertificate.getEncoded();
+        byte[] expected = genuine.getEncoded();
+        assertNoRegistration(uri -> Security.x509(uri, LeshanPeers.SHORT_SERVER_ID, device,
+                deviceKeys.getPrivate().getEncoded(), expected));
+    }
+
+    private void assertNoRegistration(Function<String, Security> security) throws Exception {
+        LeshanPeers.Registrations events = new LeshanPeers.Registrations();
+        server.getRegistrationService().addListener(events);
+        server.start();
+        EndpointUri uri = server.getEndpoints().get(0).getURI();
+        client = LeshanPeers.client("tern-client", security.apply(uri.toString()), new TestDevice(),
+                TernClientEndpointsProvider.builder().bind(InetAddress.getLoopbackAddress()).build());
+        client.start();
+        assertThat(events.registered.poll(8, TimeUnit.SECONDS)).as("registered at the impostor").isNull();
+    }
+
     private static LeshanServer californium(InMemorySecurityStore store,
                                             Function<LeshanServerBuilder, LeshanServerBuilder> credentials) {
         CaliforniumServerEndpointsProvider transport = new CaliforniumServerEndpointsProvider.Builder(
