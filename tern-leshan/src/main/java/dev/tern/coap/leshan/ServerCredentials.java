@@ -3,18 +3,14 @@ package dev.tern.coap.leshan;
 import dev.tern.coap.dtls.ClientAuth;
 import dev.tern.coap.dtls.DtlsConfig;
 import java.security.KeyPair;
-import java.security.MessageDigest;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Supplier;
-import org.eclipse.leshan.servers.security.EditableSecurityStore;
-import org.eclipse.leshan.servers.security.SecurityInfo;
 import org.eclipse.leshan.servers.security.SecurityStore;
 import org.eclipse.leshan.servers.security.ServerSecurityInfo;
 
@@ -29,6 +25,14 @@ final class ServerCredentials {
     private PublicKey publicKey;
     private List<X509Certificate> chain = List.of();
     private final List<X509Certificate> trusted = new ArrayList<>();
+    private java.time.Duration keyRefresh = java.time.Duration.ofSeconds(1);
+
+    void keyRefresh(java.time.Duration refresh) {
+        if (refresh.isNegative() || refresh.isZero()) {
+            throw new IllegalArgumentException("rawPublicKeyRefresh must be positive: " + refresh);
+        }
+        keyRefresh = refresh;
+    }
 
     void rawPublicKey(KeyPair pair) {
         privateKey = Objects.requireNonNull(pair.getPrivate(), "private key");
@@ -51,7 +55,8 @@ final class ServerCredentials {
 
     /**
      * Adds the own credentials and the trust to {@code dtls}, if the server has a key pair or a
-     * chain: raw public keys are accepted when Leshan's security store holds them (RFC 7250),
+     * chain: raw public keys are accepted when Leshan's security store holds them (RFC 7250,
+     * {@link KnownKeys}),
      * certificates when they chain to a trust anchor; Leshan's authorizer then matches the identity
      * with the registering endpoint name. Without own credentials, the endpoint stays PSK only.
      */
@@ -87,28 +92,7 @@ final class ServerCredentials {
             throw new IllegalArgumentException("the server's private key comes without a public key or certificate");
         }
         dtls.trustedCertificates(anchors);
-        dtls.keyTrust(k -> known(store.get(), k));
+        dtls.keyTrust(new KnownKeys(store, keyRefresh, System::nanoTime)::contains);
         dtls.clientAuth(ClientAuth.NEEDED);
-    }
-
-    /**
-     * Whether some device of {@code store} has the raw public key {@code key}. A store that cannot
-     * list its devices leaves the decision to Leshan's authorizer, which compares the key with the
-     * registering endpoint's {@link SecurityInfo}.
-     */
-    static boolean known(SecurityStore store, PublicKey key) {
-        if (store == null) {
-            return false;
-        }
-        if (!(store instanceof EditableSecurityStore editable)) {
-            return true;
-        }
-        byte[] encoded = key.getEncoded();
-        boolean found = false;
-        for (Iterator<SecurityInfo> it = editable.getAll().iterator(); it.hasNext() && !found; ) {
-            SecurityInfo info = it.next();
-            found = info.useRPK() && MessageDigest.isEqual(info.getRawPublicKey().getEncoded(), encoded);
-        }
-        return found;
     }
 }

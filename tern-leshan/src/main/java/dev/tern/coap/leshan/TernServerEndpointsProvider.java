@@ -298,6 +298,17 @@ public final class TernServerEndpointsProvider implements LwM2mServerEndpointsPr
             return this;
         }
 
+        /**
+         * How old the set of devices' raw public keys (from Leshan's security store, which has no
+         * lookup by key) may be when a handshake presents a key not in it: older, it is rebuilt from
+         * the store once; newer, the key is refused (RFC 7250). A flood of unknown keys thus costs one
+         * scan of the store per period. Default 1 s.
+         */
+        public Builder rawPublicKeyRefresh(java.time.Duration refresh) {
+            credentials.keyRefresh(refresh);
+            return this;
+        }
+
         /** Adds a {@code coap} endpoint (RFC 7252) on {@code address}; port 0 picks a free one. */
         public Builder coap(InetSocketAddress address) {
             coap.add(Objects.requireNonNull(address, "address"));
