@@ -28,6 +28,7 @@ public abstract sealed class DtlsBuilder<B extends DtlsBuilder<B>>
     PublicKey rawPublicKey;
     final List<X509Certificate> trustedCertificates = new ArrayList<>();
     final List<PublicKey> trustedKeys = new ArrayList<>();
+    java.util.function.Predicate<PublicKey> keyTrust;
     boolean trustAll;
     String serverName;
     ClientAuth clientAuth;
@@ -106,6 +107,17 @@ public abstract sealed class DtlsBuilder<B extends DtlsBuilder<B>>
     /** Raw public keys peers may present (added to those given before). */
     public B trustedKeys(List<PublicKey> keys) {
         this.trustedKeys.addAll(keys);
+        return self();
+    }
+
+    /**
+     * Decides per handshake which raw public keys (RFC 7250) peers may present, besides
+     * {@link #trustedKeys(List)}: e.g. a lookup in a device store that changes at run time. It runs on
+     * a handshake thread and must return quickly; an exception counts as "not trusted" (the handshake
+     * fails with {@code bad_certificate}). Certificates are not affected.
+     */
+    public B keyTrust(java.util.function.Predicate<PublicKey> trust) {
+        this.keyTrust = Objects.requireNonNull(trust, "trust");
         return self();
     }
 

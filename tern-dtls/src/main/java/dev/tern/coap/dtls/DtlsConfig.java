@@ -33,6 +33,7 @@ public final class DtlsConfig {
     private final PublicKey rawPublicKey;
     private final List<X509Certificate> trustedCertificates;
     private final List<PublicKey> trustedKeys;
+    private final java.util.function.Predicate<PublicKey> keyTrust;
     private final boolean trustAll;
     private final String serverName;
     private final ClientAuth clientAuth;
@@ -71,10 +72,11 @@ public final class DtlsConfig {
         rawPublicKey = b.rawPublicKey;
         trustedCertificates = List.copyOf(b.trustedCertificates);
         trustedKeys = List.copyOf(b.trustedKeys);
+        keyTrust = b.keyTrust;
         trustAll = b.trustAll;
         serverName = b.serverName;
         clientAuth = b.clientAuth != null ? b.clientAuth
-                : (trustedCertificates.isEmpty() && trustedKeys.isEmpty() && !trustAll) ? ClientAuth.NONE
+                : (trustedCertificates.isEmpty() && trustedKeys.isEmpty() && keyTrust == null && !trustAll) ? ClientAuth.NONE
                 : ClientAuth.NEEDED;
         cipherSuites = List.copyOf(b.cipherSuites);
         connectionIdLength = b.connectionIdLength;
@@ -156,6 +158,11 @@ public final class DtlsConfig {
     /** Raw public keys the peer may present. */
     public List<PublicKey> trustedKeys() {
         return trustedKeys;
+    }
+
+    /** The run-time trust decision for peers' raw public keys (RFC 7250), or null; see {@link DtlsBuilder#keyTrust}. */
+    public java.util.function.Predicate<PublicKey> keyTrust() {
+        return keyTrust;
     }
 
     /** Whether any peer certificate or key is accepted unverified ({@code tern -n}); for testing only. */

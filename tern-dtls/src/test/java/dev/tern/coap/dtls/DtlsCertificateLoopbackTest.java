@@ -54,6 +54,23 @@ class DtlsCertificateLoopbackTest {
                 + " (TLS_ECDHE_ECDSA_WITH_AES_128_CCM_8)");
     }
 
+    /** A server that looks client keys up at handshake time (DtlsBuilder#keyTrust): known keys in, others out. */
+    @Test
+    void keyTrustDecidesPerHandshake() {
+        KeyPair serverKeys = TestPki.ecKeyPair();
+        KeyPair known = TestPki.ecKeyPair();
+        java.util.Set<java.security.PublicKey> store = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        start(DtlsConfig.server().rawPublicKey(serverKeys).keyTrust(store::contains).build());
+        DtlsConfig.ClientBuilder client = DtlsConfig.client().trustedKeys(List.of(serverKeys.getPublic()));
+        assertThatThrownBy(() -> get(client.rawPublicKey(known).build(), "127.0.0.1"))
+                .isInstanceOf(CoapSecurityException.class);
+        store.add(known.getPublic());
+        assertThat(get(client.rawPublicKey(known).build(), "127.0.0.1"))
+                .startsWith("RAW_PUBLIC_KEY " + PeerIdentity.niName(known.getPublic()));
+        assertThatThrownBy(() -> get(client.rawPublicKey(TestPki.ecKeyPair()).build(), "127.0.0.1"))
+                .isInstanceOf(CoapSecurityException.class);
+    }
+
     @Test
     void untrustedServerKeyFailsCleanly() {
         start(DtlsConfig.server().rawPublicKey(TestPki.ecKeyPair()).clientAuth(ClientAuth.NONE).build());

@@ -3,7 +3,6 @@ package dev.tern.coap.leshan;
 import dev.tern.coap.CoapServer;
 import dev.tern.coap.EndpointConfig;
 import dev.tern.coap.dtls.Dtls;
-import dev.tern.coap.dtls.DtlsConfig;
 import java.net.InetAddress;
 import java.security.cert.Certificate;
 import java.util.Collection;
@@ -19,15 +18,14 @@ import org.eclipse.leshan.client.request.DownlinkRequestReceiver;
 import org.eclipse.leshan.client.resource.LwM2mObjectTree;
 import org.eclipse.leshan.client.servers.LwM2mServer;
 import org.eclipse.leshan.client.servers.ServerInfo;
-import org.eclipse.leshan.core.SecurityMode;
 import org.eclipse.leshan.core.endpoint.Protocol;
 import org.eclipse.leshan.core.peer.IpPeer;
-import org.eclipse.leshan.core.peer.PskIdentity;
 
 /**
  * Eclipse Leshan's client transport on Tern: give it to {@code LeshanClientBuilder.setEndpointsProviders}
  * and a Leshan LwM2M client (OMA LwM2M 1.1) registers and is managed over Tern's CoAP (RFC 7252)
- * and, for a {@code coaps} server with a pre-shared key, Tern's DTLS 1.2 (RFC 7252 §9.1.3.1).
+ * and, for a {@code coaps} server, Tern's DTLS 1.2 with a pre-shared key (RFC 7252 §9.1.3.1), a raw
+ * public key (RFC 7250, §9.1.3.2) or an X.509 certificate (§9.1.3.3; certificate usages 2 and 3).
  *
  * <pre>{@code
  * LeshanClient client = new LeshanClientBuilder("lamp-1")
@@ -39,7 +37,7 @@ import org.eclipse.leshan.core.peer.PskIdentity;
  *
  * One server at a time (as Leshan's Californium transport): one {@link CoapServer} on an ephemeral
  * port both sends the registration interface's requests and serves the server's device
- * management requests. Not yet: RPK, X.509, OSCORE, bootstrap servers' requests, the composite
+ * management requests. Not yet: X.509 certificate usages 0 and 1, OSCORE, bootstrap servers' requests, the composite
  * operations.
  */
 public final class TernClientEndpointsProvider implements LwM2mClientEndpointsProvider {
@@ -85,7 +83,7 @@ public final class TernClientEndpointsProvider implements LwM2mClientEndpointsPr
         service = s;
     }
 
-    /** Binds a socket for {@code serverInfo}'s server (coap, or coaps with a PSK) and returns that server. */
+    /** Binds a socket for {@code serverInfo}'s server (coap, or coaps with a PSK, RPK or certificate) and returns that server. */
     @Override
     public synchronized LwM2mServer createEndpoint(ServerInfo serverInfo, boolean clientInitiatedOnly,
                                                    List<Certificate> trustStore, ClientEndpointToolbox toolbox) {
@@ -98,12 +96,9 @@ public final class TernClientEndpointsProvider implements LwM2mClientEndpointsPr
         IpPeer peer;
         Protocol protocol;
         if (serverInfo.isSecure()) {
-            if (serverInfo.secureMode != SecurityMode.PSK) {
-                throw new IllegalStateException("tern-leshan's client supports coaps with PSK only, not "
-                        + serverInfo.secureMode);
-            }
-            b.security(Dtls.client(DtlsConfig.client().psk(serverInfo.pskId, serverInfo.pskKey).build()));
-            peer = new IpPeer(serverInfo.getAddress(), new PskIdentity(serverInfo.pskId));
+            ClientCredentials.Settings settings = ClientCredentials.of(serverInfo);
+            b.security(Dtls.client(settings.dtls()));
+            peer = new IpPeer(serverInfo.getAddress(), settings.server());
             protocol = Protocol.COAPS;
         } else if (Protocol.COAP.getUriScheme().equals(scheme)) {
             peer = new IpPeer(serverInfo.getAddress());

@@ -28,7 +28,9 @@ import org.eclipse.leshan.servers.security.SecurityStore;
 /**
  * Eclipse Leshan's server transport on Tern: give it to {@code LeshanServerBuilder.setEndpointsProviders}
  * and Leshan's LwM2M server (OMA LwM2M 1.1) runs over Tern's CoAP (RFC 7252) and, for {@code coaps},
- * Tern's DTLS 1.2 with the pre-shared keys of Leshan's security store (RFC 7252 §9.1.3.1).
+ * Tern's DTLS 1.2 with the pre-shared keys of Leshan's security store (RFC 7252 §9.1.3.1) and, when
+ * the server has a key pair or certificate, devices' raw public keys (RFC 7250, §9.1.3.2) and X.509
+ * certificates (§9.1.3.3).
  *
  * <pre>{@code
  * LeshanServer server = new LeshanServerBuilder()
@@ -51,6 +53,7 @@ public final class TernServerEndpointsProvider implements LwM2mServerEndpointsPr
     private final List<InetSocketAddress> coaps;
     private final EndpointConfig config;
     private final RegistrationLimits limits;
+    private final ServerCredentials credentials;
     private volatile Notifications delivery;
     private final List<Running> endpoints = new ArrayList<>();
     private ExecutorService callbacks;
@@ -61,6 +64,7 @@ public final class TernServerEndpointsProvider implements LwM2mServerEndpointsPr
         this.coaps = List.copyOf(b.coaps);
         this.config = b.config;
         this.limits = new RegistrationLimits(b.maxRegistrations, b.maxRegistrationsPerAddress);
+        this.credentials = b.credentials;
     }
 
     /** A new builder; without endpoints it serves {@code coap} on port 5683 of all interfaces. */
@@ -108,8 +112,10 @@ public final class TernServerEndpointsProvider implements LwM2mServerEndpointsPr
             endpoints.add(new Running(address, Protocol.COAP, null, requestReceiver, toolbox, delivery, registered));
         }
         for (InetSocketAddress address : coaps) {
-            DtlsConfig dtls = DtlsConfig.server().pskStore(identity -> key(server.getSecurityStore(), identity))
-                    .build();
+            DtlsConfig.ServerBuilder d = DtlsConfig.server()
+                    .pskStore(identity -> key(server.getSecurityStore(), identity));
+            credentials.apply(d, serverSecurityInfo, server::getSecurityStore);
+            DtlsConfig dtls = d.build();
             endpoints.add(new Running(address, Protocol.COAPS, dtls, requestReceiver, toolbox, delivery, registered));
         }
     }
@@ -228,6 +234,7 @@ public final class TernServerEndpointsProvider implements LwM2mServerEndpointsPr
         private EndpointConfig config = EndpointConfig.defaults();
         private int maxRegistrations = 100_000;
         private int maxRegistrationsPerAddress = 64;
+        private final ServerCredentials credentials = new ServerCredentials();
 
         private Builder() {
         }
@@ -259,6 +266,49 @@ public final class TernServerEndpointsProvider implements LwM2mServerEndpointsPr
             return this;
         }
 
+        /**
+         * The server's own raw public key (RFC 7250, RFC 7252 §9.1.3.2; an EC secp256r1 pair) for
+         * {@code coaps}: devices in RPK mode then authenticate with the raw public key Leshan's security
+         * store holds for them ({@code SecurityInfo.newRawPublicKeyInfo}). Without it (and without
+         * {@link #certificate}) the key pair given to {@code LeshanServerBuilder} is used, if any.
+         */
+        public Builder rawPublicKey(java.security.KeyPair keyPair) {
+            credentials.rawPublicKey(keyPair);
+            return this;
+        }
+
+        /**
+         * The server's own X.509 credentials for {@code coaps} (RFC 7252 §9.1.3.3): its private key and
+         * certificate chain, leaf first. Without it the chain given to {@code LeshanServerBuilder} is
+         * used, if any.
+         */
+        public Builder certificate(java.security.PrivateKey key, List<java.security.cert.X509Certificate> chain) {
+            credentials.certificate(key, chain);
+            return this;
+        }
+
+        /**
+         * Trust anchors for devices' certificates (RFC 7252 §9.1.3.3; added to
+         * {@code LeshanServerBuilder.setTrustedCertificates}). A device with a certificate that chains to
+         * one of them is then accepted by the handshake, and Leshan's authorizer requires its subject CN
+         * to be the endpoint name it registers (a {@code SecurityInfo.newX509CertInfo} for that name).
+         */
+        public Builder trustedCertificates(List<java.security.cert.X509Certificate> anchors) {
+            credentials.trustedCertificates(anchors);
+            return this;
+        }
+
+        /**
+         * How old the set of devices' raw public keys (from Leshan's security store, which has no
+         * lookup by key) may be when a handshake presents a key not in it: older, it is rebuilt from
+         * the store once; newer, the key is refused (RFC 7250). A flood of unknown keys thus costs one
+         * scan of the store per period. Default 1 s.
+         */
+        public Builder rawPublicKeyRefresh(java.time.Duration refresh) {
+            credentials.keyRefresh(refresh);
+            return this;
+        }
+
         /** Adds a {@code coap} endpoint (RFC 7252) on {@code address}; port 0 picks a free one. */
         public Builder coap(InetSocketAddress address) {
             coap.add(Objects.requireNonNull(address, "address"));
@@ -268,8 +318,10 @@ public final class TernServerEndpointsProvider implements LwM2mServerEndpointsPr
         /**
          * Adds a {@code coaps} endpoint (DTLS 1.2, RFC 7252 §9.1) on {@code address}: devices
          * authenticate with the pre-shared key that Leshan's security store holds for their PSK
-         * identity (§9.1.3.1); Leshan's authorizer then checks that identity against the endpoint
-         * name.
+         * identity (§9.1.3.1) or, with {@link #rawPublicKey} or {@link #certificate}, with a raw
+         * public key the store holds (§9.1.3.2) or a certificate that chains to
+         * {@link #trustedCertificates} (§9.1.3.3); Leshan's authorizer then checks that identity
+         * against the endpoint name.
          */
         public Builder coaps(InetSocketAddress address) {
             coaps.add(Objects.requireNonNull(address, "address"));

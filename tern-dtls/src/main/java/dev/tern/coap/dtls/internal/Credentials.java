@@ -89,7 +89,8 @@ final class Credentials {
 
     /** Whether peers' keys can be checked (trust configured, or trust-all). */
     boolean verifiesPeers() {
-        return config.trustAll() || !config.trustedCertificates().isEmpty() || !config.trustedKeys().isEmpty();
+        return config.trustAll() || !config.trustedCertificates().isEmpty() || !config.trustedKeys().isEmpty()
+                || config.keyTrust() != null;
     }
 
     /** The signer for the own certificate or raw public key; null without one. */
@@ -113,7 +114,7 @@ final class Credentials {
         if (peer.getCertificateType() == CertificateType.RawPublicKey) {
             byte[] spki = peer.getCertificateAt(0).getEncoded();
             PublicKey key = publicKey(spki);
-            if (!config.trustAll() && !trustedKey(spki)) {
+            if (!config.trustAll() && !trustedKey(spki) && !trustedAtRunTime(key)) {
                 throw new TlsFatalAlert(AlertDescription.bad_certificate,
                         "raw public key " + PeerIdentity.niName(key) + " is not trusted");
             }
@@ -135,6 +136,19 @@ final class Credentials {
             return PeerIdentity.rawPublicKey(publicKey(peer.getCertificateAt(0).getEncoded()), cipherSuite);
         }
         return PeerIdentity.x509(x509Chain(peer), cipherSuite);
+    }
+
+    /** The configured {@link DtlsConfig#keyTrust()}'s verdict; false without one or when it fails. */
+    private boolean trustedAtRunTime(PublicKey key) {
+        java.util.function.Predicate<PublicKey> trust = config.keyTrust();
+        if (trust == null) {
+            return false;
+        }
+        try {
+            return trust.test(key);
+        } catch (RuntimeException e) {
+            return false;
+        }
     }
 
     private boolean trustedKey(byte[] spki) {

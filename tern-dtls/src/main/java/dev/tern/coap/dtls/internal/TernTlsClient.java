@@ -94,7 +94,8 @@ final class TernTlsClient extends AbstractTlsClient {
 
     @Override
     protected short[] getAllowedServerCertificateTypes() {
-        boolean rpk = !shared.config.trustedKeys().isEmpty() || shared.credentials.rawPublicKey();
+        boolean rpk = !shared.config.trustedKeys().isEmpty() || shared.config.keyTrust() != null
+                || shared.credentials.rawPublicKey();
         boolean x509 = !shared.config.trustedCertificates().isEmpty();
         if (shared.config.trustAll()) {
             return shared.credentials.rawPublicKey()

@@ -115,7 +115,8 @@ final class TernTlsServer extends AbstractTlsServer {
 
     @Override
     protected short[] getAllowedClientCertificateTypes() {
-        boolean rpk = !shared.config.trustedKeys().isEmpty() || shared.config.trustAll();
+        boolean rpk = !shared.config.trustedKeys().isEmpty() || shared.config.keyTrust() != null
+                || shared.config.trustAll();
         boolean x509 = !shared.config.trustedCertificates().isEmpty() || shared.config.trustAll();
         if (rpk && x509) {
             return shared.credentials.rawPublicKey()
