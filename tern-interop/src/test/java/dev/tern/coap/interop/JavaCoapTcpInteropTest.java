@@ -3,6 +3,7 @@ package dev.tern.coap.interop;
 import static java.util.concurrent.CompletableFuture.completedFuture;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import com.mbed.coap.packet.BlockSize;
 import com.mbed.coap.packet.CoapRequest;
@@ -10,10 +11,12 @@ import com.mbed.coap.packet.CoapResponse;
 import com.mbed.coap.packet.Opaque;
 import com.mbed.coap.server.RouterService;
 import com.mbed.coap.server.TcpCoapServer;
+import com.mbed.coap.server.observe.ObserversManager;
 import com.mbed.coap.transport.javassl.SocketClientTransport;
 import dev.tern.coap.CoapClient;
 import dev.tern.coap.CoapServer;
 import dev.tern.coap.Code;
+import dev.tern.coap.Observation;
 import dev.tern.coap.Request;
 import dev.tern.coap.Response;
 import dev.tern.coap.Router;
@@ -30,7 +33,7 @@ import org.junit.jupiter.api.Timeout;
 /**
  * CoAP over TCP (RFC 8323) between Tern ({@code tern-tcp}) and java-coap 6.21 ({@code coap-tcp}) in
  * the same JVM, both directions: CSM exchange (§5.3), GET, a block-wise GET (RFC 7959 over §6),
- * 7.02 Ping / 7.03 Pong (§5.4), PUT. java-coap comes from Maven, so these tests always run.
+ * 7.02 Ping / 7.03 Pong (§5.4), Observe (§7), PUT. java-coap comes from Maven, so these tests always run.
  */
 @Timeout(60)
 class JavaCoapTcpInteropTest {
@@ -88,6 +91,34 @@ class JavaCoapTcpInteropTest {
         try (CoapClient client = CoapClient.builder().transport(TcpTransports.client()).build()) {
             Duration rtt = client.ping(base).get(10, TimeUnit.SECONDS); // 7.02 answered by 7.03 (§5.4)
             assertThat(rtt).isPositive();
+        } finally {
+            server.stop();
+        }
+    }
+
+    @Test
+    void ternClientObservesJavaCoapServer() throws Exception {
+        ObserversManager observers = new ObserversManager();
+        com.mbed.coap.server.CoapServer server = TcpCoapServer.builder()
+                .transport(new JavaCoapServerTransport())
+                .route(RouterService.builder()
+                        .get("/obs", observers.then(req -> completedFuture(CoapResponse.ok("state 0").build()))))
+                .build();
+        observers.init(server); // before start, as java-coap requires
+        server.start();
+        String base = "coap+tcp://127.0.0.1:" + server.getLocalSocketAddress().getPort();
+        java.util.List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (CoapClient client = CoapClient.builder().transport(TcpTransports.client()).build()) {
+            Observation obs = client.observe(Request.get(base + "/obs").timeout(TIMEOUT).build(),
+                    r -> seen.add(r.payloadString()));
+            assertThat(obs.registered().get(10, TimeUnit.SECONDS).payloadString()).isEqualTo("state 0");
+            await().atMost(Duration.ofSeconds(10)).until(() -> observers.size() == 1);
+            observers.sendObservation("/obs", req -> completedFuture(CoapResponse.ok("state 1").build()));
+            observers.sendObservation("/obs", req -> completedFuture(CoapResponse.ok("state 2").build()));
+            // RFC 7641 over RFC 8323 §7: notifications without CON/NON, ordered by the Observe number
+            await().atMost(Duration.ofSeconds(10)).until(() -> seen.contains("state 2"));
+            assertThat(seen).containsExactly("state 0", "state 1", "state 2");
+            obs.cancel();
         } finally {
             server.stop();
         }
