@@ -30,15 +30,10 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.leshan.core.node.LwM2mSingleResource;
-import org.eclipse.leshan.core.observation.CompositeObservation;
-import org.eclipse.leshan.core.observation.Observation;
-import org.eclipse.leshan.core.observation.SingleObservation;
 import org.eclipse.leshan.core.request.ContentFormat;
 import org.eclipse.leshan.core.request.ObserveRequest;
-import org.eclipse.leshan.core.response.ObserveCompositeResponse;
 import org.eclipse.leshan.core.response.ObserveResponse;
 import org.eclipse.leshan.server.LeshanServer;
-import org.eclipse.leshan.server.observation.ObservationListener;
 import org.eclipse.leshan.server.registration.Registration;
 import org.eclipse.leshan.servers.security.InMemorySecurityStore;
 import org.eclipse.leshan.servers.security.SecurityInfo;
@@ -69,7 +64,7 @@ class LeshanAttackTest {
     void lw2_aForgedNotificationFromAnotherPortNeverReachesLeshan() throws Exception {
         server = LeshanPeers.server(false, null);
         List<ObserveResponse> notifications = new CopyOnWriteArrayList<>();
-        server.getObservationService().addListener(new Collect(notifications));
+        server.getObservationService().addListener(new SingleNotifications(notifications));
         server.start();
         InetSocketAddress at = new InetSocketAddress("127.0.0.1",
                 server.getEndpoints().get(0).getURI().getPort());
@@ -172,36 +167,6 @@ class LeshanAttackTest {
                     5000).isSuccess()).isTrue();
         } finally {
             client.destroy(false);
-        }
-    }
-
-    private static final class Collect implements ObservationListener {
-        private final List<ObserveResponse> into;
-
-        Collect(List<ObserveResponse> into) {
-            this.into = into;
-        }
-
-        @Override
-        public void newObservation(Observation observation, Registration registration) {
-        }
-
-        @Override
-        public void cancelled(Observation observation) {
-        }
-
-        @Override
-        public void onResponse(SingleObservation observation, Registration registration, ObserveResponse response) {
-            into.add(response);
-        }
-
-        @Override
-        public void onResponse(CompositeObservation observation, Registration registration,
-                               ObserveCompositeResponse response) {
-        }
-
-        @Override
-        public void onError(Observation observation, Registration registration, Exception error) {
         }
     }
 }

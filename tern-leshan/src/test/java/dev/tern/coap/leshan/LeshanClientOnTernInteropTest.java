@@ -15,21 +15,16 @@ import org.eclipse.leshan.client.object.Security;
 import org.eclipse.leshan.core.endpoint.EndpointUri;
 import org.eclipse.leshan.core.node.LwM2mObjectInstance;
 import org.eclipse.leshan.core.node.LwM2mSingleResource;
-import org.eclipse.leshan.core.observation.CompositeObservation;
-import org.eclipse.leshan.core.observation.Observation;
-import org.eclipse.leshan.core.observation.SingleObservation;
 import org.eclipse.leshan.core.request.ContentFormat;
 import org.eclipse.leshan.core.request.ExecuteRequest;
 import org.eclipse.leshan.core.request.ObserveRequest;
 import org.eclipse.leshan.core.request.ReadRequest;
 import org.eclipse.leshan.core.request.WriteRequest;
 import org.eclipse.leshan.core.response.ExecuteResponse;
-import org.eclipse.leshan.core.response.ObserveCompositeResponse;
 import org.eclipse.leshan.core.response.ObserveResponse;
 import org.eclipse.leshan.core.response.ReadResponse;
 import org.eclipse.leshan.core.response.WriteResponse;
 import org.eclipse.leshan.server.LeshanServer;
-import org.eclipse.leshan.server.observation.ObservationListener;
 import org.eclipse.leshan.server.registration.Registration;
 import org.eclipse.leshan.servers.security.InMemorySecurityStore;
 import org.eclipse.leshan.servers.security.SecurityInfo;
@@ -79,7 +74,7 @@ class LeshanClientOnTernInteropTest {
         LeshanPeers.Registrations events = new LeshanPeers.Registrations();
         server.getRegistrationService().addListener(events);
         List<ObserveResponse> notifications = new CopyOnWriteArrayList<>();
-        server.getObservationService().addListener(new Collect(notifications));
+        server.getObservationService().addListener(new SingleNotifications(notifications));
         server.start();
         EndpointUri uri = server.getEndpoints().stream().map(e -> e.getURI())
                 .filter(u -> u.getScheme().equals(scheme)).findFirst().orElseThrow();
@@ -119,35 +114,5 @@ class LeshanClientOnTernInteropTest {
         Registration gone = events.unregistered.poll(30, TimeUnit.SECONDS);
         assertThat(gone).isNotNull();
         assertThat(gone.getId()).isEqualTo(registration.getId());
-    }
-
-    private static final class Collect implements ObservationListener {
-        private final List<ObserveResponse> into;
-
-        Collect(List<ObserveResponse> into) {
-            this.into = into;
-        }
-
-        @Override
-        public void newObservation(Observation observation, Registration registration) {
-        }
-
-        @Override
-        public void cancelled(Observation observation) {
-        }
-
-        @Override
-        public void onResponse(SingleObservation observation, Registration registration, ObserveResponse response) {
-            into.add(response);
-        }
-
-        @Override
-        public void onResponse(CompositeObservation observation, Registration registration,
-                               ObserveCompositeResponse response) {
-        }
-
-        @Override
-        public void onError(Observation observation, Registration registration, Exception error) {
-        }
     }
 }

@@ -13,8 +13,6 @@ import org.eclipse.leshan.client.LeshanClient;
 import org.eclipse.leshan.client.object.Security;
 import org.eclipse.leshan.core.node.LwM2mObjectInstance;
 import org.eclipse.leshan.core.node.LwM2mSingleResource;
-import org.eclipse.leshan.core.observation.CompositeObservation;
-import org.eclipse.leshan.core.observation.Observation;
 import org.eclipse.leshan.core.observation.SingleObservation;
 import org.eclipse.leshan.core.request.CancelObservationRequest;
 import org.eclipse.leshan.core.request.ContentFormat;
@@ -26,12 +24,10 @@ import org.eclipse.leshan.core.request.WriteRequest;
 import org.eclipse.leshan.core.response.CancelObservationResponse;
 import org.eclipse.leshan.core.response.DiscoverResponse;
 import org.eclipse.leshan.core.response.ExecuteResponse;
-import org.eclipse.leshan.core.response.ObserveCompositeResponse;
 import org.eclipse.leshan.core.response.ObserveResponse;
 import org.eclipse.leshan.core.response.ReadResponse;
 import org.eclipse.leshan.core.response.WriteResponse;
 import org.eclipse.leshan.server.LeshanServer;
-import org.eclipse.leshan.server.observation.ObservationListener;
 import org.eclipse.leshan.server.registration.Registration;
 import org.eclipse.leshan.servers.security.InMemorySecurityStore;
 import org.eclipse.leshan.servers.security.SecurityInfo;
@@ -87,7 +83,7 @@ class LeshanOnTernInteropTest {
         LeshanPeers.Registrations events = new LeshanPeers.Registrations();
         server.getRegistrationService().addListener(events);
         List<ObserveResponse> notifications = new CopyOnWriteArrayList<>();
-        server.getObservationService().addListener(new Notified(notifications));
+        server.getObservationService().addListener(new SingleNotifications(notifications));
         server.start();
         String uri = server.getEndpoints().get(0).getURI().toString();
 
@@ -177,36 +173,5 @@ class LeshanOnTernInteropTest {
         Registration gone = events.unregistered.poll(30, TimeUnit.SECONDS);
         assertThat(gone).isNotNull();
         assertThat(gone.getId()).isEqualTo(registration.getId());
-    }
-
-    /** Collects the notifications of single observations. */
-    private static final class Notified implements ObservationListener {
-        private final List<ObserveResponse> notifications;
-
-        Notified(List<ObserveResponse> notifications) {
-            this.notifications = notifications;
-        }
-
-        @Override
-        public void newObservation(Observation observation, Registration registration) {
-        }
-
-        @Override
-        public void cancelled(Observation observation) {
-        }
-
-        @Override
-        public void onResponse(SingleObservation observation, Registration registration, ObserveResponse response) {
-            notifications.add(response);
-        }
-
-        @Override
-        public void onResponse(CompositeObservation observation, Registration registration,
-                               ObserveCompositeResponse response) {
-        }
-
-        @Override
-        public void onError(Observation observation, Registration registration, Exception error) {
-        }
     }
 }
