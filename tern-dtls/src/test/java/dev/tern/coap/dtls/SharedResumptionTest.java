@@ -69,6 +69,7 @@ class SharedResumptionTest {
         DtlsLayer second = serverLayer(cache, 2);
         try (CoapServer b = server(second, port);
              CoapClient c = CoapClient.builder().security(clientLayer).build()) {
+            assertThat(b.port()).isEqualTo(port); // the second node serves where the first did
             assertThat(c.get(uri).payloadString()).isEqualTo("Hello World!");
             assertThat(clientLayer.sessions().get(0).resumed()).isTrue();
             await().atMost(Duration.ofSeconds(2)).until(() -> !second.sessions().isEmpty());
@@ -93,6 +94,7 @@ class SharedResumptionTest {
         DtlsLayer second = serverLayer(cache, 2);
         try (CoapServer b = server(second, port);
              CoapClient c = CoapClient.builder().security(clientLayer).build()) {
+            assertThat(b.port()).isEqualTo(port); // the second node serves where the first did
             assertThat(c.get(uri).payloadString()).isEqualTo("Hello World!");
             await().atMost(Duration.ofSeconds(2)).until(() -> !second.sessions().isEmpty());
             assertThat(second.sessions().get(0).resumed()).isFalse();
