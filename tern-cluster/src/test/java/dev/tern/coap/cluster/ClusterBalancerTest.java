@@ -50,7 +50,7 @@ class ClusterBalancerTest {
         List<Integer> ports = new ArrayList<>();
         for (int i = 0; i < NODES; i++) {
             Cluster c = Cluster.builder().redis(redis.uri()).secret(ClusterLeaseTest.SECRET)
-                    .leaseTtl(Duration.ofSeconds(3)).start();
+                    .leaseTtl(Duration.ofSeconds(3)).redisTimeout(Duration.ofSeconds(5)).start(); // a loaded machine
             DtlsLayer d = Dtls.server(c.configure(DtlsConfig.server().pskStore("dev1", KEY)
                     .connectionIdMoveQuiet(Duration.ofMillis(200))).build());
             String name = "node " + c.nodeId();

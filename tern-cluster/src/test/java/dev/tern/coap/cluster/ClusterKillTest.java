@@ -1,11 +1,14 @@
 package dev.tern.coap.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.tern.coap.CoapClient;
 import dev.tern.coap.dtls.Dtls;
 import dev.tern.coap.dtls.DtlsConfig;
 import dev.tern.coap.dtls.DtlsLayer;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.InetAddress;
@@ -66,6 +69,15 @@ class ClusterKillTest {
                 Map<String, Integer> load = new HashMap<>();
                 servedBy.values().forEach(n -> load.merge(n, 1, Integer::sum));
                 String victim = load.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
+                // the nodes write each session to Redis after its handshake, asynchronously: the kill
+                // comes once every client's session is there (on a loaded machine that takes a moment)
+                RedisClient rc = RedisClient.create(redis.uri());
+                try (StatefulRedisConnection<String, String> conn = rc.connect()) {
+                    await().atMost(Duration.ofSeconds(30))
+                            .until(() -> conn.sync().keys("tern:resume:*").size() >= CLIENTS);
+                } finally {
+                    rc.shutdown();
+                }
                 byName.get(victim).destroyForcibly().waitFor();
                 for (CoapClient c : clients) {
                     String now = c.get(uri, Duration.ofSeconds(60)).payloadString();

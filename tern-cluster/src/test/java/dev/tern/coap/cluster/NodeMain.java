@@ -7,6 +7,7 @@ import dev.tern.coap.dtls.Dtls;
 import dev.tern.coap.dtls.DtlsConfig;
 import dev.tern.coap.dtls.DtlsLayer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 
 /**
  * One cluster node as its own process, for {@link ClusterKillTest}: {@code NodeMain REDIS_URI}
@@ -19,7 +20,10 @@ public final class NodeMain {
 
     /** Starts the node. */
     public static void main(String[] args) throws InterruptedException {
-        Cluster c = Cluster.builder().redis(args[0]).secret(ClusterLeaseTest.SECRET).start();
+        // a generous Redis timeout: the test machine may be loaded, and a resumption look-up that times out
+        // would give a full handshake where the test expects an abbreviated one
+        Cluster c = Cluster.builder().redis(args[0]).secret(ClusterLeaseTest.SECRET).redisTimeout(Duration.ofSeconds(5))
+                .start();
         DtlsLayer d = Dtls.server(c.configure(DtlsConfig.server().pskStore("dev1",
                 "secret".getBytes(StandardCharsets.UTF_8))).build());
         String name = "node " + c.nodeId();
