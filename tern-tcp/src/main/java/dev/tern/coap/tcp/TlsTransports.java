@@ -2,8 +2,6 @@ package dev.tern.coap.tcp;
 
 import dev.tern.coap.spi.ConnectionTransport;
 import dev.tern.coap.spi.ReliableSettings;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -38,42 +36,18 @@ public final class TlsTransports {
         return new Builder();
     }
 
-    /** Builds TLS transports (RFC 8323 §3, §9.1). */
-    public static final class Builder {
-        private int port = DEFAULT_PORT;
-        private InetAddress address;
-        private ReliableSettings settings = ReliableSettings.defaults();
+    /** Builds TLS transports (RFC 8323 §3, §9.1); default port 5684 (§8.2). */
+    public static final class Builder extends ConnectionTransportBuilder<Builder> {
         private Duration handshakeTimeout = Duration.ofSeconds(10);
         private TlsConfig config;
-        private int ioThreads = Math.min(2, Runtime.getRuntime().availableProcessors());
 
         private Builder() {
+            super(DEFAULT_PORT);
         }
 
         /** The TLS credentials (required). */
         public Builder config(TlsConfig config) {
             this.config = Objects.requireNonNull(config, "config");
-            return this;
-        }
-
-        /** The port to listen on (0: any free port); default 5684 (RFC 8323 §8.2). */
-        public Builder port(int port) {
-            if (port < 0 || port > 0xFFFF) {
-                throw new IllegalArgumentException("port out of range: " + port);
-            }
-            this.port = port;
-            return this;
-        }
-
-        /** The local address to listen on; default all interfaces. */
-        public Builder bind(InetAddress address) {
-            this.address = Objects.requireNonNull(address, "address");
-            return this;
-        }
-
-        /** Bounds and CSM values the engine applies to each connection (RFC 8323 §5.3). */
-        public Builder settings(ReliableSettings settings) {
-            this.settings = Objects.requireNonNull(settings, "settings");
             return this;
         }
 
@@ -86,27 +60,8 @@ public final class TlsTransports {
             return this;
         }
 
-        /** Netty I/O threads of a server transport; default min(2, processors). */
-        public Builder ioThreads(int n) {
-            if (n < 1) {
-                throw new IllegalArgumentException("ioThreads must be >= 1: " + n);
-            }
-            this.ioThreads = n;
-            return this;
-        }
-
-        /** A server transport: listens when its endpoint starts. */
-        public ConnectionTransport buildServer() {
-            InetSocketAddress bind = address == null ? new InetSocketAddress(port) : new InetSocketAddress(address, port);
-            return new NettyConnectionTransport(framing(), settings, bind, ioThreads);
-        }
-
-        /** A client transport: opens connections on demand, listens on nothing. */
-        public ConnectionTransport buildClient() {
-            return new NettyConnectionTransport(framing(), settings, null, 1);
-        }
-
-        private Framing framing() {
+        @Override
+        Framing framing() {
             if (config == null) {
                 throw new IllegalStateException("a coaps+tcp transport needs TLS credentials: config(TlsConfig)");
             }

@@ -2,8 +2,6 @@ package dev.tern.coap.tcp;
 
 import dev.tern.coap.spi.ConnectionTransport;
 import dev.tern.coap.spi.ReliableSettings;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -49,37 +47,13 @@ public final class WebSocketTransports {
         return new Builder();
     }
 
-    /** Builds WebSocket transports (RFC 8323 §4). */
-    public static final class Builder {
-        private int port = -1;
-        private InetAddress address;
-        private ReliableSettings settings = ReliableSettings.defaults();
+    /** Builds WebSocket transports (RFC 8323 §4); default port 80, or 443 with {@link #tls} (§8.3, §8.4). */
+    public static final class Builder extends ConnectionTransportBuilder<Builder> {
         private Duration handshakeTimeout = Duration.ofSeconds(10);
         private TlsConfig tls;
-        private int ioThreads = Math.min(2, Runtime.getRuntime().availableProcessors());
 
         private Builder() {
-        }
-
-        /** The port to listen on (0: any free port); default 80, or 443 with {@link #tls}. */
-        public Builder port(int port) {
-            if (port < 0 || port > 0xFFFF) {
-                throw new IllegalArgumentException("port out of range: " + port);
-            }
-            this.port = port;
-            return this;
-        }
-
-        /** The local address to listen on; default all interfaces. */
-        public Builder bind(InetAddress address) {
-            this.address = Objects.requireNonNull(address, "address");
-            return this;
-        }
-
-        /** Bounds and CSM values (RFC 8323 §5.3); the Max-Message-Size also bounds each WebSocket frame. */
-        public Builder settings(ReliableSettings settings) {
-            this.settings = Objects.requireNonNull(settings, "settings");
-            return this;
+            super(-1); // the scheme's port, once it is known whether TLS is used
         }
 
         /**
@@ -100,28 +74,13 @@ public final class WebSocketTransports {
             return this;
         }
 
-        /** Netty I/O threads of a server transport; default min(2, processors). */
-        public Builder ioThreads(int n) {
-            if (n < 1) {
-                throw new IllegalArgumentException("ioThreads must be >= 1: " + n);
-            }
-            this.ioThreads = n;
-            return this;
+        @Override
+        int listenPort() {
+            return port >= 0 ? port : tls == null ? DEFAULT_PORT : DEFAULT_SECURE_PORT;
         }
 
-        /** A server transport: listens when its endpoint starts. */
-        public ConnectionTransport buildServer() {
-            int p = port >= 0 ? port : tls == null ? DEFAULT_PORT : DEFAULT_SECURE_PORT;
-            InetSocketAddress bind = address == null ? new InetSocketAddress(p) : new InetSocketAddress(address, p);
-            return new NettyConnectionTransport(framing(), settings, bind, ioThreads);
-        }
-
-        /** A client transport: opens connections on demand, listens on nothing. */
-        public ConnectionTransport buildClient() {
-            return new NettyConnectionTransport(framing(), settings, null, 1);
-        }
-
-        private Framing framing() {
+        @Override
+        Framing framing() {
             return new WebSocketFraming(tls == null ? null : tls.setup(), settings.maxMessageSize(),
                     handshakeTimeout.toMillis());
         }
