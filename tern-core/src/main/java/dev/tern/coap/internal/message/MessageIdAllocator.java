@@ -11,8 +11,8 @@ import java.util.random.RandomGenerator;
  * ID is not reused with that peer for 65536 messages. RFC 7252 §4.4 also forbids reusing one within
  * EXCHANGE_LIFETIME (the peer would take the new message for a duplicate and answer it from its
  * deduplication cache): the ID space is tracked in 16 ranges of 4096 IDs with the time each range
- * was last used, and {@link #available} says whether the next ID may be used now (at most 65536
- * messages per EXCHANGE_LIFETIME to one peer, about 265 per second with the default parameters;
+ * was left (no earlier than its last use), and {@link #available} says whether the next ID may be
+ * used now (at most 65536 messages per EXCHANGE_LIFETIME to one peer, about 265 per second with the default parameters;
  * the first range counts as used from the random first ID on, so a little less on the first turn).
  * The table of peers is bounded (least recently used peers are forgotten); a forgotten peer starts
  * again at a random value.
@@ -81,9 +81,12 @@ public final class MessageIdAllocator {
         }
         int id = c.next;
         int r = id >>> RANGE_BITS;
-        c.range = r;
-        c.usedRanges |= 1 << r;
-        c.lastUse[r] = clock.getAsLong();
+        if (r != c.range) {
+            // the range left was last used no later than now: one clock read per 4096 IDs, not per message
+            c.lastUse[c.range] = clock.getAsLong();
+            c.usedRanges |= 1 << c.range;
+            c.range = r;
+        }
         c.next = (id + 1) & 0xFFFF;
         return id;
     }
