@@ -4,17 +4,15 @@ import dev.tern.coap.Link;
 import dev.tern.coap.LinkFormat;
 import dev.tern.coap.LinkFormatException;
 import dev.tern.coap.Method;
-import dev.tern.coap.OptionNumber;
 import dev.tern.coap.Request;
 import dev.tern.coap.Response;
-import dev.tern.coap.spi.SecurityLayer;
-import java.net.InetSocketAddress;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -53,15 +51,8 @@ final class RdLookupCommand implements Callable<Integer> {
     @Option(names = "--format", paramLabel = "FORMAT", description = "text (default) or json")
     OutputFormat format = OutputFormat.text;
 
-    @Option(names = {"-B", "--max-time"}, paramLabel = "SECONDS", converter = SecondsConverter.class,
-            description = "give up after SECONDS (default: 93 s)")
-    Duration maxTime;
-
-    @Option(names = {"-v", "--verbose"}, description = "show the messages sent (>) and received (<) on stderr")
-    boolean verbose;
-
-    @Option(names = {"-q", "--quiet"}, description = "no diagnostics on stderr; only the exit status tells")
-    boolean quiet;
+    @Mixin
+    RdExchange exchange = new RdExchange();
 
     @ArgGroup(validate = false, heading = DtlsClientFlags.HEADING)
     DtlsClientFlags.Standard dtls = new DtlsClientFlags.Standard();
@@ -76,15 +67,11 @@ final class RdLookupCommand implements Callable<Integer> {
         if ((page != null && page < 0) || (count != null && count < 0)) {
             throw new UsageException("--page and --count must not be negative");
         }
-        Target target = Target.parse(uri);
-        DtlsClientFlags flags = dtls != null ? dtls : new DtlsClientFlags.Standard();
-        SecurityLayer security = flags.layer(target, io.err());
-        java.util.Optional<InetSocketAddress> resolved = target.resolveOrReport(io.err(), quiet);
-        if (resolved.isEmpty()) {
+        Optional<Request.Builder> request = exchange.request(io, Method.GET, Target.parse(uri), dtls);
+        if (request.isEmpty()) {
             return ExitCodes.ERROR;
         }
-        Request.Builder b = Request.builder(Method.GET, target.uri()).peer(resolved.get())
-                .options(o -> o.remove(OptionNumber.URI_QUERY)).path("/rd-lookup/" + kind);
+        Request.Builder b = request.get().path("/rd-lookup/" + kind);
         filters.forEach(b::query);
         if (page != null) {
             b.query("page=" + page);
@@ -92,10 +79,7 @@ final class RdLookupCommand implements Callable<Integer> {
         if (count != null) {
             b.query("count=" + count);
         }
-        if (maxTime != null) {
-            b.timeout(maxTime);
-        }
-        return RdExchange.send(io, exchangers, security, b.build(), maxTime, verbose, quiet, this::print);
+        return exchange.send(io, exchangers, b.build(), this::print);
     }
 
     private int print(Response r) {
@@ -104,7 +88,7 @@ final class RdLookupCommand implements Callable<Integer> {
             links = LinkFormat.parse(r.payloadString());
         } catch (LinkFormatException e) {
             io.out().println(r.payloadString());
-            if (!quiet) {
+            if (!exchange.quiet) {
                 io.err().println("tern: the response is not valid link-format: " + e.getMessage());
             }
             return ExitCodes.ERROR;

@@ -4,14 +4,12 @@ import dev.tern.coap.ContentFormat;
 import dev.tern.coap.LinkFormat;
 import dev.tern.coap.LinkFormatException;
 import dev.tern.coap.Method;
-import dev.tern.coap.OptionNumber;
 import dev.tern.coap.Request;
-import dev.tern.coap.spi.SecurityLayer;
-import java.net.InetSocketAddress;
-import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -51,15 +49,8 @@ final class RdRegisterCommand implements Callable<Integer> {
     @Option(names = "--base", paramLabel = "URI", description = "base URI of the links (default: the request's source address)")
     String base;
 
-    @Option(names = {"-B", "--max-time"}, paramLabel = "SECONDS", converter = SecondsConverter.class,
-            description = "give up after SECONDS (default: 93 s)")
-    Duration maxTime;
-
-    @Option(names = {"-v", "--verbose"}, description = "show the messages sent (>) and received (<) on stderr")
-    boolean verbose;
-
-    @Option(names = {"-q", "--quiet"}, description = "no diagnostics on stderr; only the exit status tells")
-    boolean quiet;
+    @Mixin
+    RdExchange exchange = new RdExchange();
 
     @ArgGroup(validate = false, heading = DtlsClientFlags.HEADING)
     DtlsClientFlags.Standard dtls = new DtlsClientFlags.Standard();
@@ -84,14 +75,11 @@ final class RdRegisterCommand implements Callable<Integer> {
             throw new UsageException("--lt must be at least 1");
         }
         Target target = Target.parse(uri);
-        DtlsClientFlags flags = dtls != null ? dtls : new DtlsClientFlags.Standard();
-        SecurityLayer security = flags.layer(target, io.err());
-        java.util.Optional<InetSocketAddress> resolved = target.resolveOrReport(io.err(), quiet);
-        if (resolved.isEmpty()) {
+        Optional<Request.Builder> request = exchange.request(io, Method.POST, target, dtls);
+        if (request.isEmpty()) {
             return ExitCodes.ERROR;
         }
-        Request.Builder b = Request.builder(Method.POST, target.uri()).peer(resolved.get())
-                .options(o -> o.remove(OptionNumber.URI_QUERY));
+        Request.Builder b = request.get();
         if (dev.tern.coap.CoapUri.parse(target.uri()).path().isEmpty()) {
             b.path("/rd");
         }
@@ -108,10 +96,7 @@ final class RdRegisterCommand implements Callable<Integer> {
         if (!payload.isEmpty()) {
             b.payload(payload).contentFormat(ContentFormat.LINK_FORMAT);
         }
-        if (maxTime != null) {
-            b.timeout(maxTime);
-        }
-        return RdExchange.send(io, exchangers, security, b.build(), maxTime, verbose, quiet, r -> {
+        return exchange.send(io, exchangers, b.build(), r -> {
             io.out().println("/" + String.join("/", r.options().locationPath()));
             io.out().flush();
             return ExitCodes.OK;
