@@ -1,22 +1,14 @@
 package dev.tern.coap.leshan;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.net.InetSocketAddress;
 import java.security.KeyPair;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
-import org.eclipse.leshan.client.LeshanClient;
 import org.eclipse.leshan.client.object.Security;
-import org.eclipse.leshan.core.node.LwM2mObjectInstance;
-import org.eclipse.leshan.core.request.ContentFormat;
-import org.eclipse.leshan.core.request.ReadRequest;
-import org.eclipse.leshan.core.response.ReadResponse;
 import org.eclipse.leshan.server.LeshanServer;
 import org.eclipse.leshan.server.LeshanServerBuilder;
-import org.eclipse.leshan.server.registration.Registration;
 import org.eclipse.leshan.servers.security.InMemorySecurityStore;
 import org.eclipse.leshan.servers.security.SecurityInfo;
 import org.junit.jupiter.api.AfterEach;
@@ -30,18 +22,12 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class LeshanCertificatesOnTernInteropTest {
-    private static final long TIMEOUT_MS = 10_000;
-
-    private LeshanServer server;
-    private LeshanClient client;
+    private RegisterReadDeregister scenario;
 
     @AfterEach
     void tearDown() {
-        if (client != null) {
-            client.destroy(false);
-        }
-        if (server != null) {
-            server.destroy();
+        if (scenario != null) {
+            scenario.close();
         }
     }
 
@@ -51,9 +37,9 @@ class LeshanCertificatesOnTernInteropTest {
         KeyPair deviceKeys = TestKeys.ecKeyPair();
         InMemorySecurityStore store = new InMemorySecurityStore();
         store.add(SecurityInfo.newRawPublicKeyInfo("tern-device", deviceKeys.getPublic()));
-        server = server(TernServerEndpointsProvider.builder().rawPublicKey(serverKeys), store);
-        scenario(uri -> Security.rpk(uri, LeshanPeers.SHORT_SERVER_ID, deviceKeys.getPublic().getEncoded(),
-                deviceKeys.getPrivate().getEncoded(), serverKeys.getPublic().getEncoded()));
+        run(server(TernServerEndpointsProvider.builder().rawPublicKey(serverKeys), store),
+                uri -> Security.rpk(uri, LeshanPeers.SHORT_SERVER_ID, deviceKeys.getPublic().getEncoded(),
+                        deviceKeys.getPrivate().getEncoded(), serverKeys.getPublic().getEncoded()));
     }
 
     /** The server's key pair set the Leshan way ({@code LeshanServerBuilder.setPrivateKey/setPublicKey}). */
@@ -63,12 +49,12 @@ class LeshanCertificatesOnTernInteropTest {
         KeyPair deviceKeys = TestKeys.ecKeyPair();
         InMemorySecurityStore store = new InMemorySecurityStore();
         store.add(SecurityInfo.newRawPublicKeyInfo("tern-device", deviceKeys.getPublic()));
-        server = new LeshanServerBuilder()
+        LeshanServer server = new LeshanServerBuilder()
                 .setEndpointsProviders(TernServerEndpointsProvider.builder()
                         .coaps(new InetSocketAddress("127.0.0.1", 0)).build())
                 .setPrivateKey(serverKeys.getPrivate()).setPublicKey(serverKeys.getPublic())
                 .setSecurityStore(store).build();
-        scenario(uri -> Security.rpk(uri, LeshanPeers.SHORT_SERVER_ID, deviceKeys.getPublic().getEncoded(),
+        run(server, uri -> Security.rpk(uri, LeshanPeers.SHORT_SERVER_ID, deviceKeys.getPublic().getEncoded(),
                 deviceKeys.getPrivate().getEncoded(), serverKeys.getPublic().getEncoded()));
     }
 
@@ -82,12 +68,12 @@ class LeshanCertificatesOnTernInteropTest {
         X509Certificate deviceCertificate = TestKeys.leaf("CN=tern-device", deviceKeys, ca, caKeys);
         InMemorySecurityStore store = new InMemorySecurityStore();
         store.add(SecurityInfo.newX509CertInfo("tern-device"));
-        server = server(TernServerEndpointsProvider.builder()
+        LeshanServer server = server(TernServerEndpointsProvider.builder()
                 .certificate(serverKeys.getPrivate(), List.of(serverCertificate))
                 .trustedCertificates(List.of(ca)), store);
         byte[] device = deviceCertificate.getEncoded();
         byte[] serverDer = serverCertificate.getEncoded();
-        scenario(uri -> Security.x509(uri, LeshanPeers.SHORT_SERVER_ID, device,
+        run(server, uri -> Security.x509(uri, LeshanPeers.SHORT_SERVER_ID, device,
                 deviceKeys.getPrivate().getEncoded(), serverDer));
     }
 
@@ -97,23 +83,8 @@ class LeshanCertificatesOnTernInteropTest {
                 .setSecurityStore(store).build();
     }
 
-    private void scenario(Function<String, Security> security) throws Exception {
-        LeshanPeers.Registrations events = new LeshanPeers.Registrations();
-        server.getRegistrationService().addListener(events);
-        server.start();
-        String uri = server.getEndpoints().get(0).getURI().toString();
-        client = LeshanPeers.client("tern-device", security.apply(uri), new TestDevice());
-        client.start();
-        Registration registration = events.registered.poll(30, TimeUnit.SECONDS);
-        assertThat(registration).as("registered").isNotNull();
-        assertThat(registration.getEndpoint()).isEqualTo("tern-device");
-
-        ReadResponse read = server.send(registration, new ReadRequest(ContentFormat.SENML_CBOR, 3, 0), TIMEOUT_MS);
-        assertThat(read.isSuccess()).as("read /3/0: %s", read).isTrue();
-        assertThat(((LwM2mObjectInstance) read.getContent()).getResource(0).getValue()).isEqualTo("Tern");
-
-        client.stop(true);
-        assertThat(events.unregistered.poll(30, TimeUnit.SECONDS)).as("deregistered").isNotNull();
-        assertThat(server.getRegistrationStore().getAllRegistrations()).isExhausted();
+    private void run(LeshanServer server, Function<String, Security> security) throws InterruptedException {
+        scenario = new RegisterReadDeregister(server);
+        scenario.run("tern-device", security, LeshanPeers.californiumClientTransport());
     }
 }

@@ -1,22 +1,13 @@
 package dev.tern.coap.leshan;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.net.InetAddress;
 import java.security.KeyPair;
 import java.security.cert.X509Certificate;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
-import org.eclipse.leshan.client.LeshanClient;
 import org.eclipse.leshan.client.object.Security;
-import org.eclipse.leshan.core.endpoint.EndpointUri;
-import org.eclipse.leshan.core.node.LwM2mObjectInstance;
-import org.eclipse.leshan.core.request.ContentFormat;
-import org.eclipse.leshan.core.request.ReadRequest;
-import org.eclipse.leshan.core.response.ReadResponse;
 import org.eclipse.leshan.server.LeshanServer;
 import org.eclipse.leshan.server.LeshanServerBuilder;
-import org.eclipse.leshan.server.registration.Registration;
 import org.eclipse.leshan.servers.security.InMemorySecurityStore;
 import org.eclipse.leshan.servers.security.SecurityInfo;
 import org.eclipse.leshan.transport.californium.server.endpoint.CaliforniumServerEndpointsProvider;
@@ -32,17 +23,12 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class LeshanClientCertificatesOnTernInteropTest {
-    private static final long TIMEOUT_MS = 10_000;
-    private LeshanServer server;
-    private LeshanClient client;
+    private RegisterReadDeregister scenario;
 
     @AfterEach
     void tearDown() {
-        if (client != null) {
-            client.destroy(false);
-        }
-        if (server != null) {
-            server.destroy();
+        if (scenario != null) {
+            scenario.close();
         }
     }
 
@@ -52,9 +38,9 @@ class LeshanClientCertificatesOnTernInteropTest {
         KeyPair deviceKeys = TestKeys.ecKeyPair();
         InMemorySecurityStore store = new InMemorySecurityStore();
         store.add(SecurityInfo.newRawPublicKeyInfo("tern-client", deviceKeys.getPublic()));
-        server = californium(store, builder -> builder.setPrivateKey(serverKeys.getPrivate())
+        LeshanServer server = californium(store, builder -> builder.setPrivateKey(serverKeys.getPrivate())
                 .setPublicKey(serverKeys.getPublic()));
-        scenario(uri -> Security.rpk(uri, LeshanPeers.SHORT_SERVER_ID, deviceKeys.getPublic().getEncoded(),
+        run(server, uri -> Security.rpk(uri, LeshanPeers.SHORT_SERVER_ID, deviceKeys.getPublic().getEncoded(),
                 deviceKeys.getPrivate().getEncoded(), serverKeys.getPublic().getEncoded()));
     }
 
@@ -68,13 +54,13 @@ class LeshanClientCertificatesOnTernInteropTest {
         X509Certificate deviceCertificate = TestKeys.leaf("CN=tern-client", deviceKeys, ca, caKeys);
         InMemorySecurityStore store = new InMemorySecurityStore();
         store.add(SecurityInfo.newX509CertInfo("tern-client"));
-        server = californium(store, builder -> builder.setPrivateKey(serverKeys.getPrivate())
+        LeshanServer server = californium(store, builder -> builder.setPrivateKey(serverKeys.getPrivate())
                 .setPublicKey(serverKeys.getPublic())
                 .setCertificateChain(new X509Certificate[] {serverCertificate})
                 .setTrustedCertificates(new X509Certificate[] {ca}));
         byte[] device = deviceCertificate.getEncoded();
         byte[] serverDer = serverCertificate.getEncoded();
-        scenario(uri -> Security.x509(uri, LeshanPeers.SHORT_SERVER_ID, device, deviceKeys.getPrivate().getEncoded(),
+        run(server, uri -> Security.x509(uri, LeshanPeers.SHORT_SERVER_ID, device, deviceKeys.getPrivate().getEncoded(),
                 serverDer));
     }
 
@@ -90,14 +76,13 @@ class LeshanClientCertificatesOnTernInteropTest {
         KeyPair impostorKeys = TestKeys.ecKeyPair();
         InMemorySecurityStore store = new InMemorySecurityStore();
         store.add(SecurityInfo.newRawPublicKeyInfo("tern-client", deviceKeys.getPublic()));
-        server = californium(store, builder -> builder.setPrivateKey(impostorKeys.getPrivate())
-                .setPublicKey(impostorKeys.getPublic()));
+        scenario = new RegisterReadDeregister(californium(store, builder -> builder
+                .setPrivateKey(impostorKeys.getPrivate()).setPublicKey(impostorKeys.getPublic())));
         byte[] expectedServerKey = TestKeys.ecKeyPair().getPublic().getEncoded();
-        assertNoRegistration(uri -> Security.rpk(uri, LeshanPeers.SHORT_SERVER_ID,
-                deviceKeys.getPublic().getEncoded(), deviceKeys.getPrivate().getEncoded(), expectedServerKey));
-        client.destroy(false);
-        client = null;
-        server.destroy();
+        scenario.expectNoRegistration("tern-client", uri -> Security.rpk(uri, LeshanPeers.SHORT_SERVER_ID,
+                deviceKeys.getPublic().getEncoded(), deviceKeys.getPrivate().getEncoded(), expectedServerKey),
+                ternTransport());
+        scenario.close();
 
         KeyPair caKeys = TestKeys.ecKeyPair();
         X509Certificate ca = TestKeys.ca("CN=Tern test CA", caKeys);
@@ -106,24 +91,23 @@ class LeshanClientCertificatesOnTernInteropTest {
         X509Certificate deviceCertificate = TestKeys.leaf("CN=tern-client", deviceKeys, ca, caKeys);
         InMemorySecurityStore x509 = new InMemorySecurityStore();
         x509.add(SecurityInfo.newX509CertInfo("tern-client"));
-        server = californium(x509, builder -> builder.setPrivateKey(impostorKeys.getPrivate())
-                .setPublicKey(impostorKeys.getPublic()).setCertificateChain(new X509Certificate[] {impostor})
-                .setTrustedCertificates(new X509Certificate[] {ca}));
+        scenario = new RegisterReadDeregister(californium(x509, builder -> builder
+                .setPrivateKey(impostorKeys.getPrivate()).setPublicKey(impostorKeys.getPublic())
+                .setCertificateChain(new X509Certificate[] {impostor})
+                .setTrustedCertificates(new X509Certificate[] {ca})));
         byte[] device = deviceCertificate.getEncoded();
         byte[] expected = genuine.getEncoded();
-        assertNoRegistration(uri -> Security.x509(uri, LeshanPeers.SHORT_SERVER_ID, device,
-                deviceKeys.getPrivate().getEncoded(), expected));
+        scenario.expectNoRegistration("tern-client", uri -> Security.x509(uri, LeshanPeers.SHORT_SERVER_ID, device,
+                deviceKeys.getPrivate().getEncoded(), expected), ternTransport());
     }
 
-    private void assertNoRegistration(Function<String, Security> security) throws Exception {
-        LeshanPeers.Registrations events = new LeshanPeers.Registrations();
-        server.getRegistrationService().addListener(events);
-        server.start();
-        EndpointUri uri = server.getEndpoints().get(0).getURI();
-        client = LeshanPeers.client("tern-client", security.apply(uri.toString()), new TestDevice(),
-                TernClientEndpointsProvider.builder().bind(InetAddress.getLoopbackAddress()).build());
-        client.start();
-        assertThat(events.registered.poll(8, TimeUnit.SECONDS)).as("registered at the impostor").isNull();
+    private void run(LeshanServer server, Function<String, Security> security) throws InterruptedException {
+        scenario = new RegisterReadDeregister(server);
+        scenario.run("tern-client", security, ternTransport());
+    }
+
+    private static TernClientEndpointsProvider ternTransport() {
+        return TernClientEndpointsProvider.builder().bind(InetAddress.getLoopbackAddress()).build();
     }
 
     private static LeshanServer californium(InMemorySecurityStore store,
@@ -132,27 +116,5 @@ class LeshanClientCertificatesOnTernInteropTest {
                 new CoapsServerProtocolProvider()).addEndpoint("coaps://127.0.0.1:0").build();
         return credentials.apply(new LeshanServerBuilder().setEndpointsProviders(transport).setSecurityStore(store))
                 .build();
-    }
-
-    private void scenario(Function<String, Security> security) throws Exception {
-        LeshanPeers.Registrations events = new LeshanPeers.Registrations();
-        server.getRegistrationService().addListener(events);
-        server.start();
-        EndpointUri uri = server.getEndpoints().get(0).getURI();
-        client = LeshanPeers.client("tern-client", security.apply(uri.toString()), new TestDevice(),
-                TernClientEndpointsProvider.builder().bind(InetAddress.getLoopbackAddress()).build());
-        client.start();
-        Registration registration = events.registered.poll(30, TimeUnit.SECONDS);
-        assertThat(registration).as("registered").isNotNull();
-        assertThat(registration.getEndpoint()).isEqualTo("tern-client");
-
-        ReadResponse read = server.send(registration, new ReadRequest(ContentFormat.SENML_CBOR, 3, 0), TIMEOUT_MS);
-        assertThat(read.isSuccess()).as("read /3/0: %s", read).isTrue();
-        assertThat(((LwM2mObjectInstance) read.getContent()).getResource(0).getValue()).isEqualTo("Tern");
-
-        client.stop(true);
-        Registration gone = events.unregistered.poll(30, TimeUnit.SECONDS);
-        assertThat(gone).as("deregistered").isNotNull();
-        assertThat(gone.getId()).isEqualTo(registration.getId());
     }
 }

@@ -45,8 +45,13 @@ final class LeshanPeers {
 
     /** A Leshan client named {@code endpoint} on Californium, registering at {@code security}'s server. */
     static LeshanClient client(String endpoint, Security security, TestDevice device) {
-        return client(endpoint, security, device, new CaliforniumClientEndpointsProvider.Builder(
-                new CoapClientProtocolProvider(), new CoapsClientProtocolProvider()).build());
+        return client(endpoint, security, device, californiumClientTransport());
+    }
+
+    /** Leshan's Californium client transport, coap and coaps. */
+    static CaliforniumClientEndpointsProvider californiumClientTransport() {
+        return new CaliforniumClientEndpointsProvider.Builder(
+                new CoapClientProtocolProvider(), new CoapsClientProtocolProvider()).build();
     }
 
     /** A Leshan client named {@code endpoint} on {@code transport}, registering at {@code security}'s server. */
