@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -79,9 +78,6 @@ import java.util.concurrent.CompletableFuture;
  * never returns {@code null}.
  */
 public final class Router implements Service {
-    private static final int LITERAL = 0;
-    private static final int PARAM = 1;
-    private static final int REST = 2;
     private static final Method[] METHODS = Method.values();
 
     private final Map<List<String>, Resource> literals;
@@ -183,7 +179,7 @@ public final class Router implements Service {
      * Tells the request's route recorder (the server's metrics) the template, unless the route
      * ignores group requests and this is one (its 4.04 is no route's answer), then invokes {@code e}.
      */
-    private static CompletableFuture<Response> take(Request request, Template template, Endpoint e,
+    private static CompletableFuture<Response> take(Request request, RouteTemplate template, Endpoint e,
                                                     List<String> path) {
         if (!request.isMulticast() || e.group != RouteOptions.GROUP_IGNORED) {
             request.routed(template.source);
@@ -219,148 +215,15 @@ public final class Router implements Service {
         return false;
     }
 
-    /** A compiled path template. */
-    private static final class Template implements Comparable<Template> {
-        final String source;
-        final int[] kinds;        // LITERAL, PARAM or REST per segment; REST only last
-        final String[] segments;  // the literal, the parameter name, or null for ** and literal-free kinds
-        final int fixed;          // segments before a rest segment
-        final boolean rest;
-        final boolean binds;
-
-        private Template(String source, int[] kinds, String[] segments) {
-            this.source = source;
-            this.kinds = kinds;
-            this.segments = segments;
-            this.rest = kinds.length > 0 && kinds[kinds.length - 1] == REST;
-            this.fixed = rest ? kinds.length - 1 : kinds.length;
-            boolean b = false;
-            for (int i = 0; i < kinds.length; i++) {
-                b |= kinds[i] != LITERAL && segments[i] != null;
-            }
-            this.binds = b;
-        }
-
-        static Template parse(String source) {
-            Objects.requireNonNull(source, "pathTemplate");
-            List<String> parts = new ArrayList<>();
-            for (String s : source.split("/")) {
-                if (!s.isEmpty()) {
-                    parts.add(s);
-                }
-            }
-            int n = parts.size();
-            int[] kinds = new int[n];
-            String[] segments = new String[n];
-            Set<String> names = new HashSet<>();
-            for (int i = 0; i < n; i++) {
-                String s = parts.get(i);
-                if (s.equals("**") || (s.startsWith("{") && s.endsWith("*}"))) {
-                    if (i != n - 1) {
-                        throw new IllegalArgumentException("a rest segment must be last: " + source);
-                    }
-                    kinds[i] = REST;
-                    segments[i] = s.equals("**") ? null : name(s.substring(1, s.length() - 2), source, names);
-                } else if (s.startsWith("{") && s.endsWith("}")) {
-                    kinds[i] = PARAM;
-                    segments[i] = name(s.substring(1, s.length() - 1), source, names);
-                } else if (s.indexOf('{') >= 0 || s.indexOf('}') >= 0 || s.equals("**")) {
-                    throw new IllegalArgumentException("malformed segment '" + s + "' in " + source);
-                } else {
-                    kinds[i] = LITERAL;
-                    segments[i] = s;
-                }
-            }
-            return new Template(source, kinds, segments);
-        }
-
-        private static String name(String name, String source, Set<String> seen) {
-            if (name.isEmpty()) {
-                throw new IllegalArgumentException("empty parameter name in " + source);
-            }
-            for (int i = 0; i < name.length(); i++) {
-                char c = name.charAt(i);
-                if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
-                        || c == '_' || c == '-' || c == '.')) {
-                    throw new IllegalArgumentException("bad parameter name '" + name + "' in " + source);
-                }
-            }
-            if (!seen.add(name)) {
-                throw new IllegalArgumentException("duplicate parameter '" + name + "' in " + source);
-            }
-            return name;
-        }
-
-        boolean isLiteral() {
-            for (int k : kinds) {
-                if (k != LITERAL) {
-                    return false;
-                }
-            }
-            return true;
-        }
-
-        /** The shape, equal for templates that match the same paths, e.g. {@code /a/{}/**}. */
-        String shape() {
-            StringBuilder b = new StringBuilder();
-            for (int i = 0; i < kinds.length; i++) {
-                b.append('/').append(kinds[i] == LITERAL ? segments[i] : kinds[i] == PARAM ? "{}" : "**");
-            }
-            return b.length() == 0 ? "/" : b.toString();
-        }
-
-        boolean matches(List<String> path) {
-            int n = path.size();
-            if (rest ? n < fixed : n != fixed) {
-                return false;
-            }
-            for (int i = 0; i < fixed; i++) {
-                if (kinds[i] == LITERAL && !segments[i].equals(path.get(i))) {
-                    return false;
-                }
-            }
-            return true;
-        }
-
-        Map<String, String> bind(List<String> path) {
-            Map<String, String> params = new HashMap<>();
-            for (int i = 0; i < fixed; i++) {
-                if (kinds[i] == PARAM) {
-                    params.put(segments[i], path.get(i));
-                }
-            }
-            if (rest && segments[fixed] != null) {
-                params.put(segments[fixed], String.join("/", path.subList(fixed, path.size())));
-            }
-            return params;
-        }
-
-        /** Most specific first; a total order consistent with {@link #shape()}. */
-        @Override
-        public int compareTo(Template o) {
-            int n = Math.min(kinds.length, o.kinds.length);
-            for (int i = 0; i < n; i++) {
-                int c = Integer.compare(kinds[i], o.kinds[i]);
-                if (c == 0 && kinds[i] == LITERAL) {
-                    c = segments[i].compareTo(o.segments[i]);
-                }
-                if (c != 0) {
-                    return c;
-                }
-            }
-            return Integer.compare(kinds.length, o.kinds.length);
-        }
-    }
-
     /** One registered handler with its own template (for parameter names) and negotiation. */
     private static final class Endpoint {
-        final Template template;
+        final RouteTemplate template;
         final Service service;
         final int[] produces;
         final int[] consumes;
         final int group;
 
-        Endpoint(Template template, Service service, RouteOptions options) {
+        Endpoint(RouteTemplate template, Service service, RouteOptions options) {
             this.template = template;
             this.service = service;
             this.produces = options.producesShared();
@@ -409,11 +272,11 @@ public final class Router implements Service {
 
     /** The handlers of one template shape, by method. */
     private static final class Resource {
-        final Template template;
+        final RouteTemplate template;
         final Endpoint[] byMethod;
         final Endpoint any;
 
-        Resource(Template template, Endpoint[] byMethod, Endpoint any) {
+        Resource(RouteTemplate template, Endpoint[] byMethod, Endpoint any) {
             this.template = template;
             this.byMethod = byMethod;
             this.any = any;
@@ -427,14 +290,14 @@ public final class Router implements Service {
 
     /** Collects the registrations of one shape while building. */
     private static final class Draft {
-        final Template template;
+        final RouteTemplate template;
         final Endpoint[] byMethod = new Endpoint[METHODS.length];
         Endpoint any;
         final Map<String, String> attributes = new LinkedHashMap<>();
         final Set<Integer> produced = new LinkedHashSet<>();
         java.util.function.Supplier<? extends java.util.Collection<Link>> instances;
 
-        Draft(Template template) {
+        Draft(RouteTemplate template) {
             this.template = template;
         }
 
@@ -642,7 +505,7 @@ public final class Router implements Service {
                 routes.add(info);
             }
             patterns.sort((a, b) -> a.template.compareTo(b.template));
-            Template core = Template.parse(LinkFormat.WELL_KNOWN_CORE);
+            RouteTemplate core = RouteTemplate.parse(LinkFormat.WELL_KNOWN_CORE);
             WellKnownCore discovery = null;
             if (wellKnownCore && !drafts.containsKey(core.shape())) {
                 discovery = new WellKnownCore(links);
@@ -658,7 +521,7 @@ public final class Router implements Service {
         private Builder add(Method method, String pathTemplate, Service service, RouteOptions options) {
             Objects.requireNonNull(service, "service");
             Objects.requireNonNull(options, "options");
-            Template t = Template.parse(pathTemplate);
+            RouteTemplate t = RouteTemplate.parse(pathTemplate);
             Draft d = drafts.computeIfAbsent(t.shape(), k -> new Draft(t));
             d.add(method, new Endpoint(t, service, options), options);
             return this;
