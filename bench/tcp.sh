@@ -4,7 +4,7 @@
 # 3.14's TcpServerConnector, each in its own process pinned to CPU 1; the one load generator
 # (tern-bench's TcpLoad: CONNS connections x DEPTH pipelined GET /, 136-byte answers) on CPU 0.
 # Rounds alternate the servers; the table gives req/s per round, the load average before each
-# round, and the median of the per-round ratios. Then memory per idle connection at IDLE
+# round, and the median of the per-round ratios (after one unreported warm-up pass). Then memory per idle connection at IDLE
 # connections (TcpLoad idle), Tern against Californium: heap used after a full GC, and RSS.
 #
 #   bench/tcp.sh [ROUNDS=5] [SECONDS=6] [IDLE=10000]      env: CONNS=100 DEPTH=16 PORT=5780
@@ -49,6 +49,7 @@ echo "coap+tcp, $conns connections x $depth pipelined GET /, ${seconds} s per ru
 echo
 echo "| Round | load avg | libcoap | Tern | Tern inline | Californium | Tern/libcoap | Tern/Cf | inline/libcoap | inline/Cf |"
 echo "|---|---|---|---|---|---|---|---|---|---|"
+for i in 0 1 2 3; do load $((base + i)) >/dev/null; done # warm-up pass (JIT), not reported
 ratios=$(mktemp)
 notes=""
 for r in $(seq "$rounds"); do
