@@ -3,9 +3,10 @@
 # coap-server-notls, Tern (default handler executor), Tern with handlers inline, and Californium
 # 3.14's TcpServerConnector, each in its own process pinned to CPU 1; the one load generator
 # (tern-bench's TcpLoad: CONNS connections x DEPTH pipelined GET /, 136-byte answers) on CPU 0.
-# Rounds alternate the servers; the table gives req/s per round, the load average before each
-# round, and the median of the per-round ratios (after one unreported warm-up pass). Then memory per idle connection at IDLE
-# connections (TcpLoad idle), Tern against Californium: heap used after a full GC, and RSS.
+# After one unreported warm-up pass, rounds alternate the servers; the table gives req/s per round,
+# the load average before each round, and the median of the per-round ratios. Then memory per idle
+# connection at IDLE connections (TcpLoad idle), Tern against Californium: heap used after a full
+# GC, and RSS.
 #
 #   bench/tcp.sh [ROUNDS=5] [SECONDS=6] [IDLE=10000]      env: CONNS=100 DEPTH=16 PORT=5780
 set -euo pipefail
