@@ -20,7 +20,8 @@ import java.util.concurrent.atomic.LongAdder;
  * A lean coap+tcp load generator (RFC 8323) for comparing servers with one client: N connections,
  * each sends its CSM and keeps DEPTH GET / requests pipelined for SECONDS; prints responses per
  * second. {@code serve PORT} runs a Tern server whose {@code GET /} answers 136 bytes, the size of
- * libcoap's {@code coap-server} index, so both servers answer the same request alike.
+ * libcoap's {@code coap-server} index, so both servers answer the same request alike
+ * ({@link CfTcpServer} does the same on Californium). {@code bench/tcp.sh} runs the whole comparison.
  *
  * <pre>
  * java -cp tern-bench/target/tern-bench.jar dev.tern.coap.bench.TcpLoad serve 5700 [inline] &amp;
