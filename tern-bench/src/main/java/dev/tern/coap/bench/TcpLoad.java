@@ -20,7 +20,8 @@ import java.util.concurrent.atomic.LongAdder;
  * A lean coap+tcp load generator (RFC 8323) for comparing servers with one client: N connections,
  * each sends its CSM and keeps DEPTH GET / requests pipelined for SECONDS; prints responses per
  * second. {@code serve PORT} runs a Tern server whose {@code GET /} answers 136 bytes, the size of
- * libcoap's {@code coap-server} index, so both servers answer the same request alike.
+ * libcoap's {@code coap-server} index, so both servers answer the same request alike
+ * ({@link CfTcpServer} does the same on Californium). {@code bench/tcp.sh} runs the whole comparison.
  *
  * <pre>
  * java -cp tern-bench/target/tern-bench.jar dev.tern.coap.bench.TcpLoad serve 5700 [inline] &amp;
@@ -64,13 +65,18 @@ public final class TcpLoad {
         int connections = Integer.parseInt(args[3]);
         int depth = Integer.parseInt(args[4]);
         long seconds = Long.parseLong(args[5]);
-        LongAdder responses = new LongAdder();
+        Counts counts = new Counts(new LongAdder(), new LongAdder(), new LongAdder(), new LongAdder());
+        // connected one after the other before the load starts: a server with a short listen backlog
+        // (libcoap's is 5) would reset some of 100 simultaneous connects
+        List<Socket> sockets = new ArrayList<>();
+        for (int i = 0; i < connections; i++) {
+            sockets.add(connect(target));
+        }
         long warmupEnd = System.nanoTime() + 2_000_000_000L;
         long end = warmupEnd + seconds * 1_000_000_000L;
         List<Thread> threads = new ArrayList<>();
-        LongAdder measured = new LongAdder();
-        for (int i = 0; i < connections; i++) {
-            Thread t = new Thread(() -> run(target, depth, end, warmupEnd, responses, measured), "load-" + i);
+        for (Socket s : sockets) {
+            Thread t = new Thread(() -> run(s, target, depth, end, warmupEnd, counts), "load-" + threads.size());
             t.setDaemon(true);
             t.start();
             threads.add(t);
@@ -78,8 +84,10 @@ public final class TcpLoad {
         for (Thread t : threads) {
             t.join();
         }
-        System.out.printf("%s: %d connections, depth %d: %.0f req/s (%d responses in %d s after 2 s warm-up)%n",
-                target, connections, depth, measured.sum() / (double) seconds, measured.sum(), seconds);
+        System.out.printf("%s: %d connections, depth %d: %.0f req/s (%d responses in %d s after 2 s warm-up,"
+                        + " %d error responses, %d connections failed)%n", target, connections, depth,
+                counts.measured.sum() / (double) seconds, counts.measured.sum(), seconds, counts.errors.sum(),
+                counts.broken.sum());
     }
 
     /** {@code idle HOST PORT N}: opens N connections, sends each a CSM, holds them until killed. */
@@ -94,12 +102,31 @@ public final class TcpLoad {
         Thread.currentThread().join();
     }
 
-    private static void run(InetSocketAddress target, int depth, long end, long warmupEnd, LongAdder all,
-                            LongAdder measured) {
-        try (Socket s = new Socket()) {
-            s.setTcpNoDelay(true);
-            s.connect(target, 10_000);
-            s.setSoTimeout(10_000);
+    /** Responses (2.xx) in all and after the warm-up, error responses, connections lost before the end. */
+    private record Counts(LongAdder all, LongAdder measured, LongAdder errors, LongAdder broken) {
+    }
+
+    /** A connection to {@code target}, tried up to three times. */
+    private static Socket connect(InetSocketAddress target) throws IOException {
+        for (int attempt = 1; ; attempt++) {
+            Socket s = new Socket();
+            try {
+                s.setTcpNoDelay(true);
+                s.connect(target, 10_000);
+                s.setSoTimeout(10_000);
+                return s;
+            } catch (IOException e) {
+                s.close();
+                if (attempt == 3) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private static void run(Socket socket, InetSocketAddress target, int depth, long end, long warmupEnd,
+                            Counts counts) {
+        try (Socket s = socket) {
             OutputStream out = s.getOutputStream();
             InputStream in = s.getInputStream();
             out.write(CSM);
@@ -116,11 +143,13 @@ public final class TcpLoad {
             while (System.nanoTime() < end) {
                 int n = in.read(buf, fill, buf.length - fill);
                 if (n < 0) {
+                    counts.broken.increment();
                     return;
                 }
                 fill += n;
                 int p = 0;
                 int answered = 0;
+                int failed = 0;
                 while (true) {
                     int len = frameLength(buf, p, fill - p);
                     if (len < 0 || len > fill - p) {
@@ -129,24 +158,30 @@ public final class TcpLoad {
                     int code = buf[p + headerLength(buf[p]) - 1] & 0xFF;
                     if (code >> 5 == 2) {
                         answered++;
+                    } else if (code >> 5 != 7) { // 7.xx: the server's signaling (CSM, Pong)
+                        failed++;
                     }
                     p += len;
                 }
                 System.arraycopy(buf, p, buf, 0, fill - p);
                 fill -= p;
-                if (answered > 0) {
-                    all.add(answered);
+                if (failed > 0) {
+                    counts.errors.add(failed);
+                }
+                if (answered + failed > 0) {
+                    counts.all.add(answered);
                     if (System.nanoTime() > warmupEnd) {
-                        measured.add(answered);
+                        counts.measured.add(answered);
                     }
-                    for (int i = 0; i < answered; i++) {
+                    for (int i = 0; i < answered + failed; i++) {
                         token = request(more, 4 * i, token);
                     }
-                    out.write(more, 0, 4 * answered);
+                    out.write(more, 0, 4 * (answered + failed));
                     out.flush();
                 }
             }
         } catch (IOException e) {
+            counts.broken.increment();
             System.err.println(target + ": " + e);
         }
     }
