@@ -27,7 +27,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <pre>
  * HttpGatewayBench run [--rounds 5] [--seconds 5] [--warmup 5] [--connections 32]
- *     [--gateway-jvm "-Xms256m -Xmx256m"] [--no-pin]
+ *     [--gateway-jvm "-Xms256m -Xmx256m"] [--tern-jvm ...] [--cf-jvm ...] [--no-pin]
  * </pre>
  */
 final class GatewayRun {
@@ -56,8 +56,8 @@ final class GatewayRun {
         int connections = GatewayLoad.intArg(args, "--connections", 32);
         String jvm = GatewayLoad.arg(args, "--gateway-jvm", "-Xms256m -Xmx256m");
         boolean pin = !Arrays.asList(args).contains("--no-pin");
-        Gateway tern = start("tern", "/hc/", jvm, pin);
-        Gateway cf = start("californium", "/proxy/", jvm, pin);
+        Gateway tern = start("tern", "/hc/", GatewayLoad.arg(args, "--tern-jvm", jvm), pin);
+        Gateway cf = start("californium", "/proxy/", GatewayLoad.arg(args, "--cf-jvm", jvm), pin);
         try {
             System.out.printf(Locale.ROOT, "%d connections, keep-alive, no pipelining; gateways %s; %d s warm-up"
                     + " x2 each, %d rounds of %d s; load average %s%n", connections,
@@ -113,6 +113,9 @@ final class GatewayRun {
         Process p = new ProcessBuilder(cmd).redirectError(log).start();
         BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.US_ASCII));
         String line = out.readLine();
+        while (line != null && !line.startsWith("port ")) {
+            line = out.readLine(); // the JVM's own start-up lines (-XX:StartFlightRecording, ...)
+        }
         if (line == null || !line.startsWith("port ")) {
             p.destroyForcibly();
             throw new IllegalStateException(name + " gateway did not start (see " + log + "): " + line);

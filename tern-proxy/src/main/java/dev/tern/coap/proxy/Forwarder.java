@@ -69,33 +69,39 @@ final class Forwarder {
 
     /** Forwards {@code request} to {@code target}; {@code checked}: the allow-list applies (forward proxy). */
     CompletableFuture<Response> forward(Request request, CoapUri target, boolean checked) {
+        return forward(request, Target.of(target), checked);
+    }
+
+    /** As {@link #forward(Request, CoapUri, boolean)}, for a target parsed (and maybe admitted) before. */
+    CompletableFuture<Response> forward(Request request, Target parsed, boolean checked) {
+        CoapUri target = parsed.uri();
         int hops = request.options().hopLimit().orElse(-1);
         int next = hops < 0 ? Options.DEFAULT_HOP_LIMIT : hops - 1;
         if (next < 1) {
             // RFC 8768 §3: not forwarded; the loop (or the too long path) ends here
             return done(Response.of(Code.HOP_LIMIT_REACHED, "Hop-Limit reached at this proxy (RFC 8768)"));
         }
-        Admission admission = admit(target, checked);
+        Admission admission = admit(parsed, checked);
         if (admission.refusal() != null) {
             return done(admission.refusal());
         }
         CoapClient client = admission.client();
         InetAddress address = admission.address();
-        Request.Builder upstream = Request.builder(request.method(), target.toString()) // scheme and Uri-*
-                .options(b -> forwardedOptions(request.options(), b).hopLimit(next))
+        Request.Builder upstream = Request.builder(request.method()).uri(target) // scheme and Uri-*
+                .options(b -> forwardedOptions(request.options(), b).hopLimit(next)).timeout(timeout)
                 .payload(request.payload())
                 .peer(new InetSocketAddress(address, target.port()));
         Method method = request.method();
         if (method != Method.GET && method != Method.FETCH) {
-            return send(upstream.build()).whenComplete((r, e) -> cache.invalidate(target.toString())); // §5.6
+            return send(upstream.build()).whenComplete((r, e) -> cache.invalidate(parsed.text())); // §5.6
         }
         if (method == Method.FETCH) {
             return send(upstream.build());
         }
-        CacheKey key = CacheKey.of(method, target, request.options());
+        CacheKey key = CacheKey.of(method, parsed.text(), request.options());
         if (request.isObserveRegistration()) {
             CompletableFuture<Response> observed = fanOut.register(request, key, client,
-                    upstream.build().toBuilder().timeout(timeout).build()); // the registration; not the notifications
+                    upstream.build()); // the registration; not the notifications
             if (observed != null) {
                 return observed;
             }
@@ -106,6 +112,19 @@ final class Forwarder {
 
     /** The upstream client and address for a target, or the response refusing it. */
     record Admission(CoapClient client, InetAddress address, Response refusal) {
+    }
+
+    /** As {@link #admit(CoapUri, boolean)}, kept with an IP-literal target once it is admitted (allow-list checked). */
+    Admission admit(Target target, boolean checked) {
+        Admission kept = checked ? target.admitted() : null;
+        if (kept != null) {
+            return kept;
+        }
+        Admission admission = admit(target.uri(), checked);
+        if (checked && admission.refusal() == null) {
+            target.admitted(admission);
+        }
+        return admission;
     }
 
     /**
@@ -192,7 +211,7 @@ final class Forwarder {
         CoapClient client = CoapUri.COAPS.equals(upstream.scheme()) ? coaps : coap;
         CompletableFuture<Response> sent;
         try {
-            sent = client.send(upstream.toBuilder().timeout(timeout).build());
+            sent = client.send(upstream); // with this proxy's timeout (forward)
         } catch (RuntimeException e) {
             sent = CompletableFuture.failedFuture(e);
         }
