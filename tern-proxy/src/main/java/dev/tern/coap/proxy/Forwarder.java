@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Semaphore;
+import java.util.function.Supplier;
 
 /**
  * Forwards one request to its upstream target (RFC 7252 §5.7): Hop-Limit (RFC 8768 §3), access
@@ -87,25 +88,26 @@ final class Forwarder {
         }
         CoapClient client = admission.client();
         InetAddress address = admission.address();
-        Request.Builder upstream = Request.builder(request.method()).uri(target) // scheme and Uri-*
+        Supplier<Request.Builder> upstream = () -> Request.builder(request.method()).uri(target) // scheme and Uri-*
                 .options(b -> forwardedOptions(request.options(), b).hopLimit(next)).timeout(timeout)
                 .payload(request.payload())
-                .peer(new InetSocketAddress(address, target.port()));
+                .peer(new InetSocketAddress(address, target.port())); // built only when it goes upstream
         Method method = request.method();
         if (method != Method.GET && method != Method.FETCH) {
-            return send(upstream.build()).whenComplete((r, e) -> cache.invalidate(parsed.text())); // §5.6
+            return send(upstream.get().build()).whenComplete((r, e) -> cache.invalidate(parsed.text())); // §5.6
         }
         if (method == Method.FETCH) {
-            return send(upstream.build());
+            return send(upstream.get().build());
         }
         CacheKey key = CacheKey.of(method, parsed.text(), request.options());
         if (request.isObserveRegistration()) {
+            Request.Builder registration = upstream.get();
             CompletableFuture<Response> observed = fanOut.register(request, key, client,
-                    upstream.build()); // the registration; not the notifications
+                    registration.build()); // the registration; not the notifications
             if (observed != null) {
                 return observed;
             }
-            upstream.options(b -> b.remove(OptionNumber.OBSERVE));
+            return get(request, key, () -> registration.options(b -> b.remove(OptionNumber.OBSERVE)));
         }
         return get(request, key, upstream);
     }
@@ -152,7 +154,7 @@ final class Forwarder {
     }
 
     /** GET through the cache: fresh hit, validation of a stale entry by its ETag, or a plain fetch. */
-    private CompletableFuture<Response> get(Request request, CacheKey key, Request.Builder upstream) {
+    private CompletableFuture<Response> get(Request request, CacheKey key, Supplier<Request.Builder> fetch) {
         long now = cache.now();
         ResponseCache.Entry entry = cache.get(key);
         List<Bytes> clientEtags = request.options().etags();
@@ -168,6 +170,7 @@ final class Forwarder {
             }
         }
         Bytes validating = entry != null && clientEtags.isEmpty() ? entry.etag() : null;
+        Request.Builder upstream = fetch.get();
         if (validating != null) {
             upstream.options(b -> b.etag(validating)); // §5.6.2: validate the stale entry
         }
