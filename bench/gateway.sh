@@ -5,7 +5,7 @@
 # Markdown table: req/s, the gateway process's CPU per request, the ratios, the load average.
 #
 #   bench/gateway.sh [--rounds 5] [--seconds 5] [--warmup 5] [--connections 32]
-#                    [--gateway-jvm "-Xms256m -Xmx256m"] [--tern-jvm ...] [--cf-jvm ...] [--no-pin]
+#                    [--gateway-jvm "-Xms256m -Xmx256m"] [--tern-jvm ...] [--cf-jvm ...] [--no-pin] [--threads]
 #
 # Builds tern-bench with -Pbench first (offline when the dependencies are cached); set
 # GATEWAY_BENCH_NO_BUILD=1 to use the jar as it is.

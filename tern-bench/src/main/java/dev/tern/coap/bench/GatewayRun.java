@@ -20,18 +20,21 @@ import java.util.concurrent.TimeUnit;
  * {@code bench/gateway.sh}): Tern's {@code HttpGateway} and Californium's proxy2 3.9.1
  * {@code ProxyHttpServer}, each alone in its own JVM ({@code HttpGatewayBench serve ...}) pinned to
  * CPU 1 with {@code taskset}; this process (run it pinned to CPU 0) is the load generator and the
- * CoAP origin (a fresh one per phase, {@link GatewayLoad}). Warm-up phases, then rounds in
+ * CoAP origin (a fresh one per phase, {@link GatewayLoad}); the load is one selector thread over
+ * every connection ({@link GatewayNioLoad}), or a blocking thread per connection with {@code --threads}. Warm-up phases, then rounds in
  * alternating order; per phase the req/s and the gateway process's CPU time per request (utime +
  * stime from {@code /proc/PID/stat}, every thread of that JVM, GC and JIT included). Prints a
  * Markdown table and the medians.
  *
  * <pre>
  * HttpGatewayBench run [--rounds 5] [--seconds 5] [--warmup 5] [--connections 32]
- *     [--gateway-jvm "-Xms256m -Xmx256m"] [--tern-jvm ...] [--cf-jvm ...] [--no-pin]
+ *     [--gateway-jvm "-Xms256m -Xmx256m"] [--tern-jvm ...] [--cf-jvm ...] [--no-pin] [--threads]
  * </pre>
  */
 final class GatewayRun {
     private static final double CLK_TCK = 100;
+    /** The load: a blocking thread per connection ({@code --threads}) instead of one selector thread. */
+    private static boolean threads;
 
     private GatewayRun() {
     }
@@ -56,11 +59,13 @@ final class GatewayRun {
         int connections = GatewayLoad.intArg(args, "--connections", 32);
         String jvm = GatewayLoad.arg(args, "--gateway-jvm", "-Xms256m -Xmx256m");
         boolean pin = !Arrays.asList(args).contains("--no-pin");
+        threads = Arrays.asList(args).contains("--threads");
         Gateway tern = start("tern", "/hc/", GatewayLoad.arg(args, "--tern-jvm", jvm), pin);
         Gateway cf = start("californium", "/proxy/", GatewayLoad.arg(args, "--cf-jvm", jvm), pin);
         try {
-            System.out.printf(Locale.ROOT, "%d connections, keep-alive, no pipelining; gateways %s; %d s warm-up"
+            System.out.printf(Locale.ROOT, "%d connections (%s), keep-alive, no pipelining; gateways %s; %d s warm-up"
                     + " x2 each, %d rounds of %d s; load average %s%n", connections,
+                    threads ? "a thread each" : "one selector thread",
                     pin ? "pinned to CPU 1 (taskset -c 1), one JVM each" : "not pinned", warmup, rounds, seconds,
                     loadAverage());
             for (int i = 0; i < 2; i++) {
@@ -141,7 +146,8 @@ final class GatewayRun {
             GatewayLoad.check(g.port(), path);
             long before = g.ticks();
             long start = System.nanoTime();
-            GatewayLoad.Outcome o = GatewayLoad.run(g.port(), path, connections, seconds);
+            GatewayLoad.Outcome o = threads ? GatewayLoad.run(g.port(), path, connections, seconds)
+                    : GatewayNioLoad.run(g.port(), path, connections, seconds);
             double elapsed = (System.nanoTime() - start) / 1e9;
             long used = g.ticks() - before;
             double cpuSeconds = used / CLK_TCK;
