@@ -376,7 +376,12 @@ public final class Request {
          * (RFC 7252 §6.4). The host is resolved when the request is sent.
          */
         public Builder uri(String uri) {
-            CoapUri u = CoapUri.parse(uri);
+            return uri(CoapUri.parse(uri));
+        }
+
+        /** Sets the scheme, the Uri-* options and the peer from a parsed {@code uri}, as {@link #uri(String)}. */
+        public Builder uri(CoapUri u) {
+            Objects.requireNonNull(u, "uri");
             edit().remove(OptionNumber.URI_HOST).remove(OptionNumber.URI_PORT).remove(OptionNumber.URI_PATH)
                     .remove(OptionNumber.URI_QUERY).addAll(u.toOptions());
             scheme = u.scheme();

@@ -72,7 +72,11 @@ final class UriSyntax {
                 throw invalid(uri, "port '" + rawPort + "' is not a decimal number");
             }
         }
-        String digits = rawPort.replaceFirst("^0+(?=.)", "");
+        int zeros = 0;
+        while (zeros < rawPort.length() - 1 && rawPort.charAt(zeros) == '0') {
+            zeros++; // leading zeros, but not the last digit
+        }
+        String digits = rawPort.substring(zeros);
         if (digits.length() > 5 || Integer.parseInt(digits) > 0xFFFF) {
             throw invalid(uri, "port " + rawPort + " is out of range 0-65535");
         }

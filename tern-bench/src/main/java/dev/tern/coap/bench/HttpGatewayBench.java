@@ -1,21 +1,13 @@
 package dev.tern.coap.bench;
 
 import dev.tern.coap.CoapServer;
-import dev.tern.coap.Response;
-import dev.tern.coap.Router;
 import dev.tern.coap.proxy.CoapProxy;
 import dev.tern.coap.proxy.HttpGateway;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.LongAdder;
 import org.eclipse.californium.core.config.CoapConfig;
 import org.eclipse.californium.core.network.CoapEndpoint;
 import org.eclipse.californium.elements.config.Configuration;
@@ -42,16 +34,28 @@ import org.eclipse.californium.proxy2.resources.ProxyCoapResource;
  * java -cp tern-bench/target/tern-bench.jar dev.tern.coap.bench.HttpGatewayBench [--rounds 3]
  *     [--seconds 5] [--warmup 3] [--connections 16]
  * </pre>
+ *
+ * {@code HttpGatewayBench run ...} ({@link GatewayRun}, {@code bench/gateway.sh}) measures the same
+ * with each gateway in its own pinned JVM; {@code HttpGatewayBench serve tern|californium} is one
+ * such gateway process.
  */
 public final class HttpGatewayBench {
     private HttpGatewayBench() {
     }
 
     public static void main(String[] args) throws Exception {
-        int rounds = intArg(args, "--rounds", 3);
-        int seconds = intArg(args, "--seconds", 5);
-        int warmup = intArg(args, "--warmup", 3);
-        int connections = intArg(args, "--connections", 16);
+        if (args.length > 0 && args[0].equals("serve")) {
+            serve(args[1]);
+            return;
+        }
+        if (args.length > 0 && args[0].equals("run")) {
+            GatewayRun.main(args);
+            return;
+        }
+        int rounds = GatewayLoad.intArg(args, "--rounds", 3);
+        int seconds = GatewayLoad.intArg(args, "--seconds", 5);
+        int warmup = GatewayLoad.intArg(args, "--warmup", 3);
+        int connections = GatewayLoad.intArg(args, "--connections", 16);
         CoapProxy proxy = CoapProxy.builder().allow("127.0.0.1").maxCacheEntries(0).build();
         HttpGateway tern = HttpGateway.builder(proxy).maxConnections(1024).build().start();
         ProxyHttpServer californium = californium();
@@ -90,23 +94,49 @@ public final class HttpGatewayBench {
     }
 
     /**
+     * One gateway alone in this process ({@code serve tern} or {@code serve californium}, for
+     * {@link GatewayRun}): prints {@code port N}, then serves until standard input closes.
+     */
+    private static void serve(String which) throws Exception {
+        AutoCloseable stop;
+        int port;
+        if (which.equals("tern")) {
+            CoapProxy proxy = CoapProxy.builder().allow("127.0.0.1").maxCacheEntries(0).build();
+            HttpGateway tern = HttpGateway.builder(proxy).maxConnections(1024).build().start();
+            port = tern.port();
+            stop = () -> {
+                tern.close();
+                proxy.close();
+            };
+        } else if (which.equals("californium")) {
+            ProxyHttpServer californium = californium();
+            port = californiumPort;
+            stop = californium::stop;
+        } else {
+            throw new IllegalArgumentException("serve tern|californium, not " + which);
+        }
+        System.out.println("port " + port);
+        System.out.flush();
+        System.in.transferTo(java.io.OutputStream.nullOutputStream()); // until the driver closes our standard input
+        stop.close();
+        System.exit(0);
+    }
+
+    /**
      * One measurement against a fresh origin: a client may send at most 65 536 requests to one
      * server per EXCHANGE_LIFETIME (RFC 7252 §4.4, Message IDs), so every phase gets a new origin port.
      */
     private static Result phase(int port, String prefix, int connections, int seconds)
             throws IOException, InterruptedException {
-        CoapServer origin = CoapServer.builder().port(0).bind("127.0.0.1")
-                .service(Router.builder().get("/hello", r -> Response.content("Hello World!")).build())
-                .build().start();
+        CoapServer origin = GatewayLoad.origin();
         try {
             String path = prefix + "coap://127.0.0.1:" + origin.port() + "/hello";
-            check(port, path);
+            GatewayLoad.check(port, path);
             boolean tern = prefix.equals("/hc/");
             long cpu = gatewayCpu(tern);
-            long[] counted = new long[2];
-            double rps = load(port, path, connections, seconds, counted);
+            GatewayLoad.Outcome o = GatewayLoad.run(port, path, connections, seconds);
             long used = gatewayCpu(tern) - cpu;
-            return new Result(rps, used / 1000.0 / Math.max(1, counted[0]));
+            return new Result(o.rps(), used / 1000.0 / Math.max(1, o.ok()));
         } finally {
             origin.close();
         }
@@ -114,11 +144,8 @@ public final class HttpGatewayBench {
 
     private static int californiumPort;
 
-    /** Requests per phase at most: one client may use 65 536 Message IDs per server and EXCHANGE_LIFETIME (RFC 7252 §4.4). */
-    private static final long MAX_PER_PHASE = 50_000;
-
     /** Californium's proxy2 HTTP server with a coap2coap forwarding resource, as its BasicHttpForwardingProxy2 demo. */
-    private static ProxyHttpServer californium() throws IOException {
+    static ProxyHttpServer californium() throws IOException {
         CoapConfig.register();
         UdpConfig.register();
         TcpConfig.register();
@@ -138,15 +165,6 @@ public final class HttpGatewayBench {
         endpoint.start();
         server.start();
         return server;
-    }
-
-    private static void check(int port, String path) throws IOException {
-        try (Socket s = new Socket("127.0.0.1", port)) {
-            String body = exchange(s, s.getInputStream(), request(path));
-            if (!body.contains("Hello World!")) {
-                throw new IllegalStateException("unexpected answer from port " + port + ": " + body);
-            }
-        }
     }
 
     /** Requests per second, and CPU microseconds per request of the gateway's own threads. */
@@ -176,103 +194,5 @@ public final class HttpGatewayBench {
             }
         }
         return sum;
-    }
-
-    /** Runs the load for {@code seconds}; returns successful responses per second. */
-    private static double load(int port, String path, int connections, int seconds, long[] counted)
-            throws InterruptedException {
-        byte[] request = request(path);
-        AtomicBoolean running = new AtomicBoolean(true);
-        LongAdder ok = new LongAdder();
-        LongAdder failed = new LongAdder();
-        java.util.concurrent.atomic.AtomicLong issued = new java.util.concurrent.atomic.AtomicLong();
-        java.util.concurrent.atomic.AtomicReference<String> firstFailure = new java.util.concurrent.atomic.AtomicReference<>();
-        List<Thread> threads = new ArrayList<>();
-        for (int i = 0; i < connections; i++) {
-            Thread t = new Thread(() -> {
-                while (running.get()) {
-                    try (Socket s = new Socket()) {
-                        s.connect(new InetSocketAddress("127.0.0.1", port), 5000);
-                        s.setTcpNoDelay(true);
-                        s.setSoTimeout(30_000);
-                        InputStream in = new java.io.BufferedInputStream(s.getInputStream(), 4096);
-                        while (running.get()) {
-                            if (issued.incrementAndGet() > MAX_PER_PHASE) {
-                                running.set(false);
-                                break;
-                            }
-                            String answer = exchange(s, in, request);
-                            if (answer.contains("Hello World!")) {
-                                ok.increment();
-                            } else {
-                                failed.increment();
-                                firstFailure.compareAndSet(null, answer.lines().findFirst().orElse(""));
-                            }
-                        }
-                    } catch (IOException e) {
-                        failed.increment();
-                        firstFailure.compareAndSet(null, e.toString());
-                    }
-                }
-            }, "load-" + i);
-            t.setDaemon(true);
-            threads.add(t);
-        }
-        long start = System.nanoTime();
-        threads.forEach(Thread::start);
-        long deadline = start + seconds * 1_000_000_000L;
-        while (running.get() && System.nanoTime() < deadline) {
-            Thread.sleep(5);
-        }
-        running.set(false);
-        long count = ok.sum();
-        double elapsed = (System.nanoTime() - start) / 1e9;
-        for (Thread t : threads) {
-            t.join(35_000);
-        }
-        counted[0] = ok.sum();
-        if (failed.sum() > 0) {
-            System.out.printf(Locale.ROOT, "  (port %d: %d failed, first: %s)%n", port, failed.sum(), firstFailure.get());
-        }
-        return count / elapsed;
-    }
-
-    private static byte[] request(String path) {
-        return ("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
-    }
-
-    /** Sends one request and reads one whole response (Content-Length framing); returns head and body. */
-    private static String exchange(Socket s, InputStream in, byte[] request) throws IOException {
-        OutputStream out = s.getOutputStream();
-        out.write(request);
-        out.flush();
-        StringBuilder head = new StringBuilder();
-        int state = 0;
-        while (state < 4) {
-            int c = in.read();
-            if (c < 0) {
-                throw new IOException("closed");
-            }
-            head.append((char) c);
-            state = (c == '\r' && state % 2 == 0) || (c == '\n' && state % 2 == 1) ? state + 1 : 0;
-        }
-        String h = head.toString().toLowerCase(Locale.ROOT);
-        int cl = h.indexOf("content-length:");
-        if (cl < 0) {
-            throw new IOException("no Content-Length: " + head);
-        }
-        int eol = h.indexOf('\r', cl);
-        int length = Integer.parseInt(h.substring(cl + 15, eol).trim());
-        byte[] body = in.readNBytes(length);
-        return head + new String(body, StandardCharsets.UTF_8);
-    }
-
-    private static int intArg(String[] args, String name, int fallback) {
-        for (int i = 0; i < args.length - 1; i++) {
-            if (args[i].equals(name)) {
-                return Integer.parseInt(args[i + 1]);
-            }
-        }
-        return fallback;
     }
 }

@@ -21,6 +21,10 @@ import java.util.List;
  */
 record CacheKey(Method method, String uri, List<Option> options) {
     static CacheKey of(Method method, CoapUri target, Options request) {
+        return of(method, target.toString(), request);
+    }
+
+    static CacheKey of(Method method, String target, Options request) {
         List<Option> keyed = new ArrayList<>();
         for (int i = 0; i < request.size(); i++) {
             Option o = request.get(i);
@@ -28,7 +32,7 @@ record CacheKey(Method method, String uri, List<Option> options) {
                 keyed.add(o);
             }
         }
-        return new CacheKey(method, target.toString(), List.copyOf(keyed));
+        return new CacheKey(method, target, List.copyOf(keyed));
     }
 
     private static boolean isKeyed(int number) {

@@ -33,11 +33,21 @@ final class CoapHeaders {
 
     /** Adds both headers for {@code r} to {@code h}. */
     static void add(Response r, HttpHeaders h) {
-        String reason = r.code().reason();
-        h.set(CODE, r.code() + (reason.isEmpty() ? "" : " " + reason));
+        h.set(CODE, CODE_TEXT[r.code().wireValue()]);
         String options = describe(r.options());
         if (!options.isEmpty()) {
             h.set(OPTIONS, options);
+        }
+    }
+
+    /** {@value #CODE} per wire value of the code (a constant table, RFC 7252 §3). */
+    private static final String[] CODE_TEXT = new String[256];
+
+    static {
+        for (int v = 0; v < CODE_TEXT.length; v++) {
+            dev.tern.coap.Code code = dev.tern.coap.Code.valueOf(v >>> 5, v & 31);
+            String reason = code.reason();
+            CODE_TEXT[v] = code + (reason.isEmpty() ? "" : " " + reason);
         }
     }
 

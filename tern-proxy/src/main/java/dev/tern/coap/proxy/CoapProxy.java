@@ -46,9 +46,14 @@ public final class CoapProxy implements AutoCloseable {
     private final List<CoapClient> owned;
     private final Predicate<Request> authorization;
     private final HttpUpstream http;
+    private final int maxTargets;
+    private final Target.Cache targets;
 
-    private CoapProxy(Forwarder forwarder, List<CoapClient> owned, Predicate<Request> authorization, HttpUpstream http) {
+    private CoapProxy(Forwarder forwarder, List<CoapClient> owned, Predicate<Request> authorization, HttpUpstream http,
+                      int maxTargets) {
         this.forwarder = forwarder;
+        this.maxTargets = maxTargets;
+        this.targets = new Target.Cache(maxTargets);
         this.owned = owned;
         this.authorization = authorization;
         this.http = http;
@@ -78,11 +83,31 @@ public final class CoapProxy implements AutoCloseable {
                 }
             }
             try {
-                return forwarder.forward(request, Targets.forward(request), true);
+                return forwarder.forward(request, target(request), true);
             } catch (Targets.Refusal r) {
                 return CompletableFuture.completedFuture(r.response());
             }
         };
+    }
+
+    /** The forward target of {@code request}, kept per Proxy-Uri ({@link Builder#maxParsedTargets}). */
+    private Target target(Request request) throws Targets.Refusal {
+        java.util.Optional<String> proxyUri = request.options().proxyUri();
+        if (proxyUri.isEmpty()) {
+            return Target.of(Targets.forward(request));
+        }
+        Target kept = targets.get(proxyUri.get());
+        return kept != null ? kept : targets.put(proxyUri.get(), Target.of(Targets.forward(request)));
+    }
+
+    /** Forward targets kept now ({@link Builder#maxParsedTargets}). */
+    int parsedTargets() {
+        return targets.size();
+    }
+
+    /** A cache of parsed targets as large as this proxy's (for its HTTP gateway's request URIs). */
+    Target.Cache newTargetCache() {
+        return new Target.Cache(maxTargets);
     }
 
     /**
@@ -167,6 +192,7 @@ public final class CoapProxy implements AutoCloseable {
         private Predicate<Request> authorization = request -> true;
         private boolean proxyHttp;
         private int maxHttpBodyBytes = 1024 * 1024;
+        private int maxParsedTargets = 1024;
 
         private Builder() {
         }
@@ -320,6 +346,17 @@ public final class CoapProxy implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Parsed targets kept at most, default 1024, per Proxy-Uri string (and, in an
+         * {@link HttpGateway}, per HTTP request URI), with the allow-list's verdict for an IP
+         * literal, so that a repeated target is not parsed and checked again; when full, they are
+         * dropped all at once. 0 parses every request's target.
+         */
+        public Builder maxParsedTargets(int targets) {
+            this.maxParsedTargets = nonNegative(targets, "maxParsedTargets");
+            return this;
+        }
+
         /** The clock of the cache's freshness (RFC 7252 §5.6.1): {@code scheduler.nanoTime()}; default the system's. */
         public Builder clock(Scheduler scheduler) {
             Objects.requireNonNull(scheduler, "scheduler");
@@ -352,7 +389,7 @@ public final class CoapProxy implements AutoCloseable {
                         .connectTimeout(upstreamTimeout).build();
                 http = new HttpUpstream(client, allowList, upstreamTimeout, maxHttpBodyBytes, maxConcurrentRequests);
             }
-            return new CoapProxy(forwarder, List.copyOf(owned), authorization, http);
+            return new CoapProxy(forwarder, List.copyOf(owned), authorization, http, maxParsedTargets);
         }
 
         private static int nonNegative(int value, String name) {

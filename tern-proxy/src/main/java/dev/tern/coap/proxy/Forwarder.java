@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Semaphore;
+import java.util.function.Supplier;
 
 /**
  * Forwards one request to its upstream target (RFC 7252 §5.7): Hop-Limit (RFC 8768 §3), access
@@ -69,43 +70,63 @@ final class Forwarder {
 
     /** Forwards {@code request} to {@code target}; {@code checked}: the allow-list applies (forward proxy). */
     CompletableFuture<Response> forward(Request request, CoapUri target, boolean checked) {
+        return forward(request, Target.of(target), checked);
+    }
+
+    /** As {@link #forward(Request, CoapUri, boolean)}, for a target parsed (and maybe admitted) before. */
+    CompletableFuture<Response> forward(Request request, Target parsed, boolean checked) {
+        CoapUri target = parsed.uri();
         int hops = request.options().hopLimit().orElse(-1);
         int next = hops < 0 ? Options.DEFAULT_HOP_LIMIT : hops - 1;
         if (next < 1) {
             // RFC 8768 §3: not forwarded; the loop (or the too long path) ends here
             return done(Response.of(Code.HOP_LIMIT_REACHED, "Hop-Limit reached at this proxy (RFC 8768)"));
         }
-        Admission admission = admit(target, checked);
+        Admission admission = admit(parsed, checked);
         if (admission.refusal() != null) {
             return done(admission.refusal());
         }
         CoapClient client = admission.client();
         InetAddress address = admission.address();
-        Request.Builder upstream = Request.builder(request.method(), target.toString()) // scheme and Uri-*
-                .options(b -> forwardedOptions(request.options(), b).hopLimit(next))
+        Supplier<Request.Builder> upstream = () -> Request.builder(request.method()).uri(target) // scheme and Uri-*
+                .options(b -> forwardedOptions(request.options(), b).hopLimit(next)).timeout(timeout)
                 .payload(request.payload())
-                .peer(new InetSocketAddress(address, target.port()));
+                .peer(new InetSocketAddress(address, target.port())); // built only when it goes upstream
         Method method = request.method();
         if (method != Method.GET && method != Method.FETCH) {
-            return send(upstream.build()).whenComplete((r, e) -> cache.invalidate(target.toString())); // §5.6
+            return send(upstream.get().build()).whenComplete((r, e) -> cache.invalidate(parsed.text())); // §5.6
         }
         if (method == Method.FETCH) {
-            return send(upstream.build());
+            return send(upstream.get().build());
         }
-        CacheKey key = CacheKey.of(method, target, request.options());
+        CacheKey key = CacheKey.of(method, parsed.text(), request.options());
         if (request.isObserveRegistration()) {
+            Request.Builder registration = upstream.get();
             CompletableFuture<Response> observed = fanOut.register(request, key, client,
-                    upstream.build().toBuilder().timeout(timeout).build()); // the registration; not the notifications
+                    registration.build()); // the registration; not the notifications
             if (observed != null) {
                 return observed;
             }
-            upstream.options(b -> b.remove(OptionNumber.OBSERVE));
+            return get(request, key, () -> registration.options(b -> b.remove(OptionNumber.OBSERVE)));
         }
         return get(request, key, upstream);
     }
 
     /** The upstream client and address for a target, or the response refusing it. */
     record Admission(CoapClient client, InetAddress address, Response refusal) {
+    }
+
+    /** As {@link #admit(CoapUri, boolean)}, kept with an IP-literal target once it is admitted (allow-list checked). */
+    Admission admit(Target target, boolean checked) {
+        Admission kept = checked ? target.admitted() : null;
+        if (kept != null) {
+            return kept;
+        }
+        Admission admission = admit(target.uri(), checked);
+        if (checked && admission.refusal() == null) {
+            target.admitted(admission);
+        }
+        return admission;
     }
 
     /**
@@ -133,7 +154,7 @@ final class Forwarder {
     }
 
     /** GET through the cache: fresh hit, validation of a stale entry by its ETag, or a plain fetch. */
-    private CompletableFuture<Response> get(Request request, CacheKey key, Request.Builder upstream) {
+    private CompletableFuture<Response> get(Request request, CacheKey key, Supplier<Request.Builder> fetch) {
         long now = cache.now();
         ResponseCache.Entry entry = cache.get(key);
         List<Bytes> clientEtags = request.options().etags();
@@ -149,6 +170,7 @@ final class Forwarder {
             }
         }
         Bytes validating = entry != null && clientEtags.isEmpty() ? entry.etag() : null;
+        Request.Builder upstream = fetch.get();
         if (validating != null) {
             upstream.options(b -> b.etag(validating)); // §5.6.2: validate the stale entry
         }
@@ -192,7 +214,7 @@ final class Forwarder {
         CoapClient client = CoapUri.COAPS.equals(upstream.scheme()) ? coaps : coap;
         CompletableFuture<Response> sent;
         try {
-            sent = client.send(upstream.toBuilder().timeout(timeout).build());
+            sent = client.send(upstream); // with this proxy's timeout (forward)
         } catch (RuntimeException e) {
             sent = CompletableFuture.failedFuture(e);
         }

@@ -40,7 +40,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * One HTTP connection of the {@link HttpGateway}: maps each request under {@code /hc} to CoAP
  * (RFC 8075 §4-§7) and the response back, hands {@code Accept: text/event-stream} GETs to
  * {@link EventStream}, and serves the console's static files elsewhere. One request at a time per
- * connection (reading pauses until the response is written), so pipelined responses stay in order.
+ * connection: a request that arrives while a CoAP exchange of the same connection is in flight (HTTP
+ * pipelining), or while the connection's responses are not flushed yet, waits, and reading pauses
+ * until it is answered, so pipelined responses stay in order and the output stays bounded. The
+ * common case, one request after another, never pauses reading.
  */
 final class GatewayHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     static final String IDLE = "idle";
@@ -51,10 +54,15 @@ final class GatewayHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
     /** What every connection of one gateway shares. */
     record Shared(CoapProxy proxy, StaticFiles files, boolean console, ExecutorService resolver,
                   AtomicInteger eventStreams, int maxEventStreams, java.util.Set<String> hostNames,
-                  EventRelays relays) {
+                  EventRelays relays, Target.Cache targets) {
     }
 
     private final Shared shared;
+    /** A CoAP exchange of this connection is in flight (event loop only). */
+    private boolean busy;
+    /** Requests that arrived while {@link #busy} or unwritable, in order; bounded by one read, since reading pauses. */
+    private final java.util.ArrayDeque<FullHttpRequest> waiting = new java.util.ArrayDeque<>();
+    private boolean draining;
 
     GatewayHandler(Shared shared) {
         this.shared = shared;
@@ -62,6 +70,64 @@ final class GatewayHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
+        if (busy || !waiting.isEmpty() || !ctx.channel().isWritable()) {
+            waiting.add(req.retain()); // pipelined: answered in order once the earlier ones are
+            ctx.channel().config().setAutoRead(false);
+            return;
+        }
+        handle(ctx, req);
+    }
+
+    /** Answers the requests that waited, in order, while none is in flight; then reads again. */
+    private void drain(ChannelHandlerContext ctx) {
+        if (draining) {
+            return; // an answer that came at once, from the loop below: it goes on with the next request
+        }
+        draining = true;
+        try {
+            while (!busy && !waiting.isEmpty() && ctx.channel().isWritable()) {
+                FullHttpRequest next = waiting.poll();
+                try {
+                    handle(ctx, next);
+                } finally {
+                    next.release();
+                }
+            }
+        } finally {
+            draining = false;
+        }
+        if (!busy && waiting.isEmpty() && ctx.channel().isWritable() && !ctx.channel().config().isAutoRead()) {
+            ctx.channel().config().setAutoRead(true);
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
+        if (ctx.channel().isWritable()) {
+            drain(ctx);
+        }
+        super.channelWritabilityChanged(ctx);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        discardWaiting();
+        super.channelInactive(ctx);
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        discardWaiting();
+    }
+
+    private void discardWaiting() {
+        FullHttpRequest r;
+        while ((r = waiting.poll()) != null) {
+            r.release();
+        }
+    }
+
+    private void handle(ChannelHandlerContext ctx, FullHttpRequest req) {
         if (ctx.channel().hasAttr(STREAMING)) {
             return; // the connection is an event stream now (EventStream): read only to see it close
         }
@@ -112,13 +178,16 @@ final class GatewayHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
             send(ctx, r, keepAlive);
             return;
         }
-        CoapUri target;
-        try {
-            target = HttpTarget.parse(req.uri());
-        } catch (IllegalArgumentException e) {
-            send(ctx, text(HttpResponseStatus.BAD_REQUEST, "bad target URI: " + e.getMessage()), keepAlive);
-            return;
+        Target parsed = shared.targets().get(req.uri());
+        if (parsed == null) {
+            try {
+                parsed = shared.targets().put(req.uri(), Target.of(HttpTarget.parse(req.uri())));
+            } catch (IllegalArgumentException e) {
+                send(ctx, text(HttpResponseStatus.BAD_REQUEST, "bad target URI: " + e.getMessage()), keepAlive);
+                return;
+            }
         }
+        CoapUri target = parsed.uri();
         HttpHeaders h = req.headers();
         String accept = h.get(HttpHeaderNames.ACCEPT, "");
         if (method.get() == Method.GET && accept.contains("text/event-stream")) {
@@ -168,19 +237,38 @@ final class GatewayHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
             return;
         }
         boolean conditional = !validating.isEmpty();
-        ctx.channel().config().setAutoRead(false); // one request at a time: responses stay in order
-        forward(request, target).whenComplete((r, failure) -> {
+        busy = true; // one request at a time: later ones wait, so responses stay in order
+        forward(request, parsed).whenComplete((r, failure) -> {
             FullHttpResponse http = failure != null
                     ? text(HttpResponseStatus.BAD_GATEWAY, Forwarder.describe(failure))
-                    : toHttp(r, target, conditional);
-            send(ctx, http, keepAlive).addListener(f -> ctx.channel().config().setAutoRead(true));
+                    : toHttp(r, target, conditional); // mapped on the completing (CoAP) thread
+            if (ctx.executor().inEventLoop()) {
+                answered(ctx, http, keepAlive);
+                return;
+            }
+            try {
+                ctx.executor().execute(() -> answered(ctx, http, keepAlive)); // the one hop back to the connection
+            } catch (RejectedExecutionException e) {
+                http.release(); // the gateway is closing
+            }
         });
     }
 
+    /** On the event loop: writes the CoAP exchange's answer, then the requests that waited for it. */
+    private void answered(ChannelHandlerContext ctx, FullHttpResponse http, boolean keepAlive) {
+        send(ctx, http, keepAlive);
+        busy = false;
+        if (!keepAlive) {
+            discardWaiting(); // the connection closes after this response
+            return;
+        }
+        drain(ctx);
+    }
+
     /** Forwards on the calling I/O thread for an IP literal; a host name resolves on the resolver pool. */
-    private CompletableFuture<Response> forward(Request request, CoapUri target) {
+    private CompletableFuture<Response> forward(Request request, Target target) {
         Forwarder forwarder = shared.proxy().forwarder();
-        if (target.hostIsLiteral()) {
+        if (target.uri().hostIsLiteral()) {
             return forwarder.forward(request, target, true);
         }
         try {

@@ -79,7 +79,7 @@ public final class HttpGateway implements AutoCloseable {
         ChannelGroup open = children;
         resolver = Executors.newFixedThreadPool(2, new DefaultThreadFactory("tern-http-resolve", true));
         GatewayHandler.Shared shared = new GatewayHandler.Shared(proxy, files, config.console, resolver,
-                eventStreams, config.maxEventStreams, config.hostNames, new EventRelays());
+                eventStreams, config.maxEventStreams, config.hostNames, new EventRelays(), proxy.newTargetCache());
         ServerBootstrap b = new ServerBootstrap().group(boss, workers)
                 .channel(NioServerSocketChannel.class)
                 .option(ChannelOption.SO_BACKLOG, 1024)

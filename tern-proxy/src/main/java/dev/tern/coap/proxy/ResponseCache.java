@@ -28,6 +28,8 @@ final class ResponseCache {
         final long storedAt;
         final long lifetimeNanos;
         final int size;
+        /** The last response {@link #served}, for as long as its whole-second Max-Age is the current one. */
+        private volatile Response lastServed;
 
         Entry(Response response, long storedAt, long lifetimeNanos, int size) {
             this.response = response;
@@ -47,7 +49,13 @@ final class ResponseCache {
         /** The stored response with the Max-Age left at {@code now}, in whole seconds (RFC 7252 §5.6.1). */
         Response served(long now) {
             long left = Math.max(0, TimeUnit.NANOSECONDS.toSeconds(lifetimeNanos - (now - storedAt)));
-            return response.toBuilder().maxAge(left).build();
+            Response last = lastServed;
+            if (last != null && last.options().maxAge().orElse(-1) == left) {
+                return last; // the same second: the same (immutable) response
+            }
+            Response served = response.toBuilder().maxAge(left).build();
+            lastServed = served;
+            return served;
         }
     }
 

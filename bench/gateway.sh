@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# HTTP->CoAP gateways: Tern's HttpGateway against Californium proxy2 3.9.1 (RFC 8075), each gateway
+# alone in its own JVM pinned to CPU 1, the load generator and the CoAP origin in one JVM pinned to
+# CPU 0; keep-alive HTTP/1.1 connections without pipelining, alternating rounds, medians. Prints a
+# Markdown table: req/s, the gateway process's CPU per request, the ratios, the load average.
+#
+#   bench/gateway.sh [--rounds 5] [--seconds 5] [--warmup 5] [--connections 32]
+#                    [--gateway-jvm "-Xms256m -Xmx256m"] [--tern-jvm ...] [--cf-jvm ...] [--no-pin] [--threads]
+#
+# Builds tern-bench with -Pbench first (offline when the dependencies are cached); set
+# GATEWAY_BENCH_NO_BUILD=1 to use the jar as it is.
+set -euo pipefail
+repo="$(cd "$(dirname "$0")/.." && pwd)"
+jar="$repo/tern-bench/target/tern-bench.jar"
+if [ "${GATEWAY_BENCH_NO_BUILD:-0}" != 1 ]; then
+    (cd "$repo" && { mvn -B -q -o -Pbench package -pl tern-bench -am -DskipTests \
+        || mvn -B -q -Pbench package -pl tern-bench -am -DskipTests; })
+fi
+pin=(taskset -c 0)
+for a in "$@"; do [ "$a" = --no-pin ] && pin=(); done
+if [ ${#pin[@]} -gt 0 ]; then
+    command -v taskset >/dev/null || { echo "gateway.sh: taskset not found (util-linux); use --no-pin" >&2; exit 1; }
+fi
+exec "${pin[@]}" java -Xms512m -Xmx512m -cp "$jar" dev.tern.coap.bench.HttpGatewayBench run "$@"

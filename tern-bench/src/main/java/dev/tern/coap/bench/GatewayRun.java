@@ -1,0 +1,170 @@
+package dev.tern.coap.bench;
+
+import dev.tern.coap.CoapServer;
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * HTTP-to-CoAP gateways compared in separate processes ({@code HttpGatewayBench run}, run by
+ * {@code bench/gateway.sh}): Tern's {@code HttpGateway} and Californium's proxy2 3.9.1
+ * {@code ProxyHttpServer}, each alone in its own JVM ({@code HttpGatewayBench serve ...}) pinned to
+ * CPU 1 with {@code taskset}; this process (run it pinned to CPU 0) is the load generator and the
+ * CoAP origin (a fresh one per phase, {@link GatewayLoad}); the load is one selector thread over
+ * every connection ({@link GatewayNioLoad}), or a blocking thread per connection with {@code --threads}. Warm-up phases, then rounds in
+ * alternating order; per phase the req/s and the gateway process's CPU time per request (utime +
+ * stime from {@code /proc/PID/stat}, every thread of that JVM, GC and JIT included). Prints a
+ * Markdown table and the medians.
+ *
+ * <pre>
+ * HttpGatewayBench run [--rounds 5] [--seconds 5] [--warmup 5] [--connections 32]
+ *     [--gateway-jvm "-Xms256m -Xmx256m"] [--tern-jvm ...] [--cf-jvm ...] [--no-pin] [--threads]
+ * </pre>
+ */
+final class GatewayRun {
+    private static final double CLK_TCK = 100;
+    /** The load: a blocking thread per connection ({@code --threads}) instead of one selector thread. */
+    private static boolean threads;
+
+    private GatewayRun() {
+    }
+
+    /** One gateway process. */
+    private record Gateway(String name, String prefix, Process process, int port) {
+        long ticks() throws IOException {
+            String stat = Files.readString(Paths.get("/proc/" + process.pid() + "/stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+        }
+    }
+
+    /** One phase: req/s, gateway CPU µs per request, gateway CPU % of one core. */
+    private record Phase(double rps, double cpuMicros, double cpuPct) {
+    }
+
+    static void main(String[] args) throws Exception {
+        int rounds = GatewayLoad.intArg(args, "--rounds", 5);
+        int seconds = GatewayLoad.intArg(args, "--seconds", 5);
+        int warmup = GatewayLoad.intArg(args, "--warmup", 5);
+        int connections = GatewayLoad.intArg(args, "--connections", 32);
+        String jvm = GatewayLoad.arg(args, "--gateway-jvm", "-Xms256m -Xmx256m");
+        boolean pin = !Arrays.asList(args).contains("--no-pin");
+        threads = Arrays.asList(args).contains("--threads");
+        Gateway tern = start("tern", "/hc/", GatewayLoad.arg(args, "--tern-jvm", jvm), pin);
+        Gateway cf = start("californium", "/proxy/", GatewayLoad.arg(args, "--cf-jvm", jvm), pin);
+        try {
+            System.out.printf(Locale.ROOT, "%d connections (%s), keep-alive, no pipelining; gateways %s; %d s warm-up"
+                    + " x2 each, %d rounds of %d s; load average %s%n", connections,
+                    threads ? "a thread each" : "one selector thread",
+                    pin ? "pinned to CPU 1 (taskset -c 1), one JVM each" : "not pinned", warmup, rounds, seconds,
+                    loadAverage());
+            for (int i = 0; i < 2; i++) {
+                phase(tern, connections, warmup);
+                phase(cf, connections, warmup);
+            }
+            System.out.println("| Round | Tern req/s | Tern µs CPU/req | Tern CPU % | proxy2 req/s | proxy2 µs CPU/req"
+                    + " | proxy2 CPU % | req/s ratio | CPU/req ratio (Cf/Tern) | load avg |");
+            System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|");
+            List<double[]> rows = new ArrayList<>();
+            for (int round = 1; round <= rounds; round++) {
+                Phase t;
+                Phase c;
+                if (round % 2 == 1) {
+                    t = phase(tern, connections, seconds);
+                    c = phase(cf, connections, seconds);
+                } else {
+                    c = phase(cf, connections, seconds);
+                    t = phase(tern, connections, seconds);
+                }
+                double[] row = {t.rps(), t.cpuMicros(), t.cpuPct(), c.rps(), c.cpuMicros(), c.cpuPct(),
+                    t.rps() / c.rps(), c.cpuMicros() / t.cpuMicros()};
+                rows.add(row);
+                System.out.printf(Locale.ROOT, "| %d | %.0f | %.1f | %.0f | %.0f | %.1f | %.0f | %.2f | %.2f | %s |%n",
+                        round, row[0], row[1], row[2], row[3], row[4], row[5], row[6], row[7], loadAverage());
+            }
+            System.out.printf(Locale.ROOT, "| median | %.0f | %.1f | %.0f | %.0f | %.1f | %.0f | **%.2f** | **%.2f** | |%n",
+                    median(rows, 0), median(rows, 1), median(rows, 2), median(rows, 3), median(rows, 4),
+                    median(rows, 5), median(rows, 6), median(rows, 7));
+        } finally {
+            stop(tern);
+            stop(cf);
+        }
+    }
+
+    private static Gateway start(String name, String prefix, String jvm, boolean pin) throws IOException {
+        List<String> cmd = new ArrayList<>();
+        if (pin) {
+            cmd.addAll(List.of("taskset", "-c", "1"));
+        }
+        cmd.add(ProcessHandle.current().info().command().orElse("java"));
+        for (String o : jvm.trim().split("\\s+")) {
+            if (!o.isEmpty()) {
+                cmd.add(o);
+            }
+        }
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), HttpGatewayBench.class.getName(),
+                "serve", name));
+        File log = File.createTempFile("gateway-" + name + "-", ".log");
+        Process p = new ProcessBuilder(cmd).redirectError(log).start();
+        BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.US_ASCII));
+        String line = out.readLine();
+        while (line != null && !line.startsWith("port ")) {
+            line = out.readLine(); // the JVM's own start-up lines (-XX:StartFlightRecording, ...)
+        }
+        if (line == null || !line.startsWith("port ")) {
+            p.destroyForcibly();
+            throw new IllegalStateException(name + " gateway did not start (see " + log + "): " + line);
+        }
+        return new Gateway(name, prefix, p, Integer.parseInt(line.substring(5).trim()));
+    }
+
+    private static void stop(Gateway g) throws InterruptedException {
+        try {
+            g.process().getOutputStream().close(); // its cue to stop
+        } catch (IOException e) {
+            g.process().destroy();
+        }
+        if (!g.process().waitFor(10, TimeUnit.SECONDS)) {
+            g.process().destroyForcibly();
+        }
+    }
+
+    private static Phase phase(Gateway g, int connections, int seconds) throws Exception {
+        CoapServer origin = GatewayLoad.origin();
+        try {
+            String path = g.prefix() + "coap://127.0.0.1:" + origin.port() + "/hello";
+            GatewayLoad.check(g.port(), path);
+            long before = g.ticks();
+            long start = System.nanoTime();
+            GatewayLoad.Outcome o = threads ? GatewayLoad.run(g.port(), path, connections, seconds)
+                    : GatewayNioLoad.run(g.port(), path, connections, seconds);
+            double elapsed = (System.nanoTime() - start) / 1e9;
+            long used = g.ticks() - before;
+            double cpuSeconds = used / CLK_TCK;
+            return new Phase(o.rps(), cpuSeconds * 1e6 / Math.max(1, o.ok()), 100 * cpuSeconds / elapsed);
+        } finally {
+            origin.close();
+        }
+    }
+
+    private static double median(List<double[]> rows, int column) {
+        List<double[]> sorted = new ArrayList<>(rows);
+        sorted.sort(Comparator.comparingDouble(r -> r[column]));
+        return sorted.get(sorted.size() / 2)[column];
+    }
+
+    private static String loadAverage() throws IOException {
+        String[] f = Files.readString(Paths.get("/proc/loadavg")).split(" ");
+        return f[0] + " " + f[1] + " " + f[2];
+    }
+}
