@@ -9,7 +9,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code tern serve --proxy} with coap+tcp, coaps+tcp and coap+ws upstreams (RFC 8323 schemes
- * behind RFC 7252 §5.7.2 scheme translation), reached with {@code tern get -P}, end to end.
+ * behind RFC 7252 §5.7.2 scheme translation), reached with {@code tern get -P} over coap and
+ * coap+tcp ({@code --tcp}), end to end.
  */
 @Timeout(120)
 class ServeProxyReliableTest {
@@ -24,7 +25,7 @@ class ServeProxyReliableTest {
         try (Serving origin = new Serving("-c", server.cert().toString(), "-j", server.key().toString(),
                 "--tcp", "--tcp-port", "0", "--tls", "--tls-port", "0", "--ws", "--ws-port", "0");
              Serving proxy = new Serving("-u", "p", "-k", "secret", "--proxy", "--proxy-allow", "127.0.0.1",
-                     "--proxy-cacert", ca.cert().toString(),
+                     "--proxy-cacert", ca.cert().toString(), "--tcp", "--tcp-port", "0",
                      "--reverse", "/ws=coap+ws://127.0.0.1:" + origin.port("coap+ws"))) {
             String via = "coap://127.0.0.1:" + proxy.port();
             Captured tcp = new Captured(false);
@@ -36,6 +37,11 @@ class ServeProxyReliableTest {
             assertThat(tls.run("get", "-B", "10", "-P", via, "coaps+tcp://127.0.0.1:" + origin.port("coaps+tcp")
                     + "/hello")).as(tls.err()).isZero();
             assertThat(tls.out()).startsWith("Hello World!");
+
+            Captured overTcp = new Captured(false); // the proxy itself reached over coap+tcp
+            assertThat(overTcp.run("get", "-B", "10", "-P", "coap+tcp://127.0.0.1:" + proxy.port("coap+tcp"),
+                    "coap://127.0.0.1:" + origin.port() + "/hello")).as(overTcp.err()).isZero();
+            assertThat(overTcp.out()).startsWith("Hello World!");
 
             Captured ws = new Captured(false);
             assertThat(ws.run("get", "-B", "10", via + "/ws/hello")).as(ws.err()).isZero();
