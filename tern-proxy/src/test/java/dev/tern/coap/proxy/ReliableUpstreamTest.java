@@ -64,6 +64,48 @@ class ReliableUpstreamTest {
         }
     }
 
+    /** The cache key holds the scheme: coap:// and coap+tcp:// on the same host and port are two resources. */
+    @Test
+    void theCacheKeepsCoapAndCoapTcpTargetsApart() throws Exception {
+        int port;
+        try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = probe.getLocalPort(); // free on TCP a moment ago; UDP is a separate port space
+        }
+        java.util.concurrent.atomic.AtomicInteger hits = new java.util.concurrent.atomic.AtomicInteger();
+        try (CoapServer origin = CoapServer.builder().port(port).bind("127.0.0.1")
+                     .service(r -> java.util.concurrent.CompletableFuture.completedFuture(Response.builder(Code.CONTENT)
+                             .maxAge(60).payload("hit " + hits.incrementAndGet()).build()))
+                     .listener(TcpTransports.builder().port(port).bind(InetAddress.getLoopbackAddress()).buildServer())
+                     .build().start();
+             CoapProxy proxy = proxy().build();
+             CoapServer server = Loopback.proxyServer(proxy, null);
+             CoapClient client = CoapClient.create()) {
+            String udp = "coap://127.0.0.1:" + port + "/r";
+            String tcp = "coap+tcp://127.0.0.1:" + port + "/r";
+            assertThat(call(client, viaProxy(server, udp)).payloadString()).isEqualTo("hit 1");
+            assertThat(call(client, viaProxy(server, tcp)).payloadString()).isEqualTo("hit 2");
+            assertThat(call(client, viaProxy(server, udp)).payloadString()).isEqualTo("hit 1");
+            assertThat(call(client, viaProxy(server, tcp)).payloadString()).isEqualTo("hit 2");
+            assertThat(hits).hasValue(2);
+            assertThat(proxy.cachedResponses()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void theLastObserverLeavingCancelsTheRelationOverTcp() {
+        try (Loopback.Origin origin = new Loopback.Origin(tcpServer());
+             CoapProxy proxy = proxy().build();
+             CoapServer server = Loopback.proxyServer(proxy, null);
+             CoapClient client = CoapClient.create()) {
+            Observation o = observe(client, server, origin, new CopyOnWriteArrayList<>());
+            assertThat(origin.observable.observerCount()).isEqualTo(1);
+            o.cancel();
+            o.ended().orTimeout(10, TimeUnit.SECONDS).join();
+            await().atMost(Duration.ofSeconds(10)).until(() -> origin.observable.observerCount() == 0);
+            assertThat(proxy.upstreamObservations()).isZero();
+        }
+    }
+
     @Test
     void proxySchemeCoapTcpWithUriOptionsIsForwarded() {
         try (Loopback.Origin origin = new Loopback.Origin(tcpServer());
