@@ -24,7 +24,8 @@ import picocli.CommandLine.Option;
  * for Proxy-Uri / Proxy-Scheme requests, {@code --proxy-allow} lists the upstreams it may reach
  * (never an open relay by default), {@code --reverse PREFIX=URI} maps a path prefix to an origin,
  * {@code --proxy-cache} bounds the cache, {@code --http PORT} serves the HTTP-to-CoAP gateway
- * (RFC 8075) and the browser console on 127.0.0.1 (or {@code --http-bind}).
+ * (RFC 8075) and the browser console on 127.0.0.1 (or {@code --http-bind}). Upstreams may be coap,
+ * coap+tcp and coap+ws (RFC 8323), and coaps+tcp and coaps+ws with {@code --proxy-cacert}.
  */
 final class ProxyFlags {
     /** The heading of the group in {@code --help}. */

@@ -17,15 +17,24 @@ import dev.tern.coap.Response;
 import dev.tern.coap.spi.ConnectionTransport;
 import dev.tern.coap.tcp.TcpTransports;
 import dev.tern.coap.tcp.WebSocketTransports;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
 import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -68,12 +77,12 @@ class ReliableUpstreamTest {
     @Test
     void theCacheKeepsCoapAndCoapTcpTargetsApart() throws Exception {
         int port;
-        try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             port = probe.getLocalPort(); // free on TCP a moment ago; UDP is a separate port space
         }
-        java.util.concurrent.atomic.AtomicInteger hits = new java.util.concurrent.atomic.AtomicInteger();
+        AtomicInteger hits = new AtomicInteger();
         try (CoapServer origin = CoapServer.builder().port(port).bind("127.0.0.1")
-                     .service(r -> java.util.concurrent.CompletableFuture.completedFuture(Response.builder(Code.CONTENT)
+                     .service(r -> CompletableFuture.completedFuture(Response.builder(Code.CONTENT)
                              .maxAge(60).payload("hit " + hits.incrementAndGet()).build()))
                      .listener(TcpTransports.builder().port(port).bind(InetAddress.getLoopbackAddress()).buildServer())
                      .build().start();
@@ -234,7 +243,7 @@ class ReliableUpstreamTest {
             HttpResponse<String> r = get(http, gateway, "/hc/" + tcp.uri("/hello") + "?a=1");
             assertThat(r.statusCode()).isEqualTo(200);
             assertThat(r.body()).isEqualTo("Hello [a=1]");
-            String encoded = java.net.URLEncoder.encode(ws.uri("/hello"), java.nio.charset.StandardCharsets.UTF_8);
+            String encoded = URLEncoder.encode(ws.uri("/hello"), StandardCharsets.UTF_8);
             assertThat(encoded).contains("%2B");
             HttpResponse<String> viaQuery = get(http, gateway, "/hc/?target_uri=" + encoded);
             assertThat(viaQuery.statusCode()).isEqualTo(200);
@@ -244,6 +253,38 @@ class ReliableUpstreamTest {
                     .as("no coap+tcp client: 5.05 -> 502").isEqualTo(502);
             assertThat(tcp.count("/hello")).isEqualTo(1);
         }
+    }
+
+    /** Observe as Server-Sent Events (the gateway's EventStream) from a coap+tcp origin. */
+    @Test
+    void anEventStreamFromACoapTcpOrigin() throws Exception {
+        try (Loopback.Origin origin = new Loopback.Origin(tcpServer());
+             CoapProxy proxy = proxy().build();
+             HttpGateway gateway = HttpGateway.builder(proxy).build().start()) {
+            try (Socket s = RawHttp.open(gateway.port())) {
+                s.getOutputStream().write(("GET /hc/" + origin.uri("/obs") + " HTTP/1.1\r\nHost: gw\r\n"
+                        + "Accept: text/event-stream\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(),
+                        StandardCharsets.UTF_8));
+                assertThat(in.readLine()).isEqualTo("HTTP/1.1 200 OK");
+                assertThat(dataLine(in)).isEqualTo("data: state 0");
+                origin.value.set(1);
+                origin.observable.changed();
+                assertThat(dataLine(in)).isEqualTo("data: state 1");
+                assertThat(origin.observable.observerCount()).isEqualTo(1);
+            }
+            await().atMost(Duration.ofSeconds(15)).until(() -> origin.observable.observerCount() == 0);
+        }
+    }
+
+    private static String dataLine(BufferedReader in) throws IOException {
+        for (int i = 0; i < 50; i++) {
+            String line = in.readLine();
+            if (line == null || line.startsWith("data: ")) {
+                return line;
+            }
+        }
+        return null;
     }
 
     private static HttpResponse<String> get(HttpClient http, HttpGateway gateway, String pathAndQuery) throws Exception {
