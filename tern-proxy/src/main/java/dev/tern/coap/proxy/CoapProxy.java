@@ -13,9 +13,7 @@ import dev.tern.coap.spi.Scheduler;
 import dev.tern.coap.spi.SecurityLayer;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -159,9 +157,7 @@ public final class CoapProxy implements AutoCloseable {
     /** Builds a {@link CoapProxy}. */
     public static final class Builder {
         private final UpstreamAllowList allowList = new UpstreamAllowList();
-        private final Map<String, CoapClient> clients = new LinkedHashMap<>();
-        private final Map<String, ConnectionTransport> transports = new LinkedHashMap<>();
-        private SecurityLayer coapsSecurity;
+        private final UpstreamClients upstreamClients = new UpstreamClients();
         private int maxCacheEntries = 1000;
         private long maxCacheBytes = 8L * 1024 * 1024;
         private int maxUpstreamObservations = 1000;
@@ -257,10 +253,7 @@ public final class CoapProxy implements AutoCloseable {
          * HTTP side); by default only {@code coap} has one.
          */
         public Builder upstreamClient(String scheme, CoapClient client) {
-            String s = scheme(scheme);
-            Objects.requireNonNull(client, "client");
-            transports.remove(s);
-            clients.put(s, client);
+            upstreamClients.client(scheme, client);
             return this;
         }
 
@@ -272,27 +265,13 @@ public final class CoapProxy implements AutoCloseable {
          * downstream observers then get 5.02.
          */
         public Builder upstreamTransport(ConnectionTransport transport) {
-            Objects.requireNonNull(transport, "transport");
-            String s = scheme(transport.scheme());
-            if (s.equals(CoapUri.COAP) || s.equals(CoapUri.COAPS)) {
-                throw new IllegalArgumentException("not a connection scheme: " + s);
-            }
-            clients.remove(s);
-            transports.put(s, transport);
+            upstreamClients.transport(transport);
             return this;
-        }
-
-        private static String scheme(String scheme) {
-            String s = Objects.requireNonNull(scheme, "scheme").toLowerCase(Locale.ROOT);
-            if (!Targets.isCoap(s)) {
-                throw new IllegalArgumentException("not a CoAP scheme: " + scheme);
-            }
-            return s;
         }
 
         /** Makes the proxy create (and close) its coaps upstream client with {@code layer} (e.g. {@code Dtls.client(...)}). */
         public Builder coapsSecurity(SecurityLayer layer) {
-            this.coapsSecurity = Objects.requireNonNull(layer, "layer");
+            upstreamClients.coapsSecurity(layer);
             return this;
         }
 
@@ -376,16 +355,8 @@ public final class CoapProxy implements AutoCloseable {
         /** The proxy. */
         public CoapProxy build() {
             List<CoapClient> owned = new ArrayList<>();
-            Map<String, CoapClient> upstream = new LinkedHashMap<>(clients);
             EndpointConfig config = EndpointConfig.clientDefaults().toBuilder().nstart(upstreamNstart).build();
-            if (!upstream.containsKey(CoapUri.COAP)) {
-                upstream.put(CoapUri.COAP, own(owned, CoapClient.builder().config(config)));
-            }
-            if (!upstream.containsKey(CoapUri.COAPS) && coapsSecurity != null) {
-                upstream.put(CoapUri.COAPS, own(owned, CoapClient.builder().config(config).security(coapsSecurity)));
-            }
-            transports.forEach((scheme, transport) ->
-                    upstream.put(scheme, own(owned, CoapClient.builder().config(config).transport(transport))));
+            Map<String, CoapClient> upstream = upstreamClients.build(config, owned);
             ResponseCache cache = new ResponseCache(maxCacheEntries, maxCacheBytes, clock);
             Forwarder forwarder = new Forwarder(upstream, allowList, cache, maxUpstreamObservations,
                     observeLinger, maxConcurrentRequests, upstreamTimeout);
@@ -398,12 +369,6 @@ public final class CoapProxy implements AutoCloseable {
                 http = new HttpUpstream(client, allowList, upstreamTimeout, maxHttpBodyBytes, maxConcurrentRequests);
             }
             return new CoapProxy(forwarder, List.copyOf(owned), authorization, http);
-        }
-
-        private static CoapClient own(List<CoapClient> owned, CoapClient.Builder builder) {
-            CoapClient client = builder.build();
-            owned.add(client);
-            return client;
         }
 
         private static int nonNegative(int value, String name) {
