@@ -226,7 +226,7 @@ final class DtlsSetup {
         return sb.toString();
     }
 
-    private static List<X509Certificate> certificates(Path file, String option) {
+    static List<X509Certificate> certificates(Path file, String option) {
         try {
             return Pem.certificates(file);
         } catch (IOException e) {

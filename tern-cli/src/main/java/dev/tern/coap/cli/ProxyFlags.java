@@ -4,9 +4,15 @@ import dev.tern.coap.CoapUri;
 import dev.tern.coap.Service;
 import dev.tern.coap.proxy.CoapProxy;
 import dev.tern.coap.proxy.HttpGateway;
+import dev.tern.coap.tcp.TcpTransports;
+import dev.tern.coap.tcp.TlsConfig;
+import dev.tern.coap.tcp.TlsTransports;
+import dev.tern.coap.tcp.WebSocketTransports;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,14 +24,16 @@ import picocli.CommandLine.Option;
  * for Proxy-Uri / Proxy-Scheme requests, {@code --proxy-allow} lists the upstreams it may reach
  * (never an open relay by default), {@code --reverse PREFIX=URI} maps a path prefix to an origin,
  * {@code --proxy-cache} bounds the cache, {@code --http PORT} serves the HTTP-to-CoAP gateway
- * (RFC 8075) and the browser console on 127.0.0.1 (or {@code --http-bind}).
+ * (RFC 8075) and the browser console on 127.0.0.1 (or {@code --http-bind}). Upstreams may be coap,
+ * coap+tcp and coap+ws (RFC 8323), and coaps+tcp and coaps+ws with {@code --proxy-cacert}.
  */
 final class ProxyFlags {
     /** The heading of the group in {@code --help}. */
     static final String HEADING = "%nProxy (RFC 7252 §5.7):%n";
 
     @Option(names = "--proxy", order = 200,
-            description = "forward requests with Proxy-Uri or Proxy-Scheme (coap and coaps targets; else 5.05)")
+            description = {"forward requests with Proxy-Uri or Proxy-Scheme (coap, coap+tcp and coap+ws targets;",
+                "coaps+tcp and coaps+ws with --proxy-cacert; else 5.05)"})
     boolean forward;
 
     @Option(names = "--proxy-allow", paramLabel = "HOST[:PORT]", split = ",", order = 201,
@@ -60,6 +68,10 @@ final class ProxyFlags {
                 "CoAP-to-HTTP, RFC 7252 §10.1) on the --proxy-allow list, never following redirects"})
     boolean proxyHttp;
 
+    @Option(names = "--proxy-cacert", paramLabel = "FILE", order = 208,
+            description = "PEM CA certificates the proxy trusts for coaps+tcp:// and coaps+ws:// upstreams")
+    List<Path> caCerts = new ArrayList<>();
+
     /** Whether any proxy flag asks for a proxy. */
     boolean enabled() {
         return forward || !reverse.isEmpty() || httpPort != null;
@@ -93,6 +105,9 @@ final class ProxyFlags {
                 throw new UsageException("--http-host: not a host name: " + h);
             }
         }
+        if (!caCerts.isEmpty() && !enabled()) {
+            throw new UsageException("--proxy-cacert needs --proxy, --reverse or --http");
+        }
         if (proxyHttp && !forward) {
             throw new UsageException("--proxy-http needs --proxy");
         }
@@ -107,7 +122,15 @@ final class ProxyFlags {
 
     /** The proxy these flags describe. */
     CoapProxy build() {
-        CoapProxy.Builder b = CoapProxy.builder().maxCacheEntries(cacheEntries).proxyHttp(proxyHttp);
+        CoapProxy.Builder b = CoapProxy.builder().maxCacheEntries(cacheEntries).proxyHttp(proxyHttp)
+                .upstreamTransport(TcpTransports.client()).upstreamTransport(WebSocketTransports.client());
+        if (!caCerts.isEmpty()) { // RFC 8323 §8.2, §8.4: the server's certificate checked against these CAs
+            List<X509Certificate> trusted = new ArrayList<>();
+            caCerts.forEach(file -> trusted.addAll(DtlsSetup.certificates(file, "--proxy-cacert")));
+            TlsConfig tls = TlsConfig.builder().trust(trusted).build();
+            b.upstreamTransport(TlsTransports.builder().config(tls).buildClient())
+                    .upstreamTransport(WebSocketTransports.builder().tls(tls).buildClient());
+        }
         for (String entry : allow) {
             String e = entry.trim();
             if (e.equalsIgnoreCase("any")) {
@@ -176,8 +199,8 @@ final class ProxyFlags {
             }
             try {
                 CoapUri u = CoapUri.parse(origin);
-                if (!u.scheme().equals(CoapUri.COAP) && !u.scheme().equals(CoapUri.COAPS)) {
-                    throw new IllegalArgumentException("coap or coaps only");
+                if (u.isSecure() && !u.scheme().equals(CoapUri.COAPS) && caCerts.isEmpty()) {
+                    throw new IllegalArgumentException(u.scheme() + " needs --proxy-cacert FILE");
                 }
             } catch (IllegalArgumentException e) {
                 throw new UsageException("--reverse origin " + origin + ": " + e.getMessage());

@@ -21,7 +21,8 @@ import java.util.Objects;
  *        trickling partial frames is aborted; default 10 s
  * @param maxInFlight requests in flight per connection: a server answers more with 5.03, a client
  *        queues them (its NSTART on the connection); default 128
- * @param maxConnections open connections per endpoint; more are closed at once; default 16 384
+ * @param maxConnections open connections per endpoint, accepted or opened; more are closed at once,
+ *        and a request that would open one more fails; default 16 384
  * @param maxConnectionsPerAddress open connections from one IP address; default 256
  * @param csmRequired whether a peer's first message must be its CSM (§5.3: "MUST treat a missing
  *        CSM as a connection error"); false tolerates peers that never send one (Californium 3.x)

@@ -54,8 +54,11 @@ class ConsoleBrowserTest {
                 .or(() -> Peers.onPath("chromedriver"));
         Peers.requirePeer(chromium.isPresent() && driver.isPresent(),
                 "chromium and chromedriver (Debian packages chromium, chromium-driver) are not installed");
-        server = CoapServer.builder().port(0).bind("127.0.0.1").service(DemoResources.router()).build().start();
-        proxy = CoapProxy.builder().allow("127.0.0.1").build();
+        server = CoapServer.builder().port(0).bind("127.0.0.1").service(DemoResources.router())
+                .listener(dev.tern.coap.tcp.TcpTransports.builder().port(0)
+                        .bind(java.net.InetAddress.getLoopbackAddress()).buildServer())
+                .build().start();
+        proxy = CoapProxy.builder().allow("127.0.0.1").upstreamTransport(dev.tern.coap.tcp.TcpTransports.client()).build();
         gateway = HttpGateway.builder(proxy).build().start();
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(driver.get().toFile()).usingAnyFreePort().build();
@@ -228,6 +231,15 @@ class ConsoleBrowserTest {
                 .containsEntry("deep", "error")
                 .containsEntry("links", "[{\"target\":\"/s/t\",\"attrs\":[[\"title\",\"a, b\"],[\"obs\",null]]},"
                         + "{\"target\":\"/h\",\"attrs\":[[\"ct\",\"0\"]]}]");
+    }
+
+    /** The console reaches a coap+tcp device through the gateway (RFC 8323 behind RFC 8075). */
+    @Test
+    void aCoapTcpTargetFromTheBrowser() {
+        browser.get("http://127.0.0.1:" + gateway.port() + "/");
+        send("GET", "coap+tcp://127.0.0.1:" + server.localAddress("coap+tcp").getPort() + "/hello");
+        waitFor("Hello World! with 2.05 over coap+tcp", b -> id("pretty").getText().equals("Hello World!")
+                && id("status").getText().startsWith("2.05 Content"));
     }
 
     @Test

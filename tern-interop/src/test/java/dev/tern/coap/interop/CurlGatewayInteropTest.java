@@ -9,6 +9,7 @@ import dev.tern.coap.RouteOptions;
 import dev.tern.coap.Router;
 import dev.tern.coap.proxy.CoapProxy;
 import dev.tern.coap.proxy.HttpGateway;
+import dev.tern.coap.tcp.TcpTransports;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,7 +26,7 @@ import org.junit.jupiter.api.Timeout;
 /**
  * curl through Tern's HTTP-to-CoAP gateway (RFC 8075) to libcoap 4.3's {@code coap-server-notls}
  * (GET/PUT/POST/DELETE, block-wise, 4.04 and 5.04 mapping), to a Tern observable resource as
- * Server-Sent Events, and to node-coap when installed. Skipped when curl or libcoap is missing
+ * Server-Sent Events, to libcoap over coap+tcp, and to node-coap when installed. Skipped when curl or libcoap is missing
  * unless {@code TERN_INTEROP_REQUIRED=1}.
  */
 @Timeout(120)
@@ -54,7 +55,8 @@ class CurlGatewayInteropTest {
         ternOrigin = CoapServer.builder().port(0).bind("127.0.0.1").service(Router.builder()
                 .get("/obs", observable.handler(r -> Response.content("v" + value.get())), RouteOptions.create().observable())
                 .build()).build().start();
-        proxy = CoapProxy.builder().allow("127.0.0.1").upstreamTimeout(Duration.ofSeconds(2)).build();
+        proxy = CoapProxy.builder().allow("127.0.0.1").upstreamTimeout(Duration.ofSeconds(2))
+                .upstreamTransport(TcpTransports.client()).build();
         gateway = HttpGateway.builder(proxy).build().start();
     }
 
@@ -95,6 +97,18 @@ class CurlGatewayInteropTest {
         assertThat(curl(libcoap("/mine")).out()).endsWith("HTTP 404"); // 4.04
         // POST: libcoap's example_data allows no POST: 4.05, which RFC 8075 §7 maps to 400
         assertThat(curl("-X", "POST", "--data-binary", "x", libcoap("/example_data")).out()).endsWith("HTTP 400");
+    }
+
+    /** {@code curl /hc/coap+tcp://...}: libcoap's server over TCP (RFC 8323) behind the gateway, PUT then GET. */
+    @Test
+    void curlReachesLibcoapOverCoapTcp() {
+        String tcp = "http://127.0.0.1:" + gateway.port() + "/hc/coap+tcp://127.0.0.1:" + libcoapPort;
+        Peers.Result info = curl(tcp + "/");
+        assertThat(info.out()).as(info.toString()).contains("libcoap").endsWith("HTTP 200");
+        Peers.Result put = curl("-X", "PUT", "-H", "Content-Type: text/plain", "--data-binary", "over tcp",
+                tcp + "/example_data");
+        assertThat(put.out()).as(put.toString()).matches("(?s).*HTTP 20[14]");
+        assertThat(curl(libcoap("/example_data")).out()).as("the same resource over UDP").isEqualTo("over tcp\nHTTP 200");
     }
 
     @Test

@@ -10,9 +10,13 @@ import dev.tern.coap.OptionNumber;
 import dev.tern.coap.Request;
 import dev.tern.coap.Response;
 import dev.tern.coap.cli.DemoResources;
+import dev.tern.coap.Observation;
 import dev.tern.coap.proxy.CoapProxy;
+import dev.tern.coap.tcp.TcpTransports;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -46,7 +50,7 @@ class LibcoapProxyInteropTest {
         libcoapPort = Peers.freeUdpPort();
         libcoapOrigin = Peers.startLibcoapServer(libcoapPort);
         ternOrigin = CoapServer.builder().port(0).bind("127.0.0.1").service(DemoResources.router()).build().start();
-        proxy = CoapProxy.builder().allow("127.0.0.1").build();
+        proxy = CoapProxy.builder().allow("127.0.0.1").upstreamTransport(TcpTransports.client()).build();
         proxyServer = CoapServer.builder().port(0).bind("127.0.0.1").proxy(proxy.forward()).build().start();
     }
 
@@ -87,6 +91,47 @@ class LibcoapProxyInteropTest {
             assertThat(proxy.cachedResponses()).isEqualTo(1);
             Response second = client.call(get);
             assertThat(second.payload()).isEqualTo(first.payload());
+        }
+    }
+
+    /** RFC 8323 scheme translation: coap (downstream) to coap+tcp (libcoap's server listens on TCP too). */
+    @Test
+    void ternClientThroughTernToALibcoapCoapTcpOriginThenFromTheCache() {
+        try (CoapClient client = CoapClient.create()) {
+            Request get = Request.get("coap://127.0.0.1:" + proxyServer.port())
+                    .option(Option.ofString(OptionNumber.PROXY_URI, "coap+tcp://127.0.0.1:" + libcoapPort + "/"))
+                    .timeout(Duration.ofSeconds(10)).build();
+            Response first = client.call(get);
+            assertThat(first.code()).isEqualTo(Code.CONTENT);
+            assertThat(first.payloadString()).contains("libcoap");
+            assertThat(proxy.cachedResponses()).isEqualTo(1);
+            assertThat(client.call(get).payload()).isEqualTo(first.payload());
+        }
+    }
+
+    @Test
+    void libcoapClientThroughTernToALibcoapCoapTcpOrigin() {
+        Peers.Result r = libcoapClientViaProxy("coap+tcp://127.0.0.1:" + libcoapPort + "/");
+        assertThat(r.out()).as(r.toString()).contains("libcoap");
+    }
+
+    /**
+     * Observe /time of libcoap over coap+tcp through the proxy; killing libcoap ends the upstream
+     * relation with its connection (RFC 8323 §7) and the downstream observer gets 5.02.
+     */
+    @Test
+    void anObservationOfALibcoapCoapTcpOriginEndsWhenItsConnectionDrops() throws InterruptedException {
+        List<String> seen = new CopyOnWriteArrayList<>();
+        try (CoapClient client = CoapClient.create()) {
+            Observation o = client.observe(Request.get("coap://127.0.0.1:" + proxyServer.port())
+                    .option(Option.ofString(OptionNumber.PROXY_URI, "coap+tcp://127.0.0.1:" + libcoapPort + "/time"))
+                    .timeout(Duration.ofSeconds(10)).build(), r -> seen.add(r.code().toString()));
+            assertThat(o.registered().orTimeout(15, TimeUnit.SECONDS).join().options().observe()).isPresent();
+            assertThat(proxy.upstreamObservations()).isEqualTo(1);
+            libcoapOrigin.kill(); // no 4.04 on shutdown (SIGTERM would send one): the TCP connection just drops
+            o.ended().orTimeout(15, TimeUnit.SECONDS).join();
+            assertThat(seen).last().isEqualTo("5.02");
+            assertThat(proxy.upstreamObservations()).isZero();
         }
     }
 }

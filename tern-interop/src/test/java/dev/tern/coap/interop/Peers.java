@@ -345,6 +345,11 @@ final class Peers {
                     + "\n--- output ---\n" + output();
         }
 
+        /** Kills the process at once (SIGKILL): it sends nothing more, its connections just drop. */
+        void kill() throws InterruptedException {
+            process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+        }
+
         @Override
         public void close() {
             try {

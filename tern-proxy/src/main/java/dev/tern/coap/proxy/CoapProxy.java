@@ -7,13 +7,14 @@ import dev.tern.coap.EndpointConfig;
 import dev.tern.coap.Options;
 import dev.tern.coap.Request;
 import dev.tern.coap.Response;
-import dev.tern.coap.Response;
 import dev.tern.coap.Service;
+import dev.tern.coap.spi.ConnectionTransport;
 import dev.tern.coap.spi.Scheduler;
 import dev.tern.coap.spi.SecurityLayer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.LongSupplier;
@@ -23,8 +24,10 @@ import java.util.function.Predicate;
  * A CoAP-to-CoAP proxy (RFC 7252 §5.7) with a response cache (§5.6), Hop-Limit (RFC 8768) and
  * Observe fan-out (RFC 7641 §5). {@link #forward()} is a forward proxy (§5.7.2) for
  * {@link dev.tern.coap.CoapServer.Builder#proxy(Service)}: it serves requests carrying Proxy-Uri
- * or Proxy-Scheme, translating between coap and coaps, and reaches only the upstream endpoints of
- * its allow-list. {@link #reverse(String, String)} is a reverse proxy (§5.7.3) for a path prefix
+ * or Proxy-Scheme, translating between coap, coaps and the reliable schemes of RFC 8323
+ * ({@code coap+tcp}, {@code coaps+tcp}, {@code coap+ws}, {@code coaps+ws}) it has an upstream client
+ * for ({@link Builder#upstreamTransport}, {@link Builder#upstreamClient}), and reaches only the
+ * upstream endpoints of its allow-list. {@link #reverse(String, String)} is a reverse proxy (§5.7.3) for a path prefix
  * of a {@link dev.tern.coap.Router}.
  *
  * <pre>{@code
@@ -67,8 +70,8 @@ public final class CoapProxy implements AutoCloseable {
     /**
      * The forward proxy (RFC 7252 §5.7.2), for {@link dev.tern.coap.CoapServer.Builder#proxy(Service)}:
      * the target is the request's Proxy-Uri, or its Proxy-Scheme with the Uri-* options. A malformed
-     * Proxy-Uri or a Proxy-Scheme without Uri-Host gets 4.00; a scheme other than coap and coaps 5.05,
-     * unless {@link Builder#proxyHttp} lets http and https targets through (RFC 7252 §10.1).
+     * Proxy-Uri or a Proxy-Scheme without Uri-Host gets 4.00; a scheme without an upstream client 5.05,
+     * and so does a non-CoAP scheme unless {@link Builder#proxyHttp} lets http and https targets through (RFC 7252 §10.1).
      */
     public Service forward() {
         return request -> {
@@ -117,7 +120,8 @@ public final class CoapProxy implements AutoCloseable {
      * The origin is the operator's choice: the allow-list does not apply to it.
      *
      * @param prefix the path prefix, e.g. {@code /sensors}
-     * @param origin the upstream origin, e.g. {@code coap://192.0.2.7/s}; coap or coaps
+     * @param origin the upstream origin, e.g. {@code coap://192.0.2.7/s}: a CoAP scheme the proxy has
+     *     an upstream client for (else its requests get 5.05)
      */
     public Service reverse(String prefix, String origin) {
         Objects.requireNonNull(prefix, "prefix");
@@ -178,9 +182,7 @@ public final class CoapProxy implements AutoCloseable {
     /** Builds a {@link CoapProxy}. */
     public static final class Builder {
         private final UpstreamAllowList allowList = new UpstreamAllowList();
-        private CoapClient coap;
-        private CoapClient coaps;
-        private SecurityLayer coapsSecurity;
+        private final UpstreamClients upstreamClients = new UpstreamClients();
         private int maxCacheEntries = 1000;
         private long maxCacheBytes = 8L * 1024 * 1024;
         private int maxUpstreamObservations = 1000;
@@ -257,8 +259,7 @@ public final class CoapProxy implements AutoCloseable {
 
         /** The upstream client for {@code coap} targets; default one the proxy creates and closes. */
         public Builder coapClient(CoapClient client) {
-            this.coap = Objects.requireNonNull(client, "client");
-            return this;
+            return upstreamClient(CoapUri.COAP, client);
         }
 
         /**
@@ -266,13 +267,37 @@ public final class CoapProxy implements AutoCloseable {
          * without it or {@link #coapsSecurity}, coaps targets get 5.05.
          */
         public Builder coapsClient(CoapClient client) {
-            this.coaps = Objects.requireNonNull(client, "client");
+            return upstreamClient(CoapUri.COAPS, client);
+        }
+
+        /**
+         * The upstream client for {@code scheme} targets: {@code coap}, {@code coaps} (as
+         * {@link #coapClient}, {@link #coapsClient}) or a reliable scheme of RFC 8323 ({@code coap+tcp},
+         * {@code coaps+tcp}, {@code coap+ws}, {@code coaps+ws}: a client built with
+         * {@code CoapClient.builder().transport(...)}, e.g. {@code TcpTransports.client()} from
+         * {@code tern-tcp}). The caller closes it. A scheme without a client gets 5.05 (502 on the
+         * HTTP side); by default only {@code coap} has one.
+         */
+        public Builder upstreamClient(String scheme, CoapClient client) {
+            upstreamClients.client(scheme, client);
+            return this;
+        }
+
+        /**
+         * Makes the proxy create (and close) the upstream client for the reliable scheme of
+         * {@code transport} (its {@link ConnectionTransport#scheme()}, e.g. {@code coap+tcp} for
+         * {@code TcpTransports.client()} from {@code tern-tcp}), like {@link #coapsSecurity} for coaps.
+         * An upstream observe relation over it ends when its connection does (RFC 8323 §7): the
+         * downstream observers then get 5.02.
+         */
+        public Builder upstreamTransport(ConnectionTransport transport) {
+            upstreamClients.transport(transport);
             return this;
         }
 
         /** Makes the proxy create (and close) its coaps upstream client with {@code layer} (e.g. {@code Dtls.client(...)}). */
         public Builder coapsSecurity(SecurityLayer layer) {
-            this.coapsSecurity = Objects.requireNonNull(layer, "layer");
+            upstreamClients.coapsSecurity(layer);
             return this;
         }
 
@@ -367,19 +392,10 @@ public final class CoapProxy implements AutoCloseable {
         /** The proxy. */
         public CoapProxy build() {
             List<CoapClient> owned = new ArrayList<>();
-            CoapClient plain = coap;
             EndpointConfig config = EndpointConfig.clientDefaults().toBuilder().nstart(upstreamNstart).build();
-            if (plain == null) {
-                plain = CoapClient.builder().config(config).build();
-                owned.add(plain);
-            }
-            CoapClient secure = coaps;
-            if (secure == null && coapsSecurity != null) {
-                secure = CoapClient.builder().config(config).security(coapsSecurity).build();
-                owned.add(secure);
-            }
+            Map<String, CoapClient> upstream = upstreamClients.build(config, owned);
             ResponseCache cache = new ResponseCache(maxCacheEntries, maxCacheBytes, clock);
-            Forwarder forwarder = new Forwarder(plain, secure, allowList, cache, maxUpstreamObservations,
+            Forwarder forwarder = new Forwarder(upstream, allowList, cache, maxUpstreamObservations,
                     observeLinger, maxConcurrentRequests, upstreamTimeout);
             HttpUpstream http = null;
             if (proxyHttp) {

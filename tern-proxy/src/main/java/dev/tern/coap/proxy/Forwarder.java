@@ -16,6 +16,7 @@ import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Semaphore;
@@ -27,8 +28,7 @@ import java.util.function.Supplier;
  * the mapping of upstream failures to 5.02 Bad Gateway and 5.04 Gateway Timeout (§5.9.3.3, §5.9.3.5).
  */
 final class Forwarder {
-    private final CoapClient coap;
-    private final CoapClient coaps;
+    private final Map<String, CoapClient> clients; // by scheme (coap, coaps, coap+tcp, ...)
     private final UpstreamAllowList allowList;
     private final ResponseCache cache;
     private final ObserveFanOut fanOut;
@@ -36,10 +36,9 @@ final class Forwarder {
     private final int maxInFlight;
     private final Duration timeout;
 
-    Forwarder(CoapClient coap, CoapClient coaps, UpstreamAllowList allowList, ResponseCache cache,
+    Forwarder(Map<String, CoapClient> clients, UpstreamAllowList allowList, ResponseCache cache,
               int maxObservations, Duration linger, int maxInFlight, Duration timeout) {
-        this.coap = coap;
-        this.coaps = coaps;
+        this.clients = Map.copyOf(clients);
         this.allowList = allowList;
         this.cache = cache;
         this.fanOut = new ObserveFanOut(maxObservations, linger, cache, Forwarder::clean);
@@ -135,7 +134,7 @@ final class Forwarder {
      * resolve, 4.03 when it is not allowed.
      */
     Admission admit(CoapUri target, boolean checked) {
-        CoapClient client = CoapUri.COAPS.equals(target.scheme()) ? coaps : coap;
+        CoapClient client = clients.get(target.scheme());
         if (client == null) {
             return new Admission(null, null, Response.of(Code.PROXYING_NOT_SUPPORTED,
                     "no upstream client for " + target.scheme()));
@@ -211,7 +210,7 @@ final class Forwarder {
             return CompletableFuture.completedFuture(new Outcome(Response.builder(Code.SERVICE_UNAVAILABLE)
                     .maxAge(2).payload("too many requests in flight at this proxy").build(), false));
         }
-        CoapClient client = CoapUri.COAPS.equals(upstream.scheme()) ? coaps : coap;
+        CoapClient client = clients.get(upstream.scheme());
         CompletableFuture<Response> sent;
         try {
             sent = client.send(upstream); // with this proxy's timeout (forward)

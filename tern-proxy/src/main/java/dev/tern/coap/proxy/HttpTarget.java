@@ -4,16 +4,20 @@ import dev.tern.coap.CoapUri;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
+import java.util.regex.Pattern;
 
 /**
  * The CoAP target of an HTTP request (RFC 8075 §5): the default mapping, the target URI appended
  * to {@code /hc/} ({@code /hc/coap://host/path?query}, §5.3), and the {@code target_uri} form
  * ({@code /hc/?target_uri=coap%3A%2F%2Fhost%2Fpath}, §5.4 with the template
- * {@code /hc/?target_uri={+tu}}). Only coap and coaps targets are mapped.
+ * {@code /hc/?target_uri={+tu}}). Only CoAP targets are mapped: coap, coaps and the reliable
+ * schemes of RFC 8323 (coap+tcp, coaps+tcp, coap+ws, coaps+ws).
  */
 final class HttpTarget {
     /** The path prefix of the HTTP-CoAP mapping (RFC 8075 §5.3). */
     static final String PREFIX = "/hc";
+    /** A whole CoAP target URI percent-encoded: its scheme, then {@code %3A} ({@code +} may be {@code %2B}). */
+    private static final Pattern ENCODED = Pattern.compile("coaps?((\\+|%2b)(tcp|ws))?%3a");
 
     private HttpTarget() {
     }
@@ -27,7 +31,7 @@ final class HttpTarget {
      * The CoAP target of {@code requestUri} (its path and query as the HTTP request line has them).
      *
      * @throws IllegalArgumentException when there is no target, it is malformed, or its scheme is
-     *     not coap or coaps (answered with 400 Bad Request, RFC 8075 §5.4)
+     *     not a CoAP one (answered with 400 Bad Request, RFC 8075 §5.4)
      */
     static CoapUri parse(String requestUri) {
         String rest = requestUri.substring(PREFIX.length());
@@ -51,7 +55,7 @@ final class HttpTarget {
         } else {
             target = rest;
             String lower = target.toLowerCase(Locale.ROOT);
-            if (lower.startsWith("coap%3a") || lower.startsWith("coaps%3a")) {
+            if (ENCODED.matcher(lower).lookingAt()) {
                 target = decode(target); // the whole target URI percent-encoded (RFC 8075 §5.3)
             }
         }
@@ -65,8 +69,8 @@ final class HttpTarget {
             }
         }
         CoapUri uri = CoapUri.parse(target);
-        if (!uri.scheme().equals(CoapUri.COAP) && !uri.scheme().equals(CoapUri.COAPS)) {
-            throw new IllegalArgumentException("this gateway maps to coap and coaps only, not " + uri.scheme());
+        if (!Targets.isCoap(uri.scheme())) {
+            throw new IllegalArgumentException("this gateway maps to CoAP schemes only, not " + uri.scheme());
         }
         return uri;
     }

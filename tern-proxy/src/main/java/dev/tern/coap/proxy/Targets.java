@@ -8,9 +8,13 @@ import dev.tern.coap.Request;
 import dev.tern.coap.Response;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 
 /** The upstream URI of a proxied request (RFC 7252 §5.7.2 forward, §5.7.3 reverse, §6.5). */
 final class Targets {
+    private static final Set<String> SCHEMES = Set.of(CoapUri.COAP, CoapUri.COAPS, CoapUri.COAP_TCP,
+            CoapUri.COAPS_TCP, CoapUri.COAP_WS, CoapUri.COAPS_WS);
+
     private Targets() {
     }
 
@@ -31,8 +35,10 @@ final class Targets {
 
     /**
      * The target of a forward-proxy request: its Proxy-Uri, or Proxy-Scheme with the Uri-Host,
-     * Uri-Port, Uri-Path and Uri-Query options (RFC 7252 §5.10.2, §6.5). A scheme other than coap
-     * and coaps is 5.05; a malformed URI or a missing Uri-Host is 4.00.
+     * Uri-Port, Uri-Path and Uri-Query options (RFC 7252 §5.10.2, §6.5). A scheme other than the CoAP
+     * ones (coap, coaps, coap+tcp, coaps+tcp, coap+ws, coaps+ws) is 5.05; a malformed URI or a
+     * missing Uri-Host is 4.00. Whether the proxy has a client for the scheme is the
+     * {@link Forwarder}'s question (5.05 too).
      */
     static CoapUri forward(Request request) throws Refusal {
         Options options = request.options();
@@ -85,10 +91,15 @@ final class Targets {
 
     private static String checkScheme(String scheme) throws Refusal {
         String s = scheme.toLowerCase(Locale.ROOT);
-        if (!s.equals(CoapUri.COAP) && !s.equals(CoapUri.COAPS)) {
+        if (!isCoap(s)) {
             throw new Refusal(Response.of(Code.PROXYING_NOT_SUPPORTED,
-                    "this proxy forwards coap and coaps only, not '" + scheme + "'"));
+                    "this proxy forwards CoAP schemes only, not '" + scheme + "'"));
         }
         return s;
+    }
+
+    /** Whether {@code scheme} (lower case) is one of the six CoAP schemes (RFC 7252 §6, RFC 8323 §8). */
+    static boolean isCoap(String scheme) {
+        return SCHEMES.contains(scheme);
     }
 }

@@ -37,11 +37,20 @@ final class Loopback {
         final String scheme;
 
         Origin() {
-            this(null);
+            this((dev.tern.coap.spi.SecurityLayer) null);
         }
 
         Origin(dev.tern.coap.spi.SecurityLayer security) {
-            scheme = security == null ? "coap" : "coaps";
+            this(security, null);
+        }
+
+        /** An origin serving its resources over {@code listener} too (coap+tcp, coap+ws, ...); {@link #uri} uses it. */
+        Origin(dev.tern.coap.spi.ConnectionTransport listener) {
+            this(null, listener);
+        }
+
+        private Origin(dev.tern.coap.spi.SecurityLayer security, dev.tern.coap.spi.ConnectionTransport listener) {
+            scheme = listener != null ? listener.scheme() : security == null ? "coap" : "coaps";
             Router router = Router.builder()
                     .get("/hello", r -> Response.content("Hello " + r.query()))
                     .get("/hops", r -> Response.content("hops " + r.options().hopLimit().orElse(-1)))
@@ -80,11 +89,19 @@ final class Loopback {
             if (security != null) {
                 b.security(security);
             }
+            if (listener != null) {
+                b.listener(listener);
+            }
             server = b.build().start();
         }
 
         String uri(String path) {
-            return scheme + "://127.0.0.1:" + server.port() + path;
+            return scheme + "://127.0.0.1:" + port() + path;
+        }
+
+        /** The port of {@link #scheme}. */
+        int port() {
+            return scheme.contains("+") ? server.localAddress(scheme).getPort() : server.port();
         }
 
 

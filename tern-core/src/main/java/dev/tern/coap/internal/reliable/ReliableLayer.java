@@ -171,6 +171,14 @@ public final class ReliableLayer implements Messaging {
     private ConnectionContext open(InetSocketAddress peer) {
         ConnectionContext c = new ConnectionContext(peer, true, settings.maxMessageSize(), scheduler.nanoTime());
         byPeer.put(peer, c);
+        if (byPeer.size() > settings.maxConnections()) {
+            // the bound holds for connections this side opens too (a proxy told to reach many upstreams):
+            // the request fails at once, once its exchange is registered, instead of opening one more
+            CoapTransportException refused = new CoapTransportException("not connecting to " + peer + ": "
+                    + settings.maxConnections() + " connections open (maxConnections)");
+            scheduler.execute(() -> connectFailed(peer, refused));
+            return c;
+        }
         transport.connect(peer);
         return c;
     }

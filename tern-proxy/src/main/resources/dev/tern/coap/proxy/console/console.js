@@ -77,7 +77,7 @@ async function readBody(res) {
 
 async function send(method, uri, discovering) {
   if (!isCoapUri(uri)) {
-    setStatus('enter a coap:// or coaps:// URI', 'failed');
+    setStatus('enter a coap://, coaps://, coap+tcp:// or coap+ws:// URI', 'failed');
     return;
   }
   let init;
@@ -200,7 +200,7 @@ function init() {
   $('discover').addEventListener('click', () => {
     const uri = $('uri').value.trim();
     if (!isCoapUri(uri)) {
-      setStatus('enter a coap:// or coaps:// URI', 'failed');
+      setStatus('enter a coap://, coaps://, coap+tcp:// or coap+ws:// URI', 'failed');
       return;
     }
     send('GET', authority(uri) + '/.well-known/core', true);
@@ -212,7 +212,7 @@ function init() {
     }
     const uri = $('uri').value.trim();
     if (!isCoapUri(uri)) {
-      setStatus('enter a coap:// or coaps:// URI', 'failed');
+      setStatus('enter a coap://, coaps://, coap+tcp:// or coap+ws:// URI', 'failed');
       return;
     }
     observer.start(uri);

@@ -1,9 +1,9 @@
 // Talking to this gateway (RFC 8075): the URL of a CoAP target, and the CoAP view of a response
 // from the X-CoAP-Code and X-CoAP-Options headers. The console only ever talks to its own origin.
 
-/** Whether uri is a coap:// or coaps:// URI the gateway maps. */
+/** Whether uri is a CoAP URI the gateway maps: coap, coaps, coap+tcp, coaps+tcp, coap+ws, coaps+ws. */
 export function isCoapUri(uri) {
-  return /^coaps?:\/\/[^/?#\s]+/i.test(uri);
+  return /^coaps?(\+(tcp|ws))?:\/\/[^/?#\s]+/i.test(uri);
 }
 
 /** The gateway URL of a CoAP target: the target_uri form (RFC 8075 §5.4), immune to URL normalisation. */
@@ -11,9 +11,9 @@ export function gatewayUrl(uri) {
   return '/hc/?target_uri=' + encodeURIComponent(uri);
 }
 
-/** coap://host:port of a CoAP URI. */
+/** scheme://host:port of a CoAP URI. */
 export function authority(uri) {
-  const m = /^(coaps?:\/\/[^/?#]*)/i.exec(uri);
+  const m = /^(coaps?(?:\+(?:tcp|ws))?:\/\/[^/?#]*)/i.exec(uri);
   return m ? m[1] : '';
 }
 
