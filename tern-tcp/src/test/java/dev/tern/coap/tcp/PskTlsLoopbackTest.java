@@ -20,7 +20,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** coaps+tcp with pre-shared keys (TLS 1.2 PSK through BouncyCastle, RFC 8323 §9.1, RFC 4279) on loopback. */
+/**
+ * coaps+tcp with pre-shared keys through BouncyCastle (RFC 8323 §9.1): TLS 1.3 external PSK
+ * (RFC 8446 §2.2) by default, TLS 1.2 PSK (RFC 4279) with a peer that offers only 1.2; on loopback.
+ */
 @Timeout(60)
 class PskTlsLoopbackTest {
     private static final Map<String, byte[]> KEYS = Map.of("dev1", "secret".getBytes(StandardCharsets.UTF_8));
@@ -31,7 +34,7 @@ class PskTlsLoopbackTest {
     void start() {
         Router router = Router.builder()
                 .get("/hello", req -> Response.content("Hello PSK"))
-                .get("/whoami", req -> Response.content(req.peerIdentity().map(id -> id.kind() + " " + id.name())
+                .get("/whoami", req -> Response.content(req.peerIdentity().map(id -> id.kind() + " " + id.name() + " " + id.cipherSuite())
                         .orElse("anonymous")))
                 .build();
         TlsConfig config = TlsConfig.builder().pskStore(id -> {
@@ -50,9 +53,37 @@ class PskTlsLoopbackTest {
     }
 
     private static CoapClient client(String identity, String key) {
-        return CoapClient.builder().transport(TlsTransports.builder()
-                .config(TlsConfig.builder().psk(identity, key.getBytes(StandardCharsets.UTF_8)).build())
-                .buildClient()).build();
+        return client(TlsConfig.builder().psk(identity, key.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private static CoapClient client(TlsConfig.Builder config) {
+        return CoapClient.builder().transport(TlsTransports.builder().config(config.build()).buildClient()).build();
+    }
+
+    @Test
+    void tls13IsNegotiatedWithAnExternalPsk() {
+        try (CoapClient client = client("dev1", "secret")) {
+            assertThat(client.get(base + "/whoami", Duration.ofSeconds(10)).payloadString())
+                    .isEqualTo("PRE_SHARED_KEY dev1 TLS_AES_128_GCM_SHA256");
+        }
+    }
+
+    @Test
+    void tls12OnlyClientGetsATls12PskSuite() {
+        try (CoapClient client = client(TlsConfig.builder().psk("dev1", "secret".getBytes(StandardCharsets.UTF_8))
+                .tls12Only())) {
+            assertThat(client.get(base + "/whoami", Duration.ofSeconds(10)).payloadString())
+                    .isEqualTo("PRE_SHARED_KEY dev1 TLS_ECDHE_PSK_WITH_CHACHA20_POLY1305_SHA256");
+        }
+    }
+
+    @Test
+    void wrongKeyIsRefusedOverTls12Too() {
+        try (CoapClient client = client(TlsConfig.builder().psk("dev1", "wrong".getBytes(StandardCharsets.UTF_8))
+                .tls12Only())) {
+            assertThatThrownBy(() -> client.get(base + "/hello", Duration.ofSeconds(10)))
+                    .isInstanceOf(CoapTransportException.class);
+        }
     }
 
     @Test
