@@ -138,8 +138,9 @@ public final class TlsConfig {
         }
 
         /**
-         * A client: accept any server certificate, unchecked (no protection against an active
-         * attacker; for tests and diagnostics, like {@code tern get -n}); default false.
+         * A client: accept any server certificate (or, with raw public keys configured, any server
+         * key), unchecked (no protection against an active attacker; for tests and diagnostics,
+         * like {@code tern get -n}); default false.
          */
         public Builder trustAnyServer() {
             this.trustAnyServer = true;
