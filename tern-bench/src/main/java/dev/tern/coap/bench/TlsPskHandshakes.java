@@ -36,6 +36,8 @@ import org.bouncycastle.tls.crypto.impl.bc.BcTlsCrypto;
 public final class TlsPskHandshakes {
     static final String IDENTITY = "bench";
     static final String KEY = "bench-secret-psk";
+    /** The cipher suite the last TLS 1.2 PSK handshake negotiated, shown with the result. */
+    static final java.util.concurrent.atomic.AtomicInteger SUITE = new java.util.concurrent.atomic.AtomicInteger(-1);
 
     private TlsPskHandshakes() {
     }
@@ -70,8 +72,9 @@ public final class TlsPskHandshakes {
         try {
             run(port, threads, warmup, false, mode);
             double rate = run(port, threads, seconds, true, mode);
-            System.out.printf("coaps+tcp %s handshakes/s: %.0f (%d threads, %d s, port %d%s)%n", mode, rate, threads,
-                    seconds, port, server != null ? ", Tern in this JVM" : "");
+            System.out.printf("coaps+tcp %s handshakes/s: %.0f (%d threads, %d s, port %d%s%s)%n", mode, rate, threads,
+                    seconds, port, server != null ? ", Tern in this JVM" : "",
+                    SUITE.get() < 0 ? "" : String.format(", suite 0x%04X", SUITE.get()));
         } finally {
             if (server != null) {
                 server.close();
@@ -132,6 +135,12 @@ public final class TlsPskHandshakes {
                 @Override
                 protected ProtocolVersion[] getSupportedVersions() {
                     return ProtocolVersion.TLSv12.only();
+                }
+
+                @Override
+                public void notifyHandshakeComplete() throws IOException {
+                    super.notifyHandshakeComplete();
+                    SUITE.set(context.getSecurityParametersConnection().getCipherSuite());
                 }
             };
             case "psk13" -> RpkBenchClient.psk13(crypto, IDENTITY, KEY.getBytes(StandardCharsets.UTF_8));
