@@ -27,6 +27,7 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(60)
 class PskTlsLoopbackTest {
     private static final Map<String, byte[]> KEYS = Map.of("dev1", "secret".getBytes(StandardCharsets.UTF_8));
+    private final java.util.concurrent.atomic.AtomicInteger lookups = new java.util.concurrent.atomic.AtomicInteger();
     private CoapServer server;
     private String base;
 
@@ -38,6 +39,7 @@ class PskTlsLoopbackTest {
                         .orElse("anonymous")))
                 .build();
         TlsConfig config = TlsConfig.builder().pskStore(id -> {
+            lookups.incrementAndGet();
             byte[] k = KEYS.get(id);
             return k == null ? null : k.clone();
         }).build();
@@ -128,6 +130,43 @@ class PskTlsLoopbackTest {
                 // an alert at most, then the close
             }
         }
+    }
+
+    /** A ClientHello may list many PSK identities; the server looks up the first 8 only (the 21st is the good one). */
+    @Test
+    void onlyTheFirstEightOfferedIdentitiesAreLookedUp() throws IOException {
+        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), server.localAddress("coaps+tcp").getPort())) {
+            s.setSoTimeout(15_000);
+            org.bouncycastle.tls.TlsClientProtocol protocol =
+                    new org.bouncycastle.tls.TlsClientProtocol(s.getInputStream(), s.getOutputStream());
+            org.bouncycastle.tls.crypto.TlsCrypto crypto =
+                    new org.bouncycastle.tls.crypto.impl.bc.BcTlsCrypto(new java.security.SecureRandom());
+            org.bouncycastle.tls.DefaultTlsClient many = new org.bouncycastle.tls.DefaultTlsClient(crypto) {
+                @Override
+                protected org.bouncycastle.tls.ProtocolVersion[] getSupportedVersions() {
+                    return org.bouncycastle.tls.ProtocolVersion.TLSv13.only();
+                }
+
+                @Override
+                public java.util.Vector<org.bouncycastle.tls.TlsPSKExternal> getExternalPSKs() {
+                    java.util.Vector<org.bouncycastle.tls.TlsPSKExternal> psks = new java.util.Vector<>();
+                    for (int i = 0; i <= 20; i++) {
+                        String id = i == 20 ? "dev1" : "nobody" + i;
+                        psks.add(new org.bouncycastle.tls.BasicTlsPSKExternal(id.getBytes(StandardCharsets.UTF_8),
+                                getCrypto().createSecret("secret".getBytes(StandardCharsets.UTF_8)),
+                                org.bouncycastle.tls.PRFAlgorithm.tls13_hkdf_sha256));
+                    }
+                    return psks;
+                }
+
+                @Override
+                public org.bouncycastle.tls.TlsAuthentication getAuthentication() {
+                    throw new IllegalStateException("no certificate expected");
+                }
+            };
+            assertThatThrownBy(() -> protocol.connect(many)).isInstanceOf(IOException.class);
+        }
+        assertThat(lookups).hasValue(8);
     }
 
     @Test
