@@ -137,24 +137,34 @@ final class DtlsSetup {
         return new X509(pair.getPrivate(), chain, trusted);
     }
 
-    /** The client's TLS configuration (coaps+tcp, coaps+ws) from {@code -c/-j/-C/-n}: X.509 only. */
+    /**
+     * The client's TLS configuration (coaps+tcp, coaps+ws) from {@code -c/-j/-C/-n} (X.509) or
+     * {@code -u/-k}, {@code --rpk -j}, {@code --trusted-key}, {@code -n} (pre-shared and raw public keys).
+     */
     static dev.tern.coap.tcp.TlsConfig tlsClient(DtlsClientFlags f, KeyHygiene hygiene) {
-        if (f.rpk || !f.trustedKeys.isEmpty()) {
-            throw new UsageException("coaps+tcp:// and coaps+ws:// take X.509 (-C FILE, -c/-j, -n) or a pre-shared"
-                    + " key (-u/-k); raw public keys over TLS are not supported yet");
-        }
-        if (f.pskIdentity != null && f.pskKey != null) {
-            if (f.cert != null || !f.caCerts.isEmpty() || f.insecure) {
-                throw new UsageException("over TLS, -u/-k (pre-shared key) cannot be combined with -c, -C or -n");
+        boolean raw = f.rpk || !f.trustedKeys.isEmpty();
+        dev.tern.coap.tcp.TlsConfig.Builder b = dev.tern.coap.tcp.TlsConfig.builder();
+        if (f.pskKey != null || raw) {
+            if (f.cert != null || !f.caCerts.isEmpty() || f.insecure && !raw) {
+                throw new UsageException("over TLS, -u/-k (pre-shared key) and --rpk/--trusted-key (raw public keys)"
+                        + " cannot be combined with -c or -C, and -n only with raw public keys");
             }
-            return dev.tern.coap.tcp.TlsConfig.builder()
-                    .psk(f.pskIdentity, PskKeys.option(f.pskKey, "-k", hygiene)).build();
+            if (f.pskKey != null) {
+                b.psk(f.pskIdentity, PskKeys.option(f.pskKey, "-k", hygiene));
+            }
+            if (f.rpk) {
+                b.rawPublicKey(keyPair(f.key, "-j", hygiene));
+            }
+            f.trustedKeys.forEach(file -> b.trustedKeys(publicKeys(file, "--trusted-key")));
+            if (f.insecure) {
+                b.trustAnyServer();
+            }
+            return b.build();
         }
         if (f.caCerts.isEmpty() && !f.insecure) {
-            throw new UsageException("coaps+tcp:// and coaps+ws:// need -C FILE (trusted CA certificates) or -n"
-                    + " (trust any server)");
+            throw new UsageException("coaps+tcp:// and coaps+ws:// need -C FILE (trusted CA certificates),"
+                    + " --trusted-key FILE (the server's raw public key), -u/-k (pre-shared key) or -n (trust any server)");
         }
-        dev.tern.coap.tcp.TlsConfig.Builder b = dev.tern.coap.tcp.TlsConfig.builder();
         List<X509Certificate> trusted = new ArrayList<>();
         f.caCerts.forEach(file -> trusted.addAll(certificates(file, "-C")));
         b.trust(trusted);
@@ -165,6 +175,28 @@ final class DtlsSetup {
             KeyPair pair = keyPair(f.key != null ? f.key : f.cert, "-j", hygiene);
             b.identity(pair.getPrivate(), certificates(f.cert, "--cert"));
         }
+        return b.build();
+    }
+
+    /**
+     * The server's TLS configuration with pre-shared keys ({@code keys}, may be empty) and the raw
+     * public key of {@code --rpk -j} with the clients' keys of {@code --trusted-key}; checked flags.
+     */
+    static dev.tern.coap.tcp.TlsConfig tlsServer(DtlsServerFlags f, KeyHygiene hygiene, Map<String, byte[]> keys) {
+        dev.tern.coap.tcp.TlsConfig.Builder b = dev.tern.coap.tcp.TlsConfig.builder();
+        if (!keys.isEmpty()) {
+            Map<String, byte[]> store = Map.copyOf(keys);
+            b.pskStore(identity -> {
+                byte[] k = store.get(identity);
+                return k == null ? null : k.clone();
+            });
+        }
+        if (f.rpk) {
+            b.rawPublicKey(keyPair(f.key, "-j", hygiene));
+        }
+        f.trustedKeys.forEach(file -> b.trustedKeys(publicKeys(file, "--trusted-key")));
+        b.requireClientCertificate(f.clientAuth == DtlsServerFlags.ClientAuthArgument.needed
+                || f.clientAuth == null && !f.trustedKeys.isEmpty());
         return b.build();
     }
 

@@ -12,11 +12,12 @@ import picocli.CommandLine.Option;
 /**
  * The flags of {@code tern serve} for CoAP over TLS and WebSockets (RFC 8323): {@code --tls}
  * ({@code coaps+tcp}), {@code --ws} ({@code coap+ws}), {@code --wss} ({@code coaps+ws}), each
- * with its port. TLS takes its X.509 credentials from the same {@code -c/-j/-C/--client-auth}
- * flags as {@code --dtls}.
+ * with its port. TLS takes its credentials from the same flags as {@code --dtls}: X.509
+ * {@code -c/-j/-C/--client-auth}, pre-shared keys {@code -u/-k/--psk-file}, raw public keys
+ * {@code --rpk -j/--trusted-key/--client-auth}.
  */
 final class ReliableServerFlags {
-    @Option(names = "--tls", description = "also serve coaps+tcp:// (CoAP over TLS, RFC 8323) with the -c/-j certificate or the PSK of -u/-k")
+    @Option(names = "--tls", description = "also serve coaps+tcp:// (CoAP over TLS, RFC 8323) with the -c/-j certificate, the PSK of -u/-k or the --rpk -j raw public key")
     boolean tls;
 
     @Option(names = "--tls-port", paramLabel = "PORT", description = "TCP port for --tls (default: ${DEFAULT-VALUE}; 0 picks one)")
@@ -28,7 +29,7 @@ final class ReliableServerFlags {
     @Option(names = "--ws-port", paramLabel = "PORT", description = "TCP port for --ws (default: ${DEFAULT-VALUE}; 0 picks one)")
     int wsPort = 8080;
 
-    @Option(names = "--wss", description = "also serve coaps+ws:// (WebSockets over TLS) with the -c/-j certificate")
+    @Option(names = "--wss", description = "also serve coaps+ws:// (WebSockets over TLS) with the same credentials as --tls")
     boolean wss;
 
     @Option(names = "--wss-port", paramLabel = "PORT", description = "TCP port for --wss (default: ${DEFAULT-VALUE}; 0 picks one)")
@@ -48,23 +49,22 @@ final class ReliableServerFlags {
         }
     }
 
-    /** The TLS configuration from the DTLS credential flags: X.509, or pre-shared keys (RFC 8323 §9.1). */
+    /**
+     * The TLS configuration from the DTLS credential flags: X.509, or pre-shared keys and/or a raw
+     * public key (RFC 8323 §9.1, RFC 7250) through BouncyCastle's TLS 1.3 and 1.2.
+     */
     static TlsConfig tlsConfig(DtlsServerFlags f, KeyHygiene hygiene) {
         java.util.Map<String, byte[]> keys = f.pskKeys(hygiene);
-        if (!keys.isEmpty() && f.cert == null) {
-            // TLS 1.2 PSK through BouncyCastle (RFC 4279)
-            java.util.Map<String, byte[]> store = java.util.Map.copyOf(keys);
-            return TlsConfig.builder().pskStore(identity -> {
-                byte[] k = store.get(identity);
-                return k == null ? null : k.clone();
-            }).build();
-        }
         if (f.cert == null) {
-            throw new UsageException("--tls and --wss need an X.509 certificate (-c FILE [-j FILE]) or pre-shared"
-                    + " keys (-u/-k, --psk-file); raw public keys over TLS are not supported yet");
+            if (!f.caCerts.isEmpty()) {
+                throw new UsageException("-C (trusted CA certificates) needs an X.509 server (-c) over TLS;"
+                        + " with --rpk, trust clients' keys with --trusted-key");
+            }
+            return DtlsSetup.tlsServer(f, hygiene, keys); // flags checked: PSK or --rpk given
         }
-        if (!keys.isEmpty()) {
-            throw new UsageException("--tls and --wss take either X.509 (-c/-j) or pre-shared keys (-u/-k), not both");
+        if (!keys.isEmpty() || !f.trustedKeys.isEmpty()) {
+            throw new UsageException("--tls and --wss take either X.509 (-c/-j, -C) or pre-shared and raw public keys"
+                    + " (-u/-k, --rpk -j, --trusted-key), not both");
         }
         DtlsSetup.X509 x509 = DtlsSetup.x509(f, hygiene);
         TlsConfig.Builder b = TlsConfig.builder().identity(x509.key(), x509.chain()).trust(x509.trusted());

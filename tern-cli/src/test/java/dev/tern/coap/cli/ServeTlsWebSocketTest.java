@@ -59,8 +59,8 @@ class ServeTlsWebSocketTest {
 
             Captured rpk = new Captured(false);
             assertThat(rpk.run("get", "coaps+tcp://localhost:" + s.port("coaps+tcp") + "/hello", "--trusted-key",
-                    server.cert().toString())).isEqualTo(ExitCodes.USAGE);
-            assertThat(rpk.err()).contains("not supported yet");
+                    server.cert().toString())).isEqualTo(ExitCodes.ERROR);
+            assertThat(rpk.err()).contains("certificate");
         }
     }
 
@@ -74,6 +74,34 @@ class ServeTlsWebSocketTest {
             Captured wrong = new Captured(false);
             assertThat(wrong.run("get", "coaps+tcp://127.0.0.1:" + s.port("coaps+tcp") + "/whoami", "-u", "dev1", "-k",
                     "wrong")).isEqualTo(ExitCodes.ERROR);
+        }
+    }
+
+    @Test
+    void getOverTlsAndSecureWebSocketsWithRawPublicKeys() {
+        PemFiles pem = new PemFiles(dir);
+        PemFiles.Issuer ca = pem.ca("ca");
+        PemFiles.Leaf server = pem.leaf("server", ca, "server");
+        PemFiles.Leaf client = pem.leaf("client", ca, "client");
+        PemFiles.Leaf stranger = pem.leaf("stranger", ca, "stranger");
+        try (Serving s = new Serving("--rpk", "-j", server.key().toString(), "--trusted-key", client.key().toString(),
+                "--tls", "--tls-port", "0", "--wss", "--wss-port", "0")) {
+            for (String uri : new String[] {"coaps+tcp://127.0.0.1:" + s.port("coaps+tcp") + "/whoami",
+                "coaps+ws://127.0.0.1:" + s.port("coaps+ws") + "/whoami"}) {
+                Captured c = new Captured(false);
+                assertThat(c.run("get", uri, "--rpk", "-j", client.key().toString(), "--trusted-key",
+                        server.key().toString())).as(c.err()).isZero();
+                assertThat(c.out()).as(uri).startsWith("RAW_PUBLIC_KEY ni:///sha-256;");
+            }
+            Captured unknownClient = new Captured(false);
+            assertThat(unknownClient.run("get", "coaps+tcp://127.0.0.1:" + s.port("coaps+tcp") + "/whoami", "--rpk",
+                    "-j", stranger.key().toString(), "--trusted-key", server.key().toString()))
+                    .isEqualTo(ExitCodes.ERROR);
+            Captured unknownServer = new Captured(false);
+            assertThat(unknownServer.run("get", "coaps+tcp://127.0.0.1:" + s.port("coaps+tcp") + "/whoami", "--rpk",
+                    "-j", client.key().toString(), "--trusted-key", stranger.key().toString()))
+                    .isEqualTo(ExitCodes.ERROR);
+            assertThat(unknownServer.err()).contains("is not trusted");
         }
     }
 

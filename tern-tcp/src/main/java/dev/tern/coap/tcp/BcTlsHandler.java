@@ -7,13 +7,16 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import java.io.IOException;
+import java.util.ArrayDeque;
 import org.bouncycastle.tls.TlsProtocol;
 
 /**
  * BouncyCastle's TLS in non-blocking mode as a Netty handler (RFC 8323 §9.1): ciphertext from the
  * network is offered to the {@link TlsProtocol}, plaintext it releases goes up, plaintext written
  * down is encrypted, and whatever the protocol wants to send (handshake, records, alerts) is
- * flushed to the network. The handshake's end fires {@link SslHandshakeCompletionEvent#SUCCESS}.
+ * flushed to the network. The handshake's end fires {@link SslHandshakeCompletionEvent#SUCCESS};
+ * what is written before (a WebSocket upgrade request, RFC 8323 §4) waits for it, as with Netty's
+ * {@code SslHandler}.
  * BouncyCastle's protocol bounds a record to 2^14 bytes plus expansion before buffering it.
  */
 final class BcTlsHandler extends ChannelDuplexHandler {
@@ -26,6 +29,8 @@ final class BcTlsHandler extends ChannelDuplexHandler {
     private final Starter starter;
     private ChannelHandlerContext ctx;
     private boolean completed;
+    private boolean failed;
+    private final ArrayDeque<Object[]> early = new ArrayDeque<>();
 
     BcTlsHandler(TlsProtocol protocol, Starter starter) {
         this.protocol = protocol;
@@ -65,6 +70,7 @@ final class BcTlsHandler extends ChannelDuplexHandler {
             flushOutput(context);
             if (!before && completed) {
                 context.fireUserEventTriggered(SslHandshakeCompletionEvent.SUCCESS);
+                writeEarly(context);
             }
             int available = protocol.getAvailableInputBytes();
             if (available > 0) {
@@ -83,8 +89,12 @@ final class BcTlsHandler extends ChannelDuplexHandler {
     }
 
     @Override
-    public void write(ChannelHandlerContext context, Object msg, ChannelPromise promise) throws Exception {
+    public void write(ChannelHandlerContext context, Object msg, ChannelPromise promise) {
         ByteBuf buf = (ByteBuf) msg;
+        if (!completed) {
+            early.add(new Object[] {buf, promise});
+            return;
+        }
         try {
             if (buf.isReadable()) {
                 byte[] plain = new byte[buf.readableBytes()];
@@ -97,6 +107,24 @@ final class BcTlsHandler extends ChannelDuplexHandler {
             fail(context, e);
         } finally {
             buf.release();
+        }
+    }
+
+    private void writeEarly(ChannelHandlerContext context) {
+        boolean any = !early.isEmpty();
+        for (Object[] w = early.poll(); w != null; w = early.poll()) {
+            write(context, w[0], (ChannelPromise) w[1]);
+        }
+        if (any) {
+            context.flush();
+        }
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext context) {
+        for (Object[] w = early.poll(); w != null; w = early.poll()) {
+            ((ByteBuf) w[0]).release();
+            ((ChannelPromise) w[1]).tryFailure(new IOException("closed before the TLS handshake completed"));
         }
     }
 
@@ -131,7 +159,12 @@ final class BcTlsHandler extends ChannelDuplexHandler {
         }
     }
 
+    /** The first failure (e.g. the peer's alert) is the reason told; later ones (writes after it) are not. */
     private void fail(ChannelHandlerContext context, IOException e) {
+        if (failed) {
+            return;
+        }
+        failed = true;
         flushOutput(context); // the fatal alert, if any
         context.fireExceptionCaught(e);
         context.close();

@@ -7,7 +7,8 @@ import java.util.Objects;
 
 /**
  * CoAP over TLS ({@code coaps+tcp}, RFC 8323 §3, §8.2, §9.1; default port 5684) on Netty with
- * the JDK's TLS 1.3/1.2 and X.509 certificates ({@link TlsConfig}).
+ * the JDK's TLS 1.3/1.2 and X.509 certificates, or BouncyCastle's TLS 1.3/1.2 with pre-shared keys
+ * and raw public keys (RFC 7250) ({@link TlsConfig}).
  *
  * <pre>{@code
  * CoapServer server = CoapServer.builder().service(router)
@@ -22,7 +23,8 @@ import java.util.Objects;
  * }</pre>
  *
  * The TLS handshake must end within {@link Builder#handshakeTimeout}; the CSM exchange starts
- * after it. Requests carry the client's certificate as {@code Request.peerIdentity()}.
+ * after it. Requests carry the client's certificate, PSK identity or raw public key as
+ * {@code Request.peerIdentity()}.
  */
 public final class TlsTransports {
     /** The default port of {@code coaps+tcp} (RFC 8323 §8.2). */

@@ -30,10 +30,20 @@ class HandshakeFloodTest {
 
     @Test
     void silentHandshakesBeyondThePerAddressLimitAreClosedAtOnce() throws IOException {
+        flood(SERVER);
+    }
+
+    /** Raw public keys go through BouncyCastle's handler, under the same accept limits. */
+    @Test
+    void sameForRawPublicKeys() throws IOException {
+        flood(TlsConfig.builder().rawPublicKey(RpkTlsLoopbackTest.SERVER).build());
+    }
+
+    private static void flood(TlsConfig tls) throws IOException {
         ReliableSettings limits = ReliableSettings.defaults().withMaxConnections(100, 5);
         Router router = Router.builder().get("/hello", req -> Response.content("Hello")).build();
         try (CoapServer server = CoapServer.builder().port(0).service(router)
-                .listener(TlsTransports.builder().config(SERVER).port(0).settings(limits)
+                .listener(TlsTransports.builder().config(tls).port(0).settings(limits)
                         .handshakeTimeout(Duration.ofSeconds(30)).buildServer())
                 .listener(WebSocketTransports.builder().port(0).settings(limits)
                         .handshakeTimeout(Duration.ofSeconds(30)).buildServer())
