@@ -71,8 +71,8 @@ up() {
         local coap coaps
         coap=$(wait_for "$run/node-$i.log" 'coap://127.0.0.1:[0-9]*' | sed 's/.*://')
         coaps=$(wait_for "$run/node-$i.log" 'coaps://127.0.0.1:[0-9]*' | sed 's/.*://')
-        coap_up+="        server 127.0.0.1:$coap max_fails=1 fail_timeout=10s;"$'\n'
-        coaps_up+="        server 127.0.0.1:$coaps max_fails=1 fail_timeout=10s;"$'\n'
+        coap_up+="        server 127.0.0.1:$coap max_fails=1 fail_timeout=30s;"$'\n'
+        coaps_up+="        server 127.0.0.1:$coaps max_fails=1 fail_timeout=30s;"$'\n'
     done
 
     local coap_port coaps_port

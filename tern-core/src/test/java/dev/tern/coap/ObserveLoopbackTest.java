@@ -191,6 +191,58 @@ class ObserveLoopbackTest {
         }
     }
 
+    @Test
+    void answerToAReRegistrationRestartsTheOrdering() throws Exception {
+        // A re-registration (§3.3.1) answered by another server instance (a cluster node that took over
+        // from a killed one, a restarted server): its new relation numbers from its own start, far below
+        // the lost relation's last number. Its answer and notifications must be delivered, not dropped
+        // as older (§3.4) for up to 128 s.
+        try (DatagramSocket fake = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            fake.setSoTimeout(10_000);
+            List<String> seen = new CopyOnWriteArrayList<>();
+            client.observe(Request.get("coap://127.0.0.1:" + fake.getLocalPort() + "/time").build(),
+                    r -> seen.add(r.payloadString()));
+            DatagramPacket[] from = new DatagramPacket[1];
+            Message reg = receive(fake, from);
+            answer(fake, from[0], reg, 50, "old-50");
+            notify(fake, from[0], reg.token(), 0x7001, 51, "old-51");
+            await().atMost(Duration.ofSeconds(5)).until(() -> seen.size() == 2);
+            Message again = receive(fake, from); // Max-Age 1 ran out: the same token again
+            assertThat(again.token()).isEqualTo(reg.token());
+            assertThat(again.options().observe()).hasValue(0);
+            answer(fake, from[0], again, 2, "new-2");
+            notify(fake, from[0], reg.token(), 0x7002, 3, "new-3");
+            await().atMost(Duration.ofSeconds(5)).until(() -> seen.size() == 4);
+            assertThat(seen).containsExactly("old-50", "old-51", "new-2", "new-3");
+        }
+    }
+
+    private static void answer(DatagramSocket s, DatagramPacket to, Message request, int observe, String payload)
+            throws Exception {
+        send(s, to, new Message(MessageType.ACK, Code.CONTENT, request.messageId(), request.token(),
+                Options.builder().observe(observe).maxAge(1).build(), Bytes.utf8(payload)));
+    }
+
+    private static void notify(DatagramSocket s, DatagramPacket to, Bytes token, int mid, int observe, String payload)
+            throws Exception {
+        send(s, to, new Message(MessageType.NON, Code.CONTENT, mid, token,
+                Options.builder().observe(observe).maxAge(1).build(), Bytes.utf8(payload)));
+    }
+
+    private static void send(DatagramSocket s, DatagramPacket to, Message m) throws Exception {
+        byte[] b = MessageEncoder.encode(m);
+        s.send(new DatagramPacket(b, b.length, to.getSocketAddress()));
+    }
+
+    private static Message receive(DatagramSocket s, DatagramPacket[] from) throws Exception {
+        DatagramPacket p = new DatagramPacket(new byte[2048], 2048);
+        s.receive(p);
+        from[0] = p;
+        DecodeResult r = MessageDecoder.decode(p.getData(), 0, p.getLength());
+        assertThat(r).isInstanceOf(Message.class);
+        return (Message) r;
+    }
+
     private void send(DatagramSocket s, Message m) throws Exception {
         byte[] b = MessageEncoder.encode(m);
         s.send(new DatagramPacket(b, b.length, InetAddress.getLoopbackAddress(), server.port()));

@@ -263,6 +263,9 @@ public final class ServeCommand implements Callable<Integer> {
         }
         if (metricsServer != null) {
             b.metrics(metricsServer.metrics());
+            if (clusterNode != null) {
+                dev.tern.coap.micrometer.ClusterMeters.bind(metricsServer.metrics().registry(), clusterNode::statistics);
+            }
         }
         if (bindAddress != null) {
             b.bind(bindAddress);

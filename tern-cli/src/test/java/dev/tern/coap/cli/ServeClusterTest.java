@@ -89,7 +89,7 @@ class ServeClusterTest {
             ServeCommand serve = (ServeCommand) cl.getSubcommands().get("serve").getCommand();
             CompletableFuture<Integer> status = CompletableFuture.supplyAsync(() -> cl.execute("serve", "--port", "0",
                     "--bind", "127.0.0.1", "--dtls", "--dtls-port", "0", "-u", "dev1", "-k", "secret", "--cluster",
-                    "redis://127.0.0.1:" + redisPort, "--cluster-secret", secretFile, "--node-id", "9"));
+                    "redis://127.0.0.1:" + redisPort, "--cluster-secret", secretFile, "--node-id", "9", "--metrics", "0"));
             Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> serve.secureAddress() != null);
             Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> c.err().contains("tern: cluster node 9 of"));
             Captured get = new Captured(false);
@@ -100,6 +100,14 @@ class ServeClusterTest {
             assertThat(figures.run("get", "-B", "10", "coap://127.0.0.1:" + serve.address().getPort()
                     + "/.well-known/tern/cluster")).isZero();
             assertThat(figures.out()).contains("\"nodeId\":9").contains("\"members\":1");
+            // the same figures as meters (tern-micrometer's ClusterMeters) on /metrics
+            java.net.http.HttpResponse<String> metrics = java.net.http.HttpClient.newHttpClient().send(
+                    java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:"
+                            + serve.metricsAddress().getPort() + "/metrics")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(metrics.body()).contains("coap_cluster_members{node=\"9\"} 1.0")
+                    .contains("coap_cluster_handshakes_total{kind=\"full\",node=\"9\"} 1.0")
+                    .contains("coap_cluster_forwards_dropped_total{node=\"9\",reason=\"forged\"} 0.0");
             serve.stop();
             assertThat(status.get()).isZero();
         } finally {

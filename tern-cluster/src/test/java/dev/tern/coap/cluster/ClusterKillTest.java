@@ -9,12 +9,8 @@ import dev.tern.coap.dtls.DtlsConfig;
 import dev.tern.coap.dtls.DtlsLayer;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -38,20 +34,11 @@ class ClusterKillTest {
         List<Process> nodes = new ArrayList<>();
         List<CoapClient> clients = new ArrayList<>();
         try (Processes.Redis redis = new Processes.Redis()) {
-            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            for (int i = 0; i < NODES; i++) {
-                nodes.add(new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-                        NodeMain.class.getName(), redis.uri()).redirectError(ProcessBuilder.Redirect.DISCARD).start());
-            }
             Map<String, Process> byName = new HashMap<>();
             List<Integer> ports = new ArrayList<>();
-            for (Process p : nodes) {
-                String line = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.US_ASCII))
-                        .readLine();
-                assertThat(line).as("node start line").startsWith("port=");
-                String[] f = line.split("[ =]");
-                ports.add(Integer.parseInt(f[1]));
-                byName.put("node " + f[3], p);
+            for (Processes.Node n : Processes.nodes(NODES, redis.uri(), nodes)) {
+                ports.add(n.coapsPort());
+                byName.put(n.name(), n.process());
             }
             try (Processes.Nginx nginx = new Processes.Nginx(ports)) {
                 String uri = "coaps://127.0.0.1:" + nginx.port + "/hello";

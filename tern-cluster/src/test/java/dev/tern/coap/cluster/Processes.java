@@ -1,6 +1,8 @@
 package dev.tern.coap.cluster;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -9,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Assumptions;
 
@@ -45,6 +48,30 @@ final class Processes {
         try (DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
         }
+    }
+
+    /** A node JVM ({@link NodeMain}): its process, coaps and coap ports, and name ("node ID"). */
+    record Node(Process process, int coapsPort, int coapPort, String name) {
+    }
+
+    /** Starts {@code n} {@link NodeMain} JVMs on {@code redisUri} and reads their start lines. */
+    static List<Node> nodes(int n, String redisUri, List<Process> started) throws IOException {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        for (int i = 0; i < n; i++) {
+            started.add(new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+                    NodeMain.class.getName(), redisUri).redirectError(ProcessBuilder.Redirect.DISCARD).start());
+        }
+        List<Node> nodes = new ArrayList<>();
+        for (Process p : started) {
+            String line = new BufferedReader(new InputStreamReader(p.getInputStream(),
+                    StandardCharsets.US_ASCII)).readLine();
+            if (line == null || !line.startsWith("port=")) {
+                throw new IOException("node start line: " + line);
+            }
+            String[] f = line.split("[ =]");
+            nodes.add(new Node(p, Integer.parseInt(f[1]), Integer.parseInt(f[5]), "node " + f[3]));
+        }
+        return nodes;
     }
 
     /** A redis-server without persistence on a loopback port; {@link #restart} keeps the port. */
@@ -112,24 +139,40 @@ final class Processes {
      */
     static final class Nginx implements AutoCloseable {
         final int port;
+        /** The plain coap listener, 0 if none. */
+        final int coapPort;
         private final Process process;
         private final Path dir;
 
         Nginx(List<Integer> upstreams) throws IOException, InterruptedException {
+            this(upstreams, List.of());
+        }
+
+        /** Also balances plain coap to {@code coapUpstreams} on {@link #coapPort}, when there are any. */
+        Nginx(List<Integer> upstreams, List<Integer> coapUpstreams) throws IOException, InterruptedException {
             String binary = binary("/usr/sbin/nginx", "/usr/local/sbin/nginx");
             String module = binary("/usr/lib/nginx/modules/ngx_stream_module.so");
             port = freeUdpPort();
             dir = Files.createTempDirectory("tern-nginx");
             StringBuilder servers = new StringBuilder();
             upstreams.forEach(p -> servers.append("    server 127.0.0.1:").append(p)
-                    .append(" max_fails=1 fail_timeout=2s;\n"));
+                    .append(" max_fails=1 fail_timeout=30s;\n"));
+            coapPort = coapUpstreams.isEmpty() ? 0 : freeUdpPort();
+            StringBuilder plain = new StringBuilder();
+            if (!coapUpstreams.isEmpty()) {
+                plain.append("  upstream coap {\n    hash $remote_addr$remote_port consistent;\n");
+                coapUpstreams.forEach(p -> plain.append("    server 127.0.0.1:").append(p)
+                        .append(" max_fails=1 fail_timeout=30s;\n"));
+                plain.append("  }\n  server {\n    listen 127.0.0.1:").append(coapPort)
+                        .append(" udp;\n    proxy_pass coap;\n    proxy_timeout 60s;\n  }\n");
+            }
             String conf = "load_module " + module + ";\n"
                     + "worker_processes 1;\npid " + dir.resolve("nginx.pid") + ";\n"
                     + "error_log " + dir.resolve("error.log") + " warn;\n"
                     + "events { worker_connections 1024; }\n"
                     + "stream {\n  upstream coaps {\n    hash $remote_addr$remote_port consistent;\n" + servers
                     + "  }\n  server {\n    listen 127.0.0.1:" + port + " udp;\n    proxy_pass coaps;\n"
-                    + "    proxy_timeout 60s;\n  }\n}\n";
+                    + "    proxy_timeout 60s;\n  }\n" + plain + "}\n";
             Files.writeString(dir.resolve("nginx.conf"), conf);
             process = new ProcessBuilder(binary, "-p", dir.toString(), "-c", dir.resolve("nginx.conf").toString(),
                     "-g", "daemon off;").redirectErrorStream(true)
@@ -142,6 +185,12 @@ final class Processes {
                 throw new IOException("nginx did not start: " + Files.readString(dir.resolve("stdout.log"))
                         + Files.readString(dir.resolve("error.log")));
             }
+        }
+
+        /** nginx's error log so far (what it saw of dead upstreams), for a failing test's message. */
+        String errorLog() throws IOException {
+            Path log = dir.resolve("error.log");
+            return Files.exists(log) ? Files.readString(log) : "";
         }
 
         @Override

@@ -337,7 +337,14 @@ public final class ClientExchanges {
             this.blocks = blocks;
         }
 
-        void deliver(Exchange ex, Response r) {
+        /**
+         * {@code answer}: {@code r} came piggybacked on the ACK of the latest (re-)registration. Such an
+         * answer restarts the §3.4 ordering: the server that answers a re-registration may be another
+         * instance (a cluster node behind a balancer, a restarted server) that lost the relation and
+         * numbers a new one from its own start (§4.4 holds within one relation only); without the
+         * restart, its notifications would all look older than the lost relation's last one.
+         */
+        void deliver(Exchange ex, Response r, boolean answer) {
             java.util.OptionalInt seq = r.options().observe();
             long now = scheduler.nanoTime();
             java.util.Optional<Bytes> echo = r.options().echo();
@@ -360,7 +367,7 @@ public final class ClientExchanges {
                 return;
             }
             long v = seq.getAsInt();
-            if (active && !fresher(v, now)) {
+            if (active && !answer && !fresher(v, now)) {
                 return; // §3.4: an older notification arrived late
             }
             cancelDownload(); // a newer notification makes the older one's remaining blocks useless
@@ -515,6 +522,11 @@ public final class ClientExchanges {
         }
 
         void deliver(Message m, Optional<String> badCriticalOption) {
+            deliver(m, badCriticalOption, false);
+        }
+
+        /** {@code answer}: {@code m} is the piggybacked response to {@link #sent} (§5.2.1). */
+        void deliver(Message m, Optional<String> badCriticalOption, boolean answer) {
             if (badCriticalOption.isPresent()) {
                 fail(new CoapMessageFormatException("response rejected: " + badCriticalOption.get()));
                 return;
@@ -531,7 +543,7 @@ public final class ClientExchanges {
                 r = verified.get();
             }
             if (observation != null) {
-                observation.deliver(this, r);
+                observation.deliver(this, r, answer);
                 return;
             }
             if (finish()) {
@@ -652,7 +664,7 @@ public final class ClientExchanges {
         @Override
         public void onAcknowledged(Message ack) {
             if (!ack.isEmpty()) {
-                deliver(ack, OptionValidator.firstBadCriticalOption(ack.options())); // piggybacked (§5.2.1)
+                deliver(ack, OptionValidator.firstBadCriticalOption(ack.options()), true); // piggybacked (§5.2.1)
             }
             // An empty ACK: the response will come separately (§5.2.2); keep waiting.
         }
