@@ -6,6 +6,7 @@ import dev.tern.coap.MessageTracer;
 import dev.tern.coap.Request;
 import dev.tern.coap.Response;
 import dev.tern.coap.Service;
+import dev.tern.coap.internal.blockwise.BertPeers;
 import dev.tern.coap.internal.blockwise.BlockwiseClient;
 import dev.tern.coap.internal.blockwise.BlockwiseServer;
 import dev.tern.coap.internal.codec.DecodeResult;
@@ -92,7 +93,7 @@ public final class CoapEndpoint implements AutoCloseable {
         this.metrics = metrics;
         this.blockwise = new BlockwiseClient(security == null ? this::sendOne
                 : (request, destination) -> security.clientFilter().filter(request, r -> sendOne(r, destination)),
-                config, metrics);
+                config, metrics, reliable == null ? BertPeers.NONE : reliable.bertPeers());
     }
 
     /**
@@ -194,7 +195,7 @@ public final class CoapEndpoint implements AutoCloseable {
         ReliableLayer layer = new ReliableLayer(transport, scheduler, tracer, pipelined.requestTimeout());
         ClientExchanges client = new ClientExchanges(layer, scheduler, pipelined, random, metrics);
         BlockwiseServer blockwiseServer = service == null ? null
-                : new BlockwiseServer(service, pipelined, scheduler::nanoTime, metrics);
+                : new BlockwiseServer(service, pipelined, scheduler::nanoTime, metrics, layer.bertPeers());
         ServerExchanges server = service == null ? null : new ServerExchanges(layer, scheduler, pipelined,
                 blockwiseServer, executor, transport.scheme(), layer::peerIdentity, metrics, proxy != null);
         CoapEndpoint endpoint = new CoapEndpoint(null, scheduler, null, layer, client, server, blockwiseServer,

@@ -46,6 +46,7 @@ public final class ReliableLayer implements Messaging {
     private final MessageTracer tracer;
     private final Duration pingTimeout;
     private final ConnectionDeadlines deadlines;
+    final BertCapabilities bert;
     private final Map<Connection, ConnectionContext> byConnection = new IdentityHashMap<>();
     /** Server: by the peer's address; client: by the destination requests go to. */
     private final Map<InetSocketAddress, ConnectionContext> byPeer = new HashMap<>();
@@ -64,6 +65,12 @@ public final class ReliableLayer implements Messaging {
         this.tracer = tracer;
         this.pingTimeout = pingTimeout;
         this.deadlines = new ConnectionDeadlines(this, scheduler, settings);
+        this.bert = new BertCapabilities(settings);
+    }
+
+    /** What each connection allows of BERT (RFC 8323 §6), for the block-wise layers; any thread. */
+    public dev.tern.coap.internal.blockwise.BertPeers bertPeers() {
+        return bert;
     }
 
     /**
@@ -333,6 +340,7 @@ public final class ReliableLayer implements Messaging {
     /** §5.5: the peer wants this connection gone; new requests go on a new one. */
     void released(ConnectionContext c) {
         c.released = true;
+        bert.forget(c);
         if (byPeer.get(c.peer) == c) {
             byPeer.remove(c.peer);
         }
@@ -368,6 +376,7 @@ public final class ReliableLayer implements Messaging {
         }
         c.closed = true;
         c.cancelTimers();
+        bert.forget(c);
         if (c.connection != null) {
             byConnection.remove(c.connection);
             perAddress.computeIfPresent(c.connection.remoteAddress().getAddress(), (a, n) -> n > 1 ? n - 1 : null);

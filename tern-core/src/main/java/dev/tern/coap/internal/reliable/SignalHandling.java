@@ -32,6 +32,7 @@ final class SignalHandling {
                     c.peerBlockwise = true;
                 }
             }
+            layer.bert.update(c);
             return true;
         }
         if (!c.csmReceived && layer.settings().csmRequired()) {
