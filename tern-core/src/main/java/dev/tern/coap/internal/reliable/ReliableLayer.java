@@ -124,7 +124,9 @@ public final class ReliableLayer implements Messaging {
         ConnectionContext c = context(association, peer);
         if (c != null) {
             c.inFlight.remove(reply.token());
-            write(c, reply);
+            if (!write(c, reply)) {
+                write(c, PeerLimits.tooLargeResponse(c, reply));
+            }
             releaseIfDone(c);
         }
     }
@@ -153,7 +155,15 @@ public final class ReliableLayer implements Messaging {
         } else {
             c.inFlight.remove(m.token());
         }
-        write(c, sent);
+        if (!write(c, sent)) {
+            if (m.code().isRequest()) {
+                c.inFlight.remove(m.token());
+                CoapTransportException e = PeerLimits.tooLargeRequest(c, sent);
+                scheduler.execute(() -> listener.onFailed(e));
+                return sent;
+            }
+            write(c, PeerLimits.tooLargeResponse(c, sent));
+        }
         if (m.type() == MessageType.CON && !m.code().isRequest()) {
             // a notification or separate response is as good as acknowledged once written (§2)
             scheduler.execute(() -> listener.onAcknowledged(Message.empty(MessageType.ACK, sent.messageId())));
@@ -193,16 +203,25 @@ public final class ReliableLayer implements Messaging {
         write(c, Signals.ping(token));
     }
 
-    private void write(ConnectionContext c, Message m) {
+    /**
+     * Writes {@code m}; false, writing nothing, when it is a request or response larger than the
+     * peer's Max-Message-Size ({@link PeerLimits}).
+     */
+    private boolean write(ConnectionContext c, Message m) {
         c.lastActivity = scheduler.nanoTime();
         if (c.connection == null) {
             c.queued.add(m); // traced when it goes out, after the CSM
-            return;
+            return true;
+        }
+        byte[] frame = ReliableFraming.encode(m, c.messageFramed());
+        if (!PeerLimits.fits(c, m, frame)) {
+            return false;
         }
         if (tracer != null) {
             tracer.sent(c.peer, Signals.describe(m));
         }
-        c.connection.send(ReliableFraming.encode(m, c.messageFramed()));
+        c.connection.send(frame);
+        return true;
     }
 
     // ---- connection events, on the scheduler thread ----
