@@ -152,6 +152,7 @@ class BertClientTest {
         c.write(reply(c.last(), Code.CONTENT, new Block(0, true, 7), OptionNumber.BLOCK2,
                 BertServerTest.pattern(2048)));
         scheduler.runPending();
+        assertThat(f).isCompletedExceptionally();
         assertThat(ReliableClientTest.failure(f)).isInstanceOf(CoapBlockwiseException.class)
                 .hasMessageContaining("BERT");
     }

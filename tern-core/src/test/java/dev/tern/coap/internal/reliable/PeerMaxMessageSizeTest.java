@@ -63,6 +63,7 @@ class PeerMaxMessageSizeTest {
             }
         }).build(), SERVER);
         scheduler.runPending();
+        assertThat(f).isCompletedExceptionally();
         assertThat(ReliableClientTest.failure(f)).isInstanceOf(CoapTransportException.class)
                 .hasMessageContaining("Max-Message-Size 1152");
         assertThat(c.sent).hasSize(before);
