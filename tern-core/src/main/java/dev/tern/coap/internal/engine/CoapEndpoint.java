@@ -189,8 +189,11 @@ public final class CoapEndpoint implements AutoCloseable {
         }
         // NSTART: requests are pipelined up to the in-flight bound; no amplification guard: the TCP
         // handshake has proved the peer's address (RFC 9175 §2.4 concerns datagrams only)
+        // maxPayload: a message is already bounded by the announced Max-Message-Size, and a BERT
+        // block may fill it (RFC 8323 §6); a smaller maxPayload would refuse what the CSM invited
         EndpointConfig pipelined = config.toBuilder().nstart(transport.settings().maxInFlight())
-                .amplificationLimit(0).build();
+                .amplificationLimit(0).maxPayload(Math.max(config.maxPayload(), transport.settings().maxMessageSize()))
+                .build();
         metrics = metrics.forEndpoint(); // this endpoint's own counts (single writer: its I/O thread)
         ReliableLayer layer = new ReliableLayer(transport, scheduler, tracer, pipelined.requestTimeout());
         ClientExchanges client = new ClientExchanges(layer, scheduler, pipelined, random, metrics);
