@@ -47,6 +47,7 @@ public final class ReliableLayer implements Messaging {
     private final Duration pingTimeout;
     private final ConnectionDeadlines deadlines;
     final BertCapabilities bert;
+    private final ReleaseDirections directions = new ReleaseDirections();
     private final Map<Connection, ConnectionContext> byConnection = new IdentityHashMap<>();
     /** Server: by the peer's address; client: by the destination requests go to. */
     private final Map<InetSocketAddress, ConnectionContext> byPeer = new HashMap<>();
@@ -138,6 +139,11 @@ public final class ReliableLayer implements Messaging {
         boolean opens = m.isEmpty() || m.code().isRequest();
         ConnectionContext c = context(association, peer);
         if (c == null && opens && !closed) {
+            CoapTransportException held = directions.heldOff(peer, scheduler.nanoTime());
+            if (held != null) {
+                scheduler.execute(() -> listener.onFailed(held));
+                return sent;
+            }
             c = open(peer);
         }
         if (c == null) {
@@ -188,7 +194,7 @@ public final class ReliableLayer implements Messaging {
     private ConnectionContext open(InetSocketAddress peer) {
         ConnectionContext c = new ConnectionContext(peer, true, settings.maxMessageSize(), scheduler.nanoTime());
         byPeer.put(peer, c);
-        transport.connect(peer);
+        transport.connect(directions.connectTarget(peer));
         return c;
     }
 
@@ -233,7 +239,7 @@ public final class ReliableLayer implements Messaging {
         }
         ConnectionContext c;
         if (connection.initiated()) {
-            c = byPeer.get(connection.remoteAddress());
+            c = byPeer.get(directions.destinationOf(connection.remoteAddress()));
             if (c == null || c.connection != null || c.closed) {
                 connection.close(); // nobody waits for it any more
                 return;
@@ -357,7 +363,8 @@ public final class ReliableLayer implements Messaging {
     }
 
     /** §5.5: the peer wants this connection gone; new requests go on a new one. */
-    void released(ConnectionContext c) {
+    void released(ConnectionContext c, Message release) {
+        directions.released(c, release, scheduler.nanoTime());
         c.released = true;
         bert.forget(c);
         if (byPeer.get(c.peer) == c) {
@@ -421,7 +428,7 @@ public final class ReliableLayer implements Messaging {
     }
 
     void connectFailed(InetSocketAddress destination, CoapException cause) {
-        ConnectionContext c = byPeer.get(destination);
+        ConnectionContext c = byPeer.get(directions.destinationOf(destination));
         if (c != null && c.connection == null) {
             c.queued.clear();
             teardown(c, cause);

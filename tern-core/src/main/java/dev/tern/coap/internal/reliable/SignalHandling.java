@@ -48,7 +48,7 @@ final class SignalHandling {
             return true;
         }
         if (m.code().equals(Signals.RELEASE)) {
-            layer.released(c);
+            layer.released(c, m);
             return !c.closed;
         }
         if (m.code().equals(Signals.ABORT)) {
