@@ -7,7 +7,6 @@ import dev.tern.coap.CoapTransportException;
 import dev.tern.coap.Code;
 import dev.tern.coap.EndpointConfig;
 import dev.tern.coap.MessageType;
-import dev.tern.coap.Option;
 import dev.tern.coap.Options;
 import dev.tern.coap.Request;
 import dev.tern.coap.Response;
