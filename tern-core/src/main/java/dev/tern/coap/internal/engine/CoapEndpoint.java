@@ -49,7 +49,8 @@ import java.util.random.RandomGenerator;
  *       message layer, so a retransmission is answered from the deduplication cache, never
  *       decrypted twice</li>
  *   <li>block-wise transfer — server: {@link BlockwiseServer} wraps the application; client:
- *       {@link BlockwiseClient} above the client exchanges (RFC 7959)</li>
+ *       {@link BlockwiseClient} above the client exchanges (RFC 7959); on a reliable transport
+ *       both with BERT where the CSMs allow it (RFC 8323 §6, {@link ReliableLayer#bertPeers()})</li>
  *   <li>application — the {@link Service} (a Router with its filters)</li>
  * </ol>
  *
