@@ -77,7 +77,8 @@ public record Option(int number, Bytes value) {
         if (number == OptionNumber.BLOCK1 || number == OptionNumber.BLOCK2) {
             java.util.Optional<Block> b = Block.fromOption(this);
             if (b.isPresent()) {
-                return name + ":" + b.get().num() + (b.get().more() ? "/M/" : "/_/") + b.get().size();
+                return name + ":" + b.get().num() + (b.get().more() ? "/M/" : "/_/")
+                        + (b.get().isBert() ? "BERT" : String.valueOf(b.get().size()));
             }
         }
         switch (OptionNumber.format(number)) {

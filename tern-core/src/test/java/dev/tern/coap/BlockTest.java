@@ -23,7 +23,7 @@ class BlockTest {
             assertThat(Block.isValidSize(size)).isFalse();
             assertThatThrownBy(() -> Block.szx(size)).isInstanceOf(IllegalArgumentException.class);
         }
-        assertThatThrownBy(() -> new Block(0, false, 7)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new Block(0, false, 8)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new Block(Block.MAX_NUM + 1, false, 0)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new Block(-1, false, 0)).isInstanceOf(IllegalArgumentException.class);
     }
@@ -50,10 +50,22 @@ class BlockTest {
     }
 
     @Test
-    void szx7AndOverlongValuesDoNotDecode() {
-        assertThat(Block.fromValue(0x07)).isEmpty();
-        assertThat(Block.fromValue(0x1f)).isEmpty();
+    void overlongValuesDoNotDecode() {
+        assertThat(Block.fromValue(1L << 24)).isEmpty();
         assertThat(Block.fromOption(new Option(OptionNumber.BLOCK1, Bytes.fromHex("00000016")))).isEmpty();
+    }
+
+    @Test
+    void szx7DecodesAsBertWithNumIn1024ByteUnits() {
+        // RFC 8323 §6: SZX 7 is BERT; NUM counts 1024-byte units (its Figure 14: 3 after 3072 bytes)
+        Block b = Block.fromValue(0x3f).orElseThrow();
+        assertThat(b).isEqualTo(new Block(3, true, Block.BERT_SZX));
+        assertThat(b.isBert()).isTrue();
+        assertThat(b.size()).isEqualTo(1024);
+        assertThat(b.offset()).isEqualTo(3072);
+        assertThat(b).hasToString("3/1/BERT");
+        assertThat(b.toOption(OptionNumber.BLOCK1).value().hex()).isEqualTo("3f");
+        assertThat(new Block(0, false, 6).isBert()).isFalse();
     }
 
     @Test
@@ -69,7 +81,7 @@ class BlockTest {
         Options o = Options.of(Block.ofSize(2, true, 32).toOption(OptionNumber.BLOCK1),
                 Option.ofUint(OptionNumber.BLOCK2, 0x0f));
         assertThat(o.block1()).contains(new Block(2, true, 1));
-        assertThat(o.block2()).isEmpty(); // SZX 7
+        assertThat(o.block2()).contains(new Block(0, true, Block.BERT_SZX)); // SZX 7: BERT, judged by the engine
         assertThat(o.has(OptionNumber.BLOCK2)).isTrue();
         assertThat(Options.EMPTY.block1()).isEmpty();
     }

@@ -11,8 +11,9 @@ import java.util.Objects;
  *        enforces: a frame claiming more is refused with 7.05 Abort before a byte of it is
  *        buffered; at least 1152 (the RFC's base value); default 16 384
  * @param blockwiseTransfer whether the CSM announces Block-Wise-Transfer (§5.3.2), the promise to
- *        take BERT blocks (SZX 7, §6); default false: the engine does not implement BERT yet, so
- *        block-wise transfers use 1024-byte blocks at most, which every peer takes
+ *        take block-wise transfers and, with a Max-Message-Size above 1152, BERT blocks (SZX 7,
+ *        §6); default true. BERT blocks are sent only to a peer that announced the same, sized by
+ *        the smaller of its Max-Message-Size and this side's; false refuses SZX 7 with 4.00
  * @param csmTimeout how long to wait for the peer's CSM, which must be its first message (§5.3),
  *        before aborting; default 10 s
  * @param idleTimeout a connection with no traffic, no request in flight and no observation for
@@ -53,7 +54,7 @@ public record ReliableSettings(int maxMessageSize, boolean blockwiseTransfer, Du
 
     /** The defaults listed above. */
     public static ReliableSettings defaults() {
-        return new ReliableSettings(16_384, false, Duration.ofSeconds(10), Duration.ofMinutes(5),
+        return new ReliableSettings(16_384, true, Duration.ofSeconds(10), Duration.ofMinutes(5),
                 Duration.ofSeconds(10), 128, 16_384, 256, true);
     }
 

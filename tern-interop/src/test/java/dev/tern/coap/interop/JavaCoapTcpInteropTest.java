@@ -2,7 +2,6 @@ package dev.tern.coap.interop;
 
 import static java.util.concurrent.CompletableFuture.completedFuture;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.mbed.coap.packet.BlockSize;
@@ -39,6 +38,7 @@ import org.junit.jupiter.api.Timeout;
 class JavaCoapTcpInteropTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
     private static final String LARGE = "0123456789abcdef".repeat(200); // 3200 bytes: four 1024-byte blocks
+    private static final String HUGE = "0123456789abcdef".repeat(2500); // 40 000 bytes: beyond any one message
 
     /** java-coap's TCP server (on a test-side listening transport) with /hello and /large. */
     private static com.mbed.coap.server.CoapServer javaCoapServer() throws Exception {
@@ -126,6 +126,11 @@ class JavaCoapTcpInteropTest {
 
     /** A Tern coap+tcp server on loopback: GET /hello, GET and PUT /store. */
     private static CoapServer ternServer(AtomicReference<String> stored) {
+        return ternServer(stored, new java.util.ArrayList<>());
+    }
+
+    /** The same, every message it receives summarised into {@code received}. */
+    private static CoapServer ternServer(AtomicReference<String> stored, java.util.List<String> received) {
         Router router = Router.builder()
                 .get("/hello", req -> Response.content("Hello from Tern"))
                 .get("/store", req -> Response.content(stored.get()))
@@ -135,6 +140,16 @@ class JavaCoapTcpInteropTest {
                 })
                 .build();
         return CoapServer.builder().port(0).bind("127.0.0.1").service(router)
+                .tracer(new dev.tern.coap.MessageTracer() {
+                    @Override
+                    public void sent(InetSocketAddress peer, String summary) {
+                    }
+
+                    @Override
+                    public void received(InetSocketAddress peer, String summary) {
+                        received.add(summary);
+                    }
+                })
                 .listener(TcpTransports.builder().port(0).bind(InetAddress.getLoopbackAddress()).buildServer())
                 .build().start();
     }
@@ -164,36 +179,87 @@ class JavaCoapTcpInteropTest {
     }
 
     /**
-     * java-coap does block-wise transfers only with a peer whose CSM carries Block-Wise-Transfer, which
-     * RFC 8323 §5.3.2 defines as the BERT promise; Tern does not announce it (no BERT), so java-coap
-     * refuses a body above the smaller Max-Message-Size instead of falling back to plain Block1
-     * (RFC 7959). With a larger Max-Message-Size on its side the 3200 bytes go in one message, which
-     * Tern's announced 16384 allows.
+     * java-coap does block-wise transfers only with a peer whose CSM carries Block-Wise-Transfer
+     * (RFC 8323 §5.3.2), which Tern now announces: a body above the Max-Message-Size goes in BERT
+     * Block1 blocks (SZX 7, §6), also from a java-coap client set to 1024-byte blocks. 40 000 bytes
+     * cannot go in one message under Tern's 16 384.
      */
     @Test
-    void javaCoapClientPutsALargeBodyToTernInOneMessage() throws Exception {
+    void javaCoapClientPutsALargeBodyToTernBlockwiseAndInBertBlocks() throws Exception {
         AtomicReference<String> stored = new AtomicReference<>("empty");
-        try (CoapServer tern = ternServer(stored)) {
+        java.util.List<String> received = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (CoapServer tern = ternServer(stored, received)) {
             InetSocketAddress target = new InetSocketAddress(InetAddress.getLoopbackAddress(),
                     tern.localAddress("coap+tcp").getPort());
-            try (com.mbed.coap.client.CoapClient small = TcpCoapServer.builder()
-                    .transport(new SocketClientTransport(target, SocketFactory.getDefault(), false))
-                    .blockSize(BlockSize.S_1024).maxMessageSize(1152)
-                    .buildClient(target)) {
-                assertThat(small.ping().get(10, TimeUnit.SECONDS)).isTrue(); // Tern's CSM came first
-                assertThatThrownBy(() -> small.sendSync(CoapRequest.put("/store").payload(Opaque.of(LARGE))))
-                        .hasMessageContaining("Block transfers are not enabled");
+            for (BlockSize size : new BlockSize[] {BlockSize.S_1024, BlockSize.S_1024_BERT}) {
+                received.clear();
+                stored.set("empty");
+                try (com.mbed.coap.client.CoapClient client = TcpCoapServer.builder()
+                        .transport(new SocketClientTransport(target, SocketFactory.getDefault(), false))
+                        .blockSize(size).maxMessageSize(8192)
+                        .buildClient(target)) {
+                    // until Tern's CSM arrives java-coap assumes 1152 (RFC 8323 §5.3.1): the Pong comes after it
+                    assertThat(client.ping().get(10, TimeUnit.SECONDS)).isTrue();
+                    CoapResponse put = client.sendSync(CoapRequest.put("/store").payload(Opaque.of(HUGE)));
+                    assertThat(put.getCode()).isEqualTo(com.mbed.coap.packet.Code.C204_CHANGED);
+                    assertThat(stored.get()).isEqualTo(HUGE);
+                }
+                // java-coap goes BERT whenever both CSMs carry Block-Wise-Transfer, whatever its block size
+                assertThat(received).as("Block1 with " + size).anyMatch(m -> m.contains("Block1:0/M/BERT"));
             }
-            try (com.mbed.coap.client.CoapClient client = TcpCoapServer.builder()
-                    .transport(new SocketClientTransport(target, SocketFactory.getDefault(), false))
-                    .blockSize(BlockSize.S_1024).maxMessageSize(8192)
-                    .buildClient(target)) {
-                // until Tern's CSM arrives java-coap assumes 1152 (RFC 8323 §5.3.1): the Pong comes after it
-                assertThat(client.ping().get(10, TimeUnit.SECONDS)).isTrue();
-                CoapResponse put = client.sendSync(CoapRequest.put("/store").payload(Opaque.of(LARGE)));
-                assertThat(put.getCode()).isEqualTo(com.mbed.coap.packet.Code.C204_CHANGED);
-                assertThat(stored.get()).isEqualTo(LARGE);
-            }
+        }
+    }
+
+    /** java-coap's TCP server set to BERT blocks, with PUT and GET /store. */
+    private static com.mbed.coap.server.CoapServer javaCoapBertServer(AtomicReference<String> stored)
+            throws Exception {
+        return TcpCoapServer.builder()
+                .transport(new JavaCoapServerTransport())
+                .blockSize(BlockSize.S_1024_BERT)
+                .maxMessageSize(8192)
+                .route(RouterService.builder()
+                        .put("/store", req -> {
+                            stored.set(req.getPayload().toUtf8String());
+                            return completedFuture(CoapResponse.of(com.mbed.coap.packet.Code.C204_CHANGED));
+                        })
+                        .get("/store", req -> completedFuture(CoapResponse.ok(stored.get()).build())))
+                .build().start();
+    }
+
+    /**
+     * BERT both ways between Tern's client and a java-coap server (RFC 8323 §6): Tern's upload goes
+     * in BERT Block1 blocks sized by java-coap's Max-Message-Size (8192: 7 KiB blocks), java-coap's
+     * response comes back in BERT Block2 blocks.
+     */
+    @Test
+    void ternClientPutsAndGetsBertBlocksWithJavaCoapServer() throws Exception {
+        AtomicReference<String> stored = new AtomicReference<>("empty");
+        com.mbed.coap.server.CoapServer server = javaCoapBertServer(stored);
+        String base = "coap+tcp://127.0.0.1:" + server.getLocalSocketAddress().getPort();
+        java.util.List<String> sent = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.List<String> got = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (CoapClient client = CoapClient.builder().transport(TcpTransports.client())
+                .tracer(new dev.tern.coap.MessageTracer() {
+                    @Override
+                    public void sent(InetSocketAddress peer, String summary) {
+                        sent.add(summary);
+                    }
+
+                    @Override
+                    public void received(InetSocketAddress peer, String summary) {
+                        got.add(summary);
+                    }
+                }).build()) {
+            assertThat(client.ping(base).get(10, TimeUnit.SECONDS)).isPositive(); // java-coap's CSM is in
+            Response put = client.call(Request.put(base + "/store").payload(HUGE).timeout(TIMEOUT).build());
+            assertThat(put.code()).isEqualTo(Code.CHANGED);
+            assertThat(stored.get()).isEqualTo(HUGE);
+            assertThat(sent).anyMatch(m -> m.contains("Block1:0/M/BERT"));
+            Response get = client.call(Request.get(base + "/store").timeout(TIMEOUT).build());
+            assertThat(get.payloadString()).isEqualTo(HUGE);
+            assertThat(got).anyMatch(m -> m.contains("Block2:0/M/BERT"));
+        } finally {
+            server.stop();
         }
     }
 }

@@ -28,7 +28,13 @@ import java.util.concurrent.atomic.AtomicLong;
  *       request (without Block1 and its body, §2.6, and without Observe) and Block2 NUM+1 in the size the server chose
  *       (§2.4); the ETag must stay the same, else the future fails with
  *       {@link dev.tern.coap.CoapBlockwiseException} (no silent restart);</li>
- *   <li>the final response has the whole body and no Block1, Block2 or Size2 option.</li>
+ *   <li>the final response has the whole body and no Block1, Block2 or Size2 option;</li>
+ *   <li>BERT (RFC 8323 §6): on a connection where both sides announced Block-Wise-Transfer
+ *       ({@link BertPeers#sendSize}), an upload in 1024-byte blocks sends BERT blocks (SZX 7, NUM
+ *       in 1024-byte units) of the size the peer's Max-Message-Size allows, from the first block
+ *       sent after the peer's CSM; a server's SZX 6 answer goes back to 1024-byte blocks. A BERT
+ *       Block2 is taken only when this side announced Block-Wise-Transfer
+ *       ({@link BertPeers#receives}), and the next block is asked for with SZX 7.</li>
  * </ul>
  *
  * A request that already carries a Block1 or Block2 option (e.g. {@link Request.Builder#block2})
@@ -55,6 +61,7 @@ public final class BlockwiseClient {
     private final AtomicLong tags = new AtomicLong();
     private final EndpointMetrics metrics;
     private final DownloadBudget budget;
+    private final BertPeers peers;
 
     /** A client stage over {@code next}, without metrics. */
     public BlockwiseClient(Exchanger next, EndpointConfig config) {
@@ -63,7 +70,13 @@ public final class BlockwiseClient {
 
     /** A client stage over {@code next}; {@code metrics} is told when a transfer starts and completes. */
     public BlockwiseClient(Exchanger next, EndpointConfig config, EndpointMetrics metrics) {
+        this(next, config, metrics, BertPeers.NONE);
+    }
+
+    /** A client stage over {@code next} on a reliable transport: {@code peers} says where BERT may go (RFC 8323 §6). */
+    public BlockwiseClient(Exchanger next, EndpointConfig config, EndpointMetrics metrics, BertPeers peers) {
         this.next = next;
+        this.peers = peers;
         this.metrics = metrics;
         this.preferredSize = config.preferredBlockSize();
         this.maxBodySize = config.maxBodySize();
@@ -125,6 +138,8 @@ public final class BlockwiseClient {
         private int szx;
         private int offset;
         private boolean shrunk;
+        /** The server answered a BERT block with SZX 6 or less: no BERT for this body (RFC 8323 §6). */
+        private boolean noBert;
 
         Upload(Request request, InetSocketAddress destination, int szx, boolean early) {
             this.request = request;
@@ -143,12 +158,15 @@ public final class BlockwiseClient {
         }
 
         private void sendBlock() {
+            // BERT once the peer's CSM allows it; never after the server asked for smaller blocks
+            int bert = szx == Block.MAX_SZX && !early && !noBert ? peers.sendSize(destination) : 0;
             int size = 1 << (szx + 4);
             int num = offset / size;
-            int end = Math.min(offset + size, body.length());
+            int end = Math.min(offset + (bert > 0 ? bert : size), body.length());
             boolean more = end < body.length();
+            int sent = bert > 0 ? Block.BERT_SZX : szx;
             Request block = request.toBuilder().payload(body.slice(offset, end - offset)).options(o -> {
-                o.set(OptionNumber.BLOCK1, new Block(num, more, szx).value());
+                o.set(OptionNumber.BLOCK1, new Block(num, more, sent).value());
                 if (num == 0) {
                     o.set(OptionNumber.SIZE1, body.length());
                 }
@@ -163,12 +181,12 @@ public final class BlockwiseClient {
                 if (failure != null) {
                     result.completeExceptionally(failure);
                 } else {
-                    onResponse(r, num, more, end);
+                    onResponse(r, num, more, end, sent);
                 }
             });
         }
 
-        private void onResponse(Response r, int num, boolean more, int end) {
+        private void onResponse(Response r, int num, boolean more, int end, int sentSzx) {
             Block control = r.options().block1().orElse(null);
             if (!more) {
                 metrics.blockwiseCompleted(EndpointMetrics.Blockwise.CLIENT_BLOCK1);
@@ -186,15 +204,17 @@ public final class BlockwiseClient {
             boolean goOn = r.code().equals(Code.CONTINUE) || (r.isSuccess() && control != null);
             if (goOn) {
                 request.progress().ifPresent(p -> p.progress(end, body.length()));
-                if (control != null && control.szx() < szx) {
-                    szx = control.szx(); // late negotiation (§2.3)
+                if (control != null && control.szx() < sentSzx) {
+                    szx = Math.min(szx, control.szx()); // late negotiation (§2.3), also away from BERT (RFC 8323 §6)
+                    noBert = true;
                 }
                 offset = end;
                 sendBlock();
             } else if (r.code().equals(Code.REQUEST_ENTITY_TOO_LARGE) && num == 0 && !shrunk && control != null
-                    && control.szx() < szx) {
+                    && control.szx() < sentSzx) {
                 shrunk = true; // §2.9.3: the server asks for smaller blocks
-                szx = control.szx();
+                noBert = true;
+                szx = Math.min(szx, control.szx());
                 offset = 0;
                 sendBlock();
             } else {
@@ -284,8 +304,14 @@ public final class BlockwiseClient {
                 fail(tooLarge());
                 return;
             }
-            if (block.more() && p.length() != block.size()) {
-                fail("block " + block.num() + " has " + p.length() + " bytes, not its size " + block.size());
+            if (block.isBert() && !peers.receives(destination)) {
+                fail("the server sent a BERT block (SZX 7) without the Block-Wise-Transfer this client would "
+                        + "have announced (RFC 8323 §6)");
+                return;
+            }
+            if (block.more() && (block.isBert() ? p.isEmpty() || p.length() % 1024 != 0 : p.length() != block.size())) {
+                fail("block " + block.num() + " has " + p.length() + " bytes, not " + (block.isBert()
+                        ? "a multiple of 1024 (BERT, RFC 8323 §6)" : "its size " + block.size()));
                 return;
             }
             if (!grow(length + p.length())) {

@@ -38,7 +38,13 @@ import java.util.function.LongSupplier;
  *       block N is served from it, in any order; when it is gone, GET and FETCH run the
  *       application again (its content ETag shows the client whether it changed), other methods
  *       get 4.08. NUM beyond the end gives 4.02; the M bit of a request's Block2 is ignored.</li>
- *   <li>SZX 7 (reserved, §2.2) in either option gives 4.00. Size2 in a request (§4) gets Size2 back.</li>
+ *   <li>SZX 7 (reserved, §2.2) in either option gives 4.00, except BERT (RFC 8323 §6) from a peer
+ *       this side announced Block-Wise-Transfer to ({@link BertPeers#receives}). Size2 in a request
+ *       (§4) gets Size2 back.</li>
+ *   <li>BERT (RFC 8323 §6): a BERT Block1 is taken in multiples of 1024 bytes (NUM counts 1024-byte
+ *       units) and echoed with SZX 7; to a peer that can take BERT ({@link BertPeers#sendSize}) a
+ *       large response goes in BERT blocks of that size when the request asked for BERT or for no
+ *       block size (the CSMs negotiated it), unless {@code preferredBlockSize} is below 1024.</li>
  * </ul>
  *
  * A request without Block options whose response fits one block passes through without any cost
@@ -51,6 +57,7 @@ public final class BlockwiseServer implements Service {
     private final BodyAssembler bodies;
     private final RepresentationCache representations;
     private final EndpointMetrics metrics;
+    private final BertPeers peers;
 
     /** Wraps {@code next} without metrics; see {@link #BlockwiseServer(Service, EndpointConfig, LongSupplier, EndpointMetrics)}. */
     public BlockwiseServer(Service next, EndpointConfig config, LongSupplier nanoClock) {
@@ -67,7 +74,14 @@ public final class BlockwiseServer implements Service {
      * @param metrics told when a transfer starts and completes
      */
     public BlockwiseServer(Service next, EndpointConfig config, LongSupplier nanoClock, EndpointMetrics metrics) {
+        this(next, config, nanoClock, metrics, BertPeers.NONE);
+    }
+
+    /** Wraps {@code next} on a reliable transport, where {@code peers} says what each peer allows of BERT (RFC 8323 §6). */
+    public BlockwiseServer(Service next, EndpointConfig config, LongSupplier nanoClock, EndpointMetrics metrics,
+                           BertPeers peers) {
         this.next = next;
+        this.peers = peers;
         this.metrics = metrics;
         this.preferredSize = config.preferredBlockSize();
         this.preferredSzx = Block.szx(preferredSize);
@@ -88,15 +102,36 @@ public final class BlockwiseServer implements Service {
             if (f == null || (f.isDone() && !f.isCompletedExceptionally() && fitsAsIs(f.getNow(null), o))) {
                 return f; // the hot path: nothing to add, nothing allocated
             }
-            return f.thenApply(r -> firstBlock(request, r, preferredSzx, false, null));
+            int bert = bertSize(request);
+            return f.thenApply(r -> firstBlock(request, r, bert > 0 ? Block.BERT_SZX : preferredSzx, bert, false,
+                    null));
         }
         Optional<Block> b1 = o.block1();
         Optional<Block> b2 = o.block2();
         if ((block1 && b1.isEmpty()) || (block2 && b2.isEmpty())) {
-            return done(Response.of(Code.BAD_REQUEST, "invalid Block option: SZX 7 is reserved (RFC 7959 §2.2)"));
+            return done(Response.of(Code.BAD_REQUEST, "invalid Block option (RFC 7959 §2.2)"));
         }
-        int szx2 = b2.map(b -> Math.min(b.szx(), preferredSzx)).orElse(preferredSzx);
-        return block1 ? block1(request, b1.get(), block2, szx2) : block2(request, b2.get(), szx2);
+        if ((b1.map(Block::isBert).orElse(false) || b2.map(Block::isBert).orElse(false))
+                && !peers.receives(request.peer())) {
+            return done(Response.of(Code.BAD_REQUEST, "invalid Block option: SZX 7 is reserved (RFC 7959 §2.2); "
+                    + "BERT needs Block-Wise-Transfer in both CSMs of a reliable transport (RFC 8323 §6)"));
+        }
+        int bert = bertSize(request);
+        // a client asking for BERT gets it where allowed, else 1024-byte blocks (its control usage,
+        // §6); one asking for an ordinary size gets that size or smaller (RFC 7959 §2.4)
+        int szx2 = b2.map(b -> b.isBert() && bert > 0 ? Block.BERT_SZX : Math.min(b.szx(), preferredSzx))
+                .orElse(bert > 0 ? Block.BERT_SZX : preferredSzx);
+        return block1 ? block1(request, b1.get(), block2, szx2, bert) : block2(request, b2.get(), szx2, bert);
+    }
+
+    /** The BERT block payload for the request's peer, or 0 for ordinary blocks (RFC 8323 §6). */
+    private int bertSize(Request request) {
+        return preferredSzx == Block.MAX_SZX ? peers.sendSize(request.peer()) : 0;
+    }
+
+    /** The bytes one block of {@code szx} carries: {@code bert} for BERT, else {@code 2^(szx+4)}. */
+    static int capacity(int szx, int bert) {
+        return szx == Block.BERT_SZX ? bert : 1 << (szx + 4);
     }
 
     /** Bodies being assembled, for tests and metrics. */
@@ -114,15 +149,20 @@ public final class BlockwiseServer implements Service {
         return representations.size();
     }
 
-    private CompletableFuture<Response> block1(Request request, Block block, boolean block2, int szx2) {
-        int szx = Math.min(block.szx(), preferredSzx);
+    private CompletableFuture<Response> block1(Request request, Block block, boolean block2, int szx2, int bert) {
+        // a BERT block is echoed as BERT (RFC 8323 §6) unless this side wants smaller blocks
+        int szx = block.isBert() && preferredSzx == Block.MAX_SZX ? Block.BERT_SZX
+                : Math.min(block.szx(), preferredSzx);
         Bytes payload = request.payload();
-        if (payload.length() > block.size() || (block.more() && payload.length() != block.size())) {
-            return done(Response.of(Code.BAD_REQUEST, "a Block1 payload must be the block size ("
-                    + block.size() + " bytes), the last one at most that (RFC 7959 §2.2)"));
+        if (block.isBert() ? block.more() && (payload.isEmpty() || payload.length() % 1024 != 0)
+                : payload.length() > block.size() || (block.more() && payload.length() != block.size())) {
+            return done(Response.of(Code.BAD_REQUEST, block.isBert()
+                    ? "a BERT Block1 payload must be a multiple of 1024 bytes, except the last (RFC 8323 §6)"
+                    : "a Block1 payload must be the block size (" + block.size()
+                    + " bytes), the last one at most that (RFC 7959 §2.2)"));
         }
         if (block.num() == 0 && !block.more()) {
-            return deliver(request, payload, new Block(0, false, szx), block2, szx2);
+            return deliver(request, payload, new Block(0, false, szx), block2, szx2, bert);
         }
         if (block.num() == 0) {
             metrics.blockwiseStarted(EndpointMetrics.Blockwise.SERVER_BLOCK1);
@@ -137,29 +177,30 @@ public final class BlockwiseServer implements Service {
                     .option(new Block(block.num(), true, szx).toOption(OptionNumber.BLOCK1)).build());
         }
         metrics.blockwiseCompleted(EndpointMetrics.Blockwise.SERVER_BLOCK1);
-        return deliver(request, step.body(), new Block(block.num(), false, szx), block2, szx2);
+        return deliver(request, step.body(), new Block(block.num(), false, szx), block2, szx2, bert);
     }
 
     /** Runs the application with the whole body; its response echoes Block1 (§2.3) and may be sliced (§2.6). */
-    private CompletableFuture<Response> deliver(Request request, Bytes body, Block echo, boolean block2, int szx2) {
+    private CompletableFuture<Response> deliver(Request request, Bytes body, Block echo, boolean block2, int szx2,
+                                                int bert) {
         Request whole = request.toBuilder().payload(body).options(o -> o.remove(OptionNumber.BLOCK1)
                 .remove(OptionNumber.SIZE1).remove(OptionNumber.REQUEST_TAG).remove(OptionNumber.BLOCK2)
                 .remove(OptionNumber.SIZE2)).build();
-        return call(whole).thenApply(r -> firstBlock(request, r, szx2, block2, echo));
+        return call(whole).thenApply(r -> firstBlock(request, r, szx2, bert, block2, echo));
     }
 
-    private CompletableFuture<Response> block2(Request request, Block asked, int szx) {
-        int num = asked.offset() / (1 << (szx + 4)); // the same offset in the (possibly smaller) size
+    private CompletableFuture<Response> block2(Request request, Block asked, int szx, int bert) {
+        int num = asked.offset() / new Block(0, false, szx).size(); // the same offset in the (possibly smaller) size
         Request plain = request.toBuilder()
                 .options(o -> o.remove(OptionNumber.BLOCK2).remove(OptionNumber.SIZE2)).build();
         if (num == 0) {
-            return call(plain).thenApply(r -> firstBlock(request, r, szx, true, null));
+            return call(plain).thenApply(r -> firstBlock(request, r, szx, bert, true, null));
         }
         boolean size2 = request.options().has(OptionNumber.SIZE2);
         ResourceKey key = ResourceKey.ofRepresentation(request);
         Representation kept = representations.get(key);
         if (kept != null) {
-            return done(blockOrBadOption(kept, num, szx, size2));
+            return done(blockOrBadOption(kept, num, szx, bert, size2));
         }
         if (request.method() != Method.GET && request.method() != Method.FETCH) {
             return done(Response.builder(Code.REQUEST_ENTITY_INCOMPLETE)
@@ -170,10 +211,10 @@ public final class BlockwiseServer implements Service {
                 return r;
             }
             Representation rep = Representation.of(r, true);
-            if (rep.length() > 1 << (szx + 4)) {
+            if (rep.length() > capacity(szx, bert)) {
                 representations.put(key, rep);
             }
-            return blockOrBadOption(rep, num, szx, size2);
+            return blockOrBadOption(rep, num, szx, bert, size2);
         });
     }
 
@@ -181,13 +222,14 @@ public final class BlockwiseServer implements Service {
      * The response to send for the first (or only) block: as it is when it fits, else block 0
      * with Block2 and Size2, the whole body kept for the rest.
      */
-    private Response firstBlock(Request request, Response r, int szx, boolean askedBlock2, Block block1Echo) {
+    private Response firstBlock(Request request, Response r, int szx, int bert, boolean askedBlock2,
+                                Block block1Echo) {
         if (r == null || r.options().has(OptionNumber.BLOCK2)) {
             return r; // null fails upstream (5.00); a Block2 of the application's own is left alone
         }
         boolean size2 = request.options().has(OptionNumber.SIZE2);
         Response out;
-        if (r.payload().length() <= 1 << (szx + 4)) {
+        if (r.payload().length() <= capacity(szx, bert)) {
             if (!askedBlock2 && !size2 && block1Echo == null) {
                 return r;
             }
@@ -204,7 +246,7 @@ public final class BlockwiseServer implements Service {
             Representation rep = Representation.of(r, m == Method.GET || m == Method.FETCH);
             representations.put(ResourceKey.ofRepresentation(request), rep);
             metrics.blockwiseStarted(EndpointMetrics.Blockwise.SERVER_BLOCK2);
-            out = rep.block(0, szx, true);
+            out = rep.block(0, szx, bert, true);
         }
         if (block1Echo != null) {
             out = out.toBuilder().option(block1Echo.toOption(OptionNumber.BLOCK1)).build();
@@ -216,8 +258,8 @@ public final class BlockwiseServer implements Service {
         return r == null || (r.payload().length() <= preferredSize && !requestOptions.has(OptionNumber.SIZE2));
     }
 
-    private Response blockOrBadOption(Representation rep, int num, int szx, boolean size2) {
-        Response block = rep.block(num, szx, size2);
+    private Response blockOrBadOption(Representation rep, int num, int szx, int bert, boolean size2) {
+        Response block = rep.block(num, szx, bert, size2);
         if (block != null && num > 0 && !block.options().block2().map(Block::more).orElse(true)) {
             metrics.blockwiseCompleted(EndpointMetrics.Blockwise.SERVER_BLOCK2);
         }

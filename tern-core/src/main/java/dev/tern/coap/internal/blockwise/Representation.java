@@ -32,16 +32,16 @@ record Representation(Response full) {
 
     /**
      * Block {@code num} of size {@code 2^(szx+4)} with its Block2 option (RFC 7959 §2.2), and Size2
-     * (§4) when {@code size2}; null when the block starts beyond the end of the body.
+     * (§4) when {@code size2}; null when the block starts beyond the end of the body. For SZX 7
+     * (BERT, RFC 8323 §6) NUM counts 1024-byte units and the block carries up to {@code bert} bytes.
      */
-    Response block(int num, int szx, boolean size2) {
-        int size = 1 << (szx + 4);
-        long offset = (long) num * size;
+    Response block(int num, int szx, int bert, boolean size2) {
+        long offset = (long) num * new Block(0, false, szx).size();
         int length = length();
         if (offset >= length && num > 0) {
             return null;
         }
-        int end = (int) Math.min(length, offset + size);
+        int end = (int) Math.min(length, offset + BlockwiseServer.capacity(szx, bert));
         Bytes slice = full.payload().slice((int) offset, end - (int) offset);
         Block block = new Block(num, end < length, szx);
         return full.toBuilder().payload(slice).options(o -> {

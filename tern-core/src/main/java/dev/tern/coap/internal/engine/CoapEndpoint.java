@@ -6,6 +6,7 @@ import dev.tern.coap.MessageTracer;
 import dev.tern.coap.Request;
 import dev.tern.coap.Response;
 import dev.tern.coap.Service;
+import dev.tern.coap.internal.blockwise.BertPeers;
 import dev.tern.coap.internal.blockwise.BlockwiseClient;
 import dev.tern.coap.internal.blockwise.BlockwiseServer;
 import dev.tern.coap.internal.codec.DecodeResult;
@@ -48,7 +49,8 @@ import java.util.random.RandomGenerator;
  *       message layer, so a retransmission is answered from the deduplication cache, never
  *       decrypted twice</li>
  *   <li>block-wise transfer — server: {@link BlockwiseServer} wraps the application; client:
- *       {@link BlockwiseClient} above the client exchanges (RFC 7959)</li>
+ *       {@link BlockwiseClient} above the client exchanges (RFC 7959); on a reliable transport
+ *       both with BERT where the CSMs allow it (RFC 8323 §6, {@link ReliableLayer#bertPeers()})</li>
  *   <li>application — the {@link Service} (a Router with its filters)</li>
  * </ol>
  *
@@ -92,7 +94,7 @@ public final class CoapEndpoint implements AutoCloseable {
         this.metrics = metrics;
         this.blockwise = new BlockwiseClient(security == null ? this::sendOne
                 : (request, destination) -> security.clientFilter().filter(request, r -> sendOne(r, destination)),
-                config, metrics);
+                config, metrics, reliable == null ? BertPeers.NONE : reliable.bertPeers());
     }
 
     /**
@@ -188,13 +190,16 @@ public final class CoapEndpoint implements AutoCloseable {
         }
         // NSTART: requests are pipelined up to the in-flight bound; no amplification guard: the TCP
         // handshake has proved the peer's address (RFC 9175 §2.4 concerns datagrams only)
+        // maxPayload: a message is already bounded by the announced Max-Message-Size, and a BERT
+        // block may fill it (RFC 8323 §6); a smaller maxPayload would refuse what the CSM invited
         EndpointConfig pipelined = config.toBuilder().nstart(transport.settings().maxInFlight())
-                .amplificationLimit(0).build();
+                .amplificationLimit(0).maxPayload(Math.max(config.maxPayload(), transport.settings().maxMessageSize()))
+                .build();
         metrics = metrics.forEndpoint(); // this endpoint's own counts (single writer: its I/O thread)
         ReliableLayer layer = new ReliableLayer(transport, scheduler, tracer, pipelined.requestTimeout());
         ClientExchanges client = new ClientExchanges(layer, scheduler, pipelined, random, metrics);
         BlockwiseServer blockwiseServer = service == null ? null
-                : new BlockwiseServer(service, pipelined, scheduler::nanoTime, metrics);
+                : new BlockwiseServer(service, pipelined, scheduler::nanoTime, metrics, layer.bertPeers());
         ServerExchanges server = service == null ? null : new ServerExchanges(layer, scheduler, pipelined,
                 blockwiseServer, executor, transport.scheme(), layer::peerIdentity, metrics, proxy != null);
         CoapEndpoint endpoint = new CoapEndpoint(null, scheduler, null, layer, client, server, blockwiseServer,

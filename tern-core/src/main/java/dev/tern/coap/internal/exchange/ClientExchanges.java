@@ -699,6 +699,11 @@ public final class ClientExchanges {
         }
 
         @Override
+        public void onFailed(CoapException cause) {
+            fail(cause);
+        }
+
+        @Override
         public void onTimeout() {
             timedOut(new CoapTimeoutException("no acknowledgement from " + describe(destination) + " after "
                     + (config.maxRetransmit() + 1) + " transmissions"));

@@ -49,6 +49,14 @@ public final class Retransmitter {
         default void onReplaced(Message sent) {
         }
 
+        /**
+         * The message could not be sent at all ({@code cause}: over a reliable transport, larger than
+         * the peer's Max-Message-Size, RFC 8323 §5.3.1); by default handled as a timeout.
+         */
+        default void onFailed(dev.tern.coap.CoapException cause) {
+            onTimeout();
+        }
+
         /** For CONs whose outcome nobody needs. */
         Listener NONE = new Listener() {
             @Override

@@ -46,6 +46,8 @@ public final class ReliableLayer implements Messaging {
     private final MessageTracer tracer;
     private final Duration pingTimeout;
     private final ConnectionDeadlines deadlines;
+    final BertCapabilities bert;
+    private final ReleaseDirections directions = new ReleaseDirections();
     private final Map<Connection, ConnectionContext> byConnection = new IdentityHashMap<>();
     /** Server: by the peer's address; client: by the destination requests go to. */
     private final Map<InetSocketAddress, ConnectionContext> byPeer = new HashMap<>();
@@ -64,6 +66,12 @@ public final class ReliableLayer implements Messaging {
         this.tracer = tracer;
         this.pingTimeout = pingTimeout;
         this.deadlines = new ConnectionDeadlines(this, scheduler, settings);
+        this.bert = new BertCapabilities(settings);
+    }
+
+    /** What each connection allows of BERT (RFC 8323 §6), for the block-wise layers; any thread. */
+    public dev.tern.coap.internal.blockwise.BertPeers bertPeers() {
+        return bert;
     }
 
     /**
@@ -117,7 +125,9 @@ public final class ReliableLayer implements Messaging {
         ConnectionContext c = context(association, peer);
         if (c != null) {
             c.inFlight.remove(reply.token());
-            write(c, reply);
+            if (!write(c, reply)) {
+                write(c, PeerLimits.tooLargeResponse(c, reply));
+            }
             releaseIfDone(c);
         }
     }
@@ -129,6 +139,11 @@ public final class ReliableLayer implements Messaging {
         boolean opens = m.isEmpty() || m.code().isRequest();
         ConnectionContext c = context(association, peer);
         if (c == null && opens && !closed) {
+            CoapTransportException held = directions.heldOff(peer, scheduler.nanoTime());
+            if (held != null) {
+                scheduler.execute(() -> listener.onFailed(held));
+                return sent;
+            }
             c = open(peer);
         }
         if (c == null) {
@@ -146,7 +161,15 @@ public final class ReliableLayer implements Messaging {
         } else {
             c.inFlight.remove(m.token());
         }
-        write(c, sent);
+        if (!write(c, sent)) {
+            if (m.code().isRequest()) {
+                c.inFlight.remove(m.token());
+                CoapTransportException e = PeerLimits.tooLargeRequest(c, sent);
+                scheduler.execute(() -> listener.onFailed(e));
+                return sent;
+            }
+            write(c, PeerLimits.tooLargeResponse(c, sent));
+        }
         if (m.type() == MessageType.CON && !m.code().isRequest()) {
             // a notification or separate response is as good as acknowledged once written (§2)
             scheduler.execute(() -> listener.onAcknowledged(Message.empty(MessageType.ACK, sent.messageId())));
@@ -179,7 +202,7 @@ public final class ReliableLayer implements Messaging {
             scheduler.execute(() -> connectFailed(peer, refused));
             return c;
         }
-        transport.connect(peer);
+        transport.connect(directions.connectTarget(peer));
         return c;
     }
 
@@ -194,16 +217,25 @@ public final class ReliableLayer implements Messaging {
         write(c, Signals.ping(token));
     }
 
-    private void write(ConnectionContext c, Message m) {
+    /**
+     * Writes {@code m}; false, writing nothing, when it is a request or response larger than the
+     * peer's Max-Message-Size ({@link PeerLimits}).
+     */
+    private boolean write(ConnectionContext c, Message m) {
         c.lastActivity = scheduler.nanoTime();
         if (c.connection == null) {
             c.queued.add(m); // traced when it goes out, after the CSM
-            return;
+            return true;
+        }
+        byte[] frame = ReliableFraming.encode(m, c.messageFramed());
+        if (!PeerLimits.fits(c, m, frame)) {
+            return false;
         }
         if (tracer != null) {
             tracer.sent(c.peer, Signals.describe(m));
         }
-        c.connection.send(ReliableFraming.encode(m, c.messageFramed()));
+        c.connection.send(frame);
+        return true;
     }
 
     // ---- connection events, on the scheduler thread ----
@@ -215,7 +247,7 @@ public final class ReliableLayer implements Messaging {
         }
         ConnectionContext c;
         if (connection.initiated()) {
-            c = byPeer.get(connection.remoteAddress());
+            c = byPeer.get(directions.destinationOf(connection.remoteAddress()));
             if (c == null || c.connection != null || c.closed) {
                 connection.close(); // nobody waits for it any more
                 return;
@@ -339,8 +371,10 @@ public final class ReliableLayer implements Messaging {
     }
 
     /** §5.5: the peer wants this connection gone; new requests go on a new one. */
-    void released(ConnectionContext c) {
+    void released(ConnectionContext c, Message release) {
+        directions.released(c, release, scheduler.nanoTime());
         c.released = true;
+        bert.forget(c);
         if (byPeer.get(c.peer) == c) {
             byPeer.remove(c.peer);
         }
@@ -376,6 +410,7 @@ public final class ReliableLayer implements Messaging {
         }
         c.closed = true;
         c.cancelTimers();
+        bert.forget(c);
         if (c.connection != null) {
             byConnection.remove(c.connection);
             perAddress.computeIfPresent(c.connection.remoteAddress().getAddress(), (a, n) -> n > 1 ? n - 1 : null);
@@ -401,7 +436,7 @@ public final class ReliableLayer implements Messaging {
     }
 
     void connectFailed(InetSocketAddress destination, CoapException cause) {
-        ConnectionContext c = byPeer.get(destination);
+        ConnectionContext c = byPeer.get(directions.destinationOf(destination));
         if (c != null && c.connection == null) {
             c.queued.clear();
             teardown(c, cause);

@@ -32,6 +32,7 @@ final class SignalHandling {
                     c.peerBlockwise = true;
                 }
             }
+            layer.bert.update(c);
             return true;
         }
         if (!c.csmReceived && layer.settings().csmRequired()) {
@@ -47,7 +48,7 @@ final class SignalHandling {
             return true;
         }
         if (m.code().equals(Signals.RELEASE)) {
-            layer.released(c);
+            layer.released(c, m);
             return !c.closed;
         }
         if (m.code().equals(Signals.ABORT)) {

@@ -100,7 +100,7 @@ class ReliableServerTest {
         Message first = c.messages().get(0);
         assertThat(first.code()).isEqualTo(CSM);
         assertThat(first.options().get(0).uintValue()).isEqualTo(16_384);
-        assertThat(first.options().has(4)).isFalse(); // no Block-Wise-Transfer: BERT is not implemented (§5.3.2)
+        assertThat(first.options().has(4)).isTrue(); // Block-Wise-Transfer (§5.3.2): BERT is taken (§6)
         c.write(csm());
         c.write(get("hello", 9));
         scheduler.runPending();
