@@ -5,8 +5,8 @@
 # (tern-bench's TcpLoad: CONNS connections x DEPTH pipelined GET /, 136-byte answers) on CPU 0.
 # After one unreported warm-up pass, rounds alternate the servers; the table gives req/s per round,
 # the load average before each round, and the median of the per-round ratios. Then memory per idle
-# connection at IDLE connections (TcpLoad idle), Tern against Californium: heap used after a full
-# GC, and RSS.
+# connection at IDLE connections (TcpLoad idle), Tern against Californium and against a bare JDK NIO
+# accept-and-read loop (BareNioServer, the JDK's own floor): heap used after a full GC, and RSS.
 #
 #   bench/tcp.sh [ROUNDS=5] [SECONDS=6] [IDLE=10000]      env: CONNS=100 DEPTH=16 PORT=5780
 set -euo pipefail
@@ -82,13 +82,13 @@ echo "| Server | heap before | heap with connections | per connection | RSS befo
 echo "|---|---|---|---|---|---|---|---|"
 heap() { jcmd "$1" GC.run >/dev/null; sleep 1; jcmd "$1" GC.heap_info | sed -n 's/.* used \([0-9]*\)K.*/\1/p' | head -1; }
 rss() { awk '/VmRSS/ { print $2 }' "/proc/$1/status"; }
-for s in tern californium; do
+for s in tern californium jdk-nio; do
     port=$((base + 10))
-    if [ "$s" = tern ]; then
-        start tern $port "${jvm[@]}" -cp "$jar" dev.tern.coap.bench.TcpLoad serve $port
-    else
-        start californium $port "${jvm[@]}" -cp "$jar" dev.tern.coap.bench.CfTcpServer $port
-    fi
+    case "$s" in
+        tern) start tern $port "${jvm[@]}" -cp "$jar" dev.tern.coap.bench.TcpLoad serve $port ;;
+        californium) start californium $port "${jvm[@]}" -cp "$jar" dev.tern.coap.bench.CfTcpServer $port ;;
+        *) start jdk-nio $port "${jvm[@]}" -cp "$jar" dev.tern.coap.bench.BareNioServer $port ;;
+    esac
     server=${pids[-1]}
     sleep 3
     h0=$(heap "$server"); r0=$(rss "$server")
