@@ -6,6 +6,7 @@ import dev.tern.coap.OptionNumber;
 import dev.tern.coap.Options;
 import dev.tern.coap.Response;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.util.AsciiString;
 import java.util.Optional;
 
 /**
@@ -33,21 +34,25 @@ final class CoapHeaders {
 
     /** Adds both headers for {@code r} to {@code h}. */
     static void add(Response r, HttpHeaders h) {
-        h.set(CODE, CODE_TEXT[r.code().wireValue()]);
+        h.set(CODE_NAME, CODE_TEXT[r.code().wireValue()]);
         String options = describe(r.options());
         if (!options.isEmpty()) {
-            h.set(OPTIONS, options);
+            h.set(OPTIONS_NAME, options);
         }
     }
 
-    /** {@value #CODE} per wire value of the code (a constant table, RFC 7252 §3). */
-    private static final String[] CODE_TEXT = new String[256];
+    /** The header names pre-encoded (Netty writes an {@link AsciiString} without encoding it again). */
+    private static final AsciiString CODE_NAME = AsciiString.cached(CODE);
+    private static final AsciiString OPTIONS_NAME = AsciiString.cached(OPTIONS);
+
+    /** {@value #CODE} per wire value of the code (a constant table, RFC 7252 §3), pre-encoded. */
+    private static final AsciiString[] CODE_TEXT = new AsciiString[256];
 
     static {
         for (int v = 0; v < CODE_TEXT.length; v++) {
             dev.tern.coap.Code code = dev.tern.coap.Code.valueOf(v >>> 5, v & 31);
             String reason = code.reason();
-            CODE_TEXT[v] = code + (reason.isEmpty() ? "" : " " + reason);
+            CODE_TEXT[v] = AsciiString.cached(code + (reason.isEmpty() ? "" : " " + reason));
         }
     }
 

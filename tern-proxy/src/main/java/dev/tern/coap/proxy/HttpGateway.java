@@ -99,6 +99,7 @@ public final class HttpGateway implements AutoCloseable {
                         ch.pipeline()
                                 .addLast(GatewayHandler.IDLE, new IdleStateHandler(0, 0, idle, TimeUnit.MILLISECONDS))
                                 .addLast(new HttpServerCodec(4096, config.maxHeaderBytes, 8192))
+                                .addLast(new BodilessRequests()) // a GET skips the aggregator
                                 .addLast(new HttpObjectAggregator(config.maxBodyBytes))
                                 .addLast(new GatewayHandler(shared));
                     }
