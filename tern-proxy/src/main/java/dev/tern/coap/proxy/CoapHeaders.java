@@ -34,10 +34,10 @@ final class CoapHeaders {
 
     /** Adds both headers for {@code r} to {@code h}. */
     static void add(Response r, HttpHeaders h) {
-        h.set(CODE_NAME, CODE_TEXT[r.code().wireValue()]);
+        h.add(CODE_NAME, CODE_TEXT[r.code().wireValue()]);
         String options = describe(r.options());
         if (!options.isEmpty()) {
-            h.set(OPTIONS_NAME, options);
+            h.add(OPTIONS_NAME, options);
         }
     }
 
@@ -88,11 +88,33 @@ final class CoapHeaders {
             case EMPTY:
                 return name;
             case UINT:
+                if (o.value().length() <= 1 && n < SMALL_UINTS.length && SMALL_UINTS[n] != null) {
+                    return SMALL_UINTS[n][o.value().isEmpty() ? 0 : o.value().get(0) & 0xFF];
+                }
                 return o.value().length() <= 8 ? name + "=" + Long.toUnsignedString(o.uintValue()) : name + "=0x" + o.value().hex();
             case STRING:
                 return name + "=" + quoted(o.value().toArray());
             default:
                 return name + "=0x" + o.value().hex();
+        }
+    }
+
+    /**
+     * {@code Name=v} of the known unsigned-integer options below 64 (Content-Format, Max-Age, Accept,
+     * Observe, ...) for the one-byte values 0-255, made once: the common response options cost no
+     * formatting per response.
+     */
+    private static final String[][] SMALL_UINTS = new String[64][];
+
+    static {
+        for (int n = 0; n < SMALL_UINTS.length; n++) {
+            if (OptionNumber.isKnown(n) && OptionNumber.format(n) == dev.tern.coap.OptionFormat.UINT
+                    && n != OptionNumber.BLOCK1 && n != OptionNumber.BLOCK2) {
+                SMALL_UINTS[n] = new String[256];
+                for (int v = 0; v < 256; v++) {
+                    SMALL_UINTS[n][v] = OptionNumber.name(n) + "=" + v;
+                }
+            }
         }
     }
 

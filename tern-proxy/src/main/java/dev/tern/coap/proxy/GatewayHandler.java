@@ -288,24 +288,24 @@ final class GatewayHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         boolean bodyless = status == 204 || status == 304;
         FullHttpResponse http = response(HttpResponseStatus.valueOf(status),
                 bodyless ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(payload.toArray()));
-        HttpHeaders h = http.headers();
+        HttpHeaders h = http.headers(); // fresh: add, not set (each name once, nothing to remove)
         OptionalInt cf = r.contentFormat();
         if (!bodyless && cf.isPresent()) {
-            h.set(HttpHeaderNames.CONTENT_TYPE, HttpMapping.contentType(cf.getAsInt()));
+            h.add(HttpHeaderNames.CONTENT_TYPE, HttpMapping.contentType(cf.getAsInt()));
         } else if (!bodyless && !payload.isEmpty()) {
             // no Content-Format: a diagnostic payload on an error (RFC 7252 §5.5.2), else opaque bytes (RFC 8075 §6.1)
-            h.set(HttpHeaderNames.CONTENT_TYPE, r.code().isSuccess() ? HttpHeaderValues.APPLICATION_OCTET_STREAM
+            h.add(HttpHeaderNames.CONTENT_TYPE, r.code().isSuccess() ? HttpHeaderValues.APPLICATION_OCTET_STREAM
                     : TEXT_UTF8);
         }
-        r.options().etag().ifPresent(e -> h.set(HttpHeaderNames.ETAG, HttpMapping.etag(e)));
+        r.options().etag().ifPresent(e -> h.add(HttpHeaderNames.ETAG, HttpMapping.etag(e)));
         CoapHeaders.add(r, h); // the CoAP code and options for the console (X-CoAP-Code, X-CoAP-Options)
         if (r.code().equals(Code.CONTENT) || r.code().equals(Code.VALID)) {
             // RFC 7252 §5.10.5: Max-Age defaults to 60 s; RFC 8075 §7.1 maps it to Cache-Control max-age
-            h.set(HttpHeaderNames.CACHE_CONTROL, maxAge(r.options().maxAge().orElse(60)));
+            h.add(HttpHeaderNames.CACHE_CONTROL, maxAge(r.options().maxAge().orElse(60)));
         }
         if (r.code().equals(Code.CREATED) && (!r.options().locationPath().isEmpty()
                 || !r.options().locationQuery().isEmpty())) {
-            h.set(HttpHeaderNames.LOCATION, HttpTarget.PREFIX + "/" + target.resolveLocation(r.options()));
+            h.add(HttpHeaderNames.LOCATION, HttpTarget.PREFIX + "/" + target.resolveLocation(r.options()));
         }
         return http;
     }
