@@ -146,8 +146,13 @@ final class GatewayRun {
             GatewayLoad.check(g.port(), path);
             long before = g.ticks();
             long start = System.nanoTime();
-            GatewayLoad.Outcome o = threads ? GatewayLoad.run(g.port(), path, connections, seconds)
-                    : GatewayNioLoad.run(g.port(), path, connections, seconds);
+            GatewayLoad.Outcome o;
+            try {
+                o = threads ? GatewayLoad.run(g.port(), path, connections, seconds)
+                        : GatewayNioLoad.run(g.port(), path, connections, seconds);
+            } catch (IOException e) {
+                throw new IOException("the " + g.name() + " gateway's phase failed: " + e.getMessage(), e);
+            }
             double elapsed = (System.nanoTime() - start) / 1e9;
             long used = g.ticks() - before;
             double cpuSeconds = used / CLK_TCK;

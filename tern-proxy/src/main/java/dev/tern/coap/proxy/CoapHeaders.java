@@ -6,6 +6,7 @@ import dev.tern.coap.OptionNumber;
 import dev.tern.coap.Options;
 import dev.tern.coap.Response;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.util.AsciiString;
 import java.util.Optional;
 
 /**
@@ -33,21 +34,25 @@ final class CoapHeaders {
 
     /** Adds both headers for {@code r} to {@code h}. */
     static void add(Response r, HttpHeaders h) {
-        h.set(CODE, CODE_TEXT[r.code().wireValue()]);
+        h.add(CODE_NAME, CODE_TEXT[r.code().wireValue()]);
         String options = describe(r.options());
         if (!options.isEmpty()) {
-            h.set(OPTIONS, options);
+            h.add(OPTIONS_NAME, options);
         }
     }
 
-    /** {@value #CODE} per wire value of the code (a constant table, RFC 7252 §3). */
-    private static final String[] CODE_TEXT = new String[256];
+    /** The header names pre-encoded (Netty writes an {@link AsciiString} without encoding it again). */
+    private static final AsciiString CODE_NAME = AsciiString.cached(CODE);
+    private static final AsciiString OPTIONS_NAME = AsciiString.cached(OPTIONS);
+
+    /** {@value #CODE} per wire value of the code (a constant table, RFC 7252 §3), pre-encoded. */
+    private static final AsciiString[] CODE_TEXT = new AsciiString[256];
 
     static {
         for (int v = 0; v < CODE_TEXT.length; v++) {
             dev.tern.coap.Code code = dev.tern.coap.Code.valueOf(v >>> 5, v & 31);
             String reason = code.reason();
-            CODE_TEXT[v] = code + (reason.isEmpty() ? "" : " " + reason);
+            CODE_TEXT[v] = AsciiString.cached(code + (reason.isEmpty() ? "" : " " + reason));
         }
     }
 
@@ -83,11 +88,33 @@ final class CoapHeaders {
             case EMPTY:
                 return name;
             case UINT:
+                if (o.value().length() <= 1 && n < SMALL_UINTS.length && SMALL_UINTS[n] != null) {
+                    return SMALL_UINTS[n][o.value().isEmpty() ? 0 : o.value().get(0) & 0xFF];
+                }
                 return o.value().length() <= 8 ? name + "=" + Long.toUnsignedString(o.uintValue()) : name + "=0x" + o.value().hex();
             case STRING:
                 return name + "=" + quoted(o.value().toArray());
             default:
                 return name + "=0x" + o.value().hex();
+        }
+    }
+
+    /**
+     * {@code Name=v} of the known unsigned-integer options below 64 (Content-Format, Max-Age, Accept,
+     * Observe, ...) for the one-byte values 0-255, made once: the common response options cost no
+     * formatting per response.
+     */
+    private static final String[][] SMALL_UINTS = new String[64][];
+
+    static {
+        for (int n = 0; n < SMALL_UINTS.length; n++) {
+            if (OptionNumber.isKnown(n) && OptionNumber.format(n) == dev.tern.coap.OptionFormat.UINT
+                    && n != OptionNumber.BLOCK1 && n != OptionNumber.BLOCK2) {
+                SMALL_UINTS[n] = new String[256];
+                for (int v = 0; v < 256; v++) {
+                    SMALL_UINTS[n][v] = OptionNumber.name(n) + "=" + v;
+                }
+            }
         }
     }
 

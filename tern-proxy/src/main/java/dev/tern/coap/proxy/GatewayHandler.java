@@ -14,11 +14,13 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpHeadersFactory;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
@@ -26,6 +28,7 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.AsciiString;
 import io.netty.util.AttributeKey;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -154,8 +157,7 @@ final class GatewayHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
             int q = uri.indexOf('?');
             Optional<StaticFiles.File> file = shared.files().find(q < 0 ? uri : uri.substring(0, q));
             if (file.isPresent()) {
-                FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
-                        Unpooled.wrappedBuffer(file.get().content()));
+                FullHttpResponse r = response(HttpResponseStatus.OK, Unpooled.wrappedBuffer(file.get().content()));
                 r.headers().set(HttpHeaderNames.CONTENT_TYPE, file.get().contentType());
                 r.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-cache");
                 r.headers().set("X-Content-Type-Options", "nosniff");
@@ -284,35 +286,61 @@ final class GatewayHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         Bytes payload = r.payload();
         int status = HttpMapping.status(r.code(), conditional, !payload.isEmpty());
         boolean bodyless = status == 204 || status == 304;
-        FullHttpResponse http = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status),
+        FullHttpResponse http = response(HttpResponseStatus.valueOf(status),
                 bodyless ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(payload.toArray()));
-        HttpHeaders h = http.headers();
+        HttpHeaders h = http.headers(); // fresh: add, not set (each name once, nothing to remove)
         OptionalInt cf = r.contentFormat();
         if (!bodyless && cf.isPresent()) {
-            h.set(HttpHeaderNames.CONTENT_TYPE, HttpMapping.contentType(cf.getAsInt()));
+            h.add(HttpHeaderNames.CONTENT_TYPE, HttpMapping.contentType(cf.getAsInt()));
         } else if (!bodyless && !payload.isEmpty()) {
             // no Content-Format: a diagnostic payload on an error (RFC 7252 §5.5.2), else opaque bytes (RFC 8075 §6.1)
-            h.set(HttpHeaderNames.CONTENT_TYPE, r.code().isSuccess() ? "application/octet-stream"
-                    : "text/plain; charset=utf-8");
+            h.add(HttpHeaderNames.CONTENT_TYPE, r.code().isSuccess() ? HttpHeaderValues.APPLICATION_OCTET_STREAM
+                    : TEXT_UTF8);
         }
-        r.options().etag().ifPresent(e -> h.set(HttpHeaderNames.ETAG, HttpMapping.etag(e)));
+        r.options().etag().ifPresent(e -> h.add(HttpHeaderNames.ETAG, HttpMapping.etag(e)));
         CoapHeaders.add(r, h); // the CoAP code and options for the console (X-CoAP-Code, X-CoAP-Options)
         if (r.code().equals(Code.CONTENT) || r.code().equals(Code.VALID)) {
             // RFC 7252 §5.10.5: Max-Age defaults to 60 s; RFC 8075 §7.1 maps it to Cache-Control max-age
-            h.set(HttpHeaderNames.CACHE_CONTROL, "max-age=" + r.options().maxAge().orElse(60));
+            h.add(HttpHeaderNames.CACHE_CONTROL, maxAge(r.options().maxAge().orElse(60)));
         }
         if (r.code().equals(Code.CREATED) && (!r.options().locationPath().isEmpty()
                 || !r.options().locationQuery().isEmpty())) {
-            h.set(HttpHeaderNames.LOCATION, HttpTarget.PREFIX + "/" + target.resolveLocation(r.options()));
+            h.add(HttpHeaderNames.LOCATION, HttpTarget.PREFIX + "/" + target.resolveLocation(r.options()));
         }
         return http;
     }
 
     static FullHttpResponse text(HttpResponseStatus status, String message) {
-        FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
-                Unpooled.copiedBuffer(message + "\n", StandardCharsets.UTF_8));
-        r.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
+        FullHttpResponse r = response(status, Unpooled.copiedBuffer(message + "\n", StandardCharsets.UTF_8));
+        r.headers().set(HttpHeaderNames.CONTENT_TYPE, TEXT_UTF8);
         return r;
+    }
+
+    /**
+     * A response the gateway builds itself: its header names are the gateway's own constants, so
+     * Netty need not validate them per response (requests are still validated by the decoder).
+     */
+    static FullHttpResponse response(HttpResponseStatus status, ByteBuf content) {
+        return new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, content, OWN_HEADERS, OWN_TRAILERS);
+    }
+
+    private static final HttpHeadersFactory OWN_HEADERS = DefaultHttpHeadersFactory.headersFactory().withValidation(false);
+    private static final HttpHeadersFactory OWN_TRAILERS = DefaultHttpHeadersFactory.trailersFactory().withValidation(false);
+    private static final AsciiString TEXT_UTF8 = AsciiString.cached("text/plain; charset=utf-8");
+    /** {@code max-age=N} for the Max-Age values up to 10 minutes, made once each on first use. */
+    private static final AsciiString[] MAX_AGE = new AsciiString[601];
+
+    /** The Cache-Control value for a Max-Age (RFC 8075 §7.1); racing threads at worst make one twice. */
+    static CharSequence maxAge(long seconds) {
+        if (seconds < 0 || seconds >= MAX_AGE.length) {
+            return "max-age=" + seconds;
+        }
+        AsciiString v = MAX_AGE[(int) seconds];
+        if (v == null) {
+            v = AsciiString.cached("max-age=" + seconds);
+            MAX_AGE[(int) seconds] = v;
+        }
+        return v;
     }
 
     static io.netty.channel.ChannelFuture send(ChannelHandlerContext ctx, FullHttpResponse r, boolean keepAlive) {

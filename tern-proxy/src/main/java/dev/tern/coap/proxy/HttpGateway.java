@@ -99,6 +99,7 @@ public final class HttpGateway implements AutoCloseable {
                         ch.pipeline()
                                 .addLast(GatewayHandler.IDLE, new IdleStateHandler(0, 0, idle, TimeUnit.MILLISECONDS))
                                 .addLast(new HttpServerCodec(4096, config.maxHeaderBytes, 8192))
+                                .addLast(new BodilessRequests()) // a GET skips the aggregator
                                 .addLast(new HttpObjectAggregator(config.maxBodyBytes))
                                 .addLast(new GatewayHandler(shared));
                     }
@@ -164,7 +165,7 @@ public final class HttpGateway implements AutoCloseable {
         private int maxBodyBytes = 1024 * 1024;
         private Duration idleTimeout = Duration.ofSeconds(60);
         private int maxEventStreams = 64;
-        private int ioThreads = 2;
+        private int ioThreads = Math.min(2, Runtime.getRuntime().availableProcessors());
         private boolean console = true;
         private java.util.Set<String> hostNames = java.util.Set.of();
 
@@ -227,7 +228,10 @@ public final class HttpGateway implements AutoCloseable {
             return this;
         }
 
-        /** Netty I/O threads, default 2. */
+        /**
+         * Netty I/O threads, default 2, or 1 where the JVM has one processor (more event loops than
+         * processors only add context switches: each request already hands off to the CoAP client's loop).
+         */
         public Builder ioThreads(int threads) {
             this.ioThreads = positive(threads, "ioThreads");
             return this;

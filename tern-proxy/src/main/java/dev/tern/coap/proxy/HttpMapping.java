@@ -117,7 +117,8 @@ final class HttpMapping {
      * or {@code application/coap-payload; cf=N} (§6.3) when it has none.
      */
     static String contentType(int format) {
-        return ContentFormat.mediaType(format).orElse(COAP_PAYLOAD + "; cf=" + format);
+        String known = format >= 0 && format < CONTENT_TYPES.length ? CONTENT_TYPES[format] : null;
+        return known != null ? known : ContentFormat.mediaType(format).orElseGet(() -> COAP_PAYLOAD + "; cf=" + format);
     }
 
     /**
@@ -206,10 +207,19 @@ final class HttpMapping {
         return n <= 0xFFFF ? OptionalInt.of(n) : OptionalInt.empty();
     }
 
+    /** {@link #contentType} of the registered formats below 256, computed once (the common ones). */
+    private static final String[] CONTENT_TYPES = new String[256];
+
     private static final int[] REGISTERED = {ContentFormat.TEXT_PLAIN, ContentFormat.LINK_FORMAT,
         ContentFormat.XML, ContentFormat.OCTET_STREAM, ContentFormat.EXI, ContentFormat.JSON,
         ContentFormat.JSON_PATCH_JSON, ContentFormat.MERGE_PATCH_JSON, ContentFormat.CBOR, ContentFormat.CWT,
         ContentFormat.SENML_JSON, ContentFormat.SENSML_JSON, ContentFormat.SENML_CBOR, ContentFormat.SENSML_CBOR,
         ContentFormat.SENML_EXI, ContentFormat.SENSML_EXI, ContentFormat.SENML_XML, ContentFormat.SENSML_XML,
         ContentFormat.COAP_GROUP_JSON, ContentFormat.LINK_FORMAT_CBOR, ContentFormat.LINK_FORMAT_JSON};
+
+    static {
+        for (int f = 0; f < CONTENT_TYPES.length; f++) {
+            CONTENT_TYPES[f] = ContentFormat.mediaType(f).orElse(null);
+        }
+    }
 }
