@@ -1,0 +1,130 @@
+package dev.tern.coap.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.tern.coap.CoapClient;
+import dev.tern.coap.CoapServer;
+import dev.tern.coap.Code;
+import dev.tern.coap.ObservableResource;
+import dev.tern.coap.Observation;
+import dev.tern.coap.Request;
+import dev.tern.coap.Response;
+import dev.tern.coap.RouteOptions;
+import dev.tern.coap.Router;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Observe relations (RFC 7641 §4.1) mirrored into Redis: another node lists them and ends one,
+ * the observer gets the final 5.03 (§4.2); a forged cancel is ignored; a dead node's relations
+ * lapse with its lease; a flood stays within the bound in Redis.
+ */
+class ClusterRelationsTest {
+    private static final Duration WAIT = Duration.ofSeconds(10);
+    private static Processes.Redis redis;
+
+    @BeforeAll
+    static void redis() throws Exception {
+        redis = new Processes.Redis();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (redis != null) {
+            redis.close();
+        }
+    }
+
+    private static Cluster.Builder node(String prefix) {
+        return Cluster.builder().redis(redis.uri()).secret(ClusterLeaseTest.SECRET).prefix(prefix)
+                .relationBatch(Duration.ofMillis(20));
+    }
+
+    private static CoapServer server(Cluster node, ObservableResource temp) {
+        Router router = Router.builder().get("/temp", temp.handler(req -> Response.content("t")),
+                RouteOptions.create().observable()).build();
+        return CoapServer.builder().bind("127.0.0.1").port(0).service(router)
+                .relationListener(node.relationListener()).build().start();
+    }
+
+    @Test
+    void anotherNodeListsTheRelationAndEndsIt() {
+        ObservableResource temp = ObservableResource.create();
+        try (Cluster a = node("r1").start(); Cluster b = node("r1").start();
+             Cluster stranger = Cluster.builder().redis(redis.uri()).prefix("r1")
+                     .secret("another cluster's secret, forged".getBytes(StandardCharsets.UTF_8)).start();
+             CoapServer server = server(a, temp); CoapClient client = CoapClient.create()) {
+            List<Response> seen = new CopyOnWriteArrayList<>();
+            Observation o = client.observe(Request.get("coap://127.0.0.1:" + server.port() + "/temp").build(),
+                    seen::add);
+            o.registered().orTimeout(10, TimeUnit.SECONDS).join();
+            await().atMost(WAIT).until(() -> b.relations().size() == 1);
+            ClusterRelation r = b.relations().get(0);
+            assertThat(r.nodeId()).isEqualTo(a.nodeId());
+            assertThat(r.path()).isEqualTo("/temp");
+            assertThat(r.peer().getPort()).isEqualTo(client.localAddress().getPort());
+            assertThat(r.identity()).isEmpty();
+
+            // a node without the cluster secret is heard on the channel, but its cancel is ignored
+            assertThat(stranger.cancelRelation(r, Code.SERVICE_UNAVAILABLE)).isTrue();
+            await().atMost(WAIT).until(() -> a.relationCancelsRejected() == 1);
+            assertThat(o.isActive()).isTrue();
+            assertThat(temp.observerCount()).isEqualTo(1);
+
+            assertThat(b.cancelRelation(r, Code.SERVICE_UNAVAILABLE)).isTrue();
+            o.ended().orTimeout(10, TimeUnit.SECONDS).join();
+            assertThat(seen).last().extracting(Response::code).isEqualTo(Code.SERVICE_UNAVAILABLE);
+            assertThat(temp.observerCount()).isZero();
+            await().atMost(WAIT).until(() -> b.relations().isEmpty());
+        }
+    }
+
+    @Test
+    void theRelationsOfANodeWhoseLeaseLapsesAreReaped() {
+        ObservableResource temp = ObservableResource.create();
+        try (Cluster b = node("r2").start(); CoapClient client = CoapClient.create()) {
+            Cluster a = node("r2").leaseTtl(Duration.ofMillis(600)).start();
+            try (CoapServer server = server(a, temp)) {
+                client.observe(Request.get("coap://127.0.0.1:" + server.port() + "/temp").build(), x -> { })
+                        .registered().orTimeout(10, TimeUnit.SECONDS).join();
+                await().atMost(WAIT).until(() -> b.relations().size() == 1);
+                a.halt(); // as a crash: no release, no more renewals
+                long start = System.nanoTime();
+                await().atMost(WAIT).until(() -> b.relations().isEmpty());
+                assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
+            }
+        }
+    }
+
+    @Test
+    void aFloodOfRelationsStaysWithinTheBoundInRedis() {
+        ObservableResource temp = ObservableResource.create();
+        try (Cluster a = node("r3").maxMirroredRelations(5).start(); Cluster b = node("r3").start();
+             CoapServer server = server(a, temp)) {
+            List<CoapClient> clients = new ArrayList<>();
+            try {
+                for (int i = 0; i < 20; i++) {
+                    CoapClient c = CoapClient.create();
+                    clients.add(c);
+                    c.observe(Request.get("coap://127.0.0.1:" + server.port() + "/temp").build(), x -> { })
+                            .registered().orTimeout(10, TimeUnit.SECONDS).join();
+                }
+                assertThat(temp.observerCount()).isEqualTo(20); // all served
+                await().atMost(WAIT).until(() -> b.relations().size() == 5);
+                assertThat(a.relationsNotMirrored()).isEqualTo(15);
+                clients.get(0).close(); // nothing ends it here: still 5 listed, never more
+                assertThat(b.relations()).hasSize(5);
+            } finally {
+                clients.forEach(CoapClient::close);
+            }
+        }
+    }
+}
