@@ -127,4 +127,19 @@ class ClusterRelationsTest {
             }
         }
     }
+
+    @Test
+    void aRedisThatLostTheHashGetsTheWholeTableAgain() throws Exception {
+        ObservableResource temp = ObservableResource.create();
+        try (Processes.Redis own = new Processes.Redis();
+             Cluster a = Cluster.builder().redis(own.uri()).secret(ClusterLeaseTest.SECRET)
+                     .relationBatch(Duration.ofMillis(20)).start();
+             CoapServer server = server(a, temp); CoapClient client = CoapClient.create()) {
+            client.observe(Request.get("coap://127.0.0.1:" + server.port() + "/temp").build(), x -> { })
+                    .registered().orTimeout(10, TimeUnit.SECONDS).join();
+            await().atMost(WAIT).until(() -> a.relations().size() == 1);
+            own.restart(); // no persistence: Redis comes back empty
+            await().atMost(WAIT).ignoreExceptions().until(() -> a.relations().size() == 1);
+        }
+    }
 }

@@ -44,7 +44,8 @@ public final class RelationMirror implements RelationListener, AutoCloseable {
     private final long skewMillis;
     private final StatefulRedisPubSubConnection<String, String> pubSub;
     private final ScheduledExecutorService timer;
-    private volatile Canceller canceller;
+    /** One per server given this listener (a node may serve coap and coaps). */
+    private final List<Canceller> cancellers = new java.util.concurrent.CopyOnWriteArrayList<>();
     private boolean resync = true;
     private long lastExpireNanos;
 
@@ -100,27 +101,23 @@ public final class RelationMirror implements RelationListener, AutoCloseable {
 
     @Override
     public void started(Canceller c) {
-        this.canceller = c;
-    }
-
-    /** The server's way to end a relation, once it started; null before. */
-    public Canceller canceller() {
-        return canceller;
+        cancellers.add(c);
     }
 
     /** A cancel from another node (or this one): ended here if it is signed, fresh and for this node. */
     private void onCancel(String message) {
         RelationText.Cancel c = RelationText.verify(keys.controlMac(), nodeId, message, System.currentTimeMillis(),
                 skewMillis);
-        Canceller server = canceller;
-        if (c == null || server == null) {
+        if (c == null || cancellers.isEmpty()) {
             if (cancelsRejected.incrementAndGet() % 100 == 1) {
                 LOG.warn("cancel on the relation channel of node {} ignored: {}", nodeId,
                         c == null ? "malformed, stale, for another node or a bad MAC" : "no server yet");
             }
             return;
         }
-        server.cancel(c.peer(), c.token(), c.code());
+        for (Canceller server : cancellers) {
+            server.cancel(c.peer(), c.token(), c.code()); // only the server that holds it finds it
+        }
     }
 
     /** Cancels ignored: malformed, stale, for another node, a bad MAC, or before the server started. */
