@@ -3,7 +3,9 @@ package dev.tern.coap.cli;
 import dev.tern.coap.Response;
 import dev.tern.coap.Router;
 import dev.tern.coap.cluster.Cluster;
+import dev.tern.coap.cluster.ClusterRelation;
 import java.net.InetSocketAddress;
+import java.util.stream.Collectors;
 
 /**
  * Turns the cluster flags into a {@code tern-cluster} node. The one class of the command that uses
@@ -12,6 +14,8 @@ import java.net.InetSocketAddress;
 final class ClusterSetup {
     /** Where a node's figures are served (only with {@code --cluster}). */
     static final String STATUS_PATH = "/.well-known/tern/cluster";
+    /** Where the cluster's observe relations are listed (only with {@code --cluster}). */
+    static final String RELATIONS_PATH = STATUS_PATH + "/relations";
 
     private ClusterSetup() {
     }
@@ -30,8 +34,14 @@ final class ClusterSetup {
         }
     }
 
-    /** Adds the node's status resource, its figures as JSON. */
+    /**
+     * Adds the node's status resource, its figures as JSON, and the listing of the whole cluster's
+     * observe relations (RFC 7641 §4.1) read from Redis: {@code {"notMirrored":N,"relations":[...]}}.
+     */
     static void addStatus(Router.Builder routes, Cluster node) {
         routes.get(STATUS_PATH, r -> Response.content(node.statistics().toJson()));
+        routes.get(RELATIONS_PATH, r -> Response.content("{\"notMirrored\":" + node.relationsNotMirrored()
+                + ",\"relations\":[" + node.relations().stream().map(ClusterRelation::toJson)
+                .collect(Collectors.joining(",")) + "]}"));
     }
 }
