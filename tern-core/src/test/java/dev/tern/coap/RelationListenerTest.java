@@ -113,6 +113,35 @@ class RelationListenerTest {
         assertThat(server.cancelRelation(a, Bytes.fromHex("01"), Code.SERVICE_UNAVAILABLE).join()).isFalse();
     }
 
+    @Test
+    void aFailingListenerDoesNotBreakTheRelation() {
+        RelationListener broken = new RelationListener() {
+            @Override
+            public void added(Relation r) {
+                throw new IllegalStateException("listener bug");
+            }
+
+            @Override
+            public void removed(Relation r) {
+                throw new IllegalStateException("listener bug");
+            }
+        };
+        ObservableResource other = ObservableResource.create();
+        Router router = Router.builder()
+                .get("/obs", other.handler(req -> Response.content("y")), RouteOptions.create().observable()).build();
+        try (CoapServer s = CoapServer.builder().port(0).bind("127.0.0.1").service(router).relationListener(broken)
+                .build().start(); CoapClient client = CoapClient.create()) {
+            List<Response> seen = new CopyOnWriteArrayList<>();
+            Observation obs = client.observe(Request.get("coap://127.0.0.1:" + s.port() + "/obs").build(), seen::add);
+            Response first = obs.registered().orTimeout(5, TimeUnit.SECONDS).join();
+            assertThat(first.options().observe()).isPresent();
+            other.changed();
+            await().atMost(Duration.ofSeconds(5)).until(() -> seen.size() == 2);
+            obs.cancel();
+            await().atMost(Duration.ofSeconds(5)).until(() -> other.observerCount() == 0);
+        }
+    }
+
     private static byte[] receiveRaw(DatagramSocket s) throws Exception {
         byte[] buf = new byte[1500];
         DatagramPacket p = new DatagramPacket(buf, buf.length);

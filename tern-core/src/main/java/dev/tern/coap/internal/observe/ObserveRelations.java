@@ -220,9 +220,23 @@ public final class ObserveRelations {
         size = relations.size();
         metrics.observerAdded();
         ApiAccess.get().addObserver(r.source, r);
+        tell(r, true);
+    }
+
+    /** Tells the listener, whose failure must not break the engine (it is the application's code). */
+    private void tell(Relation r, boolean added) {
         RelationListener l = listener;
-        if (l != null) {
-            l.added(r.view());
+        if (l == null) {
+            return;
+        }
+        try {
+            if (added) {
+                l.added(r.view());
+            } else {
+                l.removed(r.view());
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("relation listener failed on {}: {}", r.key.peer, e.toString());
         }
     }
 
@@ -410,10 +424,7 @@ public final class ObserveRelations {
             if (lastNon != null) {
                 nonNotifications.remove(lastNon);
             }
-            RelationListener l = listener;
-            if (l != null) {
-                l.removed(view());
-            }
+            tell(this, false);
         }
 
         @Override
