@@ -106,7 +106,7 @@ public final class Cluster implements AutoCloseable {
         state = new RedisStateStore(connection, resumption, b.prefix, directory.nodeId(), b.stateTtl, CONNECT_TIMEOUT);
         try {
             mirror = new RelationMirror(client, connection, b.prefix, directory.nodeId(), b.leaseTtl,
-                    b.maxMirroredRelations, b.relationBatch, keys, b.maxClockSkew);
+                    b.maxMirroredRelations, b.relationBatch, keys, resumption, b.maxClockSkew);
         } catch (RuntimeException e) {
             forwarder.close();
             directory.close(true);
@@ -243,7 +243,7 @@ public final class Cluster implements AutoCloseable {
                 continue; // not a relation hash
             }
             redis.hgetall(key).forEach((field, value) -> {
-                ClusterRelation r = RelationText.parse(node, field, value);
+                ClusterRelation r = RelationText.parse(resumption, node, field, value);
                 if (r != null) {
                     out.add(r);
                 }
@@ -264,8 +264,8 @@ public final class Cluster implements AutoCloseable {
         if (code.codeClass() != 4 && code.codeClass() != 5) {
             throw new IllegalArgumentException("a relation ends with a 4.xx or 5.xx notification: " + code);
         }
-        String message = RelationText.cancel(keys.controlMac(), relation.nodeId(), relation.peer(), relation.token(),
-                code, System.currentTimeMillis());
+        String id = RelationText.id(keys.controlMac(), relation.peer(), relation.token());
+        String message = RelationText.cancel(keys.controlMac(), relation.nodeId(), id, code, System.currentTimeMillis());
         Long receivers = connection.sync().publish(RelationText.cancelChannel(prefix, relation.nodeId()), message);
         return receivers != null && receivers > 0;
     }

@@ -16,6 +16,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import javax.crypto.Mac;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,12 +35,16 @@ public final class RelationMirror implements RelationListener, AutoCloseable {
     private final String key;
     private final long ttlMillis;
     private final int max;
-    private final Map<String, String> live = new HashMap<>();
+    /** The mirrored relations by id, each with its sealed value. */
+    private final Map<String, Entry> live = new HashMap<>();
     /** Fields changed since the last batch: the new value, or null when removed. */
     private final Map<String, String> changed = new HashMap<>();
     private final AtomicLong refused = new AtomicLong();
     private final AtomicLong cancelsRejected = new AtomicLong();
     private final ClusterKeys keys;
+    private final RedisResumptionCache sealer;
+    /** Ids of added and removed relations; used under this object's lock. */
+    private final Mac ids;
     private final int nodeId;
     private final long skewMillis;
     private final StatefulRedisPubSubConnection<String, String> pubSub;
@@ -51,13 +56,16 @@ public final class RelationMirror implements RelationListener, AutoCloseable {
 
     /**
      * Mirrors into {@code PREFIX:relations:nodeId}, at most {@code max} relations, a batch every
-     * {@code period}, and takes cancels signed with {@code keys} on this node's channel.
+     * {@code period}, sealed by {@code sealer}, and takes cancels signed with {@code keys} on this
+     * node's channel.
      */
     public RelationMirror(RedisClient client, StatefulRedisConnection<String, String> connection, String prefix,
                           int nodeId, Duration leaseTtl, int max, Duration period, ClusterKeys keys,
-                          Duration maxClockSkew) {
+                          RedisResumptionCache sealer, Duration maxClockSkew) {
         this.redis = connection.async();
         this.keys = keys;
+        this.sealer = sealer;
+        this.ids = keys.controlMac();
         this.nodeId = nodeId;
         this.skewMillis = maxClockSkew.toMillis();
         this.pubSub = client.connectPubSub();
@@ -79,23 +87,26 @@ public final class RelationMirror implements RelationListener, AutoCloseable {
         timer.scheduleWithFixedDelay(this::flush, period.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS);
     }
 
+    private record Entry(Relation relation, String sealed) {
+    }
+
     @Override
     public synchronized void added(Relation relation) {
-        String field = RelationText.field(relation.peer(), relation.token());
-        if (live.size() >= max && !live.containsKey(field)) {
+        String id = RelationText.id(ids, relation.peer(), relation.token());
+        if (live.size() >= max && !live.containsKey(id)) {
             refused.incrementAndGet();
             return;
         }
-        String value = RelationText.value(relation);
-        live.put(field, value);
-        changed.put(field, value);
+        String value = RelationText.value(sealer, nodeId, id, relation);
+        live.put(id, new Entry(relation, value));
+        changed.put(id, value);
     }
 
     @Override
     public synchronized void removed(Relation relation) {
-        String field = RelationText.field(relation.peer(), relation.token());
-        if (live.remove(field) != null) {
-            changed.put(field, null);
+        String id = RelationText.id(ids, relation.peer(), relation.token());
+        if (live.remove(id) != null) {
+            changed.put(id, null);
         }
     }
 
@@ -115,8 +126,17 @@ public final class RelationMirror implements RelationListener, AutoCloseable {
             }
             return;
         }
+        Entry e;
+        synchronized (this) {
+            e = live.get(c.id());
+        }
+        if (e == null) {
+            LOG.debug("cancel of relation {} on node {}: no such relation (ended already)", c.id(), nodeId);
+            return;
+        }
         for (Canceller server : cancellers) {
-            server.cancel(c.peer(), c.token(), c.code()); // only the server that holds it finds it
+            // only the server that holds it finds it
+            server.cancel(e.relation().peer(), e.relation().token(), c.code());
         }
     }
 
@@ -142,7 +162,10 @@ public final class RelationMirror implements RelationListener, AutoCloseable {
                 return;
             }
             lastExpireNanos = now;
-            batch = new HashMap<>(all ? live : changed);
+            batch = new HashMap<>(changed);
+            if (all) {
+                live.forEach((id, e) -> batch.put(id, e.sealed()));
+            }
             expected = live.size(); // only this node writes its hash: after the batch Redis holds as many
             changed.clear();
             resync = false;
