@@ -36,12 +36,20 @@ final class ClusterSetup {
 
     /**
      * Adds the node's status resource, its figures as JSON, and the listing of the whole cluster's
-     * observe relations (RFC 7641 §4.1) read from Redis: {@code {"notMirrored":N,"relations":[...]}}.
+     * observe relations (RFC 7641 §4.1) read from Redis, as {@code {"notMirrored":N,"relations":
+     * [{"node":ID,"path":"/time","secure":false}, ...]}}: like the figures, no address, token or
+     * identity, which anyone who can send a GET would otherwise learn ({@code Cluster.relations()}
+     * gives them to a program).
      */
     static void addStatus(Router.Builder routes, Cluster node) {
         routes.get(STATUS_PATH, r -> Response.content(node.statistics().toJson()));
         routes.get(RELATIONS_PATH, r -> Response.content("{\"notMirrored\":" + node.relationsNotMirrored()
-                + ",\"relations\":[" + node.relations().stream().map(ClusterRelation::toJson)
+                + ",\"relations\":[" + node.relations().stream().map(ClusterSetup::json)
                 .collect(Collectors.joining(",")) + "]}"));
+    }
+
+    private static String json(ClusterRelation r) {
+        return "{\"node\":" + r.nodeId() + ",\"path\":" + Json.string(r.path()) + ",\"secure\":"
+                + r.identity().isPresent() + "}";
     }
 }

@@ -26,25 +26,4 @@ public record ClusterRelation(int nodeId, InetSocketAddress peer, Bytes token, S
         Objects.requireNonNull(path, "path");
         Objects.requireNonNull(identity, "identity");
     }
-
-    /** The relation as a JSON object, for a status resource. */
-    public String toJson() {
-        return "{\"node\":" + nodeId + ",\"peer\":\"" + json(peer.getAddress().getHostAddress()) + "\",\"port\":"
-                + peer.getPort() + ",\"token\":\"" + token.hex() + "\",\"path\":\"" + json(path) + "\""
-                + identity.map(i -> ",\"identity\":\"" + json(i) + "\"").orElse("") + "}";
-    }
-
-    private static String json(String s) {
-        StringBuilder b = new StringBuilder(s.length());
-        for (char c : s.toCharArray()) {
-            if (c == '"' || c == '\\') {
-                b.append('\\').append(c);
-            } else if (c < 0x20) {
-                b.append(String.format("\\u%04x", (int) c));
-            } else {
-                b.append(c);
-            }
-        }
-        return b.toString();
-    }
 }
