@@ -150,4 +150,45 @@ class ClusterRelationsTest {
             await().atMost(WAIT).ignoreExceptions().until(() -> a.relations().size() == 1);
         }
     }
+
+    @Test
+    void notificationsCostNoRedisCommand() {
+        ObservableResource temp = ObservableResource.create();
+        try (Cluster a = node("r4").start(); CoapServer server = server(a, temp);
+             CoapClient client = CoapClient.create()) {
+            List<Response> seen = new CopyOnWriteArrayList<>();
+            client.observe(Request.get("coap://127.0.0.1:" + server.port() + "/temp").build(), seen::add)
+                    .registered().orTimeout(10, TimeUnit.SECONDS).join();
+            await().atMost(WAIT).until(() -> a.relations().size() == 1);
+            io.lettuce.core.RedisClient raw = io.lettuce.core.RedisClient.create(redis.uri());
+            try (var c = raw.connect()) {
+                long before = processed(c.sync().info("stats"));
+                long start = System.nanoTime();
+                for (int i = 0; i < 500; i++) {
+                    temp.changed();
+                    int expected = i + 2; // the registration's answer and each notification so far
+                    await().atMost(WAIT).pollInterval(Duration.ofMillis(1)).until(() -> seen.size() >= expected);
+                }
+                long commands = processed(c.sync().info("stats")) - before - 1; // less this INFO
+                double seconds = (System.nanoTime() - start) / 1e9;
+                System.out.printf("Redis commands during %d notifications in %.1f s: %d%n", seen.size(), seconds,
+                        commands);
+                assertThat(seen.size()).isGreaterThanOrEqualTo(501);
+                // per lease third (3.3 s): a renewal with membership read (about 4) and a mirror TTL refresh (2);
+                // one command per notification would be 500 more
+                assertThat(commands).isLessThan(10 + Math.round(4 * seconds));
+            } finally {
+                raw.shutdown();
+            }
+        }
+    }
+
+    private static long processed(String info) {
+        for (String line : info.split("\r?\n")) {
+            if (line.startsWith("total_commands_processed:")) {
+                return Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
+            }
+        }
+        throw new IllegalStateException("no total_commands_processed in INFO");
+    }
 }
