@@ -1,10 +1,13 @@
 package dev.tern.coap.cli;
 
+import dev.tern.coap.Code;
+import dev.tern.coap.Method;
 import dev.tern.coap.Response;
 import dev.tern.coap.Router;
 import dev.tern.coap.cluster.Cluster;
 import dev.tern.coap.cluster.ClusterRelation;
 import java.net.InetSocketAddress;
+import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
 
 /**
@@ -43,9 +46,17 @@ final class ClusterSetup {
      */
     static void addStatus(Router.Builder routes, Cluster node) {
         routes.get(STATUS_PATH, r -> Response.content(node.statistics().toJson()));
-        routes.get(RELATIONS_PATH, r -> Response.content("{\"notMirrored\":" + node.relationsNotMirrored()
-                + ",\"relations\":[" + node.relations().stream().map(ClusterSetup::json)
-                .collect(Collectors.joining(",")) + "]}"));
+        // read from Redis off the I/O thread (handlers may run on it); Redis away: 5.03 (RFC 7252 §5.9.3.4)
+        routes.route(Method.GET, RELATIONS_PATH, r -> CompletableFuture.supplyAsync(() -> relations(node)));
+    }
+
+    private static Response relations(Cluster node) {
+        try {
+            return Response.content("{\"notMirrored\":" + node.relationsNotMirrored() + ",\"relations\":["
+                    + node.relations().stream().map(ClusterSetup::json).collect(Collectors.joining(",")) + "]}");
+        } catch (RuntimeException e) {
+            return Response.builder(Code.SERVICE_UNAVAILABLE).payload("Redis unreachable").build();
+        }
     }
 
     private static String json(ClusterRelation r) {
