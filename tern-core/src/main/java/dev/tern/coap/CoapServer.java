@@ -115,7 +115,8 @@ public final class CoapServer implements AutoCloseable {
                     dev.tern.coap.spi.Transport wire = builder.security == null ? loop
                             : builder.security.wrap(loop, loop, builder.metrics);
                     started.add(CoapEndpoint.assemble(wire, loop, builder.config, builder.service, executor, scheme,
-                            builder.tracer, builder.proxy, new SecureRandom(), builder.metrics, builder.objectSecurity));
+                            builder.tracer, builder.proxy, new SecureRandom(), builder.metrics, builder.objectSecurity,
+                            builder.relations));
                 } catch (RuntimeException e) {
                     loop.close();
                     throw e;
@@ -140,6 +141,9 @@ public final class CoapServer implements AutoCloseable {
     }
 
     private void restoreRelations() {
+        if (builder.relations != null) {
+            builder.relations.started(this::cancelRelation);
+        }
         if (builder.state != null) {
             EndpointState.restoreRelations(builder.state, scheme(), endpoints);
         }
@@ -174,7 +178,8 @@ public final class CoapServer implements AutoCloseable {
                 : builder.security.wrap(datagrams, scheduler, builder.metrics);
         String scheme = builder.security == null ? CoapUri.COAP : builder.security.scheme();
         endpoints = List.of(CoapEndpoint.assemble(wire, scheduler, builder.config, builder.service, executor, scheme,
-                builder.tracer, builder.proxy, new SecureRandom(), builder.metrics, builder.objectSecurity));
+                builder.tracer, builder.proxy, new SecureRandom(), builder.metrics, builder.objectSecurity,
+                builder.relations));
         startListeners(executor);
         return this;
     }
@@ -271,6 +276,29 @@ public final class CoapServer implements AutoCloseable {
         return new CoapClient(e.get(0), builder.security == null ? CoapUri.COAP : builder.security.scheme());
     }
 
+    /**
+     * Ends the observe relation of {@code peer} and {@code token} from outside (an operator, another
+     * node of a cluster), from any thread: the relation is removed and the observer receives, as
+     * its last notification, a confirmable {@code code} response without Observe (RFC 7641 §4.2),
+     * protected like any other, after which it expects no more (§3.2). {@code code} must be 4.xx or
+     * 5.xx: 5.03 Service Unavailable invites the observer to register again, 4.04 says the resource
+     * is gone. Completes with whether this server held the relation.
+     */
+    public java.util.concurrent.CompletableFuture<Boolean> cancelRelation(InetSocketAddress peer, Bytes token,
+                                                                          Code code) {
+        Objects.requireNonNull(peer, "peer");
+        Objects.requireNonNull(token, "token");
+        if (code.codeClass() != 4 && code.codeClass() != 5) {
+            throw new IllegalArgumentException("a relation ends with a 4.xx or 5.xx notification: " + code);
+        }
+        Response last = Response.of(code);
+        java.util.concurrent.CompletableFuture<Boolean> any = java.util.concurrent.CompletableFuture.completedFuture(false);
+        for (CoapEndpoint e : endpoints) { // with several I/O threads only one holds the peer's relations
+            any = any.thenCombine(e.cancelRelation(peer, token, last), Boolean::logicalOr);
+        }
+        return any;
+    }
+
     /** The bound port (after {@link #start()}); useful with port 0. */
     public int port() {
         return localAddress().getPort();
@@ -320,6 +348,7 @@ public final class CoapServer implements AutoCloseable {
         private Service proxy;
         private dev.tern.coap.spi.StateStore state;
         private final List<dev.tern.coap.spi.StateHolder> holders = new ArrayList<>();
+        private dev.tern.coap.spi.RelationListener relations;
         private final List<dev.tern.coap.spi.ConnectionTransport> listeners = new ArrayList<>();
 
         private Builder() {
@@ -336,6 +365,17 @@ public final class CoapServer implements AutoCloseable {
          */
         public Builder state(dev.tern.coap.spi.StateStore store) {
             this.state = Objects.requireNonNull(store, "store");
+            return this;
+        }
+
+        /**
+         * Tells {@code listener} of every observe relation's start and end (RFC 7641 §4.1) on the
+         * UDP/DTLS endpoints, and at {@link #start()} gives it {@link #cancelRelation} (e.g. {@code
+         * tern-cluster}'s relation mirror, so that any node lists and cancels them). Never called
+         * per notification.
+         */
+        public Builder relationListener(dev.tern.coap.spi.RelationListener listener) {
+            this.relations = Objects.requireNonNull(listener, "listener");
             return this;
         }
 

@@ -414,6 +414,9 @@ public final class ServeCommand implements Callable<Integer> {
         } else if (clusterNode != null) {
             b.state(clusterNode.stateStore()); // relations kept in Redis for the node that takes this id next
         }
+        if (clusterNode != null) {
+            b.relationListener(clusterNode.relationListener()); // listed and cancelled from any node
+        }
         if (proxy == null) {
             b.executor(Runnable::run);
         } else if (proxying.forward) {

@@ -100,6 +100,19 @@ class ServeClusterTest {
             assertThat(figures.run("get", "-B", "10", "coap://127.0.0.1:" + serve.address().getPort()
                     + "/.well-known/tern/cluster")).isZero();
             assertThat(figures.out()).contains("\"nodeId\":9").contains("\"members\":1");
+            // an observer's relation, mirrored into Redis, listed by the node's relations resource
+            try (dev.tern.coap.CoapClient observer = dev.tern.coap.CoapClient.create();
+                 dev.tern.coap.Observation o = observer.observe(dev.tern.coap.Request.get("coap://127.0.0.1:"
+                         + serve.address().getPort() + "/time").build(), r -> { })) {
+                o.registered().orTimeout(10, java.util.concurrent.TimeUnit.SECONDS).join();
+                Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> {
+                    Captured list = new Captured(false);
+                    return list.run("get", "-B", "10", "coap://127.0.0.1:" + serve.address().getPort()
+                            + "/.well-known/tern/cluster/relations") == 0
+                            && list.out().contains("{\"node\":9,\"path\":\"/time\",\"secure\":false}")
+                            && !list.out().contains("127.0.0.1"); // no addresses on a public resource
+                });
+            }
             // the same figures as meters (tern-micrometer's ClusterMeters) on /metrics
             java.net.http.HttpResponse<String> metrics = java.net.http.HttpClient.newHttpClient().send(
                     java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:"

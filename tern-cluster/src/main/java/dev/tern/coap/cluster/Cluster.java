@@ -1,5 +1,6 @@
 package dev.tern.coap.cluster;
 
+import dev.tern.coap.Code;
 import dev.tern.coap.cluster.internal.ClusterKeys;
 import dev.tern.coap.cluster.internal.Forwarder;
 import dev.tern.coap.cluster.internal.ForwardingTransport;
@@ -7,9 +8,12 @@ import dev.tern.coap.cluster.internal.HandshakeCounter;
 import dev.tern.coap.cluster.internal.NodeDirectory;
 import dev.tern.coap.cluster.internal.RedisResumptionCache;
 import dev.tern.coap.cluster.internal.RedisStateStore;
+import dev.tern.coap.cluster.internal.RelationMirror;
+import dev.tern.coap.cluster.internal.RelationText;
 import dev.tern.coap.dtls.DtlsConfig;
 import dev.tern.coap.dtls.DtlsLayer;
 import dev.tern.coap.spi.EndpointMetrics;
+import dev.tern.coap.spi.RelationListener;
 import dev.tern.coap.spi.Scheduler;
 import dev.tern.coap.spi.SecurityLayer;
 import dev.tern.coap.spi.StateStore;
@@ -17,11 +21,16 @@ import dev.tern.coap.spi.Transport;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
+import io.lettuce.core.ScanArgs;
+import io.lettuce.core.ScanIterator;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
 import java.net.InetSocketAddress;
 import java.net.SocketException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -50,11 +59,14 @@ public final class Cluster implements AutoCloseable {
     private final ClusterKeys keys;
     private final RedisResumptionCache resumption;
     private final RedisStateStore state;
+    private final RelationMirror mirror;
+    private final String prefix;
     private final NodeDirectory.RedisHealth health = new NodeDirectory.RedisHealth();
     private volatile boolean closed;
 
     private Cluster(Builder b) {
         keys = new ClusterKeys(b.secret);
+        prefix = b.prefix;
         RedisURI uri;
         try {
             uri = RedisURI.create(b.redis);
@@ -82,7 +94,7 @@ public final class Cluster implements AutoCloseable {
         }
         try {
             directory = new NodeDirectory(client, connection, b.redis, b.prefix, b.nodeId, 255, b.leaseTtl,
-                    forwarder.localAddress(), health, forwarder::close);
+                    forwarder.localAddress(), health, this::lost);
         } catch (RuntimeException e) {
             forwarder.close();
             shutdownRedis();
@@ -92,6 +104,25 @@ public final class Cluster implements AutoCloseable {
         forwarder.start(directory);
         resumption = new RedisResumptionCache(connection, keys, b.prefix, b.resumptionTtl, b.redisTimeout, health);
         state = new RedisStateStore(connection, resumption, b.prefix, directory.nodeId(), b.stateTtl, CONNECT_TIMEOUT);
+        try {
+            mirror = new RelationMirror(client, connection, b.prefix, directory.nodeId(), b.leaseTtl,
+                    b.maxMirroredRelations, b.relationBatch, keys, resumption, b.maxClockSkew);
+        } catch (RuntimeException e) {
+            forwarder.close();
+            directory.close(true);
+            shutdownRedis();
+            throw new IllegalStateException("cannot subscribe to the relation channel in " + b.redis + ": "
+                    + rootMessage(e), e);
+        }
+    }
+
+    /** The lease was lost to another node: stop serving and mirroring (the new holder owns the id). */
+    private void lost() {
+        forwarder.close();
+        RelationMirror m = mirror;
+        if (m != null) {
+            m.close(false);
+        }
     }
 
     private static String rootMessage(Throwable e) {
@@ -183,6 +214,72 @@ public final class Cluster implements AutoCloseable {
         return state;
     }
 
+    /**
+     * The listener that mirrors this node's observe relations (RFC 7641 §4.1) into Redis: give it to
+     * {@code CoapServer.Builder.relationListener(...)}. Changes go out in batches (never one command
+     * per notification), at most {@link Builder#maxMirroredRelations} relations, with the node's
+     * lease TTL: the relations of a node that dies vanish when its lease lapses. Through it the node
+     * also ends the relations that {@link #cancelRelation} on any node names.
+     */
+    public RelationListener relationListener() {
+        return mirror;
+    }
+
+    /**
+     * The observe relations of every live node of the cluster, read from Redis (as mirrored, up to
+     * one {@link Builder#relationBatch} behind). Blocks for the Redis round trips.
+     */
+    public List<ClusterRelation> relations() {
+        RedisCommands<String, String> redis = connection.sync();
+        List<ClusterRelation> out = new ArrayList<>();
+        String head = prefix + ":relations:";
+        ScanIterator<String> hashes = ScanIterator.scan(redis, ScanArgs.Builder.matches(head + "*").limit(500));
+        while (hashes.hasNext()) {
+            String key = hashes.next();
+            int node;
+            try {
+                node = Integer.parseInt(key.substring(head.length()));
+            } catch (NumberFormatException e) {
+                continue; // not a relation hash
+            }
+            redis.hgetall(key).forEach((field, value) -> {
+                ClusterRelation r = RelationText.parse(resumption, node, field, value);
+                if (r != null) {
+                    out.add(r);
+                }
+            });
+        }
+        return out;
+    }
+
+    /**
+     * Asks the node that holds {@code relation} to end it (RFC 7641 §4.2): the request is published,
+     * signed with the cluster secret, on that node's channel; the node removes the relation and
+     * sends the observer a confirmable {@code code} notification without Observe ({@code code}
+     * 4.xx or 5.xx: 5.03 Service Unavailable invites it to register again). Returns whether the
+     * node was listening; the ending itself is asynchronous (watch {@link #relations()}).
+     */
+    public boolean cancelRelation(ClusterRelation relation, Code code) {
+        Objects.requireNonNull(relation, "relation");
+        if (code.codeClass() != 4 && code.codeClass() != 5) {
+            throw new IllegalArgumentException("a relation ends with a 4.xx or 5.xx notification: " + code);
+        }
+        String id = RelationText.id(keys.controlMac(), relation.peer(), relation.token());
+        String message = RelationText.cancel(keys.controlMac(), relation.nodeId(), id, code, System.currentTimeMillis());
+        Long receivers = connection.sync().publish(RelationText.cancelChannel(prefix, relation.nodeId()), message);
+        return receivers != null && receivers > 0;
+    }
+
+    /** Relations this node serves but does not mirror, because {@link Builder#maxMirroredRelations} were. */
+    public long relationsNotMirrored() {
+        return mirror.refused();
+    }
+
+    /** Cancels this node ignored: malformed, stale, for another node or not signed with the cluster secret. */
+    public long relationCancelsRejected() {
+        return mirror.cancelsRejected();
+    }
+
     /** The node's figures now. */
     public ClusterStatistics statistics() {
         return forwarder.statistics(resumption, health);
@@ -204,6 +301,7 @@ public final class Cluster implements AutoCloseable {
             return;
         }
         closed = true;
+        mirror.close(release);
         forwarder.close();
         directory.close(release);
         shutdownRedis();
@@ -234,6 +332,8 @@ public final class Cluster implements AutoCloseable {
         private Duration relayRouteIdle = Duration.ofMinutes(5);
         private Duration maxClockSkew = Duration.ofSeconds(30);
         private Duration stateTtl = Duration.ofMinutes(10);
+        private int maxMirroredRelations = 100_000;
+        private Duration relationBatch = Duration.ofMillis(200);
 
         private Builder() {
         }
@@ -322,6 +422,21 @@ public final class Cluster implements AutoCloseable {
         /** How long a node id's saved state waits in Redis for the node that takes the id back. Default 10 min. */
         public Builder stateTtl(Duration ttl) {
             this.stateTtl = atLeast(ttl, Duration.ofSeconds(1), "stateTtl");
+            return this;
+        }
+
+        /** Observe relations of this node mirrored into Redis at most; more are served but not listed. Default 100 000. */
+        public Builder maxMirroredRelations(int n) {
+            if (n < 0) {
+                throw new IllegalArgumentException("maxMirroredRelations must not be negative: " + n);
+            }
+            this.maxMirroredRelations = n;
+            return this;
+        }
+
+        /** How often the changed relations go to Redis, in one batch. Default 200 ms. */
+        public Builder relationBatch(Duration period) {
+            this.relationBatch = atLeast(period, Duration.ofMillis(10), "relationBatch");
             return this;
         }
 

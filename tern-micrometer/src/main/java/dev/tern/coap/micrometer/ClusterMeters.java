@@ -95,8 +95,9 @@ public final class ClusterMeters {
         }
 
         void gauge(String name, String description, Tags own, ToDoubleFunction<ClusterStatistics> f) {
+            // held strongly: the registry's only reference to the supplier, which the counters share weakly
             Gauge.builder(name, statistics, s -> f.applyAsDouble(s.get())).description(description)
-                    .tags(tags).tags(own).register(registry);
+                    .strongReference(true).tags(tags).tags(own).register(registry);
         }
     }
 }

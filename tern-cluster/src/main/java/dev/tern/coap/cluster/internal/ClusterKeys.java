@@ -15,6 +15,7 @@ import javax.crypto.spec.SecretKeySpec;
 public final class ClusterKeys {
     private final SecretKeySpec forwarding;
     private final SecretKeySpec resumption;
+    private final SecretKeySpec control;
 
     /** Keys from {@code secret} (at least 16 bytes). */
     public ClusterKeys(byte[] secret) {
@@ -23,6 +24,7 @@ public final class ClusterKeys {
         }
         forwarding = new SecretKeySpec(derive(secret, "tern-cluster forwarding v1"), "HmacSHA256");
         resumption = new SecretKeySpec(derive(secret, "tern-cluster resumption v1"), "AES");
+        control = new SecretKeySpec(derive(secret, "tern-cluster control v1"), "HmacSHA256");
     }
 
     private static byte[] derive(byte[] secret, String label) {
@@ -38,9 +40,18 @@ public final class ClusterKeys {
 
     /** A new MAC for forwarded frames (one per thread: Mac is not thread-safe). */
     public Mac forwardingMac() {
+        return mac(forwarding);
+    }
+
+    /** A new MAC for control messages between nodes (a relation's cancel), a key of its own. */
+    public Mac controlMac() {
+        return mac(control);
+    }
+
+    private static Mac mac(SecretKeySpec key) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(forwarding);
+            mac.init(key);
             return mac;
         } catch (NoSuchAlgorithmException | InvalidKeyException e) {
             throw new IllegalStateException("HmacSHA256 is missing from this JDK", e);

@@ -129,6 +129,18 @@ public final class CoapEndpoint implements AutoCloseable {
                                         Service service, Executor executor, String scheme, MessageTracer tracer,
                                         Service proxy, RandomGenerator random, EndpointMetrics metrics,
                                         ObjectSecurity security) {
+        return assemble(transport, scheduler, config, service, executor, scheme, tracer, proxy, random, metrics,
+                security, null);
+    }
+
+    /**
+     * Assembles and starts the stack, as the form above, telling {@code relations} (or nobody, when
+     * null) of every observe relation's start and end (RFC 7641 §4.1).
+     */
+    public static CoapEndpoint assemble(Transport transport, Scheduler scheduler, EndpointConfig config,
+                                        Service service, Executor executor, String scheme, MessageTracer tracer,
+                                        Service proxy, RandomGenerator random, EndpointMetrics metrics,
+                                        ObjectSecurity security, dev.tern.coap.spi.RelationListener relations) {
         if (service != null && proxy != null) {
             service = proxyDispatch(service, proxy);
         }
@@ -144,6 +156,9 @@ public final class CoapEndpoint implements AutoCloseable {
                 secured, executor, scheme, wire::peerIdentity, metrics, proxy != null);
         if (server != null && security != null) {
             server.objectSecurity(security); // the notification a resource ends a relation with
+        }
+        if (server != null && relations != null) {
+            server.relationListener(relations); // before the first datagram: no relation goes untold
         }
         CoapEndpoint endpoint = new CoapEndpoint(wire, scheduler, messages, null, client, server, blockwiseServer,
                 config, metrics, security);
@@ -510,6 +525,21 @@ public final class CoapEndpoint implements AutoCloseable {
         if (server != null && !saved.isEmpty()) {
             scheduler.execute(() -> server.restoreRelations(saved));
         }
+    }
+
+    /**
+     * Ends the server half's relation of {@code peer}/{@code token} with {@code last} as its final
+     * notification (RFC 7641 §4.2); from any thread; completes with whether there was one.
+     */
+    public CompletableFuture<Boolean> cancelRelation(InetSocketAddress peer, dev.tern.coap.Bytes token,
+                                                     Response last) {
+        CompletableFuture<Boolean> done = new CompletableFuture<>();
+        if (server == null || closed) {
+            done.complete(false);
+            return done;
+        }
+        scheduler.execute(() -> done.complete(!closed && server.cancelRelation(peer, token, last)));
+        return done;
     }
 
     /** The client half's active observations as state records, read on the scheduler thread. */

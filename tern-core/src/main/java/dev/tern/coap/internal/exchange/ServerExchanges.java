@@ -161,6 +161,16 @@ public final class ServerExchanges {
         return n;
     }
 
+    /** Tells {@code listener} of every observe relation's start and end (RFC 7641 §4.1). */
+    public void relationListener(dev.tern.coap.spi.RelationListener listener) {
+        observers.listener(listener);
+    }
+
+    /** Ends a relation from outside with {@code last} as its final notification (RFC 7641 §4.2). */
+    public boolean cancelRelation(InetSocketAddress peer, dev.tern.coap.Bytes token, Response last) {
+        return observers.cancel(peer, token, last);
+    }
+
     /** Ends every observe relation. */
     public void close() {
         observers.clear();

@@ -15,6 +15,7 @@ import dev.tern.coap.internal.message.Messaging;
 import dev.tern.coap.internal.message.Retransmitter;
 import dev.tern.coap.internal.state.IdentityText;
 import dev.tern.coap.spi.EndpointMetrics;
+import dev.tern.coap.spi.RelationListener;
 import dev.tern.coap.spi.Scheduler;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -55,6 +56,8 @@ public final class ObserveRelations {
     private volatile int size;
     /** The object-security layer (OSCORE), or null: it protects the notification a resource ends with. */
     private volatile dev.tern.coap.spi.ObjectSecurity security;
+    /** Told of each relation's start and end (a cluster mirrors them), or null. */
+    private volatile RelationListener listener;
 
     /** Creates the relation table; {@code identities} tells who a peer authenticated as (null for none). */
     public ObserveRelations(Messaging messages, Scheduler scheduler, EndpointConfig config, Service service,
@@ -72,6 +75,26 @@ public final class ObserveRelations {
     /** Sets the object-security layer between the engine and {@code service} (RFC 8613 §4.1.3.5). */
     public void objectSecurity(dev.tern.coap.spi.ObjectSecurity layer) {
         this.security = layer;
+    }
+
+    /** Tells {@code l} of every relation's start and end from now on (set before the transport starts). */
+    public void listener(RelationListener l) {
+        this.listener = l;
+    }
+
+    /**
+     * Ends the relation of {@code peer}/{@code token} from outside (an operator, another cluster
+     * node): {@code last}, an error response, goes out as its final notification, protected like a
+     * resource's own ending (RFC 7641 §4.2), and the relation is gone. On the scheduler thread.
+     */
+    public boolean cancel(InetSocketAddress peer, Bytes token, Response last) {
+        Relation r = relations.get(new Key(peer, token));
+        if (r == null) {
+            return false;
+        }
+        r.finish(last);
+        r.end(); // a restored relation not yet bound sends nothing, but ends all the same
+        return true;
     }
 
     /**
@@ -127,9 +150,7 @@ public final class ObserveRelations {
         if (association != null) {
             byAssociation.computeIfAbsent(association, a -> new java.util.HashSet<>()).add(r);
         }
-        size = relations.size();
-        metrics.observerAdded();
-        ApiAccess.get().addObserver(source, r);
+        added(r);
         return r.withObserve(first);
     }
 
@@ -191,10 +212,32 @@ public final class ObserveRelations {
         r.unbound = !r.identity.isEmpty();
         r.sequence = (state.lastObserve() + 1) & 0xFFFFFF;
         relations.put(key, r);
+        added(r);
+        r.notify(current);
+    }
+
+    private void added(Relation r) {
         size = relations.size();
         metrics.observerAdded();
-        ApiAccess.get().addObserver(source, r);
-        r.notify(current);
+        ApiAccess.get().addObserver(r.source, r);
+        tell(r, true);
+    }
+
+    /** Tells the listener, whose failure must not break the engine (it is the application's code). */
+    private void tell(Relation r, boolean added) {
+        RelationListener l = listener;
+        if (l == null) {
+            return;
+        }
+        try {
+            if (added) {
+                l.added(r.view());
+            } else {
+                l.removed(r.view());
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("relation listener failed on {}: {}", r.key.peer, e.toString());
+        }
     }
 
     /** Ends every relation, e.g. when the server closes. */
@@ -244,17 +287,25 @@ public final class ObserveRelations {
 
         @Override
         public void terminate(Response response) {
-            scheduler.execute(() -> {
-                if (ended) {
-                    return;
-                }
-                Response last = security == null ? response : security.protectNotification(request, response);
-                if (last == null) {
-                    end(); // the layer could not protect it: never sent in the clear
-                } else {
-                    notify(last);
-                }
-            });
+            scheduler.execute(() -> finish(response));
+        }
+
+        /** Sends {@code response}, an error, as the last notification (RFC 7641 §4.2), protected if need be. */
+        void finish(Response response) {
+            if (ended) {
+                return;
+            }
+            Response last = security == null ? response : security.protectNotification(request, response);
+            if (last == null) {
+                end(); // the layer could not protect it: never sent in the clear
+            } else {
+                notify(last);
+            }
+        }
+
+        RelationListener.Relation view() {
+            return new RelationListener.Relation(key.peer, key.token, request.path(),
+                    identity.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(identity));
         }
 
         private void refresh() {
@@ -373,6 +424,7 @@ public final class ObserveRelations {
             if (lastNon != null) {
                 nonNotifications.remove(lastNon);
             }
+            tell(this, false);
         }
 
         @Override
