@@ -17,7 +17,7 @@ import picocli.CommandLine.Option;
  * {@code --rpk -j/--trusted-key/--client-auth}.
  */
 final class ReliableServerFlags {
-    @Option(names = "--tls", description = "also serve coaps+tcp:// (CoAP over TLS, RFC 8323) with the -c/-j certificate, the PSK of -u/-k or the --rpk -j raw public key")
+    @Option(names = "--tls", description = "also serve coaps+tcp:// (CoAP over TLS, RFC 8323) with the -c/-j certificate, the PSK of -u/-k, or the --rpk -j raw public key")
     boolean tls;
 
     @Option(names = "--tls-port", paramLabel = "PORT", description = "TCP port for --tls (default: ${DEFAULT-VALUE}; 0 picks one)")
