@@ -29,7 +29,8 @@ final class BcTlsHandler extends ChannelDuplexHandler {
     private final Starter starter;
     private ChannelHandlerContext ctx;
     private boolean completed;
-    private boolean failed;
+    /** The first failure (e.g. the peer's fatal alert); null while the connection is sound. */
+    private IOException failure;
     private final ArrayDeque<Object[]> early = new ArrayDeque<>();
 
     BcTlsHandler(TlsProtocol protocol, Starter starter) {
@@ -91,6 +92,11 @@ final class BcTlsHandler extends ChannelDuplexHandler {
     @Override
     public void write(ChannelHandlerContext context, Object msg, ChannelPromise promise) {
         ByteBuf buf = (ByteBuf) msg;
+        if (failure != null) { // a write queued before the failure was seen: it fails for the same reason
+            buf.release();
+            promise.tryFailure(failure);
+            return;
+        }
         if (!completed) {
             early.add(new Object[] {buf, promise});
             return;
@@ -103,8 +109,9 @@ final class BcTlsHandler extends ChannelDuplexHandler {
             }
             writeOutput(context, promise);
         } catch (IOException e) {
-            promise.tryFailure(e);
-            fail(context, e);
+            IOException reason = failure != null ? failure : e;
+            promise.tryFailure(reason);
+            fail(context, reason);
         } finally {
             buf.release();
         }
@@ -161,10 +168,10 @@ final class BcTlsHandler extends ChannelDuplexHandler {
 
     /** The first failure (e.g. the peer's alert) is the reason told; later ones (writes after it) are not. */
     private void fail(ChannelHandlerContext context, IOException e) {
-        if (failed) {
+        if (failure != null) {
             return;
         }
-        failed = true;
+        failure = e;
         flushOutput(context); // the fatal alert, if any
         context.fireExceptionCaught(e);
         context.close();
