@@ -89,6 +89,7 @@ class ReliableUpstreamTest {
              CoapProxy proxy = proxy().build();
              CoapServer server = Loopback.proxyServer(proxy, null);
              CoapClient client = CoapClient.create()) {
+            assertThat(origin.localAddress("coap+tcp").getPort()).as("one port number, two transports").isEqualTo(port);
             String udp = "coap://127.0.0.1:" + port + "/r";
             String tcp = "coap+tcp://127.0.0.1:" + port + "/r";
             assertThat(call(client, viaProxy(server, udp)).payloadString()).isEqualTo("hit 1");
