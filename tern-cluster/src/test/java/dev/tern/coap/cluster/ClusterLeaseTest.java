@@ -6,26 +6,15 @@ import static org.awaitility.Awaitility.await;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Node ids leased in Redis: distinct, refused when held, released on a planned leave, lapsing after a crash. */
 class ClusterLeaseTest {
     static final byte[] SECRET = "a cluster secret for the tests".getBytes(StandardCharsets.UTF_8);
-    private static Processes.Redis redis;
 
-    @BeforeAll
-    static void redis() throws Exception {
-        redis = new Processes.Redis();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (redis != null) {
-            redis.close();
-        }
-    }
+    @RegisterExtension
+    static final SharedRedis redis = new SharedRedis();
 
     private static Cluster.Builder node(String prefix) {
         return Cluster.builder().redis(redis.uri()).secret(SECRET).prefix(prefix).leaseTtl(Duration.ofSeconds(2));
@@ -83,7 +72,7 @@ class ClusterLeaseTest {
     void aNodeWhoseIdWasTakenAfterItsLeaseLapsedStops() throws Exception {
         try (Cluster a = node("t4").nodeId(5).start()) {
             // the lease lapses (a pause longer than the TTL, here: the key deleted) and another node takes the id
-            try (java.net.Socket s = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), redis.port)) {
+            try (java.net.Socket s = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), redis.port())) {
                 s.getOutputStream().write("DEL t4:node:5\r\n".getBytes(StandardCharsets.US_ASCII));
                 assertThat(s.getInputStream().read()).isEqualTo(':');
             }

@@ -17,9 +17,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Observe relations (RFC 7641 §4.1) mirrored into Redis: another node lists them and ends one,
@@ -29,19 +28,9 @@ import org.junit.jupiter.api.Test;
  */
 class ClusterRelationsTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
-    private static Processes.Redis redis;
 
-    @BeforeAll
-    static void redis() throws Exception {
-        redis = new Processes.Redis();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (redis != null) {
-            redis.close();
-        }
-    }
+    @RegisterExtension
+    static final SharedRedis redis = new SharedRedis();
 
     private static Cluster.Builder node(String prefix) {
         return Cluster.builder().redis(redis.uri()).secret(ClusterLeaseTest.SECRET).prefix(prefix)

@@ -18,9 +18,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The state SPI on Redis: a planned restart of a node (its id released, then leased again by the
@@ -28,20 +27,9 @@ import org.junit.jupiter.api.Test;
  * Observe numbers (RFC 7641 §4.4); records are sealed, and another cluster secret reads nothing.
  */
 class ClusterStateTest {
-    private static Processes.Redis redis;
+    @RegisterExtension
+    static final SharedRedis redis = new SharedRedis();
     private final AtomicInteger value = new AtomicInteger();
-
-    @BeforeAll
-    static void redis() throws Exception {
-        redis = new Processes.Redis();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (redis != null) {
-            redis.close();
-        }
-    }
 
     private Cluster node(String prefix, byte[] secret) {
         return Cluster.builder().redis(redis.uri()).secret(secret).prefix(prefix).nodeId(4).start();
