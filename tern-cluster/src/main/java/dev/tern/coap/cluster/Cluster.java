@@ -174,32 +174,59 @@ public final class Cluster implements AutoCloseable {
     /**
      * {@code dtls} with cluster forwarding under it (RFC 9146 §4, §6): give the result to {@code
      * CoapServer.builder().security(...)}. {@code dtls} must be built from a {@link #configure}d
-     * configuration with Connection IDs of at least 4 bytes.
+     * configuration with Connection IDs of at least 4 bytes. The result is also {@code dtls}'s
+     * {@link dev.tern.coap.spi.StateHolder}: with {@link #stateStore()} as the server's store, a
+     * planned stop hands the node's DTLS sessions over, through Redis, to the next process that
+     * leases this id, which goes on with them without a handshake.
      */
     public SecurityLayer secure(DtlsLayer dtls) {
         Objects.requireNonNull(dtls, "dtls");
-        return new SecurityLayer() {
-            @Override
-            public String scheme() {
-                return dtls.scheme();
-            }
+        return new SecuredLayer(dtls);
+    }
 
-            @Override
-            public int defaultPort() {
-                return dtls.defaultPort();
-            }
+    /** A DTLS layer with the cluster's forwarding under it, whose state is the DTLS layer's. */
+    private final class SecuredLayer implements SecurityLayer, dev.tern.coap.spi.StateHolder {
+        private final DtlsLayer dtls;
 
-            @Override
-            public Transport wrap(Transport datagrams, Scheduler scheduler) {
-                return wrap(datagrams, scheduler, EndpointMetrics.NONE);
-            }
+        SecuredLayer(DtlsLayer dtls) {
+            this.dtls = dtls;
+        }
 
-            @Override
-            public Transport wrap(Transport datagrams, Scheduler scheduler, EndpointMetrics metrics) {
-                return dtls.wrap(new ForwardingTransport(datagrams, scheduler, forwarder, keys), scheduler,
-                        new HandshakeCounter(metrics, forwarder.fullHandshakes, forwarder.abbreviatedHandshakes));
-            }
-        };
+        @Override
+        public String stateNamespace() {
+            return dtls.stateNamespace();
+        }
+
+        @Override
+        public java.util.Map<dev.tern.coap.Bytes, byte[]> exportState() {
+            return dtls.exportState();
+        }
+
+        @Override
+        public void restoreState(java.util.Map<dev.tern.coap.Bytes, byte[]> records) {
+            dtls.restoreState(records);
+        }
+
+        @Override
+        public String scheme() {
+            return dtls.scheme();
+        }
+
+        @Override
+        public int defaultPort() {
+            return dtls.defaultPort();
+        }
+
+        @Override
+        public Transport wrap(Transport datagrams, Scheduler scheduler) {
+            return wrap(datagrams, scheduler, EndpointMetrics.NONE);
+        }
+
+        @Override
+        public Transport wrap(Transport datagrams, Scheduler scheduler, EndpointMetrics metrics) {
+            return dtls.wrap(new ForwardingTransport(datagrams, scheduler, forwarder, keys), scheduler,
+                    new HandshakeCounter(metrics, forwarder.fullHandshakes, forwarder.abbreviatedHandshakes));
+        }
     }
 
     /**

@@ -89,24 +89,35 @@ public final class DtlsLayer implements SecurityLayer, dev.tern.coap.spi.StateHo
     }
 
     /**
-     * The resumption cache (RFC 5246 §7.3) as records, master secrets included: a server's sessions
-     * by ID, a client's by server address. Sessions authenticated by a peer certificate or raw
-     * public key are left out. Seal the records (a {@code StateStore} such as
-     * {@code EncryptedStateFile}); never log them.
+     * What a restart keeps, as records: the resumption cache (RFC 5246 §7.3; a server's sessions by
+     * ID, a client's by server address; sessions authenticated by a peer certificate or raw public key
+     * are left out) and every established session (keys, sequence numbers, Connection IDs, the
+     * peer's identity: {@code 'E'} and the peer's address), so that the next process goes on with each
+     * session without a handshake. Exporting <b>hands the established sessions over</b>: they end
+     * here without a close_notify and nothing more is sent under their keys (the next process
+     * continues their sequence numbers), so export only when the endpoints close, as a
+     * {@code CoapServer} or {@code CoapClient} with a {@code StateStore} does. Master secrets are in
+     * the records: seal them (a {@code StateStore} such as {@code EncryptedStateFile}); never log them.
      */
     @Override
     public java.util.Map<dev.tern.coap.Bytes, byte[]> exportState() {
-        return context.exportResumption();
+        java.util.Map<dev.tern.coap.Bytes, byte[]> out = new java.util.LinkedHashMap<>(context.exportResumption());
+        for (DtlsTransport t : transports) {
+            out.putAll(t.handOver());
+        }
+        return out;
     }
 
     /**
-     * Takes back the records of {@link #exportState()}: after a restart, a peer resumes its session
-     * with an abbreviated handshake (RFC 5246 §7.3) instead of a full one. Records that do not
-     * decode are skipped; the cache bound applies.
+     * Takes back the records of {@link #exportState()}: the established sessions go on without a
+     * handshake once the endpoint starts (the session cap applies), and a peer whose session is
+     * gone resumes with an abbreviated handshake (RFC 5246 §7.3) instead of a full one. Records that
+     * do not decode are skipped, as are sessions of a PSK identity the server no longer knows.
      */
     @Override
     public void restoreState(java.util.Map<dev.tern.coap.Bytes, byte[]> records) {
         context.importResumption(records);
+        context.importSessions(records);
     }
 
     /** Counters since the layer was created. */

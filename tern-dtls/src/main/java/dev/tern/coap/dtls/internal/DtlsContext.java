@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.SynchronousQueue;
@@ -324,6 +325,32 @@ public final class DtlsContext {
             }
         }
         return n;
+    }
+
+    /** Sessions a previous process handed over, for the first transport that starts (issue 10). */
+    private List<SessionSnapshot> restoredSessions = List.of();
+
+    /** Keeps established sessions for the first transport that starts; records that do not decode are skipped. */
+    public synchronized int importSessions(Map<dev.tern.coap.Bytes, byte[]> records) {
+        List<SessionSnapshot> out = new java.util.ArrayList<>();
+        for (Map.Entry<dev.tern.coap.Bytes, byte[]> r : records.entrySet()) {
+            if (!SessionSnapshot.isSnapshot(r.getKey()) || out.size() >= config.maxSessions()) {
+                continue;
+            }
+            try {
+                out.add(SessionSnapshot.decode(r.getValue()));
+            } catch (IOException | RuntimeException e) {
+                org.slf4j.LoggerFactory.getLogger(DtlsContext.class).debug("session record skipped: {}", e.getMessage());
+            }
+        }
+        restoredSessions = out;
+        return out.size();
+    }
+
+    synchronized List<SessionSnapshot> takeRestoredSessions() {
+        List<SessionSnapshot> out = restoredSessions;
+        restoredSessions = List.of();
+        return out;
     }
 
     /** Captures the HelloVerifyRequest the verifier would send. */

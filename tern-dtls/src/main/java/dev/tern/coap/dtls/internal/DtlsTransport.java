@@ -50,21 +50,21 @@ public final class DtlsTransport implements Transport {
     final Transport datagrams;
     final Scheduler scheduler;
     /** Established sessions by confirmed address: one session per address. */
-    private final SessionTable established = new SessionTable();
+    final SessionTable established = new SessionTable();
     private final Handshakes handshakes;
     /**
      * Sessions by the CID they were issued, shared by the endpoints of a layer (so that a session
      * found on another I/O thread's socket after a NAT rebinding is handed to its owner); written by
      * handshake threads when they issue a CID, before the ServerHello carrying it leaves.
      */
-    private final ConcurrentHashMap<ByteBuffer, Session> byCid;
+    final ConcurrentHashMap<ByteBuffer, Session> byCid;
     private final byte[] plain = new byte[RecordFilter.MAX_RECORD + 256];
     private Receiver receiver;
     private Scheduler.Cancellable sweeper;
     private volatile boolean closed;
 
     private final Runnable onClose;
-    private final EndpointMetrics metrics;
+    final EndpointMetrics metrics;
 
     /** A transport over {@code datagrams}; {@code onClose} runs once when it is closed. */
     public DtlsTransport(DtlsContext shared, Transport datagrams, Scheduler scheduler, Runnable onClose) {
@@ -86,6 +86,10 @@ public final class DtlsTransport implements Transport {
     @Override
     public void start(Receiver r) {
         this.receiver = r;
+        List<SessionSnapshot> restored = shared.takeRestoredSessions();
+        if (!restored.isEmpty()) {
+            scheduler.execute(() -> SessionHandover.adopt(this, restored));
+        }
         datagrams.start(this::onDatagram);
         scheduler.execute(this::scheduleSweep);
     }
@@ -183,6 +187,9 @@ public final class DtlsTransport implements Transport {
      * whether any record of it authenticated.
      */
     private boolean decrypt(Session s, byte[] data, int length, InetSocketAddress source) {
+        if (s.restored != null) {
+            return decryptRestored(s, data, length, source);
+        }
         s.accepted = false;
         s.slot = data;
         s.slotLength = length;
@@ -207,6 +214,7 @@ public final class DtlsTransport implements Transport {
             return true;
         } finally {
             s.slot = null;
+            s.taken = null;
             s.slotSource = null;
         }
         if (s.closed) {
@@ -214,6 +222,34 @@ public final class DtlsTransport implements Transport {
             remove(s); // close_notify
         }
         return s.accepted;
+    }
+
+    private boolean decryptRestored(Session s, byte[] data, int length, InetSocketAddress source) {
+        RestoredRecords r = s.restored;
+        boolean any = r.decode(data, length, new RestoredRecords.Sink() {
+            @Override
+            public void accepted(boolean newest, boolean connectionId) {
+                recordFrom(s, source, (newest ? org.bouncycastle.tls.DTLSRecordFlags.IS_NEWEST : 0)
+                        | (connectionId ? org.bouncycastle.tls.DTLSRecordFlags.USES_CONNECTION_ID : 0));
+            }
+
+            @Override
+            public void applicationData(byte[] buf, int off, int len) {
+                if (s.restored == null) {
+                    return; // removed while an earlier record of the datagram was handled
+                }
+                touch(s);
+                s.lastReceived = s.lastActivity;
+                shared.recordsDelivered.increment();
+                System.arraycopy(buf, off, plain, 0, len);
+                receiver.onDatagram(plain, len, s.address, false);
+            }
+        });
+        if (r.closed) {
+            LOG.debug("DTLS session with {} closed by the peer", s.address);
+            remove(s, false);
+        }
+        return any;
     }
 
     /** An authenticated record of {@code s} came from {@code from}: perhaps a move (RFC 9146 §6). */
@@ -233,7 +269,7 @@ public final class DtlsTransport implements Transport {
     public void send(byte[] data, int length, InetSocketAddress destination, Object association) {
         if (association == null) {
             send(data, length, destination);
-        } else if (closed || !(association instanceof Session s) || s.owner() != this || s.removed || s.dtls == null) {
+        } else if (closed || !(association instanceof Session s) || s.owner() != this || s.removed || !s.live()) {
             shared.datagramsDropped.incrementAndGet(); // its session ended: nobody else gets it
         } else {
             encrypt(s, data, length);
@@ -277,7 +313,12 @@ public final class DtlsTransport implements Transport {
 
     private void encrypt(Session s, byte[] data, int length) {
         try {
-            s.dtls.send(data, 0, length);
+            if (s.restored != null) {
+                byte[] record = s.restored.encode(org.bouncycastle.tls.ContentType.application_data, data, 0, length);
+                datagrams.send(record, record.length, s.address);
+            } else {
+                s.dtls.send(data, 0, length);
+            }
             touch(s);
         } catch (IOException | RuntimeException e) {
             LOG.debug("DTLS send to {} failed: {}", s.address, HandshakeFailures.describe(e, shared.config));
@@ -308,6 +349,8 @@ public final class DtlsTransport implements Transport {
         }
         shared.handshakesCompleted.incrementAndGet();
         metrics.handshakeCompleted(result.resumed());
+        s.cidOut = length(result.parameters().getConnectionIDLocal());
+        s.cidIn = length(result.parameters().getConnectionIDPeer());
         metrics.sessionOpened();
         s.established = true;
         s.result = result;
@@ -349,7 +392,7 @@ public final class DtlsTransport implements Transport {
     }
 
     /** An established session was active now. */
-    private void touch(Session s) {
+    void touch(Session s) {
         s.lastActivity = scheduler.nanoTime();
         established.touch(s);
     }
@@ -367,7 +410,7 @@ public final class DtlsTransport implements Transport {
      * BouncyCastle transport without closing it, so no close_notify is encrypted and sent (it holds no
      * other resource: its datagram transport is {@code s}).
      */
-    private void remove(Session s, boolean closeNotify) {
+    void remove(Session s, boolean closeNotify) {
         if (s.removed) {
             return;
         }
@@ -389,9 +432,33 @@ public final class DtlsTransport implements Transport {
         if (closeNotify && t != null) {
             HandshakeFailures.closeQuietly(t);
         }
+        RestoredRecords r = s.restored;
+        s.restored = null;
+        if (closeNotify && r != null) {
+            try {
+                byte[] alert = r.closeNotify();
+                datagrams.send(alert, alert.length, s.address);
+            } catch (IOException | RuntimeException e) {
+                LOG.debug("close_notify to {} not sent: {}", s.address, e.toString());
+            }
+        }
         if (receiver != null) {
             receiver.onAssociationEnded(s);
         }
+    }
+
+    private static int length(byte[] b) {
+        return b == null ? 0 : b.length;
+    }
+
+    // ---------------------------------------------------------------- handover (issue 10)
+
+    /**
+     * Hands every established session over to the next process ({@link SessionHandover#handOver}).
+     * Thread-safe; for a closing endpoint.
+     */
+    public java.util.Map<dev.tern.coap.Bytes, byte[]> handOver() {
+        return scheduler.inSchedulerThread() ? SessionHandover.handOver(this) : onScheduler(this::handOver);
     }
 
     // ---------------------------------------------------------------- idle sessions

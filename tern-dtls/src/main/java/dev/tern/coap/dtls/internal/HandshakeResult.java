@@ -4,19 +4,24 @@ import dev.tern.coap.PeerIdentity;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import org.bouncycastle.tls.SecurityParameters;
+import org.bouncycastle.tls.crypto.TlsCrypto;
+import org.bouncycastle.tls.crypto.TlsSecret;
 
 /**
  * What a completed handshake established: the peer's identity (null for an anonymous client of a
  * certificate server), the cipher suite, the Connection ID the server issued (RFC 9146; records to the server carry it; empty for
- * none) and whether the session was resumed.
+ * none), whether the session was resumed, and the negotiated parameters its keys derive from (for a
+ * {@link SessionSnapshot}, with a copy of the master secret; both null for a session restored from one).
  */
-record HandshakeResult(PeerIdentity identity, String cipherSuite, byte[] connectionId, boolean resumed) {
+record HandshakeResult(PeerIdentity identity, String cipherSuite, byte[] connectionId, boolean resumed,
+                       SecurityParameters parameters, byte[] masterSecret) {
     /**
      * The result of a completed handshake with {@code sp}: the peer is {@code verified} when its
      * certificate or key was checked in this handshake, else its PSK identity, else (a resumed
      * session) the certificate or key checked in the full handshake.
      */
-    static HandshakeResult of(SecurityParameters sp, PeerIdentity verified, byte[] connectionId) throws IOException {
+    static HandshakeResult of(SecurityParameters sp, PeerIdentity verified, byte[] connectionId, TlsCrypto crypto)
+            throws IOException {
         String suite = CipherSuites.name(sp.getCipherSuite());
         PeerIdentity identity = verified;
         if (identity == null && sp.getPSKIdentity() != null) {
@@ -26,6 +31,23 @@ record HandshakeResult(PeerIdentity identity, String cipherSuite, byte[] connect
             identity = Credentials.unverified(sp.getPeerCertificate(), suite);
         }
         return new HandshakeResult(identity, suite, connectionId == null ? new byte[0] : connectionId,
-                sp.isResumedSession());
+                sp.isResumedSession(), sp, copy(sp.getMasterSecret(), crypto));
+    }
+
+    /**
+     * A copy of the master secret, taken while the handshake still holds it (BouncyCastle clears it
+     * when the handshake ends); null if it is gone.
+     */
+    private static byte[] copy(TlsSecret secret, TlsCrypto crypto) {
+        if (secret == null) {
+            return null;
+        }
+        try {
+            synchronized (secret) {
+                return crypto.adoptSecret(secret).extract(); // a copy: extract destroys what it reads
+            }
+        } catch (RuntimeException destroyed) {
+            return null;
+        }
     }
 }

@@ -9,6 +9,7 @@ import java.util.Arrays;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.bouncycastle.tls.DTLSRecordCallback;
+import org.bouncycastle.tls.DTLSRecordFlags;
 import org.bouncycastle.tls.DTLSTransport;
 import org.bouncycastle.tls.DatagramTransport;
 
@@ -42,6 +43,18 @@ final class Session implements DatagramTransport, DTLSRecordCallback {
     /** Whether a record of the datagram being decrypted authenticated. */
     boolean accepted;
     DTLSTransport dtls;
+    /** The record layer of a session restored from a snapshot instead of {@link #dtls}; null otherwise. */
+    RestoredRecords restored;
+    /**
+     * The highest sequence number of the records sent under the session's keys (epoch 1; -1 before the
+     * first), read from their headers: a snapshot continues above it, so no nonce is used twice.
+     */
+    long sentSequence = -1;
+    /** The sequence number of the newest authenticated record received (epoch 1), or -1. */
+    long receivedSequence = -1;
+    /** Connection ID lengths in the records sent and received once established (-1 before). */
+    int cidOut = -1;
+    int cidIn = -1;
     HandshakeResult result;
     volatile DtlsSession info;
     volatile byte[] issuedCid;
@@ -63,6 +76,8 @@ final class Session implements DatagramTransport, DTLSRecordCallback {
     byte[] slot;
     int slotLength;
     InetSocketAddress slotSource;
+    /** The datagram BouncyCastle took from {@link #slot} and is decrypting now (its records' headers). */
+    byte[] taken;
 
     Session(DtlsTransport owner, InetSocketAddress address) {
         this.owner = owner;
@@ -92,6 +107,7 @@ final class Session implements DatagramTransport, DTLSRecordCallback {
                 throw NO_DATAGRAM;
             }
             slot = null;
+            taken = d;
             int n = slotLength;
             System.arraycopy(d, 0, buf, off, Math.min(n, len));
             return n;
@@ -117,6 +133,7 @@ final class Session implements DatagramTransport, DTLSRecordCallback {
 
     @Override
     public void send(byte[] buf, int off, int len) {
+        sentSequence = Math.max(sentSequence, newestProtected(buf, off, len, cidOut));
         InetSocketAddress to = address;
         if (owner.scheduler.inSchedulerThread()) {
             owner.datagrams.send(off == 0 ? buf : Arrays.copyOfRange(buf, off, off + len), len, to);
@@ -134,10 +151,46 @@ final class Session implements DatagramTransport, DTLSRecordCallback {
     /** RFC 9146 §6: an authenticated record; one from a new address may move the session. */
     @Override
     public void recordAccepted(int flags) {
+        if ((flags & DTLSRecordFlags.IS_NEWEST) != 0 && taken != null) {
+            receivedSequence = Math.max(receivedSequence, newestProtected(taken, 0, slotLength, cidIn));
+        }
         InetSocketAddress from = slotSource;
         if (from != null) {
             owner.recordFrom(this, from, flags);
         }
+    }
+
+    /** Whether the session carries records: established under BouncyCastle's or a restored record layer. */
+    boolean live() {
+        return dtls != null || restored != null;
+    }
+
+    /**
+     * The highest sequence number among the protected records (epoch above 0) of a datagram, from
+     * their plaintext headers (RFC 6347 §4.1); -1 if it has none. {@code cidLength} is the length of
+     * the Connection ID in its {@code tls12_cid} records (RFC 9146 §4), or -1 when not known yet
+     * (then the scan ends at the first such record). In a datagram whose newest record authenticated,
+     * a higher one could only be a forgery appended on the path: it could make a restored session
+     * discard the peer's next records, a denial such an attacker can cause anyway by dropping them.
+     */
+    static long newestProtected(byte[] d, int off, int len, int cidLength) {
+        long max = -1;
+        int pos = off;
+        int end = off + len;
+        while (end - pos >= RestoredRecords.HEADER) {
+            if (RestoredRecords.u16(d, pos + 3) != 0) {
+                max = Math.max(max, RestoredRecords.u48(d, pos + 5));
+            }
+            int header = RestoredRecords.HEADER;
+            if ((d[pos] & 0xFF) == org.bouncycastle.tls.ContentType.tls12_cid) {
+                if (cidLength < 0 || end - pos < RestoredRecords.HEADER + cidLength) {
+                    break;
+                }
+                header += cidLength;
+            }
+            pos += header + RestoredRecords.u16(d, pos + header - 2);
+        }
+        return max;
     }
 
     @Override

@@ -152,7 +152,7 @@ final class TernTlsClient extends AbstractTlsClient {
         super.notifyHandshakeComplete();
         handshakeCrypto.handshakeComplete();
         SecurityParameters sp = context.getSecurityParametersConnection();
-        result = HandshakeResult.of(sp, verifiedServer, sp.getConnectionIDLocal());
+        result = HandshakeResult.of(sp, verifiedServer, sp.getConnectionIDLocal(), context.getCrypto());
         shared.keepClientSession(server, context.getResumableSession());
     }
 }

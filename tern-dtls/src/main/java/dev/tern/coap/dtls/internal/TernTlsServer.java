@@ -204,7 +204,7 @@ final class TernTlsServer extends AbstractTlsServer {
         super.notifyHandshakeComplete();
         handshakeCrypto.handshakeComplete();
         SecurityParameters sp = context.getSecurityParametersConnection();
-        result = HandshakeResult.of(sp, verifiedClient, sp.getConnectionIDPeer());
+        result = HandshakeResult.of(sp, verifiedClient, sp.getConnectionIDPeer(), context.getCrypto());
         shared.keepServerSession(context.getResumableSession());
     }
 }
