@@ -133,6 +133,26 @@ class DtlsSessionHandoverTest {
         }
     }
 
+    @ParameterizedTest
+    @CsvSource({"true, 0", "false, 1"})
+    void aRestartedClientGoesOnWithItsSessionOnlyWithAConnectionId(boolean cid, int abbreviated) throws Exception {
+        DtlsLayer server = serverLayer(null);
+        try (CoapServer s = server(0, server, null);
+             EncryptedStateFile store = EncryptedStateFile.open(dir, STATE_KEY)) {
+            String uri = "coaps://127.0.0.1:" + s.port() + "/hello";
+            DtlsConfig config = DtlsConfig.client().psk("dev1", "secret").connectionId(cid).build();
+            try (CoapClient before = CoapClient.builder().security(Dtls.client(config)).state(store, r -> null).build()) {
+                assertThat(before.get(uri).payloadString()).isEqualTo("Hello World!");
+            } // a client's close saves its state (a CID session handed over, else close_notify and the resumption cache)
+            DtlsLayer again = Dtls.client(config);
+            try (CoapClient after = CoapClient.builder().security(again).state(store, r -> null).build()) {
+                assertThat(after.get(uri).payloadString()).isEqualTo("Hello World!"); // from another port
+                assertThat(again.statistics().handshakesCompleted()).isEqualTo(abbreviated);
+            }
+            assertThat(server.statistics().handshakesCompleted()).isEqualTo(1 + abbreviated);
+        }
+    }
+
     @Test
     void aSessionOfAnIdentityTheServerNoLongerKnowsIsNotRestored() throws Exception {
         Map<Bytes, byte[]> records = handedOver(serverLayer(null));

@@ -26,12 +26,15 @@ final class SessionHandover {
     /**
      * Hands every established session of {@code t} over: each becomes a snapshot record and is
      * dropped without a close_notify (the peer keeps it; nothing is sent under its keys from here
-     * on). Sessions that cannot be captured end as usual. On {@code t}'s scheduler thread.
+     * on). Sessions that cannot be captured end as usual, as do a client's sessions without a
+     * Connection ID (RFC 9146): its next process may send from another port, where the server could
+     * not find them; such a client resumes (RFC 5246 §7.3). On {@code t}'s scheduler thread.
      */
     static java.util.Map<dev.tern.coap.Bytes, byte[]> handOver(DtlsTransport t) {
         java.util.Map<dev.tern.coap.Bytes, byte[]> out = new java.util.LinkedHashMap<>();
         for (Session s : t.established.all()) {
-            SessionSnapshot snap = snapshot(s);
+            // a client's next process may send from another port: only a Connection ID finds the session then
+            SessionSnapshot snap = t.shared.server || s.cidOut > 0 ? snapshot(s) : null;
             byte[] record = null;
             try {
                 record = snap == null ? null : snap.encode();
