@@ -25,11 +25,17 @@ final class RestoredCipher {
     private RestoredCipher() {
     }
 
+    /** Whether a session of {@code cipherSuite} can be restored: a DTLS 1.2 suite whose ciphers BouncyCastle names. */
+    static boolean supported(int cipherSuite) {
+        return TlsUtils.getEncryptionAlgorithm(cipherSuite) >= 0 && TlsUtils.getMACAlgorithm(cipherSuite) >= 0
+                && TlsUtils.isValidVersionForCipherSuite(cipherSuite, ProtocolVersion.DTLSv12);
+    }
+
     /** The session's cipher; fails for a suite BouncyCastle cannot build or for a destroyed secret. */
     static TlsCipher create(TlsCrypto crypto, SessionSnapshot s) throws IOException {
         int enc = TlsUtils.getEncryptionAlgorithm(s.cipherSuite());
         int mac = TlsUtils.getMACAlgorithm(s.cipherSuite());
-        if (enc < 0 || mac < 0) {
+        if (!supported(s.cipherSuite())) {
             throw new IOException("cipher suite " + CipherSuites.name(s.cipherSuite()) + " cannot be restored");
         }
         Context context = new Context(crypto, new Parameters(s, crypto.createSecret(s.masterSecret().clone())));
@@ -121,13 +127,11 @@ final class RestoredCipher {
     private static final class Context implements TlsContext {
         private final TlsCrypto crypto;
         private final SecurityParameters parameters;
-        private final TlsNonceGenerator nonces;
+        private TlsNonceGenerator nonces;
 
         Context(TlsCrypto crypto, SecurityParameters parameters) {
             this.crypto = crypto;
             this.parameters = parameters;
-            // CBC suites draw explicit IVs (RFC 5246 §6.2.3.2) from here
-            this.nonces = crypto.createNonceGenerator(TlsUtils.EMPTY_BYTES);
         }
 
         @Override
@@ -137,6 +141,9 @@ final class RestoredCipher {
 
         @Override
         public TlsNonceGenerator getNonceGenerator() {
+            if (nonces == null) {
+                nonces = crypto.createNonceGenerator(TlsUtils.EMPTY_BYTES); // CBC explicit IVs (RFC 5246 §6.2.3.2)
+            }
             return nonces;
         }
 

@@ -4,6 +4,7 @@ import java.io.IOException;
 import org.bouncycastle.tls.ContentType;
 import org.bouncycastle.tls.ProtocolVersion;
 import org.bouncycastle.tls.crypto.TlsCipher;
+import org.bouncycastle.tls.crypto.TlsCrypto;
 import org.bouncycastle.tls.crypto.TlsDecodeResult;
 import org.bouncycastle.tls.crypto.TlsEncodeResult;
 import org.bouncycastle.util.Arrays;
@@ -13,7 +14,7 @@ import org.bouncycastle.util.Arrays;
  * in epoch 1 (the only epoch of an established session: BouncyCastle does not renegotiate): the
  * record header (with the Connection ID of RFC 9146 §4 when one was negotiated), the anti-replay
  * window of §4.1.2.6 and the sequence numbers. The protection itself is BouncyCastle's
- * {@link TlsCipher} ({@link RestoredCipher}). Records of another epoch, version or Connection ID,
+ * {@link TlsCipher} ({@link RestoredCipher}), built when the session's first record comes or goes. Records of another epoch, version or Connection ID,
  * replays and records that do not authenticate are discarded silently (RFC 6347 §4.1.2.7, RFC 9146 §6).
  * One thread at a time (the transport's scheduler thread).
  */
@@ -32,16 +33,18 @@ final class RestoredRecords {
     }
 
     final SessionSnapshot snapshot;
-    private final TlsCipher cipher;
+    private final TlsCrypto crypto;
+    /** Built on the session's first record, so that a restart with many sessions starts at once. */
+    private TlsCipher cipher;
     private long nextWrite;
     private long newest;
     private long seen;
     /** The peer sent a close_notify or a fatal alert: the session is over. */
     boolean closed;
 
-    RestoredRecords(SessionSnapshot snapshot, TlsCipher cipher) {
+    RestoredRecords(SessionSnapshot snapshot, TlsCrypto crypto) {
         this.snapshot = snapshot;
-        this.cipher = cipher;
+        this.crypto = crypto;
         this.nextWrite = snapshot.nextWriteSequence();
         this.newest = snapshot.newestReceived();
         this.seen = -1L; // everything at or below the newest record the previous process accepted counts as seen
@@ -92,9 +95,16 @@ final class RestoredRecords {
         if (discard(seq)) {
             return false;
         }
+        TlsCipher c;
+        try {
+            c = cipher();
+        } catch (IOException | RuntimeException e) {
+            closed = true; // the keys cannot be rebuilt: the session ends
+            return false;
+        }
         TlsDecodeResult r;
         try {
-            r = cipher.decodeCiphertext(((long) EPOCH << 48) | seq, (short) type, ProtocolVersion.DTLSv12, data,
+            r = c.decodeCiphertext(((long) EPOCH << 48) | seq, (short) type, ProtocolVersion.DTLSv12, data,
                     pos + header, len);
         } catch (IOException | RuntimeException e) {
             return false; // bad_record_mac and the like: silently discarded
@@ -123,7 +133,7 @@ final class RestoredRecords {
         long seq = nextWrite++;
         byte[] cidOut = snapshot.cidLocal();
         int header = HEADER + cidOut.length;
-        TlsEncodeResult e = cipher.encodePlaintext(((long) EPOCH << 48) | seq, contentType, ProtocolVersion.DTLSv12,
+        TlsEncodeResult e = cipher().encodePlaintext(((long) EPOCH << 48) | seq, contentType, ProtocolVersion.DTLSv12,
                 header, data, off, len);
         byte[] b = e.buf;
         int o = e.off;
@@ -140,6 +150,13 @@ final class RestoredRecords {
         b[o + header - 2] = (byte) (body >> 8);
         b[o + header - 1] = (byte) body;
         return o == 0 && e.len == b.length ? b : java.util.Arrays.copyOfRange(b, o, o + e.len);
+    }
+
+    private TlsCipher cipher() throws IOException {
+        if (cipher == null) {
+            cipher = RestoredCipher.create(crypto, snapshot);
+        }
+        return cipher;
     }
 
     /** A close_notify alert (RFC 5246 §7.2.1) as a record. */

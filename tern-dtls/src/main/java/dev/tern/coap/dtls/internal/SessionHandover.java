@@ -112,13 +112,11 @@ final class SessionHandover {
             LOG.debug("DTLS session with {} not restored: PSK identity no longer known", snap.peer());
             return null;
         }
-        RestoredRecords records;
-        try {
-            records = new RestoredRecords(snap, RestoredCipher.create(shared.crypto, snap));
-        } catch (IOException | RuntimeException e) {
-            LOG.debug("DTLS session with {} not restored: {}", snap.peer(), e.getMessage());
+        if (!RestoredCipher.supported(snap.cipherSuite())) {
+            LOG.debug("DTLS session with {} not restored: suite {}", snap.peer(), CipherSuites.name(snap.cipherSuite()));
             return null;
         }
+        RestoredRecords records = new RestoredRecords(snap, shared.crypto);
         Session s = new Session(owner, snap.peer());
         s.restored = records;
         s.established = true;
