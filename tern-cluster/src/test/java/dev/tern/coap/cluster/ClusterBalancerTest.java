@@ -49,18 +49,27 @@ class ClusterBalancerTest {
         redis = new Processes.Redis();
         List<Integer> ports = new ArrayList<>();
         for (int i = 0; i < NODES; i++) {
-            Cluster c = Cluster.builder().redis(redis.uri()).secret(ClusterLeaseTest.SECRET)
-                    .leaseTtl(Duration.ofSeconds(3)).redisTimeout(Duration.ofSeconds(5)).start(); // a loaded machine
-            DtlsLayer d = Dtls.server(c.configure(DtlsConfig.server().pskStore("dev1", KEY)
-                    .connectionIdMoveQuiet(Duration.ofMillis(200))).build());
-            String name = "node " + c.nodeId();
-            CoapServer s = CoapServer.builder().port(0).bind("127.0.0.1").security(c.secure(d))
-                    .service(Router.builder().get("/hello", r -> Response.content(name)).build()).build().start();
-            nodes.add(new Node(c, d, s));
-            ports.add(s.port());
+            Node n = node(Cluster.builder(), 0, false);
+            nodes.add(n);
+            ports.add(n.server().port());
         }
         await().atMost(Duration.ofSeconds(5)).until(() -> nodes.stream().allMatch(n -> n.cluster().members().size() == NODES));
         nginx = new Processes.Nginx(ports);
+    }
+
+    /** A node on {@code port} (0: any); {@code state}: its server keeps its state in Redis (a planned stop hands it over). */
+    private Node node(Cluster.Builder b, int port, boolean state) {
+        Cluster c = b.redis(redis.uri()).secret(ClusterLeaseTest.SECRET)
+                .leaseTtl(Duration.ofSeconds(3)).redisTimeout(Duration.ofSeconds(5)).start(); // a loaded machine
+        DtlsLayer d = Dtls.server(c.configure(DtlsConfig.server().pskStore("dev1", KEY)
+                .connectionIdMoveQuiet(Duration.ofMillis(200))).build());
+        String name = "node " + c.nodeId();
+        CoapServer.Builder sb = CoapServer.builder().port(port).bind("127.0.0.1").security(c.secure(d))
+                .service(Router.builder().get("/hello", r -> Response.content(name)).build());
+        if (state) {
+            sb.state(c.stateStore());
+        }
+        return new Node(c, d, sb.build().start());
     }
 
     @AfterEach
@@ -182,6 +191,52 @@ class ClusterBalancerTest {
         });
         assertThat(nodes.stream().flatMap(n -> n.dtls().sessions().stream()).filter(s -> !s.resumed()).count())
                 .as("full handshakes after the crash").isLessThanOrEqualTo(CLIENTS - orphans);
+    }
+
+    @Test
+    void aPlannedRestartOfANodeCostsItsClientsNoHandshake() throws Exception {
+        // every node keeps its state in Redis from now on (each is restarted once, with no client yet)
+        for (int i = 0; i < nodes.size(); i++) {
+            Node old = nodes.get(i);
+            int port = old.server().port();
+            int id = old.cluster().nodeId();
+            old.server().close();
+            old.cluster().close();
+            nodes.set(i, node(Cluster.builder().nodeId(id), port, true));
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> nodes.stream().allMatch(n -> n.cluster().members().size() == NODES));
+        Map<CoapClient, String> servedBy = new HashMap<>();
+        for (int i = 0; i < CLIENTS; i++) {
+            CoapClient c = client(InetAddress.getByName("127.0.0." + (2 + i)), Duration.ofMinutes(5));
+            servedBy.put(c, c.get(balancer(), Duration.ofSeconds(20)).payloadString());
+        }
+        Map<String, Long> load = new HashMap<>();
+        servedBy.values().forEach(n -> load.merge(n, 1L, Long::sum));
+        String name = load.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
+        int index = -1;
+        for (int i = 0; i < nodes.size(); i++) {
+            if (("node " + nodes.get(i).cluster().nodeId()).equals(name)) {
+                index = i;
+            }
+        }
+        Node old = nodes.get(index);
+        long before = handshakes();
+        assertThat(before).isEqualTo(CLIENTS);
+        int port = old.server().port();
+        int id = old.cluster().nodeId();
+        old.server().close(); // SIGTERM: sessions and relations handed over to Redis, no close_notify
+        old.cluster().close(); // the id is released at once
+        Node again = node(Cluster.builder().nodeId(id), port, true);
+        nodes.set(index, again);
+        await().atMost(Duration.ofSeconds(10)).until(() -> nodes.stream().allMatch(n -> n.cluster().members().size() == NODES));
+        for (Map.Entry<CoapClient, String> e : servedBy.entrySet()) {
+            assertThat(e.getKey().get(balancer(), Duration.ofSeconds(20)).payloadString()).isEqualTo(e.getValue());
+        }
+        assertThat(again.dtls().sessions()).hasSize(load.get(name).intValue());
+        assertThat(handshakes() - (before - old.dtls().statistics().handshakesCompleted()))
+                .as("handshakes after the planned restart, all nodes").isZero();
+        assertThat(layers.values().stream().mapToLong(l -> l.statistics().handshakesCompleted()).sum())
+                .as("the devices' handshakes in all").isEqualTo(CLIENTS);
     }
 
     @Test
