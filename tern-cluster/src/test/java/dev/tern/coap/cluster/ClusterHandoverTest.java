@@ -89,13 +89,7 @@ class ClusterHandoverTest {
             } finally {
                 second.close();
             }
-            assertThat(seen).extracting(Response::payloadString).containsExactly("t0", "t1", "t10", "t11");
-            int last = -1;
-            for (Response r : seen) {
-                int n = r.options().observe().orElseThrow();
-                assertThat(n).isGreaterThan(last);
-                last = n;
-            }
+            ClusterStateTest.assertNotifications(seen, "t0", "t1", "t10", "t11");
             assertThat(o.isActive()).isTrue();
             o.close();
         }

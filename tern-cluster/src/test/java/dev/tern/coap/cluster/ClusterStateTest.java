@@ -74,14 +74,19 @@ class ClusterStateTest {
             } finally {
                 second.close();
             }
-            assertThat(seen).extracting(Response::payloadString).containsExactly("t0", "t1", "t10", "t11");
-            int last = -1;
-            for (Response r : seen) {
-                int n = r.options().observe().orElseThrow();
-                assertThat(n).isGreaterThan(last);
-                last = n;
-            }
+            assertNotifications(seen, "t0", "t1", "t10", "t11");
             o.close();
+        }
+    }
+
+    /** {@code seen} carries {@code payloads} in that order, with increasing Observe numbers (RFC 7641 §4.4). */
+    static void assertNotifications(List<Response> seen, String... payloads) {
+        assertThat(seen).extracting(Response::payloadString).containsExactly(payloads);
+        int last = -1;
+        for (Response r : seen) {
+            int n = r.options().observe().orElseThrow();
+            assertThat(n).isGreaterThan(last);
+            last = n;
         }
     }
 
