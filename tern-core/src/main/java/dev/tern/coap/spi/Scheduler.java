@@ -21,7 +21,8 @@ public interface Scheduler {
     /**
      * Watches {@code channel} (non-blocking) from the scheduler's thread: {@code onReadable} runs
      * there whenever the channel may have datagrams to read, until the returned handle is
-     * cancelled (which does not close the channel). For a transport layered on the endpoint's
+     * cancelled (which does not close the channel, and takes effect on the scheduler's thread, in
+     * order with the tasks already queued). For a transport layered on the endpoint's
      * socket that also receives on a second one (cluster forwarding) without a thread hand-off per
      * datagram. A scheduler that cannot watch channels returns null, and the caller reads the
      * channel on a thread of its own.

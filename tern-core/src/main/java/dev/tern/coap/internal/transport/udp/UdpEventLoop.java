@@ -260,8 +260,9 @@ public final class UdpEventLoop implements Scheduler, Transport {
                 } else {
                     selector.select(Math.max(1, TimeUnit.NANOSECONDS.toMillis(waitNanos + 999_999)));
                 }
-                if (watched > 0) {
-                    runWatched();
+                if (watched > 0 && runWatched()) {
+                    selector.selectedKeys().clear();
+                    continue; // only a watched channel woke the loop: no empty read of the socket
                 }
                 selector.selectedKeys().clear();
                 readDatagrams();
@@ -302,7 +303,9 @@ public final class UdpEventLoop implements Scheduler, Transport {
         }
     }
 
-    private void runWatched() {
+    /** Runs the callbacks of the watched channels that are readable; true if only such channels were selected. */
+    private boolean runWatched() {
+        boolean only = groups.isEmpty() && !selector.selectedKeys().isEmpty();
         for (SelectionKey k : selector.selectedKeys()) {
             if (k.attachment() instanceof Runnable r && k.isValid()) {
                 try {
@@ -310,8 +313,11 @@ public final class UdpEventLoop implements Scheduler, Transport {
                 } catch (RuntimeException e) {
                     LOG.error("unexpected failure reading a watched channel", e);
                 }
+            } else {
+                only = false;
             }
         }
+        return only;
     }
 
     private void runTasks() {
