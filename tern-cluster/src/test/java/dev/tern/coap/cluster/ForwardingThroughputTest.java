@@ -45,7 +45,7 @@ class ForwardingThroughputTest {
     @Test
     void aForeignNodeServesACidClientAtMostOfTheOwnNodesRateWithNoRedisCommands() throws Exception {
         assertThat(4 * ROUNDS * REQUESTS + 8 * WARM_UP).as("one client's requests to one server within"
-                + " EXCHANGE_LIFETIME: one Message ID each (RFC 7252 §4.4)").isLessThan(65_536);
+                + " EXCHANGE_LIFETIME: one Message ID each (RFC 7252 §4.4)").isLessThan(60_000); // a margin for retransmissions
         try (Processes.Redis redis = new Processes.Redis();
              Cluster a = node(redis);
              Cluster b = node(redis)) {
