@@ -111,7 +111,8 @@ class ForwardingThroughputTest {
                         + " %.0f); owner CPU per request own/foreign %.2f (medians %.1f / %.1f us)%n", window, rateRatio,
                         median(through, Run::rate), median(own, Run::rate), cpuRatio, median(own, Run::ownerCpu) / 1e3,
                         median(through, Run::ownerCpu) / 1e3);
-                assertThat(rateRatio).as("req/s foreign/own, %s in flight", window).isGreaterThan(0.3);
+                // on one shared machine req/s swings with the load (0.31 seen at load 13): a floor, not the goal
+                assertThat(rateRatio).as("req/s foreign/own, %s in flight", window).isGreaterThan(0.2);
                 assertThat(cpuRatio).as("owner CPU per request own/foreign, %s in flight", window).isGreaterThan(0.5);
             }
             System.out.printf("  Redis commands during %d requests: %s%n", 4 * ROUNDS * REQUESTS, delta);
