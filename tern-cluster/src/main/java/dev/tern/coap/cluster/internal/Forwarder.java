@@ -70,7 +70,10 @@ public final class Forwarder implements AutoCloseable {
     /** See {@link #fullHandshakes}. */
     public final java.util.concurrent.atomic.LongAdder abbreviatedHandshakes = new java.util.concurrent.atomic.LongAdder();
 
-    /** Where a client's records come through, and when one last did (refreshed at most every refresh time). */
+    /**
+     * Where a client's records come through, and about when one last did (rewritten once older
+     * than an eighth of the idle time, not per record).
+     */
     private record Route(int node, long lastNanos) {
     }
 
