@@ -26,8 +26,8 @@ import io.lettuce.core.ScanIterator;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
+import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.SocketException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -88,7 +88,7 @@ public final class Cluster implements AutoCloseable {
         try {
             forwarder = new Forwarder(b.internal, keys, b.maxClockSkew.toMillis(), b.maxRelayRoutes,
                     b.relayRouteIdle.toNanos());
-        } catch (SocketException e) {
+        } catch (IOException e) {
             shutdownRedis();
             throw new IllegalStateException("cannot bind the cluster port " + b.internal + ": " + e.getMessage(), e);
         }

@@ -82,6 +82,19 @@ class ForwardingAttackTest {
     }
 
     @Test
+    void theInternalPortIsStillReadAndCheckedOnceTheNodesServerHasClosed() throws Exception {
+        serverA.close(); // the I/O thread that read the internal port is gone: the forwarder's own thread reads it
+        try (DatagramSocket attacker = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            for (int i = 0; i < 20; i++) {
+                byte[] f = frame(ForwardFrame.RECORD, new InetSocketAddress("127.0.0.9", 4000 + i), System.currentTimeMillis());
+                f[ForwardFrame.maxSize(0) / 2] ^= 1;
+                attacker.send(new DatagramPacket(f, f.length, a.internalAddress()));
+            }
+        }
+        await().atMost(Duration.ofSeconds(5)).until(() -> a.statistics().droppedForged() == 20);
+    }
+
+    @Test
     void forgedFramesAreDroppedAndCounted() throws Exception {
         Random random = new Random(1);
         try (DatagramSocket attacker = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {

@@ -18,6 +18,19 @@ public interface Scheduler {
     /** Whether the caller is on the scheduler's thread. */
     boolean inSchedulerThread();
 
+    /**
+     * Watches {@code channel} (non-blocking) from the scheduler's thread: {@code onReadable} runs
+     * there whenever the channel may have datagrams to read, until the returned handle is
+     * cancelled (which does not close the channel, and takes effect on the scheduler's thread, in
+     * order with the tasks already queued). For a transport layered on the endpoint's
+     * socket that also receives on a second one (cluster forwarding) without a thread hand-off per
+     * datagram. A scheduler that cannot watch channels returns null, and the caller reads the
+     * channel on a thread of its own.
+     */
+    default Cancellable watch(java.nio.channels.DatagramChannel channel, Runnable onReadable) {
+        return null;
+    }
+
     /** A scheduled task that can be cancelled. */
     @FunctionalInterface
     interface Cancellable {

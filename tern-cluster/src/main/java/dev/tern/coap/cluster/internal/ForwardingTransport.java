@@ -3,7 +3,7 @@ package dev.tern.coap.cluster.internal;
 import dev.tern.coap.spi.Scheduler;
 import dev.tern.coap.spi.Transport;
 import java.net.InetSocketAddress;
-import javax.crypto.Mac;
+import java.nio.ByteBuffer;
 
 /**
  * The cluster's place in the pipeline: a {@link Transport} between the UDP socket and the DTLS
@@ -22,8 +22,9 @@ public final class ForwardingTransport implements Transport {
     private final Transport datagrams;
     private final Scheduler scheduler;
     private final Forwarder forwarder;
-    private final Mac mac;
-    private final byte[] frame = new byte[ForwardFrame.maxSize(65_535)];
+    /** Frames out of this endpoint, from its I/O thread or an application's thread: used under its lock. */
+    private final ForwardFrame.Codec codec;
+    private final ByteBuffer frame = ByteBuffer.wrap(new byte[ForwardFrame.maxSize(65_535)]);
     private Receiver receiver;
 
     /** Forwarding in front of {@code datagrams}, whose datagrams arrive on {@code scheduler}'s thread. */
@@ -31,7 +32,7 @@ public final class ForwardingTransport implements Transport {
         this.datagrams = datagrams;
         this.scheduler = scheduler;
         this.forwarder = forwarder;
-        this.mac = keys.forwardingMac();
+        this.codec = new ForwardFrame.Codec(keys.forwardingMac());
     }
 
     @Override
@@ -49,8 +50,8 @@ public final class ForwardingTransport implements Transport {
             int node = data[CID_OFFSET] & 0xFF;
             if (node != forwarder.nodeId()) {
                 boolean sent;
-                synchronized (mac) {
-                    sent = forwarder.forward(mac, frame, node, source, data, length);
+                synchronized (codec) {
+                    sent = forwarder.forward(codec, frame, node, source, data, length);
                 }
                 if (sent) {
                     return;
@@ -63,22 +64,34 @@ public final class ForwardingTransport implements Transport {
         receiver.onDatagram(data, length, source, multicast);
     }
 
-    /** A record another node forwarded: up, on the scheduler thread, as if from {@code client}. */
-    void inject(byte[] record, InetSocketAddress client) {
-        scheduler.execute(() -> {
-            if (receiver != null) {
-                receiver.onDatagram(record, record.length, client, false);
-            }
-        });
+    Scheduler scheduler() {
+        return scheduler;
     }
 
     /**
-     * A reply another node owes {@code client}: out of this node's public socket, from the
-     * forwarder's thread (the UDP transport sends from any thread; no hop to the I/O thread).
+     * A record another node forwarded: up as if from {@code client}; directly when the internal
+     * port is read on this endpoint's I/O thread, else a copy is handed to that thread.
      */
-    void sendDirect(byte[] data, InetSocketAddress client) {
+    void inject(byte[] record, int length, InetSocketAddress client) {
+        Receiver r = receiver;
+        if (r == null) {
+            return;
+        }
+        if (scheduler.inSchedulerThread()) {
+            r.onDatagram(record, length, client, false);
+            return;
+        }
+        byte[] copy = java.util.Arrays.copyOf(record, length);
+        scheduler.execute(() -> r.onDatagram(copy, copy.length, client, false));
+    }
+
+    /**
+     * A reply another node owes {@code client}: out of this node's public socket, from the thread
+     * that read it (the UDP transport sends from any thread; no hop to the I/O thread).
+     */
+    void sendDirect(byte[] data, int length, InetSocketAddress client) {
         if (!forwarder.closed()) {
-            datagrams.send(data, data.length, client);
+            datagrams.send(data, length, client);
         }
     }
 
@@ -89,8 +102,8 @@ public final class ForwardingTransport implements Transport {
         }
         if (forwarder.hasRoutes()) {
             boolean relayed;
-            synchronized (mac) {
-                relayed = forwarder.relay(mac, frame, destination, data, length);
+            synchronized (codec) {
+                relayed = forwarder.relay(codec, frame, destination, data, length);
             }
             if (relayed) {
                 return;

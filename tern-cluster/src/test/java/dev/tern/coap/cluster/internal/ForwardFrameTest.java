@@ -58,12 +58,39 @@ class ForwardFrameTest {
     }
 
     @Test
+    void aVersionOneFrameIsNotRead() {
+        byte[] out = new byte[ForwardFrame.maxSize(4)];
+        int n = ForwardFrame.encode(ForwardFrame.RECORD, 1, 5, new InetSocketAddress("127.0.0.1", 1), new byte[4], 4,
+                keys.forwardingMac(), out);
+        assertThat(ForwardFrame.parse(out, n)).isNotNull();
+        out[1] = 1;
+        assertThat(ForwardFrame.parse(out, n)).isNull();
+    }
+
+    @Test
+    void aCodecReadsFramesOfSeveralClientsInTurnAndTagsLikeTheStaticMethods() {
+        ForwardFrame.Codec codec = new ForwardFrame.Codec(keys.forwardingMac());
+        InetSocketAddress one = new InetSocketAddress("127.0.0.5", 40123);
+        InetSocketAddress two = new InetSocketAddress("2001:db8::7", 40123);
+        byte[] out = new byte[ForwardFrame.maxSize(3)];
+        byte[] reference = new byte[out.length];
+        for (InetSocketAddress client : new InetSocketAddress[] {one, one, two, one, two, two}) {
+            int n = codec.encode(ForwardFrame.REPLY, 7, 9, client, new byte[] {1, 2, 3}, 3, out);
+            int m = ForwardFrame.encode(ForwardFrame.REPLY, 7, 9, client, new byte[] {1, 2, 3}, 3, keys.forwardingMac(),
+                    reference);
+            assertThat(Arrays.copyOf(out, n)).isEqualTo(Arrays.copyOf(reference, m));
+            assertThat(codec.parse(out, n).client()).isEqualTo(client);
+            assertThat(codec.authentic(out, n)).isTrue();
+        }
+    }
+
+    @Test
     void malformedFramesParseToNull() {
         assertThat(ForwardFrame.parse(new byte[0], 0)).isNull();
         assertThat(ForwardFrame.parse(new byte[60], 60)).isNull(); // no magic
         byte[] b = new byte[60];
         b[0] = (byte) ForwardFrame.MAGIC;
-        b[1] = 1;
+        b[1] = ForwardFrame.VERSION;
         b[2] = 1;
         b[13] = 5; // address length
         assertThat(ForwardFrame.parse(b, 60)).isNull();
@@ -76,7 +103,7 @@ class ForwardFrameTest {
     void anIpv4MappedIpv6AddressIsNotAcceptedSinceEncodeNeverWritesIt() {
         byte[] b = new byte[14 + 16 + 2 + ForwardFrame.MAC];
         b[0] = (byte) ForwardFrame.MAGIC;
-        b[1] = 1;
+        b[1] = ForwardFrame.VERSION;
         b[2] = 1;
         b[13] = 16;
         b[14 + 10] = (byte) 0xFF;

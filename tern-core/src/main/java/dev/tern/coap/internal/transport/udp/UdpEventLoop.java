@@ -49,6 +49,8 @@ public final class UdpEventLoop implements Scheduler, Transport {
     private volatile boolean running = true;
     private Receiver receiver;
     private long timerSequence;
+    /** Channels registered through {@link #watch}; only the I/O thread changes it. */
+    private int watched;
 
     /**
      * Opens and binds the socket.
@@ -206,6 +208,42 @@ public final class UdpEventLoop implements Scheduler, Transport {
         return Thread.currentThread() == thread;
     }
 
+    /** Registers {@code channel} with this loop's selector (on the I/O thread); its callback runs after each select. */
+    @Override
+    public Cancellable watch(DatagramChannel watchedChannel, Runnable onReadable) {
+        Watch w = new Watch();
+        execute(() -> {
+            if (w.cancelled) {
+                return;
+            }
+            try {
+                w.key = watchedChannel.register(selector, SelectionKey.OP_READ, onReadable);
+                watched++;
+            } catch (IOException | RuntimeException e) {
+                LOG.debug("cannot watch {}: {}", watchedChannel, e.toString());
+            }
+        });
+        return w;
+    }
+
+    /** A channel {@link #watch}ed by this loop. */
+    private final class Watch implements Cancellable {
+        private volatile boolean cancelled;
+        private SelectionKey key;
+
+        @Override
+        public void cancel() {
+            cancelled = true;
+            execute(() -> {
+                if (key != null) {
+                    key.cancel();
+                    key = null;
+                    watched--;
+                }
+            });
+        }
+    }
+
     private void run() {
         try {
             while (running) {
@@ -221,6 +259,10 @@ public final class UdpEventLoop implements Scheduler, Transport {
                     selector.select();
                 } else {
                     selector.select(Math.max(1, TimeUnit.NANOSECONDS.toMillis(waitNanos + 999_999)));
+                }
+                if (watched > 0 && runWatched()) {
+                    selector.selectedKeys().clear();
+                    continue; // only a watched channel woke the loop: no empty read of the socket
                 }
                 selector.selectedKeys().clear();
                 readDatagrams();
@@ -259,6 +301,23 @@ public final class UdpEventLoop implements Scheduler, Transport {
                 LOG.error("unexpected failure handling a datagram from {}", source, e);
             }
         }
+    }
+
+    /** Runs the callbacks of the watched channels that are readable; true if only such channels were selected. */
+    private boolean runWatched() {
+        boolean only = groups.isEmpty() && !selector.selectedKeys().isEmpty();
+        for (SelectionKey k : selector.selectedKeys()) {
+            if (k.attachment() instanceof Runnable r && k.isValid()) {
+                try {
+                    r.run();
+                } catch (RuntimeException e) {
+                    LOG.error("unexpected failure reading a watched channel", e);
+                }
+            } else {
+                only = false;
+            }
+        }
+        return only;
     }
 
     private void runTasks() {
