@@ -44,7 +44,14 @@ class ObserveContractTest {
                     hold(answer);
                     return Response.content(Integer.toString(value.get()));
                 }), RouteOptions.create().observable())
-                .get("/plain", req -> Response.content("plain"))
+                .get("/plain", req -> {
+                    hold(answer);
+                    return Response.content("plain");
+                })
+                .get("/missing", req -> { // a 4.04, as for a path with no resource, once the test is ready
+                    hold(answer);
+                    return Response.of(dev.tern.coap.Code.NOT_FOUND);
+                })
                 .build();
         CoapServer.Builder sb = CoapServer.builder().port(0).bind("127.0.0.1").service(router);
         CoapClient.Builder cb = CoapClient.builder();
@@ -115,6 +122,7 @@ class ObserveContractTest {
                 r -> events.add(r.code().toString().substring(0, 4) + " " + r.payloadString()));
         obs.registered().thenRun(() -> events.add("registered"));
         obs.ended().thenRun(() -> events.add("ended"));
+        answer.countDown(); // the server answers only now, so the stages above are in place
         Response r = obs.registered().orTimeout(10, TimeUnit.SECONDS).join();
         assertThat(r.options().observe()).isEmpty();
         obs.ended().orTimeout(10, TimeUnit.SECONDS).join();
@@ -131,6 +139,7 @@ class ObserveContractTest {
         Observation obs = client.observe(Request.get(base + "/missing").build(), r -> events.add(r.code().toString()));
         obs.registered().thenRun(() -> events.add("registered"));
         obs.ended().thenRun(() -> events.add("ended"));
+        answer.countDown(); // the server answers only now, so the stages above are in place
         assertThat(obs.registered().orTimeout(10, TimeUnit.SECONDS).join().code()).isEqualTo(Code.NOT_FOUND);
         obs.ended().orTimeout(10, TimeUnit.SECONDS).join(); // ends normally: a 4.04 is a response, not a failure
         await().atMost(Duration.ofSeconds(10)).until(() -> events.size() == 3);
