@@ -158,10 +158,18 @@ public final class Cluster implements AutoCloseable {
      * random, RFC 9146 §3) and its shared resumption cache (RFC 5246 §7.3, in Redis, AES-GCM
      * sealed); its {@code connectionIdLength} must stay at least 4 (default 6): with fewer, a
      * handshake fails rather than issue guessable or colliding CIDs.
+     *
+     * <p>It also lifts the per-host handshake cap ({@code maxHandshakesPerAddress}): behind a UDP
+     * balancer that does not keep the clients' addresses (nginx's stream proxy, IPVS in NAT mode)
+     * every handshake comes from the balancer's address, and the cap would let each new
+     * ClientHello replace another client's handshake in progress, which then times out after its
+     * key exchange. {@code maxHandshakes} still bounds the handshakes in progress; limit flows per
+     * client address at the balancer. Behind a balancer that keeps the clients' addresses, set
+     * {@code maxHandshakesPerAddress} again after this call.
      */
     public DtlsConfig.ServerBuilder configure(DtlsConfig.ServerBuilder server) {
         int id = nodeId();
-        return server.connectionIdGenerator((cid, random) -> {
+        return server.maxHandshakesPerAddress(Integer.MAX_VALUE).connectionIdGenerator((cid, random) -> {
             if (cid.length < MIN_CID_LENGTH) {
                 throw new IllegalStateException("a cluster node needs Connection IDs of at least " + MIN_CID_LENGTH
                         + " bytes (the node id and 3 random ones): connectionIdLength is " + cid.length);
