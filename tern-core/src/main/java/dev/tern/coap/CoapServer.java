@@ -190,7 +190,7 @@ public final class CoapServer implements AutoCloseable {
         }
         try {
             listeners = ReliableListeners.start(builder.listeners, builder.config, builder.service, executor,
-                    builder.tracer, builder.proxy, builder.metrics);
+                    builder.tracer, builder.proxy, builder.metrics, builder.relations);
         } catch (RuntimeException e) {
             endpoints.forEach(CoapEndpoint::close);
             endpoints = List.of();
@@ -293,7 +293,12 @@ public final class CoapServer implements AutoCloseable {
         }
         Response last = Response.of(code);
         java.util.concurrent.CompletableFuture<Boolean> any = java.util.concurrent.CompletableFuture.completedFuture(false);
-        for (CoapEndpoint e : endpoints) { // with several I/O threads only one holds the peer's relations
+        ReliableListeners l = listeners;
+        List<CoapEndpoint> all = new ArrayList<>(endpoints);
+        if (l != null) {
+            all.addAll(l.endpoints()); // a relation on a connection (RFC 8323 §7.1): its remote address
+        }
+        for (CoapEndpoint e : all) { // with several I/O threads only one holds the peer's relations
             any = any.thenCombine(e.cancelRelation(peer, token, last), Boolean::logicalOr);
         }
         return any;
@@ -370,7 +375,7 @@ public final class CoapServer implements AutoCloseable {
 
         /**
          * Tells {@code listener} of every observe relation's start and end (RFC 7641 §4.1) on the
-         * UDP/DTLS endpoints, and at {@link #start()} gives it {@link #cancelRelation} (e.g. {@code
+         * UDP/DTLS endpoints and the connection {@link #listener}s (RFC 8323 §7.1), and at {@link #start()} gives it {@link #cancelRelation} (e.g. {@code
          * tern-cluster}'s relation mirror, so that any node lists and cancels them). Never called
          * per notification.
          */
