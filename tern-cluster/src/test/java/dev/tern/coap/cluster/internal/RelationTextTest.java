@@ -57,6 +57,9 @@ class RelationTextTest {
         assertThat(RelationText.verify(keys.controlMac(), MirrorKind.RELATIONS, 3, observation, NOW, SKEW)).isNull();
         assertThat(RelationText.verify(keys.controlMac(), MirrorKind.OBSERVATIONS, 3, observation, NOW, SKEW))
                 .isEqualTo(new RelationText.Cancel(id, Code.EMPTY));
+        // the MAC covers the kind: a relation-keyed message is no observation cancel, whatever its code
+        String relationMac = RelationText.cancel(keys.controlMac(), MirrorKind.RELATIONS, 3, id, Code.EMPTY, NOW);
+        assertThat(RelationText.verify(keys.controlMac(), MirrorKind.OBSERVATIONS, 3, relationMac, NOW, SKEW)).isNull();
         // an observation is deregistered (RFC 7641 §3.6), not ended with a code
         String withCode = RelationText.cancel(keys.controlMac(), MirrorKind.OBSERVATIONS, 3, id, Code.NOT_FOUND, NOW);
         assertThat(RelationText.verify(keys.controlMac(), MirrorKind.OBSERVATIONS, 3, withCode, NOW, SKEW)).isNull();
