@@ -40,14 +40,21 @@ final class ClientObservations implements ClientObservationListener.Canceller {
     void track(Request request, InetSocketAddress server, Observation observation) {
         ClientObservationState state = new ClientObservationState(server, request,
                 request.token().orElseThrow());
-        observation.registered().thenRun(() -> {
-            if (observation.isActive() && established.putIfAbsent(state.token(), observation) == null) {
-                listener.added(state);
+        // the two futures complete on the I/O thread, but a callback attached after completion runs
+        // on the caller's: the lock keeps "added" before "removed" and never one without the other
+        observation.registered().thenAccept(first -> {
+            synchronized (this) {
+                if (first.options().observe().isPresent() && observation.isActive()
+                        && established.putIfAbsent(state.token(), observation) == null) {
+                    listener.added(state);
+                }
             }
         });
         observation.ended().whenComplete((v, e) -> {
-            if (established.remove(state.token(), observation)) {
-                listener.removed(state);
+            synchronized (this) {
+                if (established.remove(state.token(), observation)) {
+                    listener.removed(state);
+                }
             }
         });
     }
