@@ -80,6 +80,9 @@ public final class CoapClient implements AutoCloseable {
         }
         this.endpoint = assemble(b);
         this.restored = state == null ? Map.of() : ClientState.resume(state, endpoint, b.resume);
+        if (observations != null) { // told once a notification re-establishes each (RFC 7641 §3)
+            restored.forEach((request, o) -> observations.track(request, request.peer(), o));
+        }
     }
 
     private static CoapEndpoint assemble(Builder b) {
@@ -488,6 +491,8 @@ public final class CoapClient implements AutoCloseable {
          * established and when it ends (RFC 7641 §3), and gives it the means to cancel one (§3.6),
          * e.g. {@code tern-cluster}'s mirror, so that any node lists and cancels them. An observation
          * request without a token gets one of 8 random bytes from the client before it is sent.
+         * Observations taken back from the {@link #state state store} are told once their first
+         * notification arrives.
          */
         public Builder observationListener(dev.tern.coap.spi.ClientObservationListener listener) {
             this.observationListener = Objects.requireNonNull(listener, "listener");
