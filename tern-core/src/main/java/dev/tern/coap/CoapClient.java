@@ -42,8 +42,11 @@ public final class CoapClient implements AutoCloseable {
     /** The observations told to {@link Builder#observationListener}, or null. */
     private final ClientObservations observations;
 
-    /** A view of a server's endpoint: its requests leave from the server's socket and security sessions. */
-    CoapClient(CoapEndpoint endpoint, String scheme) {
+    /**
+     * A view of a server's endpoint: its requests leave from the server's socket and security
+     * sessions; its observations are told to {@code observations} (the server's), when not null.
+     */
+    CoapClient(CoapEndpoint endpoint, String scheme, ClientObservations observations) {
         this.endpoint = endpoint;
         this.scheme = scheme;
         this.ownsEndpoint = false;
@@ -51,7 +54,7 @@ public final class CoapClient implements AutoCloseable {
         this.state = null;
         this.securityLayer = null;
         this.restored = Map.of();
-        this.observations = null;
+        this.observations = observations;
     }
 
     private CoapClient(Builder b) {

@@ -48,9 +48,12 @@ public final class CoapServer implements AutoCloseable {
     private boolean stateSaved;
     /** The connection listeners (RFC 8323), once started. */
     private volatile ReliableListeners listeners;
+    /** The observations of {@link #client()} told to {@link Builder#observationListener}, or null. */
+    private final ClientObservations clientObservations;
 
     private CoapServer(Builder builder) {
         this.builder = builder;
+        this.clientObservations = builder.observations == null ? null : new ClientObservations(builder.observations);
     }
 
     /** A new builder: port 5683 on all interfaces, default configuration. */
@@ -273,7 +276,8 @@ public final class CoapServer implements AutoCloseable {
         if (e.size() > 1) {
             throw new IllegalStateException("client() needs ioThreads(1): a response could reach another socket");
         }
-        return new CoapClient(e.get(0), builder.security == null ? CoapUri.COAP : builder.security.scheme());
+        return new CoapClient(e.get(0), builder.security == null ? CoapUri.COAP : builder.security.scheme(),
+                clientObservations);
     }
 
     /**
@@ -354,6 +358,7 @@ public final class CoapServer implements AutoCloseable {
         private dev.tern.coap.spi.StateStore state;
         private final List<dev.tern.coap.spi.StateHolder> holders = new ArrayList<>();
         private dev.tern.coap.spi.RelationListener relations;
+        private dev.tern.coap.spi.ClientObservationListener observations;
         private final List<dev.tern.coap.spi.ConnectionTransport> listeners = new ArrayList<>();
 
         private Builder() {
@@ -381,6 +386,16 @@ public final class CoapServer implements AutoCloseable {
          */
         public Builder relationListener(dev.tern.coap.spi.RelationListener listener) {
             this.relations = Objects.requireNonNull(listener, "listener");
+            return this;
+        }
+
+        /**
+         * Tells {@code listener} of the observations (RFC 7641 §3) that the server's own {@link
+         * CoapServer#client()} starts, as {@code CoapClient.Builder.observationListener} does for a
+         * client of its own (e.g. {@code tern-cluster}'s mirror, for a node observing its devices).
+         */
+        public Builder observationListener(dev.tern.coap.spi.ClientObservationListener listener) {
+            this.observations = Objects.requireNonNull(listener, "listener");
             return this;
         }
 

@@ -111,4 +111,21 @@ class ClusterObservationsTest {
             }
         }
     }
+
+    @Test
+    void theObservationsOfANodeServersOwnClientAreMirroredToo() {
+        ObservableResource temp = ObservableResource.create();
+        try (Cluster a = node("o3").start(); Cluster b = node("o3").start(); CoapServer device = device(temp);
+             CoapServer gateway = CoapServer.builder().bind("127.0.0.1").port(0)
+                     .service(Router.builder().build()).observationListener(a.clientObservationListener())
+                     .build().start()) {
+            Observation o = observe(gateway.client(), device); // as an LwM2M server observes its devices
+            await().atMost(WAIT).until(() -> b.clientObservations().size() == 1);
+            assertThat(b.clientObservations().get(0).nodeId()).isEqualTo(a.nodeId());
+            assertThat(b.cancelClientObservation(b.clientObservations().get(0))).isTrue();
+            o.ended().orTimeout(10, TimeUnit.SECONDS).join();
+            await().atMost(WAIT).until(() -> temp.observerCount() == 0);
+            await().atMost(WAIT).until(() -> b.clientObservations().isEmpty());
+        }
+    }
 }
