@@ -39,9 +39,14 @@ public final class CoapClient implements AutoCloseable {
     private final AutoCloseable ownScheduler;
     /** False for a server's view ({@link CoapServer#client()}): the server owns the endpoint. */
     private final boolean ownsEndpoint;
+    /** The observations told to {@link Builder#observationListener}, or null. */
+    private final ClientObservations observations;
 
-    /** A view of a server's endpoint: its requests leave from the server's socket and security sessions. */
-    CoapClient(CoapEndpoint endpoint, String scheme) {
+    /**
+     * A view of a server's endpoint: its requests leave from the server's socket and security
+     * sessions; its observations are told to {@code observations} (the server's), when not null.
+     */
+    CoapClient(CoapEndpoint endpoint, String scheme, ClientObservations observations) {
         this.endpoint = endpoint;
         this.scheme = scheme;
         this.ownsEndpoint = false;
@@ -49,10 +54,12 @@ public final class CoapClient implements AutoCloseable {
         this.state = null;
         this.securityLayer = null;
         this.restored = Map.of();
+        this.observations = observations;
     }
 
     private CoapClient(Builder b) {
         this.ownsEndpoint = true;
+        this.observations = b.observationListener == null ? null : new ClientObservations(b.observationListener);
         this.state = b.state;
         this.securityLayer = b.security;
         if (b.connections != null) {
@@ -76,6 +83,9 @@ public final class CoapClient implements AutoCloseable {
         }
         this.endpoint = assemble(b);
         this.restored = state == null ? Map.of() : ClientState.resume(state, endpoint, b.resume);
+        if (observations != null) { // told once a notification re-establishes each (RFC 7641 §3)
+            restored.forEach((request, o) -> observations.track(request, request.peer(), o));
+        }
     }
 
     private static CoapEndpoint assemble(Builder b) {
@@ -225,7 +235,12 @@ public final class CoapClient implements AutoCloseable {
         Observation observation = new Observation();
         try {
             checkScheme(request.scheme());
-            endpoint.observe(request, resolve(request.peer()), observation, listener);
+            InetSocketAddress destination = resolve(request.peer());
+            Request registration = observations == null ? request : observations.withToken(request);
+            endpoint.observe(registration, destination, observation, listener);
+            if (observations != null) {
+                observations.track(registration, destination, observation);
+            }
         } catch (CoapTransportException | CoapSecurityException e) {
             observation.registered().completeExceptionally(e);
             observation.ended().completeExceptionally(e);
@@ -360,6 +375,7 @@ public final class CoapClient implements AutoCloseable {
         private dev.tern.coap.spi.StateStore state;
         private java.util.function.Function<Request, java.util.function.Consumer<Response>> resume;
         private dev.tern.coap.spi.ConnectionTransport connections;
+        private dev.tern.coap.spi.ClientObservationListener observationListener;
 
         private Builder() {
         }
@@ -470,6 +486,19 @@ public final class CoapClient implements AutoCloseable {
                              java.util.function.Function<Request, java.util.function.Consumer<Response>> resume) {
             this.state = Objects.requireNonNull(store, "store");
             this.resume = Objects.requireNonNull(resume, "resume");
+            return this;
+        }
+
+        /**
+         * Tells {@code listener} when each observation this client starts with {@link #observe} is
+         * established and when it ends (RFC 7641 §3), and gives it the means to cancel one (§3.6),
+         * e.g. {@code tern-cluster}'s mirror, so that any node lists and cancels them. An observation
+         * request without a token gets one of 8 random bytes from the client before it is sent.
+         * Observations taken back from the {@link #state state store} are told once their first
+         * notification arrives.
+         */
+        public Builder observationListener(dev.tern.coap.spi.ClientObservationListener listener) {
+            this.observationListener = Objects.requireNonNull(listener, "listener");
             return this;
         }
 

@@ -48,9 +48,12 @@ public final class CoapServer implements AutoCloseable {
     private boolean stateSaved;
     /** The connection listeners (RFC 8323), once started. */
     private volatile ReliableListeners listeners;
+    /** The observations of {@link #client()} told to {@link Builder#observationListener}, or null. */
+    private final ClientObservations clientObservations;
 
     private CoapServer(Builder builder) {
         this.builder = builder;
+        this.clientObservations = builder.observations == null ? null : new ClientObservations(builder.observations);
     }
 
     /** A new builder: port 5683 on all interfaces, default configuration. */
@@ -190,7 +193,7 @@ public final class CoapServer implements AutoCloseable {
         }
         try {
             listeners = ReliableListeners.start(builder.listeners, builder.config, builder.service, executor,
-                    builder.tracer, builder.proxy, builder.metrics);
+                    builder.tracer, builder.proxy, builder.metrics, builder.relations);
         } catch (RuntimeException e) {
             endpoints.forEach(CoapEndpoint::close);
             endpoints = List.of();
@@ -273,7 +276,8 @@ public final class CoapServer implements AutoCloseable {
         if (e.size() > 1) {
             throw new IllegalStateException("client() needs ioThreads(1): a response could reach another socket");
         }
-        return new CoapClient(e.get(0), builder.security == null ? CoapUri.COAP : builder.security.scheme());
+        return new CoapClient(e.get(0), builder.security == null ? CoapUri.COAP : builder.security.scheme(),
+                clientObservations);
     }
 
     /**
@@ -293,7 +297,12 @@ public final class CoapServer implements AutoCloseable {
         }
         Response last = Response.of(code);
         java.util.concurrent.CompletableFuture<Boolean> any = java.util.concurrent.CompletableFuture.completedFuture(false);
-        for (CoapEndpoint e : endpoints) { // with several I/O threads only one holds the peer's relations
+        ReliableListeners l = listeners;
+        List<CoapEndpoint> all = new ArrayList<>(endpoints);
+        if (l != null) {
+            all.addAll(l.endpoints()); // a relation on a connection (RFC 8323 §7.1): its remote address
+        }
+        for (CoapEndpoint e : all) { // with several I/O threads only one holds the peer's relations
             any = any.thenCombine(e.cancelRelation(peer, token, last), Boolean::logicalOr);
         }
         return any;
@@ -349,6 +358,7 @@ public final class CoapServer implements AutoCloseable {
         private dev.tern.coap.spi.StateStore state;
         private final List<dev.tern.coap.spi.StateHolder> holders = new ArrayList<>();
         private dev.tern.coap.spi.RelationListener relations;
+        private dev.tern.coap.spi.ClientObservationListener observations;
         private final List<dev.tern.coap.spi.ConnectionTransport> listeners = new ArrayList<>();
 
         private Builder() {
@@ -370,12 +380,22 @@ public final class CoapServer implements AutoCloseable {
 
         /**
          * Tells {@code listener} of every observe relation's start and end (RFC 7641 §4.1) on the
-         * UDP/DTLS endpoints, and at {@link #start()} gives it {@link #cancelRelation} (e.g. {@code
+         * UDP/DTLS endpoints and the connection {@link #listener}s (RFC 8323 §7.1), and at {@link #start()} gives it {@link #cancelRelation} (e.g. {@code
          * tern-cluster}'s relation mirror, so that any node lists and cancels them). Never called
          * per notification.
          */
         public Builder relationListener(dev.tern.coap.spi.RelationListener listener) {
             this.relations = Objects.requireNonNull(listener, "listener");
+            return this;
+        }
+
+        /**
+         * Tells {@code listener} of the observations (RFC 7641 §3) that the server's own {@link
+         * CoapServer#client()} starts, as {@code CoapClient.Builder.observationListener} does for a
+         * client of its own (e.g. {@code tern-cluster}'s mirror, for a node observing its devices).
+         */
+        public Builder observationListener(dev.tern.coap.spi.ClientObservationListener listener) {
+            this.observations = Objects.requireNonNull(listener, "listener");
             return this;
         }
 

@@ -4,6 +4,7 @@ import dev.tern.coap.internal.engine.CoapEndpoint;
 import dev.tern.coap.internal.engine.SchedulerThread;
 import dev.tern.coap.spi.ConnectionTransport;
 import dev.tern.coap.spi.EndpointMetrics;
+import dev.tern.coap.spi.RelationListener;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -19,16 +20,20 @@ final class ReliableListeners implements AutoCloseable {
     private final List<SchedulerThread> threads = new ArrayList<>();
     private final List<String> schemes = new ArrayList<>();
 
-    /** Starts a stack on each transport; on failure closes those started and rethrows. */
+    /**
+     * Starts a stack on each transport, telling {@code relations} (or nobody, when null) of its
+     * observe relations; on failure closes those started and rethrows.
+     */
     static ReliableListeners start(List<ConnectionTransport> transports, EndpointConfig config, Service service,
-                                   Executor executor, MessageTracer tracer, Service proxy, EndpointMetrics metrics) {
+                                   Executor executor, MessageTracer tracer, Service proxy, EndpointMetrics metrics,
+                                   RelationListener relations) {
         ReliableListeners started = new ReliableListeners();
         try {
             for (ConnectionTransport t : transports) {
                 SchedulerThread thread = new SchedulerThread("tern-server-" + t.scheme());
                 started.threads.add(thread);
                 started.endpoints.add(CoapEndpoint.assembleReliable(t, thread, config, service, executor, tracer,
-                        proxy, new SecureRandom(), metrics));
+                        proxy, new SecureRandom(), metrics, relations));
                 started.schemes.add(t.scheme());
             }
         } catch (RuntimeException e) {
@@ -48,7 +53,7 @@ final class ReliableListeners implements AutoCloseable {
         return null;
     }
 
-    /** The stacks, for tests in this package. */
+    /** The stacks (for {@code CoapServer.cancelRelation} and tests in this package). */
     List<CoapEndpoint> endpoints() {
         return endpoints;
     }

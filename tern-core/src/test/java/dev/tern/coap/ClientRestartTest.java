@@ -21,6 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
  * A restarted client application takes back its observations (issue 10 part 2, RFC 7641 §3): the
  * notifications of the saved token reach the new client's listener (no RST, which would end the
  * relation, §3.6), and it can cancel the observation (§3.6: GET with Observe=1 and the same token).
+ * An observation listener hears of the restored observation once its first notification arrives.
  */
 class ClientRestartTest {
     private static final byte[] KEY = "client state key, 32 bytes long!".getBytes(StandardCharsets.US_ASCII);
@@ -57,9 +58,20 @@ class ClientRestartTest {
             EncryptedStateFile store2 = EncryptedStateFile.open(dir, KEY);
             List<String> seen2 = new CopyOnWriteArrayList<>();
             List<Request> offered = new CopyOnWriteArrayList<>();
+            List<String> told = new CopyOnWriteArrayList<>(); // what a cluster mirror would learn
             try (CoapClient second = CoapClient.builder().bind(local).state(store2, r -> {
                 offered.add(r);
                 return resp -> seen2.add(resp.payloadString());
+            }).observationListener(new dev.tern.coap.spi.ClientObservationListener() {
+                @Override
+                public void added(dev.tern.coap.spi.ClientObservationState o) {
+                    told.add("+" + o.request().path());
+                }
+
+                @Override
+                public void removed(dev.tern.coap.spi.ClientObservationState o) {
+                    told.add("-" + o.request().path());
+                }
             }).build()) {
                 assertThat(offered).singleElement().satisfies(r -> assertThat(r.path()).isEqualTo("/obs"));
                 Map<Request, Observation> restored = second.restoredObservations();
@@ -69,10 +81,12 @@ class ClientRestartTest {
                 obs.changed();
                 await().atMost(Duration.ofSeconds(5)).until(() -> seen2.contains("v2"));
                 assertThat(o2.registered().get(1, TimeUnit.SECONDS).payloadString()).isEqualTo("v2");
+                await().atMost(Duration.ofSeconds(5)).until(() -> told.equals(List.of("+/obs")));
                 assertThat(obs.observerCount()).isEqualTo(1);
                 o2.cancel();
                 o2.ended().get(5, TimeUnit.SECONDS);
                 await().atMost(Duration.ofSeconds(5)).until(() -> obs.observerCount() == 0);
+                await().atMost(Duration.ofSeconds(5)).until(() -> told.equals(List.of("+/obs", "-/obs")));
             } finally {
                 store2.close();
             }

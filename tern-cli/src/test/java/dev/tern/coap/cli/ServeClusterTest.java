@@ -63,8 +63,8 @@ class ServeClusterTest {
         assertThat(c.err()).contains("tern: cannot reach Redis at " + uri);
     }
 
-    @Test
-    void aNodeAnswersACidRequestAndShowsItsFigures() throws Exception {
+    /** A redis-server without persistence on {@code port}, answering PING (a skip when not installed). */
+    private static Process redis(int port) throws IOException {
         Path redisServer = Path.of("/usr/bin/redis-server");
         if (!Files.isExecutable(redisServer)) {
             if ("1".equals(System.getenv("TERN_INTEROP_REQUIRED"))) {
@@ -72,17 +72,23 @@ class ServeClusterTest {
             }
             Assumptions.abort("redis-server is not installed");
         }
-        int redisPort = freePort();
-        Process redis = new ProcessBuilder(redisServer.toString(), "--port", Integer.toString(redisPort), "--bind",
+        Process redis = new ProcessBuilder(redisServer.toString(), "--port", Integer.toString(port), "--bind",
                 "127.0.0.1", "--save", "", "--appendonly", "no").redirectOutput(ProcessBuilder.Redirect.DISCARD)
                 .redirectErrorStream(true).start();
+        Awaitility.await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> {
+            try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
+                s.getOutputStream().write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
+                return s.getInputStream().read() == '+';
+            }
+        });
+        return redis;
+    }
+
+    @Test
+    void aNodeAnswersACidRequestAndShowsItsFigures() throws Exception {
+        int redisPort = freePort();
+        Process redis = redis(redisPort);
         try {
-            Awaitility.await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> {
-                try (Socket s = new Socket(InetAddress.getLoopbackAddress(), redisPort)) {
-                    s.getOutputStream().write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
-                    return s.getInputStream().read() == '+';
-                }
-            });
             String secretFile = "@" + secret();
             Captured c = new Captured(false);
             CommandLine cl = Main.commandLine(c.io);
@@ -121,6 +127,50 @@ class ServeClusterTest {
             assertThat(metrics.body()).contains("coap_cluster_members{node=\"9\"} 1.0")
                     .contains("coap_cluster_handshakes_total{kind=\"full\",node=\"9\"} 1.0")
                     .contains("coap_cluster_forwards_dropped_total{node=\"9\",reason=\"forged\"} 0.0");
+            serve.stop();
+            assertThat(status.get()).isZero();
+        } finally {
+            redis.destroyForcibly().waitFor();
+        }
+    }
+
+    /**
+     * {@code tern serve --cluster ... --tcp}: an observe relation on the coap+tcp listener (RFC 8323
+     * §7.1) is mirrored into Redis like the UDP ones, listed by another node and ended by it: the
+     * observer receives the final 5.03 (RFC 7641 §4.2) over its connection.
+     */
+    @Test
+    void aRelationOnTheTcpListenerIsListedAndEndedByAnotherNode() throws Exception {
+        int redisPort = freePort();
+        Process redis = redis(redisPort);
+        String uri = "redis://127.0.0.1:" + redisPort;
+        Path secretFile = secret();
+        byte[] secret = PskKeys.parse(Files.readString(secretFile).strip(), "--cluster-secret");
+        try (dev.tern.coap.cluster.Cluster other = dev.tern.coap.cluster.Cluster.builder().redis(uri).secret(secret)
+                .nodeId(2).start()) {
+            Captured c = new Captured(false);
+            CommandLine cl = Main.commandLine(c.io);
+            ServeCommand serve = (ServeCommand) cl.getSubcommands().get("serve").getCommand();
+            CompletableFuture<Integer> status = CompletableFuture.supplyAsync(() -> cl.execute("serve", "--port", "0",
+                    "--bind", "127.0.0.1", "--dtls", "--dtls-port", "0", "-u", "dev1", "-k", "secret", "--cluster",
+                    uri, "--cluster-secret", "@" + secretFile, "--node-id", "9", "--tcp", "--tcp-port", "0"));
+            Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> serve.address("coap+tcp") != null);
+            try (dev.tern.coap.CoapClient observer = dev.tern.coap.CoapClient.builder()
+                    .transport(dev.tern.coap.tcp.TcpTransports.client()).build()) {
+                java.util.List<dev.tern.coap.Response> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+                dev.tern.coap.Observation o = observer.observe(dev.tern.coap.Request.get("coap+tcp://127.0.0.1:"
+                        + serve.address("coap+tcp").getPort() + "/time").build(), seen::add);
+                o.registered().orTimeout(10, java.util.concurrent.TimeUnit.SECONDS).join();
+                Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> other.relations().size() == 1);
+                dev.tern.coap.cluster.ClusterRelation r = other.relations().get(0);
+                assertThat(r.nodeId()).isEqualTo(9);
+                assertThat(r.path()).isEqualTo("/time");
+                assertThat(r.peer().getAddress().isLoopbackAddress()).isTrue(); // the connection's remote end
+                assertThat(other.cancelRelation(r, dev.tern.coap.Code.SERVICE_UNAVAILABLE)).isTrue();
+                o.ended().orTimeout(10, java.util.concurrent.TimeUnit.SECONDS).join();
+                assertThat(seen.get(seen.size() - 1).code()).isEqualTo(dev.tern.coap.Code.SERVICE_UNAVAILABLE);
+                Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> other.relations().isEmpty());
+            }
             serve.stop();
             assertThat(status.get()).isZero();
         } finally {

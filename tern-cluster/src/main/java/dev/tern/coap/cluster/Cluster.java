@@ -5,13 +5,17 @@ import dev.tern.coap.cluster.internal.ClusterKeys;
 import dev.tern.coap.cluster.internal.Forwarder;
 import dev.tern.coap.cluster.internal.ForwardingTransport;
 import dev.tern.coap.cluster.internal.HandshakeCounter;
+import dev.tern.coap.cluster.internal.MirrorKind;
+import dev.tern.coap.cluster.internal.MirrorListing;
 import dev.tern.coap.cluster.internal.NodeDirectory;
+import dev.tern.coap.cluster.internal.ObservationMirror;
+import dev.tern.coap.cluster.internal.RedisMirror;
 import dev.tern.coap.cluster.internal.RedisResumptionCache;
 import dev.tern.coap.cluster.internal.RedisStateStore;
 import dev.tern.coap.cluster.internal.RelationMirror;
-import dev.tern.coap.cluster.internal.RelationText;
 import dev.tern.coap.dtls.DtlsConfig;
 import dev.tern.coap.dtls.DtlsLayer;
+import dev.tern.coap.spi.ClientObservationListener;
 import dev.tern.coap.spi.EndpointMetrics;
 import dev.tern.coap.spi.RelationListener;
 import dev.tern.coap.spi.Scheduler;
@@ -21,15 +25,12 @@ import dev.tern.coap.spi.Transport;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
-import io.lettuce.core.ScanArgs;
-import io.lettuce.core.ScanIterator;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -60,6 +61,7 @@ public final class Cluster implements AutoCloseable {
     private final RedisResumptionCache resumption;
     private final RedisStateStore state;
     private final RelationMirror mirror;
+    private final ObservationMirror observations;
     private final String prefix;
     private final NodeDirectory.RedisHealth health = new NodeDirectory.RedisHealth();
     private volatile boolean closed;
@@ -104,16 +106,30 @@ public final class Cluster implements AutoCloseable {
         forwarder.start(directory);
         resumption = new RedisResumptionCache(connection, keys, b.prefix, b.resumptionTtl, b.redisTimeout, health);
         state = new RedisStateStore(connection, resumption, b.prefix, directory.nodeId(), b.stateTtl, CONNECT_TIMEOUT);
+        RelationMirror relations = null;
         try {
-            mirror = new RelationMirror(client, connection, b.prefix, directory.nodeId(), b.leaseTtl,
-                    b.maxMirroredRelations, b.relationBatch, keys, resumption, b.maxClockSkew);
+            relations = new RelationMirror(h -> mirror(MirrorKind.RELATIONS, b, b.maxMirroredRelations,
+                    RelationMirror::fields, h));
+            observations = new ObservationMirror(h -> mirror(MirrorKind.OBSERVATIONS, b, b.maxMirroredObservations,
+                    ObservationMirror::fields, h));
         } catch (RuntimeException e) {
+            if (relations != null) {
+                relations.mirror().close(true);
+            }
             forwarder.close();
             directory.close(true);
             shutdownRedis();
-            throw new IllegalStateException("cannot subscribe to the relation channel in " + b.redis + ": "
+            throw new IllegalStateException("cannot subscribe to the mirror channels in " + b.redis + ": "
                     + rootMessage(e), e);
         }
+        mirror = relations;
+    }
+
+    private <T> RedisMirror<T> mirror(MirrorKind kind, Builder b, int max,
+                                      java.util.function.Function<T, dev.tern.coap.cluster.internal.RelationText.Mirrored> fields,
+                                      RedisMirror.CancelHandler<T> onCancel) {
+        return new RedisMirror<>(kind, client, connection, b.prefix, directory.nodeId(), b.leaseTtl, max,
+                b.relationBatch, keys, resumption, b.maxClockSkew, fields, onCancel);
     }
 
     /** The lease was lost to another node: stop serving and mirroring (the new holder owns the id). */
@@ -121,7 +137,11 @@ public final class Cluster implements AutoCloseable {
         forwarder.close();
         RelationMirror m = mirror;
         if (m != null) {
-            m.close(false);
+            m.mirror().close(false);
+        }
+        ObservationMirror o = observations;
+        if (o != null) {
+            o.mirror().close(false);
         }
     }
 
@@ -158,10 +178,18 @@ public final class Cluster implements AutoCloseable {
      * random, RFC 9146 §3) and its shared resumption cache (RFC 5246 §7.3, in Redis, AES-GCM
      * sealed); its {@code connectionIdLength} must stay at least 4 (default 6): with fewer, a
      * handshake fails rather than issue guessable or colliding CIDs.
+     *
+     * <p>It also lifts the per-host handshake cap ({@code maxHandshakesPerAddress}): behind a UDP
+     * balancer that does not keep the clients' addresses (nginx's stream proxy, IPVS in NAT mode)
+     * every handshake comes from the balancer's address, and the cap would let each new
+     * ClientHello replace another client's handshake in progress, which then times out after its
+     * key exchange. {@code maxHandshakes} still bounds the handshakes in progress; limit flows per
+     * client address at the balancer. Behind a balancer that keeps the clients' addresses, set
+     * {@code maxHandshakesPerAddress} again after this call.
      */
     public DtlsConfig.ServerBuilder configure(DtlsConfig.ServerBuilder server) {
         int id = nodeId();
-        return server.connectionIdGenerator((cid, random) -> {
+        return server.maxHandshakesPerAddress(Integer.MAX_VALUE).connectionIdGenerator((cid, random) -> {
             if (cid.length < MIN_CID_LENGTH) {
                 throw new IllegalStateException("a cluster node needs Connection IDs of at least " + MIN_CID_LENGTH
                         + " bytes (the node id and 3 random ones): connectionIdLength is " + cid.length);
@@ -257,26 +285,8 @@ public final class Cluster implements AutoCloseable {
      * one {@link Builder#relationBatch} behind). Blocks for the Redis round trips.
      */
     public List<ClusterRelation> relations() {
-        RedisCommands<String, String> redis = connection.sync();
-        List<ClusterRelation> out = new ArrayList<>();
-        String head = prefix + ":relations:";
-        ScanIterator<String> hashes = ScanIterator.scan(redis, ScanArgs.Builder.matches(head + "*").limit(500));
-        while (hashes.hasNext()) {
-            String key = hashes.next();
-            int node;
-            try {
-                node = Integer.parseInt(key.substring(head.length()));
-            } catch (NumberFormatException e) {
-                continue; // not a relation hash
-            }
-            redis.hgetall(key).forEach((field, value) -> {
-                ClusterRelation r = RelationText.parse(resumption, node, field, value);
-                if (r != null) {
-                    out.add(r);
-                }
-            });
-        }
-        return out;
+        return MirrorListing.list(connection.sync(), prefix, MirrorKind.RELATIONS, resumption).stream()
+                .map(m -> new ClusterRelation(m.nodeId(), m.peer(), m.token(), m.path(), m.identity())).toList();
     }
 
     /**
@@ -291,20 +301,60 @@ public final class Cluster implements AutoCloseable {
         if (code.codeClass() != 4 && code.codeClass() != 5) {
             throw new IllegalArgumentException("a relation ends with a 4.xx or 5.xx notification: " + code);
         }
-        String id = RelationText.id(keys.controlMac(), relation.peer(), relation.token());
-        String message = RelationText.cancel(keys.controlMac(), relation.nodeId(), id, code, System.currentTimeMillis());
-        Long receivers = connection.sync().publish(RelationText.cancelChannel(prefix, relation.nodeId()), message);
-        return receivers != null && receivers > 0;
+        return MirrorListing.cancel(connection.sync(), keys.controlMac(), prefix, MirrorKind.RELATIONS,
+                relation.nodeId(), relation.peer(), relation.token(), code);
     }
 
     /** Relations this node serves but does not mirror, because {@link Builder#maxMirroredRelations} were. */
     public long relationsNotMirrored() {
-        return mirror.refused();
+        return mirror.mirror().refused();
     }
 
     /** Cancels this node ignored: malformed, stale, for another node or not signed with the cluster secret. */
     public long relationCancelsRejected() {
-        return mirror.cancelsRejected();
+        return mirror.mirror().cancelsRejected();
+    }
+
+    /**
+     * The listener that mirrors the observations of this node's clients (RFC 7641 §3) into Redis,
+     * like the relations ({@link #relationListener()}: batched, bounded by {@link
+     * Builder#maxMirroredObservations}, with the lease TTL): give it to {@code
+     * CoapClient.Builder.observationListener(...)}. Through it the node also deregisters the
+     * observations that {@link #cancelClientObservation} on any node names.
+     */
+    public ClientObservationListener clientObservationListener() {
+        return observations;
+    }
+
+    /**
+     * The client observations of every live node of the cluster, read from Redis (as mirrored, up
+     * to one {@link Builder#relationBatch} behind). Blocks for the Redis round trips.
+     */
+    public List<ClusterObservation> clientObservations() {
+        return MirrorListing.list(connection.sync(), prefix, MirrorKind.OBSERVATIONS, resumption).stream()
+                .map(m -> new ClusterObservation(m.nodeId(), m.peer(), m.token(), m.path())).toList();
+    }
+
+    /**
+     * Asks the node whose client holds {@code observation} to cancel it: the request is published,
+     * signed with the cluster secret, on that node's channel; the client deregisters with a GET
+     * carrying Observe=1 and the observation's token (RFC 7641 §3.6). Returns whether the node was
+     * listening; the cancel itself is asynchronous (watch {@link #clientObservations()}).
+     */
+    public boolean cancelClientObservation(ClusterObservation observation) {
+        Objects.requireNonNull(observation, "observation");
+        return MirrorListing.cancel(connection.sync(), keys.controlMac(), prefix, MirrorKind.OBSERVATIONS,
+                observation.nodeId(), observation.server(), observation.token(), Code.EMPTY);
+    }
+
+    /** Client observations of this node not mirrored, because {@link Builder#maxMirroredObservations} were. */
+    public long clientObservationsNotMirrored() {
+        return observations.mirror().refused();
+    }
+
+    /** Observation cancels this node ignored: malformed, stale, for another node or a bad MAC. */
+    public long clientObservationCancelsRejected() {
+        return observations.mirror().cancelsRejected();
     }
 
     /** The node's figures now. */
@@ -328,7 +378,8 @@ public final class Cluster implements AutoCloseable {
             return;
         }
         closed = true;
-        mirror.close(release);
+        mirror.mirror().close(release);
+        observations.mirror().close(release);
         forwarder.close();
         directory.close(release);
         shutdownRedis();
@@ -360,6 +411,7 @@ public final class Cluster implements AutoCloseable {
         private Duration maxClockSkew = Duration.ofSeconds(30);
         private Duration stateTtl = Duration.ofMinutes(10);
         private int maxMirroredRelations = 100_000;
+        private int maxMirroredObservations = 100_000;
         private Duration relationBatch = Duration.ofMillis(200);
 
         private Builder() {
@@ -461,7 +513,16 @@ public final class Cluster implements AutoCloseable {
             return this;
         }
 
-        /** How often the changed relations go to Redis, in one batch. Default 200 ms. */
+        /** Client observations of this node mirrored into Redis at most; more are kept but not listed. Default 100 000. */
+        public Builder maxMirroredObservations(int n) {
+            if (n < 0) {
+                throw new IllegalArgumentException("maxMirroredObservations must not be negative: " + n);
+            }
+            this.maxMirroredObservations = n;
+            return this;
+        }
+
+        /** How often the changed relations and client observations go to Redis, in one batch each. Default 200 ms. */
         public Builder relationBatch(Duration period) {
             this.relationBatch = atLeast(period, Duration.ofMillis(10), "relationBatch");
             return this;

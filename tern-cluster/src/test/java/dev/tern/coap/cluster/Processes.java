@@ -169,7 +169,7 @@ final class Processes {
             String conf = "load_module " + module + ";\n"
                     + "worker_processes 1;\npid " + dir.resolve("nginx.pid") + ";\n"
                     + "error_log " + dir.resolve("error.log") + " warn;\n"
-                    + "events { worker_connections 1024; }\n"
+                    + "events { worker_connections 4096; }\n" // two per UDP flow: 1 000 clients need 2 000
                     + "stream {\n  upstream coaps {\n    hash $remote_addr$remote_port consistent;\n" + servers
                     + "  }\n  server {\n    listen 127.0.0.1:" + port + " udp;\n    proxy_pass coaps;\n"
                     + "    proxy_timeout 60s;\n  }\n" + plain + "}\n";

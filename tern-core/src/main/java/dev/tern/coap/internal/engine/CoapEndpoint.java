@@ -200,6 +200,18 @@ public final class CoapEndpoint implements AutoCloseable {
                                                 EndpointConfig config, Service service, Executor executor,
                                                 MessageTracer tracer, Service proxy, RandomGenerator random,
                                                 EndpointMetrics metrics) {
+        return assembleReliable(transport, scheduler, config, service, executor, tracer, proxy, random, metrics, null);
+    }
+
+    /**
+     * Assembles and starts the stack over a connection-oriented transport, as the form above,
+     * telling {@code relations} (or nobody, when null) of every observe relation's start and end
+     * (RFC 7641 §4.1, RFC 8323 §7.1: the connection's remote address is the relation's peer).
+     */
+    public static CoapEndpoint assembleReliable(dev.tern.coap.spi.ConnectionTransport transport, Scheduler scheduler,
+                                                EndpointConfig config, Service service, Executor executor,
+                                                MessageTracer tracer, Service proxy, RandomGenerator random,
+                                                EndpointMetrics metrics, dev.tern.coap.spi.RelationListener relations) {
         if (service != null && proxy != null) {
             service = proxyDispatch(service, proxy);
         }
@@ -217,6 +229,9 @@ public final class CoapEndpoint implements AutoCloseable {
                 : new BlockwiseServer(service, pipelined, scheduler::nanoTime, metrics, layer.bertPeers());
         ServerExchanges server = service == null ? null : new ServerExchanges(layer, scheduler, pipelined,
                 blockwiseServer, executor, transport.scheme(), layer::peerIdentity, metrics, proxy != null);
+        if (server != null && relations != null) {
+            server.relationListener(relations); // before the first connection: no relation goes untold
+        }
         CoapEndpoint endpoint = new CoapEndpoint(null, scheduler, null, layer, client, server, blockwiseServer,
                 pipelined, metrics, null);
         layer.start(endpoint.new Upper(), endpoint.new Lower());
