@@ -61,14 +61,17 @@ final class GatewayHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
     }
 
     private final Shared shared;
+    /** The gateway's coap client on this connection's event loop, or null for the proxy's ({@link LoopDatagrams}). */
+    private final dev.tern.coap.CoapClient local;
     /** A CoAP exchange of this connection is in flight (event loop only). */
     private boolean busy;
     /** Requests that arrived while {@link #busy} or unwritable, in order; bounded by one read, since reading pauses. */
     private final java.util.ArrayDeque<FullHttpRequest> waiting = new java.util.ArrayDeque<>();
     private boolean draining;
 
-    GatewayHandler(Shared shared) {
+    GatewayHandler(Shared shared, dev.tern.coap.CoapClient local) {
         this.shared = shared;
+        this.local = local;
     }
 
     @Override
@@ -271,10 +274,10 @@ final class GatewayHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
     private CompletableFuture<Response> forward(Request request, Target target) {
         Forwarder forwarder = shared.proxy().forwarder();
         if (target.uri().hostIsLiteral()) {
-            return forwarder.forward(request, target, true);
+            return forwarder.forward(request, target, true, local);
         }
         try {
-            return CompletableFuture.supplyAsync(() -> forwarder.forward(request, target, true), shared.resolver())
+            return CompletableFuture.supplyAsync(() -> forwarder.forward(request, target, true, local), shared.resolver())
                     .thenCompose(f -> f);
         } catch (RejectedExecutionException e) {
             return CompletableFuture.completedFuture(Response.of(Code.SERVICE_UNAVAILABLE, "gateway closing"));
