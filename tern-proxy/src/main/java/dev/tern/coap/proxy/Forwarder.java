@@ -97,11 +97,11 @@ final class Forwarder {
         }
         CoapClient client = admission.client();
         CoapClient via = local != null && CoapUri.COAP.equals(target.scheme()) ? local : client;
-        InetAddress address = admission.address();
+        InetSocketAddress peer = admission.peer();
         Supplier<Request.Builder> upstream = () -> Request.builder(request.method()).uri(target) // scheme and Uri-*
                 .options(b -> forwardedOptions(request.options(), b).hopLimit(next)).timeout(timeout)
                 .payload(request.payload())
-                .peer(new InetSocketAddress(address, target.port())); // built only when it goes upstream
+                .peer(peer); // built only when it goes upstream
         Method method = request.method();
         if (method != Method.GET && method != Method.FETCH) {
             return send(via, upstream.get().build()).whenComplete((r, e) -> cache.invalidate(parsed.text())); // §5.6
@@ -122,8 +122,8 @@ final class Forwarder {
         return get(request, key, upstream, via);
     }
 
-    /** The upstream client and address for a target, or the response refusing it. */
-    record Admission(CoapClient client, InetAddress address, Response refusal) {
+    /** The upstream client and the address and port for a target, or the response refusing it. */
+    record Admission(CoapClient client, InetSocketAddress peer, Response refusal) {
     }
 
     /** As {@link #admit(CoapUri, boolean)}, kept with an IP-literal target once it is admitted (allow-list checked). */
@@ -160,7 +160,8 @@ final class Forwarder {
             return new Admission(null, null, Response.of(Code.FORBIDDEN, "upstream " + target.host() + ":"
                     + target.port() + " is not on this proxy's allow-list"));
         }
-        return new Admission(client, address, null);
+        // one address object per admitted target: the engine's maps find a kept Target's peer by identity
+        return new Admission(client, new InetSocketAddress(address, target.port()), null);
     }
 
     /** GET through the cache: fresh hit, validation of a stale entry by its ETag, or a plain fetch. */

@@ -346,17 +346,33 @@ final class GatewayHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         return v;
     }
 
+    /** Content-Length values below 2 KiB, made once each on first use (racing threads at worst make one twice). */
+    private static final AsciiString[] LENGTHS = new AsciiString[2048];
+
+    private static CharSequence contentLength(int length) {
+        if (length >= LENGTHS.length) {
+            return Integer.toString(length);
+        }
+        AsciiString v = LENGTHS[length];
+        if (v == null) {
+            v = AsciiString.cached(Integer.toString(length));
+            LENGTHS[length] = v;
+        }
+        return v;
+    }
+
     static io.netty.channel.ChannelFuture send(ChannelHandlerContext ctx, FullHttpResponse r, boolean keepAlive) {
         if (ctx.executor().isShuttingDown()) {
             r.release();
             return ctx.newFailedFuture(new IllegalStateException("the gateway is closing"));
         }
-        HttpUtil.setContentLength(r, r.content().readableBytes());
+        // the gateway's responses never carry these two yet: added, not set (no search to remove first)
+        r.headers().add(HttpHeaderNames.CONTENT_LENGTH, contentLength(r.content().readableBytes()));
         if (keepAlive) {
-            r.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
-            return ctx.writeAndFlush(r);
+            r.headers().add(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+            return ctx.writeAndFlush(r, ctx.voidPromise()); // a failed write closes the connection (exceptionCaught)
         }
-        r.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        r.headers().add(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         io.netty.channel.ChannelFuture f = ctx.writeAndFlush(r);
         f.addListener(ChannelFutureListener.CLOSE);
         return f;
