@@ -90,7 +90,13 @@ public final class HttpGateway implements AutoCloseable {
         try {
             for (EventExecutor e : workers) {
                 LoopDatagrams datagrams = LoopDatagrams.open((IoEventLoop) e, new InetSocketAddress(0));
-                CoapClient client = proxy.loopClient(datagrams, datagrams);
+                CoapClient client;
+                try {
+                    client = proxy.loopClient(datagrams, datagrams);
+                } catch (RuntimeException failed) {
+                    datagrams.close(); // not the client's yet
+                    throw failed;
+                }
                 if (client == null) {
                     datagrams.close();
                     break; // the caller's coap client carries every coap exchange
