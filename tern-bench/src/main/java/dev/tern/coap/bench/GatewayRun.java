@@ -24,11 +24,13 @@ import java.util.concurrent.TimeUnit;
  * every connection ({@link GatewayNioLoad}), or a blocking thread per connection with {@code --threads}. Warm-up phases, then rounds in
  * alternating order; per phase the req/s and the gateway process's CPU time per request (utime +
  * stime from {@code /proc/PID/stat}, every thread of that JVM, GC and JIT included). Prints a
- * Markdown table and the medians.
+ * Markdown table and the medians. {@code --tern-base-cp} also runs the Tern gateway of another build
+ * (its {@code tern-bench.jar}) in every round, in rotating order, for a before/after in the same run.
  *
  * <pre>
  * HttpGatewayBench run [--rounds 5] [--seconds 5] [--warmup 5] [--connections 32]
  *     [--gateway-jvm "-Xms256m -Xmx256m"] [--tern-jvm ...] [--cf-jvm ...] [--no-pin] [--threads]
+ *     [--tern-base-cp OTHER/tern-bench.jar]
  * </pre>
  */
 final class GatewayRun {
@@ -46,10 +48,30 @@ final class GatewayRun {
             String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
             return Long.parseLong(f[11]) + Long.parseLong(f[12]);
         }
+
+        /**
+         * Nanoseconds the process's threads spent runnable but waiting for a CPU
+         * ({@code /proc/PID/task/TID/schedstat}, second field): how much other work on its CPU held it back.
+         */
+        long runQueueWait() {
+            long sum = 0;
+            try (var tasks = Files.list(Paths.get("/proc/" + process.pid() + "/task"))) {
+                for (var task : (Iterable<java.nio.file.Path>) tasks::iterator) {
+                    try {
+                        sum += Long.parseLong(Files.readString(task.resolve("schedstat")).trim().split(" ")[1]);
+                    } catch (IOException | RuntimeException e) {
+                        // a thread that ended meanwhile
+                    }
+                }
+            } catch (IOException e) {
+                return 0;
+            }
+            return sum;
+        }
     }
 
     /** One phase: req/s, gateway CPU µs per request, gateway CPU % of one core. */
-    private record Phase(double rps, double cpuMicros, double cpuPct) {
+    private record Phase(double rps, double cpuMicros, double cpuPct, double waitPct) {
     }
 
     static void main(String[] args) throws Exception {
@@ -60,8 +82,16 @@ final class GatewayRun {
         String jvm = GatewayLoad.arg(args, "--gateway-jvm", "-Xms256m -Xmx256m");
         boolean pin = !Arrays.asList(args).contains("--no-pin");
         threads = Arrays.asList(args).contains("--threads");
-        Gateway tern = start("tern", "/hc/", GatewayLoad.arg(args, "--tern-jvm", jvm), pin);
-        Gateway cf = start("californium", "/proxy/", GatewayLoad.arg(args, "--cf-jvm", jvm), pin);
+        String ternJvm = GatewayLoad.arg(args, "--tern-jvm", jvm);
+        String baseCp = GatewayLoad.arg(args, "--tern-base-cp", null);
+        Gateway tern = start("tern", "/hc/", ternJvm, pin, System.getProperty("java.class.path"));
+        Gateway cf = start("californium", "/proxy/", GatewayLoad.arg(args, "--cf-jvm", jvm), pin,
+                System.getProperty("java.class.path"));
+        Gateway base = baseCp == null ? null : start("tern", "/hc/", ternJvm, pin, baseCp);
+        if (base != null) {
+            base = new Gateway("tern (base build)", base.prefix(), base.process(), base.port()); // named in errors
+        }
+        List<double[]> baseRows = new ArrayList<>();
         try {
             System.out.printf(Locale.ROOT, "%d connections (%s), keep-alive, no pipelining; gateways %s; %d s warm-up"
                     + " x2 each, %d rounds of %d s; load average %s%n", connections,
@@ -71,37 +101,64 @@ final class GatewayRun {
             for (int i = 0; i < 2; i++) {
                 phase(tern, connections, warmup);
                 phase(cf, connections, warmup);
+                if (base != null) {
+                    phase(base, connections, warmup);
+                }
             }
             System.out.println("| Round | Tern req/s | Tern µs CPU/req | Tern CPU % | proxy2 req/s | proxy2 µs CPU/req"
-                    + " | proxy2 CPU % | req/s ratio | CPU/req ratio (Cf/Tern) | load avg |");
-            System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|");
+                    + " | proxy2 CPU % | req/s ratio | CPU/req ratio (Cf/Tern) | run-queue wait % Tern / proxy2 | load avg |");
+            System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
             List<double[]> rows = new ArrayList<>();
             for (int round = 1; round <= rounds; round++) {
-                Phase t;
-                Phase c;
-                if (round % 2 == 1) {
-                    t = phase(tern, connections, seconds);
-                    c = phase(cf, connections, seconds);
-                } else {
-                    c = phase(cf, connections, seconds);
-                    t = phase(tern, connections, seconds);
+                // alternating order (with a base build: rotating), so no gateway always comes first
+                List<Gateway> order = new ArrayList<>(base == null ? List.of(tern, cf) : List.of(tern, cf, base));
+                java.util.Collections.rotate(order, -((round - 1) % order.size()));
+                java.util.Map<Gateway, Phase> got = new java.util.IdentityHashMap<>();
+                for (Gateway g : order) {
+                    got.put(g, phase(g, connections, seconds));
+                }
+                Phase t = got.get(tern);
+                Phase c = got.get(cf);
+                if (base != null) {
+                    Phase b = got.get(base);
+                    baseRows.add(new double[] {b.rps(), b.cpuMicros(), b.cpuPct(), b.rps() / c.rps(),
+                        c.cpuMicros() / b.cpuMicros(), b.waitPct()});
                 }
                 double[] row = {t.rps(), t.cpuMicros(), t.cpuPct(), c.rps(), c.cpuMicros(), c.cpuPct(),
                     t.rps() / c.rps(), c.cpuMicros() / t.cpuMicros()};
                 rows.add(row);
-                System.out.printf(Locale.ROOT, "| %d | %.0f | %.1f | %.0f | %.0f | %.1f | %.0f | %.2f | %.2f | %s |%n",
-                        round, row[0], row[1], row[2], row[3], row[4], row[5], row[6], row[7], loadAverage());
+                System.out.printf(Locale.ROOT, "| %d | %.0f | %.1f | %.0f | %.0f | %.1f | %.0f | %.2f | %.2f | %.0f / %.0f | %s |%n",
+                        round, row[0], row[1], row[2], row[3], row[4], row[5], row[6], row[7], t.waitPct(), c.waitPct(),
+                        loadAverage());
             }
-            System.out.printf(Locale.ROOT, "| median | %.0f | %.1f | %.0f | %.0f | %.1f | %.0f | **%.2f** | **%.2f** | |%n",
+            System.out.printf(Locale.ROOT, "| median | %.0f | %.1f | %.0f | %.0f | %.1f | %.0f | **%.2f** | **%.2f** | | |%n",
                     median(rows, 0), median(rows, 1), median(rows, 2), median(rows, 3), median(rows, 4),
                     median(rows, 5), median(rows, 6), median(rows, 7));
+            if (base != null) {
+                System.out.printf(Locale.ROOT, "%nTern of %s in the same rounds:%n", baseCp);
+                System.out.println("| Round | req/s | µs CPU/req | CPU % | req/s ratio to proxy2 | CPU/req ratio (Cf/it)"
+                        + " | run-queue wait % |");
+                System.out.println("|---|---:|---:|---:|---:|---:|---:|");
+                for (int i = 0; i < baseRows.size(); i++) {
+                    double[] b = baseRows.get(i);
+                    System.out.printf(Locale.ROOT, "| %d | %.0f | %.1f | %.0f | %.2f | %.2f | %.0f |%n", i + 1, b[0], b[1],
+                            b[2], b[3], b[4], b[5]);
+                }
+                System.out.printf(Locale.ROOT, "| median | %.0f | %.1f | %.0f | **%.2f** | **%.2f** | |%n",
+                        median(baseRows, 0), median(baseRows, 1), median(baseRows, 2), median(baseRows, 3),
+                        median(baseRows, 4));
+            }
         } finally {
             stop(tern);
             stop(cf);
+            if (base != null) {
+                stop(base);
+            }
         }
     }
 
-    private static Gateway start(String name, String prefix, String jvm, boolean pin) throws IOException {
+    private static Gateway start(String name, String prefix, String jvm, boolean pin, String classPath)
+            throws IOException {
         List<String> cmd = new ArrayList<>();
         if (pin) {
             cmd.addAll(List.of("taskset", "-c", "1"));
@@ -112,7 +169,7 @@ final class GatewayRun {
                 cmd.add(o);
             }
         }
-        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), HttpGatewayBench.class.getName(),
+        cmd.addAll(List.of("-cp", classPath, HttpGatewayBench.class.getName(),
                 "serve", name));
         File log = File.createTempFile("gateway-" + name + "-", ".log");
         Process p = new ProcessBuilder(cmd).redirectError(log).start();
@@ -145,6 +202,7 @@ final class GatewayRun {
             String path = g.prefix() + "coap://127.0.0.1:" + origin.port() + "/hello";
             GatewayLoad.check(g.port(), path);
             long before = g.ticks();
+            long waitedBefore = g.runQueueWait();
             long start = System.nanoTime();
             GatewayLoad.Outcome o;
             try {
@@ -156,7 +214,9 @@ final class GatewayRun {
             double elapsed = (System.nanoTime() - start) / 1e9;
             long used = g.ticks() - before;
             double cpuSeconds = used / CLK_TCK;
-            return new Phase(o.rps(), cpuSeconds * 1e6 / Math.max(1, o.ok()), 100 * cpuSeconds / elapsed);
+            double waited = (g.runQueueWait() - waitedBefore) / 1e9;
+            return new Phase(o.rps(), cpuSeconds * 1e6 / Math.max(1, o.ok()), 100 * cpuSeconds / elapsed,
+                    100 * waited / elapsed);
         } finally {
             origin.close();
         }

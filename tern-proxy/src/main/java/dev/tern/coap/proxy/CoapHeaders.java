@@ -58,6 +58,10 @@ final class CoapHeaders {
 
     /** The options as one line of printable ASCII, at most {@value #MAX_CHARS} characters and {@code ...}. */
     static String describe(Options options) {
+        if (options.size() == 1) { // the common case (Content-Format alone): a string from the table, no copy
+            String one = describe(options.get(0));
+            return one.length() + 2 > MAX_CHARS ? "..." : one;
+        }
         StringBuilder s = new StringBuilder();
         for (Option o : options.all()) {
             String one = describe(o);

@@ -11,6 +11,7 @@ import dev.tern.coap.Service;
 import dev.tern.coap.spi.ConnectionTransport;
 import dev.tern.coap.spi.Scheduler;
 import dev.tern.coap.spi.SecurityLayer;
+import dev.tern.coap.spi.Transport;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -51,10 +52,13 @@ public final class CoapProxy implements AutoCloseable {
     private final HttpUpstream http;
     private final int maxTargets;
     private final Target.Cache targets;
+    /** The configuration of the plain coap client the proxy made; null when the caller gave it. */
+    private final EndpointConfig ownCoapConfig;
 
     private CoapProxy(Forwarder forwarder, List<CoapClient> owned, Predicate<Request> authorization, HttpUpstream http,
-                      int maxTargets) {
+                      int maxTargets, EndpointConfig ownCoapConfig) {
         this.forwarder = forwarder;
+        this.ownCoapConfig = ownCoapConfig;
         this.maxTargets = maxTargets;
         this.targets = new Target.Cache(maxTargets);
         this.owned = owned;
@@ -145,6 +149,19 @@ public final class CoapProxy implements AutoCloseable {
     /** The forwarding core, for the HTTP gateway of the same package ({@link HttpGateway}). */
     Forwarder forwarder() {
         return forwarder;
+    }
+
+    /**
+     * A plain coap client like the one this proxy made, on {@code transport} and {@code scheduler}
+     * (an {@link HttpGateway} event loop's {@link LoopDatagrams}), which the caller closes; null when
+     * the caller gave the proxy its coap client ({@link Builder#coapClient}), which then carries
+     * every coap exchange.
+     */
+    CoapClient loopClient(Transport transport, Scheduler scheduler) {
+        if (ownCoapConfig == null) {
+            return null;
+        }
+        return CoapClient.builder().config(ownCoapConfig).transport(transport, scheduler).build();
     }
 
     /** Whether {@code request} may use this proxy ({@link Builder#authorize}). */
@@ -405,7 +422,8 @@ public final class CoapProxy implements AutoCloseable {
                         .connectTimeout(upstreamTimeout).build();
                 http = new HttpUpstream(client, allowList, upstreamTimeout, maxHttpBodyBytes, maxConcurrentRequests);
             }
-            return new CoapProxy(forwarder, List.copyOf(owned), authorization, http, maxParsedTargets);
+            return new CoapProxy(forwarder, List.copyOf(owned), authorization, http, maxParsedTargets,
+                    upstreamClients.givesCoap() ? null : config);
         }
 
         private static int nonNegative(int value, String name) {

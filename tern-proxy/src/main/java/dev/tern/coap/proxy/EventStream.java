@@ -18,7 +18,6 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.OptionalInt;
@@ -70,7 +69,7 @@ final class EventStream {
         }
         Request request = Request.get(target.toString())
                 .options(b -> b.hopLimit(Options.DEFAULT_HOP_LIMIT))
-                .peer(new InetSocketAddress(admission.address(), target.port()))
+                .peer(admission.peer())
                 .build();
         if (!shared.proxy().authorizes(request)) {
             shared.eventStreams().decrementAndGet();

@@ -74,6 +74,16 @@ final class Forwarder {
 
     /** As {@link #forward(Request, CoapUri, boolean)}, for a target parsed (and maybe admitted) before. */
     CompletableFuture<Response> forward(Request request, Target parsed, boolean checked) {
+        return forward(request, parsed, checked, null);
+    }
+
+    /**
+     * As {@link #forward(Request, Target, boolean)}, with {@code local} (when not null) instead of
+     * the proxy's plain coap client for the exchange of a coap target: the HTTP gateway's client on
+     * the calling connection's event loop. Observe registrations keep the proxy's client, since
+     * their upstream relation is shared by every observer (RFC 7641 §5).
+     */
+    CompletableFuture<Response> forward(Request request, Target parsed, boolean checked, CoapClient local) {
         CoapUri target = parsed.uri();
         int hops = request.options().hopLimit().orElse(-1);
         int next = hops < 0 ? Options.DEFAULT_HOP_LIMIT : hops - 1;
@@ -86,17 +96,18 @@ final class Forwarder {
             return done(admission.refusal());
         }
         CoapClient client = admission.client();
-        InetAddress address = admission.address();
+        CoapClient via = local != null && CoapUri.COAP.equals(target.scheme()) ? local : client;
+        InetSocketAddress peer = admission.peer();
         Supplier<Request.Builder> upstream = () -> Request.builder(request.method()).uri(target) // scheme and Uri-*
                 .options(b -> forwardedOptions(request.options(), b).hopLimit(next)).timeout(timeout)
                 .payload(request.payload())
-                .peer(new InetSocketAddress(address, target.port())); // built only when it goes upstream
+                .peer(peer); // built only when it goes upstream
         Method method = request.method();
         if (method != Method.GET && method != Method.FETCH) {
-            return send(upstream.get().build()).whenComplete((r, e) -> cache.invalidate(parsed.text())); // §5.6
+            return send(via, upstream.get().build()).whenComplete((r, e) -> cache.invalidate(parsed.text())); // §5.6
         }
         if (method == Method.FETCH) {
-            return send(upstream.get().build());
+            return send(via, upstream.get().build());
         }
         CacheKey key = CacheKey.of(method, parsed.text(), request.options());
         if (request.isObserveRegistration()) {
@@ -106,13 +117,13 @@ final class Forwarder {
             if (observed != null) {
                 return observed;
             }
-            return get(request, key, () -> registration.options(b -> b.remove(OptionNumber.OBSERVE)));
+            return get(request, key, () -> registration.options(b -> b.remove(OptionNumber.OBSERVE)), client);
         }
-        return get(request, key, upstream);
+        return get(request, key, upstream, via);
     }
 
-    /** The upstream client and address for a target, or the response refusing it. */
-    record Admission(CoapClient client, InetAddress address, Response refusal) {
+    /** The upstream client and the address and port for a target, or the response refusing it. */
+    record Admission(CoapClient client, InetSocketAddress peer, Response refusal) {
     }
 
     /** As {@link #admit(CoapUri, boolean)}, kept with an IP-literal target once it is admitted (allow-list checked). */
@@ -149,11 +160,13 @@ final class Forwarder {
             return new Admission(null, null, Response.of(Code.FORBIDDEN, "upstream " + target.host() + ":"
                     + target.port() + " is not on this proxy's allow-list"));
         }
-        return new Admission(client, address, null);
+        // one address object per admitted target: the engine's maps find a kept Target's peer by identity
+        return new Admission(client, new InetSocketAddress(address, target.port()), null);
     }
 
     /** GET through the cache: fresh hit, validation of a stale entry by its ETag, or a plain fetch. */
-    private CompletableFuture<Response> get(Request request, CacheKey key, Supplier<Request.Builder> fetch) {
+    private CompletableFuture<Response> get(Request request, CacheKey key, Supplier<Request.Builder> fetch,
+                                            CoapClient client) {
         long now = cache.now();
         ResponseCache.Entry entry = cache.get(key);
         List<Bytes> clientEtags = request.options().etags();
@@ -173,7 +186,7 @@ final class Forwarder {
         if (validating != null) {
             upstream.options(b -> b.etag(validating)); // §5.6.2: validate the stale entry
         }
-        return exchange(upstream.build()).thenApply(outcome -> {
+        return exchange(client, upstream.build()).thenApply(outcome -> {
             Response r = outcome.response();
             if (!outcome.fromUpstream()) {
                 return r; // the proxy's own 5.02, 5.03 or 5.04: never cached
@@ -201,16 +214,15 @@ final class Forwarder {
     }
 
     /** One upstream exchange within the in-flight bound; failures become 5.02 / 5.04. */
-    private CompletableFuture<Response> send(Request upstream) {
-        return exchange(upstream).thenApply(Outcome::response);
+    private CompletableFuture<Response> send(CoapClient client, Request upstream) {
+        return exchange(client, upstream).thenApply(Outcome::response);
     }
 
-    private CompletableFuture<Outcome> exchange(Request upstream) {
+    private CompletableFuture<Outcome> exchange(CoapClient client, Request upstream) {
         if (!inFlight.tryAcquire()) {
             return CompletableFuture.completedFuture(new Outcome(Response.builder(Code.SERVICE_UNAVAILABLE)
                     .maxAge(2).payload("too many requests in flight at this proxy").build(), false));
         }
-        CoapClient client = clients.get(upstream.scheme());
         CompletableFuture<Response> sent;
         try {
             sent = client.send(upstream); // with this proxy's timeout (forward)

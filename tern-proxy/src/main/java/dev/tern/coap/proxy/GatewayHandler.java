@@ -61,14 +61,17 @@ final class GatewayHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
     }
 
     private final Shared shared;
+    /** The gateway's coap client on this connection's event loop, or null for the proxy's ({@link LoopDatagrams}). */
+    private final dev.tern.coap.CoapClient local;
     /** A CoAP exchange of this connection is in flight (event loop only). */
     private boolean busy;
     /** Requests that arrived while {@link #busy} or unwritable, in order; bounded by one read, since reading pauses. */
     private final java.util.ArrayDeque<FullHttpRequest> waiting = new java.util.ArrayDeque<>();
     private boolean draining;
 
-    GatewayHandler(Shared shared) {
+    GatewayHandler(Shared shared, dev.tern.coap.CoapClient local) {
         this.shared = shared;
+        this.local = local;
     }
 
     @Override
@@ -271,10 +274,10 @@ final class GatewayHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
     private CompletableFuture<Response> forward(Request request, Target target) {
         Forwarder forwarder = shared.proxy().forwarder();
         if (target.uri().hostIsLiteral()) {
-            return forwarder.forward(request, target, true);
+            return forwarder.forward(request, target, true, local);
         }
         try {
-            return CompletableFuture.supplyAsync(() -> forwarder.forward(request, target, true), shared.resolver())
+            return CompletableFuture.supplyAsync(() -> forwarder.forward(request, target, true, local), shared.resolver())
                     .thenCompose(f -> f);
         } catch (RejectedExecutionException e) {
             return CompletableFuture.completedFuture(Response.of(Code.SERVICE_UNAVAILABLE, "gateway closing"));
@@ -343,17 +346,33 @@ final class GatewayHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         return v;
     }
 
+    /** Content-Length values below 2 KiB, made once each on first use (racing threads at worst make one twice). */
+    private static final AsciiString[] LENGTHS = new AsciiString[2048];
+
+    private static CharSequence contentLength(int length) {
+        if (length >= LENGTHS.length) {
+            return Integer.toString(length);
+        }
+        AsciiString v = LENGTHS[length];
+        if (v == null) {
+            v = AsciiString.cached(Integer.toString(length));
+            LENGTHS[length] = v;
+        }
+        return v;
+    }
+
     static io.netty.channel.ChannelFuture send(ChannelHandlerContext ctx, FullHttpResponse r, boolean keepAlive) {
         if (ctx.executor().isShuttingDown()) {
             r.release();
             return ctx.newFailedFuture(new IllegalStateException("the gateway is closing"));
         }
-        HttpUtil.setContentLength(r, r.content().readableBytes());
+        // the gateway's responses never carry these two yet: added, not set (no search to remove first)
+        r.headers().add(HttpHeaderNames.CONTENT_LENGTH, contentLength(r.content().readableBytes()));
         if (keepAlive) {
-            r.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
-            return ctx.writeAndFlush(r);
+            r.headers().add(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+            return ctx.writeAndFlush(r, ctx.voidPromise()); // a failed write closes the connection (exceptionCaught)
         }
-        r.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        r.headers().add(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         io.netty.channel.ChannelFuture f = ctx.writeAndFlush(r);
         f.addListener(ChannelFutureListener.CLOSE);
         return f;

@@ -1,10 +1,13 @@
 package dev.tern.coap.proxy;
 
+import dev.tern.coap.CoapClient;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoEventLoop;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.group.ChannelGroup;
@@ -16,8 +19,11 @@ import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.EventExecutor;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.IdentityHashMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -32,7 +38,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Max-Age as ETag and Cache-Control). A GET with {@code Accept: text/event-stream} observes the
  * target (RFC 7641) and relays every notification as a Server-Sent Event until the HTTP client
  * leaves. Other paths serve the browser console's static files from the class path
- * ({@code dev/tern/coap/proxy/console/}, {@code /} is {@code index.html}).
+ * ({@code dev/tern/coap/proxy/console/}, {@code /} is {@code index.html}). Plain coap exchanges
+ * run on the HTTP connection's own I/O thread (a UDP socket and CoAP client per thread, see
+ * {@link Builder#ioThreads}); observations, coaps and the reliable schemes use the proxy's clients.
  *
  * <pre>{@code
  * CoapProxy proxy = CoapProxy.builder().allow("127.0.0.1").build();
@@ -55,6 +63,8 @@ public final class HttpGateway implements AutoCloseable {
     private ExecutorService resolver;
     private Channel listener;
     private ChannelGroup children;
+    /** The gateway's coap client on each event loop ({@link LoopDatagrams}); empty when the proxy's is the caller's. */
+    private final Map<EventLoop, CoapClient> loopClients = new IdentityHashMap<>();
 
     private HttpGateway(Builder config) {
         this.config = config;
@@ -77,6 +87,27 @@ public final class HttpGateway implements AutoCloseable {
                 NioIoHandler.newFactory());
         children = new DefaultChannelGroup(workers.next());
         ChannelGroup open = children;
+        try {
+            for (EventExecutor e : workers) {
+                LoopDatagrams datagrams = LoopDatagrams.open((IoEventLoop) e, new InetSocketAddress(0));
+                CoapClient client;
+                try {
+                    client = proxy.loopClient(datagrams, datagrams);
+                } catch (RuntimeException failed) {
+                    datagrams.close(); // not the client's yet
+                    throw failed;
+                }
+                if (client == null) {
+                    datagrams.close();
+                    break; // the caller's coap client carries every coap exchange
+                }
+                loopClients.put((EventLoop) e, client);
+            }
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+        Map<EventLoop, CoapClient> clients = Map.copyOf(loopClients);
         resolver = Executors.newFixedThreadPool(2, new DefaultThreadFactory("tern-http-resolve", true));
         GatewayHandler.Shared shared = new GatewayHandler.Shared(proxy, files, config.console, resolver,
                 eventStreams, config.maxEventStreams, config.hostNames, new EventRelays(), proxy.newTargetCache());
@@ -101,7 +132,7 @@ public final class HttpGateway implements AutoCloseable {
                                 .addLast(new HttpServerCodec(4096, config.maxHeaderBytes, 8192))
                                 .addLast(new BodilessRequests()) // a GET skips the aggregator
                                 .addLast(new HttpObjectAggregator(config.maxBodyBytes))
-                                .addLast(new GatewayHandler(shared));
+                                .addLast(new GatewayHandler(shared, clients.get(ch.eventLoop())));
                     }
                 });
         try {
@@ -132,6 +163,11 @@ public final class HttpGateway implements AutoCloseable {
         return connections.get();
     }
 
+    /** The coap clients on the gateway's own event loops, for tests: one per I/O thread, none when the proxy's is given. */
+    synchronized int loopClients() {
+        return loopClients.size();
+    }
+
     /** Server-Sent Event streams open now, each one CoAP observation ({@link Builder#maxEventStreams}). */
     public int eventStreams() {
         return eventStreams.get();
@@ -148,6 +184,8 @@ public final class HttpGateway implements AutoCloseable {
             children.close().awaitUninterruptibly(2, TimeUnit.SECONDS); // ends the streams and their observations
             children = null;
         }
+        loopClients.values().forEach(CoapClient::close); // on their loops, which are still running
+        loopClients.clear();
         if (boss != null) {
             boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
             workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
@@ -165,7 +203,7 @@ public final class HttpGateway implements AutoCloseable {
         private int maxBodyBytes = 1024 * 1024;
         private Duration idleTimeout = Duration.ofSeconds(60);
         private int maxEventStreams = 64;
-        private int ioThreads = Math.min(2, Runtime.getRuntime().availableProcessors());
+        private int ioThreads = 2;
         private boolean console = true;
         private java.util.Set<String> hostNames = java.util.Set.of();
 
@@ -229,8 +267,12 @@ public final class HttpGateway implements AutoCloseable {
         }
 
         /**
-         * Netty I/O threads, default 2, or 1 where the JVM has one processor (more event loops than
-         * processors only add context switches: each request already hands off to the CoAP client's loop).
+         * Netty I/O threads, default 2 (whatever the number of processors: the threads share nothing
+         * per request, so the gateway behaves alike on every host). Each thread has its own UDP
+         * socket and CoAP client for the coap exchanges of its connections, so that an exchange
+         * starts and ends on the thread of its HTTP connection (and each client has the proxy's
+         * {@link CoapProxy.Builder#upstreamNstart}); with a coap client given to the proxy
+         * ({@link CoapProxy.Builder#coapClient}) that client carries them instead.
          */
         public Builder ioThreads(int threads) {
             this.ioThreads = positive(threads, "ioThreads");

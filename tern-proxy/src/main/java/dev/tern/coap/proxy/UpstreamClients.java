@@ -47,6 +47,11 @@ final class UpstreamClients {
         this.coapsSecurity = Objects.requireNonNull(layer, "layer");
     }
 
+    /** Whether the caller gave the plain coap client. */
+    boolean givesCoap() {
+        return given.containsKey(CoapUri.COAP);
+    }
+
     /** The clients by scheme, creating a plain coap one when none is given; {@code owned} gets those created. */
     Map<String, CoapClient> build(EndpointConfig config, List<CoapClient> owned) {
         Map<String, CoapClient> out = new LinkedHashMap<>(given);

@@ -1,0 +1,178 @@
+package dev.tern.coap.proxy;
+
+import dev.tern.coap.CoapTransportException;
+import dev.tern.coap.spi.Scheduler;
+import dev.tern.coap.spi.Transport;
+import io.netty.channel.IoEventLoop;
+import io.netty.channel.IoRegistration;
+import io.netty.channel.nio.NioIoOps;
+import io.netty.channel.nio.NioSelectableChannelIoHandle;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
+import java.nio.channels.SelectionKey;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A UDP socket and a {@link Scheduler} on one of the {@link HttpGateway}'s Netty event loops, for
+ * the gateway's own CoAP client on that loop: the datagram socket is selected by the same selector
+ * as the loop's HTTP connections, the CoAP engine's tasks and timers are the loop's, and so a
+ * request's CoAP exchange starts, and its response completes, on the thread of the HTTP connection
+ * it answers, with no hand-off between threads. Sends go out at once on the loop's thread (UDP
+ * semantics: a datagram that cannot be sent is lost, retransmission recovers confirmable ones).
+ */
+final class LoopDatagrams extends NioSelectableChannelIoHandle<DatagramChannel> implements Transport, Scheduler {
+    private static final Logger LOG = LoggerFactory.getLogger(LoopDatagrams.class);
+    /** Datagrams read per readiness before the loop's other channels and tasks get their turn. */
+    private static final int READ_BATCH = 32;
+    /** The largest UDP payload: a CoAP message is never cut (RFC 7252 §4.6 leaves the size to the path). */
+    private static final int MAX_DATAGRAM = 65536;
+
+    private final IoEventLoop loop;
+    private final DatagramChannel channel;
+    private final InetSocketAddress localAddress;
+    /** Read into and sent from direct buffers (a heap buffer costs the JDK a temporary direct one per call). */
+    private final ByteBuffer receiveDirect = ByteBuffer.allocateDirect(MAX_DATAGRAM);
+    private final ByteBuffer sendDirect = ByteBuffer.allocateDirect(MAX_DATAGRAM);
+    private final byte[] received = new byte[MAX_DATAGRAM];
+    private IoRegistration registration;
+    private Receiver receiver;
+
+    private LoopDatagrams(IoEventLoop loop, DatagramChannel channel) throws IOException {
+        super(channel);
+        this.loop = loop;
+        this.channel = channel;
+        this.localAddress = (InetSocketAddress) channel.getLocalAddress();
+    }
+
+    /** Opens a socket on {@code bind} (a wildcard address serves IPv4 and IPv6) and registers it with {@code loop}. */
+    static LoopDatagrams open(IoEventLoop loop, InetSocketAddress bind) {
+        DatagramChannel ch = null;
+        try {
+            ch = DatagramChannel.open();
+            ch.bind(bind);
+            ch.configureBlocking(false);
+            LoopDatagrams datagrams = new LoopDatagrams(loop, ch);
+            datagrams.registration = loop.register(datagrams).syncUninterruptibly().getNow();
+            return datagrams;
+        } catch (IOException | RuntimeException e) {
+            if (ch != null) {
+                try {
+                    ch.close();
+                } catch (IOException ignored) {
+                    // closing anyway
+                }
+            }
+            throw new CoapTransportException("cannot open the gateway's UDP socket on " + bind + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void start(Receiver r) {
+        this.receiver = r;
+        loop.execute(() -> registration.submit(NioIoOps.READ)); // on the loop, after the receiver is set
+    }
+
+    @Override
+    protected void handle(DatagramChannel ch, SelectionKey key) {
+        if (!key.isValid() || !key.isReadable()) {
+            return;
+        }
+        for (int i = 0; i < READ_BATCH; i++) {
+            SocketAddress source;
+            receiveDirect.clear();
+            try {
+                source = ch.receive(receiveDirect);
+            } catch (IOException e) {
+                LOG.debug("receive failed: {}", e.toString());
+                return;
+            }
+            if (source == null) {
+                return;
+            }
+            receiveDirect.flip();
+            int length = receiveDirect.remaining();
+            receiveDirect.get(received, 0, length);
+            try {
+                receiver.onDatagram(received, length, (InetSocketAddress) source, false);
+            } catch (RuntimeException e) {
+                LOG.warn("datagram from {} not handled", source, e); // the loop goes on with the next
+            }
+        }
+    }
+
+    @Override
+    public void send(byte[] data, int length, InetSocketAddress destination) {
+        try {
+            ByteBuffer buffer;
+            if (loop.inEventLoop()) {
+                buffer = sendDirect;
+                buffer.clear();
+                buffer.put(data, 0, length).flip();
+            } else {
+                buffer = ByteBuffer.wrap(data, 0, length);
+            }
+            channel.send(buffer, destination);
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("send to {} failed: {}", destination, e.toString());
+        }
+    }
+
+    @Override
+    public InetSocketAddress localAddress() {
+        return localAddress;
+    }
+
+    /**
+     * Deregisters and closes the socket, on the loop (whose next select then releases the port, as
+     * NIO defers closing a registered channel until its selector deregisters it).
+     */
+    @Override
+    public void close() {
+        if (loop.inEventLoop() || loop.isShuttingDown()) {
+            closeNow();
+            return;
+        }
+        try {
+            loop.submit(this::closeNow).awaitUninterruptibly(2, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            closeNow(); // the loop has just stopped
+        }
+    }
+
+    private void closeNow() {
+        if (registration != null) {
+            registration.cancel();
+        }
+        try {
+            channel.close();
+        } catch (IOException e) {
+            LOG.debug("close failed: {}", e.toString());
+        }
+    }
+
+    @Override
+    public long nanoTime() {
+        return System.nanoTime();
+    }
+
+    @Override
+    public void execute(Runnable task) {
+        loop.execute(task);
+    }
+
+    @Override
+    public Cancellable schedule(Runnable task, long delayNanos) {
+        io.netty.util.concurrent.Future<?> f = loop.schedule(task, Math.max(0, delayNanos), TimeUnit.NANOSECONDS);
+        return () -> f.cancel(false);
+    }
+
+    @Override
+    public boolean inSchedulerThread() {
+        return loop.inEventLoop();
+    }
+}
