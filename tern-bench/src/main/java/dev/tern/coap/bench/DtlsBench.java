@@ -130,7 +130,8 @@ public final class DtlsBench {
                 Double.parseDouble(o.getOrDefault("warmup", "5")),
                 Double.parseDouble(o.getOrDefault("duration", "10")),
                 Double.parseDouble(o.getOrDefault("timeout", mode.equals("rps") ? "2" : "5")),
-                IDENTITY, KEY, o.containsKey("close-notify"), o.containsKey("spin"), System.out).run();
+                IDENTITY, KEY, o.containsKey("close-notify"), o.containsKey("spin"),
+                Integer.parseInt(o.getOrDefault("source-hosts", "1")), System.out).run();
     }
 
     // ---------------------------------------------------------------- driver
@@ -234,7 +235,7 @@ public final class DtlsBench {
                     loadCmd.addAll(List.of("-cp", classpath, DtlsBench.class.getName(), "load", "--mode", mode,
                             "--host", host, "--port", Integer.toString(port), "--warmup", warmup,
                             "--duration", duration));
-                    for (String k : List.of("sessions", "window", "concurrency", "timeout")) {
+                    for (String k : List.of("sessions", "window", "concurrency", "timeout", "source-hosts")) {
                         if (o.containsKey(k)) {
                             loadCmd.addAll(List.of("--" + k, o.get(k)));
                         }

@@ -2,6 +2,7 @@ package dev.tern.coap.bench.dtls;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.StandardProtocolFamily;
 import java.net.StandardSocketOptions;
@@ -37,7 +38,12 @@ import java.util.concurrent.TimeUnit;
  * handshakes; a client the server did not resume (a full handshake) is counted in {@code
  * not_resumed} and its new session is the one offered next.
  * </ul>
- * With {@code spin} the thread polls the selector without blocking (for a load pinned to a core of
+ * With {@code sourceHosts} above 1 the clients bind to that many loopback addresses (127.0.1.1,
+ * 127.0.1.2, ..., client slot {@code i} on the {@code i % sourceHosts}-th), so that a server's
+ * per-host handshake cap sees as many hosts, as it would with devices; 1 binds every client to the
+ * server's own address.
+ *
+ * <p>With {@code spin} the thread polls the selector without blocking (for a load pinned to a core of
  * its own: no wake-up latency, and a background process on that core hardly runs); {@code busy_pct}
  * in the result is the share of the measured time spent handling datagrams rather than polling or
  * waiting, i.e. how close the generator is to its own limit.
@@ -62,6 +68,7 @@ public final class DtlsLoad implements LeanConnection.Events {
     private final byte[] psk;
     private final boolean closeNotify;
     private final boolean spin;
+    private final int sourceHosts;
     private final PrintStream out;
 
     private final LeanConnection.Io io = new LeanConnection.Io();
@@ -98,12 +105,16 @@ public final class DtlsLoad implements LeanConnection.Events {
     /** A load against {@code server}; see the class comment for the parameters. */
     public DtlsLoad(InetSocketAddress server, String mode, int sessions, int window, int concurrency,
                     double warmupSeconds, double durationSeconds, double timeoutSeconds, String identity,
-                    String psk, boolean closeNotify, boolean spin, PrintStream out) {
+                    String psk, boolean closeNotify, boolean spin, int sourceHosts, PrintStream out) {
         if (!mode.equals("rps") && !mode.equals("hs") && !mode.equals("abbr")) {
             throw new IllegalArgumentException("mode must be rps, hs or abbr: " + mode);
         }
         if (window < 1 || window > 65535 || sessions < 1 || concurrency < 1) {
             throw new IllegalArgumentException("sessions, window and concurrency must be positive (window < 65536)");
+        }
+        if (sourceHosts < 1 || sourceHosts > 254 || sourceHosts > 1 && !(server.getAddress().isLoopbackAddress()
+                && server.getAddress().getAddress().length == 4)) {
+            throw new IllegalArgumentException("source hosts must be 1, or 2 to 254 with an IPv4 loopback server");
         }
         this.server = server;
         this.mode = mode;
@@ -117,6 +128,7 @@ public final class DtlsLoad implements LeanConnection.Events {
         this.psk = psk.getBytes(StandardCharsets.UTF_8);
         this.closeNotify = closeNotify;
         this.spin = spin;
+        this.sourceHosts = sourceHosts;
         this.out = out;
     }
 
@@ -336,7 +348,11 @@ public final class DtlsLoad implements LeanConnection.Events {
     private LeanConnection open(int slot, LeanConnection.Resumable resume) throws IOException {
         DatagramChannel ch = DatagramChannel.open(StandardProtocolFamily.INET);
         ch.setOption(StandardSocketOptions.SO_RCVBUF, 1 << 20);
-        ch.bind(new InetSocketAddress(server.getAddress(), 0));
+        InetAddress local = server.getAddress();
+        if (sourceHosts > 1) {
+            local = InetAddress.getByAddress(new byte[] {127, 0, 1, (byte) (1 + slot % sourceHosts)});
+        }
+        ch.bind(new InetSocketAddress(local, 0));
         ch.connect(server);
         ch.configureBlocking(false);
         LeanConnection c = new LeanConnection(ch, io, identity, psk, random, this, resume);
@@ -460,6 +476,7 @@ public final class DtlsLoad implements LeanConnection.Events {
         f.add(q("max_us") + ":" + fmt(latency.max() / 1e3));
         f.add(q("busy_pct") + ":" + fmt(100.0 * busyNanos / measuredNanos));
         f.add(q("spin") + ":" + spin);
+        f.add(q("source_hosts") + ":" + sourceHosts);
         f.add(q("setup_failures") + ":" + setupFailures);
         StringBuilder reasons = new StringBuilder("{");
         failureReasons.forEach((k, v) ->
