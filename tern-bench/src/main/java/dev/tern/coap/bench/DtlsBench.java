@@ -34,10 +34,10 @@ import java.util.regex.Pattern;
  * ({@link DtlsLoad}) in separate JVM processes, interleaved. Three commands:
  *
  * <pre>
- * DtlsBench run    [--servers tern,scandium[,LABEL=tern@CLASSPATH]] [--modes rps,hs] [--rounds 3] [--duration 10]
+ * DtlsBench run    [--servers tern,scandium[,LABEL=tern@CLASSPATH]] [--modes rps,hs,abbr] [--rounds 3] [--duration 10]
  *                  [--warmup 5] [--sessions 50] [--window 8] [--concurrency 32] [--no-pin] [--out DIR] ...
  * DtlsBench server --impl tern|scandium --port P [--host 127.0.0.1]
- * DtlsBench load   --mode rps|hs --port P [--host 127.0.0.1] [--sessions 50] [--window 8] ...
+ * DtlsBench load   --mode rps|hs|abbr --port P [--host 127.0.0.1] [--sessions 50] [--window 8] ...
  * </pre>
  *
  * {@code run} starts, for every round, mode and server (the server order alternates between
@@ -101,7 +101,8 @@ public final class DtlsBench {
             case "scandium" -> DtlsServers.scandium(host, port, IDENTITY, key,
                     Integer.parseInt(o.getOrDefault("cf-receiver-threads", "1")),
                     Integer.parseInt(o.getOrDefault("cf-connector-threads", "1")),
-                    Integer.parseInt(o.getOrDefault("cf-protocol-threads", "1")));
+                    Integer.parseInt(o.getOrDefault("cf-protocol-threads", "1")),
+                    Integer.parseInt(o.getOrDefault("cf-verify-on-resumption-pct", "-1")));
             default -> throw new IllegalArgumentException("--impl tern|scandium");
         };
         CountDownLatch stop = new CountDownLatch(1);
@@ -128,8 +129,9 @@ public final class DtlsBench {
                 Integer.parseInt(o.getOrDefault("concurrency", "32")),
                 Double.parseDouble(o.getOrDefault("warmup", "5")),
                 Double.parseDouble(o.getOrDefault("duration", "10")),
-                Double.parseDouble(o.getOrDefault("timeout", mode.equals("hs") ? "5" : "2")),
-                IDENTITY, KEY, o.containsKey("close-notify"), o.containsKey("spin"), System.out).run();
+                Double.parseDouble(o.getOrDefault("timeout", mode.equals("rps") ? "2" : "5")),
+                IDENTITY, KEY, o.containsKey("close-notify"), o.containsKey("spin"),
+                Integer.parseInt(o.getOrDefault("source-hosts", "1")), System.out).run();
     }
 
     // ---------------------------------------------------------------- driver
@@ -184,7 +186,7 @@ public final class DtlsBench {
         tee.println("load JVM: " + loadJvm);
         tee.println("rounds " + rounds + ", warm-up " + warmup + " s, measured " + duration + " s; rps: "
                 + o.getOrDefault("sessions", "50") + " sessions x window " + o.getOrDefault("window", "8")
-                + "; hs: " + o.getOrDefault("concurrency", "32") + " concurrent fresh clients");
+                + "; hs/abbr: " + o.getOrDefault("concurrency", "32") + " concurrent fresh clients");
         tee.println("results: " + out);
         tee.println("");
 
@@ -216,8 +218,8 @@ public final class DtlsBench {
                     serverCmd.addAll(words(o.getOrDefault(label + "-jvm", o.getOrDefault(impl + "-jvm", serverJvm))));
                     serverCmd.addAll(List.of("-cp", serverClasspath, DtlsBench.class.getName(), "server", "--impl", impl,
                             "--host", host, "--port", Integer.toString(port)));
-                    for (String k : List.of("cf-receiver-threads", "cf-connector-threads", "cf-protocol-threads",
-                            "max-sessions")) {
+                            for (String k : List.of("cf-receiver-threads", "cf-connector-threads", "cf-protocol-threads",
+                            "cf-verify-on-resumption-pct", "max-sessions")) {
                         if (o.containsKey(k)) {
                             serverCmd.addAll(List.of("--" + k, o.get(k)));
                         }
@@ -233,7 +235,7 @@ public final class DtlsBench {
                     loadCmd.addAll(List.of("-cp", classpath, DtlsBench.class.getName(), "load", "--mode", mode,
                             "--host", host, "--port", Integer.toString(port), "--warmup", warmup,
                             "--duration", duration));
-                    for (String k : List.of("sessions", "window", "concurrency", "timeout")) {
+                    for (String k : List.of("sessions", "window", "concurrency", "timeout", "source-hosts")) {
                         if (o.containsKey(k)) {
                             loadCmd.addAll(List.of("--" + k, o.get(k)));
                         }
@@ -416,7 +418,7 @@ public final class DtlsBench {
                 }
                 tee.println(String.format(Locale.ROOT, "| %s | %s | %.0f | %.0f | %.0f | %.0f | %.0f | %d | %d | %d"
                                 + " | %.0f | %.0f | %.0f | %.0f | %.0f |",
-                        mode.equals("rps") ? "req/s" : "handshakes/s", server,
+                        mode.equals("rps") ? "req/s" : mode.equals("hs") ? "handshakes/s" : "abbreviated/s", server,
                         median(rs, Result::perS), median(rs, Result::perCpuSecond), median(rs, Result::p50),
                         median(rs, Result::p99), median(rs, Result::p999),
                         rs.stream().mapToLong(Result::errors).sum(), rs.stream().mapToLong(Result::timeouts).sum(),

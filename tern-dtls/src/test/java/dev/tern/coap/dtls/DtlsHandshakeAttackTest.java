@@ -180,15 +180,6 @@ class DtlsHandshakeAttackTest {
     }
 
     /** A ClientHello offering {@code sessionId} with the Extended Master Secret extension (RFC 7627), as the victim did. */
-    private static byte[] resumptionHello(RawDtls peer, byte[] random, byte[] sessionId, byte[] cookie) {
-        byte[] body = RawDtls.clientHelloBody(random, sessionId, cookie, new int[] {RawDtls.TLS_PSK_WITH_AES_128_CCM_8},
-                false);
-        byte[] withEms = java.util.Arrays.copyOf(body, body.length + 6);
-        System.arraycopy(new byte[] {0, 4, 0, 0x17, 0, 0}, 0, withEms, body.length, 6);
-        return peer.record(RawDtls.HANDSHAKE, 0, RawDtls.handshake(RawDtls.CLIENT_HELLO, withEms.length,
-                cookie.length == 0 ? 0 : 1, 0, withEms));
-    }
-
     /**
      * A2.6 (issue 17.6): a peer with a cookie for its own address offers the victim's session ID and
      * then aborts the abbreviated handshake (a fatal alert instead of its Finished); the victim still
@@ -205,10 +196,10 @@ class DtlsHandshakeAttackTest {
 
         RawDtls attacker = closeLater(new RawDtls(address()));
         byte[] random = RawDtls.random();
-        attacker.send(resumptionHello(attacker, random, sessionId, new byte[0]));
+        attacker.send(attacker.resumptionHello(random, sessionId, new byte[0]));
         byte[] cookie = RawDtls.cookieOf(attacker.receive(2000));
         assertThat(cookie).isNotNull();
-        attacker.send(resumptionHello(attacker, random, sessionId, cookie));
+        attacker.send(attacker.resumptionHello(random, sessionId, cookie));
         byte[] serverHello = attacker.receive(2000);
         assertThat(RawDtls.firstHandshakeType(serverHello)).isEqualTo(RawDtls.SERVER_HELLO);
         int idLength = serverHello[13 + 12 + 2 + 32] & 0xFF;

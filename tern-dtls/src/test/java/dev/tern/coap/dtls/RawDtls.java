@@ -151,6 +151,18 @@ final class RawDtls implements AutoCloseable {
         return receive(2000);
     }
 
+    /**
+     * A ClientHello datagram offering {@code sessionId} for resumption, with the
+     * extended_master_secret extension (RFC 7627 §5.3: a session made with it resumes only when
+     * the client offers it again).
+     */
+    byte[] resumptionHello(byte[] random, byte[] sessionId, byte[] cookie) {
+        byte[] body = clientHelloBody(random, sessionId, cookie, new int[] {TLS_PSK_WITH_AES_128_CCM_8}, false);
+        byte[] withEms = Arrays.copyOf(body, body.length + 6);
+        System.arraycopy(new byte[] {0, 4, 0, 0x17, 0, 0}, 0, withEms, body.length, 6);
+        return record(HANDSHAKE, 0, handshake(CLIENT_HELLO, withEms.length, cookie.length == 0 ? 0 : 1, 0, withEms));
+    }
+
     static byte[] random() {
         byte[] r = new byte[32];
         new java.util.Random().nextBytes(r);

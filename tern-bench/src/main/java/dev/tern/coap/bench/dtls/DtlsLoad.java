@@ -2,6 +2,7 @@ package dev.tern.coap.bench.dtls;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.StandardProtocolFamily;
 import java.net.StandardSocketOptions;
@@ -31,8 +32,18 @@ import java.util.concurrent.TimeUnit;
  * with the cookie exchange, one GET, then the socket is closed without close_notify (the server
  * keeps the session, as it would for a device that went to sleep) and a new client starts.
  * Reports completed handshakes/s (handshake plus the answered GET) and their duration.
+ * <li>{@code abbr}: as {@code hs}, but each of the {@code concurrency} slots makes one full
+ * handshake (during the warm-up) and then, each time on a new port, resumes that session by its
+ * session ID (an abbreviated handshake, RFC 5246 §7.3) and sends one GET. Counts only resumed
+ * handshakes; a client the server did not resume (a full handshake) is counted in {@code
+ * not_resumed} and its new session is the one offered next.
  * </ul>
- * With {@code spin} the thread polls the selector without blocking (for a load pinned to a core of
+ * With {@code sourceHosts} above 1 the clients bind to that many loopback addresses (127.0.1.1,
+ * 127.0.1.2, ..., client slot {@code i} on the {@code i % sourceHosts}-th), so that a server's
+ * per-host handshake cap sees as many hosts, as it would with devices; 1 binds every client to the
+ * server's own address.
+ *
+ * <p>With {@code spin} the thread polls the selector without blocking (for a load pinned to a core of
  * its own: no wake-up latency, and a background process on that core hardly runs); {@code busy_pct}
  * in the result is the share of the measured time spent handling datagrams rather than polling or
  * waiting, i.e. how close the generator is to its own limit.
@@ -57,6 +68,7 @@ public final class DtlsLoad implements LeanConnection.Events {
     private final byte[] psk;
     private final boolean closeNotify;
     private final boolean spin;
+    private final int sourceHosts;
     private final PrintStream out;
 
     private final LeanConnection.Io io = new LeanConnection.Io();
@@ -73,8 +85,11 @@ public final class DtlsLoad implements LeanConnection.Events {
     private int established;
     private int setupFailures;
 
-    // hs: per concurrency slot
+    // hs and abbr: per concurrency slot
     private LeanConnection[] clients;
+    /** abbr: the session each slot resumes (null until its first full handshake). */
+    private LeanConnection.Resumable[] kept;
+    private long notResumed;
 
     private boolean measuring;
     private final Histogram latency = new Histogram();
@@ -90,12 +105,16 @@ public final class DtlsLoad implements LeanConnection.Events {
     /** A load against {@code server}; see the class comment for the parameters. */
     public DtlsLoad(InetSocketAddress server, String mode, int sessions, int window, int concurrency,
                     double warmupSeconds, double durationSeconds, double timeoutSeconds, String identity,
-                    String psk, boolean closeNotify, boolean spin, PrintStream out) {
-        if (!mode.equals("rps") && !mode.equals("hs")) {
-            throw new IllegalArgumentException("mode must be rps or hs: " + mode);
+                    String psk, boolean closeNotify, boolean spin, int sourceHosts, PrintStream out) {
+        if (!mode.equals("rps") && !mode.equals("hs") && !mode.equals("abbr")) {
+            throw new IllegalArgumentException("mode must be rps, hs or abbr: " + mode);
         }
         if (window < 1 || window > 65535 || sessions < 1 || concurrency < 1) {
             throw new IllegalArgumentException("sessions, window and concurrency must be positive (window < 65536)");
+        }
+        if (sourceHosts < 1 || sourceHosts > 254 || sourceHosts > 1 && !(server.getAddress().isLoopbackAddress()
+                && server.getAddress().getAddress().length == 4)) {
+            throw new IllegalArgumentException("source hosts must be 1, or 2 to 254 with an IPv4 loopback server");
         }
         this.server = server;
         this.mode = mode;
@@ -109,6 +128,7 @@ public final class DtlsLoad implements LeanConnection.Events {
         this.psk = psk.getBytes(StandardCharsets.UTF_8);
         this.closeNotify = closeNotify;
         this.spin = spin;
+        this.sourceHosts = sourceHosts;
         this.out = out;
     }
 
@@ -124,6 +144,9 @@ public final class DtlsLoad implements LeanConnection.Events {
             }
         } else {
             clients = new LeanConnection[concurrency];
+            if (mode.equals("abbr")) {
+                kept = new LeanConnection.Resumable[concurrency];
+            }
             for (int i = 0; i < concurrency; i++) {
                 startClient(i);
             }
@@ -214,7 +237,7 @@ public final class DtlsLoad implements LeanConnection.Events {
                 }
             }
             while (next < sessions && inFlight < 32) {
-                conns[next] = open(next);
+                conns[next] = open(next, null);
                 conns[next].startedNanos = System.nanoTime();
                 conns[next].start();
                 next++;
@@ -232,7 +255,7 @@ public final class DtlsLoad implements LeanConnection.Events {
                         throw new IOException("session setup keeps failing: " + failureReasons);
                     }
                     close(c);
-                    conns[i] = open(i);
+                    conns[i] = open(i, null);
                     conns[i].startedNanos = now;
                     conns[i].start();
                 }
@@ -303,7 +326,7 @@ public final class DtlsLoad implements LeanConnection.Events {
 
     private void startClient(int i) {
         try {
-            LeanConnection c = open(i);
+            LeanConnection c = open(i, kept == null ? null : kept[i]);
             clients[i] = c;
             c.startedNanos = System.nanoTime();
             c.start();
@@ -322,13 +345,17 @@ public final class DtlsLoad implements LeanConnection.Events {
 
     // ---------------------------------------------------------------- common
 
-    private LeanConnection open(int slot) throws IOException {
+    private LeanConnection open(int slot, LeanConnection.Resumable resume) throws IOException {
         DatagramChannel ch = DatagramChannel.open(StandardProtocolFamily.INET);
         ch.setOption(StandardSocketOptions.SO_RCVBUF, 1 << 20);
-        ch.bind(new InetSocketAddress(server.getAddress(), 0));
+        InetAddress local = server.getAddress();
+        if (sourceHosts > 1) {
+            local = InetAddress.getByAddress(new byte[] {127, 0, 1, (byte) (1 + slot % sourceHosts)});
+        }
+        ch.bind(new InetSocketAddress(local, 0));
         ch.connect(server);
         ch.configureBlocking(false);
-        LeanConnection c = new LeanConnection(ch, io, identity, psk, random, this);
+        LeanConnection c = new LeanConnection(ch, io, identity, psk, random, this, resume);
         c.slot = slot;
         c.key = ch.register(selector, SelectionKey.OP_READ, c);
         return c;
@@ -375,6 +402,9 @@ public final class DtlsLoad implements LeanConnection.Events {
             return;
         }
         if (clients != null) {
+            if (kept != null && !c.resumed() && clients[c.slot] == c) {
+                kept[c.slot] = c.resumable();
+            }
             int mid = 1;
             byte[] r = request;
             r[2] = 0;
@@ -396,7 +426,11 @@ public final class DtlsLoad implements LeanConnection.Events {
             }
             boolean good = len >= 8 && (data[off] & 0xFF) == 0x64 && (data[off + 1] & 0xFF) == 0x45
                     && isHello(data, off, len);
-            if (measuring) {
+            if (kept != null && !c.resumed()) {
+                if (measuring) {
+                    notResumed++;
+                }
+            } else if (measuring) {
                 if (good) {
                     ok++;
                     latency.record(now - c.startedNanos);
@@ -435,12 +469,14 @@ public final class DtlsLoad implements LeanConnection.Events {
         f.add(q("errors") + ":" + errors);
         f.add(q("timeouts") + ":" + timeouts);
         f.add(q("failures") + ":" + failures);
+        f.add(q("not_resumed") + ":" + notResumed);
         f.add(q("p50_us") + ":" + fmt(latency.percentile(50) / 1e3));
         f.add(q("p99_us") + ":" + fmt(latency.percentile(99) / 1e3));
         f.add(q("p999_us") + ":" + fmt(latency.percentile(99.9) / 1e3));
         f.add(q("max_us") + ":" + fmt(latency.max() / 1e3));
         f.add(q("busy_pct") + ":" + fmt(100.0 * busyNanos / measuredNanos));
         f.add(q("spin") + ":" + spin);
+        f.add(q("source_hosts") + ":" + sourceHosts);
         f.add(q("setup_failures") + ":" + setupFailures);
         StringBuilder reasons = new StringBuilder("{");
         failureReasons.forEach((k, v) ->

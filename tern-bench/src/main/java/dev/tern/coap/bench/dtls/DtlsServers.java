@@ -90,10 +90,14 @@ public final class DtlsServers {
      * receive buffer (Tern's default), health status logging off, and the CoAP settings of
      * Californium's own benchmark server (PEERS_MARK_AND_SWEEP deduplication with 16 messages per
      * peer, 1 000 000 active peers, 60 s peer inactivity). Everything else is Scandium's default:
-     * HelloVerifyRequest also for PSK, anti-replay filter, session IDs, 150 000 connections.
+     * HelloVerifyRequest also for PSK, anti-replay filter, session IDs, 150 000 connections, and a
+     * resuming ClientHello answered without HelloVerifyRequest while fewer than 30 % of the
+     * connections are resuming ({@code DTLS_VERIFY_PEERS_ON_RESUMPTION_THRESHOLD}; {@code
+     * verifyOnResumptionPct} sets it when not negative, 0 meaning always a HelloVerifyRequest).
      */
     public static Running scandium(String host, int port, String identity, byte[] key, int receiverThreads,
-                                   int connectorThreads, int protocolThreads) throws Exception {
+                                   int connectorThreads, int protocolThreads, int verifyOnResumptionPct)
+            throws Exception {
         CoapConfig.register();
         UdpConfig.register();
         SystemConfig.register();
@@ -111,6 +115,10 @@ public final class DtlsServers {
         config.set(org.eclipse.californium.scandium.config.DtlsConfig.DTLS_RECEIVER_THREAD_COUNT, receiverThreads);
         config.set(org.eclipse.californium.scandium.config.DtlsConfig.DTLS_CONNECTOR_THREAD_COUNT, connectorThreads);
         config.set(org.eclipse.californium.scandium.config.DtlsConfig.DTLS_RECEIVE_BUFFER_SIZE, 2 * 1024 * 1024);
+        if (verifyOnResumptionPct >= 0) {
+            config.set(org.eclipse.californium.scandium.config.DtlsConfig.DTLS_VERIFY_PEERS_ON_RESUMPTION_THRESHOLD,
+                    verifyOnResumptionPct);
+        }
         InetSocketAddress bind = new InetSocketAddress(InetAddress.getByName(host), port);
         DtlsConnectorConfig dtls = DtlsConnectorConfig.builder(config).setAddress(bind)
                 .setAdvancedPskStore(new AdvancedSinglePskStore(identity, key)).build();
@@ -131,7 +139,9 @@ public final class DtlsServers {
             public String description() {
                 return "scandium coaps://" + host + ":" + connector.getAddress().getPort() + " (Californium 3.14"
                         + " CoapServer over DTLSConnector, PSK, TLS_PSK_WITH_AES_128_CCM_8, receiver/connector/protocol"
-                        + " threads " + receiverThreads + "/" + connectorThreads + "/" + protocolThreads + ")";
+                        + " threads " + receiverThreads + "/" + connectorThreads + "/" + protocolThreads
+                        + (verifyOnResumptionPct >= 0 ? ", verify peers on resumption threshold "
+                        + verifyOnResumptionPct + " %" : "") + ")";
             }
 
             @Override

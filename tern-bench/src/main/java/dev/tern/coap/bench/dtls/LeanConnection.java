@@ -19,7 +19,10 @@ import org.bouncycastle.tls.crypto.TlsSecret;
 /**
  * One DTLS 1.2 client connection of the load generator, driven from a selector thread: a full
  * PSK handshake (cookie exchange, TLS_PSK_WITH_AES_128_CCM_8, Extended Master Secret and the empty
- * renegotiation_info offered) as a state machine, then application records. It sends each flight
+ * renegotiation_info offered) or, given a {@link Resumable} session, an abbreviated handshake
+ * resuming it by session ID (RFC 5246 §7.3, RFC 6347 §4.2.1: with or without the cookie exchange,
+ * as the server chooses; a server that does not resume gets the full handshake), as a state
+ * machine, then application records. It sends each flight
  * once and never retransmits (a lost flight makes the handshake time out in {@link DtlsLoad});
  * handshake messages must arrive unfragmented and in order, as they do on loopback. It checks what
  * a client must check to get the keys right (the server's Finished, every record's tag), and
@@ -48,7 +51,14 @@ final class LeanConnection {
     private static final int EXT_EXTENDED_MASTER_SECRET = 0x0017;
     private static final int EXT_RENEGOTIATION_INFO = 0xFF01;
 
-    private enum State { HELLO, SERVER_HELLO, SERVER_FINISHED, ESTABLISHED, FAILED }
+    private enum State { HELLO, SERVER_HELLO, SERVER_FINISHED, RESUMING, ESTABLISHED, FAILED }
+
+    /**
+     * A session that can be resumed: the server's session ID, the master secret, and whether it
+     * was made with Extended Master Secret (the resuming ClientHello must offer it again).
+     */
+    record Resumable(byte[] sessionId, byte[] masterSecret, boolean extendedMasterSecret) {
+    }
 
     final DatagramChannel channel;
     SelectionKey key;
@@ -73,10 +83,16 @@ final class LeanConnection {
     private byte[] expectedServerVerify;
     private Ccm8 writer;
     private Ccm8 reader;
+    /** The session offered for resumption (null: a full handshake). */
+    private final Resumable offered;
+    private byte[] serverSessionId;
+    private byte[] master;
+    private boolean resumed;
 
     LeanConnection(DatagramChannel channel, Io io, byte[] identity, byte[] psk, SplittableRandom random,
-                   Events events) {
+                   Events events, Resumable offered) {
         this.channel = channel;
+        this.offered = offered;
         this.io = io;
         this.identity = identity;
         this.psk = psk;
@@ -100,6 +116,19 @@ final class LeanConnection {
 
     boolean failed() {
         return state == State.FAILED;
+    }
+
+    /** Whether the established session was resumed (an abbreviated handshake). */
+    boolean resumed() {
+        return resumed;
+    }
+
+    /** Once established: the session to offer for resumption, or null if the server gave no session ID. */
+    Resumable resumable() {
+        if (state != State.ESTABLISHED || serverSessionId == null || serverSessionId.length == 0) {
+            return null;
+        }
+        return new Resumable(serverSessionId, master, extendedMasterSecret);
     }
 
     /** Sends the first ClientHello (without cookie). */
@@ -156,7 +185,11 @@ final class LeanConnection {
                     events.application(this, d, plain, n);
                 }
             } else if (type == HANDSHAKE) {
-                serverFinished(d, plain, n);
+                if (state == State.RESUMING) {
+                    resumedServerFinished(d, plain, n);
+                } else {
+                    serverFinished(d, plain, n);
+                }
             } else if (type == ALERT && n >= 2) {
                 alert(d[plain], d[plain + 1]);
             }
@@ -220,7 +253,9 @@ final class LeanConnection {
         }
         nextServerSeq = seq + 1;
         appendTranscript(d, msgOff, HANDSHAKE_HEADER + len);
-        if (type == DtlsRecords.SERVER_HELLO_DONE) {
+        if (type == DtlsRecords.SERVER_HELLO && resumingOffered()) {
+            startResumed();
+        } else if (type == DtlsRecords.SERVER_HELLO_DONE) {
             clientFlight();
         } else if (type != DtlsRecords.SERVER_HELLO && type != DtlsRecords.SERVER_KEY_EXCHANGE) {
             fail("unexpected handshake message " + type);
@@ -235,6 +270,11 @@ final class LeanConnection {
         serverRandom = Arrays.copyOfRange(d, off + 2, off + 34);
         int p = off + 34;
         int sessionIdLength = d[p] & 0xFF;
+        if (p + 1 + sessionIdLength > off + len) {
+            fail("short ServerHello");
+            return false;
+        }
+        serverSessionId = Arrays.copyOfRange(d, p + 1, p + 1 + sessionIdLength);
         p += 1 + sessionIdLength;
         if (p + 3 > off + len) {
             fail("short ServerHello");
@@ -270,7 +310,10 @@ final class LeanConnection {
         m[p++] = (byte) 0xFD;
         System.arraycopy(clientRandom, 0, m, p, 32);
         p += 32;
-        m[p++] = 0; // no session to resume
+        byte[] sessionId = offered == null ? new byte[0] : offered.sessionId();
+        m[p++] = (byte) sessionId.length;
+        System.arraycopy(sessionId, 0, m, p, sessionId.length);
+        p += sessionId.length;
         m[p++] = (byte) cookie.length;
         System.arraycopy(cookie, 0, m, p, cookie.length);
         p += cookie.length;
@@ -320,10 +363,7 @@ final class LeanConnection {
                 ? DtlsRecords.prf(premaster, "extended master secret", DtlsRecords.sha256(transcript, transcriptLength), 48)
                 : DtlsRecords.prf(premaster, "master secret", DtlsRecords.concat(clientRandom, serverRandom), 48);
         premaster.destroy();
-        byte[] keys = DtlsRecords.prf(master, "key expansion", DtlsRecords.concat(serverRandom, clientRandom), 40)
-                .extract();
-        writer = new Ccm8(true, Arrays.copyOfRange(keys, 0, 16), Arrays.copyOfRange(keys, 32, 36));
-        reader = new Ccm8(false, Arrays.copyOfRange(keys, 16, 32), Arrays.copyOfRange(keys, 36, 40));
+        installKeys(master);
 
         byte[] verify = DtlsRecords.prf(master, "client finished",
                 DtlsRecords.sha256(transcript, transcriptLength), 12).extract();
@@ -333,7 +373,7 @@ final class LeanConnection {
         appendTranscript(finished, 0, finished.length);
         expectedServerVerify = DtlsRecords.prf(master, "server finished",
                 DtlsRecords.sha256(transcript, transcriptLength), 12).extract();
-        master.destroy();
+        this.master = master.extract();
 
         byte[] tx = io.tx;
         DtlsRecords.header(tx, 0, HANDSHAKE, 0, epoch0Seq++, cke);
@@ -347,22 +387,86 @@ final class LeanConnection {
         write(p);
     }
 
+    /** The client write and read keys of the key block (RFC 5246 §6.3) from {@code master}. */
+    private void installKeys(TlsSecret master) {
+        byte[] keys = DtlsRecords.prf(master, "key expansion", DtlsRecords.concat(serverRandom, clientRandom), 40)
+                .extract();
+        writer = new Ccm8(true, Arrays.copyOfRange(keys, 0, 16), Arrays.copyOfRange(keys, 32, 36));
+        reader = new Ccm8(false, Arrays.copyOfRange(keys, 16, 32), Arrays.copyOfRange(keys, 36, 40));
+    }
+
     private void serverFinished(byte[] d, int off, int len) {
         if (state != State.SERVER_FINISHED) {
             return; // a retransmission
         }
+        if (verifyServerFinished(d, off, len)) {
+            enterEstablished();
+        }
+    }
+
+    private boolean verifyServerFinished(byte[] d, int off, int len) {
         if (len != HANDSHAKE_HEADER + 12 || (d[off] & 0xFF) != DtlsRecords.FINISHED) {
             fail("unexpected encrypted handshake message");
-            return;
+            return false;
         }
         byte[] verifyData = Arrays.copyOfRange(d, off + HANDSHAKE_HEADER, off + HANDSHAKE_HEADER + 12);
         if (!MessageDigest.isEqual(verifyData, expectedServerVerify)) {
             fail("server Finished does not verify");
-            return;
+            return false;
         }
+        return true;
+    }
+
+    private void enterEstablished() {
         state = State.ESTABLISHED;
         transcript = null;
         events.established(this);
+    }
+
+    /** Whether the ServerHello just read echoes the offered session ID (RFC 5246 §7.4.1.3: resumed). */
+    private boolean resumingOffered() {
+        return offered != null && MessageDigest.isEqual(offered.sessionId(), serverSessionId);
+    }
+
+    /**
+     * Abbreviated handshake after the ServerHello: the keys from the kept master secret and the new
+     * randoms; the server's ChangeCipherSpec and Finished follow.
+     */
+    private void startResumed() {
+        if (offered.extendedMasterSecret() != extendedMasterSecret) {
+            fail("resumed session with a different extended_master_secret");
+            return;
+        }
+        master = offered.masterSecret();
+        TlsSecret secret = DtlsRecords.secret(master);
+        installKeys(secret);
+        expectedServerVerify = DtlsRecords.prf(secret, "server finished",
+                DtlsRecords.sha256(transcript, transcriptLength), 12).extract();
+        secret.destroy();
+        state = State.RESUMING;
+    }
+
+    /** The server's Finished of an abbreviated handshake; answered with ChangeCipherSpec and Finished. */
+    private void resumedServerFinished(byte[] d, int off, int len) {
+        if (!verifyServerFinished(d, off, len)) {
+            return;
+        }
+        appendTranscript(d, off, len);
+        TlsSecret secret = DtlsRecords.secret(master);
+        byte[] verify = DtlsRecords.prf(secret, "client finished",
+                DtlsRecords.sha256(transcript, transcriptLength), 12).extract();
+        secret.destroy();
+        byte[] finished = new byte[HANDSHAKE_HEADER + 12];
+        DtlsRecords.handshakeHeader(finished, 0, DtlsRecords.FINISHED, 12, messageSeq++);
+        System.arraycopy(verify, 0, finished, HANDSHAKE_HEADER, 12);
+        byte[] tx = io.tx;
+        DtlsRecords.header(tx, 0, CHANGE_CIPHER_SPEC, 0, epoch0Seq++, 1);
+        tx[HEADER] = 1;
+        int p = HEADER + 1;
+        p += writer.seal(HANDSHAKE, 1, epoch1Seq++, finished, 0, finished.length, tx, p);
+        write(p);
+        resumed = true;
+        enterEstablished();
     }
 
     private void appendTranscript(byte[] d, int off, int len) {

@@ -149,8 +149,10 @@ final class Handshakes {
         TernTlsServer tls = new TernTlsServer(shared, () -> issueConnectionId(s));
         try {
             DTLSTransport t = new DTLSServerProtocol().accept(tls, s, request);
+            s.flushFlight();
             transport.scheduler.execute(() -> transport.established(s, t, tls.result()));
         } catch (IOException | RuntimeException e) {
+            s.flushFlight(); // the alert, if any
             transport.scheduler.execute(() -> transport.handshakeFailed(s, e));
         }
     }
@@ -160,11 +162,14 @@ final class Handshakes {
         TernTlsClient tls = new TernTlsClient(shared, s.address);
         try {
             DTLSTransport t = new DTLSClientProtocol().connect(tls, s);
+            s.flushFlight();
             transport.scheduler.execute(() -> transport.established(s, t, tls.result()));
         } catch (TlsTimeoutException e) {
+            s.flushFlight();
             Exception reason = tls.keyExchangeStarted() ? new HandshakeFailures.SilentAfterKeyExchange(e) : e;
             transport.scheduler.execute(() -> transport.handshakeFailed(s, reason));
         } catch (IOException | RuntimeException e) {
+            s.flushFlight();
             transport.scheduler.execute(() -> transport.handshakeFailed(s, e));
         }
     }

@@ -78,6 +78,9 @@ final class Session implements DatagramTransport, DTLSRecordCallback {
     InetSocketAddress slotSource;
     /** The datagram BouncyCastle took from {@link #slot} and is decrypting now (its records' headers). */
     byte[] taken;
+    /** Handshake thread: the records written since it last waited, sent together by {@link #flushFlight}. */
+    private byte[] flight;
+    private int flightLength;
 
     Session(DtlsTransport owner, InetSocketAddress address) {
         this.owner = owner;
@@ -112,7 +115,8 @@ final class Session implements DatagramTransport, DTLSRecordCallback {
             System.arraycopy(d, 0, buf, off, Math.min(n, len));
             return n;
         }
-        // a handshake thread: wait for the scheduler thread to hand a datagram over
+        // a handshake thread: send what it wrote, then wait for the scheduler thread to hand a datagram over
+        flushFlight();
         long wait = waitMillis <= 0 ? 1000 : Math.min(waitMillis, 1000);
         Early next;
         try {
@@ -138,9 +142,41 @@ final class Session implements DatagramTransport, DTLSRecordCallback {
         if (owner.scheduler.inSchedulerThread()) {
             owner.datagrams.send(off == 0 ? buf : Arrays.copyOfRange(buf, off, off + len), len, to);
         } else if (!closed) {
-            byte[] copy = Arrays.copyOfRange(buf, off, off + len);
-            owner.scheduler.execute(() -> owner.datagrams.send(copy, copy.length, to));
+            int limit = getSendLimit();
+            if (flightLength > 0 && flightLength + len > limit) {
+                flushFlight();
+            }
+            if (len >= limit) {
+                byte[] copy = Arrays.copyOfRange(buf, off, off + len);
+                owner.scheduler.execute(() -> owner.datagrams.send(copy, copy.length, to));
+                return;
+            }
+            if (flight == null) {
+                flight = new byte[limit];
+            }
+            System.arraycopy(buf, off, flight, flightLength, len);
+            flightLength += len;
         }
+    }
+
+    /**
+     * Handshake thread: sends the records written since the last call as one datagram (RFC 6347
+     * §4.1.1: several records may share a datagram; {@link #send} keeps it within the send limit).
+     * BouncyCastle writes each record of a flight separately; one datagram per flight instead of
+     * one per record saves the scheduler thread a hand-off and a send per record. Called before the
+     * handshake thread waits for the peer and when its handshake ends.
+     */
+    void flushFlight() {
+        if (flightLength == 0) {
+            return;
+        }
+        byte[] datagram = flight;
+        int length = flightLength;
+        flight = null; // a new one per flight: none kept once the handshake is over
+        flightLength = 0;
+        // even when closed meanwhile: BouncyCastle closes its transport right after writing a fatal alert
+        InetSocketAddress to = address;
+        owner.scheduler.execute(() -> owner.datagrams.send(datagram, length, to));
     }
 
     @Override

@@ -206,5 +206,10 @@ final class TernTlsServer extends AbstractTlsServer {
         SecurityParameters sp = context.getSecurityParametersConnection();
         result = HandshakeResult.of(sp, verifiedClient, sp.getConnectionIDPeer(), context.getCrypto());
         shared.keepServerSession(context.getResumableSession());
+        // BouncyCastle's record layer keeps this peer as long as the session: drop what only the
+        // handshake needed (the client's and the server's extensions, the offered suites)
+        offeredCipherSuites = null;
+        clientExtensions = null;
+        serverExtensions.clear();
     }
 }
