@@ -333,6 +333,10 @@ public final class DtlsTransport implements Transport {
      * (RFC 6347 §4.2.8), and only now does the session cap make room, evicting the idlest session.
      */
     void established(Session s, DTLSTransport t, HandshakeResult result) {
+        if (s.established) {
+            return; // taken in already, ahead of a ClientHello that followed (Handshakes.startServer)
+        }
+        s.completion = null;
         if (s.closed || !handshakes.forget(s)) {
             HandshakeFailures.closeQuietly(t); // evicted or closed while the last flight was in the air
             return;

@@ -87,7 +87,14 @@ final class Handshakes {
             return; // a HelloVerifyRequest went out, or it was not a ClientHello: no state either way
         }
         if (inProgress != null) {
-            transport.remove(inProgress);
+            Runnable completed = inProgress.completion;
+            if (completed != null) {
+                // accepted already, its task still queued: a session, and this hello a new handshake
+                // beside it (RFC 6347 §4.2.8), not a peer starting over
+                completed.run();
+            } else {
+                transport.remove(inProgress);
+            }
         }
         Session s = admit(source);
         if (s == null) {
@@ -149,8 +156,12 @@ final class Handshakes {
         TernTlsServer tls = new TernTlsServer(shared, () -> issueConnectionId(s));
         try {
             DTLSTransport t = new DTLSServerProtocol().accept(tls, s, request);
+            Runnable completed = () -> transport.established(s, t, tls.result());
+            s.completion = completed;
+            // taken in before its last flight (a full handshake's Finished) leaves: a new hello the
+            // peer sends on receiving it finds a session, not a handshake to replace
+            transport.scheduler.execute(completed);
             s.flushFlight();
-            transport.scheduler.execute(() -> transport.established(s, t, tls.result()));
         } catch (IOException | RuntimeException e) {
             s.flushFlight(); // the alert, if any
             transport.scheduler.execute(() -> transport.handshakeFailed(s, e));

@@ -56,6 +56,11 @@ final class Session implements DatagramTransport, DTLSRecordCallback {
     int cidOut = -1;
     int cidIn = -1;
     HandshakeResult result;
+    /**
+     * Set by a server's handshake thread once BouncyCastle has accepted the handshake, before the
+     * scheduler thread takes the session in: running it establishes the session (once).
+     */
+    volatile Runnable completion;
     volatile DtlsSession info;
     volatile byte[] issuedCid;
     /** The client random of the ClientHello that started a server handshake (retransmissions repeat it). */
