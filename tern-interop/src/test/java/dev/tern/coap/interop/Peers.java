@@ -129,8 +129,10 @@ final class Peers {
     }
 
     /**
-     * Two consecutive UDP ports on 127.0.0.1, {@code p} and {@code p + 1}, that were free a moment
-     * ago: libcoap's servers take {@code -p p} for CoAP and listen on {@code p + 1} for DTLS.
+     * Two consecutive ports on 127.0.0.1, {@code p} and {@code p + 1}, free a moment ago for UDP and
+     * for TCP: libcoap's servers take {@code -p p} for CoAP, listen on {@code p + 1} for DTLS, and on
+     * the same two TCP ports for coap+tcp and coaps+tcp (a TCP port taken by another test made a
+     * coaps+tcp interop test wait for a server that never bound it).
      */
     static int freeUdpPortPair() {
         for (int attempt = 0; attempt < 50; attempt++) {
@@ -141,6 +143,12 @@ final class Peers {
                 }
                 try {
                     new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), p + 1)).close();
+                    // libcoap's servers also listen on TCP p (coap+tcp) and p + 1 (coaps+tcp)
+                    for (int port : new int[] {p, p + 1}) {
+                        try (java.net.ServerSocket tcp = new java.net.ServerSocket()) {
+                            tcp.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+                        }
+                    }
                     return p;
                 } catch (IOException taken) {
                     // try another pair
