@@ -77,6 +77,7 @@ class ClusterHandoverTest {
             ObservableResource temp2 = ObservableResource.create();
             value.set(10);
             try (CoapServer again = server(second, dtls2, temp2, port)) {
+                assertThat(again.port()).isEqualTo(port);
                 await().atMost(Duration.ofSeconds(10)).until(() -> seen.size() == 3); // the relation's first notification
                 value.set(11);
                 temp2.changed();

@@ -81,6 +81,7 @@ class DtlsSessionHandoverTest {
             DtlsLayer second = serverLayer(suite);
             EncryptedStateFile store2 = EncryptedStateFile.open(dir, STATE_KEY);
             try (CoapServer two = server(port, second, store2)) {
+                assertThat(two.port()).isEqualTo(port);
                 await().atMost(Duration.ofSeconds(5)).until(() -> second.sessions().size() == 1);
                 DtlsSession restored = second.sessions().get(0);
                 assertThat(restored.peerIdentity().name()).isEqualTo("dev1");
@@ -116,6 +117,7 @@ class DtlsSessionHandoverTest {
             DtlsLayer second = serverLayer(null);
             EncryptedStateFile store2 = EncryptedStateFile.open(dir, STATE_KEY);
             try (CoapServer two = server(port, second, store2)) {
+                assertThat(two.port()).isEqualTo(port);
                 await().atMost(Duration.ofSeconds(5)).until(() -> second.sessions().size() == 1);
                 relay.replay(beforeRestart); // a POST the previous process accepted (RFC 6347 §4.1.2.6)
                 assertThat(client.post(uri, Bytes.utf8("b"), 0).payloadString()).isEqualTo("2");
@@ -159,11 +161,13 @@ class DtlsSessionHandoverTest {
         DtlsLayer revoked = Dtls.server(DtlsConfig.server().pskStore("dev2", PSK).build());
         revoked.restoreState(records);
         try (CoapServer s = server(0, revoked, null)) {
+            assertThat(s.port()).isPositive();
             assertThat(revoked.sessions()).isEmpty();
         }
         DtlsLayer same = serverLayer(null);
         same.restoreState(records);
         try (CoapServer s = server(0, same, null)) {
+            assertThat(s.port()).isPositive();
             await().atMost(Duration.ofSeconds(5)).until(() -> same.sessions().size() == 1);
         }
     }
@@ -181,12 +185,14 @@ class DtlsSessionHandoverTest {
             DtlsLayer layer = serverLayer(null);
             layer.restoreState(Map.of(session.getKey(), bad));
             try (CoapServer s = server(0, layer, null)) {
+                assertThat(s.port()).isPositive();
                 assertThat(layer.sessions()).isEmpty();
             }
         }
         DtlsLayer client = Dtls.client(DtlsConfig.client().psk("dev1", "secret").build());
         client.restoreState(records); // a server's session is not a client's
         try (CoapClient c = CoapClient.builder().security(client).build()) {
+            assertThat(c.localAddress()).isNotNull();
             assertThat(client.sessions()).isEmpty(); // asked after the endpoint's start took the records
         }
         DtlsLayer capped = Dtls.server(DtlsConfig.server().pskStore("dev1", PSK).maxSessions(1).build());
@@ -195,6 +201,7 @@ class DtlsSessionHandoverTest {
         assertThat(two.keySet().stream().filter(k -> k.get(0) == 'E').count()).isEqualTo(2);
         capped.restoreState(two);
         try (CoapServer s = server(0, capped, null)) {
+            assertThat(s.port()).isPositive();
             await().atMost(Duration.ofSeconds(5)).until(() -> capped.sessions().size() == 1);
         }
     }

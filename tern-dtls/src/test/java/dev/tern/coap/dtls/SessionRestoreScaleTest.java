@@ -75,6 +75,7 @@ class SessionRestoreScaleTest {
         DtlsLayer restored = layer();
         try (EncryptedStateFile store = EncryptedStateFile.open(dir, STATE_KEY);
              CoapServer s = server(restored, store)) {
+            assertThat(s.port()).isPositive();
             int n = restored.sessions().size(); // asked after the endpoint took them in
             long millis = (System.nanoTime() - t0) / 1_000_000;
             System.out.printf("restored %d DTLS sessions from the state file in %d ms (file opened, server started,"

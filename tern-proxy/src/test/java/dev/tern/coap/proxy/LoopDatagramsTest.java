@@ -36,7 +36,7 @@ class LoopDatagramsTest {
     @Test
     void anExchangeRetransmitsAndCompletesOnTheLoopThread() throws Exception {
         MultiThreadIoEventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-        IoEventLoop loop = (IoEventLoop) group.next();
+        IoEventLoop loop = group.next();
         try (DatagramSocket peer = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
             peer.setSoTimeout(10_000);
             LoopDatagrams datagrams = LoopDatagrams.open(loop, new InetSocketAddress(0));
