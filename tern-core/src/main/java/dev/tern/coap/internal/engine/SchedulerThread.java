@@ -1,7 +1,6 @@
 package dev.tern.coap.internal.engine;
 
 import dev.tern.coap.spi.Scheduler;
-import java.util.PriorityQueue;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -21,17 +20,13 @@ import org.slf4j.LoggerFactory;
  */
 public final class SchedulerThread implements Scheduler, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SchedulerThread.class);
-    /** Heap size below which cancelled timers are never swept. */
-    private static final int MIN_SWEEP = 1024;
     /** Tasks run per turn before due timers run. */
     private static final int TASK_BATCH = 4096;
     private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     /** Set while the thread is about to park or parked; a producer that clears it unparks. */
     private final AtomicBoolean asleep = new AtomicBoolean();
-    private final PriorityQueue<Timer> timers = new PriorityQueue<>();
+    private final TimerHeap timers = new TimerHeap();
     private final Thread thread;
-    private long timerSequence;
-    private int sweepAt = MIN_SWEEP;
     private volatile boolean closed;
 
     /** Starts the thread, named {@code name}. */
@@ -59,13 +54,7 @@ public final class SchedulerThread implements Scheduler, AutoCloseable {
 
     @Override
     public Cancellable schedule(Runnable task, long delayNanos) {
-        Timer t = new Timer(task, System.nanoTime() + Math.max(0, delayNanos));
-        if (Thread.currentThread() == thread) {
-            addTimer(t);
-        } else {
-            execute(() -> addTimer(t));
-        }
-        return t;
+        return timers.schedule(this, task, delayNanos);
     }
 
     @Override
@@ -73,19 +62,10 @@ public final class SchedulerThread implements Scheduler, AutoCloseable {
         return Thread.currentThread() == thread;
     }
 
-    private void addTimer(Timer t) {
-        t.sequence = timerSequence++;
-        timers.add(t);
-        if (timers.size() >= sweepAt) {
-            timers.removeIf(x -> x.cancelled);
-            sweepAt = Math.max(MIN_SWEEP, 2 * timers.size());
-        }
-    }
-
     private void loop() {
         while (!closed) {
             runTasks();
-            long wait = runDueTimers();
+            long wait = timers.runDue(SchedulerThread::run);
             if (closed) {
                 break;
             }
@@ -115,26 +95,6 @@ public final class SchedulerThread implements Scheduler, AutoCloseable {
         }
     }
 
-    /** Runs due timers; returns nanoseconds until the next one, or -1 when there is none. */
-    private long runDueTimers() {
-        long now = System.nanoTime();
-        for (Timer t; (t = timers.peek()) != null; ) {
-            if (t.cancelled) {
-                timers.poll();
-                continue;
-            }
-            long wait = t.deadline - now;
-            if (wait > 0) {
-                return wait;
-            }
-            timers.poll();
-            t.cancelled = true;
-            run(t.task);
-            now = System.nanoTime();
-        }
-        return -1;
-    }
-
     private static void run(Runnable task) {
         try {
             task.run();
@@ -148,28 +108,5 @@ public final class SchedulerThread implements Scheduler, AutoCloseable {
     public void close() {
         closed = true;
         LockSupport.unpark(thread);
-    }
-
-    private static final class Timer implements Comparable<Timer>, Cancellable {
-        final Runnable task;
-        final long deadline;
-        long sequence;
-        volatile boolean cancelled;
-
-        Timer(Runnable task, long deadline) {
-            this.task = task;
-            this.deadline = deadline;
-        }
-
-        @Override
-        public void cancel() {
-            cancelled = true;
-        }
-
-        @Override
-        public int compareTo(Timer o) {
-            int c = Long.compare(deadline - o.deadline, 0);
-            return c != 0 ? c : Long.compare(sequence, o.sequence);
-        }
     }
 }

@@ -1,6 +1,7 @@
 package dev.tern.coap.internal.transport.udp;
 
 import dev.tern.coap.CoapTransportException;
+import dev.tern.coap.internal.engine.TimerHeap;
 import dev.tern.coap.spi.Scheduler;
 import dev.tern.coap.spi.Transport;
 import java.io.IOException;
@@ -12,7 +13,6 @@ import java.nio.channels.DatagramChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.util.List;
-import java.util.PriorityQueue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -35,7 +35,7 @@ public final class UdpEventLoop implements Scheduler, Transport {
     private final Selector selector;
     private final InetSocketAddress localAddress;
     private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
-    private final PriorityQueue<Timer> timers = new PriorityQueue<>();
+    private final TimerHeap timers = new TimerHeap();
     private final AtomicBoolean wakeupPending = new AtomicBoolean();
     private final ByteBuffer receiveBuffer = ByteBuffer.allocate(65536);
     /**
@@ -48,7 +48,6 @@ public final class UdpEventLoop implements Scheduler, Transport {
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean running = true;
     private Receiver receiver;
-    private long timerSequence;
     /** Channels registered through {@link #watch}; only the I/O thread changes it. */
     private int watched;
 
@@ -189,18 +188,7 @@ public final class UdpEventLoop implements Scheduler, Transport {
 
     @Override
     public Cancellable schedule(Runnable task, long delayNanos) {
-        Timer t = new Timer(task, System.nanoTime() + Math.max(0, delayNanos));
-        if (Thread.currentThread() == thread) {
-            addTimer(t);
-        } else {
-            execute(() -> addTimer(t));
-        }
-        return t;
-    }
-
-    private void addTimer(Timer t) {
-        t.sequence = timerSequence++;
-        timers.add(t);
+        return timers.schedule(this, task, delayNanos);
     }
 
     @Override
@@ -248,7 +236,7 @@ public final class UdpEventLoop implements Scheduler, Transport {
         try {
             while (running) {
                 runTasks();
-                long waitNanos = runDueTimers();
+                long waitNanos = timers.runDue(UdpEventLoop::runTimer);
                 if (!running) {
                     break;
                 }
@@ -332,28 +320,12 @@ public final class UdpEventLoop implements Scheduler, Transport {
         }
     }
 
-    /** Runs due timers; returns nanoseconds until the next one, or -1 when there is none. */
-    private long runDueTimers() {
-        long now = System.nanoTime();
-        Timer t;
-        while ((t = timers.peek()) != null) {
-            if (t.cancelled) {
-                timers.poll();
-                continue;
-            }
-            long wait = t.deadline - now;
-            if (wait > 0) {
-                return wait;
-            }
-            timers.poll();
-            try {
-                t.task.run();
-            } catch (RuntimeException e) {
-                LOG.error("unexpected failure in a timer", e);
-            }
-            now = System.nanoTime();
+    private static void runTimer(Runnable task) {
+        try {
+            task.run();
+        } catch (RuntimeException e) {
+            LOG.error("unexpected failure in a timer", e);
         }
-        return -1;
     }
 
     @Override
@@ -388,29 +360,6 @@ public final class UdpEventLoop implements Scheduler, Transport {
             channel.close();
         } catch (IOException e) {
             LOG.debug("closing channel", e);
-        }
-    }
-
-    private static final class Timer implements Comparable<Timer>, Cancellable {
-        final Runnable task;
-        final long deadline;
-        long sequence;
-        volatile boolean cancelled;
-
-        Timer(Runnable task, long deadline) {
-            this.task = task;
-            this.deadline = deadline;
-        }
-
-        @Override
-        public void cancel() {
-            cancelled = true;
-        }
-
-        @Override
-        public int compareTo(Timer o) {
-            int c = Long.compare(deadline - o.deadline, 0);
-            return c != 0 ? c : Long.compare(sequence, o.sequence);
         }
     }
 }
