@@ -121,8 +121,18 @@ public final class RecordFilter {
         return verdict >>> 8;
     }
 
-    private static int u16(byte[] d, int i) {
+    /** The unsigned 16-bit big-endian value at {@code i}. */
+    static int u16(byte[] d, int i) {
         return (d[i] & 0xFF) << 8 | (d[i + 1] & 0xFF);
+    }
+
+    /** The unsigned 48-bit big-endian value at {@code i} (a record's sequence number, RFC 6347 §4.1). */
+    static long u48(byte[] d, int i) {
+        long v = 0;
+        for (int k = 0; k < 6; k++) {
+            v = v << 8 | d[i + k] & 0xFF;
+        }
+        return v;
     }
 
     private static int u24(byte[] d, int i) {

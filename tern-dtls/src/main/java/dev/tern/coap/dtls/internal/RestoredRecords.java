@@ -69,7 +69,7 @@ final class RestoredRecords {
             if (length - pos < header) {
                 break;
             }
-            int len = u16(data, pos + header - 2);
+            int len = RecordFilter.u16(data, pos + header - 2);
             int end = pos + header + len;
             if (end > length) {
                 break; // a truncated last record
@@ -83,7 +83,7 @@ final class RestoredRecords {
     }
 
     private boolean record(byte[] data, int pos, int header, int len, int type, byte[] cidIn, Sink sink) {
-        if (u16(data, pos + 1) != 0xFEFD || u16(data, pos + 3) != EPOCH) {
+        if (RecordFilter.u16(data, pos + 1) != 0xFEFD || RecordFilter.u16(data, pos + 3) != EPOCH) {
             return false;
         }
         if (cidIn.length > 0 ? type != ContentType.tls12_cid
@@ -91,7 +91,7 @@ final class RestoredRecords {
                 : type == ContentType.tls12_cid) {
             return false;
         }
-        long seq = u48(data, pos + 5);
+        long seq = RecordFilter.u48(data, pos + 5);
         if (discard(seq)) {
             return false;
         }
@@ -181,17 +181,5 @@ final class RestoredRecords {
         seen = diff >= WINDOW ? 1L : (seen << diff) | 1L;
         newest = seq;
         return true;
-    }
-
-    static int u16(byte[] b, int off) {
-        return (b[off] & 0xFF) << 8 | b[off + 1] & 0xFF;
-    }
-
-    static long u48(byte[] b, int off) {
-        long v = 0;
-        for (int i = 0; i < 6; i++) {
-            v = v << 8 | b[off + i] & 0xFF;
-        }
-        return v;
     }
 }

@@ -46,9 +46,7 @@ final class ResumptionRecords {
             return null;
         }
         byte[] value = encode(session.exportSessionParameters(), crypto, session.getSessionID());
-        byte[] ip = server.getAddress().getAddress();
-        byte[] key = ByteBuffer.allocate(ip.length + 2).put(ip).putShort((short) server.getPort()).array();
-        return value == null ? null : Map.entry(prefixed(CLIENT, key), value);
+        return value == null ? null : Map.entry(addressKey(CLIENT, server), value);
     }
 
     /** Whether {@code key} is a server record's. */
@@ -58,7 +56,18 @@ final class ResumptionRecords {
 
     /** Whether {@code key} is a client record's. */
     static boolean isClient(Bytes key) {
-        return (key.length() == 7 || key.length() == 19) && key.get(0) == CLIENT;
+        return isAddressKey(key, CLIENT);
+    }
+
+    /** A key of {@code prefix} and an address: its IPv4 or IPv6 bytes, then its port (read by {@link #address}). */
+    static Bytes addressKey(byte prefix, InetSocketAddress a) {
+        byte[] ip = a.getAddress().getAddress();
+        return prefixed(prefix, ByteBuffer.allocate(ip.length + 2).put(ip).putShort((short) a.getPort()).array());
+    }
+
+    /** Whether {@code key} is an {@link #addressKey} of {@code prefix}. */
+    static boolean isAddressKey(Bytes key, byte prefix) {
+        return (key.length() == 7 || key.length() == 19) && key.get(0) == prefix;
     }
 
     /** The session ID of a server record's key. */

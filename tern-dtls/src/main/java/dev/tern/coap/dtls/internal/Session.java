@@ -219,8 +219,8 @@ final class Session implements DatagramTransport, DTLSRecordCallback {
         int pos = off;
         int end = off + len;
         while (end - pos >= RestoredRecords.HEADER) {
-            if (RestoredRecords.u16(d, pos + 3) != 0) {
-                max = Math.max(max, RestoredRecords.u48(d, pos + 5));
+            if (RecordFilter.u16(d, pos + 3) != 0) {
+                max = Math.max(max, RecordFilter.u48(d, pos + 5));
             }
             int header = RestoredRecords.HEADER;
             if ((d[pos] & 0xFF) == org.bouncycastle.tls.ContentType.tls12_cid) {
@@ -229,7 +229,7 @@ final class Session implements DatagramTransport, DTLSRecordCallback {
                 }
                 header += cidLength;
             }
-            pos += header + RestoredRecords.u16(d, pos + header - 2);
+            pos += header + RecordFilter.u16(d, pos + header - 2);
         }
         return max;
     }

@@ -40,17 +40,11 @@ record SessionSnapshot(InetSocketAddress peer, boolean server, int cipherSuite, 
     private static final int MAX_FIELD = 16 * 1024;
 
     static boolean isSnapshot(Bytes key) {
-        return (key.length() == 7 || key.length() == 19) && key.get(0) == KEY_PREFIX;
+        return ResumptionRecords.isAddressKey(key, KEY_PREFIX);
     }
 
     Bytes key() {
-        byte[] ip = peer.getAddress().getAddress();
-        byte[] k = new byte[1 + ip.length + 2];
-        k[0] = KEY_PREFIX;
-        System.arraycopy(ip, 0, k, 1, ip.length);
-        k[k.length - 2] = (byte) (peer.getPort() >> 8);
-        k[k.length - 1] = (byte) peer.getPort();
-        return Bytes.wrap(k);
+        return ResumptionRecords.addressKey(KEY_PREFIX, peer);
     }
 
     byte[] encode() throws IOException {
