@@ -196,6 +196,12 @@ public final class DtlsTransport implements Transport {
         s.slotSource = source;
         try {
             int n = s.dtls.receive(plain, 0, plain.length, 1, s);
+            if (n < 0) {
+                // BouncyCastle gives up on its 1 ms wait once the clock has ticked, even with records
+                // of this datagram still in its queue (a retransmitted flight's Finished after its
+                // ClientKeyExchange): those would wait for the peer's next datagram
+                n = s.dtls.receivePending(plain, 0, plain.length, s);
+            }
             while (n >= 0) {
                 touch(s);
                 s.lastReceived = s.lastActivity;
