@@ -17,6 +17,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * datagrams (content types 20 and 22) in both directions: it can lose the first transmission of
  * every handshake message (so each flight must be retransmitted), duplicate them, swap neighbours,
  * and lose the first ChangeCipherSpec. Application records pass untouched.
+ *
+ * <p>Losses are decided per record, not per datagram: a peer may pack a flight's records into
+ * datagrams differently when it retransmits (RFC 6347 §4.1.1; Tern's server sends its last flight
+ * as one datagram, and its retransmission record by record), and a record already seen once is a
+ * retransmission however it is packed.
  */
 final class HandshakeRelay implements AutoCloseable {
     /** What to do with handshake datagrams. */
@@ -26,6 +31,7 @@ final class HandshakeRelay implements AutoCloseable {
     private final DatagramSocket clientSide;
     private final DatagramSocket serverSide;
     private final InetSocketAddress server;
+    private static final int RECORD_HEADER = 13;
     private final Faults faults;
     private volatile InetSocketAddress client;
     private final Set<String> seen = java.util.Collections.synchronizedSet(new HashSet<>());
@@ -73,11 +79,8 @@ final class HandshakeRelay implements AutoCloseable {
                         forward(d, toServer);
                         continue;
                     }
-                    String key = (toServer ? ">" : "<") + key(d);
-                    boolean first = seen.add(key);
-                    if (first && faults.loseFirst()
-                            || first && faults.loseFirstChangeCipherSpec() && type == RawDtls.CHANGE_CIPHER_SPEC) {
-                        lost.incrementAndGet();
+                    d = withoutLostRecords(d, toServer ? ">" : "<");
+                    if (d.length == 0) {
                         continue;
                     }
                     int copies = faults.duplicate() ? 2 : 1;
@@ -105,13 +108,54 @@ final class HandshakeRelay implements AutoCloseable {
         return t;
     }
 
-    /** Identifies a handshake message across retransmissions (which renumber the records). */
-    private static String key(byte[] d) {
-        int epoch = (d[3] & 0xFF) << 8 | (d[4] & 0xFF);
-        if (d[0] == RawDtls.HANDSHAKE && epoch == 0 && d.length >= 25) {
-            return "hs" + (d[13] & 0xFF) + "/" + ((d[17] & 0xFF) << 8 | (d[18] & 0xFF)) + "/" + d.length;
+    /**
+     * The datagram without the records the faults lose: the first copy of each handshake or
+     * ChangeCipherSpec record seen in this direction ({@code direction}), or of each ChangeCipherSpec
+     * only. Records after a malformed header are kept as they are.
+     */
+    private byte[] withoutLostRecords(byte[] d, String direction) {
+        java.io.ByteArrayOutputStream kept = new java.io.ByteArrayOutputStream(d.length);
+        int at = 0;
+        while (at + RECORD_HEADER <= d.length) {
+            int end = at + RECORD_HEADER + ((d[at + 11] & 0xFF) << 8 | (d[at + 12] & 0xFF));
+            if (end > d.length) {
+                break;
+            }
+            int type = d[at];
+            boolean handshake = type == RawDtls.HANDSHAKE || type == RawDtls.CHANGE_CIPHER_SPEC;
+            boolean first = handshake && seen.add(direction + key(d, at, end));
+            if (first && (faults.loseFirst() || faults.loseFirstChangeCipherSpec()
+                    && type == RawDtls.CHANGE_CIPHER_SPEC)) {
+                lost.incrementAndGet();
+            } else {
+                kept.write(d, at, end - at);
+            }
+            at = end;
         }
-        return "t" + d[0] + "/e" + epoch + "/" + d.length;
+        kept.write(d, at, d.length - at);
+        return kept.toByteArray();
+    }
+
+    /**
+     * Identifies a handshake record across retransmissions, which renumber the records: an
+     * unencrypted handshake fragment by message type, message sequence and fragment, any other
+     * record by content type, epoch and length.
+     */
+    private static String key(byte[] d, int at, int end) {
+        int epoch = (d[at + 3] & 0xFF) << 8 | (d[at + 4] & 0xFF);
+        if (d[at] == RawDtls.HANDSHAKE && epoch == 0 && end - at >= RECORD_HEADER + 12) {
+            int h = at + RECORD_HEADER;
+            return "hs" + (d[h] & 0xFF) + "/" + u16(d, h + 4) + "/" + u24(d, h + 6) + "+" + u24(d, h + 9);
+        }
+        return "t" + d[at] + "/e" + epoch + "/" + (end - at);
+    }
+
+    private static int u16(byte[] d, int at) {
+        return (d[at] & 0xFF) << 8 | (d[at + 1] & 0xFF);
+    }
+
+    private static int u24(byte[] d, int at) {
+        return (d[at] & 0xFF) << 16 | u16(d, at + 1);
     }
 
     private void forward(byte[] d, boolean toServer) throws IOException {
