@@ -85,6 +85,7 @@ class LeshanClientOnTernInteropTest {
         Registration registration = events.registered.poll(30, TimeUnit.SECONDS);
         assertThat(registration).as("registered").isNotNull();
         assertThat(registration.getEndpoint()).isEqualTo("tern-client");
+        LeshanPeers.awaitRegistration(client);
 
         for (ContentFormat format : List.of(ContentFormat.TLV, ContentFormat.SENML_CBOR)) {
             ReadResponse read = server.send(registration, new ReadRequest(format, 3, 0), TIMEOUT_MS);

@@ -158,8 +158,7 @@ class LeshanOnTernInteropTest {
             public void onError(Registration r, String errorMessage, Exception error) {
             }
         });
-        org.eclipse.leshan.client.servers.LwM2mServer lwm2mServer = client.getRegisteredServers().values()
-                .iterator().next();
+        org.eclipse.leshan.client.servers.LwM2mServer lwm2mServer = LeshanPeers.awaitRegistration(client);
         org.eclipse.leshan.core.response.SendResponse send = client.getSendService().sendData(lwm2mServer,
                 ContentFormat.SENML_CBOR, List.of("/3/0/13"), TIMEOUT_MS);
         assertThat(send.isSuccess()).as("send: %s", send).isTrue();

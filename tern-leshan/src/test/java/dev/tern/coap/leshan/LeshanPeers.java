@@ -1,6 +1,9 @@
 package dev.tern.coap.leshan;
 
+import static org.awaitility.Awaitility.await;
+
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import org.eclipse.leshan.client.LeshanClient;
@@ -8,6 +11,7 @@ import org.eclipse.leshan.client.LeshanClientBuilder;
 import org.eclipse.leshan.client.object.Security;
 import org.eclipse.leshan.client.object.Server;
 import org.eclipse.leshan.client.resource.ObjectsInitializer;
+import org.eclipse.leshan.client.servers.LwM2mServer;
 import org.eclipse.leshan.core.LwM2mId;
 import org.eclipse.leshan.core.observation.Observation;
 import org.eclipse.leshan.server.LeshanServer;
@@ -41,6 +45,17 @@ final class LeshanPeers {
             builder.setSecurityStore(store);
         }
         return builder.build();
+    }
+
+    /**
+     * The server {@code client} registered at, once the client itself knows (it took in the 2.01,
+     * OMA LwM2M 1.1 Transport §6.2.1). The server's {@code registered} event does not say so: it
+     * fires when the server has answered, and a client stopped before the answer reached it has no
+     * registration to end and sends no De-register.
+     */
+    static LwM2mServer awaitRegistration(LeshanClient client) {
+        await().atMost(Duration.ofSeconds(30)).until(() -> !client.getRegisteredServers().isEmpty());
+        return client.getRegisteredServers().values().iterator().next();
     }
 
     /** A Leshan client named {@code endpoint} on Californium, registering at {@code security}'s server. */

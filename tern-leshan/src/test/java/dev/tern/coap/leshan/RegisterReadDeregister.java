@@ -37,6 +37,7 @@ final class RegisterReadDeregister implements AutoCloseable {
         Registration registration = events.registered.poll(30, TimeUnit.SECONDS);
         assertThat(registration).as("registered").isNotNull();
         assertThat(registration.getEndpoint()).isEqualTo(endpoint);
+        LeshanPeers.awaitRegistration(client);
 
         ReadResponse read = server.send(registration, new ReadRequest(ContentFormat.SENML_CBOR, 3, 0), TIMEOUT_MS);
         assertThat(read.isSuccess()).as("read /3/0: %s", read).isTrue();
