@@ -43,6 +43,7 @@ public abstract sealed class DtlsBuilder<B extends DtlsBuilder<B>>
     int maxSessions = 10_000;
     Duration sessionIdleTimeout = Duration.ofMinutes(30);
     Duration handshakeTimeout = Duration.ofSeconds(30);
+    Duration handshakeRetransmission = Duration.ofSeconds(1);
     Duration staleHandshake = Duration.ofSeconds(5);
     int maxHandshakeMessageSize = 8192;
     int maxHandshakeFragments = 256;
@@ -170,6 +171,21 @@ public abstract sealed class DtlsBuilder<B extends DtlsBuilder<B>>
     /** Time a handshake may take. Default 30 s. */
     public B handshakeTimeout(Duration d) {
         this.handshakeTimeout = positive(d, "handshakeTimeout");
+        return self();
+    }
+
+    /**
+     * How long a handshake flight waits for the peer's answer before it is sent again; the wait
+     * doubles with each retransmission up to 60 s (RFC 6347 §4.2.4.1, which recommends 1 s, the
+     * RFC 6298 minimum). Lower it only where round trips are known to be short (loopback, tests).
+     * 1 ms .. 60 s. Default 1 s.
+     */
+    public B handshakeRetransmission(Duration d) {
+        Objects.requireNonNull(d, "handshakeRetransmission");
+        if (d.compareTo(Duration.ofMillis(1)) < 0 || d.compareTo(Duration.ofSeconds(60)) > 0) {
+            throw new IllegalArgumentException("handshakeRetransmission must be 1 ms .. 60 s: " + d);
+        }
+        this.handshakeRetransmission = d;
         return self();
     }
 

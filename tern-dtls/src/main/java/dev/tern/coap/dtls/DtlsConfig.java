@@ -48,6 +48,7 @@ public final class DtlsConfig {
     private final int maxSessions;
     private final Duration sessionIdleTimeout;
     private final Duration handshakeTimeout;
+    private final Duration handshakeRetransmission;
     private final Duration staleHandshake;
     private final int maxHandshakeMessageSize;
     private final int maxHandshakeFragments;
@@ -89,6 +90,7 @@ public final class DtlsConfig {
         maxSessions = b.maxSessions;
         sessionIdleTimeout = b.sessionIdleTimeout;
         handshakeTimeout = b.handshakeTimeout;
+        handshakeRetransmission = b.handshakeRetransmission;
         staleHandshake = b.staleHandshake;
         maxHandshakeMessageSize = b.maxHandshakeMessageSize;
         maxHandshakeFragments = b.maxHandshakeFragments;
@@ -244,6 +246,14 @@ public final class DtlsConfig {
     /** A handshake that has not completed after this fails. Default 30 s. */
     public Duration handshakeTimeout() {
         return handshakeTimeout;
+    }
+
+    /**
+     * The first wait before a handshake flight is sent again, doubling per retransmission (RFC 6347
+     * §4.2.4.1). Default 1 s.
+     */
+    public Duration handshakeRetransmission() {
+        return handshakeRetransmission;
     }
 
     /** At the handshake cap, a handshake that started this long ago may be replaced. Default 5 s. */

@@ -51,6 +51,18 @@ class DtlsConfigSidesTest {
     }
 
     @Test
+    void handshakeRetransmissionIsBoundedAndDefaultsToOneSecond() {
+        assertThat(DtlsConfig.client().build().handshakeRetransmission()).isEqualTo(java.time.Duration.ofSeconds(1));
+        assertThat(DtlsConfig.server().handshakeRetransmission(java.time.Duration.ofMillis(100)).build()
+                .handshakeRetransmission()).isEqualTo(java.time.Duration.ofMillis(100));
+        for (java.time.Duration bad : new java.time.Duration[] {java.time.Duration.ZERO, java.time.Duration.ofNanos(999_999),
+                java.time.Duration.ofMillis(-1), java.time.Duration.ofSeconds(61)}) {
+            assertThatThrownBy(() -> DtlsConfig.client().handshakeRetransmission(bad))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("1 ms .. 60 s");
+        }
+    }
+
+    @Test
     void sharedSettersReturnTheSidesBuilder() {
         // chaining a shared setter keeps the side's own setters available (compiles only if B is returned)
         DtlsConfig c = DtlsConfig.client().maxHandshakes(3).trustAll(true).connectionId(true).build();

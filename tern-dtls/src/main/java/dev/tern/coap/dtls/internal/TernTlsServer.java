@@ -199,6 +199,12 @@ final class TernTlsServer extends AbstractTlsServer {
         return (int) Math.min(Integer.MAX_VALUE, shared.config.handshakeTimeout().toMillis());
     }
 
+    /** The first retransmission wait of a flight (RFC 6347 §4.2.4.1); BouncyCastle doubles it. */
+    @Override
+    public int getHandshakeResendTimeMillis() {
+        return (int) shared.config.handshakeRetransmission().toMillis();
+    }
+
     @Override
     public void notifyHandshakeComplete() throws IOException {
         super.notifyHandshakeComplete();
