@@ -8,11 +8,11 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoEventLoop;
+import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
@@ -21,7 +21,6 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
-import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
 import java.net.InetSocketAddress;
@@ -45,6 +44,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * ({@code dev/tern/coap/proxy/console/}, {@code /} is {@code index.html}). Plain coap exchanges
  * run on the HTTP connection's own I/O thread (a UDP socket and CoAP client per thread, see
  * {@link Builder#ioThreads}); observations, coaps and the reliable schemes use the proxy's clients.
+ * On Linux the I/O is Netty's native epoll transport, elsewhere NIO.
  *
  * <pre>{@code
  * CoapProxy proxy = CoapProxy.builder().allow("127.0.0.1").build();
@@ -132,7 +132,7 @@ public final class HttpGateway implements AutoCloseable {
                         open.add(ch);
                         long idle = config.idleTimeout.toMillis();
                         ch.pipeline()
-                                .addLast(GatewayHandler.IDLE, new IdleStateHandler(0, 0, idle, TimeUnit.MILLISECONDS))
+                                .addLast(GatewayHandler.IDLE, new IdleTimeout(idle, TimeUnit.MILLISECONDS))
                                 .addLast(new HttpServerCodec(4096, config.maxHeaderBytes, 8192))
                                 .addLast(new BodilessRequests()) // a GET skips the aggregator
                                 .addLast(new HttpObjectAggregator(config.maxBodyBytes))
