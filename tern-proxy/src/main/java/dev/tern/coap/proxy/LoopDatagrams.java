@@ -118,8 +118,8 @@ final class LoopDatagrams implements Transport, Scheduler {
     }
 
     /**
-     * Deregisters and closes the socket, on the loop (whose next select then releases the port, as
-     * NIO defers closing a registered channel until its selector deregisters it).
+     * Deregisters and closes the socket, on the loop (on NIO its next select then releases the port,
+     * as NIO defers closing a registered channel until its selector deregisters it; epoll at once).
      */
     @Override
     public void close() {
