@@ -30,7 +30,7 @@ import java.util.concurrent.TimeUnit;
  * <pre>
  * HttpGatewayBench run [--rounds 5] [--seconds 5] [--warmup 5] [--connections 32]
  *     [--gateway-jvm "-Xms256m -Xmx256m"] [--tern-jvm ...] [--cf-jvm ...] [--no-pin] [--threads]
- *     [--tern-base-cp OTHER/tern-bench.jar] [--origins 1]
+ *     [--tern-base-cp OTHER/tern-bench.jar] [--tern-base-jvm ...] [--origins 1]
  * </pre>
  */
 final class GatewayRun {
@@ -97,7 +97,8 @@ final class GatewayRun {
         Gateway tern = start("tern", "/hc/", ternJvm, pin, System.getProperty("java.class.path"));
         Gateway cf = start("californium", "/proxy/", GatewayLoad.arg(args, "--cf-jvm", jvm), pin,
                 System.getProperty("java.class.path"));
-        Gateway base = baseCp == null ? null : start("tern", "/hc/", ternJvm, pin, baseCp);
+        Gateway base = baseCp == null ? null
+                : start("tern", "/hc/", GatewayLoad.arg(args, "--tern-base-jvm", ternJvm), pin, baseCp);
         if (base != null) {
             base = new Gateway("tern (base build)", base.prefix(), base.process(), base.port()); // named in errors
         }
