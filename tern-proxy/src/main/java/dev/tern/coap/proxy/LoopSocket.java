@@ -14,8 +14,6 @@ import io.netty.channel.unix.DatagramSocketAddress;
 import io.netty.channel.unix.FileDescriptor;
 import io.netty.channel.unix.Socket;
 import java.io.IOException;
-import java.net.Inet6Address;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
@@ -131,13 +129,7 @@ abstract class LoopSocket {
         static EpollSocket open(InetSocketAddress bind) throws IOException {
             Socket s = Socket.newSocketDgram();
             try {
-                InetSocketAddress address = bind;
-                if (bind.getAddress().isAnyLocalAddress() && !(bind.getAddress() instanceof Inet6Address)
-                        && Socket.isIPv6Preferred()) {
-                    // a dual-stack socket bound to IPv4's wildcard would serve IPv4 only; :: serves both
-                    address = new InetSocketAddress(InetAddress.getByAddress(new byte[16]), bind.getPort());
-                }
-                s.bind(address);
+                s.bind(bind); // IPv6 where the host has it (dual-stack), so the wildcard serves both
                 return new EpollSocket(s);
             } catch (IOException | RuntimeException e) {
                 s.close();

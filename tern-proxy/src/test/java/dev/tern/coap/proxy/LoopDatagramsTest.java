@@ -4,10 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.tern.coap.CoapClient;
+import dev.tern.coap.CoapServer;
 import dev.tern.coap.EndpointConfig;
 import dev.tern.coap.MessageTracer;
 import dev.tern.coap.Request;
 import dev.tern.coap.Response;
+import dev.tern.coap.Router;
 import io.netty.channel.IoEventLoop;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.Epoll;
@@ -119,6 +121,31 @@ class LoopDatagramsTest {
                     given.close();
                 }
             }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void anIpv6UpstreamIsReachedFromTheLoopsSocket(boolean nativeTransport) throws Exception {
+        InetAddress v6 = InetAddress.getByName("::1");
+        try (DatagramSocket probe = new DatagramSocket(new InetSocketAddress(v6, 0))) {
+            assumeTrue(probe.isBound(), "no IPv6 loopback here");
+        } catch (java.net.SocketException e) {
+            assumeTrue(false, "no IPv6 loopback here: " + e.getMessage());
+        }
+        CoapServer origin = CoapServer.builder().port(0).bind("::1")
+                .service(Router.builder().get("/hello", r -> Response.content("Hello v6")).build()).build().start();
+        CoapProxy proxy = CoapProxy.builder().allow("::1").build();
+        HttpGateway gateway = HttpGateway.builder(proxy).nativeTransport(nativeTransport).build().start();
+        try {
+            assertThat(gateway.loopClients()).isPositive(); // the exchange runs on the loop's own socket
+            // a dual-stack socket bound to the wildcard: IPv6 targets too, and the answer's source matches
+            String target = java.net.URLEncoder.encode("coap://[::1]:" + origin.port() + "/hello", StandardCharsets.UTF_8);
+            assertThat(get(gateway, "/hc/?target_uri=" + target)).isEqualTo("Hello v6"); // RFC 8075 §5.4
+        } finally {
+            gateway.close();
+            proxy.close();
+            origin.close();
         }
     }
 
