@@ -7,6 +7,8 @@
 #   bench/gateway.sh [--rounds 5] [--seconds 5] [--warmup 5] [--connections 32]
 #                    [--gateway-jvm "-Xms256m -Xmx256m"] [--tern-jvm ...] [--cf-jvm ...] [--no-pin] [--threads]
 #                    [--tern-base-cp OTHER/tern-bench/target/tern-bench.jar]  (that build's Tern too, before/after)
+#                    [--tern-base-jvm "..."]  (its JVM options, default --tern-jvm's; -Dtern.bench.ioThreads=N)
+#                    [--origins 1]  (CoAP origins per phase, 50 000 requests each at most: 4 for full-length phases)
 #
 # Builds tern-bench with -Pbench first (offline when the dependencies are cached); set
 # GATEWAY_BENCH_NO_BUILD=1 to use the jar as it is.

@@ -13,6 +13,8 @@ module dev.tern.coap.proxy {
     requires io.netty.common;
     requires io.netty.handler;
     requires io.netty.transport;
+    requires io.netty.transport.classes.epoll;
+    requires io.netty.transport.unix.common;
     requires java.net.http;
 
     exports dev.tern.coap.proxy;

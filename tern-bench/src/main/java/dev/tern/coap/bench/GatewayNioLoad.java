@@ -25,15 +25,21 @@ final class GatewayNioLoad {
     /** One connection's state: the response bytes read so far. */
     private static final class Conn {
         final SocketChannel channel;
+        final byte[] request;
         ByteBuffer in = ByteBuffer.allocate(4096);
 
-        Conn(SocketChannel channel) {
+        Conn(SocketChannel channel, String path) {
             this.channel = channel;
+            this.request = ("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
         }
     }
 
-    static GatewayLoad.Outcome run(int port, String path, int connections, int seconds) throws IOException {
-        byte[] request = ("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+    /**
+     * Runs the load for {@code seconds}, connection {@code i} asking for {@code paths[i % n]} (one
+     * origin each), up to {@link GatewayLoad#MAX_PER_PHASE} requests per path.
+     */
+    static GatewayLoad.Outcome run(int port, List<String> paths, int connections, int seconds) throws IOException {
+        long maxRequests = GatewayLoad.MAX_PER_PHASE * paths.size();
         long ok = 0;
         long failed = 0;
         long issued = 0;
@@ -43,14 +49,14 @@ final class GatewayNioLoad {
                 SocketChannel ch = SocketChannel.open(new InetSocketAddress("127.0.0.1", port));
                 ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
                 ch.configureBlocking(false);
-                Conn c = new Conn(ch);
+                Conn c = new Conn(ch, paths.get(i % paths.size()));
                 ch.register(selector, SelectionKey.OP_READ, c);
                 all.add(c);
             }
             long start = System.nanoTime();
             long deadline = start + seconds * 1_000_000_000L;
             for (Conn c : all) {
-                write(c, request);
+                write(c, c.request);
                 issued++;
             }
             long outstanding = connections;
@@ -84,8 +90,8 @@ final class GatewayNioLoad {
                     }
                     c.in.clear();
                     outstanding--;
-                    if (System.nanoTime() < deadline && issued < GatewayLoad.MAX_PER_PHASE) {
-                        write(c, request);
+                    if (System.nanoTime() < deadline && issued < maxRequests) {
+                        write(c, c.request);
                         issued++;
                         outstanding++;
                     }

@@ -30,13 +30,19 @@ import java.util.concurrent.TimeUnit;
  * <pre>
  * HttpGatewayBench run [--rounds 5] [--seconds 5] [--warmup 5] [--connections 32]
  *     [--gateway-jvm "-Xms256m -Xmx256m"] [--tern-jvm ...] [--cf-jvm ...] [--no-pin] [--threads]
- *     [--tern-base-cp OTHER/tern-bench.jar]
+ *     [--tern-base-cp OTHER/tern-bench.jar] [--tern-base-jvm ...] [--origins 1]
  * </pre>
  */
 final class GatewayRun {
     private static final double CLK_TCK = 100;
     /** The load: a blocking thread per connection ({@code --threads}) instead of one selector thread. */
     private static boolean threads;
+    /**
+     * CoAP origins per phase ({@code --origins}, default 1): each takes at most
+     * {@link GatewayLoad#MAX_PER_PHASE} requests, so at 50 000 req/s one origin ends a phase after
+     * about a second; more origins let it run its full length. The selector load only.
+     */
+    private static int origins = 1;
 
     private GatewayRun() {
     }
@@ -82,12 +88,17 @@ final class GatewayRun {
         String jvm = GatewayLoad.arg(args, "--gateway-jvm", "-Xms256m -Xmx256m");
         boolean pin = !Arrays.asList(args).contains("--no-pin");
         threads = Arrays.asList(args).contains("--threads");
+        origins = GatewayLoad.intArg(args, "--origins", 1);
+        if (origins < 1 || origins > 1 && threads) {
+            throw new IllegalArgumentException("--origins must be at least 1, and 1 with --threads: " + origins);
+        }
         String ternJvm = GatewayLoad.arg(args, "--tern-jvm", jvm);
         String baseCp = GatewayLoad.arg(args, "--tern-base-cp", null);
         Gateway tern = start("tern", "/hc/", ternJvm, pin, System.getProperty("java.class.path"));
         Gateway cf = start("californium", "/proxy/", GatewayLoad.arg(args, "--cf-jvm", jvm), pin,
                 System.getProperty("java.class.path"));
-        Gateway base = baseCp == null ? null : start("tern", "/hc/", ternJvm, pin, baseCp);
+        Gateway base = baseCp == null ? null
+                : start("tern", "/hc/", GatewayLoad.arg(args, "--tern-base-jvm", ternJvm), pin, baseCp);
         if (base != null) {
             base = new Gateway("tern (base build)", base.prefix(), base.process(), base.port()); // named in errors
         }
@@ -98,6 +109,8 @@ final class GatewayRun {
                     threads ? "a thread each" : "one selector thread",
                     pin ? "pinned to CPU 1 (taskset -c 1), one JVM each" : "not pinned", warmup, rounds, seconds,
                     loadAverage());
+            System.out.printf(Locale.ROOT, "%d CoAP origin(s) per phase, at most %d requests per phase%n", origins,
+                    GatewayLoad.MAX_PER_PHASE * origins);
             for (int i = 0; i < 2; i++) {
                 phase(tern, connections, warmup);
                 phase(cf, connections, warmup);
@@ -197,17 +210,23 @@ final class GatewayRun {
     }
 
     private static Phase phase(Gateway g, int connections, int seconds) throws Exception {
-        CoapServer origin = GatewayLoad.origin();
+        List<CoapServer> servers = new ArrayList<>();
         try {
-            String path = g.prefix() + "coap://127.0.0.1:" + origin.port() + "/hello";
-            GatewayLoad.check(g.port(), path);
+            List<String> paths = new ArrayList<>();
+            for (int i = 0; i < origins; i++) {
+                CoapServer origin = GatewayLoad.origin();
+                servers.add(origin);
+                paths.add(g.prefix() + "coap://127.0.0.1:" + origin.port() + "/hello");
+                GatewayLoad.check(g.port(), paths.get(i));
+            }
+            String path = paths.get(0);
             long before = g.ticks();
             long waitedBefore = g.runQueueWait();
             long start = System.nanoTime();
             GatewayLoad.Outcome o;
             try {
                 o = threads ? GatewayLoad.run(g.port(), path, connections, seconds)
-                        : GatewayNioLoad.run(g.port(), path, connections, seconds);
+                        : GatewayNioLoad.run(g.port(), paths, connections, seconds);
             } catch (IOException e) {
                 throw new IOException("the " + g.name() + " gateway's phase failed: " + e.getMessage(), e);
             }
@@ -218,7 +237,7 @@ final class GatewayRun {
             return new Phase(o.rps(), cpuSeconds * 1e6 / Math.max(1, o.ok()), 100 * cpuSeconds / elapsed,
                     100 * waited / elapsed);
         } finally {
-            origin.close();
+            servers.forEach(CoapServer::close);
         }
     }
 

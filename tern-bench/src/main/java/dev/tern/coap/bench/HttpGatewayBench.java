@@ -95,14 +95,20 @@ public final class HttpGatewayBench {
 
     /**
      * One gateway alone in this process ({@code serve tern} or {@code serve californium}, for
-     * {@link GatewayRun}): prints {@code port N}, then serves until standard input closes.
+     * {@link GatewayRun}): prints {@code port N}, then serves until standard input closes. The JVM
+     * option {@code -Dtern.bench.ioThreads=N} sets Tern's {@code HttpGateway.Builder.ioThreads}.
      */
     private static void serve(String which) throws Exception {
         AutoCloseable stop;
         int port;
         if (which.equals("tern")) {
             CoapProxy proxy = CoapProxy.builder().allow("127.0.0.1").maxCacheEntries(0).build();
-            HttpGateway tern = HttpGateway.builder(proxy).maxConnections(1024).build().start();
+            HttpGateway.Builder builder = HttpGateway.builder(proxy).maxConnections(1024);
+            Integer ioThreads = Integer.getInteger("tern.bench.ioThreads");
+            if (ioThreads != null) {
+                builder.ioThreads(ioThreads);
+            }
+            HttpGateway tern = builder.build().start();
             port = tern.port();
             stop = () -> {
                 tern.close();

@@ -27,7 +27,6 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
-import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.AsciiString;
 import io.netty.util.AttributeKey;
 import java.nio.charset.StandardCharsets;
@@ -376,15 +375,6 @@ final class GatewayHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         io.netty.channel.ChannelFuture f = ctx.writeAndFlush(r);
         f.addListener(ChannelFutureListener.CLOSE);
         return f;
-    }
-
-    @Override
-    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
-        if (evt instanceof IdleStateEvent) {
-            ctx.close(); // idle (or a slow sender): the connection goes (HttpGateway.Builder#idleTimeout)
-            return;
-        }
-        super.userEventTriggered(ctx, evt);
     }
 
     @Override

@@ -8,16 +8,19 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoEventLoop;
+import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
-import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
 import java.net.InetSocketAddress;
@@ -41,6 +44,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * ({@code dev/tern/coap/proxy/console/}, {@code /} is {@code index.html}). Plain coap exchanges
  * run on the HTTP connection's own I/O thread (a UDP socket and CoAP client per thread, see
  * {@link Builder#ioThreads}); observations, coaps and the reliable schemes use the proxy's clients.
+ * On Linux the I/O is Netty's native epoll transport, elsewhere NIO.
  *
  * <pre>{@code
  * CoapProxy proxy = CoapProxy.builder().allow("127.0.0.1").build();
@@ -81,10 +85,10 @@ public final class HttpGateway implements AutoCloseable {
         if (listener != null) {
             return this;
         }
-        boss = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("tern-http-accept", true),
-                NioIoHandler.newFactory());
-        workers = new MultiThreadIoEventLoopGroup(config.ioThreads, new DefaultThreadFactory("tern-http", true),
-                NioIoHandler.newFactory());
+        boolean epoll = config.nativeTransport && Epoll.isAvailable();
+        IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        boss = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("tern-http-accept", true), io);
+        workers = new MultiThreadIoEventLoopGroup(config.ioThreads, new DefaultThreadFactory("tern-http", true), io);
         children = new DefaultChannelGroup(workers.next());
         ChannelGroup open = children;
         try {
@@ -112,7 +116,7 @@ public final class HttpGateway implements AutoCloseable {
         GatewayHandler.Shared shared = new GatewayHandler.Shared(proxy, files, config.console, resolver,
                 eventStreams, config.maxEventStreams, config.hostNames, new EventRelays(), proxy.newTargetCache());
         ServerBootstrap b = new ServerBootstrap().group(boss, workers)
-                .channel(NioServerSocketChannel.class)
+                .channel(epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(32 * 1024, 64 * 1024))
@@ -128,7 +132,7 @@ public final class HttpGateway implements AutoCloseable {
                         open.add(ch);
                         long idle = config.idleTimeout.toMillis();
                         ch.pipeline()
-                                .addLast(GatewayHandler.IDLE, new IdleStateHandler(0, 0, idle, TimeUnit.MILLISECONDS))
+                                .addLast(GatewayHandler.IDLE, new IdleTimeout(idle, TimeUnit.MILLISECONDS))
                                 .addLast(new HttpServerCodec(4096, config.maxHeaderBytes, 8192))
                                 .addLast(new BodilessRequests()) // a GET skips the aggregator
                                 .addLast(new HttpObjectAggregator(config.maxBodyBytes))
@@ -205,6 +209,7 @@ public final class HttpGateway implements AutoCloseable {
         private int maxEventStreams = 64;
         private int ioThreads = 2;
         private boolean console = true;
+        private boolean nativeTransport = true;
         private java.util.Set<String> hostNames = java.util.Set.of();
 
         private Builder(CoapProxy proxy) {
@@ -276,6 +281,15 @@ public final class HttpGateway implements AutoCloseable {
          */
         public Builder ioThreads(int threads) {
             this.ioThreads = positive(threads, "ioThreads");
+            return this;
+        }
+
+        /**
+         * Whether to use Netty's native epoll transport where it loads (Linux), default true; NIO
+         * otherwise. Package-private: the tests run the gateway on both.
+         */
+        Builder nativeTransport(boolean use) {
+            this.nativeTransport = use;
             return this;
         }
 

@@ -5,27 +5,23 @@ import dev.tern.coap.spi.Scheduler;
 import dev.tern.coap.spi.Transport;
 import io.netty.channel.IoEventLoop;
 import io.netty.channel.IoRegistration;
-import io.netty.channel.nio.NioIoOps;
-import io.netty.channel.nio.NioSelectableChannelIoHandle;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.SocketAddress;
 import java.nio.ByteBuffer;
-import java.nio.channels.DatagramChannel;
-import java.nio.channels.SelectionKey;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * A UDP socket and a {@link Scheduler} on one of the {@link HttpGateway}'s Netty event loops, for
- * the gateway's own CoAP client on that loop: the datagram socket is selected by the same selector
- * as the loop's HTTP connections, the CoAP engine's tasks and timers are the loop's, and so a
- * request's CoAP exchange starts, and its response completes, on the thread of the HTTP connection
- * it answers, with no hand-off between threads. Sends go out at once on the loop's thread (UDP
- * semantics: a datagram that cannot be sent is lost, retransmission recovers confirmable ones).
+ * the gateway's own CoAP client on that loop: the datagram socket is polled by the same selector
+ * (NIO) or epoll set (Linux) as the loop's HTTP connections ({@link LoopSocket}), the CoAP engine's
+ * tasks and timers are the loop's, and so a request's CoAP exchange starts, and its response
+ * completes, on the thread of the HTTP connection it answers, with no hand-off between threads.
+ * Sends go out at once on the loop's thread (UDP semantics: a datagram that cannot be sent is lost,
+ * retransmission recovers confirmable ones).
  */
-final class LoopDatagrams extends NioSelectableChannelIoHandle<DatagramChannel> implements Transport, Scheduler {
+final class LoopDatagrams implements Transport, Scheduler {
     private static final Logger LOG = LoggerFactory.getLogger(LoopDatagrams.class);
     /** Datagrams read per readiness before the loop's other channels and tasks get their turn. */
     private static final int READ_BATCH = 32;
@@ -33,7 +29,7 @@ final class LoopDatagrams extends NioSelectableChannelIoHandle<DatagramChannel> 
     private static final int MAX_DATAGRAM = 65536;
 
     private final IoEventLoop loop;
-    private final DatagramChannel channel;
+    private final LoopSocket socket;
     private final InetSocketAddress localAddress;
     /** Read into and sent from direct buffers (a heap buffer costs the JDK a temporary direct one per call). */
     private final ByteBuffer receiveDirect = ByteBuffer.allocateDirect(MAX_DATAGRAM);
@@ -42,27 +38,25 @@ final class LoopDatagrams extends NioSelectableChannelIoHandle<DatagramChannel> 
     private IoRegistration registration;
     private Receiver receiver;
 
-    private LoopDatagrams(IoEventLoop loop, DatagramChannel channel) throws IOException {
-        super(channel);
+    private LoopDatagrams(IoEventLoop loop, LoopSocket socket) throws IOException {
         this.loop = loop;
-        this.channel = channel;
-        this.localAddress = (InetSocketAddress) channel.getLocalAddress();
+        this.socket = socket;
+        this.localAddress = socket.localAddress();
+        socket.onReadable(this::readBatch);
     }
 
     /** Opens a socket on {@code bind} (a wildcard address serves IPv4 and IPv6) and registers it with {@code loop}. */
     static LoopDatagrams open(IoEventLoop loop, InetSocketAddress bind) {
-        DatagramChannel ch = null;
+        LoopSocket socket = null;
         try {
-            ch = DatagramChannel.open();
-            ch.bind(bind);
-            ch.configureBlocking(false);
-            LoopDatagrams datagrams = new LoopDatagrams(loop, ch);
-            datagrams.registration = loop.register(datagrams).syncUninterruptibly().getNow();
+            socket = LoopSocket.open(loop, bind);
+            LoopDatagrams datagrams = new LoopDatagrams(loop, socket);
+            datagrams.registration = loop.register(socket.handle()).syncUninterruptibly().getNow();
             return datagrams;
         } catch (IOException | RuntimeException e) {
-            if (ch != null) {
+            if (socket != null) {
                 try {
-                    ch.close();
+                    socket.closeSocket();
                 } catch (IOException ignored) {
                     // closing anyway
                 }
@@ -74,19 +68,15 @@ final class LoopDatagrams extends NioSelectableChannelIoHandle<DatagramChannel> 
     @Override
     public void start(Receiver r) {
         this.receiver = r;
-        loop.execute(() -> registration.submit(NioIoOps.READ)); // on the loop, after the receiver is set
+        loop.execute(() -> registration.submit(socket.readOps())); // on the loop, after the receiver is set
     }
 
-    @Override
-    protected void handle(DatagramChannel ch, SelectionKey key) {
-        if (!key.isValid() || !key.isReadable()) {
-            return;
-        }
+    private void readBatch() {
         for (int i = 0; i < READ_BATCH; i++) {
-            SocketAddress source;
+            InetSocketAddress source;
             receiveDirect.clear();
             try {
-                source = ch.receive(receiveDirect);
+                source = socket.receive(receiveDirect);
             } catch (IOException e) {
                 LOG.debug("receive failed: {}", e.toString());
                 return;
@@ -98,7 +88,7 @@ final class LoopDatagrams extends NioSelectableChannelIoHandle<DatagramChannel> 
             int length = receiveDirect.remaining();
             receiveDirect.get(received, 0, length);
             try {
-                receiver.onDatagram(received, length, (InetSocketAddress) source, false);
+                receiver.onDatagram(received, length, source, false);
             } catch (RuntimeException e) {
                 LOG.warn("datagram from {} not handled", source, e); // the loop goes on with the next
             }
@@ -116,7 +106,7 @@ final class LoopDatagrams extends NioSelectableChannelIoHandle<DatagramChannel> 
             } else {
                 buffer = ByteBuffer.wrap(data, 0, length);
             }
-            channel.send(buffer, destination);
+            socket.send(buffer, destination);
         } catch (IOException | RuntimeException e) {
             LOG.debug("send to {} failed: {}", destination, e.toString());
         }
@@ -128,8 +118,8 @@ final class LoopDatagrams extends NioSelectableChannelIoHandle<DatagramChannel> 
     }
 
     /**
-     * Deregisters and closes the socket, on the loop (whose next select then releases the port, as
-     * NIO defers closing a registered channel until its selector deregisters it).
+     * Deregisters and closes the socket, on the loop (on NIO its next select then releases the port,
+     * as NIO defers closing a registered channel until its selector deregisters it; epoll at once).
      */
     @Override
     public void close() {
@@ -149,7 +139,7 @@ final class LoopDatagrams extends NioSelectableChannelIoHandle<DatagramChannel> 
             registration.cancel();
         }
         try {
-            channel.close();
+            socket.closeSocket();
         } catch (IOException e) {
             LOG.debug("close failed: {}", e.toString());
         }

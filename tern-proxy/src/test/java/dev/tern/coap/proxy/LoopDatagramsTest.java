@@ -1,14 +1,19 @@
 package dev.tern.coap.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.tern.coap.CoapClient;
+import dev.tern.coap.CoapServer;
 import dev.tern.coap.EndpointConfig;
 import dev.tern.coap.MessageTracer;
 import dev.tern.coap.Request;
 import dev.tern.coap.Response;
+import dev.tern.coap.Router;
 import io.netty.channel.IoEventLoop;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.nio.NioIoHandler;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
@@ -26,6 +31,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The gateway's coap clients on its own event loops ({@link LoopDatagrams}): the exchange, its
@@ -33,9 +40,12 @@ import org.junit.jupiter.api.Test;
  * is used instead when the proxy was given one.
  */
 class LoopDatagramsTest {
-    @Test
-    void anExchangeRetransmitsAndCompletesOnTheLoopThread() throws Exception {
-        MultiThreadIoEventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void anExchangeRetransmitsAndCompletesOnTheLoopThread(boolean epoll) throws Exception {
+        assumeTrue(!epoll || Epoll.isAvailable(), "no native epoll here");
+        MultiThreadIoEventLoopGroup group = new MultiThreadIoEventLoopGroup(1,
+                epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
         IoEventLoop loop = group.next();
         try (DatagramSocket peer = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
             peer.setSoTimeout(10_000);
@@ -73,12 +83,13 @@ class LoopDatagramsTest {
         }
     }
 
-    @Test
-    void theGatewayHasAClientPerIoThreadUnlessTheProxysIsGiven() throws Exception {
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void theGatewayHasAClientPerIoThreadUnlessTheProxysIsGiven(boolean nativeTransport) throws Exception {
         try (Loopback.Origin origin = new Loopback.Origin()) {
             String target = "/hc/" + origin.uri("/hello");
             CoapProxy proxy = CoapProxy.builder().allow("127.0.0.1").build();
-            HttpGateway gateway = HttpGateway.builder(proxy).ioThreads(2).build().start();
+            HttpGateway gateway = HttpGateway.builder(proxy).ioThreads(2).nativeTransport(nativeTransport).build().start();
             try {
                 assertThat(gateway.loopClients()).isEqualTo(2);
                 assertThat(get(gateway, target)).isEqualTo("Hello []");
@@ -100,7 +111,7 @@ class LoopDatagramsTest {
                 }
             }).build()) {
                 CoapProxy given = CoapProxy.builder().allow("127.0.0.1").coapClient(mine).build();
-                HttpGateway through = HttpGateway.builder(given).build().start();
+                HttpGateway through = HttpGateway.builder(given).nativeTransport(nativeTransport).build().start();
                 try {
                     assertThat(through.loopClients()).isZero();
                     assertThat(get(through, target)).isEqualTo("Hello []");
@@ -110,6 +121,31 @@ class LoopDatagramsTest {
                     given.close();
                 }
             }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void anIpv6UpstreamIsReachedFromTheLoopsSocket(boolean nativeTransport) throws Exception {
+        InetAddress v6 = InetAddress.getByName("::1");
+        try (DatagramSocket probe = new DatagramSocket(new InetSocketAddress(v6, 0))) {
+            assumeTrue(probe.isBound(), "no IPv6 loopback here");
+        } catch (java.net.SocketException e) {
+            assumeTrue(false, "no IPv6 loopback here: " + e.getMessage());
+        }
+        CoapServer origin = CoapServer.builder().port(0).bind("::1")
+                .service(Router.builder().get("/hello", r -> Response.content("Hello v6")).build()).build().start();
+        CoapProxy proxy = CoapProxy.builder().allow("::1").build();
+        HttpGateway gateway = HttpGateway.builder(proxy).nativeTransport(nativeTransport).build().start();
+        try {
+            assertThat(gateway.loopClients()).isPositive(); // the exchange runs on the loop's own socket
+            // a dual-stack socket bound to the wildcard: IPv6 targets too, and the answer's source matches
+            String target = java.net.URLEncoder.encode("coap://[::1]:" + origin.port() + "/hello", StandardCharsets.UTF_8);
+            assertThat(get(gateway, "/hc/?target_uri=" + target)).isEqualTo("Hello v6"); // RFC 8075 §5.4
+        } finally {
+            gateway.close();
+            proxy.close();
+            origin.close();
         }
     }
 
