@@ -27,10 +27,14 @@ final class Handshakes {
     private final DtlsTransport transport;
     private final DtlsContext shared;
     private final HandshakeTable table = new HandshakeTable();
+    /** Server: abbreviated handshakes without a handshake thread; null for a client. */
+    final QuickResumption quick;
 
     Handshakes(DtlsTransport transport) {
         this.transport = transport;
         this.shared = transport.shared;
+        this.quick = shared.server && shared.config.sessionCacheSize() > 0
+                ? new QuickResumption(transport, this, TernTlsServer.supportedCipherSuites(shared)) : null;
     }
 
     /** The handshake in progress with {@code peer}, or null. */
@@ -101,6 +105,9 @@ final class Handshakes {
             return;
         }
         s.clientRandom = HandshakeTable.clientRandom(data, length);
+        if (quick != null && quick.start(s, data, length)) {
+            return; // resumed here, on the scheduler thread
+        }
         try {
             shared.handshakeThreads.execute(() -> runServer(s, request));
         } catch (RejectedExecutionException e) {
@@ -185,8 +192,11 @@ final class Handshakes {
         }
     }
 
-    /** A handshake thread picks a fresh CID and makes it known before the ServerHello carries it. */
-    private byte[] issueConnectionId(Session s) {
+    /**
+     * A handshake thread (or {@link QuickResumption}) picks a fresh CID and makes it known before the
+     * ServerHello carries it.
+     */
+    byte[] issueConnectionId(Session s) {
         byte[] cid = new byte[shared.config.connectionIdLength()];
         int attempts = 0;
         do {

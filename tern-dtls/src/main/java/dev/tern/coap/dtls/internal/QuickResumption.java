@@ -1,0 +1,408 @@
+package dev.tern.coap.dtls.internal;
+
+import dev.tern.coap.PeerIdentity;
+import dev.tern.coap.dtls.ClientAuth;
+import dev.tern.coap.spi.Scheduler;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.Hashtable;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.bouncycastle.tls.AlertDescription;
+import org.bouncycastle.tls.CipherSuite;
+import org.bouncycastle.tls.ClientHello;
+import org.bouncycastle.tls.ContentType;
+import org.bouncycastle.tls.ExporterLabel;
+import org.bouncycastle.tls.ExtensionType;
+import org.bouncycastle.tls.HandshakeType;
+import org.bouncycastle.tls.PRFAlgorithm;
+import org.bouncycastle.tls.ProtocolVersion;
+import org.bouncycastle.tls.ServerHello;
+import org.bouncycastle.tls.SessionParameters;
+import org.bouncycastle.tls.TlsExtensionsUtils;
+import org.bouncycastle.tls.TlsFatalAlert;
+import org.bouncycastle.tls.crypto.CryptoHashAlgorithm;
+import org.bouncycastle.tls.crypto.TlsHash;
+import org.bouncycastle.tls.crypto.TlsNonceGenerator;
+import org.bouncycastle.tls.crypto.TlsSecret;
+import org.bouncycastle.util.Arrays;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Server: abbreviated handshakes (session resumption, RFC 5246 §7.3; DTLS 1.2, RFC 6347 §4.2) on
+ * the scheduler thread, without a handshake thread. BouncyCastle's DTLS server protocol is
+ * blocking: each handshake it runs costs a thread and two hand-offs each way, and an abbreviated
+ * handshake has no public-key operation to hide that behind, so a storm of resumptions (a cluster
+ * node lost, a restart without handover) was bound by the hand-offs. This is the protocol around
+ * BouncyCastle's cryptography for the one common case, nothing else: the ClientHello is parsed by
+ * BouncyCastle ({@link ClientHello#parse}), the ServerHello encoded by it ({@link ServerHello}), the
+ * transcript hash and the Finished values are its hash and TLS PRF, the record keys and protection
+ * its {@code TlsCipher} ({@link RestoredRecords}, {@link RestoredCipher}).
+ *
+ * <p>Only a ClientHello that BouncyCastle's own server would resume is taken, and only when the
+ * outcome is certain: one unfragmented record, DTLS 1.2, a session ID found in this process's
+ * cache (the shared {@link dev.tern.coap.dtls.ResumptionCache} may block, so a miss goes to the
+ * handshake thread), a session made with Extended Master Secret that the client offers again
+ * (RFC 7627 §5.3), an AEAD suite the client offers and the server still allows, a PSK identity the
+ * store still knows, and extensions from a short list on both sides. Anything else runs BouncyCastle's
+ * handshake as before. The ServerHello carries what BouncyCastle's would: the session's server
+ * extensions, a fresh Connection ID (RFC 9146 §3), the empty renegotiation_info (RFC 5746 §3.6) and
+ * Extended Master Secret. The server's flight (ServerHello, ChangeCipherSpec, Finished) leaves as
+ * one datagram and is sent again after 1 s, doubling (RFC 6347 §4.2.4), or when the client's
+ * ClientHello comes again, at most {@link #MAX_FLIGHTS} times; the client's Finished is checked in
+ * constant time and the session is established in place. A failed Finished changes nothing in the
+ * cache (FAULTS.md A2.6).
+ */
+final class QuickResumption {
+    private static final Logger LOG = LoggerFactory.getLogger(QuickResumption.class);
+    private static final int MESSAGE_HEADER = RecordFilter.HANDSHAKE_HEADER;
+    private static final int VERIFY_DATA = 12;
+    /** How often the server's flight is sent at most, the first time included. */
+    static final int MAX_FLIGHTS = 6;
+    private static final long FIRST_RESEND = TimeUnit.SECONDS.toNanos(1);
+    private static final int RENEGOTIATION_INFO = 0xFF01;
+    private static final int SCSV = CipherSuite.TLS_EMPTY_RENEGOTIATION_INFO_SCSV;
+    /**
+     * What a resuming ClientHello may offer here: none of these changes a resumption's ServerHello
+     * (OCSP stapling, server name, groups and signature algorithms matter only in a full handshake).
+     */
+    private static final Set<Integer> CLIENT_EXTENSIONS = Set.of(ExtensionType.server_name, ExtensionType.status_request,
+            ExtensionType.supported_groups, ExtensionType.ec_point_formats, ExtensionType.signature_algorithms,
+            ExtensionType.signature_algorithms_cert, ExtensionType.padding, ExtensionType.encrypt_then_mac,
+            ExtensionType.extended_master_secret, ExtensionType.session_ticket, ExtensionType.connection_id,
+            ExtensionType.client_certificate_type, ExtensionType.server_certificate_type, RENEGOTIATION_INFO);
+    /** The server extensions of a session that a resumption repeats as they are. */
+    private static final Set<Integer> SESSION_EXTENSIONS = Set.of(RENEGOTIATION_INFO, ExtensionType.status_request,
+            ExtensionType.extended_master_secret, ExtensionType.connection_id, ExtensionType.ec_point_formats,
+            ExtensionType.client_certificate_type, ExtensionType.server_certificate_type);
+
+    /** An abbreviated handshake between the server's flight and the client's Finished. */
+    static final class Pending {
+        final byte[] flight;
+        final byte[] clientVerifyData;
+        final int clientFinishedSeq;
+        final HandshakeResult result;
+        int flights = 1;
+        long resendNanos = FIRST_RESEND;
+        Scheduler.Cancellable timer;
+
+        Pending(byte[] flight, byte[] clientVerifyData, int clientFinishedSeq, HandshakeResult result) {
+            this.flight = flight;
+            this.clientVerifyData = clientVerifyData;
+            this.clientFinishedSeq = clientFinishedSeq;
+            this.result = result;
+        }
+    }
+
+    private final DtlsTransport transport;
+    private final Handshakes handshakes;
+    private final DtlsContext shared;
+    private final int[] serverSuites;
+    private TlsNonceGenerator randoms;
+
+    QuickResumption(DtlsTransport transport, Handshakes handshakes, int[] serverSuites) {
+        this.transport = transport;
+        this.handshakes = handshakes;
+        this.shared = transport.shared;
+        this.serverSuites = serverSuites;
+    }
+
+    /**
+     * A ClientHello with a valid cookie started handshake {@code s}: runs it here when it resumes a
+     * session as described above and sends the server's flight; false leaves it to BouncyCastle.
+     */
+    boolean start(Session s, byte[] data, int length) {
+        Hello h = hello(data, length);
+        if (h == null) {
+            return false;
+        }
+        Hashtable<Integer, byte[]> serverExtensions = serverExtensions(h);
+        if (serverExtensions == null) {
+            return false;
+        }
+        byte[] master = HandshakeResult.secretCopy(h.session.getMasterSecret(), shared.crypto);
+        if (master == null) {
+            return false;
+        }
+        try {
+            if (h.clientCid != null && shared.config.connectionIdLength() > 0) {
+                TlsExtensionsUtils.addConnectionIDExtension(serverExtensions, handshakes.issueConnectionId(s));
+            }
+            s.quick = flight(s, h, master, serverExtensions);
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("DTLS resumption with {} left to the full protocol: {}", s.address, e.toString());
+            return false; // nothing has been sent; a CID issued is dropped with the handshake's table entry
+        }
+        send(s);
+        return true;
+    }
+
+    /** A datagram for {@code s} while its flight is out: a retransmitted ClientHello, or the client's last flight. */
+    void received(Session s, byte[] data, int length, InetSocketAddress source, int verdict) {
+        if ((verdict & RecordFilter.CLIENT_HELLO) != 0) {
+            Pending p = s.quick;
+            if (p != null && p.flights < MAX_FLIGHTS) {
+                p.flights++;
+                send(s); // our flight was lost (RFC 6347 §4.2.4)
+            }
+            return;
+        }
+        transport.decryptRestored(s, data, length, source); // ChangeCipherSpec (epoch 0) is passed over
+        RestoredRecords r = s.restored;
+        if (!s.established && !s.removed && r != null && r.closed) {
+            transport.handshakeFailed(s, new IOException("the peer sent an alert during the abbreviated handshake"));
+        }
+    }
+
+    /** The handshake record of {@code s} that came under the new keys: the client's Finished. */
+    void finished(Session s, byte[] buf, int off, int len) {
+        Pending p = s.quick;
+        if (p == null || s.removed) {
+            return; // established already: a retransmitted Finished
+        }
+        if (len != MESSAGE_HEADER + VERIFY_DATA || buf[off] != HandshakeType.finished
+                || RecordFilter.u16(buf, off + 4) != p.clientFinishedSeq || u24(buf, off + 1) != VERIFY_DATA
+                || u24(buf, off + 6) != 0 || u24(buf, off + 9) != VERIFY_DATA) {
+            fail(s, new TlsFatalAlert(AlertDescription.unexpected_message, "not the client's Finished"));
+            return;
+        }
+        if (!Arrays.constantTimeAreEqual(VERIFY_DATA, p.clientVerifyData, 0, buf, off + MESSAGE_HEADER)) {
+            fail(s, new TlsFatalAlert(AlertDescription.decrypt_error));
+            return;
+        }
+        s.quick = null;
+        if (p.timer != null) {
+            p.timer.cancel();
+        }
+        transport.established(s, null, p.result);
+    }
+
+    private void fail(Session s, TlsFatalAlert alert) {
+        try {
+            byte[] record = s.restored.encode(ContentType.alert, new byte[] {2, (byte) alert.getAlertDescription()}, 0, 2);
+            transport.datagrams.send(record, record.length, s.address);
+        } catch (IOException | RuntimeException e) {
+            // the handshake fails anyway
+        }
+        transport.handshakeFailed(s, alert);
+    }
+
+    private void send(Session s) {
+        Pending p = s.quick;
+        transport.datagrams.send(p.flight, p.flight.length, s.address);
+        if (p.timer != null) {
+            p.timer.cancel();
+        }
+        p.timer = transport.scheduler.schedule(() -> resend(s, p), p.resendNanos);
+    }
+
+    private void resend(Session s, Pending p) {
+        if (s.quick != p || s.removed || p.flights >= MAX_FLIGHTS) {
+            return; // done, failed, or left to the handshake timeout
+        }
+        p.flights++;
+        p.resendNanos = Math.min(p.resendNanos * 2, TimeUnit.SECONDS.toNanos(60));
+        send(s);
+    }
+
+    // ---------------------------------------------------------------- the decision
+
+    /** What the ClientHello offers and the session it resumes. */
+    private record Hello(ClientHello hello, byte[] message, long recordSeq, int messageSeq, SessionParameters session,
+                        int suite, int prf, byte[] clientCid, boolean secureRenegotiation, PeerIdentity identity) {
+    }
+
+    /** The ClientHello if this class takes it (see the class comment), else null. */
+    private Hello hello(byte[] data, int length) {
+        if (length < RecordFilter.HEADER + MESSAGE_HEADER || RecordFilter.HEADER + RecordFilter.u16(data, 11) != length
+                || data[RecordFilter.HEADER] != HandshakeType.client_hello) {
+            return null; // not one record holding one handshake message
+        }
+        int m = RecordFilter.HEADER;
+        int body = u24(data, m + 1);
+        if (u24(data, m + 6) != 0 || u24(data, m + 9) != body || m + MESSAGE_HEADER + body != length) {
+            return null; // fragmented
+        }
+        ClientHello hello;
+        try {
+            hello = ClientHello.parse(new ByteArrayInputStream(data, m + MESSAGE_HEADER, body),
+                    new ByteArrayOutputStream(body));
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+        if (!ProtocolVersion.DTLSv12.equals(hello.getClientVersion()) || hello.getSessionID().length == 0) {
+            return null;
+        }
+        SessionParameters p = shared.cachedServerSession(hello.getSessionID());
+        if (p == null || !ProtocolVersion.DTLSv12.equals(p.getNegotiatedVersion()) || !p.isExtendedMasterSecret()) {
+            return null;
+        }
+        int suite = p.getCipherSuite();
+        int prf = prfAlgorithm(suite);
+        if (prf < 0 || !Arrays.contains(hello.getCipherSuites(), suite) || !Arrays.contains(serverSuites, suite)) {
+            return null;
+        }
+        @SuppressWarnings("unchecked")
+        Hashtable<Integer, byte[]> ext = hello.getExtensions();
+        byte[] reneg = ext == null ? null : ext.get(RENEGOTIATION_INFO);
+        byte[] ems = ext == null ? null : ext.get(ExtensionType.extended_master_secret);
+        if (ems == null || ems.length != 0 || !CLIENT_EXTENSIONS.containsAll(ext.keySet())
+                || (reneg != null && (reneg.length != 1 || reneg[0] != 0))) {
+            return null;
+        }
+        PeerIdentity identity;
+        try {
+            identity = identity(p, CipherSuites.name(suite));
+        } catch (IOException | RuntimeException e) {
+            return null; // a PSK identity the store no longer knows, or a certificate that no longer parses
+        }
+        if (identity == null && shared.config.clientAuth() == ClientAuth.NEEDED) {
+            return null;
+        }
+        try {
+            return new Hello(hello, java.util.Arrays.copyOfRange(data, m, length), RecordFilter.u48(data, 5),
+                    RecordFilter.u16(data, m + 4), p, suite, prf, TlsExtensionsUtils.getConnectionIDExtension(ext),
+                    reneg != null || Arrays.contains(hello.getCipherSuites(), SCSV), identity);
+        } catch (IOException e) {
+            return null; // a malformed connection_id extension
+        }
+    }
+
+    /**
+     * The peer's identity as the session recorded it, null for none; fails for a PSK identity the
+     * store no longer knows (so that a resumption cannot outlive the key, as a restored session
+     * cannot; {@code TernTlsServer} declines those too) and a certificate that no longer parses.
+     */
+    private PeerIdentity identity(SessionParameters p, String suiteName) throws IOException {
+        if (p.getPSKIdentity() != null) {
+            String name = new String(p.getPSKIdentity(), StandardCharsets.UTF_8);
+            if (!shared.knowsPskIdentity(name)) {
+                throw new IOException("PSK identity no longer known");
+            }
+            return PeerIdentity.preSharedKey(name, suiteName);
+        }
+        return p.getPeerCertificate() == null || p.getPeerCertificate().isEmpty() ? null
+                : Credentials.unverified(p.getPeerCertificate(), suiteName);
+    }
+
+    /**
+     * The ServerHello's extensions, as BouncyCastle's server builds them for a resumption: the
+     * session's, with Extended Master Secret and, when the client signalled it, the empty
+     * renegotiation_info; null when that could differ from BouncyCastle's outcome.
+     */
+    private Hashtable<Integer, byte[]> serverExtensions(Hello h) {
+        Hashtable<Integer, byte[]> ext;
+        try {
+            @SuppressWarnings("unchecked")
+            Hashtable<Integer, byte[]> stored = h.session.readServerExtensions();
+            ext = stored == null ? new Hashtable<>() : stored;
+        } catch (IOException e) {
+            return null;
+        }
+        if (!SESSION_EXTENSIONS.containsAll(ext.keySet()) || ext.containsKey(RENEGOTIATION_INFO) != h.secureRenegotiation
+                || (ext.containsKey(ExtensionType.connection_id) && h.clientCid == null)) {
+            return null;
+        }
+        ext.remove(ExtensionType.connection_id); // negotiated afresh (RFC 9146 §3)
+        if (h.secureRenegotiation) {
+            ext.put(RENEGOTIATION_INFO, new byte[] {0});
+        }
+        TlsExtensionsUtils.addExtendedMasterSecretExtension(ext);
+        return ext;
+    }
+
+    // ---------------------------------------------------------------- the flight
+
+    private Pending flight(Session s, Hello h, byte[] master, Hashtable<Integer, byte[]> extensions) throws IOException {
+        if (randoms == null) {
+            randoms = shared.crypto.createNonceGenerator(new byte[0]);
+        }
+        byte[] serverRandom = randoms.generateNonce(32);
+        ByteArrayOutputStream body = new ByteArrayOutputStream(128);
+        new ServerHello(ProtocolVersion.DTLSv12, serverRandom, h.hello.getSessionID(), h.suite, extensions)
+                .encode(null, body);
+        // after a HelloVerifyRequest (message_seq 0) the server's messages are 1 and 2 (RFC 6347 §4.2.2)
+        byte[] serverHello = message(HandshakeType.server_hello, 1, body.toByteArray());
+        int hashAlgorithm = h.prf == PRFAlgorithm.tls_prf_sha384 ? CryptoHashAlgorithm.sha384 : CryptoHashAlgorithm.sha256;
+        TlsHash transcript = shared.crypto.createHash(hashAlgorithm);
+        transcript.update(h.message, 0, h.message.length); // the ClientHello with the cookie (RFC 6347 §4.2.6)
+        transcript.update(serverHello, 0, serverHello.length);
+        TlsSecret secret = shared.crypto.createSecret(master.clone());
+        byte[] serverVerify = secret.deriveUsingPRF(h.prf, ExporterLabel.server_finished,
+                transcript.cloneHash().calculateHash(), VERIFY_DATA).extract();
+        byte[] finished = message(HandshakeType.finished, 2, serverVerify);
+        transcript.update(finished, 0, finished.length);
+        byte[] clientVerify = secret.deriveUsingPRF(h.prf, ExporterLabel.client_finished, transcript.calculateHash(),
+                VERIFY_DATA).extract();
+        secret.destroy();
+
+        byte[] issued = s.issuedCid == null ? new byte[0] : s.issuedCid.clone();
+        byte[] clientCid = h.clientCid == null ? new byte[0] : h.clientCid;
+        SessionSnapshot keys = new SessionSnapshot(s.address, true, h.suite, h.prf, hashAlgorithm,
+                hashAlgorithm == CryptoHashAlgorithm.sha384 ? 48 : 32, false, false, master, h.hello.getRandom(),
+                serverRandom, clientCid, issued, 0, -1, true, h.identity);
+        RestoredRecords records = new RestoredRecords(keys, shared.crypto);
+        byte[] finishedRecord = records.encode(ContentType.handshake, finished, 0, finished.length);
+        // epoch 0 continues from the ClientHello's record sequence number, as after BouncyCastle's cookie exchange
+        byte[] flight = new byte[2 * RecordFilter.HEADER + serverHello.length + 1 + finishedRecord.length];
+        int pos = plainRecord(flight, 0, ContentType.handshake, h.recordSeq, serverHello);
+        pos = plainRecord(flight, pos, ContentType.change_cipher_spec, h.recordSeq + 1, new byte[] {1});
+        System.arraycopy(finishedRecord, 0, flight, pos, finishedRecord.length);
+        s.restored = records;
+        HandshakeResult result = new HandshakeResult(h.identity, CipherSuites.name(h.suite), issued, true, null, null);
+        return new Pending(flight, clientVerify, h.messageSeq + 1, result);
+    }
+
+    /** A handshake message, unfragmented (RFC 6347 §4.2.2). */
+    private static byte[] message(short type, int seq, byte[] body) {
+        byte[] m = new byte[MESSAGE_HEADER + body.length];
+        m[0] = (byte) type;
+        put24(m, 1, body.length);
+        m[4] = (byte) (seq >> 8);
+        m[5] = (byte) seq;
+        put24(m, 9, body.length);
+        System.arraycopy(body, 0, m, MESSAGE_HEADER, body.length);
+        return m;
+    }
+
+    private static int plainRecord(byte[] out, int pos, short type, long seq, byte[] fragment) {
+        out[pos] = (byte) type;
+        out[pos + 1] = (byte) 0xFE;
+        out[pos + 2] = (byte) 0xFD;
+        for (int i = 0; i < 6; i++) {
+            out[pos + 5 + i] = (byte) (seq >>> (40 - 8 * i)); // epoch 0 in bytes 3-4
+        }
+        out[pos + 11] = (byte) (fragment.length >> 8);
+        out[pos + 12] = (byte) fragment.length;
+        System.arraycopy(fragment, 0, out, pos + RecordFilter.HEADER, fragment.length);
+        return pos + RecordFilter.HEADER + fragment.length;
+    }
+
+    /** The TLS 1.2 PRF of the AEAD suites taken here (RFC 5288, RFC 5487, RFC 6655, RFC 7251), or -1. */
+    static int prfAlgorithm(int suite) {
+        return switch (suite) {
+            case CipherSuite.TLS_PSK_WITH_AES_128_CCM_8, CipherSuite.TLS_PSK_WITH_AES_128_CCM,
+                    CipherSuite.TLS_PSK_WITH_AES_128_GCM_SHA256, CipherSuite.TLS_PSK_WITH_AES_256_CCM_8,
+                    CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_128_CCM_8, CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_128_CCM,
+                    CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
+                    CipherSuite.TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256 -> PRFAlgorithm.tls_prf_sha256;
+            case CipherSuite.TLS_PSK_WITH_AES_256_GCM_SHA384, CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
+                    CipherSuite.TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384 -> PRFAlgorithm.tls_prf_sha384;
+            default -> -1;
+        };
+    }
+
+    private static int u24(byte[] b, int off) {
+        return ((b[off] & 0xFF) << 16) | RecordFilter.u16(b, off + 1);
+    }
+
+    private static void put24(byte[] b, int off, int v) {
+        b[off] = (byte) (v >> 16);
+        b[off + 1] = (byte) (v >> 8);
+        b[off + 2] = (byte) v;
+    }
+}
