@@ -253,14 +253,16 @@ public final class DtlsTransport implements Transport {
 
             @Override
             public void applicationData(byte[] buf, int off, int len) {
-                if (s.restored == null || !s.established) {
-                    return; // removed while an earlier record of the datagram was handled, or before the client's Finished
+                if (s.restored == null) {
+                    return; // removed while an earlier record of the datagram was handled
                 }
-                touch(s);
-                s.lastReceived = s.lastActivity;
-                shared.recordsDelivered.increment();
-                System.arraycopy(buf, off, plain, 0, len);
-                receiver.onDatagram(plain, len, s.address, false);
+                if (!s.established) {
+                    if (s.quick != null) {
+                        handshakes.quick.early(s, buf, off, len); // ahead of the client's Finished
+                    }
+                    return;
+                }
+                deliver(s, buf, off, len);
             }
         });
         if (r.closed && s.established) {
@@ -268,6 +270,15 @@ public final class DtlsTransport implements Transport {
             remove(s, false);
         }
         return any;
+    }
+
+    /** Hands the plaintext of an authenticated application record of {@code s} to CoAP. */
+    void deliver(Session s, byte[] buf, int off, int len) {
+        touch(s);
+        s.lastReceived = s.lastActivity;
+        shared.recordsDelivered.increment();
+        System.arraycopy(buf, off, plain, 0, len);
+        receiver.onDatagram(plain, len, s.address, false);
     }
 
     /** An authenticated record of {@code s} came from {@code from}: perhaps a move (RFC 9146 §6). */

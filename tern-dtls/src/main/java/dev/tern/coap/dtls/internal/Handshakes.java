@@ -76,6 +76,9 @@ final class Handshakes {
      * until the new handshake completes (RFC 6347 §4.2.8).
      */
     void startServer(byte[] data, int length, InetSocketAddress source, Session inProgress) {
+        if (quick != null && inProgress == null && quick.startWithoutCookie(data, length, source)) {
+            return; // a resumption, answered at once (RFC 6347 §4.2.1 allows it)
+        }
         DTLSRequest request = shared.verifyCookie(source, data, length, new DatagramSender() {
             @Override
             public int getSendLimit() {
@@ -136,7 +139,13 @@ final class Handshakes {
      * (a server's: a client's handshakes all go to the servers it chose) the host's oldest handshake gives way; at the total cap the oldest if stale. Both are measured
      * from the start, which retransmitted ClientHellos do not refresh (FAULTS.md A1.2).
      */
-    private Session admit(InetSocketAddress peer) {
+    /** Whether a handshake with {@code peer} can start without displacing another (both caps below their limits). */
+    boolean hasRoomFor(InetSocketAddress peer) {
+        return table.size() < shared.config.maxHandshakes()
+                && table.count(peer.getAddress()) < shared.config.maxHandshakesPerAddress();
+    }
+
+    Session admit(InetSocketAddress peer) {
         long now = transport.scheduler.nanoTime();
         if (shared.server && table.count(peer.getAddress()) >= shared.config.maxHandshakesPerAddress()) {
             Session oldest = table.oldestOf(peer.getAddress());

@@ -64,6 +64,10 @@ final class QuickResumption {
     /** How often the server's flight is sent at most, the first time included. */
     static final int MAX_FLIGHTS = 6;
     private static final long FIRST_RESEND = TimeUnit.SECONDS.toNanos(1);
+    /** Without a cookie exchange, the server sends at most this many times what it received (RFC 9000 §8.1). */
+    static final int ANTI_AMPLIFICATION = 3;
+    /** Application records kept per handshake until the client's Finished has verified. */
+    static final int MAX_EARLY = 4;
     private static final int RENEGOTIATION_INFO = 0xFF01;
     private static final int SCSV = CipherSuite.TLS_EMPTY_RENEGOTIATION_INFO_SCSV;
     /**
@@ -82,19 +86,30 @@ final class QuickResumption {
 
     /** An abbreviated handshake between the server's flight and the client's Finished. */
     static final class Pending {
-        final byte[] flight;
+        final byte[] serverHello;
+        final byte[] finished;
+        /** The next epoch-0 record sequence number: every transmission of the flight gets new ones (RFC 6347 §4.2.4). */
+        long epoch0;
         final byte[] clientVerifyData;
         final int clientFinishedSeq;
         final HandshakeResult result;
-        int flights = 1;
+        int flights;
         long resendNanos = FIRST_RESEND;
+        /** Bytes the server may still send: unbounded after a cookie exchange, else 3x what the address sent. */
+        long budget;
+        /** Application data that authenticated ahead of the client's Finished (a reordering, or a lost Finished). */
+        final java.util.List<byte[]> early = new java.util.ArrayList<>(1);
         Scheduler.Cancellable timer;
 
-        Pending(byte[] flight, byte[] clientVerifyData, int clientFinishedSeq, HandshakeResult result) {
-            this.flight = flight;
+        Pending(byte[] serverHello, byte[] finished, long epoch0, byte[] clientVerifyData, int clientFinishedSeq,
+                HandshakeResult result, long budget) {
+            this.serverHello = serverHello;
+            this.finished = finished;
+            this.epoch0 = epoch0;
             this.clientVerifyData = clientVerifyData;
             this.clientFinishedSeq = clientFinishedSeq;
             this.result = result;
+            this.budget = budget;
         }
     }
 
@@ -112,14 +127,42 @@ final class QuickResumption {
     }
 
     /**
+     * A ClientHello without a cookie and no handshake in progress from {@code source}: resumes here
+     * without the cookie exchange when {@link dev.tern.coap.dtls.DtlsConfig#resumeWithoutCookie()}
+     * allows, the hello resumes a session as described above and both handshake caps have room
+     * (nothing is displaced); false leaves it to the cookie exchange.
+     */
+    boolean startWithoutCookie(byte[] data, int length, InetSocketAddress source) {
+        if (!shared.config.resumeWithoutCookie() || !handshakes.hasRoomFor(source)) {
+            return false;
+        }
+        Hello h = hello(data, length, false);
+        if (h == null || h.messageSeq != 0) {
+            return false;
+        }
+        Session s = handshakes.admit(source);
+        if (s == null) {
+            return false;
+        }
+        s.clientRandom = HandshakeTable.clientRandom(data, length);
+        if (run(s, h, ANTI_AMPLIFICATION * length, 0)) {
+            return true;
+        }
+        transport.remove(s);
+        return false;
+    }
+
+    /**
      * A ClientHello with a valid cookie started handshake {@code s}: runs it here when it resumes a
      * session as described above and sends the server's flight; false leaves it to BouncyCastle.
      */
     boolean start(Session s, byte[] data, int length) {
-        Hello h = hello(data, length);
-        if (h == null) {
-            return false;
-        }
+        Hello h = hello(data, length, true);
+        // after a HelloVerifyRequest (message_seq 0) the server's messages are 1 and 2 (RFC 6347 §4.2.2)
+        return h != null && run(s, h, Long.MAX_VALUE, 1);
+    }
+
+    private boolean run(Session s, Hello h, long budget, int firstMessageSeq) {
         Hashtable<Integer, byte[]> serverExtensions = serverExtensions(h);
         if (serverExtensions == null) {
             return false;
@@ -132,10 +175,17 @@ final class QuickResumption {
             if (h.clientCid != null && shared.config.connectionIdLength() > 0) {
                 TlsExtensionsUtils.addConnectionIDExtension(serverExtensions, handshakes.issueConnectionId(s));
             }
-            s.quick = flight(s, h, master, serverExtensions);
+            s.quick = flight(s, h, master, serverExtensions, firstMessageSeq, budget);
         } catch (IOException | RuntimeException e) {
             LOG.debug("DTLS resumption with {} left to the full protocol: {}", s.address, e.toString());
-            return false; // nothing has been sent; a CID issued is dropped with the handshake's table entry
+            byte[] cid = s.issuedCid;
+            if (cid != null) { // nothing has been sent: BouncyCastle's handshake issues its own
+                shared.sessionsByCid().remove(java.nio.ByteBuffer.wrap(cid), s);
+                s.issuedCid = null;
+            }
+            s.restored = null;
+            s.quick = null;
+            return false;
         }
         send(s);
         return true;
@@ -143,12 +193,12 @@ final class QuickResumption {
 
     /** A datagram for {@code s} while its flight is out: a retransmitted ClientHello, or the client's last flight. */
     void received(Session s, byte[] data, int length, InetSocketAddress source, int verdict) {
+        Pending p = s.quick;
+        if (source.equals(s.address) && p.budget != Long.MAX_VALUE) {
+            p.budget += ANTI_AMPLIFICATION * length;
+        }
         if ((verdict & RecordFilter.CLIENT_HELLO) != 0) {
-            Pending p = s.quick;
-            if (p != null && p.flights < MAX_FLIGHTS) {
-                p.flights++;
-                send(s); // our flight was lost (RFC 6347 §4.2.4)
-            }
+            send(s); // our flight was lost (RFC 6347 §4.2.4)
             return;
         }
         transport.decryptRestored(s, data, length, source); // ChangeCipherSpec (epoch 0) is passed over
@@ -179,6 +229,24 @@ final class QuickResumption {
             p.timer.cancel();
         }
         transport.established(s, null, p.result);
+        for (byte[] m : p.early) {
+            if (s.removed || !s.established) {
+                break;
+            }
+            transport.deliver(s, m, 0, m.length);
+        }
+    }
+
+    /**
+     * An application record of {@code s} that authenticated before the client's Finished came (the
+     * client sent it right after its Finished, which was lost or overtaken): kept, at most
+     * {@link #MAX_EARLY}, and handed to CoAP once the Finished has verified; never before.
+     */
+    void early(Session s, byte[] buf, int off, int len) {
+        Pending p = s.quick;
+        if (p != null && p.early.size() < MAX_EARLY) {
+            p.early.add(java.util.Arrays.copyOfRange(buf, off, off + len));
+        }
     }
 
     private void fail(Session s, TlsFatalAlert alert) {
@@ -191,9 +259,32 @@ final class QuickResumption {
         transport.handshakeFailed(s, alert);
     }
 
+    /**
+     * Sends the flight (ServerHello, ChangeCipherSpec, Finished: one datagram) under new record
+     * sequence numbers, within {@link #MAX_FLIGHTS} and the budget, and sets the timer for the next.
+     */
     private void send(Session s) {
         Pending p = s.quick;
-        transport.datagrams.send(p.flight, p.flight.length, s.address);
+        if (p.flights >= MAX_FLIGHTS) {
+            return; // left to the handshake timeout
+        }
+        byte[] finishedRecord;
+        try {
+            finishedRecord = s.restored.encode(ContentType.handshake, p.finished, 0, p.finished.length);
+        } catch (IOException | RuntimeException e) {
+            transport.handshakeFailed(s, e);
+            return;
+        }
+        byte[] flight = new byte[2 * RecordFilter.HEADER + p.serverHello.length + 1 + finishedRecord.length];
+        int pos = plainRecord(flight, 0, ContentType.handshake, p.epoch0++, p.serverHello);
+        pos = plainRecord(flight, pos, ContentType.change_cipher_spec, p.epoch0++, new byte[] {1});
+        System.arraycopy(finishedRecord, 0, flight, pos, finishedRecord.length);
+        if (flight.length > p.budget) {
+            return; // left to the client's retransmission, which raises the budget (its sequence numbers stay unused)
+        }
+        p.flights++;
+        p.budget -= flight.length;
+        transport.datagrams.send(flight, flight.length, s.address);
         if (p.timer != null) {
             p.timer.cancel();
         }
@@ -201,10 +292,9 @@ final class QuickResumption {
     }
 
     private void resend(Session s, Pending p) {
-        if (s.quick != p || s.removed || p.flights >= MAX_FLIGHTS) {
-            return; // done, failed, or left to the handshake timeout
+        if (s.quick != p || s.removed) {
+            return; // done or failed
         }
-        p.flights++;
         p.resendNanos = Math.min(p.resendNanos * 2, TimeUnit.SECONDS.toNanos(60));
         send(s);
     }
@@ -216,8 +306,11 @@ final class QuickResumption {
                         int suite, int prf, byte[] clientCid, boolean secureRenegotiation, PeerIdentity identity) {
     }
 
-    /** The ClientHello if this class takes it (see the class comment), else null. */
-    private Hello hello(byte[] data, int length) {
+    /**
+     * The ClientHello if this class takes it (see the class comment), else null; one with a cookie
+     * when {@code cookie}, else one without. Cheap checks first: most hellos are not resumptions.
+     */
+    private Hello hello(byte[] data, int length, boolean cookie) {
         if (length < RecordFilter.HEADER + MESSAGE_HEADER || RecordFilter.HEADER + RecordFilter.u16(data, 11) != length
                 || data[RecordFilter.HEADER] != HandshakeType.client_hello) {
             return null; // not one record holding one handshake message
@@ -227,6 +320,16 @@ final class QuickResumption {
         if (u24(data, m + 6) != 0 || u24(data, m + 9) != body || m + MESSAGE_HEADER + body != length) {
             return null; // fragmented
         }
+        int sid = m + MESSAGE_HEADER + 2 + 32; // client_version, random
+        int sidLength = sid < length ? data[sid] & 0xFF : 0;
+        if (sidLength == 0 || sidLength > 32 || sid + sidLength + 1 >= length
+                || (data[sid + sidLength + 1] != 0) != cookie) {
+            return null; // no session to resume, or a cookie where none belongs (and the reverse)
+        }
+        SessionParameters p = shared.cachedServerSession(java.util.Arrays.copyOfRange(data, sid + 1, sid + 1 + sidLength));
+        if (p == null) {
+            return null;
+        }
         ClientHello hello;
         try {
             hello = ClientHello.parse(new ByteArrayInputStream(data, m + MESSAGE_HEADER, body),
@@ -234,11 +337,8 @@ final class QuickResumption {
         } catch (IOException | RuntimeException e) {
             return null;
         }
-        if (!ProtocolVersion.DTLSv12.equals(hello.getClientVersion()) || hello.getSessionID().length == 0) {
-            return null;
-        }
-        SessionParameters p = shared.cachedServerSession(hello.getSessionID());
-        if (p == null || !ProtocolVersion.DTLSv12.equals(p.getNegotiatedVersion()) || !p.isExtendedMasterSecret()) {
+        if (!ProtocolVersion.DTLSv12.equals(hello.getClientVersion()) || !ProtocolVersion.DTLSv12.equals(p.getNegotiatedVersion())
+                || !p.isExtendedMasterSecret()) {
             return null;
         }
         int suite = p.getCipherSuite();
@@ -317,7 +417,8 @@ final class QuickResumption {
 
     // ---------------------------------------------------------------- the flight
 
-    private Pending flight(Session s, Hello h, byte[] master, Hashtable<Integer, byte[]> extensions) throws IOException {
+    private Pending flight(Session s, Hello h, byte[] master, Hashtable<Integer, byte[]> extensions, int firstSeq,
+                           long budget) throws IOException {
         if (randoms == null) {
             randoms = shared.crypto.createNonceGenerator(new byte[0]);
         }
@@ -325,16 +426,15 @@ final class QuickResumption {
         ByteArrayOutputStream body = new ByteArrayOutputStream(128);
         new ServerHello(ProtocolVersion.DTLSv12, serverRandom, h.hello.getSessionID(), h.suite, extensions)
                 .encode(null, body);
-        // after a HelloVerifyRequest (message_seq 0) the server's messages are 1 and 2 (RFC 6347 §4.2.2)
-        byte[] serverHello = message(HandshakeType.server_hello, 1, body.toByteArray());
+        byte[] serverHello = message(HandshakeType.server_hello, firstSeq, body.toByteArray());
         int hashAlgorithm = h.prf == PRFAlgorithm.tls_prf_sha384 ? CryptoHashAlgorithm.sha384 : CryptoHashAlgorithm.sha256;
         TlsHash transcript = shared.crypto.createHash(hashAlgorithm);
-        transcript.update(h.message, 0, h.message.length); // the ClientHello with the cookie (RFC 6347 §4.2.6)
+        transcript.update(h.message, 0, h.message.length); // the ClientHello, with its cookie if any (RFC 6347 §4.2.6)
         transcript.update(serverHello, 0, serverHello.length);
         TlsSecret secret = shared.crypto.createSecret(master.clone());
         byte[] serverVerify = secret.deriveUsingPRF(h.prf, ExporterLabel.server_finished,
                 transcript.cloneHash().calculateHash(), VERIFY_DATA).extract();
-        byte[] finished = message(HandshakeType.finished, 2, serverVerify);
+        byte[] finished = message(HandshakeType.finished, firstSeq + 1, serverVerify);
         transcript.update(finished, 0, finished.length);
         byte[] clientVerify = secret.deriveUsingPRF(h.prf, ExporterLabel.client_finished, transcript.calculateHash(),
                 VERIFY_DATA).extract();
@@ -345,16 +445,10 @@ final class QuickResumption {
         SessionSnapshot keys = new SessionSnapshot(s.address, true, h.suite, h.prf, hashAlgorithm,
                 hashAlgorithm == CryptoHashAlgorithm.sha384 ? 48 : 32, false, false, master, h.hello.getRandom(),
                 serverRandom, clientCid, issued, 0, -1, true, h.identity);
-        RestoredRecords records = new RestoredRecords(keys, shared.crypto);
-        byte[] finishedRecord = records.encode(ContentType.handshake, finished, 0, finished.length);
-        // epoch 0 continues from the ClientHello's record sequence number, as after BouncyCastle's cookie exchange
-        byte[] flight = new byte[2 * RecordFilter.HEADER + serverHello.length + 1 + finishedRecord.length];
-        int pos = plainRecord(flight, 0, ContentType.handshake, h.recordSeq, serverHello);
-        pos = plainRecord(flight, pos, ContentType.change_cipher_spec, h.recordSeq + 1, new byte[] {1});
-        System.arraycopy(finishedRecord, 0, flight, pos, finishedRecord.length);
-        s.restored = records;
+        s.restored = new RestoredRecords(keys, shared.crypto);
         HandshakeResult result = new HandshakeResult(h.identity, CipherSuites.name(h.suite), issued, true, null, null);
-        return new Pending(flight, clientVerify, h.messageSeq + 1, result);
+        // epoch 0 continues from the ClientHello's record sequence number, as BouncyCastle's does
+        return new Pending(serverHello, finished, h.recordSeq, clientVerify, h.messageSeq + 1, result, budget);
     }
 
     /** A handshake message, unfragmented (RFC 6347 §4.2.2). */
