@@ -1,27 +1,19 @@
 package dev.tern.coap.dtls.internal;
 
-import dev.tern.coap.PeerIdentity;
-import dev.tern.coap.dtls.ClientAuth;
 import dev.tern.coap.spi.Scheduler;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.util.Hashtable;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.bouncycastle.tls.AlertDescription;
-import org.bouncycastle.tls.CipherSuite;
 import org.bouncycastle.tls.ClientHello;
 import org.bouncycastle.tls.ContentType;
 import org.bouncycastle.tls.ExporterLabel;
-import org.bouncycastle.tls.ExtensionType;
 import org.bouncycastle.tls.HandshakeType;
 import org.bouncycastle.tls.PRFAlgorithm;
 import org.bouncycastle.tls.ProtocolVersion;
 import org.bouncycastle.tls.ServerHello;
-import org.bouncycastle.tls.SessionParameters;
 import org.bouncycastle.tls.TlsExtensionsUtils;
 import org.bouncycastle.tls.TlsFatalAlert;
 import org.bouncycastle.tls.crypto.CryptoHashAlgorithm;
@@ -44,7 +36,7 @@ import org.slf4j.LoggerFactory;
  * its {@code TlsCipher} ({@link RestoredRecords}, {@link RestoredCipher}).
  *
  * <p>Only a ClientHello that BouncyCastle's own server would resume is taken, and only when the
- * outcome is certain: one unfragmented record, DTLS 1.2, a session ID found in this process's
+ * outcome is certain ({@link ResumingHello}): one unfragmented record, DTLS 1.2, a session ID found in this process's
  * cache (the shared {@link dev.tern.coap.dtls.ResumptionCache} may block, so a miss goes to the
  * handshake thread), a session made with Extended Master Secret that the client offers again
  * (RFC 7627 §5.3), an AEAD suite the client offers and the server still allows, a PSK identity the
@@ -68,22 +60,6 @@ final class QuickResumption {
     static final int ANTI_AMPLIFICATION = 3;
     /** Application records kept per handshake until the client's Finished has verified. */
     static final int MAX_EARLY = 4;
-    private static final int RENEGOTIATION_INFO = 0xFF01;
-    private static final int SCSV = CipherSuite.TLS_EMPTY_RENEGOTIATION_INFO_SCSV;
-    /**
-     * What a resuming ClientHello may offer here: none of these changes a resumption's ServerHello
-     * (OCSP stapling, server name, groups and signature algorithms matter only in a full handshake).
-     */
-    private static final Set<Integer> CLIENT_EXTENSIONS = Set.of(ExtensionType.server_name, ExtensionType.status_request,
-            ExtensionType.supported_groups, ExtensionType.ec_point_formats, ExtensionType.signature_algorithms,
-            ExtensionType.signature_algorithms_cert, ExtensionType.padding, ExtensionType.encrypt_then_mac,
-            ExtensionType.extended_master_secret, ExtensionType.session_ticket, ExtensionType.connection_id,
-            ExtensionType.client_certificate_type, ExtensionType.server_certificate_type, RENEGOTIATION_INFO);
-    /** The server extensions of a session that a resumption repeats as they are. */
-    private static final Set<Integer> SESSION_EXTENSIONS = Set.of(RENEGOTIATION_INFO, ExtensionType.status_request,
-            ExtensionType.extended_master_secret, ExtensionType.connection_id, ExtensionType.ec_point_formats,
-            ExtensionType.client_certificate_type, ExtensionType.server_certificate_type);
-
     /** An abbreviated handshake between the server's flight and the client's Finished. */
     static final class Pending {
         final byte[] serverHello;
@@ -136,8 +112,8 @@ final class QuickResumption {
         if (!shared.config.resumeWithoutCookie() || !handshakes.hasRoomFor(source)) {
             return false;
         }
-        Hello h = hello(data, length, false);
-        if (h == null || h.messageSeq != 0) {
+        ResumingHello h = ResumingHello.of(shared, serverSuites, data, length, false);
+        if (h == null || h.messageSeq() != 0) {
             return false;
         }
         Session s = handshakes.admit(source);
@@ -157,22 +133,22 @@ final class QuickResumption {
      * session as described above and sends the server's flight; false leaves it to BouncyCastle.
      */
     boolean start(Session s, byte[] data, int length) {
-        Hello h = hello(data, length, true);
+        ResumingHello h = ResumingHello.of(shared, serverSuites, data, length, true);
         // after a HelloVerifyRequest (message_seq 0) the server's messages are 1 and 2 (RFC 6347 §4.2.2)
         return h != null && run(s, h, Long.MAX_VALUE, 1);
     }
 
-    private boolean run(Session s, Hello h, long budget, int firstMessageSeq) {
-        Hashtable<Integer, byte[]> serverExtensions = serverExtensions(h);
+    private boolean run(Session s, ResumingHello h, long budget, int firstMessageSeq) {
+        Hashtable<Integer, byte[]> serverExtensions = h.serverExtensions();
         if (serverExtensions == null) {
             return false;
         }
-        byte[] master = HandshakeResult.secretCopy(h.session.getMasterSecret(), shared.crypto);
+        byte[] master = HandshakeResult.secretCopy(h.session().getMasterSecret(), shared.crypto);
         if (master == null) {
             return false;
         }
         try {
-            if (h.clientCid != null && shared.config.connectionIdLength() > 0) {
+            if (h.clientCid() != null && shared.config.connectionIdLength() > 0) {
                 TlsExtensionsUtils.addConnectionIDExtension(serverExtensions, handshakes.issueConnectionId(s));
             }
             s.quick = flight(s, h, master, serverExtensions, firstMessageSeq, budget);
@@ -215,8 +191,8 @@ final class QuickResumption {
             return; // established already: a retransmitted Finished
         }
         if (len != MESSAGE_HEADER + VERIFY_DATA || buf[off] != HandshakeType.finished
-                || RecordFilter.u16(buf, off + 4) != p.clientFinishedSeq || u24(buf, off + 1) != VERIFY_DATA
-                || u24(buf, off + 6) != 0 || u24(buf, off + 9) != VERIFY_DATA) {
+                || RecordFilter.u16(buf, off + 4) != p.clientFinishedSeq || RecordFilter.u24(buf, off + 1) != VERIFY_DATA
+                || RecordFilter.u24(buf, off + 6) != 0 || RecordFilter.u24(buf, off + 9) != VERIFY_DATA) {
             fail(s, new TlsFatalAlert(AlertDescription.unexpected_message, "not the client's Finished"));
             return;
         }
@@ -299,156 +275,40 @@ final class QuickResumption {
         send(s);
     }
 
-    // ---------------------------------------------------------------- the decision
-
-    /** What the ClientHello offers and the session it resumes. */
-    private record Hello(ClientHello hello, byte[] message, long recordSeq, int messageSeq, SessionParameters session,
-                        int suite, int prf, byte[] clientCid, boolean secureRenegotiation, PeerIdentity identity) {
-    }
-
-    /**
-     * The ClientHello if this class takes it (see the class comment), else null; one with a cookie
-     * when {@code cookie}, else one without. Cheap checks first: most hellos are not resumptions.
-     */
-    private Hello hello(byte[] data, int length, boolean cookie) {
-        if (length < RecordFilter.HEADER + MESSAGE_HEADER || RecordFilter.HEADER + RecordFilter.u16(data, 11) != length
-                || data[RecordFilter.HEADER] != HandshakeType.client_hello) {
-            return null; // not one record holding one handshake message
-        }
-        int m = RecordFilter.HEADER;
-        int body = u24(data, m + 1);
-        if (u24(data, m + 6) != 0 || u24(data, m + 9) != body || m + MESSAGE_HEADER + body != length) {
-            return null; // fragmented
-        }
-        int sid = m + MESSAGE_HEADER + 2 + 32; // client_version, random
-        int sidLength = sid < length ? data[sid] & 0xFF : 0;
-        if (sidLength == 0 || sidLength > 32 || sid + sidLength + 1 >= length
-                || (data[sid + sidLength + 1] != 0) != cookie) {
-            return null; // no session to resume, or a cookie where none belongs (and the reverse)
-        }
-        SessionParameters p = shared.cachedServerSession(java.util.Arrays.copyOfRange(data, sid + 1, sid + 1 + sidLength));
-        if (p == null) {
-            return null;
-        }
-        ClientHello hello;
-        try {
-            hello = ClientHello.parse(new ByteArrayInputStream(data, m + MESSAGE_HEADER, body),
-                    new ByteArrayOutputStream(body));
-        } catch (IOException | RuntimeException e) {
-            return null;
-        }
-        if (!ProtocolVersion.DTLSv12.equals(hello.getClientVersion()) || !ProtocolVersion.DTLSv12.equals(p.getNegotiatedVersion())
-                || !p.isExtendedMasterSecret()) {
-            return null;
-        }
-        int suite = p.getCipherSuite();
-        int prf = prfAlgorithm(suite);
-        if (prf < 0 || !Arrays.contains(hello.getCipherSuites(), suite) || !Arrays.contains(serverSuites, suite)) {
-            return null;
-        }
-        @SuppressWarnings("unchecked")
-        Hashtable<Integer, byte[]> ext = hello.getExtensions();
-        byte[] reneg = ext == null ? null : ext.get(RENEGOTIATION_INFO);
-        byte[] ems = ext == null ? null : ext.get(ExtensionType.extended_master_secret);
-        if (ems == null || ems.length != 0 || !CLIENT_EXTENSIONS.containsAll(ext.keySet())
-                || (reneg != null && (reneg.length != 1 || reneg[0] != 0))) {
-            return null;
-        }
-        PeerIdentity identity;
-        try {
-            identity = identity(p, CipherSuites.name(suite));
-        } catch (IOException | RuntimeException e) {
-            return null; // a PSK identity the store no longer knows, or a certificate that no longer parses
-        }
-        if (identity == null && shared.config.clientAuth() == ClientAuth.NEEDED) {
-            return null;
-        }
-        try {
-            return new Hello(hello, java.util.Arrays.copyOfRange(data, m, length), RecordFilter.u48(data, 5),
-                    RecordFilter.u16(data, m + 4), p, suite, prf, TlsExtensionsUtils.getConnectionIDExtension(ext),
-                    reneg != null || Arrays.contains(hello.getCipherSuites(), SCSV), identity);
-        } catch (IOException e) {
-            return null; // a malformed connection_id extension
-        }
-    }
-
-    /**
-     * The peer's identity as the session recorded it, null for none; fails for a PSK identity the
-     * store no longer knows (so that a resumption cannot outlive the key, as a restored session
-     * cannot; {@code TernTlsServer} declines those too) and a certificate that no longer parses.
-     */
-    private PeerIdentity identity(SessionParameters p, String suiteName) throws IOException {
-        if (p.getPSKIdentity() != null) {
-            String name = new String(p.getPSKIdentity(), StandardCharsets.UTF_8);
-            if (!shared.knowsPskIdentity(name)) {
-                throw new IOException("PSK identity no longer known");
-            }
-            return PeerIdentity.preSharedKey(name, suiteName);
-        }
-        return p.getPeerCertificate() == null || p.getPeerCertificate().isEmpty() ? null
-                : Credentials.unverified(p.getPeerCertificate(), suiteName);
-    }
-
-    /**
-     * The ServerHello's extensions, as BouncyCastle's server builds them for a resumption: the
-     * session's, with Extended Master Secret and, when the client signalled it, the empty
-     * renegotiation_info; null when that could differ from BouncyCastle's outcome.
-     */
-    private Hashtable<Integer, byte[]> serverExtensions(Hello h) {
-        Hashtable<Integer, byte[]> ext;
-        try {
-            @SuppressWarnings("unchecked")
-            Hashtable<Integer, byte[]> stored = h.session.readServerExtensions();
-            ext = stored == null ? new Hashtable<>() : stored;
-        } catch (IOException e) {
-            return null;
-        }
-        if (!SESSION_EXTENSIONS.containsAll(ext.keySet()) || ext.containsKey(RENEGOTIATION_INFO) != h.secureRenegotiation
-                || (ext.containsKey(ExtensionType.connection_id) && h.clientCid == null)) {
-            return null;
-        }
-        ext.remove(ExtensionType.connection_id); // negotiated afresh (RFC 9146 §3)
-        if (h.secureRenegotiation) {
-            ext.put(RENEGOTIATION_INFO, new byte[] {0});
-        }
-        TlsExtensionsUtils.addExtendedMasterSecretExtension(ext);
-        return ext;
-    }
-
     // ---------------------------------------------------------------- the flight
 
-    private Pending flight(Session s, Hello h, byte[] master, Hashtable<Integer, byte[]> extensions, int firstSeq,
+    private Pending flight(Session s, ResumingHello h, byte[] master, Hashtable<Integer, byte[]> extensions, int firstSeq,
                            long budget) throws IOException {
         if (randoms == null) {
             randoms = shared.crypto.createNonceGenerator(new byte[0]);
         }
         byte[] serverRandom = randoms.generateNonce(32);
         ByteArrayOutputStream body = new ByteArrayOutputStream(128);
-        new ServerHello(ProtocolVersion.DTLSv12, serverRandom, h.hello.getSessionID(), h.suite, extensions)
+        new ServerHello(ProtocolVersion.DTLSv12, serverRandom, h.hello().getSessionID(), h.suite(), extensions)
                 .encode(null, body);
         byte[] serverHello = message(HandshakeType.server_hello, firstSeq, body.toByteArray());
-        int hashAlgorithm = h.prf == PRFAlgorithm.tls_prf_sha384 ? CryptoHashAlgorithm.sha384 : CryptoHashAlgorithm.sha256;
+        int hashAlgorithm = h.prf() == PRFAlgorithm.tls_prf_sha384 ? CryptoHashAlgorithm.sha384 : CryptoHashAlgorithm.sha256;
         TlsHash transcript = shared.crypto.createHash(hashAlgorithm);
-        transcript.update(h.message, 0, h.message.length); // the ClientHello, with its cookie if any (RFC 6347 §4.2.6)
+        transcript.update(h.message(), 0, h.message().length); // the ClientHello, with its cookie if any (RFC 6347 §4.2.6)
         transcript.update(serverHello, 0, serverHello.length);
         TlsSecret secret = shared.crypto.createSecret(master.clone());
-        byte[] serverVerify = secret.deriveUsingPRF(h.prf, ExporterLabel.server_finished,
+        byte[] serverVerify = secret.deriveUsingPRF(h.prf(), ExporterLabel.server_finished,
                 transcript.cloneHash().calculateHash(), VERIFY_DATA).extract();
         byte[] finished = message(HandshakeType.finished, firstSeq + 1, serverVerify);
         transcript.update(finished, 0, finished.length);
-        byte[] clientVerify = secret.deriveUsingPRF(h.prf, ExporterLabel.client_finished, transcript.calculateHash(),
+        byte[] clientVerify = secret.deriveUsingPRF(h.prf(), ExporterLabel.client_finished, transcript.calculateHash(),
                 VERIFY_DATA).extract();
         secret.destroy();
 
         byte[] issued = s.issuedCid == null ? new byte[0] : s.issuedCid.clone();
-        byte[] clientCid = h.clientCid == null ? new byte[0] : h.clientCid;
-        SessionSnapshot keys = new SessionSnapshot(s.address, true, h.suite, h.prf, hashAlgorithm,
-                hashAlgorithm == CryptoHashAlgorithm.sha384 ? 48 : 32, false, false, master, h.hello.getRandom(),
-                serverRandom, clientCid, issued, 0, -1, true, h.identity);
+        byte[] clientCid = h.clientCid() == null ? new byte[0] : h.clientCid();
+        SessionSnapshot keys = new SessionSnapshot(s.address, true, h.suite(), h.prf(), hashAlgorithm,
+                hashAlgorithm == CryptoHashAlgorithm.sha384 ? 48 : 32, false, false, master, h.hello().getRandom(),
+                serverRandom, clientCid, issued, 0, -1, true, h.identity());
         s.restored = new RestoredRecords(keys, shared.crypto);
-        HandshakeResult result = new HandshakeResult(h.identity, CipherSuites.name(h.suite), issued, true, null, null);
+        HandshakeResult result = new HandshakeResult(h.identity(), CipherSuites.name(h.suite()), issued, true, null, null);
         // epoch 0 continues from the ClientHello's record sequence number, as BouncyCastle's does
-        return new Pending(serverHello, finished, h.recordSeq, clientVerify, h.messageSeq + 1, result, budget);
+        return new Pending(serverHello, finished, h.recordSeq(), clientVerify, h.messageSeq() + 1, result, budget);
     }
 
     /** A handshake message, unfragmented (RFC 6347 §4.2.2). */
@@ -474,24 +334,6 @@ final class QuickResumption {
         out[pos + 12] = (byte) fragment.length;
         System.arraycopy(fragment, 0, out, pos + RecordFilter.HEADER, fragment.length);
         return pos + RecordFilter.HEADER + fragment.length;
-    }
-
-    /** The TLS 1.2 PRF of the AEAD suites taken here (RFC 5288, RFC 5487, RFC 6655, RFC 7251), or -1. */
-    static int prfAlgorithm(int suite) {
-        return switch (suite) {
-            case CipherSuite.TLS_PSK_WITH_AES_128_CCM_8, CipherSuite.TLS_PSK_WITH_AES_128_CCM,
-                    CipherSuite.TLS_PSK_WITH_AES_128_GCM_SHA256, CipherSuite.TLS_PSK_WITH_AES_256_CCM_8,
-                    CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_128_CCM_8, CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_128_CCM,
-                    CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
-                    CipherSuite.TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256 -> PRFAlgorithm.tls_prf_sha256;
-            case CipherSuite.TLS_PSK_WITH_AES_256_GCM_SHA384, CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
-                    CipherSuite.TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384 -> PRFAlgorithm.tls_prf_sha384;
-            default -> -1;
-        };
-    }
-
-    private static int u24(byte[] b, int off) {
-        return ((b[off] & 0xFF) << 16) | RecordFilter.u16(b, off + 1);
     }
 
     private static void put24(byte[] b, int off, int v) {
