@@ -39,6 +39,7 @@ public abstract sealed class DtlsBuilder<B extends DtlsBuilder<B>>
     int maxHandshakes = 100;
     int maxHandshakesPerAddress = 4;
     Duration cookieLifetime = Duration.ofSeconds(60);
+    boolean resumeWithoutCookie = true;
     Duration connectionIdMoveQuiet = Duration.ofSeconds(2);
     int maxSessions = 10_000;
     Duration sessionIdleTimeout = Duration.ofMinutes(30);

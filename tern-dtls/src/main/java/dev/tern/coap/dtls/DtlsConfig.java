@@ -44,6 +44,7 @@ public final class DtlsConfig {
     private final int maxHandshakes;
     private final int maxHandshakesPerAddress;
     private final Duration cookieLifetime;
+    private final boolean resumeWithoutCookie;
     private final Duration connectionIdMoveQuiet;
     private final int maxSessions;
     private final Duration sessionIdleTimeout;
@@ -86,6 +87,7 @@ public final class DtlsConfig {
         maxHandshakes = b.maxHandshakes;
         maxHandshakesPerAddress = b.maxHandshakesPerAddress;
         cookieLifetime = b.cookieLifetime;
+        resumeWithoutCookie = b.resumeWithoutCookie;
         connectionIdMoveQuiet = b.connectionIdMoveQuiet;
         maxSessions = b.maxSessions;
         sessionIdleTimeout = b.sessionIdleTimeout;
@@ -222,6 +224,19 @@ public final class DtlsConfig {
      */
     public Duration cookieLifetime() {
         return cookieLifetime;
+    }
+
+    /**
+     * Server: whether a ClientHello that resumes a session (RFC 5246 §7.3) is answered without the
+     * cookie exchange (RFC 6347 §4.2.1: "the server MAY choose not to do a cookie exchange when a
+     * session is resumed"), saving the client a round trip and the server a cookie check. It applies
+     * only where it displaces nothing (no handshake in progress from that address, both handshake
+     * caps below their limits) and the server then sends at most three times the bytes it received
+     * from the address (the anti-amplification limit of RFC 9000 §8.1), so a spoofed source gets no
+     * amplification. Default true.
+     */
+    public boolean resumeWithoutCookie() {
+        return resumeWithoutCookie;
     }
 
     /**
@@ -433,6 +448,12 @@ public final class DtlsConfig {
                 throw new IllegalArgumentException("cookieLifetime must be at least 2 s: " + d);
             }
             this.cookieLifetime = d;
+            return self();
+        }
+
+        /** Server: answer a resuming ClientHello without the cookie exchange ({@link DtlsConfig#resumeWithoutCookie()}). Default true. */
+        public ServerBuilder resumeWithoutCookie(boolean skip) {
+            this.resumeWithoutCookie = skip;
             return self();
         }
 

@@ -11,7 +11,12 @@ package dev.tern.coap.dtls;
  * @param datagramsDropped datagrams the record filter or the session tables discarded
  * @param recordsDelivered application records decrypted and handed to CoAP (replays and records
  *     with a bad MAC are not)
+ * @param handshakesResumed of the handshakes completed, the abbreviated ones (session resumption,
+ *     RFC 5246 §7.3)
+ * @param resumedInPlace of those, the ones a server ran on its I/O thread instead of a handshake
+ *     thread (the common case; the others ran BouncyCastle's handshake)
  */
 public record DtlsStatistics(long helloVerifyRequests, long handshakesCompleted, long handshakesFailed,
-                             long handshakesRejected, long datagramsDropped, long recordsDelivered) {
+                             long handshakesRejected, long datagramsDropped, long recordsDelivered,
+                             long handshakesResumed, long resumedInPlace) {
 }

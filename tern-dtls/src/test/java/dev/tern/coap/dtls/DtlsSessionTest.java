@@ -136,6 +136,9 @@ class DtlsSessionTest {
             assertThat(clientLayer.sessions().get(0).resumed()).isTrue();
         }
         await().atMost(Duration.ofSeconds(2)).until(() -> layer.statistics().handshakesCompleted() == 2);
+        // on the server's I/O thread (QuickResumption), not BouncyCastle's handshake thread
+        assertThat(layer.statistics().handshakesResumed()).isEqualTo(1);
+        assertThat(layer.statistics().resumedInPlace()).isEqualTo(1);
     }
 
     @Test

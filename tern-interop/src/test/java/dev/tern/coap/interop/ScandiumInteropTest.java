@@ -211,6 +211,56 @@ class ScandiumInteropTest {
         }
     }
 
+    /** Scandium resuming against Tern: the client side of Tern's abbreviated handshake without a handshake thread. */
+    @Nested
+    class ScandiumResumesAtTern {
+        private final ScandiumClientAgainstTern base = new ScandiumClientAgainstTern();
+
+        @AfterEach
+        void stop() {
+            base.stop();
+        }
+
+        private void resumeAndCheck(String combination) throws Exception {
+            assertThat(base.get(base.tern(), "/hello")).isEqualTo("Hello World!");
+            DtlsSession first = base.serverLayer.session(base.scandium()).orElseThrow();
+            base.connector.forceResumeSessionFor(base.tern());
+            assertThat(base.get(base.tern(), "/hello")).isEqualTo("Hello World!");
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5))
+                    .until(() -> base.serverLayer.statistics().handshakesCompleted() == 2);
+            DtlsSession s = base.serverLayer.session(base.scandium()).orElseThrow();
+            assertThat(s.resumed()).isTrue();
+            assertThat(s.peerIdentity()).isEqualTo(first.peerIdentity());
+            assertThat(base.serverLayer.statistics().handshakesResumed()).isEqualTo(1);
+            assertThat(base.serverLayer.statistics().resumedInPlace()).as("run on Tern's I/O thread").isEqualTo(1);
+            if (!first.connectionId().isEmpty()) {
+                assertThat(s.connectionId()).as("a fresh CID (RFC 9146 §3)").hasSize(12)
+                        .isNotEqualTo(first.connectionId());
+            }
+            report("Scandium client -> Tern, " + combination + ", resumed", s.cipherSuite());
+        }
+
+        @Test
+        void preSharedKeyWithConnectionId() throws Exception {
+            base.startTern(DtlsConfig.server().pskStore(IDENTITY, KEY).build());
+            base.startScandium(psk(DtlsConnectorConfig.builder(configuration(
+                    org.eclipse.californium.scandium.config.DtlsConfig.DtlsRole.CLIENT_ONLY, 0)), false));
+            resumeAndCheck("PSK + CID");
+        }
+
+        @Test
+        void rawPublicKey() throws Exception {
+            KeyPair ternKeys = InteropPki.ecKeyPair();
+            KeyPair scandiumKeys = InteropPki.ecKeyPair();
+            base.startTern(DtlsConfig.server().rawPublicKey(ternKeys).trustedKeys(List.of(scandiumKeys.getPublic()))
+                    .build());
+            base.startScandium(rpk(DtlsConnectorConfig.builder(configuration(
+                    org.eclipse.californium.scandium.config.DtlsConfig.DtlsRole.CLIENT_ONLY, null)),
+                    scandiumKeys, ternKeys));
+            resumeAndCheck("RPK");
+        }
+    }
+
     /** Tern's client against Californium's CoapServer over a Scandium connector. */
     @Nested
     class TernAgainstScandium {

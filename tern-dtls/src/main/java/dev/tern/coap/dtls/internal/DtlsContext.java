@@ -51,6 +51,8 @@ public final class DtlsContext {
     final AtomicLong handshakesCompleted = new AtomicLong();
     final AtomicLong handshakesFailed = new AtomicLong();
     final AtomicLong handshakesRejected = new AtomicLong();
+    final AtomicLong handshakesResumed = new AtomicLong();
+    final AtomicLong resumedInPlace = new AtomicLong();
     final AtomicLong datagramsDropped = new AtomicLong();
     final java.util.concurrent.atomic.LongAdder recordsDelivered = new java.util.concurrent.atomic.LongAdder();
 
@@ -166,7 +168,8 @@ public final class DtlsContext {
     /** A snapshot of the counters. */
     public dev.tern.coap.dtls.DtlsStatistics statistics() {
         return new dev.tern.coap.dtls.DtlsStatistics(helloVerifyRequests.get(), handshakesCompleted.get(),
-                handshakesFailed.get(), handshakesRejected.get(), datagramsDropped.get(), recordsDelivered.sum());
+                handshakesFailed.get(), handshakesRejected.get(), datagramsDropped.get(), recordsDelivered.sum(),
+                handshakesResumed.get(), resumedInPlace.get());
     }
 
     /**
@@ -190,6 +193,20 @@ public final class DtlsContext {
         }
         SessionParameters copy = p == null ? null : copy(p);
         return copy == null ? null : TlsUtils.importSession(sessionId.clone(), copy);
+    }
+
+    /**
+     * Server: the cached session under {@code sessionId} in this process's memory, or null; not a
+     * copy, and the shared cache is not asked (it may block): for {@link QuickResumption}, which
+     * reads it and changes nothing.
+     */
+    SessionParameters cachedServerSession(byte[] sessionId) {
+        return serverSessions.get(Hex.toHexString(sessionId));
+    }
+
+    /** Whether the PSK store (still) has a key for {@code identity}. */
+    boolean knowsPskIdentity(String identity) {
+        return config.pskStore() != null && config.pskStore().key(identity) != null;
     }
 
     /** Server: keeps {@code session} for resumption (a copy, see {@link #serverSession}). */

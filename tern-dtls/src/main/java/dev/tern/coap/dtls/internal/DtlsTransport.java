@@ -177,6 +177,10 @@ public final class DtlsTransport implements Transport {
             remove(s);
             return;
         }
+        if (s.quick != null) {
+            handshakes.quick.received(s, data, length, source, verdict);
+            return;
+        }
         if (!s.inbox.offer(new Session.Early(Arrays.copyOf(data, length), source))) {
             shared.datagramsDropped.incrementAndGet();
         }
@@ -230,13 +234,27 @@ public final class DtlsTransport implements Transport {
         return s.accepted;
     }
 
-    private boolean decryptRestored(Session s, byte[] data, int length, InetSocketAddress source) {
+    /**
+     * Decrypts the records of one datagram of a session with a {@link RestoredRecords} record layer:
+     * restored from a snapshot, or resumed by {@link QuickResumption} (whose client Finished comes
+     * here before the session is established); whether any record authenticated.
+     */
+    boolean decryptRestored(Session s, byte[] data, int length, InetSocketAddress source) {
         RestoredRecords r = s.restored;
         boolean any = r.decode(data, length, new RestoredRecords.Sink() {
             @Override
             public void accepted(boolean newest, boolean connectionId) {
-                recordFrom(s, source, (newest ? org.bouncycastle.tls.DTLSRecordFlags.IS_NEWEST : 0)
-                        | (connectionId ? org.bouncycastle.tls.DTLSRecordFlags.USES_CONNECTION_ID : 0));
+                if (s.established) {
+                    recordFrom(s, source, (newest ? org.bouncycastle.tls.DTLSRecordFlags.IS_NEWEST : 0)
+                            | (connectionId ? org.bouncycastle.tls.DTLSRecordFlags.USES_CONNECTION_ID : 0));
+                }
+            }
+
+            @Override
+            public void handshake(byte[] buf, int off, int len) {
+                if (s.quick != null) {
+                    handshakes.quick.finished(s, buf, off, len);
+                }
             }
 
             @Override
@@ -244,18 +262,29 @@ public final class DtlsTransport implements Transport {
                 if (s.restored == null) {
                     return; // removed while an earlier record of the datagram was handled
                 }
-                touch(s);
-                s.lastReceived = s.lastActivity;
-                shared.recordsDelivered.increment();
-                System.arraycopy(buf, off, plain, 0, len);
-                receiver.onDatagram(plain, len, s.address, false);
+                if (!s.established) {
+                    if (s.quick != null) {
+                        handshakes.quick.early(s, buf, off, len); // ahead of the client's Finished
+                    }
+                    return;
+                }
+                deliver(s, buf, off, len);
             }
         });
-        if (r.closed) {
+        if (r.closed && s.established) {
             LOG.debug("DTLS session with {} closed by the peer", s.address);
             remove(s, false);
         }
         return any;
+    }
+
+    /** Hands the plaintext of an authenticated application record of {@code s} to CoAP. */
+    void deliver(Session s, byte[] buf, int off, int len) {
+        touch(s);
+        s.lastReceived = s.lastActivity;
+        shared.recordsDelivered.increment();
+        System.arraycopy(buf, off, plain, 0, len);
+        receiver.onDatagram(plain, len, s.address, false);
     }
 
     /** An authenticated record of {@code s} came from {@code from}: perhaps a move (RFC 9146 §6). */
@@ -337,6 +366,8 @@ public final class DtlsTransport implements Transport {
     /**
      * The handshake's Finished verified: only now does it replace a session at the same address
      * (RFC 6347 §4.2.8), and only now does the session cap make room, evicting the idlest session.
+     * {@code t} is BouncyCastle's transport, or null for a session {@link QuickResumption} resumed
+     * (its record layer is {@link Session#restored} already).
      */
     void established(Session s, DTLSTransport t, HandshakeResult result) {
         if (s.established) {
@@ -358,9 +389,20 @@ public final class DtlsTransport implements Transport {
             remove(idlest);
         }
         shared.handshakesCompleted.incrementAndGet();
+        if (result.resumed()) {
+            shared.handshakesResumed.incrementAndGet();
+            if (t == null) {
+                shared.resumedInPlace.incrementAndGet();
+            }
+        }
         metrics.handshakeCompleted(result.resumed());
-        s.cidOut = length(result.parameters().getConnectionIDLocal());
-        s.cidIn = length(result.parameters().getConnectionIDPeer());
+        if (t != null) {
+            s.cidOut = length(result.parameters().getConnectionIDLocal());
+            s.cidIn = length(result.parameters().getConnectionIDPeer());
+        } else {
+            s.cidOut = s.restored.snapshot.cidLocal().length;
+            s.cidIn = s.restored.snapshot.cidPeer().length;
+        }
         metrics.sessionOpened();
         s.established = true;
         s.result = result;
@@ -373,12 +415,12 @@ public final class DtlsTransport implements Transport {
         s.lastFromAddress = s.lastActivity;
         LOG.debug("DTLS session with {}: {}", s.address, s.info);
         Session.Early early;
-        while (s.dtls != null && (early = s.inbox.poll()) != null) {
+        while (s.live() && (early = s.inbox.poll()) != null) {
             // arrived while the handshake thread finished, perhaps from a new address already (CID)
             decrypt(s, early.data(), early.data().length, early.source());
         }
         byte[] message;
-        while (s.dtls != null && (message = s.pending.poll()) != null) {
+        while (s.live() && (message = s.pending.poll()) != null) {
             encrypt(s, message, message.length);
         }
     }

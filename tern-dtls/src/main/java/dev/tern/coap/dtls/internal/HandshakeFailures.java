@@ -83,6 +83,9 @@ final class HandshakeFailures {
     }
 
     static void closeQuietly(DTLSTransport t) {
+        if (t == null) {
+            return;
+        }
         try {
             t.close();
         } catch (IOException | RuntimeException e) {

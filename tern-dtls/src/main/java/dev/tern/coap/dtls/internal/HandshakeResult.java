@@ -31,14 +31,14 @@ record HandshakeResult(PeerIdentity identity, String cipherSuite, byte[] connect
             identity = Credentials.unverified(sp.getPeerCertificate(), suite);
         }
         return new HandshakeResult(identity, suite, connectionId == null ? new byte[0] : connectionId,
-                sp.isResumedSession(), sp, copy(sp.getMasterSecret(), crypto));
+                sp.isResumedSession(), sp, secretCopy(sp.getMasterSecret(), crypto));
     }
 
     /**
      * A copy of the master secret, taken while the handshake still holds it (BouncyCastle clears it
      * when the handshake ends); null if it is gone.
      */
-    private static byte[] copy(TlsSecret secret, TlsCrypto crypto) {
+    static byte[] secretCopy(TlsSecret secret, TlsCrypto crypto) {
         if (secret == null) {
             return null;
         }

@@ -27,10 +27,14 @@ final class Handshakes {
     private final DtlsTransport transport;
     private final DtlsContext shared;
     private final HandshakeTable table = new HandshakeTable();
+    /** Server: abbreviated handshakes without a handshake thread; null for a client. */
+    final QuickResumption quick;
 
     Handshakes(DtlsTransport transport) {
         this.transport = transport;
         this.shared = transport.shared;
+        this.quick = shared.server && shared.config.sessionCacheSize() > 0
+                ? new QuickResumption(transport, this, TernTlsServer.supportedCipherSuites(shared)) : null;
     }
 
     /** The handshake in progress with {@code peer}, or null. */
@@ -72,6 +76,9 @@ final class Handshakes {
      * until the new handshake completes (RFC 6347 §4.2.8).
      */
     void startServer(byte[] data, int length, InetSocketAddress source, Session inProgress) {
+        if (quick != null && inProgress == null && quick.startWithoutCookie(data, length, source)) {
+            return; // a resumption, answered at once (RFC 6347 §4.2.1 allows it)
+        }
         DTLSRequest request = shared.verifyCookie(source, data, length, new DatagramSender() {
             @Override
             public int getSendLimit() {
@@ -101,6 +108,9 @@ final class Handshakes {
             return;
         }
         s.clientRandom = HandshakeTable.clientRandom(data, length);
+        if (quick != null && quick.start(s, data, length)) {
+            return; // resumed here, on the scheduler thread
+        }
         try {
             shared.handshakeThreads.execute(() -> runServer(s, request));
         } catch (RejectedExecutionException e) {
@@ -129,7 +139,13 @@ final class Handshakes {
      * (a server's: a client's handshakes all go to the servers it chose) the host's oldest handshake gives way; at the total cap the oldest if stale. Both are measured
      * from the start, which retransmitted ClientHellos do not refresh (FAULTS.md A1.2).
      */
-    private Session admit(InetSocketAddress peer) {
+    /** Whether a handshake with {@code peer} can start without displacing another (both caps below their limits). */
+    boolean hasRoomFor(InetSocketAddress peer) {
+        return table.size() < shared.config.maxHandshakes()
+                && table.count(peer.getAddress()) < shared.config.maxHandshakesPerAddress();
+    }
+
+    Session admit(InetSocketAddress peer) {
         long now = transport.scheduler.nanoTime();
         if (shared.server && table.count(peer.getAddress()) >= shared.config.maxHandshakesPerAddress()) {
             Session oldest = table.oldestOf(peer.getAddress());
@@ -185,8 +201,11 @@ final class Handshakes {
         }
     }
 
-    /** A handshake thread picks a fresh CID and makes it known before the ServerHello carries it. */
-    private byte[] issueConnectionId(Session s) {
+    /**
+     * A handshake thread (or {@link QuickResumption}) picks a fresh CID and makes it known before the
+     * ServerHello carries it.
+     */
+    byte[] issueConnectionId(Session s) {
         byte[] cid = new byte[shared.config.connectionIdLength()];
         int attempts = 0;
         do {

@@ -135,7 +135,8 @@ public final class RecordFilter {
         return v;
     }
 
-    private static int u24(byte[] d, int i) {
+    /** The unsigned 24-bit big-endian value at {@code i} (a handshake message's length or offset, RFC 6347 §4.2.2). */
+    static int u24(byte[] d, int i) {
         return (d[i] & 0xFF) << 16 | (d[i + 1] & 0xFF) << 8 | (d[i + 2] & 0xFF);
     }
 }

@@ -30,6 +30,10 @@ final class RestoredRecords {
         void accepted(boolean newest, boolean connectionId);
 
         void applicationData(byte[] buf, int off, int len);
+
+        /** A handshake message under the session's keys: a client's Finished ({@link QuickResumption}), or a late copy of one. */
+        default void handshake(byte[] buf, int off, int len) {
+        }
     }
 
     final SessionSnapshot snapshot;
@@ -113,13 +117,14 @@ final class RestoredRecords {
         sink.accepted(isNewest, type == ContentType.tls12_cid);
         switch (r.contentType) {
             case ContentType.application_data -> sink.applicationData(r.buf, r.off, r.len);
+            case ContentType.handshake -> sink.handshake(r.buf, r.off, r.len);
             case ContentType.alert -> {
                 if (r.len == 2 && (r.buf[r.off] == 2 || r.buf[r.off + 1] == 0)) {
                     closed = true; // a fatal alert, or close_notify
                 }
             }
             default -> {
-                // a late handshake record (a retransmitted Finished) or a heartbeat: nothing to do
+                // a heartbeat: nothing to do
             }
         }
         return true;

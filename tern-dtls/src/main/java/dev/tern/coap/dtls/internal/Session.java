@@ -45,6 +45,8 @@ final class Session implements DatagramTransport, DTLSRecordCallback {
     DTLSTransport dtls;
     /** The record layer of a session restored from a snapshot instead of {@link #dtls}; null otherwise. */
     RestoredRecords restored;
+    /** Server: an abbreviated handshake run by {@link QuickResumption}, between its flight and the client's Finished. */
+    QuickResumption.Pending quick;
     /**
      * The highest sequence number of the records sent under the session's keys (epoch 1; -1 before the
      * first), read from their headers: a snapshot continues above it, so no nonce is used twice.

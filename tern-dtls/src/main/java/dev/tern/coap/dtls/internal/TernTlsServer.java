@@ -53,9 +53,14 @@ final class TernTlsServer extends AbstractTlsServer {
 
     @Override
     protected int[] getSupportedCipherSuites() {
+        return supportedCipherSuites(shared);
+    }
+
+    /** The suites a server of {@code shared} offers, in its order of preference. */
+    static int[] supportedCipherSuites(DtlsContext shared) {
         int[] wanted = CipherSuites.select(shared.config.pskStore() != null, shared.credentials.keyAlgorithm(), false,
                 shared.config.cipherSuites());
-        return TlsUtils.getSupportedCipherSuites(getCrypto(), wanted);
+        return TlsUtils.getSupportedCipherSuites(shared.crypto, wanted);
     }
 
     /**
@@ -146,7 +151,8 @@ final class TernTlsServer extends AbstractTlsServer {
     /**
      * A cached session is resumed only when the new ClientHello could have negotiated it: its
      * cipher suite is among those offered, it used Extended Master Secret only if the client offers
-     * it again (RFC 7627 §5.3), and it carries a client certificate when one is needed. Otherwise
+     * it again (RFC 7627 §5.3), its PSK identity is still in the store, and it carries a client
+     * certificate when one is needed. Otherwise
      * the client gets a full handshake rather than a resumption with mismatched parameters
      * (BouncyCastle leaves the suite check to the server; cf. CVE-2022-2576) or an abort.
      */
@@ -167,6 +173,10 @@ final class TernTlsServer extends AbstractTlsServer {
             }
         } catch (IOException e) {
             return null; // a malformed extension: no resumption
+        }
+        if (p.getPSKIdentity() != null
+                && !shared.knowsPskIdentity(new String(p.getPSKIdentity(), StandardCharsets.UTF_8))) {
+            return null; // the key was withdrawn: no resumption outlives it (as no restored session does)
         }
         if (shared.config.clientAuth() == ClientAuth.NEEDED && p.getPSKIdentity() == null
                 && (p.getPeerCertificate() == null || p.getPeerCertificate().isEmpty())) {
