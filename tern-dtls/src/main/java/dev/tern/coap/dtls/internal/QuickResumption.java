@@ -44,7 +44,8 @@ import org.slf4j.LoggerFactory;
  * handshake as before. The ServerHello carries what BouncyCastle's would: the session's server
  * extensions, a fresh Connection ID (RFC 9146 §3), the empty renegotiation_info (RFC 5746 §3.6) and
  * Extended Master Secret. The server's flight (ServerHello, ChangeCipherSpec, Finished) leaves as
- * one datagram and is sent again after 1 s, doubling (RFC 6347 §4.2.4), or when the client's
+ * one datagram and is sent again after {@code handshakeRetransmission} (1 s), doubling (RFC 6347
+ * §4.2.4), or when the client's
  * ClientHello comes again, at most {@link #MAX_FLIGHTS} times; the client's Finished is checked in
  * constant time and the session is established in place. A failed Finished changes nothing in the
  * cache (FAULTS.md A2.6).
@@ -55,7 +56,6 @@ final class QuickResumption {
     private static final int VERIFY_DATA = 12;
     /** How often the server's flight is sent at most, the first time included. */
     static final int MAX_FLIGHTS = 6;
-    private static final long FIRST_RESEND = TimeUnit.SECONDS.toNanos(1);
     /** Without a cookie exchange, the server sends at most this many times what it received (RFC 9000 §8.1). */
     static final int ANTI_AMPLIFICATION = 3;
     /** Application records kept per handshake until the client's Finished has verified. */
@@ -70,7 +70,7 @@ final class QuickResumption {
         final int clientFinishedSeq;
         final HandshakeResult result;
         int flights;
-        long resendNanos = FIRST_RESEND;
+        long resendNanos;
         /** Bytes the server may still send: unbounded after a cookie exchange, else 3x what the address sent. */
         long budget;
         /** Application data that authenticated ahead of the client's Finished (a reordering, or a lost Finished). */
@@ -308,7 +308,9 @@ final class QuickResumption {
         s.restored = new RestoredRecords(keys, shared.crypto);
         HandshakeResult result = new HandshakeResult(h.identity(), CipherSuites.name(h.suite()), issued, true, null, null);
         // epoch 0 continues from the ClientHello's record sequence number, as BouncyCastle's does
-        return new Pending(serverHello, finished, h.recordSeq(), clientVerify, h.messageSeq() + 1, result, budget);
+        Pending p = new Pending(serverHello, finished, h.recordSeq(), clientVerify, h.messageSeq() + 1, result, budget);
+        p.resendNanos = shared.config.handshakeRetransmission().toNanos();
+        return p;
     }
 
     /** A handshake message, unfragmented (RFC 6347 §4.2.2). */
