@@ -21,7 +21,6 @@ import org.bouncycastle.tls.TlsSession;
 import org.bouncycastle.tls.TlsUtils;
 import org.bouncycastle.tls.crypto.TlsSecret;
 import org.bouncycastle.tls.crypto.impl.bc.BcTlsCrypto;
-import org.bouncycastle.util.encoders.Hex;
 
 /**
  * What the transports of one {@link dev.tern.coap.dtls.DtlsLayer} share: the configuration and
@@ -38,7 +37,7 @@ public final class DtlsContext {
     private final java.util.concurrent.ConcurrentHashMap<java.nio.ByteBuffer, Session> sessionsByCid =
             new java.util.concurrent.ConcurrentHashMap<>();
     /** Server: session parameters by session ID, each with a master secret of its own. */
-    private final Map<String, SessionParameters> serverSessions;
+    private final Map<dev.tern.coap.Bytes, SessionParameters> serverSessions;
     private final Map<InetSocketAddress, TlsSession> clientSessions;
     private volatile DTLSVerifier cookies;
     private volatile DTLSVerifier previousCookies;
@@ -184,11 +183,11 @@ public final class DtlsContext {
         if (sessionId == null || sessionId.length == 0) {
             return null;
         }
-        SessionParameters p = serverSessions.get(Hex.toHexString(sessionId));
+        SessionParameters p = serverSessions.get(dev.tern.coap.Bytes.wrap(sessionId));
         if (p == null) {
             p = sharedSession(sessionId);
             if (p != null) {
-                serverSessions.put(Hex.toHexString(sessionId), p);
+                serverSessions.put(dev.tern.coap.Bytes.of(sessionId), p);
             }
         }
         SessionParameters copy = p == null ? null : copy(p);
@@ -201,7 +200,7 @@ public final class DtlsContext {
      * reads it and changes nothing.
      */
     SessionParameters cachedServerSession(byte[] sessionId) {
-        return serverSessions.get(Hex.toHexString(sessionId));
+        return serverSessions.get(dev.tern.coap.Bytes.wrap(sessionId));
     }
 
     /** Whether the PSK store (still) has a key for {@code identity}. */
@@ -214,7 +213,7 @@ public final class DtlsContext {
         if (config.sessionCacheSize() > 0 && session != null && session.isResumable()) {
             SessionParameters copy = copy(session.exportSessionParameters());
             if (copy != null) {
-                serverSessions.put(Hex.toHexString(session.getSessionID()), copy);
+                serverSessions.put(dev.tern.coap.Bytes.of(session.getSessionID()), copy);
                 config.resumptionCache().ifPresent(cache -> share(cache, session.getSessionID(), copy));
             }
         }
@@ -294,12 +293,12 @@ public final class DtlsContext {
     public Map<dev.tern.coap.Bytes, byte[]> exportResumption() {
         Map<dev.tern.coap.Bytes, byte[]> out = new java.util.HashMap<>();
         if (server) {
-            Map<String, SessionParameters> copy;
+            Map<dev.tern.coap.Bytes, SessionParameters> copy;
             synchronized (serverSessions) {
                 copy = new LinkedHashMap<>(serverSessions);
             }
             copy.forEach((id, p) -> {
-                Map.Entry<dev.tern.coap.Bytes, byte[]> e = ResumptionRecords.server(Hex.decode(id), p, crypto);
+                Map.Entry<dev.tern.coap.Bytes, byte[]> e = ResumptionRecords.server(id.toArray(), p, crypto);
                 if (e != null) {
                     out.put(e.getKey(), e.getValue());
                 }
@@ -329,7 +328,7 @@ public final class DtlsContext {
             try {
                 if (server && ResumptionRecords.isServer(r.getKey()) && config.sessionCacheSize() > 0) {
                     ResumptionRecords.Decoded d = ResumptionRecords.decode(r.getValue(), crypto);
-                    serverSessions.put(Hex.toHexString(ResumptionRecords.sessionId(r.getKey())), d.params());
+                    serverSessions.put(dev.tern.coap.Bytes.of(ResumptionRecords.sessionId(r.getKey())), d.params());
                     n++;
                 } else if (!server && ResumptionRecords.isClient(r.getKey()) && config.resumption()) {
                     ResumptionRecords.Decoded d = ResumptionRecords.decode(r.getValue(), crypto);

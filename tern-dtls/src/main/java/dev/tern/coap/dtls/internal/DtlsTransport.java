@@ -142,10 +142,10 @@ public final class DtlsTransport implements Transport {
         Session handshake = handshakes.get(source);
         Session session = established.get(source);
         if ((verdict & RecordFilter.CLIENT_HELLO) != 0) {
-            String random = HandshakeTable.clientRandom(data, length);
-            if (handshake != null && random != null && random.equals(handshake.clientRandom)) {
+            int random = HandshakeTable.clientRandomAt(data, length);
+            if (handshake != null && HandshakeTable.sameRandom(data, random, handshake.clientRandom)) {
                 toHandshake(handshake, data, length, source, verdict); // a retransmission: no refresh
-            } else if (session != null && random != null && random.equals(session.clientRandom)) {
+            } else if (session != null && HandshakeTable.sameRandom(data, random, session.clientRandom)) {
                 shared.datagramsDropped.incrementAndGet(); // a late copy (or a replay) of the session's own hello
             } else if (shared.server) {
                 handshakes.startServer(data, length, source, handshake); // new, or a peer starting over

@@ -75,15 +75,26 @@ final class HandshakeTable {
 
     /**
      * The client random of an epoch-0 ClientHello datagram whose first fragment starts at offset 0
-     * (RFC 6347 §4.2.2, RFC 5246 §7.4.1.2), as a string key, or null: a retransmission of the same
+     * (RFC 6347 §4.2.2, RFC 5246 §7.4.1.2), or null: a retransmission of the same
      * ClientHello has the same one.
      */
-    static String clientRandom(byte[] data, int length) {
+    static byte[] clientRandom(byte[] data, int length) {
+        int at = clientRandomAt(data, length);
+        return at < 0 ? null : java.util.Arrays.copyOfRange(data, at, at + 32);
+    }
+
+    /** Where the client random of a ClientHello's first fragment begins in {@code data}, or -1 for none. */
+    static int clientRandomAt(byte[] data, int length) {
         int at = RecordFilter.HEADER + RecordFilter.HANDSHAKE_HEADER + 2;
         if (length < at + 32 || data[0] != RecordFilter.HANDSHAKE || data[RecordFilter.HEADER] != 1
                 || (data[RecordFilter.HEADER + 6] | data[RecordFilter.HEADER + 7] | data[RecordFilter.HEADER + 8]) != 0) {
-            return null;
+            return -1;
         }
-        return org.bouncycastle.util.encoders.Hex.toHexString(data, at, 32);
+        return at;
+    }
+
+    /** Whether the client random at {@code at} in {@code data} ({@link #clientRandomAt}) is {@code random}. */
+    static boolean sameRandom(byte[] data, int at, byte[] random) {
+        return at >= 0 && random != null && java.util.Arrays.equals(data, at, at + 32, random, 0, 32);
     }
 }

@@ -75,7 +75,12 @@ public final class JdkAesEngine implements BlockCipher {
     private static Cipher cipherFor(int keyLength) throws GeneralSecurityException {
         if (SUN_JCE != null) {
             try {
-                return Cipher.getInstance("AES_" + keyLength * 8 + "/ECB/NoPadding", SUN_JCE);
+                String name = switch (keyLength) {
+                    case 16 -> "AES_128/ECB/NoPadding";
+                    case 24 -> "AES_192/ECB/NoPadding";
+                    default -> "AES_256/ECB/NoPadding";
+                };
+                return Cipher.getInstance(name, SUN_JCE);
             } catch (GeneralSecurityException e) {
                 // an older or trimmed provider: the generic name below
             }

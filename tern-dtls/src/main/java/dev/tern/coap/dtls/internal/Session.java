@@ -66,7 +66,7 @@ final class Session implements DatagramTransport, DTLSRecordCallback {
     volatile DtlsSession info;
     volatile byte[] issuedCid;
     /** The client random of the ClientHello that started a server handshake (retransmissions repeat it). */
-    String clientRandom;
+    byte[] clientRandom;
     int fragments;
     /** When the handshake started: its staleness and timeout count from here. */
     long startedAt;
