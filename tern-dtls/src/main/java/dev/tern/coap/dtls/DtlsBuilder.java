@@ -42,6 +42,7 @@ public abstract sealed class DtlsBuilder<B extends DtlsBuilder<B>>
     boolean resumeWithoutCookie = true;
     Duration connectionIdMoveQuiet = Duration.ofSeconds(2);
     int maxSessions = 10_000;
+    int evictionNotices = 100;
     Duration sessionIdleTimeout = Duration.ofMinutes(30);
     Duration handshakeTimeout = Duration.ofSeconds(30);
     Duration handshakeRetransmission = Duration.ofSeconds(1);
@@ -160,6 +161,18 @@ public abstract sealed class DtlsBuilder<B extends DtlsBuilder<B>>
     /** Established sessions (at least 1). Default 10 000. */
     public B maxSessions(int n) {
         this.maxSessions = positive(n, "maxSessions");
+        return self();
+    }
+
+    /**
+     * At most this many sessions evicted at the {@link #maxSessions} cap per second get a
+     * close_notify; beyond, they are dropped silently (0: never). Default 100.
+     */
+    public B evictionNotices(int perSecond) {
+        if (perSecond < 0) {
+            throw new IllegalArgumentException("evictionNotices must not be negative: " + perSecond);
+        }
+        this.evictionNotices = perSecond;
         return self();
     }
 

@@ -47,6 +47,7 @@ public final class DtlsConfig {
     private final boolean resumeWithoutCookie;
     private final Duration connectionIdMoveQuiet;
     private final int maxSessions;
+    private final int evictionNotices;
     private final Duration sessionIdleTimeout;
     private final Duration handshakeTimeout;
     private final Duration handshakeRetransmission;
@@ -90,6 +91,7 @@ public final class DtlsConfig {
         resumeWithoutCookie = b.resumeWithoutCookie;
         connectionIdMoveQuiet = b.connectionIdMoveQuiet;
         maxSessions = b.maxSessions;
+        evictionNotices = b.evictionNotices;
         sessionIdleTimeout = b.sessionIdleTimeout;
         handshakeTimeout = b.handshakeTimeout;
         handshakeRetransmission = b.handshakeRetransmission;
@@ -251,6 +253,18 @@ public final class DtlsConfig {
     /** Established sessions; beyond, the longest idle one is evicted. Default 10 000. */
     public int maxSessions() {
         return maxSessions;
+    }
+
+    /**
+     * How many sessions evicted at the {@link #maxSessions()} cap per second are told so with a
+     * close_notify (RFC 5246 §7.2.1), so that a peer still using one starts over at once; beyond that
+     * rate they are dropped silently: under a storm of new sessions (a cluster node lost, a flood) the
+     * server spends no record and no datagram per new session on the idlest peers, most of them
+     * asleep or gone (a peer that is not finds out at its next record and handshakes again). 0:
+     * always silently. Default 100 per second.
+     */
+    public int evictionNotices() {
+        return evictionNotices;
     }
 
     /** A session idle this long is removed. Default 30 min. */

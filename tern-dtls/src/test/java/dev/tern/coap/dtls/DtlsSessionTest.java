@@ -156,6 +156,39 @@ class DtlsSessionTest {
         }
     }
 
+    /** Whether {@code c} received an alert record (a close_notify: its session was evicted) within {@code millis}. */
+    private static boolean alerted(BcTestClient c, long millis) {
+        try {
+            await().atMost(Duration.ofMillis(millis)).until(() -> c.received.stream().anyMatch(d -> d[0] == 21));
+            return true;
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            return false;
+        }
+    }
+
+    @Test
+    void anEvictedSessionIsToldWithACloseNotifyWithinTheRateAndOtherwiseDroppedSilently() throws Exception {
+        for (int rate : new int[] {100, 0}) {
+            stop();
+            start(DtlsConfig.server().maxSessions(1).evictionNotices(rate));
+            try (BcTestClient first = new BcTestClient(address()); BcTestClient second = new BcTestClient(address())) {
+                first.connect("dev1", "secret", false);
+                await().atMost(Duration.ofSeconds(2)).until(() -> layer.sessions().size() == 1);
+                Thread reader = new Thread(() -> {
+                    try {
+                        first.receive(1500); // drives the socket, recording what arrives
+                    } catch (java.io.IOException e) {
+                        // closed by the alert
+                    }
+                });
+                reader.start();
+                second.connect("dev1", "secret", false);
+                assertThat(alerted(first, 1000)).as("close_notify at rate %d", rate).isEqualTo(rate > 0);
+                reader.join(3000);
+            }
+        }
+    }
+
     @Test
     void sessionFloodAtTwiceTheCapEvictsTheIdlestAndServesTheNewest() throws Exception {
         start(DtlsConfig.server().maxSessions(5));

@@ -62,6 +62,9 @@ public final class DtlsTransport implements Transport {
     private Receiver receiver;
     private Scheduler.Cancellable sweeper;
     private volatile boolean closed;
+    /** Close_notify alerts sent to evicted sessions since {@link #noticesSince} (scheduler thread). */
+    private int notices;
+    private long noticesSince;
 
     private final Runnable onClose;
     final EndpointMetrics metrics;
@@ -81,6 +84,7 @@ public final class DtlsTransport implements Transport {
         this.onClose = onClose;
         this.byCid = shared.sessionsByCid();
         this.handshakes = new Handshakes(this);
+        this.noticesSince = scheduler.nanoTime() - TimeUnit.SECONDS.toNanos(1);
     }
 
     @Override
@@ -386,7 +390,7 @@ public final class DtlsTransport implements Transport {
         if (established.size() >= shared.config.maxSessions()) {
             Session idlest = established.idlest();
             LOG.debug("DTLS session with {} evicted for a new one ({} sessions)", idlest, established.size());
-            remove(idlest);
+            remove(idlest, evictionNotice());
         }
         shared.handshakesCompleted.incrementAndGet();
         if (result.resumed()) {
@@ -423,6 +427,16 @@ public final class DtlsTransport implements Transport {
         while (s.live() && (message = s.pending.poll()) != null) {
             encrypt(s, message, message.length);
         }
+    }
+
+    /** Whether an eviction now may send a close_notify: within {@code evictionNotices} per second. */
+    private boolean evictionNotice() {
+        long now = scheduler.nanoTime();
+        if (now - noticesSince >= TimeUnit.SECONDS.toNanos(1)) {
+            noticesSince = now;
+            notices = 0;
+        }
+        return notices++ < shared.config.evictionNotices();
     }
 
     void handshakeFailed(Session s, Exception e) {
