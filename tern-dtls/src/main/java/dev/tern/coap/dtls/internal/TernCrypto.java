@@ -18,9 +18,12 @@ import org.bouncycastle.tls.crypto.impl.bc.BcTlsCrypto;
  *       {@link JdkDigest}, a BouncyCastle {@code Digest} over the JDK's {@code MessageDigest}.</li>
  * </ul>
  * Everything else (the record layer, key exchange, signatures, the protocol) is BouncyCastle's.
+ *
+ * <p>Public for tern-bench's DTLS load generator, whose client side of every handshake would
+ * otherwise run BouncyCastle's Java SHA-256 and be the bottleneck; not API.
  */
-class TernCrypto extends BcTlsCrypto {
-    TernCrypto(SecureRandom random) {
+public class TernCrypto extends BcTlsCrypto {
+    public TernCrypto(SecureRandom random) {
         super(random);
     }
 
