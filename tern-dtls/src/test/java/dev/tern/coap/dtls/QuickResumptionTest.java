@@ -81,6 +81,27 @@ class QuickResumptionTest {
         return resumed;
     }
 
+    /** A full handshake from a client of its own: the session it can resume. */
+    private TlsSession firstSession() throws java.io.IOException {
+        try (BcTestClient first = new BcTestClient(address())) {
+            first.connect("dev1", "secret", false);
+            return first.session;
+        }
+    }
+
+    /** Starts {@code c}'s handshake on a thread of its own (it blocks until it completes, fails or is closed). */
+    private static void connectInBackground(BcTestClient c, String key) {
+        Thread t = new Thread(() -> {
+            try {
+                c.connect("dev1", key, false);
+            } catch (Exception expected) {
+                // closed by the test, or unable to complete
+            }
+        });
+        t.setDaemon(true);
+        t.start();
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"TLS_PSK_WITH_AES_128_CCM_8", "TLS_PSK_WITH_AES_128_CCM", "TLS_PSK_WITH_AES_128_GCM_SHA256",
         "TLS_PSK_WITH_AES_256_CCM_8", "TLS_PSK_WITH_AES_256_GCM_SHA384"})
@@ -144,13 +165,8 @@ class QuickResumptionTest {
     @Test
     void lostFlightsAreSentAgainAndTheResumptionCompletes() throws Exception {
         start(psk());
-        byte[] sessionId;
-        TlsSession kept;
-        try (BcTestClient first = new BcTestClient(address())) {
-            first.connect("dev1", "secret", false);
-            kept = first.session;
-            sessionId = first.sessionId;
-        }
+        TlsSession kept = firstSession();
+        byte[] sessionId = kept.getSessionID();
         // the first copy of every handshake message is lost both ways: the server's flight, the client's Finished
         try (HandshakeRelay relay = new HandshakeRelay(address(), new HandshakeRelay.Faults(true, false, false, false));
              BcTestClient second = new BcTestClient(new InetSocketAddress("127.0.0.1", relay.port()))) {
@@ -168,11 +184,7 @@ class QuickResumptionTest {
     @Test
     void aPeerOfferingASessionItDoesNotHoldGetsNoAmplificationAndSpoilsNothing() throws Exception {
         start(psk());
-        TlsSession victim;
-        try (BcTestClient first = new BcTestClient(address())) {
-            first.connect("dev1", "secret", false);
-            victim = first.session;
-        }
+        TlsSession victim = firstSession();
         // the attacker saw the session ID on the wire (it is in clear in the ServerHello), not the master secret
         SessionParameters real = victim.exportSessionParameters();
         SessionParameters forged = new SessionParameters.Builder().setCipherSuite(real.getCipherSuite())
@@ -181,15 +193,7 @@ class QuickResumptionTest {
                 .setMasterSecret(new BcTlsCrypto().createSecret(new byte[48])).build();
         try (BcTestClient attacker = new BcTestClient(address())) {
             attacker.session = TlsUtils.importSession(victim.getSessionID(), forged);
-            Thread t = new Thread(() -> {
-                try {
-                    attacker.connect("dev1", "unknown", false);
-                } catch (Exception expected) {
-                    // it cannot read the server's Finished
-                }
-            });
-            t.setDaemon(true);
-            t.start();
+            connectInBackground(attacker, "unknown"); // it cannot read the server's Finished
             // it retransmits its ClientHello (1 s, 2 s, ...), the server answers within 3x what it received
             await().atMost(Duration.ofSeconds(10)).until(() -> attacker.sent.size() >= 3);
             int in = attacker.sent.stream().mapToInt(d -> d.length).sum();
@@ -211,24 +215,12 @@ class QuickResumptionTest {
     @Test
     void aSpoofedResumingHelloGetsAtMostThreeTimesItsSize() throws Exception {
         start(psk());
-        TlsSession kept;
-        try (BcTestClient first = new BcTestClient(address())) {
-            first.connect("dev1", "secret", false);
-            kept = first.session;
-        }
+        TlsSession kept = firstSession();
         // one ClientHello from a "victim" address that never answers: only the first datagram leaves
         try (BcTestClient spoofed = new BcTestClient(address())) {
             spoofed.session = kept;
             spoofed.dropOutgoing = d -> spoofed.sent.size() > 1;
-            Thread t = new Thread(() -> {
-                try {
-                    spoofed.connect("dev1", "secret", false);
-                } catch (Exception expected) {
-                    // closed below
-                }
-            });
-            t.setDaemon(true);
-            t.start();
+            connectInBackground(spoofed, "secret");
             await().atMost(Duration.ofSeconds(2)).until(() -> !spoofed.received.isEmpty());
             await().during(Duration.ofMillis(3500)).atMost(Duration.ofSeconds(5)).until(() -> true);
             int hello = spoofed.sent.get(0).length;
