@@ -32,7 +32,7 @@ import org.slf4j.LoggerFactory;
  * {@code maxRoutes}; a route idle for {@code routeIdleNanos} is swept, and a datagram that arrives
  * directly from the address ends its route.
  */
-public final class Forwarder implements AutoCloseable {
+public final class Forwarder implements AutoCloseable, Outbox.Link {
     private static final Logger LOG = LoggerFactory.getLogger(Forwarder.class);
 
     /** Frames read per wake-up before the reading thread's other work gets its turn. */
@@ -127,7 +127,8 @@ public final class Forwarder implements AutoCloseable {
         return new Outbox(this, scheduler, keys, maxBatchFrames, maxBatchBytes);
     }
 
-    int nodeId() {
+    @Override
+    public int nodeId() {
         return directory.nodeId();
     }
 
@@ -224,7 +225,8 @@ public final class Forwarder implements AutoCloseable {
     }
 
     /** Sends the batch of {@code n} bytes in {@code frame} (a heap buffer) to {@code to}. */
-    void send(ByteBuffer frame, int n, InetSocketAddress to) {
+    @Override
+    public void send(ByteBuffer frame, int n, InetSocketAddress to) {
         try {
             frame.clear().limit(n);
             channel.send(frame, to);

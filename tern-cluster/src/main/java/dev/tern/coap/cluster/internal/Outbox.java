@@ -17,7 +17,16 @@ import java.util.List;
  * alone at once. Used under its own lock (the I/O thread, and applications' threads that send).
  */
 final class Outbox {
-    private final Forwarder forwarder;
+    /** Where batches go: the forwarder's internal socket. */
+    interface Link {
+        /** This node's id, the sender of every batch. */
+        int nodeId();
+
+        /** Sends the batch of {@code n} bytes in {@code frame} (a heap buffer) to {@code to}. */
+        void send(ByteBuffer frame, int n, InetSocketAddress to);
+    }
+
+    private final Link forwarder;
     private final Scheduler scheduler;
     private final ForwardFrame.Codec codec;
     private final int maxFrames;
@@ -40,7 +49,7 @@ final class Outbox {
         }
     }
 
-    Outbox(Forwarder forwarder, Scheduler scheduler, ClusterKeys keys, int maxFrames, int maxBytes) {
+    Outbox(Link forwarder, Scheduler scheduler, ClusterKeys keys, int maxFrames, int maxBytes) {
         this.forwarder = forwarder;
         this.scheduler = scheduler;
         this.codec = new ForwardFrame.Codec(keys.forwardingMac(), 1);
