@@ -155,4 +155,14 @@ class OutboxTest {
         assertThat(sent).hasSize(2);
         assertThat(loop.tasks).isEmpty();
     }
+
+    @Test
+    void theBoundsAreCheckedWhenTheClusterIsBuilt() {
+        for (int[] bad : new int[][] {{0, 8192}, {256, 8192}, {32, 511}, {32, 65_508}}) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> dev.tern.coap.cluster.Cluster.builder()
+                    .forwardBatch(bad[0], bad[1])).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("forwardBatch");
+        }
+        assertThat(dev.tern.coap.cluster.Cluster.builder().forwardBatch(1, 512)).isNotNull();
+    }
 }
