@@ -89,7 +89,7 @@ public final class Cluster implements AutoCloseable {
         }
         try {
             forwarder = new Forwarder(b.internal, keys, b.maxClockSkew.toMillis(), b.maxRelayRoutes,
-                    b.relayRouteIdle.toNanos());
+                    b.relayRouteIdle.toNanos(), b.maxBatchFrames, b.maxBatchBytes);
         } catch (IOException e) {
             shutdownRedis();
             throw new IllegalStateException("cannot bind the cluster port " + b.internal + ": " + e.getMessage(), e);
@@ -252,7 +252,7 @@ public final class Cluster implements AutoCloseable {
 
         @Override
         public Transport wrap(Transport datagrams, Scheduler scheduler, EndpointMetrics metrics) {
-            return dtls.wrap(new ForwardingTransport(datagrams, scheduler, forwarder, keys), scheduler,
+            return dtls.wrap(new ForwardingTransport(datagrams, scheduler, forwarder), scheduler,
                     new HandshakeCounter(metrics, forwarder.fullHandshakes, forwarder.abbreviatedHandshakes));
         }
     }
@@ -409,6 +409,8 @@ public final class Cluster implements AutoCloseable {
         private int maxRelayRoutes = 100_000;
         private Duration relayRouteIdle = Duration.ofMinutes(5);
         private Duration maxClockSkew = Duration.ofSeconds(30);
+        private int maxBatchFrames = 32;
+        private int maxBatchBytes = 8192;
         private Duration stateTtl = Duration.ofMinutes(10);
         private int maxMirroredRelations = 100_000;
         private int maxMirroredObservations = 100_000;
@@ -489,6 +491,26 @@ public final class Cluster implements AutoCloseable {
         /** A relay route unused this long may be forgotten. Default 5 min. */
         public Builder relayRouteIdle(Duration idle) {
             this.relayRouteIdle = atLeast(idle, Duration.ofSeconds(1), "relayRouteIdle");
+            return this;
+        }
+
+        /**
+         * Forwarded records (and relayed replies) for one node that the I/O thread produces while
+         * it handles one read batch leave as one internal datagram of at most {@code maxFrames}
+         * frames and {@code maxBytes} bytes (a frame bigger than that leaves alone); a node drops
+         * and counts a batch of more than its {@code maxFrames} frames, so give every node the
+         * same values. 1 frame: no batching. Default 32 frames, 8192 bytes; lower the bytes below
+         * the path MTU between the nodes if IP fragments are unwelcome there.
+         */
+        public Builder forwardBatch(int maxFrames, int maxBytes) {
+            if (maxFrames < 1 || maxFrames > 255) {
+                throw new IllegalArgumentException("forwardBatch maxFrames must be 1 to 255: " + maxFrames);
+            }
+            if (maxBytes < 512 || maxBytes > 65_507) {
+                throw new IllegalArgumentException("forwardBatch maxBytes must be 512 to 65507: " + maxBytes);
+            }
+            this.maxBatchFrames = maxFrames;
+            this.maxBatchBytes = maxBytes;
             return this;
         }
 

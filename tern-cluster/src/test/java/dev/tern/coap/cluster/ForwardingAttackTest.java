@@ -32,6 +32,7 @@ import org.junit.jupiter.api.Test;
  */
 class ForwardingAttackTest {
     private static final int MAX_ROUTES = 20;
+    private static final int MAX_FRAMES = 4;
     private Processes.Redis redis;
     private Cluster a;
     private Cluster b;
@@ -41,8 +42,10 @@ class ForwardingAttackTest {
     @BeforeEach
     void start() throws Exception {
         redis = new Processes.Redis();
-        a = Cluster.builder().redis(redis.uri()).secret(ClusterLeaseTest.SECRET).maxRelayRoutes(MAX_ROUTES).start();
-        b = Cluster.builder().redis(redis.uri()).secret(ClusterLeaseTest.SECRET).maxRelayRoutes(MAX_ROUTES).start();
+        a = Cluster.builder().redis(redis.uri()).secret(ClusterLeaseTest.SECRET).maxRelayRoutes(MAX_ROUTES)
+                .forwardBatch(MAX_FRAMES, 8192).start();
+        b = Cluster.builder().redis(redis.uri()).secret(ClusterLeaseTest.SECRET).maxRelayRoutes(MAX_ROUTES)
+                .forwardBatch(MAX_FRAMES, 8192).start();
         serverA = server(a);
         serverB = server(b);
         await().atMost(Duration.ofSeconds(5)).until(() -> a.members().size() == 2 && b.members().size() == 2);
@@ -79,6 +82,56 @@ class ForwardingAttackTest {
         int n = ForwardFrame.encode(kind, b.nodeId(), sentAt, client, record, record.length,
                 new ClusterKeys(ClusterLeaseTest.SECRET).forwardingMac(), out);
         return java.util.Arrays.copyOf(out, n);
+    }
+
+    /**
+     * A batch of {@code frames} records as node b would send it, sealed with the cluster's key
+     * after {@code tamper} changed its frames (given the batch without its tag and its end).
+     */
+    private byte[] batch(int frames, java.util.function.ToIntBiFunction<byte[], Integer> tamper) {
+        byte[] record = {23, (byte) 0xFE, (byte) 0xFD, 0, 1, 0, 0, 0, 0, 0, 1, 0, 4, 1, 2, 3, 4};
+        ForwardFrame.Codec codec = new ForwardFrame.Codec(new ClusterKeys(ClusterLeaseTest.SECRET).forwardingMac(), 1);
+        byte[] out = new byte[1000];
+        int p = codec.begin(b.nodeId(), System.currentTimeMillis(), out);
+        for (int i = 0; i < frames; i++) {
+            p = codec.append(out, p, ForwardFrame.RECORD, new InetSocketAddress("127.0.0.9", 4000 + i), record,
+                    record.length);
+        }
+        int end = tamper.applyAsInt(out, p);
+        return java.util.Arrays.copyOf(out, codec.finish(out, end, frames));
+    }
+
+    @Test
+    void malformedBatchesWithAValidTagAreDroppedWholeAndCounted() throws Exception {
+        int firstLength = ForwardFrame.HEADER + 2 + 4 + 2 + 1; // low byte of the first datagram's length
+        List<byte[]> bad = List.of(
+                batch(2, (f, end) -> end - 5), // truncated: the second frame ends inside the tag
+                batch(2, (f, end) -> {
+                    f[firstLength] = (byte) 200; // the first frame's datagram overruns the batch
+                    return end;
+                }),
+                batch(2, (f, end) -> {
+                    f[firstLength - 1] = 1; // 260 bytes: past the end
+                    return end;
+                }),
+                batch(MAX_FRAMES + 1, (f, end) -> end)); // more frames than the bound
+        byte[] badTag = batch(3, (f, end) -> end);
+        badTag[badTag.length - ForwardFrame.MAC - 2] ^= 1; // a byte of the last frame's record after sealing
+        try (DatagramSocket attacker = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            for (byte[] f : bad) {
+                attacker.send(new DatagramPacket(f, f.length, a.internalAddress()));
+            }
+            attacker.send(new DatagramPacket(badTag, badTag.length, a.internalAddress()));
+            await().atMost(Duration.ofSeconds(5)).until(() -> a.statistics().droppedForged() == bad.size() + 1);
+            // the same batch within the bounds passes every check up to membership: the attacker is no member
+            byte[] fine = batch(MAX_FRAMES, (f, end) -> end);
+            attacker.send(new DatagramPacket(fine, fine.length, a.internalAddress()));
+            await().atMost(Duration.ofSeconds(5)).until(() -> a.statistics().droppedNonMember() == 1);
+        }
+        assertThat(a.statistics().droppedForged()).isEqualTo(bad.size() + 1);
+        assertThat(a.statistics().recordsReceived()).isZero();
+        assertThat(a.statistics().relayRoutes()).isZero();
+        assertThat(hello(serverA)).isEqualTo("node " + a.nodeId());
     }
 
     @Test

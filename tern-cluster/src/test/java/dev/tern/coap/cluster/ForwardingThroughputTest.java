@@ -36,6 +36,11 @@ class ForwardingThroughputTest {
     private static final int REQUESTS = Integer.getInteger("tern.bench.requests", 2000);
     private static final int ROUNDS = Integer.getInteger("tern.bench.rounds", 5);
     private static final int WINDOW = 16;
+    /**
+     * The client's NSTART (RFC 7252 §4.7): with the default 1, the "16 in flight" are queued in
+     * the client and one is on the wire at a time; 16 puts them all on the wire.
+     */
+    private static final int NSTART = Integer.getInteger("tern.bench.nstart", 1);
     private static final int WARM_UP = Integer.getInteger("tern.bench.warmup", 1000);
 
     /** One measured run: requests per second, and CPU nanoseconds per request of the owner's and the foreign node's threads. */
@@ -68,7 +73,8 @@ class ForwardingThroughputTest {
         InetSocketAddress toB = new InetSocketAddress("127.0.0.1", serverB.port());
         try (Rebinder path = new Rebinder(toA, InetAddress.getLoopbackAddress());
              CoapClient client = CoapClient.builder().security(Dtls.client(DtlsConfig.client()
-                     .psk("dev1", "secret").connectionId(true).build())).build()) {
+                     .psk("dev1", "secret").connectionId(true).build()))
+                     .config(dev.tern.coap.EndpointConfig.builder().nstart(NSTART).build()).build()) {
             String uri = "coaps://127.0.0.1:" + path.address().getPort() + "/hello";
             for (InetSocketAddress to : List.of(toA, toB, toA, toB)) { // the handshake with a, then warm-up (JIT)
                 path.retarget(to);
@@ -97,7 +103,8 @@ class ForwardingThroughputTest {
                     delta.put(k, d);
                 }
             });
-            System.out.printf("cluster forwarding, %d rounds of %d requests, load average %s%n", ROUNDS, REQUESTS,
+            System.out.printf("cluster forwarding, %d rounds of %d requests, client NSTART %d, load average %s%n",
+                    ROUNDS, REQUESTS, NSTART,
                     java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).trim());
             runs.forEach((k, v) -> System.out.printf("  %-10s req/s %s; owner CPU us/request %s; foreign node"
                     + " CPU us/request %s%n", k, list(v, Run::rate, 1), list(v, Run::ownerCpu, 1e-3),

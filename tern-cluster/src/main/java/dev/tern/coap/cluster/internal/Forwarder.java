@@ -32,7 +32,7 @@ import org.slf4j.LoggerFactory;
  * {@code maxRoutes}; a route idle for {@code routeIdleNanos} is swept, and a datagram that arrives
  * directly from the address ends its route.
  */
-public final class Forwarder implements AutoCloseable {
+public final class Forwarder implements AutoCloseable, Outbox.Link {
     private static final Logger LOG = LoggerFactory.getLogger(Forwarder.class);
 
     /** Frames read per wake-up before the reading thread's other work gets its turn. */
@@ -46,6 +46,8 @@ public final class Forwarder implements AutoCloseable {
     private final long maxSkewMillis;
     private final int maxRoutes;
     private final long routeIdleNanos;
+    private final int maxBatchFrames;
+    private final int maxBatchBytes;
     private volatile NodeDirectory directory;
     private final List<ForwardingTransport> transports = new CopyOnWriteArrayList<>();
     private final ConcurrentHashMap<InetSocketAddress, Route> routes = new ConcurrentHashMap<>();
@@ -77,9 +79,16 @@ public final class Forwarder implements AutoCloseable {
     private record Route(int node, long lastNanos) {
     }
 
-    /** A forwarder bound to {@code bind}; it receives once {@link #start} gives it the directory. */
-    public Forwarder(InetSocketAddress bind, ClusterKeys keys, long maxSkewMillis, int maxRoutes, long routeIdleNanos)
-            throws IOException {
+    /**
+     * A forwarder bound to {@code bind}; it receives once {@link #start} gives it the directory.
+     * Batches it sends and reads hold at most {@code maxBatchFrames} frames and (sent) {@code
+     * maxBatchBytes} bytes, unless one frame alone is bigger.
+     */
+    public Forwarder(InetSocketAddress bind, ClusterKeys keys, long maxSkewMillis, int maxRoutes, long routeIdleNanos,
+                     int maxBatchFrames, int maxBatchBytes) throws IOException {
+        if (maxBatchFrames < 1 || maxBatchFrames > ForwardFrame.MAX_FRAMES) {
+            throw new IllegalArgumentException("maxBatchFrames must be 1 to 255: " + maxBatchFrames);
+        }
         this.channel = bind.getAddress() instanceof java.net.Inet4Address
                 ? DatagramChannel.open(StandardProtocolFamily.INET) : DatagramChannel.open();
         try {
@@ -96,6 +105,8 @@ public final class Forwarder implements AutoCloseable {
         this.maxSkewMillis = maxSkewMillis;
         this.maxRoutes = maxRoutes;
         this.routeIdleNanos = routeIdleNanos;
+        this.maxBatchFrames = maxBatchFrames;
+        this.maxBatchBytes = maxBatchBytes;
         this.receiver = new Thread(this::receive, "tern-cluster-forwarder-" + localAddress.getPort());
         receiver.setDaemon(true);
     }
@@ -111,7 +122,13 @@ public final class Forwarder implements AutoCloseable {
         receiver.start();
     }
 
-    int nodeId() {
+    /** The batching out of an endpoint whose datagrams arrive on {@code scheduler}'s thread. */
+    Outbox outbox(Scheduler scheduler) {
+        return new Outbox(this, scheduler, keys, maxBatchFrames, maxBatchBytes);
+    }
+
+    @Override
+    public int nodeId() {
         return directory.nodeId();
     }
 
@@ -144,7 +161,7 @@ public final class Forwarder implements AutoCloseable {
 
     /** Lets {@code t}'s scheduler read the internal port; false if it cannot watch channels. */
     private boolean watchFrom(ForwardingTransport t) {
-        Reader r = new Reader(keys);
+        Reader r = new Reader(keys, maxBatchFrames);
         Scheduler.Cancellable w = t.scheduler().watch(channel, () -> drain(r));
         if (w == null) {
             return false;
@@ -179,26 +196,25 @@ public final class Forwarder implements AutoCloseable {
     }
 
     /** Forwards a client's record to live node {@code node}; false if that node is not a member. */
-    boolean forward(ForwardFrame.Codec codec, ByteBuffer frame, int node, InetSocketAddress client, byte[] data,
-                    int length) {
+    boolean forward(Outbox out, int node, InetSocketAddress client, byte[] data, int length) {
         InetSocketAddress to = directory.member(node);
         if (to == null) {
             droppedOwnerGone.incrementAndGet();
             return false;
         }
-        send(codec, frame, ForwardFrame.RECORD, to, client, data, length);
+        out.add(ForwardFrame.RECORD, node, to, client, data, length);
         recordsForwarded.incrementAndGet();
         return true;
     }
 
     /** Sends {@code data} for {@code client} through the node its records come through; false if none. */
-    boolean relay(ForwardFrame.Codec codec, ByteBuffer frame, InetSocketAddress client, byte[] data, int length) {
+    boolean relay(Outbox out, InetSocketAddress client, byte[] data, int length) {
         Route r = routes.get(client);
         InetSocketAddress to = r == null ? null : directory.member(r.node());
         if (to == null) {
             return false;
         }
-        send(codec, frame, ForwardFrame.REPLY, to, client, data, length);
+        out.add(ForwardFrame.REPLY, r.node(), to, client, data, length);
         repliesRelayed.incrementAndGet();
         return true;
     }
@@ -208,10 +224,9 @@ public final class Forwarder implements AutoCloseable {
         routes.remove(client);
     }
 
-    /** Frames into {@code frame} (a heap buffer over an array of {@link ForwardFrame#maxSize}) and sends it. */
-    private void send(ForwardFrame.Codec codec, ByteBuffer frame, int kind, InetSocketAddress to,
-                      InetSocketAddress client, byte[] data, int length) {
-        int n = codec.encode(kind, nodeId(), System.currentTimeMillis(), client, data, length, frame.array());
+    /** Sends the batch of {@code n} bytes in {@code frame} (a heap buffer) to {@code to}. */
+    @Override
+    public void send(ByteBuffer frame, int n, InetSocketAddress to) {
         try {
             frame.clear().limit(n);
             channel.send(frame, to);
@@ -227,14 +242,14 @@ public final class Forwarder implements AutoCloseable {
         /** The datagram of the frame in hand, at offset 0 as the layers above take it. */
         final byte[] datagram = new byte[65_535];
 
-        Reader(ClusterKeys keys) {
-            codec = new ForwardFrame.Codec(keys.forwardingMac());
+        Reader(ClusterKeys keys, int maxFrames) {
+            codec = new ForwardFrame.Codec(keys.forwardingMac(), maxFrames);
         }
     }
 
     /** The forwarder's own thread: reads the internal port while no endpoint's scheduler does. */
     private void receive() {
-        Reader reader = new Reader(keys);
+        Reader reader = new Reader(keys, maxBatchFrames);
         while (!closed) {
             try {
                 ownSelector.select();
@@ -275,51 +290,60 @@ public final class Forwarder implements AutoCloseable {
         }
     }
 
-    /** One frame of {@code length} bytes in {@code r.in} from {@code from}: checked, then handed over. */
+    /**
+     * One batch of {@code length} bytes in {@code r.in} from {@code from}: checked as a whole
+     * (well-formed, within the frame bound, a valid tag, from a member, recent), then its frames
+     * handed over in order. A malformed batch is dropped whole and counted as forged.
+     */
     private void onFrame(Reader r, int length, InetSocketAddress from) {
         byte[] buf = r.in.array();
-        ForwardFrame.Frame f = r.codec.parse(buf, length);
-        if (f == null || !r.codec.authentic(buf, length)) {
+        ForwardFrame.Codec c = r.codec;
+        int count = c.parse(buf, length);
+        if (count < 0 || !c.authentic(buf, length)) {
             droppedForged.incrementAndGet();
             return;
         }
-        InetSocketAddress member = directory.member(f.node());
-        if (member == null || f.node() == nodeId() || !member.equals(from)) {
+        int node = c.node();
+        InetSocketAddress member = directory.member(node);
+        if (member == null || node == nodeId() || !member.equals(from)) {
             droppedNonMember.incrementAndGet();
             return;
         }
-        if (Math.abs(System.currentTimeMillis() - f.sentAt()) > maxSkewMillis) {
+        if (Math.abs(System.currentTimeMillis() - c.sentAt()) > maxSkewMillis) {
             droppedStale.incrementAndGet();
             return;
         }
         List<ForwardingTransport> ts = transports;
-        int count = ts.size();
-        if (count == 0) {
+        int transportCount = ts.size();
+        if (transportCount == 0) {
             return;
         }
-        ForwardingTransport t = count == 1 ? ts.get(0) : ts.get(Math.floorMod(f.client().hashCode(), count));
-        int n = f.payloadLength();
-        System.arraycopy(buf, f.payloadOffset(), r.datagram, 0, n);
-        if (f.kind() == ForwardFrame.RECORD) {
-            if (!route(f)) {
-                return;
+        for (int i = 0; i < count; i++) {
+            InetSocketAddress client = c.client(i);
+            ForwardingTransport t = transportCount == 1 ? ts.get(0)
+                    : ts.get(Math.floorMod(client.hashCode(), transportCount));
+            int n = c.length(i);
+            System.arraycopy(buf, c.offset(i), r.datagram, 0, n);
+            if (c.kind(i) == ForwardFrame.RECORD) {
+                if (route(node, client)) {
+                    recordsReceived.incrementAndGet();
+                    t.inject(r.datagram, n, client);
+                }
+            } else {
+                repliesSent.incrementAndGet();
+                t.sendDirect(r.datagram, n, client);
             }
-            recordsReceived.incrementAndGet();
-            t.inject(r.datagram, n, f.client());
-        } else {
-            repliesSent.incrementAndGet();
-            t.sendDirect(r.datagram, n, f.client());
         }
     }
 
-    /** Notes that {@code f}'s client's records come through its sender; false if no route may be added. */
-    private boolean route(ForwardFrame.Frame f) {
+    /** Notes that {@code client}'s records come through {@code node}; false if no route may be added. */
+    private boolean route(int node, InetSocketAddress client) {
         long now = System.nanoTime();
         if (now - lastSweep > routeIdleNanos / 2) {
             lastSweep = now;
             sweep();
         }
-        Route known = routes.get(f.client());
+        Route known = routes.get(client);
         if (known == null && routes.size() >= maxRoutes) {
             sweep();
             if (routes.size() >= maxRoutes) {
@@ -327,8 +351,8 @@ public final class Forwarder implements AutoCloseable {
                 return false;
             }
         }
-        if (known == null || known.node() != f.node() || now - known.lastNanos() > routeIdleNanos / 8) {
-            routes.put(f.client(), new Route(f.node(), now));
+        if (known == null || known.node() != node || now - known.lastNanos() > routeIdleNanos / 8) {
+            routes.put(client, new Route(node, now));
         }
         return true;
     }

@@ -3,14 +3,14 @@ package dev.tern.coap.cluster.internal;
 import dev.tern.coap.spi.Scheduler;
 import dev.tern.coap.spi.Transport;
 import java.net.InetSocketAddress;
-import java.nio.ByteBuffer;
 
 /**
  * The cluster's place in the pipeline: a {@link Transport} between the UDP socket and the DTLS
  * transport of one endpoint. A {@code tls12_cid} record (RFC 9146 §4) whose Connection ID names
  * another live node (its first CID byte, at byte 11 of the record) goes to that node through the
  * {@link Forwarder} instead of up; records that node forwards here come up as if from the client;
- * datagrams to a client whose records come through another node go back through that node. The
+ * datagrams to a client whose records come through another node go back through that node; what
+ * goes to one node while the I/O thread handles one read batch leaves as one batch ({@link Outbox}). The
  * test is one byte comparison per datagram: no Redis, no lookup, on the request path. Once the node
  * has left the cluster (its id may be leased to another node) the endpoint neither receives nor
  * sends: its sessions' Connection IDs no longer name it.
@@ -22,17 +22,16 @@ public final class ForwardingTransport implements Transport {
     private final Transport datagrams;
     private final Scheduler scheduler;
     private final Forwarder forwarder;
-    /** Frames out of this endpoint, from its I/O thread or an application's thread: used under its lock. */
-    private final ForwardFrame.Codec codec;
-    private final ByteBuffer frame = ByteBuffer.wrap(new byte[ForwardFrame.maxSize(65_535)]);
+    /** Frames out of this endpoint, from its I/O thread (batched) or an application's thread. */
+    private final Outbox outbox;
     private Receiver receiver;
 
     /** Forwarding in front of {@code datagrams}, whose datagrams arrive on {@code scheduler}'s thread. */
-    public ForwardingTransport(Transport datagrams, Scheduler scheduler, Forwarder forwarder, ClusterKeys keys) {
+    public ForwardingTransport(Transport datagrams, Scheduler scheduler, Forwarder forwarder) {
         this.datagrams = datagrams;
         this.scheduler = scheduler;
         this.forwarder = forwarder;
-        this.codec = new ForwardFrame.Codec(keys.forwardingMac());
+        this.outbox = forwarder.outbox(scheduler);
     }
 
     @Override
@@ -49,11 +48,7 @@ public final class ForwardingTransport implements Transport {
         if (!multicast && length > CID_OFFSET && data[0] == TLS12_CID) {
             int node = data[CID_OFFSET] & 0xFF;
             if (node != forwarder.nodeId()) {
-                boolean sent;
-                synchronized (codec) {
-                    sent = forwarder.forward(codec, frame, node, source, data, length);
-                }
-                if (sent) {
+                if (forwarder.forward(outbox, node, source, data, length)) {
                     return;
                 }
             }
@@ -101,11 +96,7 @@ public final class ForwardingTransport implements Transport {
             return;
         }
         if (forwarder.hasRoutes()) {
-            boolean relayed;
-            synchronized (codec) {
-                relayed = forwarder.relay(codec, frame, destination, data, length);
-            }
-            if (relayed) {
+            if (forwarder.relay(outbox, destination, data, length)) {
                 return;
             }
         }
