@@ -63,6 +63,7 @@ abstract class LoopSocket {
         private final DatagramChannel channel;
         private final IoHandle handle;
 
+        @SuppressWarnings("try") // Netty's handle is AutoCloseable; the loop closes it, never a try-with-resources
         private NioSocket(DatagramChannel channel) {
             this.channel = channel;
             this.handle = new NioSelectableChannelIoHandle<DatagramChannel>(channel) {

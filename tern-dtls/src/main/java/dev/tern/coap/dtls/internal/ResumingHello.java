@@ -87,7 +87,7 @@ record ResumingHello(ClientHello hello, byte[] message, long recordSeq, int mess
         } catch (IOException | RuntimeException e) {
             return null;
         }
-        if (!ProtocolVersion.DTLSv12.equals(hello.getClientVersion()) || !ProtocolVersion.DTLSv12.equals(p.getNegotiatedVersion())
+        if (!ProtocolVersion.DTLSv12.equals(hello.getVersion()) || !ProtocolVersion.DTLSv12.equals(p.getNegotiatedVersion())
                 || !p.isExtendedMasterSecret()) {
             return null;
         }
