@@ -203,6 +203,26 @@ public final class DtlsContext {
         return serverSessions.get(dev.tern.coap.Bytes.wrap(sessionId));
     }
 
+    /**
+     * Server: whether the cached session {@code p} may be resumed by a ClientHello offering
+     * {@code offeredSuites} and, when {@code offersEms}, Extended Master Secret: its cipher suite is
+     * offered, it used Extended Master Secret only if the client offers it again (RFC 7627 §5.3), its
+     * PSK identity is still in the store (no resumption outlives its key, as no restored session
+     * does), and it carries a PSK identity or a client certificate when client authentication is
+     * needed. BouncyCastle's handshake ({@code TernTlsServer}) and {@link QuickResumption} both ask.
+     */
+    boolean mayResume(SessionParameters p, int[] offeredSuites, boolean offersEms) {
+        if (!org.bouncycastle.util.Arrays.contains(offeredSuites, p.getCipherSuite())
+                || (p.isExtendedMasterSecret() && !offersEms)) {
+            return false;
+        }
+        if (p.getPSKIdentity() != null) {
+            return knowsPskIdentity(new String(p.getPSKIdentity(), java.nio.charset.StandardCharsets.UTF_8));
+        }
+        return config.clientAuth() != dev.tern.coap.dtls.ClientAuth.NEEDED
+                || (p.getPeerCertificate() != null && !p.getPeerCertificate().isEmpty());
+    }
+
     /** Whether the PSK store (still) has a key for {@code identity}. */
     boolean knowsPskIdentity(String identity) {
         return config.pskStore() != null && config.pskStore().key(identity) != null;

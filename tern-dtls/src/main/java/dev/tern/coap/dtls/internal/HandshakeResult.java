@@ -23,15 +23,22 @@ record HandshakeResult(PeerIdentity identity, String cipherSuite, byte[] connect
     static HandshakeResult of(SecurityParameters sp, PeerIdentity verified, byte[] connectionId, TlsCrypto crypto)
             throws IOException {
         String suite = CipherSuites.name(sp.getCipherSuite());
-        PeerIdentity identity = verified;
-        if (identity == null && sp.getPSKIdentity() != null) {
-            identity = PeerIdentity.preSharedKey(new String(sp.getPSKIdentity(), StandardCharsets.UTF_8), suite);
-        }
-        if (identity == null && sp.getPeerCertificate() != null && !sp.getPeerCertificate().isEmpty()) {
-            identity = Credentials.unverified(sp.getPeerCertificate(), suite);
-        }
+        PeerIdentity identity = verified != null ? verified
+                : identity(sp.getPSKIdentity(), sp.getPeerCertificate(), suite);
         return new HandshakeResult(identity, suite, connectionId == null ? new byte[0] : connectionId,
                 sp.isResumedSession(), sp, secretCopy(sp.getMasterSecret(), crypto));
+    }
+
+    /**
+     * The peer's identity a session recorded without verifying it again: its PSK identity, else the
+     * certificate or key checked in the full handshake, else null (an anonymous client).
+     */
+    static PeerIdentity identity(byte[] pskIdentity, org.bouncycastle.tls.Certificate peer, String suite)
+            throws IOException {
+        if (pskIdentity != null) {
+            return PeerIdentity.preSharedKey(new String(pskIdentity, StandardCharsets.UTF_8), suite);
+        }
+        return peer == null || peer.isEmpty() ? null : Credentials.unverified(peer, suite);
     }
 
     /**

@@ -1,11 +1,9 @@
 package dev.tern.coap.dtls.internal;
 
 import dev.tern.coap.PeerIdentity;
-import dev.tern.coap.dtls.ClientAuth;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.Hashtable;
 import java.util.Set;
 import org.bouncycastle.tls.CipherSuite;
@@ -93,7 +91,7 @@ record ResumingHello(ClientHello hello, byte[] message, long recordSeq, int mess
         }
         int suite = p.getCipherSuite();
         int prf = prfAlgorithm(suite);
-        if (prf < 0 || !Arrays.contains(hello.getCipherSuites(), suite) || !Arrays.contains(serverSuites, suite)) {
+        if (prf < 0 || !Arrays.contains(serverSuites, suite)) {
             return null;
         }
         @SuppressWarnings("unchecked")
@@ -104,14 +102,14 @@ record ResumingHello(ClientHello hello, byte[] message, long recordSeq, int mess
                 || (reneg != null && (reneg.length != 1 || reneg[0] != 0))) {
             return null;
         }
+        if (!shared.mayResume(p, hello.getCipherSuites(), true)) {
+            return null;
+        }
         PeerIdentity identity;
         try {
-            identity = identity(shared, p, CipherSuites.name(suite));
+            identity = HandshakeResult.identity(p.getPSKIdentity(), p.getPeerCertificate(), CipherSuites.name(suite));
         } catch (IOException | RuntimeException e) {
-            return null; // a PSK identity the store no longer knows, or a certificate that no longer parses
-        }
-        if (identity == null && shared.config.clientAuth() == ClientAuth.NEEDED) {
-            return null;
+            return null; // a certificate that no longer parses
         }
         try {
             return new ResumingHello(hello, java.util.Arrays.copyOfRange(data, m, length), RecordFilter.u48(data, 5),
@@ -120,23 +118,6 @@ record ResumingHello(ClientHello hello, byte[] message, long recordSeq, int mess
         } catch (IOException e) {
             return null; // a malformed connection_id extension
         }
-    }
-
-    /**
-     * The peer's identity as the session recorded it, null for none; fails for a PSK identity the
-     * store no longer knows (so that a resumption cannot outlive the key, as a restored session
-     * cannot; {@code TernTlsServer} declines those too) and a certificate that no longer parses.
-     */
-    private static PeerIdentity identity(DtlsContext shared, SessionParameters p, String suiteName) throws IOException {
-        if (p.getPSKIdentity() != null) {
-            String name = new String(p.getPSKIdentity(), StandardCharsets.UTF_8);
-            if (!shared.knowsPskIdentity(name)) {
-                throw new IOException("PSK identity no longer known");
-            }
-            return PeerIdentity.preSharedKey(name, suiteName);
-        }
-        return p.getPeerCertificate() == null || p.getPeerCertificate().isEmpty() ? null
-                : Credentials.unverified(p.getPeerCertificate(), suiteName);
     }
 
     /**

@@ -16,7 +16,6 @@ import org.bouncycastle.tls.ProtocolVersion;
 import org.bouncycastle.tls.SecurityParameters;
 import org.bouncycastle.tls.SessionParameters;
 import org.bouncycastle.tls.TlsExtensionsUtils;
-import org.bouncycastle.util.Arrays;
 import org.bouncycastle.tls.TlsCredentials;
 import org.bouncycastle.tls.TlsFatalAlert;
 import org.bouncycastle.tls.TlsPSKIdentityManager;
@@ -163,26 +162,16 @@ final class TernTlsServer extends AbstractTlsServer {
             return null;
         }
         SessionParameters p = session.exportSessionParameters();
-        if (p == null || offeredCipherSuites == null || !Arrays.contains(offeredCipherSuites, p.getCipherSuite())) {
+        if (p == null || offeredCipherSuites == null) {
             return null;
         }
+        boolean offersEms;
         try {
-            if (p.isExtendedMasterSecret()
-                    && !TlsExtensionsUtils.hasExtendedMasterSecretExtension(clientExtensions)) {
-                return null;
-            }
+            offersEms = TlsExtensionsUtils.hasExtendedMasterSecretExtension(clientExtensions);
         } catch (IOException e) {
             return null; // a malformed extension: no resumption
         }
-        if (p.getPSKIdentity() != null
-                && !shared.knowsPskIdentity(new String(p.getPSKIdentity(), StandardCharsets.UTF_8))) {
-            return null; // the key was withdrawn: no resumption outlives it (as no restored session does)
-        }
-        if (shared.config.clientAuth() == ClientAuth.NEEDED && p.getPSKIdentity() == null
-                && (p.getPeerCertificate() == null || p.getPeerCertificate().isEmpty())) {
-            return null;
-        }
-        return session;
+        return shared.mayResume(p, offeredCipherSuites, offersEms) ? session : null;
     }
 
     @Override
