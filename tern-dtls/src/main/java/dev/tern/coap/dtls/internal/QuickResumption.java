@@ -11,12 +11,11 @@ import org.bouncycastle.tls.ClientHello;
 import org.bouncycastle.tls.ContentType;
 import org.bouncycastle.tls.ExporterLabel;
 import org.bouncycastle.tls.HandshakeType;
-import org.bouncycastle.tls.PRFAlgorithm;
 import org.bouncycastle.tls.ProtocolVersion;
 import org.bouncycastle.tls.ServerHello;
 import org.bouncycastle.tls.TlsExtensionsUtils;
 import org.bouncycastle.tls.TlsFatalAlert;
-import org.bouncycastle.tls.crypto.CryptoHashAlgorithm;
+import org.bouncycastle.tls.crypto.TlsCryptoUtils;
 import org.bouncycastle.tls.crypto.TlsHash;
 import org.bouncycastle.tls.crypto.TlsNonceGenerator;
 import org.bouncycastle.tls.crypto.TlsSecret;
@@ -60,6 +59,7 @@ final class QuickResumption {
     static final int ANTI_AMPLIFICATION = 3;
     /** Application records kept per handshake until the client's Finished has verified. */
     static final int MAX_EARLY = 4;
+    private static final byte[] NO_CID = new byte[0];
     /** An abbreviated handshake between the server's flight and the client's Finished. */
     static final class Pending {
         final byte[] serverHello;
@@ -287,7 +287,7 @@ final class QuickResumption {
         new ServerHello(ProtocolVersion.DTLSv12, serverRandom, h.hello().getSessionID(), h.suite(), extensions)
                 .encode(null, body);
         byte[] serverHello = message(HandshakeType.server_hello, firstSeq, body.toByteArray());
-        int hashAlgorithm = h.prf() == PRFAlgorithm.tls_prf_sha384 ? CryptoHashAlgorithm.sha384 : CryptoHashAlgorithm.sha256;
+        int hashAlgorithm = TlsCryptoUtils.getHashForPRF(h.prf());
         TlsHash transcript = shared.crypto.createHash(hashAlgorithm);
         transcript.update(h.message(), 0, h.message().length); // the ClientHello, with its cookie if any (RFC 6347 §4.2.6)
         transcript.update(serverHello, 0, serverHello.length);
@@ -303,7 +303,7 @@ final class QuickResumption {
         byte[] issued = s.issuedCid == null ? new byte[0] : s.issuedCid.clone();
         byte[] clientCid = h.clientCid() == null ? new byte[0] : h.clientCid();
         SessionSnapshot keys = new SessionSnapshot(s.address, true, h.suite(), h.prf(), hashAlgorithm,
-                hashAlgorithm == CryptoHashAlgorithm.sha384 ? 48 : 32, false, false, master, h.hello().getRandom(),
+                TlsCryptoUtils.getHashOutputSize(hashAlgorithm), false, false, master, h.hello().getRandom(),
                 serverRandom, clientCid, issued, 0, -1, true, h.identity());
         s.restored = new RestoredRecords(keys, shared.crypto);
         HandshakeResult result = new HandshakeResult(h.identity(), CipherSuites.name(h.suite()), issued, true, null, null);
@@ -325,15 +325,9 @@ final class QuickResumption {
         return m;
     }
 
+    /** An epoch-0 record of {@code fragment} at {@code pos}; where the next one goes. */
     private static int plainRecord(byte[] out, int pos, short type, long seq, byte[] fragment) {
-        out[pos] = (byte) type;
-        out[pos + 1] = (byte) 0xFE;
-        out[pos + 2] = (byte) 0xFD;
-        for (int i = 0; i < 6; i++) {
-            out[pos + 5 + i] = (byte) (seq >>> (40 - 8 * i)); // epoch 0 in bytes 3-4
-        }
-        out[pos + 11] = (byte) (fragment.length >> 8);
-        out[pos + 12] = (byte) fragment.length;
+        RecordFilter.putHeader(out, pos, type, 0, seq, NO_CID, fragment.length);
         System.arraycopy(fragment, 0, out, pos + RecordFilter.HEADER, fragment.length);
         return pos + RecordFilter.HEADER + fragment.length;
     }

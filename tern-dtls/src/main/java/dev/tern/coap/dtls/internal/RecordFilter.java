@@ -126,6 +126,24 @@ public final class RecordFilter {
         return (d[i] & 0xFF) << 8 | (d[i + 1] & 0xFF);
     }
 
+    /**
+     * Writes a DTLS 1.2 record header at {@code pos} (RFC 6347 §4.1; with a Connection ID, RFC 9146
+     * §4): type, version, epoch, sequence number, {@code cid} (empty for none) and the fragment's length.
+     */
+    static void putHeader(byte[] b, int pos, int type, int epoch, long seq, byte[] cid, int length) {
+        b[pos] = (byte) type;
+        b[pos + 1] = (byte) 0xFE;
+        b[pos + 2] = (byte) 0xFD;
+        b[pos + 3] = (byte) (epoch >> 8);
+        b[pos + 4] = (byte) epoch;
+        for (int i = 0; i < 6; i++) {
+            b[pos + 5 + i] = (byte) (seq >>> (40 - 8 * i));
+        }
+        System.arraycopy(cid, 0, b, pos + 11, cid.length);
+        b[pos + HEADER + cid.length - 2] = (byte) (length >> 8);
+        b[pos + HEADER + cid.length - 1] = (byte) length;
+    }
+
     /** The unsigned 48-bit big-endian value at {@code i} (a record's sequence number, RFC 6347 §4.1). */
     static long u48(byte[] d, int i) {
         long v = 0;

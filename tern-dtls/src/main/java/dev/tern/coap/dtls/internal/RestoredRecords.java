@@ -142,18 +142,7 @@ final class RestoredRecords {
                 header, data, off, len);
         byte[] b = e.buf;
         int o = e.off;
-        b[o] = (byte) e.recordType;
-        b[o + 1] = (byte) 0xFE;
-        b[o + 2] = (byte) 0xFD;
-        b[o + 3] = 0;
-        b[o + 4] = EPOCH;
-        for (int i = 0; i < 6; i++) {
-            b[o + 5 + i] = (byte) (seq >>> (40 - 8 * i));
-        }
-        System.arraycopy(cidOut, 0, b, o + 11, cidOut.length);
-        int body = e.len - header;
-        b[o + header - 2] = (byte) (body >> 8);
-        b[o + header - 1] = (byte) body;
+        RecordFilter.putHeader(b, o, e.recordType, EPOCH, seq, cidOut, e.len - header);
         return o == 0 && e.len == b.length ? b : java.util.Arrays.copyOfRange(b, o, o + e.len);
     }
 
