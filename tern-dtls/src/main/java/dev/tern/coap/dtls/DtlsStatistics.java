@@ -15,8 +15,11 @@ package dev.tern.coap.dtls;
  *     RFC 5246 §7.3)
  * @param resumedInPlace of those, the ones a server ran on its I/O thread instead of a handshake
  *     thread (the common case; the others ran BouncyCastle's handshake)
+ * @param fullInPlace of the full handshakes completed, the ones a server ran on its I/O thread
+ *     (plain pre-shared-key suites with an AEAD cipher and Extended Master Secret, the common case
+ *     for PSK devices; the others ran BouncyCastle's handshake on a handshake thread)
  */
 public record DtlsStatistics(long helloVerifyRequests, long handshakesCompleted, long handshakesFailed,
                              long handshakesRejected, long datagramsDropped, long recordsDelivered,
-                             long handshakesResumed, long resumedInPlace) {
+                             long handshakesResumed, long resumedInPlace, long fullInPlace) {
 }

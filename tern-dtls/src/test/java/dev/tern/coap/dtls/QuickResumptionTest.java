@@ -5,10 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.tern.coap.CoapClient;
-import dev.tern.coap.CoapServer;
 import dev.tern.coap.PeerIdentity;
-import dev.tern.coap.Response;
-import dev.tern.coap.Router;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
@@ -33,18 +30,12 @@ import org.junit.jupiter.params.provider.ValueSource;
  * a session it does not hold costs a bounded number of flights and spoils nothing.
  */
 class QuickResumptionTest {
-    private CoapServer server;
+    private HelloServer server;
     private DtlsLayer layer;
 
     private void start(DtlsConfig.ServerBuilder config) {
-        layer = Dtls.server(config.build());
-        server = CoapServer.builder().port(0).bind("127.0.0.1").security(layer)
-                .service(Router.builder().get("/hello", r -> Response.content("Hello World!")).build())
-                .build().start();
-    }
-
-    private static DtlsConfig.ServerBuilder psk() {
-        return DtlsConfig.server().pskStore("dev1", "secret".getBytes(StandardCharsets.UTF_8));
+        server = new HelloServer(config.build());
+        layer = server.layer;
     }
 
     @AfterEach
@@ -52,14 +43,6 @@ class QuickResumptionTest {
         if (server != null) {
             server.close();
         }
-    }
-
-    private InetSocketAddress address() {
-        return new InetSocketAddress("127.0.0.1", server.port());
-    }
-
-    private String uri() {
-        return "coaps://127.0.0.1:" + server.port() + "/hello";
     }
 
     /**
@@ -70,7 +53,7 @@ class QuickResumptionTest {
         DtlsSession resumed = null;
         for (int i = 0; i < 2; i++) {
             try (CoapClient c = CoapClient.builder().security(clientLayer).build()) {
-                assertThat(c.get(uri()).payloadString()).isEqualTo("Hello World!");
+                assertThat(c.get(server.uri()).payloadString()).isEqualTo("Hello World!");
                 assertThat(clientLayer.sessions().get(0).resumed()).isEqualTo(i == 1);
                 if (i == 1) {
                     resumed = layer.sessions().stream().filter(DtlsSession::resumed).findFirst().orElseThrow();
@@ -83,7 +66,7 @@ class QuickResumptionTest {
 
     /** A full handshake from a client of its own: the session it can resume. */
     private TlsSession firstSession() throws java.io.IOException {
-        try (BcTestClient first = new BcTestClient(address())) {
+        try (BcTestClient first = new BcTestClient(server.address())) {
             first.connect("dev1", "secret", false);
             return first.session;
         }
@@ -106,7 +89,7 @@ class QuickResumptionTest {
     @ValueSource(strings = {"TLS_PSK_WITH_AES_128_CCM_8", "TLS_PSK_WITH_AES_128_CCM", "TLS_PSK_WITH_AES_128_GCM_SHA256",
         "TLS_PSK_WITH_AES_256_CCM_8", "TLS_PSK_WITH_AES_256_GCM_SHA384"})
     void aeadSuitesResumeOnTheIoThread(String suite) {
-        start(psk());
+        start(HelloServer.psk());
         DtlsSession s = fullThenResumed(Dtls.client(DtlsConfig.client().psk("dev1", "secret")
                 .cipherSuites(List.of(suite)).build()));
         assertThat(layer.statistics().handshakesResumed()).isEqualTo(1);
@@ -118,7 +101,7 @@ class QuickResumptionTest {
     @ParameterizedTest
     @ValueSource(strings = {"TLS_PSK_WITH_AES_128_CBC_SHA256", "TLS_ECDHE_PSK_WITH_AES_128_CBC_SHA256"})
     void cbcSuitesResumeThroughBouncyCastle(String suite) {
-        start(psk());
+        start(HelloServer.psk());
         fullThenResumed(Dtls.client(DtlsConfig.client().psk("dev1", "secret").cipherSuites(List.of(suite)).build()));
         assertThat(layer.statistics().handshakesResumed()).isEqualTo(1);
         assertThat(layer.statistics().resumedInPlace()).isZero();
@@ -139,8 +122,8 @@ class QuickResumptionTest {
 
     @Test
     void aResumptionGetsAFreshConnectionIdThatFollowsANatRebinding() throws Exception {
-        start(psk());
-        try (BcTestClient first = new BcTestClient(address()); BcTestClient second = new BcTestClient(address())) {
+        start(HelloServer.psk());
+        try (BcTestClient first = new BcTestClient(server.address()); BcTestClient second = new BcTestClient(server.address())) {
             first.connect("dev1", "secret", true);
             first.send(BcTestClient.coapGet("hello", 1));
             assertThat(first.receive(2000)).isNotNull();
@@ -164,11 +147,11 @@ class QuickResumptionTest {
 
     @Test
     void lostFlightsAreSentAgainAndTheResumptionCompletes() throws Exception {
-        start(psk());
+        start(HelloServer.psk());
         TlsSession kept = firstSession();
         byte[] sessionId = kept.getSessionID();
         // the first copy of every handshake message is lost both ways: the server's flight, the client's Finished
-        try (HandshakeRelay relay = new HandshakeRelay(address(), new HandshakeRelay.Faults(true, false, false, false));
+        try (HandshakeRelay relay = new HandshakeRelay(server.address(), new HandshakeRelay.Faults(true, false, false, false));
              BcTestClient second = new BcTestClient(new InetSocketAddress("127.0.0.1", relay.port()))) {
             second.session = kept;
             second.connect("dev1", "secret", false);
@@ -183,7 +166,7 @@ class QuickResumptionTest {
 
     @Test
     void aPeerOfferingASessionItDoesNotHoldGetsNoAmplificationAndSpoilsNothing() throws Exception {
-        start(psk());
+        start(HelloServer.psk());
         TlsSession victim = firstSession();
         // the attacker saw the session ID on the wire (it is in clear in the ServerHello), not the master secret
         SessionParameters real = victim.exportSessionParameters();
@@ -191,7 +174,7 @@ class QuickResumptionTest {
                 .setExtendedMasterSecret(true).setNegotiatedVersion(real.getNegotiatedVersion())
                 .setPSKIdentity(real.getPSKIdentity())
                 .setMasterSecret(new BcTlsCrypto().createSecret(new byte[48])).build();
-        try (BcTestClient attacker = new BcTestClient(address())) {
+        try (BcTestClient attacker = new BcTestClient(server.address())) {
             attacker.session = TlsUtils.importSession(victim.getSessionID(), forged);
             connectInBackground(attacker, "unknown"); // it cannot read the server's Finished
             // it retransmits its ClientHello (1 s, 2 s, ...), the server answers within 3x what it received
@@ -204,7 +187,7 @@ class QuickResumptionTest {
         assertThat(layer.statistics().handshakesCompleted()).isEqualTo(1);
         assertThat(layer.statistics().helloVerifyRequests()).isEqualTo(1); // the first client's; none since
         // the victim still resumes
-        try (BcTestClient again = new BcTestClient(address())) {
+        try (BcTestClient again = new BcTestClient(server.address())) {
             again.session = victim;
             again.connect("dev1", "secret", false);
             assertThat(again.resumed).isTrue();
@@ -214,10 +197,10 @@ class QuickResumptionTest {
 
     @Test
     void aSpoofedResumingHelloGetsAtMostThreeTimesItsSize() throws Exception {
-        start(psk());
+        start(HelloServer.psk());
         TlsSession kept = firstSession();
         // one ClientHello from a "victim" address that never answers: only the first datagram leaves
-        try (BcTestClient spoofed = new BcTestClient(address())) {
+        try (BcTestClient spoofed = new BcTestClient(server.address())) {
             spoofed.session = kept;
             spoofed.dropOutgoing = d -> spoofed.sent.size() > 1;
             connectInBackground(spoofed, "secret");
@@ -232,7 +215,7 @@ class QuickResumptionTest {
 
     @Test
     void withTheCookieExchangeRequiredAResumptionStillRunsInPlace() {
-        start(psk().resumeWithoutCookie(false));
+        start(HelloServer.psk().resumeWithoutCookie(false));
         DtlsSession s = fullThenResumed(Dtls.client(DtlsConfig.client().psk("dev1", "secret").build()));
         assertThat(s.resumed()).isTrue();
         assertThat(layer.statistics().resumedInPlace()).isEqualTo(1);
@@ -245,11 +228,11 @@ class QuickResumptionTest {
         start(DtlsConfig.server().pskStore(keys::get));
         DtlsLayer clientLayer = Dtls.client(DtlsConfig.client().psk("dev1", "secret").build());
         try (CoapClient c = CoapClient.builder().security(clientLayer).build()) {
-            assertThat(c.get(uri()).payloadString()).isEqualTo("Hello World!");
+            assertThat(c.get(server.uri()).payloadString()).isEqualTo("Hello World!");
         }
         keys.remove("dev1");
         try (CoapClient c = CoapClient.builder().security(clientLayer).build()) {
-            assertThatThrownBy(() -> c.get(uri())).hasMessageContaining("DTLS handshake");
+            assertThatThrownBy(() -> c.get(server.uri())).hasMessageContaining("DTLS handshake");
         }
         assertThat(layer.statistics().handshakesResumed()).isZero();
         assertThat(layer.statistics().handshakesCompleted()).isEqualTo(1);

@@ -162,6 +162,7 @@ class ScandiumInteropTest {
             assertThat(s.cipherSuite()).isIn(LibcoapDtlsInteropTest.TERN_PSK_SUITES)
                     .isEqualTo(connector.getSessionByAddress(tern()).getCipherSuite().name());
             assertThat(s.connectionId()).as("no CID without the extension").isEmpty();
+            assertThat(serverLayer.statistics().fullInPlace()).as("run on Tern's I/O thread").isEqualTo(1);
             report("Scandium client -> Tern, PSK", s.cipherSuite());
         }
 
@@ -205,6 +206,7 @@ class ScandiumInteropTest {
                 DtlsSession moved = serverLayer.session(nat.upstreamAddress()).orElseThrow();
                 assertThat(moved.connectionId()).isEqualTo(s.connectionId());
                 assertThat(serverLayer.statistics().handshakesCompleted()).as("no second handshake").isEqualTo(1);
+                assertThat(serverLayer.statistics().fullInPlace()).as("run on Tern's I/O thread").isEqualTo(1);
                 report("Scandium client -> Tern, PSK + CID " + s.connectionId() + " across a rebinding",
                         s.cipherSuite());
             }

@@ -52,6 +52,7 @@ public final class DtlsContext {
     final AtomicLong handshakesRejected = new AtomicLong();
     final AtomicLong handshakesResumed = new AtomicLong();
     final AtomicLong resumedInPlace = new AtomicLong();
+    final AtomicLong fullInPlace = new AtomicLong();
     final AtomicLong datagramsDropped = new AtomicLong();
     final java.util.concurrent.atomic.LongAdder recordsDelivered = new java.util.concurrent.atomic.LongAdder();
 
@@ -168,7 +169,7 @@ public final class DtlsContext {
     public dev.tern.coap.dtls.DtlsStatistics statistics() {
         return new dev.tern.coap.dtls.DtlsStatistics(helloVerifyRequests.get(), handshakesCompleted.get(),
                 handshakesFailed.get(), handshakesRejected.get(), datagramsDropped.get(), recordsDelivered.sum(),
-                handshakesResumed.get(), resumedInPlace.get());
+                handshakesResumed.get(), resumedInPlace.get(), fullInPlace.get());
     }
 
     /**

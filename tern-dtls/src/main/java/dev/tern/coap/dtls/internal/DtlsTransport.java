@@ -182,7 +182,7 @@ public final class DtlsTransport implements Transport {
             return;
         }
         if (s.quick != null) {
-            handshakes.quick.received(s, data, length, source, verdict);
+            s.quick.received(data, length, source, verdict);
             return;
         }
         if (!s.inbox.offer(new Session.Early(Arrays.copyOf(data, length), source))) {
@@ -257,7 +257,16 @@ public final class DtlsTransport implements Transport {
             @Override
             public void handshake(byte[] buf, int off, int len) {
                 if (s.quick != null) {
-                    handshakes.quick.finished(s, buf, off, len);
+                    s.quick.finished(buf, off, len);
+                } else if (s.lastFlight != null) {
+                    s.lastFlight.repeat(); // the client's flight again: our last one was lost
+                }
+            }
+
+            @Override
+            public void rejected() {
+                if (s.quick != null) {
+                    s.quick.rejected();
                 }
             }
 
@@ -268,10 +277,11 @@ public final class DtlsTransport implements Transport {
                 }
                 if (!s.established) {
                     if (s.quick != null) {
-                        handshakes.quick.early(s, buf, off, len); // ahead of the client's Finished
+                        s.quick.early(buf, off, len); // ahead of the client's Finished
                     }
                     return;
                 }
+                s.lastFlight = null; // the client has our Finished
                 deliver(s, buf, off, len);
             }
         });
@@ -398,6 +408,8 @@ public final class DtlsTransport implements Transport {
             if (t == null) {
                 shared.resumedInPlace.incrementAndGet();
             }
+        } else if (t == null) {
+            shared.fullInPlace.incrementAndGet();
         }
         metrics.handshakeCompleted(result.resumed());
         if (t != null) {

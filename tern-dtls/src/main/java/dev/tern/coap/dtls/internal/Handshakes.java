@@ -28,13 +28,17 @@ final class Handshakes {
     private final DtlsContext shared;
     private final HandshakeTable table = new HandshakeTable();
     /** Server: abbreviated handshakes without a handshake thread; null for a client. */
-    final QuickResumption quick;
+    private final QuickResumption quick;
+    /** Server with pre-shared keys: full PSK handshakes without a handshake thread; null otherwise. */
+    private final QuickPsk psk;
 
     Handshakes(DtlsTransport transport) {
         this.transport = transport;
         this.shared = transport.shared;
+        int[] suites = shared.server ? TernTlsServer.supportedCipherSuites(shared) : null;
         this.quick = shared.server && shared.config.sessionCacheSize() > 0
-                ? new QuickResumption(transport, this, TernTlsServer.supportedCipherSuites(shared)) : null;
+                ? new QuickResumption(transport, this, suites) : null;
+        this.psk = shared.server && shared.config.pskStore() != null ? new QuickPsk(transport, this, suites) : null;
     }
 
     /** The handshake in progress with {@code peer}, or null. */
@@ -110,6 +114,9 @@ final class Handshakes {
         s.clientRandom = HandshakeTable.clientRandom(data, length);
         if (quick != null && quick.start(s, data, length)) {
             return; // resumed here, on the scheduler thread
+        }
+        if (psk != null && psk.start(s, data, length)) {
+            return; // a full PSK handshake here, on the scheduler thread
         }
         try {
             shared.handshakeThreads.execute(() -> runServer(s, request));
@@ -202,7 +209,21 @@ final class Handshakes {
     }
 
     /**
-     * A handshake thread (or {@link QuickResumption}) picks a fresh CID and makes it known before the
+     * An in-place handshake ({@link QuickResumption}, {@link QuickPsk}) that has sent nothing gave up:
+     * BouncyCastle's handshake takes over and issues its own Connection ID.
+     */
+    void undoInPlace(Session s) {
+        byte[] cid = s.issuedCid;
+        if (cid != null) {
+            shared.sessionsByCid().remove(ByteBuffer.wrap(cid), s);
+            s.issuedCid = null;
+        }
+        s.restored = null;
+        s.quick = null;
+    }
+
+    /**
+     * A handshake thread (or an in-place handshake) picks a fresh CID and makes it known before the
      * ServerHello carries it.
      */
     byte[] issueConnectionId(Session s) {

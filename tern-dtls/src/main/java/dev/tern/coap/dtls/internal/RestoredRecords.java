@@ -31,8 +31,12 @@ final class RestoredRecords {
 
         void applicationData(byte[] buf, int off, int len);
 
-        /** A handshake message under the session's keys: a client's Finished ({@link QuickResumption}), or a late copy of one. */
+        /** A handshake message under the session's keys: a client's Finished ({@link QuickFlight}), or a late copy of one. */
         default void handshake(byte[] buf, int off, int len) {
+        }
+
+        /** A record of the session's epoch did not authenticate (it is discarded). */
+        default void rejected() {
         }
     }
 
@@ -111,6 +115,7 @@ final class RestoredRecords {
             r = c.decodeCiphertext(((long) EPOCH << 48) | seq, (short) type, ProtocolVersion.DTLSv12, data,
                     pos + header, len);
         } catch (IOException | RuntimeException e) {
+            sink.rejected();
             return false; // bad_record_mac and the like: silently discarded
         }
         boolean isNewest = authenticated(seq);

@@ -37,7 +37,7 @@ import org.bouncycastle.util.Arrays;
  */
 record ResumingHello(ClientHello hello, byte[] message, long recordSeq, int messageSeq, SessionParameters session,
                      int suite, int prf, byte[] clientCid, boolean secureRenegotiation, PeerIdentity identity) {
-    private static final int RENEGOTIATION_INFO = 0xFF01;
+    static final int RENEGOTIATION_INFO = 0xFF01;
     private static final int SCSV = CipherSuite.TLS_EMPTY_RENEGOTIATION_INFO_SCSV;
     /**
      * What a resuming ClientHello may offer here: none of these changes a resumption's ServerHello
@@ -59,15 +59,11 @@ record ResumingHello(ClientHello hello, byte[] message, long recordSeq, int mess
      * hellos are not resumptions.
      */
     static ResumingHello of(DtlsContext shared, int[] serverSuites, byte[] data, int length, boolean cookie) {
-        if (length < RecordFilter.HEADER + RecordFilter.HANDSHAKE_HEADER || RecordFilter.HEADER + RecordFilter.u16(data, 11) != length
-                || data[RecordFilter.HEADER] != HandshakeType.client_hello) {
-            return null; // not one record holding one handshake message
+        int body = helloBody(data, length);
+        if (body < 0) {
+            return null;
         }
         int m = RecordFilter.HEADER;
-        int body = RecordFilter.u24(data, m + 1);
-        if (RecordFilter.u24(data, m + 6) != 0 || RecordFilter.u24(data, m + 9) != body || m + RecordFilter.HANDSHAKE_HEADER + body != length) {
-            return null; // fragmented
-        }
         int sid = m + RecordFilter.HANDSHAKE_HEADER + 2 + 32; // client_version, random
         int sidLength = sid < length ? data[sid] & 0xFF : 0;
         if (sidLength == 0 || sidLength > 32 || sid + sidLength + 1 >= length
@@ -78,14 +74,8 @@ record ResumingHello(ClientHello hello, byte[] message, long recordSeq, int mess
         if (p == null) {
             return null;
         }
-        ClientHello hello;
-        try {
-            hello = ClientHello.parse(new ByteArrayInputStream(data, m + RecordFilter.HANDSHAKE_HEADER, body),
-                    new ByteArrayOutputStream(body));
-        } catch (IOException | RuntimeException e) {
-            return null;
-        }
-        if (!ProtocolVersion.DTLSv12.equals(hello.getVersion()) || !ProtocolVersion.DTLSv12.equals(p.getNegotiatedVersion())
+        ClientHello hello = parse(data, body);
+        if (hello == null || !ProtocolVersion.DTLSv12.equals(p.getNegotiatedVersion())
                 || !p.isExtendedMasterSecret()) {
             return null;
         }
@@ -96,10 +86,7 @@ record ResumingHello(ClientHello hello, byte[] message, long recordSeq, int mess
         }
         @SuppressWarnings("unchecked")
         Hashtable<Integer, byte[]> ext = hello.getExtensions();
-        byte[] reneg = ext == null ? null : ext.get(RENEGOTIATION_INFO);
-        byte[] ems = ext == null ? null : ext.get(ExtensionType.extended_master_secret);
-        if (ems == null || ems.length != 0 || !CLIENT_EXTENSIONS.containsAll(ext.keySet())
-                || (reneg != null && (reneg.length != 1 || reneg[0] != 0))) {
+        if (!initialWithEms(ext) || !CLIENT_EXTENSIONS.containsAll(ext.keySet())) {
             return null;
         }
         if (!shared.mayResume(p, hello.getCipherSuites(), true)) {
@@ -114,10 +101,53 @@ record ResumingHello(ClientHello hello, byte[] message, long recordSeq, int mess
         try {
             return new ResumingHello(hello, java.util.Arrays.copyOfRange(data, m, length), RecordFilter.u48(data, 5),
                     RecordFilter.u16(data, m + 4), p, suite, prf, TlsExtensionsUtils.getConnectionIDExtension(ext),
-                    reneg != null || Arrays.contains(hello.getCipherSuites(), SCSV), identity);
+                    secureRenegotiation(hello, ext), identity);
         } catch (IOException e) {
             return null; // a malformed connection_id extension
         }
+    }
+
+    /**
+     * The body length of the ClientHello in {@code data}, or -1 unless the datagram is one record
+     * holding one unfragmented ClientHello.
+     */
+    static int helloBody(byte[] data, int length) {
+        if (length < RecordFilter.HEADER + RecordFilter.HANDSHAKE_HEADER || RecordFilter.HEADER + RecordFilter.u16(data, 11) != length
+                || data[RecordFilter.HEADER] != HandshakeType.client_hello) {
+            return -1; // not one record holding one handshake message
+        }
+        int m = RecordFilter.HEADER;
+        int body = RecordFilter.u24(data, m + 1);
+        if (RecordFilter.u24(data, m + 6) != 0 || RecordFilter.u24(data, m + 9) != body || m + RecordFilter.HANDSHAKE_HEADER + body != length) {
+            return -1; // fragmented
+        }
+        return body;
+    }
+
+    /** The ClientHello of {@link #helloBody} {@code body} bytes long parsed by BouncyCastle if it offers DTLS 1.2, else null. */
+    static ClientHello parse(byte[] data, int body) {
+        try {
+            ClientHello hello = ClientHello.parse(new ByteArrayInputStream(data, RecordFilter.HEADER + RecordFilter.HANDSHAKE_HEADER,
+                    body), new ByteArrayOutputStream(body));
+            return ProtocolVersion.DTLSv12.equals(hello.getVersion()) ? hello : null;
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /**
+     * Whether the renegotiation_info of {@code ext} (null: none) is the empty one of an initial
+     * handshake (RFC 5746 §3.4), and Extended Master Secret is offered (RFC 7627 §5.1).
+     */
+    static boolean initialWithEms(Hashtable<Integer, byte[]> ext) {
+        byte[] reneg = ext == null ? null : ext.get(RENEGOTIATION_INFO);
+        byte[] ems = ext == null ? null : ext.get(ExtensionType.extended_master_secret);
+        return ems != null && ems.length == 0 && (reneg == null || (reneg.length == 1 && reneg[0] == 0));
+    }
+
+    /** Whether the client signalled RFC 5746 (extension or SCSV). */
+    static boolean secureRenegotiation(ClientHello hello, Hashtable<Integer, byte[]> ext) {
+        return (ext != null && ext.containsKey(RENEGOTIATION_INFO)) || Arrays.contains(hello.getCipherSuites(), SCSV);
     }
 
     /**

@@ -45,8 +45,13 @@ final class Session implements DatagramTransport, DTLSRecordCallback {
     DTLSTransport dtls;
     /** The record layer of a session restored from a snapshot instead of {@link #dtls}; null otherwise. */
     RestoredRecords restored;
-    /** Server: an abbreviated handshake run by {@link QuickResumption}, between its flight and the client's Finished. */
-    QuickResumption.Pending quick;
+    /** Server: a handshake run in place ({@link QuickResumption}, {@link QuickPsk}) until the client's Finished. */
+    QuickFlight quick;
+    /**
+     * Server: a full handshake run in place whose last flight (ChangeCipherSpec, Finished) is sent again
+     * when the client's Finished comes again; null once the client's first application record came.
+     */
+    QuickFlight lastFlight;
     /**
      * The highest sequence number of the records sent under the session's keys (epoch 1; -1 before the
      * first), read from their headers: a snapshot continues above it, so no nonce is used twice.
