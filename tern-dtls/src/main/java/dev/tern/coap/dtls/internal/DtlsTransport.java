@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
  * DTLS 1.2 between the CoAP engine and a datagram transport, for a server or a client.
  *
  * <p>Threads: all session tables live on the endpoint's {@link Scheduler} thread, like the rest of
- * the engine. A handshake runs BouncyCastle's blocking protocol on a handshake thread, fed from the
+ * the engine. A server runs the common handshakes there too ({@link QuickPsk}: full PSK with an AEAD
+ * suite; {@link QuickResumption}: resumptions). Any other handshake runs BouncyCastle's blocking protocol on a handshake thread, fed from the
  * scheduler thread through the session's bounded inbox; when it completes, the session moves to the
  * scheduler thread, which from then on decrypts each record in place and encrypts each message as
  * it is sent, without a thread per session.

@@ -18,8 +18,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Starting DTLS handshakes for a {@link DtlsTransport} (RFC 6347 §4.2): the stateless cookie check
  * comes first (a server keeps nothing for a ClientHello without a valid, time-bound cookie), then
- * admission under the per-host and total caps ({@link HandshakeTable}), then BouncyCastle's
- * blocking protocol on a handshake thread, whose outcome goes back to the scheduler thread.
+ * admission under the per-host and total caps ({@link HandshakeTable}), then, for a server, the
+ * in-place handshakes ({@link QuickResumption}, {@link QuickPsk}) when they take the hello, else
+ * BouncyCastle's blocking protocol on a handshake thread, whose outcome goes back to the scheduler
+ * thread.
  */
 final class Handshakes {
     private static final Logger LOG = LoggerFactory.getLogger(Handshakes.class);
