@@ -33,7 +33,7 @@ public final class RedisStateStore implements StateStore {
     private final String prefix;
     private final Duration ttl;
     private final Duration wait;
-    private final Set<RedisFuture<?>> outstanding = ConcurrentHashMap.newKeySet();
+    private final Set<java.util.concurrent.CompletableFuture<?>> outstanding = ConcurrentHashMap.newKeySet();
 
     /** The store of node {@code nodeId}'s state. */
     public RedisStateStore(StatefulRedisConnection<String, String> connection, RedisResumptionCache sealer,
@@ -85,7 +85,7 @@ public final class RedisStateStore implements StateStore {
     @Override
     public void save(String namespace, Map<Bytes, byte[]> records) {
         String key = prefix + namespace;
-        track(redis.del(key));
+        track(() -> redis.del(key));
         if (records.isEmpty()) {
             return;
         }
@@ -94,36 +94,47 @@ public final class RedisStateStore implements StateStore {
             String field = k.hex();
             fields.put(field, Base64.getEncoder().encodeToString(sealer.seal(aad(namespace, field), v)));
         });
-        track(redis.hset(key, fields));
-        track(redis.pexpire(key, ttl.toMillis()));
+        track(() -> redis.hset(key, fields));
+        track(() -> redis.pexpire(key, ttl.toMillis()));
     }
 
     @Override
     public CompletionStage<Void> put(String namespace, Bytes key, byte[] value) {
         String field = key.hex();
-        RedisFuture<Boolean> f = redis.hset(prefix + namespace, field,
-                Base64.getEncoder().encodeToString(sealer.seal(aad(namespace, field), value)));
-        track(f);
-        track(redis.pexpire(prefix + namespace, ttl.toMillis()));
+        String sealed = Base64.getEncoder().encodeToString(sealer.seal(aad(namespace, field), value));
+        java.util.concurrent.CompletableFuture<Boolean> f = track(() -> redis.hset(prefix + namespace, field, sealed));
+        track(() -> redis.pexpire(prefix + namespace, ttl.toMillis()));
         return f.thenApply(x -> null);
     }
 
     @Override
     public CompletionStage<Void> remove(String namespace, Bytes key) {
-        RedisFuture<Long> f = redis.hdel(prefix + namespace, key.hex());
-        track(f);
-        return f.thenApply(x -> null);
+        return track(() -> redis.hdel(prefix + namespace, key.hex())).thenApply(x -> null);
     }
 
-    private void track(RedisFuture<?> f) {
-        outstanding.add(f);
-        f.whenComplete((r, e) -> outstanding.remove(f));
+    /**
+     * Issues {@code command} and keeps its future until it completes. Lettuce refuses a command
+     * beyond its queue bound with a failed future, except in the moment its connection drops, when
+     * it throws at once ("Queue full" from its disconnected buffer): that fails the same way here,
+     * never in the caller's thread.
+     */
+    private <T> java.util.concurrent.CompletableFuture<T> track(java.util.function.Supplier<RedisFuture<T>> command) {
+        java.util.concurrent.CompletableFuture<T> f;
+        try {
+            f = command.get().toCompletableFuture();
+        } catch (RuntimeException e) {
+            f = java.util.concurrent.CompletableFuture.failedFuture(e);
+        }
+        java.util.concurrent.CompletableFuture<T> tracked = f;
+        outstanding.add(tracked);
+        tracked.whenComplete((r, e) -> outstanding.remove(tracked));
+        return tracked;
     }
 
     @Override
     public void flush() {
         long deadline = System.nanoTime() + wait.toNanos();
-        for (RedisFuture<?> f : Set.copyOf(outstanding)) {
+        for (java.util.concurrent.CompletableFuture<?> f : Set.copyOf(outstanding)) {
             try {
                 f.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
             } catch (InterruptedException e) {
