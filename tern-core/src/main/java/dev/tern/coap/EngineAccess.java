@@ -58,6 +58,21 @@ final class EngineAccess extends ApiAccess {
     }
 
     @Override
+    public Runnable whenSent(Response response) {
+        return response.whenSent;
+    }
+
+    @Override
+    public Response withoutWhenSent(Response response) {
+        if (response.whenSent == null) {
+            return response;
+        }
+        Response.Builder b = response.toBuilder();
+        b.whenSent = null;
+        return b.build();
+    }
+
+    @Override
     public java.util.concurrent.CompletableFuture<Response> deregistration(Observation observation) {
         return observation.deregistration();
     }

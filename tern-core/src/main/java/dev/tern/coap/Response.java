@@ -20,12 +20,15 @@ public final class Response {
     private final Options options;
     private final Bytes payload;
     private final InetSocketAddress peer;
+    /** Server side: what runs once the engine is done with this response ({@link Builder#whenSent}); null for nothing. */
+    final Runnable whenSent;
 
     private Response(Builder b) {
         this.code = b.code;
         this.options = b.builtOptions();
         this.payload = b.payload;
         this.peer = b.peer;
+        this.whenSent = b.whenSent;
     }
 
     /** A builder for {@code code}, which must be a response code (class 2, 4 or 5). */
@@ -65,6 +68,7 @@ public final class Response {
         b.base = options;
         b.payload = payload;
         b.peer = peer;
+        b.whenSent = whenSent;
         return b;
     }
 
@@ -127,6 +131,8 @@ public final class Response {
         private Options.Builder edits;
         private Bytes payload = Bytes.EMPTY;
         private InetSocketAddress peer;
+        /** Package-private for {@link EngineAccess#withoutWhenSent}. */
+        Runnable whenSent;
 
         private Builder(Code code) {
             if (!code.isResponse()) {
@@ -219,6 +225,22 @@ public final class Response {
         public Builder peer(InetSocketAddress peer) {
             Objects.requireNonNull(peer, "peer");
             this.peer = peer;
+            return this;
+        }
+
+        /**
+         * Server side: {@code action} runs once the engine is done with this response, exactly once:
+         * right after it was handed to the transport (piggybacked on the ACK or sent on its own; for
+         * a response sliced into blocks, RFC 7959, its first block), or when the engine does not send
+         * it (suppressed by No-Response, replaced by an Echo challenge, or come after the handler
+         * timeout). It runs on the endpoint's I/O thread: keep it short and hand longer work to an
+         * executor; an exception it throws is logged. What it is for: work that must not overtake
+         * the response, such as a request to the client that depends on the client having the
+         * answer (LwM2M's registration callback). Not part of {@link Response#equals}; kept by
+         * {@link Response#toBuilder()}; ignored on the client side.
+         */
+        public Builder whenSent(Runnable action) {
+            this.whenSent = Objects.requireNonNull(action, "action");
             return this;
         }
 

@@ -136,8 +136,7 @@ final class UplinkRoutes {
             } else {
                 coap = error(response);
             }
-            afterResponse.execute(answer::sent);
-            return coap;
+            return afterSent(coap, answer);
         } catch (LinkParseException | InvalidRequestException | IllegalArgumentException e) {
             return Response.of(Code.BAD_REQUEST, String.valueOf(e.getMessage()));
         }
@@ -221,8 +220,7 @@ final class UplinkRoutes {
                 profile, new org.eclipse.leshan.core.request.SendRequest(format, data, request), endpointUri.get());
         LwM2mResponse response = answer.getResponse();
         Response coap = response.isSuccess() ? Response.of(Codes.toCoap(response.getCode())) : error(response);
-        afterResponse.execute(answer::sent);
-        return coap;
+        return afterSent(coap, answer);
     }
 
     private <T extends LwM2mResponse> Response answer(Request request, UplinkDeviceManagementRequest<T> lwm2m) {
@@ -230,14 +228,22 @@ final class UplinkRoutes {
         T response = answer.getResponse();
         Response coap = response.getCode().isError() ? error(response)
                 : Response.of(Codes.toCoap(response.getCode()));
-        afterResponse.execute(answer::sent);
-        return coap;
+        return afterSent(coap, answer);
     }
 
     private <T extends LwM2mResponse> SendableResponse<T> handOver(Request request,
                                                                   UplinkDeviceManagementRequest<T> lwm2m) {
         IpPeer sender = Peers.of(request.peer(), request.peerIdentity());
         return receiver.requestReceived(sender, null, lwm2m, endpointUri.get());
+    }
+
+    /**
+     * {@code coap} with Leshan's "sent" callback of {@code answer} run once the response has left
+     * (on the callback executor): Leshan then tells its listeners (a registration, say), which may
+     * send requests to the device at once; those must not overtake the device's answer.
+     */
+    private Response afterSent(Response coap, SendableResponse<?> answer) {
+        return coap.toBuilder().whenSent(() -> afterResponse.execute(answer::sent)).build();
     }
 
     private static Response error(LwM2mResponse response) {

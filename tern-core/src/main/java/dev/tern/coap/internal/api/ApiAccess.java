@@ -86,6 +86,12 @@ public abstract class ApiAccess {
     /** Sets how {@link Observation#cancel()} is carried out. */
     public abstract void canceller(Observation observation, Runnable canceller);
 
+    /** The action a server response runs once the engine is done with it ({@code Response.Builder#whenSent}), or null. */
+    public abstract Runnable whenSent(Response response);
+
+    /** {@code response} without its {@code whenSent} action (the later blocks of a sliced body run none). */
+    public abstract Response withoutWhenSent(Response response);
+
     /** The future that {@link Observation#deregister()} returns, completed by the engine. */
     public abstract java.util.concurrent.CompletableFuture<Response> deregistration(Observation observation);
 

@@ -247,6 +247,10 @@ public final class BlockwiseServer implements Service {
             representations.put(ResourceKey.ofRepresentation(request), rep);
             metrics.blockwiseStarted(EndpointMetrics.Blockwise.SERVER_BLOCK2);
             out = rep.block(0, szx, bert, true);
+            Runnable whenSent = dev.tern.coap.internal.api.ApiAccess.get().whenSent(r);
+            if (whenSent != null) {
+                out = out.toBuilder().whenSent(whenSent).build(); // with the first block only
+            }
         }
         if (block1Echo != null) {
             out = out.toBuilder().option(block1Echo.toOption(OptionNumber.BLOCK1)).build();

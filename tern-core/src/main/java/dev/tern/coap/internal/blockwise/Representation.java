@@ -19,10 +19,12 @@ import java.util.Arrays;
 record Representation(Response full) {
     /** The representation of {@code response}; {@code generateEtag} adds a content ETag if it has none. */
     static Representation of(Response response, boolean generateEtag) {
-        if (!generateEtag || response.options().has(OptionNumber.ETAG)) {
-            return new Representation(response);
+        // the response's whenSent action goes with block 0 only (BlockwiseServer), not with every block
+        Response kept = dev.tern.coap.internal.api.ApiAccess.get().withoutWhenSent(response);
+        if (!generateEtag || kept.options().has(OptionNumber.ETAG)) {
+            return new Representation(kept);
         }
-        return new Representation(response.toBuilder().etag(contentEtag(response.payload())).build());
+        return new Representation(kept.toBuilder().etag(contentEtag(kept.payload())).build());
     }
 
     /** The body length in bytes. */

@@ -350,7 +350,23 @@ public final class ServerExchanges {
         if (ex.observeSource != null && ObserveRelations.continues(request, r) && !ex.done) {
             r = observers.register(ex.peer, ex.request.token(), ex.association, request, ex.observeSource, r);
         }
-        respond(ex, r);
+        Runnable whenSent = response == null ? null : ApiAccess.get().whenSent(response);
+        try {
+            respond(ex, r);
+        } finally {
+            if (whenSent != null) {
+                runWhenSent(whenSent);
+            }
+        }
+    }
+
+    /** Runs a response's {@code whenSent} action; what it throws is logged, never the I/O thread's problem. */
+    private static void runWhenSent(Runnable action) {
+        try {
+            action.run();
+        } catch (RuntimeException e) {
+            LOG.warn("a response's whenSent action failed", e);
+        }
     }
 
     /**
