@@ -40,13 +40,14 @@ record PskHello(ClientHello hello, byte[] message, long recordSeq, int messageSe
      * What the ClientHello may offer: none of these adds to a plain PSK handshake's ServerHello
      * beyond what {@link QuickPsk} puts there (groups, point formats, signature algorithms and server
      * name matter only to ECDHE and certificates; encrypt_then_mac only to CBC; BouncyCastle's server
-     * issues no session tickets; status_request is answered as BouncyCastle's server answers it).
+     * issues no session tickets; status_request is answered as BouncyCastle's server answers it;
+     * BouncyCastle 1.84's DTLS server ignores record_size_limit, RFC 8449, which GnuTLS offers).
      */
     private static final Set<Integer> CLIENT_EXTENSIONS = Set.of(ExtensionType.server_name,
             ExtensionType.supported_groups, ExtensionType.ec_point_formats, ExtensionType.signature_algorithms,
             ExtensionType.signature_algorithms_cert, ExtensionType.padding, ExtensionType.encrypt_then_mac,
             ExtensionType.extended_master_secret, ExtensionType.session_ticket, ExtensionType.connection_id,
-            ExtensionType.status_request, ResumingHello.RENEGOTIATION_INFO);
+            ExtensionType.status_request, ExtensionType.record_size_limit, ResumingHello.RENEGOTIATION_INFO);
 
     /** The ClientHello in {@code data} if {@link QuickPsk} takes it, else null. */
     static PskHello of(DtlsContext shared, int[] serverSuites, byte[] data, int length) {

@@ -41,13 +41,15 @@ record ResumingHello(ClientHello hello, byte[] message, long recordSeq, int mess
     private static final int SCSV = CipherSuite.TLS_EMPTY_RENEGOTIATION_INFO_SCSV;
     /**
      * What a resuming ClientHello may offer here: none of these changes a resumption's ServerHello
-     * (OCSP stapling, server name, groups and signature algorithms matter only in a full handshake).
+     * (OCSP stapling, server name, groups and signature algorithms matter only in a full handshake;
+     * BouncyCastle 1.84's DTLS server ignores record_size_limit, RFC 8449, which GnuTLS offers).
      */
     private static final Set<Integer> CLIENT_EXTENSIONS = Set.of(ExtensionType.server_name, ExtensionType.status_request,
             ExtensionType.supported_groups, ExtensionType.ec_point_formats, ExtensionType.signature_algorithms,
             ExtensionType.signature_algorithms_cert, ExtensionType.padding, ExtensionType.encrypt_then_mac,
             ExtensionType.extended_master_secret, ExtensionType.session_ticket, ExtensionType.connection_id,
-            ExtensionType.client_certificate_type, ExtensionType.server_certificate_type, RENEGOTIATION_INFO);
+            ExtensionType.client_certificate_type, ExtensionType.server_certificate_type, ExtensionType.record_size_limit,
+            RENEGOTIATION_INFO);
     /** The server extensions of a session that a resumption repeats as they are. */
     private static final Set<Integer> SESSION_EXTENSIONS = Set.of(RENEGOTIATION_INFO, ExtensionType.status_request,
             ExtensionType.extended_master_secret, ExtensionType.connection_id, ExtensionType.ec_point_formats,
