@@ -7,7 +7,6 @@ import dev.tern.coap.spi.EndpointMetrics;
 import dev.tern.coap.spi.Scheduler;
 import dev.tern.coap.spi.Transport;
 import java.io.IOException;
-import java.io.InterruptedIOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
@@ -59,8 +58,9 @@ public final class DtlsTransport implements Transport {
      * handshake threads when they issue a CID, before the ServerHello carrying it leaves.
      */
     final ConcurrentHashMap<ByteBuffer, Session> byCid;
-    private final byte[] plain = new byte[RecordFilter.MAX_RECORD + 256];
-    private Receiver receiver;
+    /** Decryption of the sessions' records. */
+    final SessionRecords records = new SessionRecords(this);
+    Receiver receiver;
     private Scheduler.Cancellable sweeper;
     private volatile boolean closed;
     /** Close_notify alerts sent to evicted sessions since {@link #noticesSince} (scheduler thread). */
@@ -140,7 +140,7 @@ public final class DtlsTransport implements Transport {
             } else if (!s.established) {
                 toHandshake(s, data, length, source, verdict); // the client's Finished, under the CID
             } else {
-                decrypt(s, data, length, source);
+                records.decrypt(s, data, length, source);
             }
             return;
         }
@@ -165,7 +165,7 @@ public final class DtlsTransport implements Transport {
         if (handshake != null && (session == null || handshakeRecord)) {
             toHandshake(handshake, data, length, source, verdict);
         } else if (session != null) {
-            if (!decrypt(session, data, length, source) && handshake != null && !session.removed) {
+            if (!records.decrypt(session, data, length, source) && handshake != null && !session.removed) {
                 // not the old session's: perhaps the first record under the new handshake's keys
                 toHandshake(handshake, data, length, source, verdict);
             }
@@ -189,117 +189,6 @@ public final class DtlsTransport implements Transport {
         if (!s.inbox.offer(new Session.Early(Arrays.copyOf(data, length), source))) {
             shared.datagramsDropped.incrementAndGet();
         }
-    }
-
-    /**
-     * Decrypts the records of one datagram of an established session and hands their plaintext up;
-     * whether any record of it authenticated.
-     */
-    private boolean decrypt(Session s, byte[] data, int length, InetSocketAddress source) {
-        if (s.restored != null) {
-            return decryptRestored(s, data, length, source);
-        }
-        s.accepted = false;
-        s.slot = data;
-        s.slotLength = length;
-        s.slotSource = source;
-        try {
-            int n = s.dtls.receive(plain, 0, plain.length, 1, s);
-            if (n < 0) {
-                // BouncyCastle gives up on its 1 ms wait once the clock has ticked, even with records
-                // of this datagram still in its queue (a retransmitted flight's Finished after its
-                // ClientKeyExchange): those would wait for the peer's next datagram
-                n = s.dtls.receivePending(plain, 0, plain.length, s);
-            }
-            while (n >= 0) {
-                touch(s);
-                s.lastReceived = s.lastActivity;
-                shared.recordsDelivered.increment();
-                receiver.onDatagram(plain, n, s.address, false);
-                if (s.dtls == null) {
-                    return true; // removed meanwhile
-                }
-                n = s.dtls.receivePending(plain, 0, plain.length, s);
-            }
-        } catch (InterruptedIOException e) {
-            // the datagram is used up
-        } catch (IOException | RuntimeException e) {
-            LOG.debug("DTLS session with {} failed: {}", s.address, HandshakeFailures.describe(e, shared.config));
-            remove(s);
-            return true;
-        } finally {
-            s.slot = null;
-            s.taken = null;
-            s.slotSource = null;
-        }
-        if (s.closed) {
-            LOG.debug("DTLS session with {} closed by the peer", s.address);
-            remove(s); // close_notify
-        }
-        return s.accepted;
-    }
-
-    /**
-     * Decrypts the records of one datagram of a session with a {@link RestoredRecords} record layer:
-     * restored from a snapshot, or resumed by {@link QuickResumption} (whose client Finished comes
-     * here before the session is established); whether any record authenticated.
-     */
-    boolean decryptRestored(Session s, byte[] data, int length, InetSocketAddress source) {
-        RestoredRecords r = s.restored;
-        boolean any = r.decode(data, length, new RestoredRecords.Sink() {
-            @Override
-            public void accepted(boolean newest, boolean connectionId) {
-                if (s.established) {
-                    recordFrom(s, source, (newest ? org.bouncycastle.tls.DTLSRecordFlags.IS_NEWEST : 0)
-                            | (connectionId ? org.bouncycastle.tls.DTLSRecordFlags.USES_CONNECTION_ID : 0));
-                }
-            }
-
-            @Override
-            public void handshake(byte[] buf, int off, int len) {
-                if (s.quick != null) {
-                    s.quick.finished(buf, off, len);
-                } else if (s.lastFlight != null) {
-                    s.lastFlight.repeat(); // the client's flight again: our last one was lost
-                }
-            }
-
-            @Override
-            public void rejected() {
-                if (s.quick != null) {
-                    s.quick.rejected();
-                }
-            }
-
-            @Override
-            public void applicationData(byte[] buf, int off, int len) {
-                if (s.restored == null) {
-                    return; // removed while an earlier record of the datagram was handled
-                }
-                if (!s.established) {
-                    if (s.quick != null) {
-                        s.quick.early(buf, off, len); // ahead of the client's Finished
-                    }
-                    return;
-                }
-                s.lastFlight = null; // the client has our Finished
-                deliver(s, buf, off, len);
-            }
-        });
-        if (r.closed && s.established) {
-            LOG.debug("DTLS session with {} closed by the peer", s.address);
-            remove(s, false);
-        }
-        return any;
-    }
-
-    /** Hands the plaintext of an authenticated application record of {@code s} to CoAP. */
-    void deliver(Session s, byte[] buf, int off, int len) {
-        touch(s);
-        s.lastReceived = s.lastActivity;
-        shared.recordsDelivered.increment();
-        System.arraycopy(buf, off, plain, 0, len);
-        receiver.onDatagram(plain, len, s.address, false);
     }
 
     /** An authenticated record of {@code s} came from {@code from}: perhaps a move (RFC 9146 §6). */
@@ -434,7 +323,7 @@ public final class DtlsTransport implements Transport {
         Session.Early early;
         while (s.live() && (early = s.inbox.poll()) != null) {
             // arrived while the handshake thread finished, perhaps from a new address already (CID)
-            decrypt(s, early.data(), early.data().length, early.source());
+            records.decrypt(s, early.data(), early.data().length, early.source());
         }
         byte[] message;
         while (s.live() && (message = s.pending.poll()) != null) {

@@ -99,7 +99,7 @@ final class QuickFlight {
         if (s.removed || s.restored == null) {
             return;
         }
-        transport.decryptRestored(s, data, length, source); // the Finished comes to finished()
+        transport.records.decryptRestored(s, data, length, source); // the Finished comes to finished()
         RestoredRecords r = s.restored;
         if (!s.established && !s.removed && r != null && r.closed) {
             transport.handshakeFailed(s, new IOException("the peer sent an alert during the handshake"));
@@ -166,7 +166,7 @@ final class QuickFlight {
             if (s.removed || !s.established) {
                 break;
             }
-            transport.deliver(s, m, 0, m.length);
+            transport.records.deliver(s, m, 0, m.length);
         }
         early.clear();
     }
