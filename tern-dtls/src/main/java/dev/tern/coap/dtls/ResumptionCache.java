@@ -12,9 +12,10 @@ import java.util.Optional;
  * handshake on another server).
  *
  * <p>{@code state} holds the session's master secret: an implementation that stores it outside
- * the process must encrypt and authenticate it. Both methods run on handshake threads: {@link #get}
- * may block briefly (bound it, and answer empty on a timeout: the client then gets a full
- * handshake), {@link #put} should not block.
+ * the process must encrypt and authenticate it. {@link #get} runs on handshake threads and may
+ * block briefly (bound it, and answer empty on a timeout: the client then gets a full handshake).
+ * {@link #put} runs on handshake threads and, after a handshake run in place, on the endpoint's
+ * I/O thread: it must not block (queue the write, as the Redis cache does).
  */
 public interface ResumptionCache {
     /** Keeps {@code state} (an opaque encoding of the session) under {@code sessionId}. */
