@@ -198,6 +198,9 @@ final class QuickFlight {
     /** The client's Finished came again after the session was established: our last flight was lost. */
     void repeat() {
         send(false);
+        if (flights >= MAX_FLIGHTS && s.lastFlight == this) {
+            s.lastFlight = null; // sent as often as it will be: nothing more to keep
+        }
     }
 
     /** Ends the handshake with {@code alert}, sent to the client. */
