@@ -133,6 +133,21 @@ class QuickPskFaultTest {
         assertThat(layer.sessions()).isEmpty();
     }
 
+    @Test
+    void theServersFinishedNeverLeavesBeforeTheClientsHasVerified() throws IOException {
+        byte[] random = RawDtls.random();
+        peer.send(peer.resumptionHello(random, new byte[0], new byte[0]));
+        byte[] cookie = RawDtls.cookieOf(peer.receive(2000));
+        peer.send(peer.resumptionHello(random, new byte[0], cookie));
+        assertThat(RawDtls.firstHandshakeType(peer.receive(2000))).isEqualTo(RawDtls.SERVER_HELLO);
+        byte[] cke = identity("dev1", 4);
+        peer.send(clientKeyExchange(cke.length, cke)); // the server knows the keys now; no Finished follows
+        peer.send(peer.resumptionHello(random, new byte[0], cookie)); // a stale or replayed hello
+        // neither the first flight again nor a ChangeCipherSpec and Finished ahead of the client's Finished
+        assertThat(peer.receive(1500)).isNull();
+        assertThat(layer.sessions()).isEmpty();
+    }
+
     private static byte[] concat(byte[]... parts) {
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
         for (byte[] p : parts) {

@@ -52,6 +52,8 @@ final class QuickFlight {
     byte[][] messages;
     /** The server's Finished, sent under the new keys after a ChangeCipherSpec; null in a full handshake's first flight. */
     byte[] finished;
+    /** A full handshake's server Finished, known once the keys are, sent only after the client's has verified. */
+    byte[] lastFinished;
     /** The next epoch-0 record sequence number. */
     long epoch0;
     /** The client's expected verify_data and Finished message_seq; null until the keys are known. */
@@ -92,7 +94,9 @@ final class QuickFlight {
             budget += ANTI_AMPLIFICATION * (long) length;
         }
         if ((verdict & RecordFilter.CLIENT_HELLO) != 0) {
-            send(true); // our flight was lost (RFC 6347 §4.2.4)
+            if (!full || exchange != null) {
+                send(true); // our flight was lost (RFC 6347 §4.2.4)
+            } // else the client has answered that flight already: a stale or replayed copy
             return;
         }
         plainRecords(data, length);
@@ -158,6 +162,7 @@ final class QuickFlight {
         }
         if (full) {
             messages = NO_MESSAGES;
+            finished = lastFinished;
             flights = 0; // the last flight's own count
             s.lastFlight = this;
             send(false);

@@ -205,7 +205,7 @@ final class QuickPsk {
             s.restored = new RestoredRecords(new SessionSnapshot(s.address, true, hello.suite(), prf, hashAlgorithm,
                     TlsCryptoUtils.getHashOutputSize(hashAlgorithm), false, false, master, hello.hello().getRandom(),
                     serverRandom, clientCid, issuedCid, 0, -1, false, peer), shared.crypto);
-            f.finished = QuickFlight.message(HandshakeType.finished, 3, serverVerify);
+            f.lastFinished = QuickFlight.message(HandshakeType.finished, 3, serverVerify);
             f.clientVerifyData = clientVerify;
             f.result = new HandshakeResult(peer, suiteName, issuedCid, false, null, null);
             byte[] kept = master.clone();
