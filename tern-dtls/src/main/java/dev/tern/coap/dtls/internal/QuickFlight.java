@@ -12,6 +12,8 @@ import org.bouncycastle.tls.HandshakeType;
 import org.bouncycastle.tls.TlsFatalAlert;
 import org.bouncycastle.tls.TlsFatalAlertReceived;
 import org.bouncycastle.util.Arrays;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One server handshake run in place on the scheduler thread, without a handshake thread
@@ -31,6 +33,7 @@ import org.bouncycastle.util.Arrays;
  * for a replay. Scheduler thread only.
  */
 final class QuickFlight {
+    private static final Logger LOG = LoggerFactory.getLogger(QuickFlight.class);
     static final int VERIFY_DATA = 12;
     /** How often a flight is sent at most, the first time included. */
     static final int MAX_FLIGHTS = 6;
@@ -157,15 +160,19 @@ final class QuickFlight {
         if (!s.established || s.removed) {
             return;
         }
-        if (onEstablished != null) {
-            onEstablished.run();
-        }
         if (full) {
             messages = NO_MESSAGES;
             finished = lastFinished;
             flights = 0; // the last flight's own count
             s.lastFlight = this;
             send(false);
+        }
+        if (onEstablished != null) {
+            try {
+                onEstablished.run();
+            } catch (RuntimeException e) {
+                LOG.debug("DTLS session with {} established, not kept for resumption: {}", s.address, e.toString());
+            }
         }
         for (byte[] m : early) {
             if (s.removed || !s.established) {
