@@ -20,7 +20,7 @@ shift || true
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
     targets=(DecodeFuzzTest ExtendedTokenFuzzTest UriFuzzTest LinkFormatFuzzTest OptionValidatorFuzzTest BlockwiseFuzzTest
-             'tern-dtls:RecordFilterFuzzTest#inspect' 'tern-dtls:RecordFilterFuzzTest#serverFront'
+             'tern-dtls:RecordFilterFuzzTest#inspect' 'tern-dtls:RecordFilterFuzzTest#serverFront' 'tern-dtls:QuickPskFuzzTest#inPlaceHandshake'
              'tern-cluster:ForwardFrameFuzzTest')
 fi
 root="$(cd "$(dirname "$0")/.." && pwd)"

@@ -5,8 +5,6 @@ import dev.tern.coap.dtls.DtlsConfig;
 import dev.tern.coap.dtls.internal.DtlsContext;
 import dev.tern.coap.dtls.internal.DtlsTransport;
 import dev.tern.coap.dtls.internal.RecordFilter;
-import dev.tern.coap.spi.Scheduler;
-import dev.tern.coap.spi.Transport;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -67,8 +65,8 @@ class RecordFilterFuzzTest {
     void serverFront(byte[] input) {
         DtlsContext context = new DtlsContext(DtlsConfig.server()
                 .pskStore("dev1", "secret".getBytes(StandardCharsets.UTF_8)).maxHandshakes(4).build(), true);
-        Wire wire = new Wire();
-        DtlsTransport transport = new DtlsTransport(context, wire, new Inline(), () -> { });
+        RecordingWire wire = new RecordingWire();
+        DtlsTransport transport = new DtlsTransport(context, wire, new InlineScheduler(), () -> { });
         List<byte[]> delivered = new ArrayList<>();
         transport.start((data, length, source, multicast) -> delivered.add(Arrays.copyOf(data, length)));
         int i = 0;
@@ -99,53 +97,5 @@ class RecordFilterFuzzTest {
 
     private static int u24(byte[] d, int i) {
         return (d[i] & 0xFF) << 16 | (d[i + 1] & 0xFF) << 8 | (d[i + 2] & 0xFF);
-    }
-
-    /** Everything runs at once on the calling thread; timers never fire. */
-    private static final class Inline implements Scheduler {
-        @Override
-        public long nanoTime() {
-            return 0;
-        }
-
-        @Override
-        public void execute(Runnable task) {
-            task.run();
-        }
-
-        @Override
-        public Cancellable schedule(Runnable task, long delayNanos) {
-            return () -> { };
-        }
-
-        @Override
-        public boolean inSchedulerThread() {
-            return true;
-        }
-    }
-
-    /** Records what the server sends. */
-    private static final class Wire implements Transport {
-        final List<byte[]> sent = new ArrayList<>();
-        Receiver receiver;
-
-        @Override
-        public void start(Receiver r) {
-            receiver = r;
-        }
-
-        @Override
-        public void send(byte[] data, int length, InetSocketAddress destination) {
-            sent.add(Arrays.copyOf(data, length));
-        }
-
-        @Override
-        public InetSocketAddress localAddress() {
-            return new InetSocketAddress("127.0.0.1", 5684);
-        }
-
-        @Override
-        public void close() {
-        }
     }
 }
