@@ -270,8 +270,8 @@ public final class DtlsTransport implements Transport {
     /**
      * The handshake's Finished verified: only now does it replace a session at the same address
      * (RFC 6347 §4.2.8), and only now does the session cap make room, evicting the idlest session.
-     * {@code t} is BouncyCastle's transport, or null for a session {@link QuickResumption} resumed
-     * (its record layer is {@link Session#restored} already).
+     * {@code t} is BouncyCastle's transport, or null for a handshake run in place
+     * ({@link QuickResumption}, {@link QuickPsk}: its record layer is {@link Session#restored} already).
      */
     void established(Session s, DTLSTransport t, HandshakeResult result) {
         if (s.established) {
