@@ -236,8 +236,9 @@ public final class Response {
          * timeout). It runs on the endpoint's I/O thread: keep it short and hand longer work to an
          * executor; an exception it throws is logged. What it is for: work that must not overtake
          * the response, such as a request to the client that depends on the client having the
-         * answer (LwM2M's registration callback). Not part of {@link Response#equals}; kept by
-         * {@link Response#toBuilder()}; ignored on the client side.
+         * answer (LwM2M's registration callback). It belongs to the answer to a request: the
+         * notifications of an observe relation (RFC 7641) do not run it. Not part of
+         * {@link Response#equals}; kept by {@link Response#toBuilder()}; ignored on the client side.
          */
         public Builder whenSent(Runnable action) {
             this.whenSent = Objects.requireNonNull(action, "action");
