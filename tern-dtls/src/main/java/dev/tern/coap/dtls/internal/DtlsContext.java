@@ -218,15 +218,23 @@ public final class DtlsContext {
             return false;
         }
         if (p.getPSKIdentity() != null) {
-            return knowsPskIdentity(new String(p.getPSKIdentity(), java.nio.charset.StandardCharsets.UTF_8));
+            return pskKey(p.getPSKIdentity()) != null;
         }
         return config.clientAuth() != dev.tern.coap.dtls.ClientAuth.NEEDED
                 || (p.getPeerCertificate() != null && !p.getPeerCertificate().isEmpty());
     }
 
-    /** Whether the PSK store (still) has a key for {@code identity}. */
-    boolean knowsPskIdentity(String identity) {
-        return config.pskStore() != null && config.pskStore().key(identity) != null;
+    /**
+     * The PSK store's key for {@code identity} as a handshake carries it (RFC 4279 §5.1: UTF-8), or
+     * null when the store does not (or no longer) know it, or there is no store.
+     */
+    byte[] pskKey(byte[] identity) {
+        return pskKey(new String(identity, java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    /** The PSK store's key for {@code identity}, or null when it does not (or no longer) know it, or there is no store. */
+    byte[] pskKey(String identity) {
+        return config.pskStore() == null ? null : config.pskStore().key(identity);
     }
 
     /** Server: keeps {@code session} for resumption (a copy, see {@link #serverSession}). */

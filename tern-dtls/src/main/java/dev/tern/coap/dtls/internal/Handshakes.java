@@ -33,6 +33,8 @@ final class Handshakes {
     private final QuickResumption quick;
     /** Server with pre-shared keys: full PSK handshakes without a handshake thread; null otherwise. */
     private final QuickPsk psk;
+    /** Server randoms of the in-place handshakes, created at the first. */
+    private org.bouncycastle.tls.crypto.TlsNonceGenerator randoms;
 
     Handshakes(DtlsTransport transport) {
         this.transport = transport;
@@ -142,18 +144,18 @@ final class Handshakes {
         return s;
     }
 
-    /**
-     * Makes room under the caps and adds a handshake with {@code peer}; null when the total cap is
-     * reached and the oldest handshake is younger than {@code staleHandshake}. At the per-host cap
-     * (a server's: a client's handshakes all go to the servers it chose) the host's oldest handshake gives way; at the total cap the oldest if stale. Both are measured
-     * from the start, which retransmitted ClientHellos do not refresh (FAULTS.md A1.2).
-     */
     /** Whether a handshake with {@code peer} can start without displacing another (both caps below their limits). */
     boolean hasRoomFor(InetSocketAddress peer) {
         return table.size() < shared.config.maxHandshakes()
                 && table.count(peer.getAddress()) < shared.config.maxHandshakesPerAddress();
     }
 
+    /**
+     * Makes room under the caps and adds a handshake with {@code peer}; null when the total cap is
+     * reached and the oldest handshake is younger than {@code staleHandshake}. At the per-host cap
+     * (a server's: a client's handshakes all go to the servers it chose) the host's oldest handshake gives way; at the total cap the oldest if stale. Both are measured
+     * from the start, which retransmitted ClientHellos do not refresh (FAULTS.md A1.2).
+     */
     Session admit(InetSocketAddress peer) {
         long now = transport.scheduler.nanoTime();
         if (shared.server && table.count(peer.getAddress()) >= shared.config.maxHandshakesPerAddress()) {
@@ -208,6 +210,14 @@ final class Handshakes {
             s.flushFlight();
             transport.scheduler.execute(() -> transport.handshakeFailed(s, e));
         }
+    }
+
+    /** A server random for an in-place handshake (RFC 5246 §7.4.1.2), from BouncyCastle's nonce generator. */
+    byte[] serverRandom() {
+        if (randoms == null) {
+            randoms = shared.crypto.createNonceGenerator(new byte[0]);
+        }
+        return randoms.generateNonce(32);
     }
 
     /**

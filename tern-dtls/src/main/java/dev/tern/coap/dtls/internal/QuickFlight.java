@@ -301,6 +301,18 @@ final class QuickFlight {
         return r;
     }
 
+    /**
+     * The ServerHello of an in-place handshake (RFC 5246 §7.4.1.3, DTLS 1.2), encoded by BouncyCastle,
+     * as handshake message {@code seq}.
+     */
+    static byte[] serverHello(byte[] random, byte[] sessionId, int suite, java.util.Hashtable<Integer, byte[]> extensions,
+                              int seq) throws IOException {
+        java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream(128);
+        new org.bouncycastle.tls.ServerHello(org.bouncycastle.tls.ProtocolVersion.DTLSv12, random, sessionId, suite,
+                extensions).encode(null, body);
+        return message(HandshakeType.server_hello, seq, body.toByteArray());
+    }
+
     /** A handshake message, unfragmented (RFC 6347 §4.2.2). */
     static byte[] message(short type, int seq, byte[] body) {
         byte[] m = new byte[MESSAGE_HEADER + body.length];

@@ -1,7 +1,6 @@
 package dev.tern.coap.dtls.internal;
 
 import dev.tern.coap.PeerIdentity;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Hashtable;
@@ -17,7 +16,6 @@ import org.bouncycastle.tls.TlsFatalAlert;
 import org.bouncycastle.tls.TlsUtils;
 import org.bouncycastle.tls.crypto.TlsCryptoUtils;
 import org.bouncycastle.tls.crypto.TlsHash;
-import org.bouncycastle.tls.crypto.TlsNonceGenerator;
 import org.bouncycastle.tls.crypto.TlsSecret;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,7 +47,6 @@ final class QuickPsk {
     private final Handshakes handshakes;
     private final DtlsContext shared;
     private final int[] serverSuites;
-    private TlsNonceGenerator randoms;
 
     QuickPsk(DtlsTransport transport, Handshakes handshakes, int[] serverSuites) {
         this.transport = transport;
@@ -80,10 +77,7 @@ final class QuickPsk {
     }
 
     private QuickFlight firstFlight(Session s, PskHello h) throws IOException {
-        if (randoms == null) {
-            randoms = shared.crypto.createNonceGenerator(new byte[0]);
-        }
-        byte[] serverRandom = randoms.generateNonce(32);
+        byte[] serverRandom = handshakes.serverRandom();
         byte[] sessionId = new byte[shared.config.sessionCacheSize() > 0 ? 32 : 0];
         shared.crypto.getSecureRandom().nextBytes(sessionId);
         Hashtable<Integer, byte[]> extensions = new Hashtable<>();
@@ -97,10 +91,8 @@ final class QuickPsk {
         if (h.statusRequest()) {
             TlsExtensionsUtils.addEmptyExtensionData(extensions, ExtensionType.status_request);
         }
-        ByteArrayOutputStream body = new ByteArrayOutputStream(128);
-        new ServerHello(ProtocolVersion.DTLSv12, serverRandom, sessionId, h.suite(), extensions).encode(null, body);
         // after a HelloVerifyRequest (message_seq 0) the server's messages are 1, 2 and 3 (RFC 6347 §4.2.2)
-        byte[] serverHello = QuickFlight.message(HandshakeType.server_hello, 1, body.toByteArray());
+        byte[] serverHello = QuickFlight.serverHello(serverRandom, sessionId, h.suite(), extensions, 1);
         byte[] serverHelloDone = QuickFlight.message(HandshakeType.server_hello_done, 2, new byte[0]);
         KeyExchange x = new KeyExchange(h, serverRandom, sessionId, extensions, s.issuedCid);
         x.transcript.update(h.message(), 0, h.message().length); // the ClientHello with its cookie (§4.2.6)
@@ -120,7 +112,6 @@ final class QuickPsk {
         private final byte[] sessionId;
         private final Hashtable<Integer, byte[]> serverExtensions;
         private final byte[] issuedCid;
-        private final int hashAlgorithm;
         final TlsHash transcript;
 
         KeyExchange(PskHello hello, byte[] serverRandom, byte[] sessionId, Hashtable<Integer, byte[]> serverExtensions,
@@ -130,8 +121,7 @@ final class QuickPsk {
             this.sessionId = sessionId;
             this.serverExtensions = serverExtensions;
             this.issuedCid = issuedCid == null ? new byte[0] : issuedCid.clone();
-            this.hashAlgorithm = TlsCryptoUtils.getHashForPRF(hello.prf());
-            this.transcript = shared.crypto.createHash(hashAlgorithm);
+            this.transcript = shared.crypto.createHash(TlsCryptoUtils.getHashForPRF(hello.prf()));
         }
 
         /** An epoch-0 handshake record {@code [body, end)} of the client: its ClientKeyExchange, if whole. */
@@ -162,7 +152,7 @@ final class QuickPsk {
                 return;
             }
             byte[] identity = java.util.Arrays.copyOfRange(data, at + 2, off + len);
-            byte[] psk = shared.config.pskStore().key(new String(identity, StandardCharsets.UTF_8));
+            byte[] psk = shared.pskKey(identity);
             if (psk == null) {
                 fail(f, AlertDescription.unknown_psk_identity, null);
                 return;
@@ -202,9 +192,8 @@ final class QuickPsk {
             PeerIdentity peer = PeerIdentity.preSharedKey(new String(identity, StandardCharsets.UTF_8), suiteName);
             byte[] clientCid = hello.clientCid() == null ? new byte[0] : hello.clientCid();
             Session s = f.session();
-            s.restored = new RestoredRecords(new SessionSnapshot(s.address, true, hello.suite(), prf, hashAlgorithm,
-                    TlsCryptoUtils.getHashOutputSize(hashAlgorithm), false, false, master, hello.hello().getRandom(),
-                    serverRandom, clientCid, issuedCid, 0, -1, false, peer), shared.crypto);
+            s.restored = RestoredRecords.inPlace(s.address, hello.suite(), prf, master, hello.hello().getRandom(),
+                    serverRandom, clientCid, issuedCid, false, peer, shared.crypto);
             f.lastFinished = QuickFlight.message(HandshakeType.finished, 3, serverVerify);
             f.clientVerifyData = clientVerify;
             f.result = new HandshakeResult(peer, suiteName, issuedCid, false, null, null);

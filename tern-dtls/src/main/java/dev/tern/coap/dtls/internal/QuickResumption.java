@@ -1,25 +1,16 @@
 package dev.tern.coap.dtls.internal;
 
-import dev.tern.coap.spi.Scheduler;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.Hashtable;
-import java.util.concurrent.TimeUnit;
-import org.bouncycastle.tls.AlertDescription;
 import org.bouncycastle.tls.ClientHello;
-import org.bouncycastle.tls.ContentType;
 import org.bouncycastle.tls.ExporterLabel;
 import org.bouncycastle.tls.HandshakeType;
-import org.bouncycastle.tls.ProtocolVersion;
 import org.bouncycastle.tls.ServerHello;
 import org.bouncycastle.tls.TlsExtensionsUtils;
-import org.bouncycastle.tls.TlsFatalAlert;
 import org.bouncycastle.tls.crypto.TlsCryptoUtils;
 import org.bouncycastle.tls.crypto.TlsHash;
-import org.bouncycastle.tls.crypto.TlsNonceGenerator;
 import org.bouncycastle.tls.crypto.TlsSecret;
-import org.bouncycastle.util.Arrays;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,7 +46,6 @@ final class QuickResumption {
     private final Handshakes handshakes;
     private final DtlsContext shared;
     private final int[] serverSuites;
-    private TlsNonceGenerator randoms;
 
     QuickResumption(DtlsTransport transport, Handshakes handshakes, int[] serverSuites) {
         this.transport = transport;
@@ -125,16 +115,10 @@ final class QuickResumption {
 
     private QuickFlight flight(Session s, ResumingHello h, byte[] master, Hashtable<Integer, byte[]> extensions,
                                int firstSeq, long budget) throws IOException {
-        if (randoms == null) {
-            randoms = shared.crypto.createNonceGenerator(new byte[0]);
-        }
-        byte[] serverRandom = randoms.generateNonce(32);
-        ByteArrayOutputStream body = new ByteArrayOutputStream(128);
-        new ServerHello(ProtocolVersion.DTLSv12, serverRandom, h.hello().getSessionID(), h.suite(), extensions)
-                .encode(null, body);
-        byte[] serverHello = QuickFlight.message(HandshakeType.server_hello, firstSeq, body.toByteArray());
-        int hashAlgorithm = TlsCryptoUtils.getHashForPRF(h.prf());
-        TlsHash transcript = shared.crypto.createHash(hashAlgorithm);
+        byte[] serverRandom = handshakes.serverRandom();
+        byte[] serverHello = QuickFlight.serverHello(serverRandom, h.hello().getSessionID(), h.suite(), extensions,
+                firstSeq);
+        TlsHash transcript = shared.crypto.createHash(TlsCryptoUtils.getHashForPRF(h.prf()));
         transcript.update(h.message(), 0, h.message().length); // the ClientHello, with its cookie if any (RFC 6347 §4.2.6)
         transcript.update(serverHello, 0, serverHello.length);
         TlsSecret secret = shared.crypto.createSecret(master.clone());
@@ -148,10 +132,8 @@ final class QuickResumption {
 
         byte[] issued = s.issuedCid == null ? new byte[0] : s.issuedCid.clone();
         byte[] clientCid = h.clientCid() == null ? new byte[0] : h.clientCid();
-        SessionSnapshot keys = new SessionSnapshot(s.address, true, h.suite(), h.prf(), hashAlgorithm,
-                TlsCryptoUtils.getHashOutputSize(hashAlgorithm), false, false, master, h.hello().getRandom(),
-                serverRandom, clientCid, issued, 0, -1, true, h.identity());
-        s.restored = new RestoredRecords(keys, shared.crypto);
+        s.restored = RestoredRecords.inPlace(s.address, h.suite(), h.prf(), master, h.hello().getRandom(), serverRandom,
+                clientCid, issued, true, h.identity(), shared.crypto);
         // epoch 0 continues from the ClientHello's record sequence number, as BouncyCastle's does
         QuickFlight f = new QuickFlight(transport, s, false, new byte[][] {serverHello}, h.recordSeq(), budget);
         f.finished = finished;

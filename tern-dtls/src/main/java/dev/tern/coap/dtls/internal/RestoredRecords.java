@@ -50,6 +50,21 @@ final class RestoredRecords {
     /** The peer sent a close_notify or a fatal alert: the session is over. */
     boolean closed;
 
+    /**
+     * The record layer of a session a server's handshake established in place ({@link QuickFlight}):
+     * epoch 1 from sequence number 0 both ways, the record keys from {@code master} and both randoms
+     * under {@code suite}'s TLS 1.2 PRF {@code prf}; {@code clientCid} goes in the records sent,
+     * {@code issuedCid} is expected in those received (empty for none).
+     */
+    static RestoredRecords inPlace(java.net.InetSocketAddress peer, int suite, int prf, byte[] master,
+                                   byte[] clientRandom, byte[] serverRandom, byte[] clientCid, byte[] issuedCid,
+                                   boolean resumed, dev.tern.coap.PeerIdentity identity, TlsCrypto crypto) {
+        int hash = org.bouncycastle.tls.crypto.TlsCryptoUtils.getHashForPRF(prf);
+        return new RestoredRecords(new SessionSnapshot(peer, true, suite, prf, hash,
+                org.bouncycastle.tls.crypto.TlsCryptoUtils.getHashOutputSize(hash), false, false, master, clientRandom,
+                serverRandom, clientCid, issuedCid, 0, -1, resumed, identity), crypto);
+    }
+
     RestoredRecords(SessionSnapshot snapshot, TlsCrypto crypto) {
         this.snapshot = snapshot;
         this.crypto = crypto;

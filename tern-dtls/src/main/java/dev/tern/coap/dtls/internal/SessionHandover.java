@@ -108,7 +108,7 @@ final class SessionHandover {
         }
         PeerIdentity id = snap.identity();
         if (shared.server && id != null && id.kind() == PeerIdentity.Kind.PRE_SHARED_KEY
-                && (shared.config.pskStore() == null || shared.config.pskStore().key(id.name()) == null)) {
+                && shared.pskKey(id.name()) == null) {
             LOG.debug("DTLS session with {} not restored: PSK identity no longer known", snap.peer());
             return null;
         }

@@ -3,7 +3,6 @@ package dev.tern.coap.dtls.internal;
 import dev.tern.coap.PeerIdentity;
 import dev.tern.coap.dtls.ClientAuth;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.function.Supplier;
 import org.bouncycastle.tls.AbstractTlsServer;
 import org.bouncycastle.tls.AlertDescription;
@@ -101,7 +100,7 @@ final class TernTlsServer extends AbstractTlsServer {
 
             @Override
             public byte[] getPSK(byte[] identity) {
-                return shared.config.pskStore().key(new String(identity, StandardCharsets.UTF_8));
+                return shared.pskKey(identity);
             }
         };
     }
