@@ -351,13 +351,7 @@ final class LeanConnection {
         System.arraycopy(identity, 0, m, HANDSHAKE_HEADER + 2, identity.length);
         appendTranscript(m, 0, cke);
 
-        // RFC 4279 §2: premaster secret = N zero bytes and the N-byte PSK, each with a 2-byte length
-        byte[] pms = new byte[4 + 2 * psk.length];
-        pms[0] = (byte) (psk.length >> 8);
-        pms[1] = (byte) psk.length;
-        pms[2 + psk.length] = (byte) (psk.length >> 8);
-        pms[3 + psk.length] = (byte) psk.length;
-        System.arraycopy(psk, 0, pms, 4 + psk.length, psk.length);
+        byte[] pms = dev.tern.coap.dtls.internal.TernCrypto.pskPremaster(psk); // RFC 4279 §2
         TlsSecret premaster = DtlsRecords.secret(pms);
         TlsSecret master = extendedMasterSecret
                 ? DtlsRecords.prf(premaster, "extended master secret", DtlsRecords.sha256(transcript, transcriptLength), 48)

@@ -163,12 +163,7 @@ final class QuickPsk {
             byte[] serverVerify;
             int prf = hello.prf();
             try {
-                byte[] premaster = new byte[4 + 2 * psk.length];
-                premaster[0] = (byte) (psk.length >> 8);
-                premaster[1] = (byte) psk.length;
-                premaster[2 + psk.length] = (byte) (psk.length >> 8);
-                premaster[3 + psk.length] = (byte) psk.length;
-                System.arraycopy(psk, 0, premaster, 4 + psk.length, psk.length);
+                byte[] premaster = TernCrypto.pskPremaster(psk);
                 TlsSecret pre = shared.crypto.createSecret(premaster);
                 java.util.Arrays.fill(premaster, (byte) 0);
                 master = pre.deriveUsingPRF(prf, ExporterLabel.extended_master_secret,

@@ -27,6 +27,21 @@ public class TernCrypto extends BcTlsCrypto {
         super(random);
     }
 
+    /**
+     * The premaster secret of a plain PSK key exchange (RFC 4279 §2): N zero bytes, then the N-byte
+     * key {@code psk}, each with a two-byte length. The caller wipes it once the secret is made from it.
+     * Shared by the server's in-place handshake and tern-bench's load generator.
+     */
+    public static byte[] pskPremaster(byte[] psk) {
+        byte[] pms = new byte[4 + 2 * psk.length];
+        pms[0] = (byte) (psk.length >> 8);
+        pms[1] = (byte) psk.length;
+        pms[2 + psk.length] = (byte) (psk.length >> 8);
+        pms[3 + psk.length] = (byte) psk.length;
+        System.arraycopy(psk, 0, pms, 4 + psk.length, psk.length);
+        return pms;
+    }
+
     @Override
     protected AEADBlockCipher createAEADBlockCipher_AES_CCM() {
         JdkAesEngine aes;
