@@ -42,22 +42,16 @@ final class DtlsRecords {
         }
     });
 
+    private static final byte[] NO_CID = new byte[0];
+
     private DtlsRecords() {
     }
 
     /** A DTLS 1.2 record header ({254,253}) at {@code out[off]}. */
     static void header(byte[] out, int off, int type, int epoch, long seq, int length) {
-        out[off] = (byte) type;
-        out[off + 1] = (byte) 0xFE;
-        out[off + 2] = (byte) 0xFD;
-        out[off + 3] = (byte) (epoch >> 8);
-        out[off + 4] = (byte) epoch;
-        for (int i = 0; i < 6; i++) {
-            out[off + 5 + i] = (byte) (seq >>> (40 - 8 * i));
-        }
-        out[off + 11] = (byte) (length >> 8);
-        out[off + 12] = (byte) length;
+        dev.tern.coap.dtls.internal.RecordFilter.putHeader(out, off, type, epoch, seq, NO_CID, length);
     }
+
 
     /** An unfragmented handshake message header at {@code out[off]}. */
     static void handshakeHeader(byte[] out, int off, int msgType, int length, int messageSeq) {

@@ -129,8 +129,9 @@ public final class RecordFilter {
     /**
      * Writes a DTLS 1.2 record header at {@code pos} (RFC 6347 §4.1; with a Connection ID, RFC 9146
      * §4): type, version, epoch, sequence number, {@code cid} (empty for none) and the fragment's length.
+     * Public for tern-bench's DTLS load generator; not API.
      */
-    static void putHeader(byte[] b, int pos, int type, int epoch, long seq, byte[] cid, int length) {
+    public static void putHeader(byte[] b, int pos, int type, int epoch, long seq, byte[] cid, int length) {
         b[pos] = (byte) type;
         b[pos + 1] = (byte) 0xFE;
         b[pos + 2] = (byte) 0xFD;
