@@ -56,11 +56,17 @@ public final class RedisResumptionCache implements ResumptionCache {
     @Override
     public void put(byte[] sessionId, byte[] state) {
         byte[] sealed = seal(sessionId, state);
-        redis.set(key(sessionId), Base64.getEncoder().encodeToString(sealed), SetArgs.Builder.px(ttl.toMillis()))
-                .exceptionally(e -> {
-                    health.failed(new IllegalStateException(e));
-                    return null;
-                });
+        try {
+            redis.set(key(sessionId), Base64.getEncoder().encodeToString(sealed), SetArgs.Builder.px(ttl.toMillis()))
+                    .exceptionally(e -> {
+                        health.failed(new IllegalStateException(e));
+                        return null;
+                    });
+        } catch (RuntimeException e) {
+            // refused at once ("Queue full" while the connection drops, as RedisStateStore meets it): the
+            // same failure, counted the same way, not thrown at the handshake that completed
+            health.failed(new IllegalStateException(e));
+        }
     }
 
     @Override
