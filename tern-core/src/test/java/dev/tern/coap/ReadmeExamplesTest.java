@@ -157,4 +157,32 @@ class ReadmeExamplesTest {
             server.close();
         }
     }
+
+    private final java.util.List<java.net.InetSocketAddress> readBack = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    private void readDevice(java.net.InetSocketAddress device) {
+        readBack.add(device);
+    }
+
+    @Test
+    void whenSentExample() {
+        java.util.concurrent.ExecutorService followUps = java.util.concurrent.Executors.newSingleThreadExecutor();
+        // --- README: whenSent ---
+        java.util.concurrent.atomic.AtomicInteger ids = new java.util.concurrent.atomic.AtomicInteger();
+        Router rd = Router.builder()
+                .post("/rd", req -> Response.builder(Code.CREATED)
+                        .locationPath("/rd/" + ids.incrementAndGet())
+                        .whenSent(() -> followUps.execute(() -> readDevice(req.peer())))  // after the 2.01 left
+                        .build())
+                .build();
+        // --- end ---
+        try (CoapServer server = CoapServer.builder().port(0).bind("127.0.0.1").service(rd).build().start();
+             CoapClient client = CoapClient.create()) {
+            Response created = client.call(Request.post("coap://127.0.0.1:" + server.port() + "/rd").build());
+            assertThat(created.code()).isEqualTo(Code.CREATED);
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> readBack.size() == 1);
+        } finally {
+            followUps.shutdownNow();
+        }
+    }
 }
