@@ -230,9 +230,8 @@ public final class Response {
 
         /**
          * Server side: {@code action} runs once the engine is done with this response, exactly once:
-         * right after it was handed to the transport (piggybacked on the ACK or sent on its own, RFC 7252
-         * §5.2; for
-         * a response sliced into blocks, RFC 7959, its first block), or when the engine does not send
+         * right after it was handed to the transport (piggybacked on the ACK or sent on its own, RFC
+         * 7252 §5.2; for a response sliced into blocks, RFC 7959, its first block), or when the engine does not send
          * it (suppressed by No-Response, replaced by an Echo challenge, or come after the handler
          * timeout). It runs on the endpoint's I/O thread: keep it short and hand longer work to an
          * executor; an exception it throws is logged. What it is for: work that must not overtake
