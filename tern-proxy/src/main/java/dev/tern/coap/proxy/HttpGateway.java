@@ -207,7 +207,7 @@ public final class HttpGateway implements AutoCloseable {
         private int maxBodyBytes = 1024 * 1024;
         private Duration idleTimeout = Duration.ofSeconds(60);
         private int maxEventStreams = 64;
-        private int ioThreads = 2;
+        private int ioThreads = Math.min(2, Runtime.getRuntime().availableProcessors());
         private boolean console = true;
         private boolean nativeTransport = true;
         private java.util.Set<String> hostNames = java.util.Set.of();
@@ -272,12 +272,13 @@ public final class HttpGateway implements AutoCloseable {
         }
 
         /**
-         * Netty I/O threads, default 2 (whatever the number of processors: the threads share nothing
-         * per request, so the gateway behaves alike on every host). Each thread has its own UDP
-         * socket and CoAP client for the coap exchanges of its connections, so that an exchange
-         * starts and ends on the thread of its HTTP connection (and each client has the proxy's
-         * {@link CoapProxy.Builder#upstreamNstart}); with a coap client given to the proxy
-         * ({@link CoapProxy.Builder#coapClient}) that client carries them instead.
+         * Netty I/O threads, default 2, or 1 where the JVM has one processor (as tern-tcp's
+         * transports). Each thread has its own UDP socket and CoAP client for the coap exchanges of
+         * its connections, so that an exchange starts and ends on the thread of its HTTP connection
+         * (and each client has the proxy's {@link CoapProxy.Builder#upstreamNstart}); with a coap
+         * client given to the proxy ({@link CoapProxy.Builder#coapClient}) that client carries them
+         * instead. The threads share nothing per request, so more threads than processors only
+         * switch between each other.
          */
         public Builder ioThreads(int threads) {
             this.ioThreads = positive(threads, "ioThreads");
