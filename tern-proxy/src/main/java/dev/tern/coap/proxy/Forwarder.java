@@ -106,8 +106,8 @@ final class Forwarder {
         if (method != Method.GET && method != Method.FETCH) {
             return send(via, upstream.get().build()).whenComplete((r, e) -> cache.invalidate(parsed.text())); // §5.6
         }
-        if (method == Method.FETCH) {
-            return send(via, upstream.get().build());
+        if (method == Method.FETCH || !cache.enabled() && !request.isObserveRegistration()) {
+            return send(via, upstream.get().build()); // FETCH is not cached here; nor anything with caching off
         }
         CacheKey key = CacheKey.of(method, parsed.text(), request.options());
         if (request.isObserveRegistration()) {

@@ -80,6 +80,11 @@ final class ResponseCache {
         return clock.getAsLong();
     }
 
+    /** Whether anything can be stored: false with {@code maxEntries} or {@code maxBytes} 0 (caching off). */
+    boolean enabled() {
+        return maxEntries > 0 && maxBytes > 0;
+    }
+
     /** The entry for {@code key}, fresh or stale; null when there is none. */
     synchronized Entry get(CacheKey key) {
         return entries.get(key);
