@@ -19,9 +19,11 @@ import java.util.concurrent.TimeUnit;
  * HTTP-to-CoAP gateways compared in separate processes ({@code HttpGatewayBench run}, run by
  * {@code bench/gateway.sh}): Tern's {@code HttpGateway} and Californium's proxy2 3.9.1
  * {@code ProxyHttpServer}, each alone in its own JVM ({@code HttpGatewayBench serve ...}) pinned to
- * CPU 1 with {@code taskset}; this process (run it pinned to CPU 0) is the load generator and the
- * CoAP origin (a fresh one per phase, {@link GatewayLoad}); the load is one selector thread over
- * every connection ({@link GatewayNioLoad}), or a blocking thread per connection with {@code --threads}. Warm-up phases, then rounds in
+ * CPU 1 with {@code taskset}; the load and the CoAP origin run on CPU 0: by default {@code wrk} and
+ * {@code bench/coap-origin.c} ({@link GatewayWrk}, {@code --origin-bin}); with {@code --load java} this
+ * process (run it pinned to CPU 0) is the load generator and the CoAP origin (fresh ones per phase,
+ * {@link GatewayLoad}), one selector thread over every connection ({@link GatewayNioLoad}), or a
+ * blocking thread per connection with {@code --threads}. Warm-up phases, then rounds in
  * alternating order; per phase the req/s and the gateway process's CPU time per request (utime +
  * stime from {@code /proc/PID/stat}, every thread of that JVM, GC and JIT included). Prints a
  * Markdown table and the medians. {@code --tern-base-cp} also runs the Tern gateway of another build
@@ -30,7 +32,8 @@ import java.util.concurrent.TimeUnit;
  * <pre>
  * HttpGatewayBench run [--rounds 5] [--seconds 5] [--warmup 5] [--connections 32]
  *     [--gateway-jvm "-Xms256m -Xmx256m"] [--tern-jvm ...] [--cf-jvm ...] [--no-pin] [--threads]
- *     [--tern-base-cp OTHER/tern-bench.jar] [--tern-base-jvm ...] [--origins 1]
+ *     [--tern-base-cp OTHER/tern-bench.jar] [--tern-base-jvm ...]
+ *     [--load wrk --origin-bin tern-bench/target/coap-origin | --load java [--origins 1]]
  * </pre>
  */
 final class GatewayRun {
@@ -43,6 +46,8 @@ final class GatewayRun {
      * about a second; more origins let it run its full length. The selector load only.
      */
     private static int origins = 1;
+    /** The default load, {@code wrk} and the C origin; null with {@code --load java}. */
+    private static GatewayWrk wrk;
 
     private GatewayRun() {
     }
@@ -92,6 +97,12 @@ final class GatewayRun {
         if (origins < 1 || origins > 1 && threads) {
             throw new IllegalArgumentException("--origins must be at least 1, and 1 with --threads: " + origins);
         }
+        String load = GatewayLoad.arg(args, "--load", "wrk");
+        if (load.equals("wrk")) {
+            wrk = new GatewayWrk(GatewayLoad.arg(args, "--origin-bin", "coap-origin"), pin);
+        } else if (!load.equals("java")) {
+            throw new IllegalArgumentException("--load wrk|java, not " + load);
+        }
         String ternJvm = GatewayLoad.arg(args, "--tern-jvm", jvm);
         String baseCp = GatewayLoad.arg(args, "--tern-base-cp", null);
         Gateway tern = start("tern", "/hc/", ternJvm, pin, System.getProperty("java.class.path"));
@@ -101,16 +112,23 @@ final class GatewayRun {
                 : start("tern", "/hc/", GatewayLoad.arg(args, "--tern-base-jvm", ternJvm), pin, baseCp);
         if (base != null) {
             base = new Gateway("tern (base build)", base.prefix(), base.process(), base.port()); // named in errors
+            ALL.add(base);
         }
+        ALL.add(tern);
+        ALL.add(cf);
         List<double[]> baseRows = new ArrayList<>();
         try {
             System.out.printf(Locale.ROOT, "%d connections (%s), keep-alive, no pipelining; gateways %s; %d s warm-up"
                     + " x2 each, %d rounds of %d s; load average %s%n", connections,
-                    threads ? "a thread each" : "one selector thread",
+                    wrk != null ? "wrk, one thread" : threads ? "a thread each" : "one selector thread",
                     pin ? "pinned to CPU 1 (taskset -c 1), one JVM each" : "not pinned", warmup, rounds, seconds,
                     loadAverage());
-            System.out.printf(Locale.ROOT, "%d CoAP origin(s) per phase, at most %d requests per phase%n", origins,
-                    GatewayLoad.MAX_PER_PHASE * origins);
+            if (wrk != null) {
+                System.out.println("CoAP origin: bench/coap-origin.c, one thread, fresh UDP ports per phase (3 per second)");
+            } else {
+                System.out.printf(Locale.ROOT, "%d CoAP origin(s) per phase, at most %d requests per phase%n", origins,
+                        GatewayLoad.MAX_PER_PHASE * origins);
+            }
             for (int i = 0; i < 2; i++) {
                 phase(tern, connections, warmup);
                 phase(cf, connections, warmup);
@@ -209,7 +227,29 @@ final class GatewayRun {
         }
     }
 
+    /** Every gateway process, so that a phase starts only once the others are idle ({@link #settle}). */
+    private static final List<Gateway> ALL = new ArrayList<>();
+
     private static Phase phase(Gateway g, int connections, int seconds) throws Exception {
+        settle();
+        if (wrk != null) {
+            long[] marks = new long[3]; // CPU ticks, run-queue wait, time: taken once the origin is up and checked
+            GatewayLoad.Outcome o;
+            try {
+                o = wrk.run(g.port(), g.prefix(), connections, seconds, () -> {
+                    try {
+                        marks[0] = g.ticks();
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                    marks[1] = g.runQueueWait();
+                    marks[2] = System.nanoTime();
+                });
+            } catch (IOException e) {
+                throw new IOException("the " + g.name() + " gateway's phase failed: " + e.getMessage(), e);
+            }
+            return measured(g, o, marks[0], marks[1], marks[2]);
+        }
         List<CoapServer> servers = new ArrayList<>();
         try {
             List<String> paths = new ArrayList<>();
@@ -230,15 +270,43 @@ final class GatewayRun {
             } catch (IOException e) {
                 throw new IOException("the " + g.name() + " gateway's phase failed: " + e.getMessage(), e);
             }
-            double elapsed = (System.nanoTime() - start) / 1e9;
-            long used = g.ticks() - before;
-            double cpuSeconds = used / CLK_TCK;
-            double waited = (g.runQueueWait() - waitedBefore) / 1e9;
-            return new Phase(o.rps(), cpuSeconds * 1e6 / Math.max(1, o.ok()), 100 * cpuSeconds / elapsed,
-                    100 * waited / elapsed);
+            return measured(g, o, before, waitedBefore, start);
         } finally {
             servers.forEach(CoapServer::close);
         }
+    }
+
+    /**
+     * Waits (10 s at most) until no gateway process has used more than 2 % of a CPU for half a
+     * second: a gateway keeps working for a while after its phase (expiring its exchanges, GC), and
+     * on the shared CPU 1 that work would be taken from the next phase's gateway.
+     */
+    private static void settle() throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (System.nanoTime() < deadline) {
+            long before = 0;
+            for (Gateway g : ALL) {
+                before += g.ticks();
+            }
+            Thread.sleep(500);
+            long after = 0;
+            for (Gateway g : ALL) {
+                after += g.ticks();
+            }
+            if (after - before <= 1) {
+                return;
+            }
+        }
+    }
+
+    /** The phase's figures: the load's req/s, and the gateway's CPU and run-queue wait since the marks. */
+    private static Phase measured(Gateway g, GatewayLoad.Outcome o, long ticksBefore, long waitedBefore, long start)
+            throws IOException {
+        double elapsed = (System.nanoTime() - start) / 1e9;
+        double cpuSeconds = (g.ticks() - ticksBefore) / CLK_TCK;
+        double waited = (g.runQueueWait() - waitedBefore) / 1e9;
+        return new Phase(o.rps(), cpuSeconds * 1e6 / Math.max(1, o.ok()), 100 * cpuSeconds / elapsed,
+                100 * waited / elapsed);
     }
 
     private static double median(List<double[]> rows, int column) {
