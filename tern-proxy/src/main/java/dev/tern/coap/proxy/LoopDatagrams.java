@@ -18,8 +18,9 @@ import org.slf4j.LoggerFactory;
  * (NIO) or epoll set (Linux) as the loop's HTTP connections ({@link LoopSocket}), the CoAP engine's
  * tasks and timers are the loop's, and so a request's CoAP exchange starts, and its response
  * completes, on the thread of the HTTP connection it answers, with no hand-off between threads.
- * Sends go out at once on the loop's thread (UDP semantics: a datagram that cannot be sent is lost,
- * retransmission recovers confirmable ones).
+ * Sends on the loop's thread wait for the end of the loop's turn and go out together
+ * ({@link SendBatch}); sends from other threads go out at once. UDP semantics: a datagram that
+ * cannot be sent is lost, retransmission recovers confirmable ones.
  */
 final class LoopDatagrams implements Transport, Scheduler {
     private static final Logger LOG = LoggerFactory.getLogger(LoopDatagrams.class);
@@ -33,8 +34,8 @@ final class LoopDatagrams implements Transport, Scheduler {
     private final InetSocketAddress localAddress;
     /** Read into and sent from direct buffers (a heap buffer costs the JDK a temporary direct one per call). */
     private final ByteBuffer receiveDirect = ByteBuffer.allocateDirect(MAX_DATAGRAM);
-    private final ByteBuffer sendDirect = ByteBuffer.allocateDirect(MAX_DATAGRAM);
     private final byte[] received = new byte[MAX_DATAGRAM];
+    private final SendBatch batch;
     private IoRegistration registration;
     private Receiver receiver;
 
@@ -42,6 +43,7 @@ final class LoopDatagrams implements Transport, Scheduler {
         this.loop = loop;
         this.socket = socket;
         this.localAddress = socket.localAddress();
+        this.batch = new SendBatch(loop, socket, MAX_DATAGRAM);
         socket.onReadable(this::readBatch);
     }
 
@@ -97,19 +99,20 @@ final class LoopDatagrams implements Transport, Scheduler {
 
     @Override
     public void send(byte[] data, int length, InetSocketAddress destination) {
+        if (loop.inEventLoop()) {
+            batch.add(data, length, destination);
+            return;
+        }
         try {
-            ByteBuffer buffer;
-            if (loop.inEventLoop()) {
-                buffer = sendDirect;
-                buffer.clear();
-                buffer.put(data, 0, length).flip();
-            } else {
-                buffer = ByteBuffer.wrap(data, 0, length);
-            }
-            socket.send(buffer, destination);
+            socket.send(ByteBuffer.wrap(data, 0, length), destination);
         } catch (IOException | RuntimeException e) {
             LOG.debug("send to {} failed: {}", destination, e.toString());
         }
+    }
+
+    /** Datagrams sent on the loop in this turn that wait for its end. */
+    int heldSends() {
+        return batch.held();
     }
 
     @Override
@@ -135,6 +138,9 @@ final class LoopDatagrams implements Transport, Scheduler {
     }
 
     private void closeNow() {
+        if (loop.inEventLoop()) {
+            batch.flush(); // what this turn held still goes out
+        }
         if (registration != null) {
             registration.cancel();
         }

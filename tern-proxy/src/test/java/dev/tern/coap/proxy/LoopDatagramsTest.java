@@ -85,6 +85,57 @@ class LoopDatagramsTest {
 
     @ParameterizedTest
     @ValueSource(booleans = {false, true})
+    void sendsOfOneLoopTurnGoOutTogetherAtItsEndInOrder(boolean epoll) throws Exception {
+        assumeTrue(!epoll || Epoll.isAvailable(), "no native epoll here");
+        MultiThreadIoEventLoopGroup group = new MultiThreadIoEventLoopGroup(1,
+                epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+        IoEventLoop loop = group.next();
+        try (DatagramSocket peer = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+            peer.setSoTimeout(10_000);
+            peer.setReceiveBufferSize(1 << 20);
+            LoopDatagrams datagrams = LoopDatagrams.open(loop, new InetSocketAddress(0));
+            InetSocketAddress to = new InetSocketAddress(InetAddress.getLoopbackAddress(), peer.getLocalPort());
+            int sends = SendBatch.MAX_DATAGRAMS + 6;
+            int[] held = new int[3];
+            loop.submit(() -> {
+                for (int i = 0; i < sends; i++) {
+                    datagrams.send(new byte[] {(byte) i, 1, 2, 3}, 4, to);
+                    if (i == 0) {
+                        held[0] = datagrams.heldSends(); // the first waits for the end of the turn
+                    }
+                }
+                held[1] = datagrams.heldSends(); // a full batch went out when the 65th came
+            }).sync();
+            assertThat(held[0]).isEqualTo(1);
+            assertThat(held[1]).isEqualTo(sends - SendBatch.MAX_DATAGRAMS);
+            for (int i = 0; i < sends; i++) {
+                assertThat(receive(peer)).containsExactly((byte) i, 1, 2, 3); // all of them, in order
+            }
+            assertThat(loop.submit(datagrams::heldSends).get(5, TimeUnit.SECONDS)).isZero();
+
+            byte[] big = new byte[30_000];
+            loop.submit(() -> {
+                for (int i = 0; i < 3; i++) {
+                    big[0] = (byte) i;
+                    datagrams.send(big, big.length, to);
+                }
+                held[2] = datagrams.heldSends(); // the third did not fit beside two: those two went first
+            }).sync();
+            assertThat(held[2]).isEqualTo(1);
+            for (int i = 0; i < 3; i++) {
+                DatagramPacket p = new DatagramPacket(new byte[65_536], 65_536);
+                peer.receive(p);
+                assertThat(p.getLength()).isEqualTo(big.length);
+                assertThat(p.getData()[0]).isEqualTo((byte) i);
+            }
+            datagrams.close();
+        } finally {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
     void theGatewayHasAClientPerIoThreadUnlessTheProxysIsGiven(boolean nativeTransport) throws Exception {
         try (Loopback.Origin origin = new Loopback.Origin()) {
             String target = "/hc/" + origin.uri("/hello");
