@@ -21,6 +21,7 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
 import java.net.InetSocketAddress;
@@ -132,6 +133,8 @@ public final class HttpGateway implements AutoCloseable {
                         open.add(ch);
                         long idle = config.idleTimeout.toMillis();
                         ch.pipeline()
+                                // responses completed while reading the UDP socket are flushed together after it
+                                .addLast(new FlushConsolidationHandler(256, true))
                                 .addLast(GatewayHandler.IDLE, new IdleTimeout(idle, TimeUnit.MILLISECONDS))
                                 .addLast(new HttpServerCodec(4096, config.maxHeaderBytes, 8192))
                                 .addLast(new BodilessRequests()) // a GET skips the aggregator
