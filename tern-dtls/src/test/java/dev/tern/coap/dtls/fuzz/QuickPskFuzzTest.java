@@ -1,17 +1,13 @@
 package dev.tern.coap.dtls.fuzz;
 
+import static dev.tern.coap.dtls.fuzz.FuzzServer.check;
+
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.tern.coap.dtls.DtlsConfig;
-import dev.tern.coap.dtls.internal.DtlsContext;
-import dev.tern.coap.dtls.internal.DtlsTransport;
-import dev.tern.coap.testkit.ManualScheduler;
 import java.io.ByteArrayOutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HexFormat;
-import java.util.List;
 
 /**
  * The full PSK handshake a server runs in place (QuickPsk), past the cookie exchange: a client
@@ -27,39 +23,25 @@ class QuickPskFuzzTest {
 
     @FuzzTest
     void inPlaceHandshake(byte[] input) {
-        DtlsContext context = new DtlsContext(DtlsConfig.server()
-                .pskStore("dev1", "secret".getBytes(StandardCharsets.UTF_8)).build(), true);
-        RecordingWire wire = new RecordingWire();
-        ManualScheduler scheduler = new ManualScheduler(); // its timers never fire here
-        DtlsTransport transport = new DtlsTransport(context, wire, scheduler, () -> { });
-        List<byte[]> delivered = new ArrayList<>();
-        transport.start((data, length, source, multicast) -> delivered.add(Arrays.copyOf(data, length)));
-        scheduler.runPending();
+        FuzzServer server = new FuzzServer(DtlsConfig.server()
+                .pskStore("dev1", "secret".getBytes(StandardCharsets.UTF_8)).build());
+        RecordingWire wire = server.wire;
         byte[] random = new byte[32];
         Arrays.fill(random, (byte) 7);
         byte[] first = hello(random, new byte[0], 0);
         wire.sent.clear();
-        wire.receiver.onDatagram(first, first.length, CLIENT, false);
-        scheduler.runPending();
+        server.receive(first, CLIENT);
         byte[] hvr = wire.sent.get(0);
         byte[] cookie = Arrays.copyOfRange(hvr, 13 + 12 + 3, 13 + 12 + 3 + (hvr[13 + 12 + 2] & 0xFF));
         byte[] second = hello(random, cookie, 1);
         wire.sent.clear();
-        wire.receiver.onDatagram(second, second.length, CLIENT, false);
-        scheduler.runPending();
+        server.receive(second, CLIENT);
         check(wire.sent.size() == 1 && wire.sent.get(0)[13] == 2, "the in-place first flight", input);
-        check(transport.counts()[0] == 1, "one handshake in progress", input);
-        int i = 0;
-        while (i + 2 <= input.length) {
-            InetSocketAddress source = (input[i] & 0x07) == 0 ? new InetSocketAddress("127.0.0.1", 40001) : CLIENT;
-            int length = Math.min(input[i + 1] & 0xFF, input.length - i - 2);
-            byte[] datagram = Arrays.copyOfRange(input, i + 2, i + 2 + length);
-            wire.receiver.onDatagram(datagram, datagram.length, source, false);
-            scheduler.runPending();
-            i += 2 + length;
-        }
-        check(delivered.isEmpty(), "plaintext without the key", input);
-        check(transport.counts()[1] == 0, "a session without the key", input);
+        check(server.transport.counts()[0] == 1, "one handshake in progress", input);
+        FuzzServer.datagrams(input, (source, datagram) ->
+                server.receive(datagram, (source & 0x07) == 0 ? new InetSocketAddress("127.0.0.1", 40001) : CLIENT));
+        check(server.delivered.isEmpty(), "plaintext without the key", input);
+        check(server.transport.counts()[1] == 0, "a session without the key", input);
         int flights = 0;
         for (byte[] out : wire.sent) {
             for (int pos = 0; pos + 13 <= out.length; pos += 13 + ((out[pos + 11] & 0xFF) << 8 | out[pos + 12] & 0xFF)) {
@@ -101,11 +83,5 @@ class QuickPskFuzzTest {
         d[24] = (byte) body.length;
         System.arraycopy(body, 0, d, 25, body.length);
         return d;
-    }
-
-    private static void check(boolean ok, String what, byte[] input) {
-        if (!ok) {
-            throw new AssertionError(what + ": " + HexFormat.of().formatHex(input));
-        }
     }
 }

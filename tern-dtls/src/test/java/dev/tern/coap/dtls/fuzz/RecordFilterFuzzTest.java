@@ -1,17 +1,12 @@
 package dev.tern.coap.dtls.fuzz;
 
+import static dev.tern.coap.dtls.fuzz.FuzzServer.check;
+
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.tern.coap.dtls.DtlsConfig;
-import dev.tern.coap.dtls.internal.DtlsContext;
-import dev.tern.coap.dtls.internal.DtlsTransport;
 import dev.tern.coap.dtls.internal.RecordFilter;
-import dev.tern.coap.testkit.ManualScheduler;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HexFormat;
-import java.util.List;
 
 /**
  * The DTLS record pre-filter and the server's stateless front (filter, cookie check on
@@ -64,34 +59,15 @@ class RecordFilterFuzzTest {
     /** Datagrams (each: a source byte, a length byte, that many bytes) into a PSK server's front. */
     @FuzzTest
     void serverFront(byte[] input) {
-        DtlsContext context = new DtlsContext(DtlsConfig.server()
-                .pskStore("dev1", "secret".getBytes(StandardCharsets.UTF_8)).maxHandshakes(4).build(), true);
-        RecordingWire wire = new RecordingWire();
-        ManualScheduler scheduler = new ManualScheduler(); // its timers never fire here
-        DtlsTransport transport = new DtlsTransport(context, wire, scheduler, () -> { });
-        List<byte[]> delivered = new ArrayList<>();
-        transport.start((data, length, source, multicast) -> delivered.add(Arrays.copyOf(data, length)));
-        scheduler.runPending();
-        int i = 0;
-        while (i + 2 <= input.length) {
-            int port = 40000 + (input[i] & 0x07);
-            int length = Math.min(input[i + 1] & 0xFF, input.length - i - 2);
-            byte[] datagram = Arrays.copyOfRange(input, i + 2, i + 2 + length);
-            wire.receiver.onDatagram(datagram, datagram.length, new InetSocketAddress("127.0.0.1", port), false);
-            scheduler.runPending();
-            i += 2 + length;
-        }
-        int[] counts = transport.counts();
+        FuzzServer server = new FuzzServer(DtlsConfig.server()
+                .pskStore("dev1", "secret".getBytes(StandardCharsets.UTF_8)).maxHandshakes(4).build());
+        FuzzServer.datagrams(input, (source, datagram) ->
+                server.receive(datagram, new InetSocketAddress("127.0.0.1", 40000 + (source & 0x07))));
+        int[] counts = server.transport.counts();
         check(counts[0] == 0 && counts[1] == 0, "state without a cookie", input);
-        check(delivered.isEmpty(), "plaintext without a session", input);
-        for (byte[] out : wire.sent) {
+        check(server.delivered.isEmpty(), "plaintext without a session", input);
+        for (byte[] out : server.wire.sent) {
             check(out.length > 25 && out[0] == 22 && out[13] == 3, "only HelloVerifyRequests go out", input);
-        }
-    }
-
-    private static void check(boolean ok, String what, byte[] input) {
-        if (!ok) {
-            throw new AssertionError(what + ": " + HexFormat.of().formatHex(input));
         }
     }
 
