@@ -43,12 +43,7 @@ class LoopDatagramsTest {
     @ParameterizedTest
     @ValueSource(booleans = {false, true})
     void anExchangeRetransmitsAndCompletesOnTheLoopThread(boolean epoll) throws Exception {
-        assumeTrue(!epoll || Epoll.isAvailable(), "no native epoll here");
-        MultiThreadIoEventLoopGroup group = new MultiThreadIoEventLoopGroup(1,
-                epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
-        IoEventLoop loop = group.next();
-        try (DatagramSocket peer = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
-            peer.setSoTimeout(10_000);
+        onOwnLoop(epoll, (loop, peer) -> {
             LoopDatagrams datagrams = LoopDatagrams.open(loop, new InetSocketAddress(0));
             int port = datagrams.localAddress().getPort();
             EndpointConfig fast = EndpointConfig.clientDefaults().toBuilder().ackTimeout(Duration.ofMillis(200)).build();
@@ -78,20 +73,13 @@ class LoopDatagramsTest {
                     assertThat(rebound.getLocalPort()).isEqualTo(port); // closing the client released the socket
                 }
             });
-        } finally {
-            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
-        }
+        });
     }
 
     @ParameterizedTest
     @ValueSource(booleans = {false, true})
     void sendsOfOneLoopTurnGoOutTogetherAtItsEndInOrder(boolean epoll) throws Exception {
-        assumeTrue(!epoll || Epoll.isAvailable(), "no native epoll here");
-        MultiThreadIoEventLoopGroup group = new MultiThreadIoEventLoopGroup(1,
-                epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
-        IoEventLoop loop = group.next();
-        try (DatagramSocket peer = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
-            peer.setSoTimeout(10_000);
+        onOwnLoop(epoll, (loop, peer) -> {
             peer.setReceiveBufferSize(1 << 20);
             LoopDatagrams datagrams = LoopDatagrams.open(loop, new InetSocketAddress(0));
             InetSocketAddress to = new InetSocketAddress(InetAddress.getLoopbackAddress(), peer.getLocalPort());
@@ -129,6 +117,21 @@ class LoopDatagramsTest {
                 assertThat(p.getData()[0]).isEqualTo((byte) i);
             }
             datagrams.close();
+        });
+    }
+
+    /** A test body with its own one-thread event loop (NIO, or epoll where it loads) and a loopback UDP peer. */
+    private interface OnLoop {
+        void run(IoEventLoop loop, DatagramSocket peer) throws Exception;
+    }
+
+    private static void onOwnLoop(boolean epoll, OnLoop body) throws Exception {
+        assumeTrue(!epoll || Epoll.isAvailable(), "no native epoll here");
+        MultiThreadIoEventLoopGroup group = new MultiThreadIoEventLoopGroup(1,
+                epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+        try (DatagramSocket peer = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+            peer.setSoTimeout(10_000);
+            body.run(group.next(), peer);
         } finally {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
         }
