@@ -129,7 +129,7 @@ public final class ClientExchanges {
         }
         Request request = saved.request().toBuilder().observe().token(saved.token()).build();
         Exchange ex = new Exchange(request, saved.server(), saved.token(), observation.registered());
-        ex.observation = new ObservationState(observation, listener, blocks);
+        ex.observation = new ClientObservation(scheduler, observation, listener, blocks);
         ex.resumed = true;
         ex.slotReleased = true; // it holds no NSTART slot until it transmits, and then it is established
         ApiAccess.get().canceller(observation, () -> scheduler.execute(
@@ -165,7 +165,7 @@ public final class ClientExchanges {
         Exchange ex = new Exchange(request, destination, token, future);
         ex.secured = secured;
         if (observation != null) {
-            ex.observation = new ObservationState(observation, listener, blocks);
+            ex.observation = new ClientObservation(scheduler, observation, listener, blocks);
             ApiAccess.get().canceller(observation, () -> scheduler.execute(
                     () -> ex.cancelObservation(ApiAccess.get().deregistration(observation))));
         }
@@ -316,164 +316,12 @@ public final class ClientExchanges {
                 : a.getAddress().getHostAddress() + ":" + a.getPort();
     }
 
-    /** Client side of one observation: ordering (RFC 7641 §3.4) and re-registration (§3.3.1). */
-    private final class ObservationState {
-        private static final long ORDER_WINDOW = 1L << 23;
-        private static final long FRESHNESS_NANOS = 128L * 1_000_000_000L;
-        final Observation handle;
-        final Consumer<Response> listener;
-        final BlockCompleter blocks;
-        boolean active;
-        long lastSequence = -1;
-        long lastNanos;
-        boolean echoRetried;
-        Scheduler.Cancellable reregisterTimer;
-        /** The download of the latest notification's remaining blocks; at most one per observation. */
-        CompletableFuture<Response> download;
-
-        ObservationState(Observation handle, Consumer<Response> listener, BlockCompleter blocks) {
-            this.handle = handle;
-            this.listener = listener;
-            this.blocks = blocks;
-        }
-
-        /**
-         * {@code answer}: {@code r} came piggybacked on the ACK of the latest (re-)registration. Such an
-         * answer restarts the §3.4 ordering: the server that answers a re-registration may be another
-         * instance (a cluster node behind a balancer, a restarted server) that lost the relation and
-         * numbers a new one from its own start (§4.4 holds within one relation only); without the
-         * restart, its notifications would all look older than the lost relation's last one.
-         */
-        void deliver(Exchange ex, Response r, boolean answer) {
-            java.util.OptionalInt seq = r.options().observe();
-            long now = scheduler.nanoTime();
-            java.util.Optional<Bytes> echo = r.options().echo();
-            if (r.code().equals(dev.tern.coap.Code.UNAUTHORIZED) && echo.isPresent() && !echoRetried) {
-                // RFC 9175 §2.4: the server wants the Echo value back before it serves us (amplification
-                // mitigation); register (or re-register) again with it, once per transmission
-                echoRetried = true;
-                ex.request = ex.request.toBuilder().options(o -> o.remove(dev.tern.coap.OptionNumber.ECHO))
-                        .option(new dev.tern.coap.Option(dev.tern.coap.OptionNumber.ECHO, echo.get())).build();
-                ex.transmit();
-                return;
-            }
-            echoRetried = false;
-            if (!r.isSuccess() || seq.isEmpty()) {
-                // Not (or no longer) observed: a plain response or an error ends it (§3.2, §4.2).
-                ex.finish();
-                handle.registered().complete(r);
-                emit(r);
-                end(null);
-                return;
-            }
-            long v = seq.getAsInt();
-            if (active && !answer && !fresher(v, now)) {
-                return; // §3.4: an older notification arrived late
-            }
-            cancelDownload(); // a newer notification makes the older one's remaining blocks useless
-            lastSequence = v;
-            lastNanos = now;
-            boolean first = !active;
-            if (first) {
-                active = true;
-                ex.established();
-            }
-            scheduleReregistration(ex, r);
-            boolean partial = r.options().block2().map(dev.tern.coap.Block::more).orElse(false);
-            if (!partial || blocks == null) {
-                publish(r, first);
-                return;
-            }
-            // §2.6 of RFC 7959: fetch the rest; publish only if no newer notification came meanwhile.
-            CompletableFuture<Response> d;
-            try {
-                d = blocks.complete(ex.request, ex.destination, r);
-            } catch (RuntimeException e) {
-                d = CompletableFuture.failedFuture(e); // never let a peer's input escape to the I/O thread
-            }
-            download = d;
-            CompletableFuture<Response> mine = d;
-            d.whenComplete((whole, failure) -> scheduler.execute(() -> {
-                if (download == mine) {
-                    download = null;
-                }
-                if (failure instanceof java.util.concurrent.CancellationException) {
-                    return; // superseded by a newer notification, or the observation ended
-                }
-                if (failure == null && lastSequence == v && !handle.ended().isDone()) {
-                    publish(whole.toBuilder().options(o -> o.observe(v)).build(), first);
-                } else if (failure != null && !handle.registered().isDone()) {
-                    // no representation yet (this was the first, or the first's download was superseded)
-                    ex.fail(failure instanceof CoapException ce ? ce
-                            : new dev.tern.coap.CoapTransportException("notification blocks failed", failure));
-                } else if (failure != null) {
-                    org.slf4j.LoggerFactory.getLogger(ClientExchanges.class).debug(
-                            "notification {} dropped: its blocks failed: {}", v, failure.toString());
-                }
-            }));
-        }
-
-        private void publish(Response r, boolean first) {
-            if (first || !handle.registered().isDone()) { // the first's download may have been superseded
-                handle.registered().complete(r);
-            }
-            emit(r);
-        }
-
-        private boolean fresher(long v2, long now) {
-            long v1 = lastSequence;
-            return (v1 < v2 && v2 - v1 < ORDER_WINDOW) || (v1 > v2 && v1 - v2 > ORDER_WINDOW)
-                    || now - lastNanos > FRESHNESS_NANOS;
-        }
-
-        private void emit(Response r) {
-            try {
-                listener.accept(r);
-            } catch (RuntimeException e) {
-                org.slf4j.LoggerFactory.getLogger(ClientExchanges.class).warn("observe listener failed", e);
-            }
-        }
-
-        private void scheduleReregistration(Exchange ex, Response r) {
-            stopTimer();
-            long maxAge = r.options().maxAge().orElse(60);
-            // A little after Max-Age, so that a notification sent right at expiry wins the race.
-            long delay = (maxAge + 2) * 1_000_000_000L + Math.min(maxAge, 10) * 100_000_000L;
-            reregisterTimer = scheduler.schedule(ex::reregister, delay);
-        }
-
-        void cancelDownload() {
-            CompletableFuture<Response> d = download;
-            download = null;
-            if (d != null) {
-                d.cancel(false);
-            }
-        }
-
-        void stopTimer() {
-            if (reregisterTimer != null) {
-                reregisterTimer.cancel();
-                reregisterTimer = null;
-            }
-        }
-
-        void end(CoapException failure) {
-            stopTimer();
-            if (failure == null) {
-                handle.ended().complete(null);
-            } else {
-                handle.registered().completeExceptionally(failure);
-                handle.ended().completeExceptionally(failure);
-            }
-        }
-    }
-
     private static final class PeerQueue {
         int active;
         final ArrayDeque<Exchange> waiting = new ArrayDeque<>();
     }
 
-    private final class Exchange implements Retransmitter.Listener {
+    private final class Exchange implements Retransmitter.Listener, ClientObservation.Carrier {
         /** Replaced only to carry a server's Echo value (RFC 9175 §2.4) on an observe registration. */
         Request request;
         final InetSocketAddress destination;
@@ -486,7 +334,7 @@ public final class ClientExchanges {
         boolean slotReleased;
         /** Taken back from a previous process (nothing sent yet by this one). */
         boolean resumed;
-        ObservationState observation;
+        ClientObservation observation;
         /** The object-security layer's side of this observation (RFC 8613 §4.1.3.5), or null. */
         dev.tern.coap.spi.SecuredObservation secured;
 
@@ -551,8 +399,25 @@ public final class ClientExchanges {
             }
         }
 
+        @Override
+        public Request request() {
+            return request;
+        }
+
+        @Override
+        public void resend(Request registration) {
+            request = registration;
+            transmit();
+        }
+
+        @Override
+        public InetSocketAddress destination() {
+            return destination;
+        }
+
         /** The first response of an observation arrived with Observe: free the NSTART slot, keep the token. */
-        void established() {
+        @Override
+        public void established() {
             timeoutTimer.cancel();
             if (transmitted && !slotReleased) {
                 slotReleased = true;
@@ -561,7 +426,8 @@ public final class ClientExchanges {
         }
 
         /** Sends the registration again (RFC 7641 §3.3.1: Max-Age ran out without a notification). */
-        void reregister() {
+        @Override
+        public void reregister() {
             if (!finished) {
                 transmit();
             }
@@ -573,7 +439,7 @@ public final class ClientExchanges {
                 reply.completeExceptionally(new IllegalStateException("the observation had already ended"));
                 return;
             }
-            ObservationState o = observation;
+            ClientObservation o = observation;
             finish();
             if (sent != null && sent.type() == MessageType.CON) {
                 messages.cancel(new MessageKey(destination, sent.messageId()));
@@ -601,7 +467,8 @@ public final class ClientExchanges {
             start(deregister, destination, done);
         }
 
-        void fail(CoapException e) {
+        @Override
+        public void fail(CoapException e) {
             if (finish()) {
                 if (sent != null && sent.type() == MessageType.CON) {
                     messages.cancel(new MessageKey(destination, sent.messageId()));
@@ -622,7 +489,8 @@ public final class ClientExchanges {
         }
 
         /** Releases the token and the NSTART slot; false if it had already finished. */
-        private boolean finish() {
+        @Override
+        public boolean finish() {
             if (finished) {
                 return false;
             }
@@ -680,7 +548,7 @@ public final class ClientExchanges {
                 return false; // an established observation's 4.00 notification ends it (RFC 7641 §3.2)
             }
             shortTokenPeers.remember(destination);
-            ObservationState o = observation;
+            ClientObservation o = observation;
             finish();
             if (sent != null && sent.type() == MessageType.CON) {
                 messages.cancel(new MessageKey(destination, sent.messageId()));
