@@ -2,7 +2,8 @@
 # HTTP->CoAP gateways: Tern's HttpGateway against Californium proxy2 3.9.1 (RFC 8075), each gateway
 # alone in its own JVM pinned to CPU 1; the load (wrk) and the CoAP origin (bench/coap-origin.c)
 # pinned to CPU 0; keep-alive HTTP/1.1 connections without pipelining, alternating rounds, medians.
-# Prints a Markdown table: req/s, the gateway process's CPU per request, the ratios, the load average.
+# Prints a Markdown table: req/s, the gateway process's CPU per request, the ratios, how busy CPU 0
+# (the load's) was in each phase, the load average.
 # Needs wrk and gcc (apt-get install wrk gcc); --load java runs the earlier load instead: a Java
 # selector thread and Tern CoAP origins in one JVM on CPU 0.
 #

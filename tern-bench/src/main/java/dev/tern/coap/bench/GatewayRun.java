@@ -81,8 +81,26 @@ final class GatewayRun {
         }
     }
 
-    /** One phase: req/s, gateway CPU µs per request, gateway CPU % of one core. */
-    private record Phase(double rps, double cpuMicros, double cpuPct, double waitPct) {
+    /**
+     * One phase: req/s, gateway CPU µs per request, gateway CPU % of one core, its run-queue wait %,
+     * and how busy CPU 0 (the load's, when pinned) was: near 100 % the load, not the gateway, sets the pace.
+     */
+    private record Phase(double rps, double cpuMicros, double cpuPct, double waitPct, double loadCpuPct) {
+    }
+
+    /** CPU 0's busy and total ticks so far ({@code /proc/stat}; busy: all but idle and iowait). */
+    static long[] cpu0Ticks() throws IOException {
+        for (String line : Files.readAllLines(Paths.get("/proc/stat"))) {
+            if (line.startsWith("cpu0 ")) {
+                String[] f = line.trim().split("\\s+");
+                long total = 0;
+                for (int i = 1; i <= 8 && i < f.length; i++) {
+                    total += Long.parseLong(f[i]);
+                }
+                return new long[] {total - Long.parseLong(f[4]) - Long.parseLong(f[5]), total};
+            }
+        }
+        return new long[] {0, 0};
     }
 
     static void main(String[] args) throws Exception {
@@ -137,8 +155,9 @@ final class GatewayRun {
                 }
             }
             System.out.println("| Round | Tern req/s | Tern µs CPU/req | Tern CPU % | proxy2 req/s | proxy2 µs CPU/req"
-                    + " | proxy2 CPU % | req/s ratio | CPU/req ratio (Cf/Tern) | run-queue wait % Tern / proxy2 | load avg |");
-            System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
+                    + " | proxy2 CPU % | req/s ratio | CPU/req ratio (Cf/Tern) | run-queue wait % Tern / proxy2"
+                    + " | CPU 0 (load) busy % Tern / proxy2 | load avg |");
+            System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
             List<double[]> rows = new ArrayList<>();
             for (int round = 1; round <= rounds; round++) {
                 // alternating order (with a base build: rotating), so no gateway always comes first
@@ -153,29 +172,29 @@ final class GatewayRun {
                 if (base != null) {
                     Phase b = got.get(base);
                     baseRows.add(new double[] {b.rps(), b.cpuMicros(), b.cpuPct(), b.rps() / c.rps(),
-                        c.cpuMicros() / b.cpuMicros(), b.waitPct()});
+                        c.cpuMicros() / b.cpuMicros(), b.waitPct(), b.loadCpuPct()});
                 }
                 double[] row = {t.rps(), t.cpuMicros(), t.cpuPct(), c.rps(), c.cpuMicros(), c.cpuPct(),
                     t.rps() / c.rps(), c.cpuMicros() / t.cpuMicros()};
                 rows.add(row);
-                System.out.printf(Locale.ROOT, "| %d | %.0f | %.1f | %.0f | %.0f | %.1f | %.0f | %.2f | %.2f | %.0f / %.0f | %s |%n",
-                        round, row[0], row[1], row[2], row[3], row[4], row[5], row[6], row[7], t.waitPct(), c.waitPct(),
-                        loadAverage());
+                System.out.printf(Locale.ROOT, "| %d | %.0f | %.1f | %.0f | %.0f | %.1f | %.0f | %.2f | %.2f | %.0f / %.0f"
+                        + " | %.0f / %.0f | %s |%n", round, row[0], row[1], row[2], row[3], row[4], row[5], row[6], row[7],
+                        t.waitPct(), c.waitPct(), t.loadCpuPct(), c.loadCpuPct(), loadAverage());
             }
-            System.out.printf(Locale.ROOT, "| median | %.0f | %.1f | %.0f | %.0f | %.1f | %.0f | **%.2f** | **%.2f** | | |%n",
+            System.out.printf(Locale.ROOT, "| median | %.0f | %.1f | %.0f | %.0f | %.1f | %.0f | **%.2f** | **%.2f** | | | |%n",
                     median(rows, 0), median(rows, 1), median(rows, 2), median(rows, 3), median(rows, 4),
                     median(rows, 5), median(rows, 6), median(rows, 7));
             if (base != null) {
                 System.out.printf(Locale.ROOT, "%nTern of %s in the same rounds:%n", baseCp);
                 System.out.println("| Round | req/s | µs CPU/req | CPU % | req/s ratio to proxy2 | CPU/req ratio (Cf/it)"
-                        + " | run-queue wait % |");
-                System.out.println("|---|---:|---:|---:|---:|---:|---:|");
+                        + " | run-queue wait % | CPU 0 (load) busy % |");
+                System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|");
                 for (int i = 0; i < baseRows.size(); i++) {
                     double[] b = baseRows.get(i);
-                    System.out.printf(Locale.ROOT, "| %d | %.0f | %.1f | %.0f | %.2f | %.2f | %.0f |%n", i + 1, b[0], b[1],
-                            b[2], b[3], b[4], b[5]);
+                    System.out.printf(Locale.ROOT, "| %d | %.0f | %.1f | %.0f | %.2f | %.2f | %.0f | %.0f |%n", i + 1, b[0],
+                            b[1], b[2], b[3], b[4], b[5], b[6]);
                 }
-                System.out.printf(Locale.ROOT, "| median | %.0f | %.1f | %.0f | **%.2f** | **%.2f** | |%n",
+                System.out.printf(Locale.ROOT, "| median | %.0f | %.1f | %.0f | **%.2f** | **%.2f** | | |%n",
                         median(baseRows, 0), median(baseRows, 1), median(baseRows, 2), median(baseRows, 3),
                         median(baseRows, 4));
             }
@@ -233,7 +252,7 @@ final class GatewayRun {
     private static Phase phase(Gateway g, int connections, int seconds) throws Exception {
         settle();
         if (wrk != null) {
-            long[] marks = new long[3]; // CPU ticks, run-queue wait, time: taken once the origin is up and checked
+            long[] marks = new long[5]; // CPU ticks, run-queue wait, time, CPU 0: taken once the origin is up and checked
             GatewayLoad.Outcome o;
             try {
                 o = wrk.run(g.port(), g.prefix(), connections, seconds, () -> {
@@ -244,11 +263,18 @@ final class GatewayRun {
                     }
                     marks[1] = g.runQueueWait();
                     marks[2] = System.nanoTime();
+                    try {
+                        long[] c = cpu0Ticks();
+                        marks[3] = c[0];
+                        marks[4] = c[1];
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
                 });
             } catch (IOException e) {
                 throw new IOException("the " + g.name() + " gateway's phase failed: " + e.getMessage(), e);
             }
-            return measured(g, o, marks[0], marks[1], marks[2]);
+            return measured(g, o, marks[0], marks[1], marks[2], new long[] {marks[3], marks[4]});
         }
         List<CoapServer> servers = new ArrayList<>();
         try {
@@ -262,6 +288,7 @@ final class GatewayRun {
             String path = paths.get(0);
             long before = g.ticks();
             long waitedBefore = g.runQueueWait();
+            long[] cpu0 = cpu0Ticks();
             long start = System.nanoTime();
             GatewayLoad.Outcome o;
             try {
@@ -270,7 +297,7 @@ final class GatewayRun {
             } catch (IOException e) {
                 throw new IOException("the " + g.name() + " gateway's phase failed: " + e.getMessage(), e);
             }
-            return measured(g, o, before, waitedBefore, start);
+            return measured(g, o, before, waitedBefore, start, cpu0);
         } finally {
             servers.forEach(CoapServer::close);
         }
@@ -300,13 +327,15 @@ final class GatewayRun {
     }
 
     /** The phase's figures: the load's req/s, and the gateway's CPU and run-queue wait since the marks. */
-    private static Phase measured(Gateway g, GatewayLoad.Outcome o, long ticksBefore, long waitedBefore, long start)
-            throws IOException {
+    private static Phase measured(Gateway g, GatewayLoad.Outcome o, long ticksBefore, long waitedBefore, long start,
+                                  long[] cpu0Before) throws IOException {
         double elapsed = (System.nanoTime() - start) / 1e9;
         double cpuSeconds = (g.ticks() - ticksBefore) / CLK_TCK;
         double waited = (g.runQueueWait() - waitedBefore) / 1e9;
+        long[] cpu0 = cpu0Ticks();
+        long total = cpu0[1] - cpu0Before[1];
         return new Phase(o.rps(), cpuSeconds * 1e6 / Math.max(1, o.ok()), 100 * cpuSeconds / elapsed,
-                100 * waited / elapsed);
+                100 * waited / elapsed, total <= 0 ? Double.NaN : 100.0 * (cpu0[0] - cpu0Before[0]) / total);
     }
 
     private static double median(List<double[]> rows, int column) {
