@@ -477,13 +477,7 @@ public final class DtlsBench {
     }
 
     private static double medianOf(List<Double> values) {
-        if (values.isEmpty()) {
-            return Double.NaN;
-        }
-        List<Double> v = new ArrayList<>(values);
-        Collections.sort(v);
-        int n = v.size();
-        return n % 2 == 1 ? v.get(n / 2) : (v.get(n / 2 - 1) + v.get(n / 2)) / 2;
+        return Medians.of(values);
     }
 
     private static String list(List<Double> v) {

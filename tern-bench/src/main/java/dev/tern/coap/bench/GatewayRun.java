@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
@@ -339,9 +338,7 @@ final class GatewayRun {
     }
 
     private static double median(List<double[]> rows, int column) {
-        List<double[]> sorted = new ArrayList<>(rows);
-        sorted.sort(Comparator.comparingDouble(r -> r[column]));
-        return sorted.get(sorted.size() / 2)[column];
+        return Medians.of(rows.stream().mapToDouble(r -> r[column]).toArray());
     }
 
     private static String loadAverage() throws IOException {

@@ -83,10 +83,8 @@ public final class HttpGatewayBench {
                     + " (%.1f us CPU/req), ratio %.2f (CPU %.2f)%n", round, t.rps(), t.cpuMicros(), c.rps(),
                     c.cpuMicros(), t.rps() / c.rps(), c.cpuMicros() / t.cpuMicros());
         }
-        ratios.sort(null);
-        cpuRatios.sort(null);
         System.out.printf(Locale.ROOT, "median ratio %.2f req/s, %.2f CPU per request (Californium / Tern)%n",
-                ratios.get(ratios.size() / 2), cpuRatios.get(cpuRatios.size() / 2));
+                Medians.of(ratios), Medians.of(cpuRatios));
         californium.stop();
         tern.close();
         proxy.close();

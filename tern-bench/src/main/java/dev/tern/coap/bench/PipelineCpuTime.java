@@ -45,6 +45,6 @@ public final class PipelineCpuTime {
         b.tearDown();
         Arrays.sort(perRequest);
         System.out.printf("%s %.1f ns/request CPU (median of %d; min %.1f, max %.1f)%s%n", args[0],
-                perRequest[ROUNDS / 2], ROUNDS, perRequest[0], perRequest[ROUNDS - 1], sink == 42 ? "!" : "");
+                Medians.of(perRequest), ROUNDS, perRequest[0], perRequest[ROUNDS - 1], sink == 42 ? "!" : "");
     }
 }

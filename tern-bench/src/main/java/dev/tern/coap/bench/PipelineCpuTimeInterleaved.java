@@ -55,9 +55,9 @@ public final class PipelineCpuTimeInterleaved {
         Arrays.sort(ratios);
         System.out.printf("%s %.1f ns/request, %s %.1f ns/request (medians of %d rounds of %d); "
                         + "B/A: median of round ratios %.3f (quartiles %.3f-%.3f), ratio of medians %.3f%s%n",
-                args[0], timesA[ROUNDS / 2], args[1], timesB[ROUNDS / 2], ROUNDS, REQUESTS,
-                ratios[ROUNDS / 2], ratios[ROUNDS / 4], ratios[3 * ROUNDS / 4],
-                timesB[ROUNDS / 2] / timesA[ROUNDS / 2], sink == 42 ? "!" : "");
+                args[0], Medians.of(timesA), args[1], Medians.of(timesB), ROUNDS, REQUESTS,
+                Medians.of(ratios), ratios[ROUNDS / 4], ratios[3 * ROUNDS / 4],
+                Medians.of(timesB) / Medians.of(timesA), sink == 42 ? "!" : "");
     }
 
     private static double time(ThreadMXBean threads, PipelineBenchmark bench) {
