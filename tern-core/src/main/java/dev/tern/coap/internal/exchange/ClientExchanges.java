@@ -108,7 +108,7 @@ public final class ClientExchanges {
     public List<dev.tern.coap.spi.ClientObservationState> exportObservations() {
         List<dev.tern.coap.spi.ClientObservationState> out = new ArrayList<>();
         for (Exchange ex : byToken.values()) {
-            if (ex.observation != null && !ex.finished && (ex.observation.active || ex.resumed)) {
+            if (ex.observation != null && !ex.finished && (ex.observation.active() || ex.resumed)) {
                 out.add(new dev.tern.coap.spi.ClientObservationState(ex.destination, ex.request, ex.token));
             }
         }
@@ -544,7 +544,7 @@ public final class ClientExchanges {
          */
         private boolean retryWithShortToken() {
             if (token.length() <= Message.SHORT_TOKEN_LENGTH || request.token().isPresent()
-                    || (observation != null && observation.active)) {
+                    || (observation != null && observation.active())) {
                 return false; // an established observation's 4.00 notification ends it (RFC 7641 §3.2)
             }
             shortTokenPeers.remember(destination);

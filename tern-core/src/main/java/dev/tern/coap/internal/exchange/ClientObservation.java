@@ -45,13 +45,13 @@ final class ClientObservation {
     final Observation handle;
     final Consumer<Response> listener;
     final ClientExchanges.BlockCompleter blocks;
-    boolean active;
-    long lastSequence = -1;
-    long lastNanos;
-    boolean echoRetried;
-    Scheduler.Cancellable reregisterTimer;
+    private boolean active;
+    private long lastSequence = -1;
+    private long lastNanos;
+    private boolean echoRetried;
+    private Scheduler.Cancellable reregisterTimer;
     /** The download of the latest notification's remaining blocks; at most one per observation. */
-    CompletableFuture<Response> download;
+    private CompletableFuture<Response> download;
 
     ClientObservation(Scheduler scheduler, Observation handle, Consumer<Response> listener,
                       ClientExchanges.BlockCompleter blocks) {
@@ -59,6 +59,11 @@ final class ClientObservation {
         this.handle = handle;
         this.listener = listener;
         this.blocks = blocks;
+    }
+
+    /** Whether a notification has established the observation (RFC 7641 §3.2). */
+    boolean active() {
+        return active;
     }
 
     /**
