@@ -251,29 +251,24 @@ final class GatewayRun {
     private static Phase phase(Gateway g, int connections, int seconds) throws Exception {
         settle();
         if (wrk != null) {
-            long[] marks = new long[5]; // CPU ticks, run-queue wait, time, CPU 0: taken once the origin is up and checked
+            long[] marks = new long[3]; // CPU ticks, run-queue wait, time: taken once the origin is up and checked
+            long[][] cpu0 = new long[1][];
             GatewayLoad.Outcome o;
             try {
                 o = wrk.run(g.port(), g.prefix(), connections, seconds, () -> {
                     try {
                         marks[0] = g.ticks();
+                        cpu0[0] = cpu0Ticks();
                     } catch (IOException e) {
                         throw new java.io.UncheckedIOException(e);
                     }
                     marks[1] = g.runQueueWait();
                     marks[2] = System.nanoTime();
-                    try {
-                        long[] c = cpu0Ticks();
-                        marks[3] = c[0];
-                        marks[4] = c[1];
-                    } catch (IOException e) {
-                        throw new java.io.UncheckedIOException(e);
-                    }
                 });
             } catch (IOException e) {
                 throw new IOException("the " + g.name() + " gateway's phase failed: " + e.getMessage(), e);
             }
-            return measured(g, o, marks[0], marks[1], marks[2], new long[] {marks[3], marks[4]});
+            return measured(g, o, marks[0], marks[1], marks[2], cpu0[0]);
         }
         List<CoapServer> servers = new ArrayList<>();
         try {
