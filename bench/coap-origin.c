@@ -1,17 +1,24 @@
 /*
- * coap-origin: the CoAP origin of bench/gateway.sh when the load is wrk. One thread serves N UDP
- * ports (N origins: RFC 7252 §4.4 lets a client reuse a Message ID towards one endpoint only after
- * EXCHANGE_LIFETIME, so at tens of thousands of requests per second a gateway needs many origin
- * endpoints). Every readable socket is drained with recvmmsg and answered with sendmmsg, so one
- * wake-up of this thread serves every datagram that arrived meanwhile, on all ports.
+ * coap-origin: the CoAP origin of bench/gateway.sh, and by default its HTTP load too. One thread
+ * serves N UDP ports (N origins: RFC 7252 §4.4 lets a client reuse a Message ID towards one endpoint
+ * only after EXCHANGE_LIFETIME, so at tens of thousands of requests per second a gateway needs many
+ * origin endpoints). Every readable socket is drained with recvmmsg and answered with sendmmsg, so
+ * one wake-up of this thread serves every datagram that arrived meanwhile, on all ports.
  *
  * Each request (CON or NON, any method and path) is answered 2.05 Content, Content-Format
  * text/plain, payload "Hello World!": a CON by a piggybacked ACK (its Message ID and token), a NON
  * by a NON with this origin's own Message ID. Empty CONs (pings) get a RST; responses are ignored.
  *
- *   coap-origin [-a 127.0.0.1] [-n 8] [-p FIRST]
+ *   coap-origin [-a 127.0.0.1] [-n 8] [-p FIRST] [-l HTTP_PORT -x PREFIX -c 32 -d 5]
  * binds N ports (from FIRST upwards, skipping ports in use; ephemeral ports without -p), prints
  * "ports P1 P2 ..." once bound, then serves until its standard input closes.
+ *
+ * With -l, the same thread is also the HTTP load (http-load.h): on a line "go" on its standard
+ * input it keeps C keep-alive HTTP/1.1 connections to the gateway on 127.0.0.1:HTTP_PORT busy for D
+ * seconds, one GET in flight on each (no pipelining), PREFIX + "coap://127.0.0.1:PORT/hello" over
+ * its ports in turn, then prints "load REQUESTS OK BAD ERRORS SECONDS SERVED" (SERVED: the CoAP
+ * requests it answered meanwhile, a check that each response came through it) and goes on serving. Load and
+ * origin in one thread: CPU 0 does not switch between two processes, as it does with wrk.
  *
  * gcc -O2 -Wall -o coap-origin coap-origin.c
  */
@@ -27,6 +34,8 @@
 #include <sys/epoll.h>
 #include <sys/socket.h>
 #include <unistd.h>
+
+#include "http-load.h"
 
 #define MAX_PORTS 256
 #define BURST 64
@@ -103,6 +112,9 @@ static void serve(int fd) {
                 k++;
             }
         }
+        if (load.running) {
+            load.served += k;
+        }
         for (int sent = 0; sent < k;) {
             int s = sendmmsg(fd, tx + sent, (unsigned) (k - sent), 0);
             if (s <= 0) {
@@ -126,14 +138,28 @@ int main(int argc, char **argv) {
             ports = atoi(argv[i + 1]);
         } else if (strcmp(argv[i], "-p") == 0) {
             first = atoi(argv[i + 1]);
+        } else if (strcmp(argv[i], "-l") == 0) {
+            load.port = atoi(argv[i + 1]);
+        } else if (strcmp(argv[i], "-x") == 0) {
+            load.prefix = argv[i + 1];
+        } else if (strcmp(argv[i], "-c") == 0) {
+            load.conns = atoi(argv[i + 1]);
+        } else if (strcmp(argv[i], "-d") == 0) {
+            load.seconds = atoi(argv[i + 1]);
         }
     }
     if (ports < 1 || ports > MAX_PORTS) {
         fprintf(stderr, "coap-origin: -n must be 1..%d\n", MAX_PORTS);
         return 2;
     }
+    if (load.port != 0 && (load.port < 1 || load.port > 65535 || load.conns < 1 || load.conns > LOAD_MAX_CONNS
+            || load.seconds < 1)) {
+        fprintf(stderr, "coap-origin: -l must be a port, -c 1..%d, -d at least 1\n", LOAD_MAX_CONNS);
+        return 2;
+    }
+    int bound[MAX_PORTS];
     int ep = epoll_create1(0);
-    struct epoll_event ev = {.events = EPOLLIN, .data.fd = 0};
+    struct epoll_event ev = {.events = EPOLLIN, .data.u64 = 0};
     epoll_ctl(ep, EPOLL_CTL_ADD, 0, &ev); /* standard input closed: stop */
     printf("ports");
     for (int i = 0; i < ports; i++) {
@@ -158,28 +184,41 @@ int main(int argc, char **argv) {
             perror("coap-origin");
             return 1;
         }
-        ev = (struct epoll_event) {.events = EPOLLIN, .data.fd = fd};
+        ev = (struct epoll_event) {.events = EPOLLIN, .data.u64 = (uint64_t) fd};
         epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev);
-        printf(" %d", ntohs(sa.sin_port));
+        bound[i] = ntohs(sa.sin_port);
+        printf(" %d", bound[i]);
     }
     printf("\n");
     fflush(stdout);
+    if (load.port != 0 && load_prepare(bound, ports) < 0) {
+        fprintf(stderr, "coap-origin: cannot prepare the load\n");
+        return 1;
+    }
     struct epoll_event ready[MAX_PORTS + 1];
     for (;;) {
-        int n = epoll_wait(ep, ready, MAX_PORTS + 1, -1);
+        int n = epoll_wait(ep, ready, MAX_PORTS + 1, load_timeout());
         if (n < 0 && errno != EINTR) {
             perror("coap-origin: epoll_wait");
             return 1;
         }
         for (int i = 0; i < n; i++) {
-            if (ready[i].data.fd == 0) {
+            uint64_t d = ready[i].data.u64;
+            if (d & LOAD_TAG) {
+                load_readable(ep, (int) (d & 0xFFFFFFFF));
+            } else if (d == 0) {
                 char b[64];
-                if (read(0, b, sizeof b) <= 0) {
+                ssize_t r = read(0, b, sizeof b);
+                if (r <= 0) {
                     return 0;
                 }
-                continue;
+                if (load.port != 0 && !load.running && b[0] == 'g' && load_start(ep) < 0) {
+                    return 1; /* "go": the gateway is not there */
+                }
+            } else {
+                serve((int) d);
             }
-            serve(ready[i].data.fd);
         }
+        load_check_end();
     }
 }

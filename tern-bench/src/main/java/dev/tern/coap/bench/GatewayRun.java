@@ -18,8 +18,9 @@ import java.util.concurrent.TimeUnit;
  * HTTP-to-CoAP gateways compared in separate processes ({@code HttpGatewayBench run}, run by
  * {@code bench/gateway.sh}): Tern's {@code HttpGateway} and Californium's proxy2 3.9.1
  * {@code ProxyHttpServer}, each alone in its own JVM ({@code HttpGatewayBench serve ...}) pinned to
- * CPU 1 with {@code taskset}; the load and the CoAP origin run on CPU 0: by default {@code wrk} and
- * {@code bench/coap-origin.c} ({@link GatewayWrk}, {@code --origin-bin}); with {@code --load java} this
+ * CPU 1 with {@code taskset}; the load and the CoAP origin run on CPU 0: by default
+ * {@code bench/coap-origin.c} with its own HTTP load, or beside {@code wrk} with {@code --load wrk}
+ * ({@link GatewayWrk}, {@code --origin-bin}); with {@code --load java} this
  * process (run it pinned to CPU 0) is the load generator and the CoAP origin (fresh ones per phase,
  * {@link GatewayLoad}), one selector thread over every connection ({@link GatewayNioLoad}), or a
  * blocking thread per connection with {@code --threads}. Warm-up phases, then rounds in
@@ -32,7 +33,7 @@ import java.util.concurrent.TimeUnit;
  * HttpGatewayBench run [--rounds 5] [--seconds 5] [--warmup 5] [--connections 32]
  *     [--gateway-jvm "-Xms256m -Xmx256m"] [--tern-jvm ...] [--cf-jvm ...] [--no-pin] [--threads]
  *     [--tern-base-cp OTHER/tern-bench.jar] [--tern-base-jvm ...]
- *     [--load wrk --origin-bin tern-bench/target/coap-origin | --load java [--origins 1]]
+ *     [--load c|wrk --origin-bin tern-bench/target/coap-origin | --load java [--origins 1]]
  * </pre>
  */
 final class GatewayRun {
@@ -45,7 +46,7 @@ final class GatewayRun {
      * about a second; more origins let it run its full length. The selector load only.
      */
     private static int origins = 1;
-    /** The default load, {@code wrk} and the C origin; null with {@code --load java}. */
+    /** The default load, the C origin with its own load or with {@code wrk}; null with {@code --load java}. */
     private static GatewayWrk wrk;
 
     private GatewayRun() {
@@ -114,11 +115,11 @@ final class GatewayRun {
         if (origins < 1 || origins > 1 && threads) {
             throw new IllegalArgumentException("--origins must be at least 1, and 1 with --threads: " + origins);
         }
-        String load = GatewayLoad.arg(args, "--load", "wrk");
-        if (load.equals("wrk")) {
-            wrk = new GatewayWrk(GatewayLoad.arg(args, "--origin-bin", "coap-origin"), pin);
+        String load = GatewayLoad.arg(args, "--load", "c");
+        if (load.equals("c") || load.equals("wrk")) {
+            wrk = new GatewayWrk(GatewayLoad.arg(args, "--origin-bin", "coap-origin"), pin, load.equals("c"));
         } else if (!load.equals("java")) {
-            throw new IllegalArgumentException("--load wrk|java, not " + load);
+            throw new IllegalArgumentException("--load c|wrk|java, not " + load);
         }
         String ternJvm = GatewayLoad.arg(args, "--tern-jvm", jvm);
         String baseCp = GatewayLoad.arg(args, "--tern-base-cp", null);
@@ -137,7 +138,8 @@ final class GatewayRun {
         try {
             System.out.printf(Locale.ROOT, "%d connections (%s), keep-alive, no pipelining; gateways %s; %d s warm-up"
                     + " x2 each, %d rounds of %d s; load average %s%n", connections,
-                    wrk != null ? "wrk, one thread" : threads ? "a thread each" : "one selector thread",
+                    load.equals("c") ? "coap-origin's own load, one thread with the origin"
+                            : load.equals("wrk") ? "wrk, one thread" : threads ? "a thread each" : "one selector thread",
                     pin ? "pinned to CPU 1 (taskset -c 1), one JVM each" : "not pinned", warmup, rounds, seconds,
                     loadAverage());
             if (wrk != null) {

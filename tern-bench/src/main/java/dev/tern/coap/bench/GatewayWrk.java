@@ -16,11 +16,13 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The load of {@link GatewayRun} by default: {@code wrk} (one thread, keep-alive HTTP/1.1, no
- * pipelining) and {@code bench/coap-origin.c} (one C thread serving many UDP ports), both pinned to
- * CPU 0. Cheaper per request than the Java load and origin, so CPU 0 keeps up with the gateway on
- * CPU 1. The origin gets fresh ports per phase (RFC 7252 §4.4: a client reuses a Message ID towards
- * one endpoint only after EXCHANGE_LIFETIME), counted up from 20000, below the ephemeral range.
+ * The native loads of {@link GatewayRun}: {@code bench/coap-origin.c} (one C thread serving many UDP
+ * ports) pinned to CPU 0, with either its own HTTP load in the same thread (the default, {@code
+ * --load c}) or {@code wrk} (one thread) beside it; keep-alive HTTP/1.1, no pipelining. Cheaper per
+ * request than the Java load and origin, so CPU 0 keeps up with the gateway on CPU 1; the origin's
+ * own load also spares CPU 0 the switches between two processes. The origin gets fresh ports per
+ * phase (RFC 7252 §4.4: a client reuses a Message ID towards one endpoint only after
+ * EXCHANGE_LIFETIME), counted up from 20000, below the ephemeral range.
  */
 final class GatewayWrk {
     private static final Pattern REQUESTS = Pattern.compile("(\\d+) requests in ([0-9.]+)(m?s)");
@@ -28,15 +30,20 @@ final class GatewayWrk {
     private static final Pattern SOCKET_ERRORS = Pattern.compile(
             "Socket errors: connect (\\d+), read (\\d+), write (\\d+), timeout (\\d+)");
 
+    private static final Pattern LOAD = Pattern.compile("load (\\d+) (\\d+) (\\d+) (\\d+) ([0-9.]+) (\\d+)");
+
     private final String origin;
     private final boolean pin;
+    /** The origin's own HTTP load instead of wrk. */
+    private final boolean builtIn;
     private final Path script;
     private int nextPort = 20000;
 
-    /** {@code origin}: the compiled {@code coap-origin}. */
-    GatewayWrk(String origin, boolean pin) throws IOException {
+    /** {@code origin}: the compiled {@code coap-origin}; {@code builtIn}: its own load rather than wrk. */
+    GatewayWrk(String origin, boolean pin, boolean builtIn) throws IOException {
         this.origin = origin;
         this.pin = pin;
+        this.builtIn = builtIn;
         this.script = Files.createTempFile("gateway-wrk-", ".lua");
         script.toFile().deleteOnExit();
         try (InputStream in = GatewayWrk.class.getResourceAsStream("gateway-wrk.lua")) {
@@ -52,7 +59,13 @@ final class GatewayWrk {
     GatewayLoad.Outcome run(int port, String prefix, int connections, int seconds, Runnable beforeLoad)
             throws IOException, InterruptedException {
         int ports = Math.max(4, 3 * seconds); // at most about 50 000 requests per port at 250 000 req/s
-        Process o = command(origin, "-n", Integer.toString(ports), "-p", Integer.toString(nextPort)).start();
+        List<String> originArgs = new ArrayList<>(List.of(origin, "-n", Integer.toString(ports), "-p",
+                Integer.toString(nextPort)));
+        if (builtIn) {
+            originArgs.addAll(List.of("-l", Integer.toString(port), "-x", prefix, "-c", Integer.toString(connections),
+                    "-d", Integer.toString(seconds)));
+        }
+        Process o = command(originArgs.toArray(String[]::new)).start();
         try {
             BufferedReader out = new BufferedReader(new InputStreamReader(o.getInputStream(), StandardCharsets.US_ASCII));
             String line = out.readLine();
@@ -65,6 +78,10 @@ final class GatewayWrk {
                 args.add(p);
                 nextPort = Integer.parseInt(p) + 1;
                 GatewayLoad.check(port, prefix + "coap://127.0.0.1:" + p + "/hello");
+            }
+            if (builtIn) {
+                beforeLoad.run();
+                return builtInLoad(o, out, seconds, connections);
             }
             File log = File.createTempFile("gateway-wrk-", ".log");
             log.deleteOnExit();
@@ -100,6 +117,51 @@ final class GatewayWrk {
                 o.destroyForcibly();
             }
         }
+    }
+
+    /**
+     * Starts the origin's own load ("go") and reads its report, "load REQUESTS OK BAD ERRORS SECONDS
+     * SERVED": every response counted must have come through the origin (SERVED at least REQUESTS,
+     * and at most one more per connection, those in flight at the end), or the phase fails.
+     */
+    private static GatewayLoad.Outcome builtInLoad(Process o, BufferedReader out, int seconds, int connections)
+            throws IOException {
+        o.getOutputStream().write("go\n".getBytes(StandardCharsets.US_ASCII));
+        o.getOutputStream().flush();
+        java.util.concurrent.CompletableFuture<String> report = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return out.readLine();
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        String line;
+        try {
+            line = report.get(seconds + 60L, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            o.destroyForcibly();
+            throw new IOException("coap-origin's load did not report: " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
+        Matcher m = line == null ? null : LOAD.matcher(line);
+        if (m == null || !m.matches()) {
+            throw new IOException("coap-origin's load failed: " + line);
+        }
+        long requests = Long.parseLong(m.group(1));
+        long ok = Long.parseLong(m.group(2));
+        long bad = Long.parseLong(m.group(3));
+        long errors = Long.parseLong(m.group(4));
+        long served = Long.parseLong(m.group(6));
+        if (served < ok || served > requests + connections) {
+            throw new IOException("the origin answered " + served + " CoAP requests for " + requests + " HTTP responses ("
+                    + ok + " 2xx): " + line);
+        }
+        if (bad + errors > 0) {
+            System.out.printf("  (%d non-2xx responses and %d connection errors in that phase, left out)%n", bad, errors);
+        }
+        return new GatewayLoad.Outcome(ok / Double.parseDouble(m.group(5)), ok);
     }
 
     private static long count(Pattern p, String report, int group) {
