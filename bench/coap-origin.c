@@ -16,9 +16,9 @@
  * With -l, the same thread is also the HTTP load (http-load.h): on a line "go" on its standard
  * input it keeps C keep-alive HTTP/1.1 connections to the gateway on 127.0.0.1:HTTP_PORT busy for D
  * seconds, one GET in flight on each (no pipelining), PREFIX + "coap://127.0.0.1:PORT/hello" over
- * its ports in turn, then prints "load REQUESTS OK BAD ERRORS SECONDS SERVED" (SERVED: the CoAP
- * requests it answered meanwhile, a check that each response came through it) and goes on serving. Load and
- * origin in one thread: CPU 0 does not switch between two processes, as it does with wrk.
+ * its ports in turn, then prints "load REQUESTS OK BAD ERRORS SECONDS SERVED" and goes on serving.
+ * SERVED counts the CoAP requests it answered meanwhile: a check that each response came through
+ * it. Load and origin in one thread: CPU 0 does not switch between two processes, as with wrk.
  *
  * gcc -O2 -Wall -o coap-origin coap-origin.c
  */

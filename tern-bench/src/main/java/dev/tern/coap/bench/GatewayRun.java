@@ -20,7 +20,7 @@ import java.util.concurrent.TimeUnit;
  * {@code ProxyHttpServer}, each alone in its own JVM ({@code HttpGatewayBench serve ...}) pinned to
  * CPU 1 with {@code taskset}; the load and the CoAP origin run on CPU 0: by default
  * {@code bench/coap-origin.c} with its own HTTP load, or beside {@code wrk} with {@code --load wrk}
- * ({@link GatewayWrk}, {@code --origin-bin}); with {@code --load java} this
+ * ({@link GatewayNativeLoad}, {@code --origin-bin}); with {@code --load java} this
  * process (run it pinned to CPU 0) is the load generator and the CoAP origin (fresh ones per phase,
  * {@link GatewayLoad}), one selector thread over every connection ({@link GatewayNioLoad}), or a
  * blocking thread per connection with {@code --threads}. Warm-up phases, then rounds in
@@ -47,7 +47,7 @@ final class GatewayRun {
      */
     private static int origins = 1;
     /** The default load, the C origin with its own load or with {@code wrk}; null with {@code --load java}. */
-    private static GatewayWrk wrk;
+    private static GatewayNativeLoad nativeLoad;
 
     private GatewayRun() {
     }
@@ -117,7 +117,7 @@ final class GatewayRun {
         }
         String load = GatewayLoad.arg(args, "--load", "c");
         if (load.equals("c") || load.equals("wrk")) {
-            wrk = new GatewayWrk(GatewayLoad.arg(args, "--origin-bin", "coap-origin"), pin, load.equals("c"));
+            nativeLoad = new GatewayNativeLoad(GatewayLoad.arg(args, "--origin-bin", "coap-origin"), pin, load.equals("c"));
         } else if (!load.equals("java")) {
             throw new IllegalArgumentException("--load c|wrk|java, not " + load);
         }
@@ -142,7 +142,7 @@ final class GatewayRun {
                             : load.equals("wrk") ? "wrk, one thread" : threads ? "a thread each" : "one selector thread",
                     pin ? "pinned to CPU 1 (taskset -c 1), one JVM each" : "not pinned", warmup, rounds, seconds,
                     loadAverage());
-            if (wrk != null) {
+            if (nativeLoad != null) {
                 System.out.println("CoAP origin: bench/coap-origin.c, one thread, fresh UDP ports per phase (3 per second)");
             } else {
                 System.out.printf(Locale.ROOT, "%d CoAP origin(s) per phase, at most %d requests per phase%n", origins,
@@ -252,12 +252,12 @@ final class GatewayRun {
 
     private static Phase phase(Gateway g, int connections, int seconds) throws Exception {
         settle();
-        if (wrk != null) {
+        if (nativeLoad != null) {
             long[] marks = new long[3]; // CPU ticks, run-queue wait, time: taken once the origin is up and checked
             long[][] cpu0 = new long[1][];
             GatewayLoad.Outcome o;
             try {
-                o = wrk.run(g.port(), g.prefix(), connections, seconds, () -> {
+                o = nativeLoad.run(g.port(), g.prefix(), connections, seconds, () -> {
                     try {
                         marks[0] = g.ticks();
                         cpu0[0] = cpu0Ticks();
