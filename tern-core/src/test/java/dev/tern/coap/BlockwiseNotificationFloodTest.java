@@ -103,6 +103,18 @@ class BlockwiseNotificationFloodTest {
 
     @Test
     void aNewerNotificationCancelsTheOlderDownloadAndItsBlockRequest() {
+        newerNotificationCancelsTheOlderDownload(client);
+    }
+
+    /** The same with 4.29 retries on: the block request under way is still the one cancelled (ClientRetries). */
+    @Test
+    void aNewerNotificationCancelsTheOlderBlockRequestAlsoWhenTheClientRetries429s() {
+        client.close();
+        client = CoapClient.builder().config(EndpointConfig.builder().tooManyRequestsRetries(1).build()).build();
+        newerNotificationCancelsTheOlderDownload(client);
+    }
+
+    private void newerNotificationCancelsTheOlderDownload(CoapClient client) {
         Observation obs = client.observe(Request.get("coap://127.0.0.1:" + evil.getLocalPort() + "/obs").build(),
                 r -> { });
         DatagramPacket registration = receive(Duration.ofSeconds(5));

@@ -41,7 +41,8 @@ import java.util.random.RandomGenerator;
  *   <li>exchange layer — server: per-peer request rate limit (4.29, RFC 8516), request checks,
  *       handler dispatch, piggybacked/separate responses ({@link ServerExchanges}, §5); client:
  *       tokens (extended, RFC 8974, with the short-token fallback) and matching
- *       ({@link ClientExchanges}, §5.3), 4.29 retries after Max-Age ({@link #send})</li>
+ *       ({@link ClientExchanges}, §5.3), second tries after a 4.01 with Echo or a 4.29
+ *       ({@link ClientRetries})</li>
  *   <li>object security — optional ({@link ObjectSecurity}, e.g. OSCORE, RFC 8613): server:
  *       requests verified and decrypted, responses protected, between the exchange layer and
  *       block-wise (the exchange layer only reads the header and the class U options OSCORE leaves
@@ -74,9 +75,8 @@ public final class CoapEndpoint implements AutoCloseable {
     private final ObjectSecurity security;
     /** This endpoint's metrics listener ({@link EndpointMetrics#forEndpoint()}). */
     private final EndpointMetrics metrics;
-    /** Requests waiting out a 4.29's Max-Age before they go again (RFC 8516 §3); failed on close. */
-    private final java.util.Set<CompletableFuture<Response>> waitingRetries =
-            java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** Stage 4, client: a request's second tries, after a 4.01 with Echo or a 4.29 (RFC 9175, RFC 8516). */
+    private final ClientRetries retries;
     private volatile boolean closed;
 
     private CoapEndpoint(Transport transport, Scheduler scheduler, MessageLayer messages, ReliableLayer reliable,
@@ -92,8 +92,10 @@ public final class CoapEndpoint implements AutoCloseable {
         this.config = config;
         this.security = security;
         this.metrics = metrics;
-        this.blockwise = new BlockwiseClient(security == null ? this::sendOne
-                : (request, destination) -> security.clientFilter().filter(request, r -> sendOne(r, destination)),
+        this.retries = new ClientRetries(this::exchangeOnce, scheduler, config.tooManyRequestsRetries(),
+                config.requestTimeout(), () -> closed);
+        this.blockwise = new BlockwiseClient(security == null ? retries::send
+                : (request, destination) -> security.clientFilter().filter(request, r -> retries.send(r, destination)),
                 config, metrics, reliable == null ? BertPeers.NONE : reliable.bertPeers());
     }
 
@@ -307,78 +309,6 @@ public final class CoapEndpoint implements AutoCloseable {
         return blockwise.send(request, destination);
     }
 
-    /**
-     * Stage 4, client: one request, one response. A 4.29 Too Many Requests (RFC 8516 §3) is
-     * answered, up to {@code tooManyRequestsRetries} times, by sending the request again after the
-     * response's Max-Age (default 60 s) on the scheduler; a Max-Age beyond {@code requestTimeout}
-     * is not waited for, the 4.29 is returned.
-     */
-    private CompletableFuture<Response> sendOne(Request request, InetSocketAddress destination) {
-        return sendRetrying(request, destination, config.tooManyRequestsRetries());
-    }
-
-    private CompletableFuture<Response> sendRetrying(Request request, InetSocketAddress destination, int retries) {
-        CompletableFuture<Response> first = sendEchoing(request, destination);
-        if (retries == 0) {
-            return first;
-        }
-        return first.thenCompose(response -> {
-            if (!response.code().equals(dev.tern.coap.Code.TOO_MANY_REQUESTS)) {
-                return CompletableFuture.completedFuture(response);
-            }
-            long wait = java.util.concurrent.TimeUnit.SECONDS.toNanos(response.options().maxAge().orElse(60));
-            if (closed || wait > config.requestTimeout().toNanos()) {
-                return CompletableFuture.completedFuture(response);
-            }
-            CompletableFuture<Response> retried = new CompletableFuture<>();
-            waitingRetries.add(retried);
-            scheduler.schedule(() -> {
-                if (waitingRetries.remove(retried)) {
-                    sendRetrying(request, destination, retries - 1).whenComplete((r, failure) -> {
-                        if (failure != null) {
-                            retried.completeExceptionally(failure);
-                        } else {
-                            retried.complete(r);
-                        }
-                    });
-                }
-            }, wait);
-            return retried;
-        });
-    }
-
-    /**
-     * One request, one response. A 4.01 carrying an Echo option (RFC 9175 §2.4, a server's
-     * amplification mitigation) is answered once, transparently, by sending the request again
-     * with that Echo value.
-     */
-    private CompletableFuture<Response> sendEchoing(Request request, InetSocketAddress destination) {
-        CompletableFuture<Response> first = exchangeOnce(request, destination);
-        if (request.options().echo().isPresent()) {
-            return first;
-        }
-        var current = new java.util.concurrent.atomic.AtomicReference<>(first);
-        CompletableFuture<Response> out = first.thenCompose(response -> {
-            var echo = response.options().echo();
-            if (response.code().equals(dev.tern.coap.Code.UNAUTHORIZED) && echo.isPresent()) {
-                Request retry = request.toBuilder()
-                        .option(new dev.tern.coap.Option(dev.tern.coap.OptionNumber.ECHO, echo.get())).build();
-                CompletableFuture<Response> again = exchangeOnce(retry, destination);
-                current.set(again);
-                return again;
-            }
-            return CompletableFuture.completedFuture(response);
-        });
-        // Cancelling the result (a superseded block-wise download) cancels the exchange under way,
-        // which frees its token and slot (ClientExchanges).
-        out.whenComplete((r, e) -> {
-            if (out.isCancelled()) {
-                current.get().cancel(false);
-            }
-        });
-        return out;
-    }
-
     private CompletableFuture<Response> exchangeOnce(Request request, InetSocketAddress destination) {
         CompletableFuture<Response> future = new CompletableFuture<>();
         if (closed) {
@@ -588,10 +518,7 @@ public final class CoapEndpoint implements AutoCloseable {
         CompletableFuture<Void> drained = new CompletableFuture<>();
         scheduler.execute(() -> {
             client.failAll(new CoapTransportException("endpoint closed"));
-            for (CompletableFuture<Response> waiting : List.copyOf(waitingRetries)) {
-                waitingRetries.remove(waiting);
-                waiting.completeExceptionally(new CoapTransportException("endpoint closed"));
-            }
+            retries.failWaiting(new CoapTransportException("endpoint closed"));
             if (server != null) {
                 server.close();
             }
