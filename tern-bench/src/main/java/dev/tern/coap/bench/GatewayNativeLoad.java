@@ -72,10 +72,8 @@ final class GatewayNativeLoad {
             if (line == null || !line.startsWith("ports ")) {
                 throw new IOException("coap-origin did not start: " + line);
             }
-            List<String> args = new ArrayList<>(List.of("wrk", "-t1", "-c" + connections, "-d" + seconds + "s",
-                    "-s", script.toString(), "http://127.0.0.1:" + port, "--", prefix));
-            for (String p : line.substring(6).trim().split(" ")) {
-                args.add(p);
+            List<String> originPorts = List.of(line.substring(6).trim().split(" "));
+            for (String p : originPorts) {
                 nextPort = Integer.parseInt(p) + 1;
                 GatewayLoad.check(port, prefix + "coap://127.0.0.1:" + p + "/hello");
             }
@@ -83,6 +81,9 @@ final class GatewayNativeLoad {
                 beforeLoad.run();
                 return builtInLoad(o, out, seconds, connections);
             }
+            List<String> args = new ArrayList<>(List.of("wrk", "-t1", "-c" + connections, "-d" + seconds + "s",
+                    "-s", script.toString(), "http://127.0.0.1:" + port, "--", prefix));
+            args.addAll(originPorts);
             File log = File.createTempFile("gateway-wrk-", ".log");
             log.deleteOnExit();
             beforeLoad.run();

@@ -53,11 +53,13 @@ public final class PipelineCpuTimeInterleaved {
         Arrays.sort(timesA);
         Arrays.sort(timesB);
         Arrays.sort(ratios);
+        double medianA = Medians.of(timesA);
+        double medianB = Medians.of(timesB);
         System.out.printf("%s %.1f ns/request, %s %.1f ns/request (medians of %d rounds of %d); "
                         + "B/A: median of round ratios %.3f (quartiles %.3f-%.3f), ratio of medians %.3f%s%n",
-                args[0], Medians.of(timesA), args[1], Medians.of(timesB), ROUNDS, REQUESTS,
+                args[0], medianA, args[1], medianB, ROUNDS, REQUESTS,
                 Medians.of(ratios), ratios[ROUNDS / 4], ratios[3 * ROUNDS / 4],
-                Medians.of(timesB) / Medians.of(timesA), sink == 42 ? "!" : "");
+                medianB / medianA, sink == 42 ? "!" : "");
     }
 
     private static double time(ThreadMXBean threads, PipelineBenchmark bench) {
